@@ -1,0 +1,54 @@
+import os from "node:os";
+import type { Command } from "commander";
+import { fixedClock, systemClock, type Clock } from "../clock.ts";
+import { openDatabase, type OpenedDatabase } from "../db/client.ts";
+import type { Env } from "../env.ts";
+import { UserError } from "../errors.ts";
+
+export interface CliContext {
+  env: Env;
+  /** Opens (creating and migrating if needed) the database; closed by the CLI at exit. */
+  openDb(): Promise<OpenedDatabase>;
+  out(text: string): void;
+  err(text: string): void;
+  /** The real clock, or the day given with --oggi (yyyy-mm-dd). */
+  clock(oggi?: string): Clock;
+  /** Who acts, for the audit trail. */
+  actor: string;
+}
+
+export type RegisterCommands = (program: Command, ctx: CliContext) => void;
+
+export function createCliContext(env: Env, io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }) {
+  let opened: OpenedDatabase | undefined;
+  const ctx: CliContext & { close(): Promise<void> } = {
+    env,
+    async openDb() {
+      opened ??= await openDatabase(env.DATABASE_URL);
+      return opened;
+    },
+    out: (t) => io.out(t.endsWith("\n") ? t : `${t}\n`),
+    err: (t) => io.err(t.endsWith("\n") ? t : `${t}\n`),
+    clock(oggi) {
+      if (oggi === undefined) return systemClock;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(oggi) || Number.isNaN(Date.parse(oggi))) {
+        throw new UserError("bad_date", `Data non valida per --oggi: «${oggi}». Atteso il formato AAAA-MM-GG, per esempio 2024-10-07.`);
+      }
+      return fixedClock(oggi);
+    },
+    actor: `cli:${safeUser()}`,
+    async close() {
+      await opened?.close();
+      opened = undefined;
+    },
+  };
+  return ctx;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "sconosciuto";
+  }
+}

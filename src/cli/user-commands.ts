@@ -1,0 +1,3 @@
+import type { RegisterCommands } from "./context.ts";
+
+export const register: RegisterCommands = () => {};

@@ -1,0 +1,31 @@
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openDatabase, type OpenedDatabase } from "../../src/db/client.ts";
+import { migrate } from "../../src/db/migrate.ts";
+
+let template: string | undefined;
+
+/** A real, migrated SQLite file per test (migrated once per worker, then copied). Never a mocked Prisma. */
+export async function testDatabase(): Promise<OpenedDatabase & { url: string; dispose(): Promise<void> }> {
+  if (!template) {
+    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-template-"));
+    template = path.join(dir, "template.db");
+    migrate(template);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-test-"));
+  const file = path.join(dir, "test.db");
+  copyFileSync(template, file);
+  const url = `file:${file}`;
+  const opened = await openDatabase(url);
+  return {
+    ...opened,
+    url,
+    async dispose() {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const LEGGIUNO_PLAN = path.resolve(import.meta.dirname, "../../../shared/plans/leggiuno-piao-2024.txt");
