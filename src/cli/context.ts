@@ -19,7 +19,7 @@ export interface CliContext {
 
 export type RegisterCommands = (program: Command, ctx: CliContext) => void;
 
-export function createCliContext(env: Env, io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }) {
+export function createCliContext(env: Env, io: { out(s: string): void; err(s: string): void }) {
   let opened: OpenedDatabase | undefined;
   const ctx: CliContext & { close(): Promise<void> } = {
     env,
