@@ -69,3 +69,12 @@ export function slackMode(env: Env): SlackMode {
   if (env.SLACK_BOT_TOKEN && env.SLACK_SIGNING_SECRET) return "http";
   return "console";
 }
+
+/** Loads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnvFile(file = ".env"): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new EnvError(`Impossibile leggere ${file}: ${(e as Error).message}`);
+  }
+}

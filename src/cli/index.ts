@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { loadEnv, EnvError } from "../env.ts";
+import { loadDotEnvFile, loadEnv, EnvError } from "../env.ts";
 import { userMessageOf, UserError } from "../errors.ts";
 import { createCliContext } from "./context.ts";
 import { register as registerPlan } from "./plan-commands.ts";
@@ -13,6 +13,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
   const write = io ?? { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
   let env;
   try {
+    loadDotEnvFile();
     env = loadEnv();
   } catch (e) {
     write.err(`${e instanceof EnvError ? e.message : String(e)}\n`);
