@@ -1,0 +1,62 @@
+/** Numbers and dates as an Italian reader expects them (62,5 — 31/03/2024). */
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function numberFormat(maxDecimals: number, grouping: boolean, minDecimals = 0): Intl.NumberFormat {
+  const key = `${maxDecimals}:${grouping}:${minDecimals}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat("it-IT", {
+      maximumFractionDigits: maxDecimals,
+      minimumFractionDigits: minDecimals,
+      useGrouping: grouping,
+    });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
+/** 62,5 — 1.234,56 (grouping for prose; CSV cells use `itDecimal`). */
+export function itNumber(n: number, maxDecimals = 2): string {
+  return numberFormat(maxDecimals, true).format(n);
+}
+
+/** A number for a CSV cell read by Italian Excel: comma decimals, no thousands separator. */
+export function itDecimal(n: number, maxDecimals = 2): string {
+  return numberFormat(maxDecimals, false).format(n);
+}
+
+export function itPercent(n: number, maxDecimals = 1): string {
+  return `${itNumber(n, maxDecimals)}%`;
+}
+
+/** 200.000,00 € */
+export function itEuro(n: number): string {
+  return `${numberFormat(2, true, 2).format(n)} €`;
+}
+
+/** yyyy-mm-dd -> dd/mm/yyyy */
+export function itDate(isoDay: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(isoDay);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : isoDay;
+}
+
+/** An instant as dd/mm/yyyy hh:mm in Rome. */
+export function itDateTime(at: Date): string {
+  const parts = new Intl.DateTimeFormat("it-IT", {
+    timeZone: "Europe/Rome",
+    day: "2-digit",
+    month: "2-digit",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
+  }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("day")}/${get("month")}/${get("year")} ${get("hour")}:${get("minute")}`;
+}
+
+/** "1 giorno", "15 giorni" */
+export function itDays(n: number): string {
+  return n === 1 ? "1 giorno" : `${n} giorni`;
+}
