@@ -1,0 +1,180 @@
+import type { ServerResponse } from "node:http";
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
+import type { WebClientOptions } from "@slack/web-api";
+import type { Db } from "../db/client.ts";
+import type { ChangeBus } from "../domain/events.ts";
+import { slackMode, type Env } from "../env.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
+import { boltLogger, type Logger } from "../logger.ts";
+import { registerStato } from "./commands/stato.ts";
+import { registerDelayListeners } from "./delays/register.ts";
+import { registerHomeListeners } from "./home/register.ts";
+import type { AppDeps } from "./deps.ts";
+import { replyTargetOf, tryPrivateReply } from "./reply.ts";
+import { plainMessage } from "./ui/message.ts";
+
+export interface CreateAppOptions {
+  env: Env;
+  deps: AppDeps;
+  changes: ChangeBus;
+  /** Tests and benches may bring their own receiver; otherwise it follows the mode of `env`. */
+  receiver?: Receiver;
+  /** Counts listener work still running after ack, so a shutdown can wait for it. */
+  inFlight?: InFlight;
+}
+
+/**
+ * Few, short retries: a user is waiting on the other side, and a call that fails three
+ * times is better reported than retried for half an hour (the library default).
+ */
+export const WEB_API_RETRY = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true } as const;
+
+/** The Socket Mode connection itself is worth retrying longer: without it the bot is deaf. */
+const SOCKET_CONNECTION_RETRY = { retries: 10, factor: 1.6, minTimeout: 1_000, maxTimeout: 30_000, randomize: true } as const;
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+
+/**
+ * Builds the Bolt app for the mode chosen by the environment (Socket Mode with
+ * SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET) with every listener registered.
+ * Calls auth.test once here, so a wrong token fails at start rather than on the first user.
+ */
+export async function createApp({ env, deps, changes, receiver, inFlight }: CreateAppOptions): Promise<App> {
+  const mode = slackMode(env);
+  if (mode === "console" || !env.SLACK_BOT_TOKEN) {
+    throw new Error("createApp: servono SLACK_BOT_TOKEN e SLACK_APP_TOKEN (Socket Mode) o SLACK_SIGNING_SECRET (HTTP)");
+  }
+  const logger = boltLogger(deps.log);
+  const clientOptions: WebClientOptions = {
+    retryConfig: { ...WEB_API_RETRY },
+    timeout: 10_000,
+    ...(env.SLACK_API_URL ? { slackApiUrl: withTrailingSlash(env.SLACK_API_URL) } : {}),
+  };
+
+  const chosenReceiver =
+    receiver ??
+    (mode === "socket"
+      ? new SocketModeReceiver({
+          appToken: env.SLACK_APP_TOKEN!,
+          logger,
+          // Bolt hands installerOptions.clientOptions to the Socket Mode client (apps.connections.open).
+          installerOptions: { clientOptions: { ...clientOptions, retryConfig: { ...SOCKET_CONNECTION_RETRY } } } as never,
+        })
+      : new HTTPReceiver({
+          signingSecret: env.SLACK_SIGNING_SECRET!,
+          endpoints: SLACK_EVENTS_PATH,
+          port: env.PORT,
+          logger,
+          customRoutes: [healthRoute(deps.db, deps.log)],
+        }));
+
+  const app = new App({
+    token: env.SLACK_BOT_TOKEN,
+    receiver: chosenReceiver,
+    logger,
+    clientOptions,
+    deferInitialization: true,
+    extendedErrorHandler: true,
+  });
+  try {
+    await app.init();
+  } catch (e) {
+    const reason = (e as { data?: { error?: string } }).data?.error ?? (e instanceof Error ? e.message : String(e));
+    throw new Error(`Slack non accetta SLACK_BOT_TOKEN (auth.test: ${reason}). Controlla il token del bot in "OAuth & Permissions".`);
+  }
+
+  if (inFlight) {
+    // Wrapping processEvent (not a middleware) also counts events that Bolt acks before any middleware runs.
+    const processEvent = app.processEvent.bind(app);
+    app.processEvent = (event) => inFlight.track(processEvent(event));
+  }
+
+  // extendedErrorHandler: the handler gets the request body, hence where to answer.
+  app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
+    const original = unwrapBoltError(error);
+    const target = replyTargetOf(body);
+    if (original instanceof UserError) {
+      await tryPrivateReply(app.client, target, plainMessage(original.message), deps.log);
+      return;
+    }
+    deps.log.error({ err: original, userId: target?.userId }, "errore non previsto in un listener Slack");
+    await tryPrivateReply(app.client, target, plainMessage(GENERIC_ERROR_MESSAGE), deps.log);
+  });
+
+  const surfaceDeps = { ...deps, changes };
+  registerStato(app, deps);
+  registerDelayListeners(app, deps);
+  registerHomeListeners(app, surfaceDeps);
+  return app;
+}
+
+/** Bolt wraps uncoded errors in UnknownError and several listener errors in MultipleListenerError. */
+function unwrapBoltError(error: unknown): unknown {
+  const e = error as { original?: unknown; originals?: unknown[] };
+  if (e && e.original !== undefined) return e.original;
+  if (e && Array.isArray(e.originals) && e.originals.length > 0) {
+    return e.originals.find((o) => !(o instanceof UserError)) ?? e.originals[0];
+  }
+  return error;
+}
+
+function healthRoute(db: Db, log: Logger): CustomRoute {
+  return {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req, res) => {
+      void checkDatabase(db).then(
+        () => json(res, 200, { ok: true }),
+        (e: unknown) => {
+          log.warn({ err: e }, "healthz: database non raggiungibile");
+          json(res, 503, { ok: false });
+        },
+      );
+    },
+  };
+}
+
+async function checkDatabase(db: Db): Promise<void> {
+  await db.$queryRawUnsafe("SELECT 1");
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/** Work that Bolt runs after the HTTP/socket ack; a graceful stop waits for it to reach zero. */
+export class InFlight {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  async track<T>(work: Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work;
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Resolves when nothing is running, or after `timeoutMs` (a stuck call must not block shutdown forever). */
+  idle(timeoutMs = 10_000): Promise<boolean> {
+    if (this.count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}

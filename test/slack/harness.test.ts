@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedClock } from "../../src/clock.ts";
+import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
+import { testDatabase } from "../helpers/db.ts";
+import { slashCommandBody, startTestApp, TEST_BOT_TOKEN, type TestApp } from "../helpers/slack-http.ts";
+
+// The harness other Slack tests stand on: the real app over HTTP, the fake Web API, signatures.
+describe("test harness", () => {
+  let fake: FakeSlack;
+  let t: TestApp;
+  let database: Awaited<ReturnType<typeof testDatabase>>;
+
+  beforeAll(async () => {
+    fake = await startFakeSlack();
+    database = await testDatabase();
+    t = await startTestApp({ db: database.db, clock: fixedClock("2024-10-07"), fake });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+    await database.dispose();
+  });
+
+  it("checks the bot token once at start, with the token, against the fake", () => {
+    const authTests = fake.callsTo("auth.test");
+    expect(authTests).toHaveLength(1);
+    expect(authTests[0]!.token).toBe(TEST_BOT_TOKEN);
+    expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/$/);
+  });
+
+  it("answers GET /healthz with 200 {ok:true} while the database answers", async () => {
+    const res = await fetch(`${t.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("refuses unsigned, badly signed and stale requests with 401", async () => {
+    const body = slashCommandBody({ text: "aiuto", userId: "U1", responseUrl: fake.responseUrl() });
+    expect((await t.send(body, { unsigned: true })).status).toBe(401);
+    expect((await t.send(body, { badSignature: true })).status).toBe(401);
+    expect((await t.send(body, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
+  });
+
+  it("lets a test override an answer and records response_url posts", async () => {
+    fake.failNext("chat.postMessage", { status: 200, body: { ok: false, error: "channel_not_found" } });
+    const first = await t.app.client.chat.postMessage({ channel: "C1", text: "x" }).catch((e: { data?: { error?: string } }) => e.data?.error);
+    expect(first).toBe("channel_not_found");
+    const second = await t.app.client.chat.postMessage({ channel: "C1", text: "y" });
+    expect(second.ts).toMatch(/^\d+\.\d+$/);
+    const url = fake.responseUrl("abc");
+    await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "ciao" }) });
+    expect((await fake.waitForResponse("abc")).body).toEqual({ text: "ciao" });
+  });
+
+  it("runs files.uploadV2 end to end against the fake", async () => {
+    const res = await t.app.client.filesUploadV2({ channel_id: "C1", filename: "r.csv", content: "a;b\n1;2\n", title: "Relazione" });
+    expect(res.ok).toBe(true);
+    expect(fake.callsTo("files.getUploadURLExternal")).toHaveLength(1);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.callsTo("files.completeUploadExternal")).toHaveLength(1);
+  });
+});
