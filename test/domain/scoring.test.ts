@@ -15,7 +15,7 @@ import { UserError } from "../../src/errors.ts";
 
 const EMPTY: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };
 
-function act(over: Partial<ActivityScoringInput> & { state?: Partial<ActivityState> }): ActivityScoringInput {
+function act(over: Partial<Omit<ActivityScoringInput, "state">> & { state?: Partial<ActivityState> }): ActivityScoringInput {
   const { state, ...rest } = over;
   return {
     code: "3.1.2",
@@ -138,7 +138,7 @@ describe("percentage rule", () => {
 });
 
 describe("count rule", () => {
-  const countAct = (state: Partial<ActivityState>, over: Partial<ActivityScoringInput> = {}) =>
+  const countAct = (state: Partial<ActivityState>, over: Partial<Omit<ActivityScoringInput, "state">> = {}) =>
     act({ targetKind: "count", targetText: "> 5", threshold: 5, comparator: ">", deadline: null, state, ...over });
 
   it("achieved / threshold", () => {
@@ -236,7 +236,7 @@ describe("yes/no, amount and upper bound rules", () => {
 });
 
 describe("text targets and manual evaluations", () => {
-  const text = (over: Partial<ActivityScoringInput> = {}) =>
+  const text = (over: Partial<Omit<ActivityScoringInput, "state">> = {}) =>
     act({ targetKind: "text", targetText: "Entro i termini previsti da portale PA Digitale 2026", deadline: null, state: { status: "completata", completedOn: "2024-06-01" }, ...over });
 
   it("text with no date: non valutabile, never invented", () => {
