@@ -18,7 +18,10 @@ export async function setManualDeadline(
   if (!iso) {
     throw new UserError("bad_date", `Data non valida: «${input.date}». Attesa una data come 31/12/2024, 2024-12-31 o «31 dicembre 2024».`);
   }
-  const found = await findActivitiesByCode(db, plan.id, input.code.trim());
+  // An admin tool: the canonical code (as `piano` prints it) wins; a printed code is a fallback.
+  const code = input.code.trim();
+  const exact = await findActivitiesByCode(db, plan.id, code, { exact: true });
+  const found = exact.length ? exact : await findActivitiesByCode(db, plan.id, code);
   if (found.length === 0) {
     throw new UserError("unknown_code", `Nessuna attività con codice «${input.code}» nel piano ${plan.year}. Usa «obiettivi piano» per vedere i codici.`);
   }

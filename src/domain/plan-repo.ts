@@ -28,14 +28,18 @@ export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
 }
 
 /**
- * The live (not archived) activities a code names: the canonical code first; otherwise
- * every activity printed with that code (the Leggiuno plan prints 1.2.1 twice).
+ * The live (not archived) activities a code names, as people type it: the canonical
+ * code or the printed one. "1.2.1" in the Leggiuno plan names two activities (the one
+ * printed 1.2.1 under 1.2, canonical 1.2.1, and the one printed 1.2.1 under 1.3,
+ * canonical 1.3.1): both are returned so the caller can ask which.
+ * With `exact`, only the canonical code counts (buttons, CLI arguments from `piano`).
  */
-export async function findActivitiesByCode(db: Reader, planId: number, code: string) {
+export async function findActivitiesByCode(db: Reader, planId: number, code: string, opts: { exact?: boolean } = {}) {
   const include = { objective: { include: { area: true } } } as const;
-  const exact = await db.activity.findFirst({ where: { planId, code, archivedAt: null }, include });
-  if (exact) return [exact];
-  return db.activity.findMany({ where: { planId, printedCode: code, archivedAt: null }, include, orderBy: { position: "asc" } });
+  const where = opts.exact ? { planId, code, archivedAt: null } : { planId, archivedAt: null, OR: [{ code }, { printedCode: code }] };
+  const found = await db.activity.findMany({ where, include, orderBy: { position: "asc" } });
+  // The activity whose canonical code it is comes first.
+  return found.sort((a, b) => Number(b.code === code) - Number(a.code === code));
 }
 
 /** Deadline in force: one set by hand wins over the one parsed from the document. */

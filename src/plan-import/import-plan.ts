@@ -115,7 +115,7 @@ export function planFingerprint(p: ParsedPlan): string {
     areas: p.areas,
     objectives: p.objectives,
     activities: p.activities.map(activityRow),
-    anomalies: p.anomalies,
+    anomalies: p.anomalies.map((a) => ({ kind: a.kind, code: a.code, message: a.message })),
   };
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex");
 }
