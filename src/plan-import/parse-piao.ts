@@ -595,15 +595,19 @@ function parseStructure(lines: string[]): Structure {
 // ---------------------------------------------------------------------------
 // Plan-level facts
 
-function findYear(text: string): number | null {
+/** The year from a title line ("OBIETTIVI ESECUTIVI 2024"), never from prose or table cells. */
+function findYear(lines: string[]): number | null {
   const patterns = [
     /OBIETTIVI\s+ESECUTIVI\s+(?:ANNO\s+)?((?:19|20|21)\d{2})\b/i,
     /ANNUALIT(?:A'?|À)\s+((?:19|20|21)\d{2})\b/i,
     /PIANO\s+DETTAGLIATO\s+DEGLI\s+OBIETTIVI\s+(?:ANNO\s+)?((?:19|20|21)\d{2})\b/i,
   ];
+  const titles = lines.filter((l) => !l.includes("\t") && l.length <= 200);
   for (const re of patterns) {
-    const m = re.exec(text);
-    if (m) return Number(m[1]);
+    for (const line of titles) {
+      const m = re.exec(line);
+      if (m) return Number(m[1]);
+    }
   }
   return null;
 }
@@ -697,7 +701,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
   const anomalies: PlanAnomaly[] = [...structure.anomalies];
 
   const year =
-    findYear(normalized) ??
+    findYear(lines) ??
     mostCommon(
       drafts
         .map((d) => parseTarget(d.targetText, { indice: d.indicatorIndex }).deadline)
