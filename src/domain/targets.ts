@@ -51,7 +51,16 @@ const MONTH_NAMES = [
 ];
 
 const MONTH_WORD = `(?:${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|")})`;
-const WEEKDAY = "(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica)";
+const WEEKDAY_PREFIX = /^(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica),?\s+/;
+const DAY_MONTH_YEAR = new RegExp(`^(\\d{1,2})\\s*[°º]?\\s*(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`);
+const MONTH_YEAR = new RegExp(`^(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`);
+const MONTH_RANGE = new RegExp(
+  `^(?:da\\s+)?(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?\\s*(?:-|/|a|al)\\s*(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`,
+);
+const MENTIONS_DATE = new RegExp(
+  `\\b\\d{1,2}\\s*[°º]?\\s*${MONTH_WORD}\\b|\\b(?:${MONTH_NAMES.join("|")})\\b|\\b\\d{1,2}[./-]\\d{1,2}[./-]\\d{2,4}\\b`,
+);
+const MONTH_IN_TEXT = new RegExp(`(?:^|\\s)${MONTH_WORD}\\.?(?:\\s|$)`);
 
 /** Longer inputs are prose, not a target: also keeps every regex below on short strings. */
 const MAX_TARGET_LENGTH = 300;
@@ -120,7 +129,7 @@ function parseDate(text: string, year: number | null | undefined, dayMonthOnly: 
   if (typeof text !== "string") return null;
   const s = normalizeText(text)
     .toLowerCase()
-    .replace(new RegExp(`^${WEEKDAY},?\\s+`), "")
+    .replace(WEEKDAY_PREFIX, "")
     .replace(/^(?:il|l')\s*/, "")
     .trim();
   if (s.length === 0 || s.length > 40) return null;
@@ -135,7 +144,7 @@ function parseDate(text: string, year: number | null | undefined, dayMonthOnly: 
   m = /^(\d{1,2})\s*([./-])\s*(\d{1,2})$/.exec(s);
   if (m && dayMonthOnly) return fallbackYear === null ? null : isoDate(fallbackYear, Number(m[3]), Number(m[1]));
 
-  m = new RegExp(`^(\\d{1,2})\\s*[°º]?\\s*(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`).exec(s);
+  m = DAY_MONTH_YEAR.exec(s);
   if (m) {
     const month = monthNumber(m[2]!);
     const y = m[3] ? Number(m[3]) : fallbackYear;
@@ -172,14 +181,14 @@ function parseDeadline(s: string, year: number | null): string | null {
   const single = parseDate(rest, year, false);
   if (single) return single;
 
-  let m = new RegExp(`^(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`).exec(rest);
+  let m = MONTH_YEAR.exec(rest);
   if (m) {
     const y = m[2] ? Number(m[2]) : year;
     return y === null ? null : endOfMonth(y, monthNumber(m[1]!)!);
   }
 
   // "ottobre - dicembre 2024", "da ottobre a dicembre 2024", "ottobre 2024 - gennaio 2025"
-  m = new RegExp(`^(?:da\\s+)?(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?\\s*(?:-|/|a|al)\\s*(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`).exec(rest);
+  m = MONTH_RANGE.exec(rest);
   if (m) {
     const y = m[4] ? Number(m[4]) : year;
     return y === null ? null : endOfMonth(y, monthNumber(m[3]!)!);
@@ -238,6 +247,8 @@ const PERIODS: [RegExp, Period][] = [
 
 const TIME_UNITS = /^(?:giorni|giorno|gg\.?|ore|ora|settimane|settimana|mesi|mese|anni|anno|minuti)$/;
 const NUMBER = String.raw`\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?`;
+const NUMBER_THEN_REST = new RegExp(`^(${NUMBER})(?:\\s+(.*))?$`);
+const WITHIN_DURATION = new RegExp(`^entro\\s+(${NUMBER})\\s+([a-z.]+)(?:\\s+(.*))?$`);
 
 interface NumericExpression {
   label: string;
@@ -270,7 +281,7 @@ function parseNumericExpression(s: string): NumericExpression | null {
   }
   if (label.length > 80) return null;
 
-  const m = new RegExp(`^(${NUMBER})(?:\\s+(.*))?$`).exec(rest.trim());
+  const m = NUMBER_THEN_REST.exec(rest.trim());
   if (!m) return null;
   const value = parseItalianNumber(m[1]!);
   if (value === null) return null;
@@ -290,6 +301,8 @@ function parseNumericExpression(s: string): NumericExpression | null {
   }
   // What is left must be a plain unit ("giorni", "interventi"), nothing we would have to interpret.
   if (tail.length > 0 && !/^[a-zà-ù'°/]+(?: [a-zà-ù'°/]+){0,3}$/.test(tail)) return null;
+  // "31 dicembre" is a date without its year, not 31 of something.
+  if (MONTH_IN_TEXT.test(` ${tail} `)) return null;
   if (/^(?:al|alla|a|per|ogni|nel|nella|entro|dal|dalla)\b/.test(tail)) return null;
   return { label, comparator, value, unit: tail.length > 0 ? tail : null, period };
 }
@@ -297,8 +310,7 @@ function parseNumericExpression(s: string): NumericExpression | null {
 function looksLikeTimeTarget(s: string, indice: string): boolean {
   if (/^(?:entro|termine|termini|scadenz|tempo|data|nei termini|rispetto dei termini|secondo i termini|fine |inizio )/.test(s)) return true;
   if (/\b(?:entro|scadenz[ae]|termine|termini|cronoprogramma)\b/.test(s)) return true;
-  if (new RegExp(`\\b\\d{1,2}\\s*[°º]?\\s*${MONTH_WORD}\\b|\\b(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)\\b`).test(s)) return true;
-  if (/\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b/.test(s)) return true;
+  if (MENTIONS_DATE.test(s)) return true;
   return /\b(?:tempo previsto|tempi|scadenz[ae]|termine|data)\b/.test(indice);
 }
 
@@ -356,7 +368,7 @@ export function parseTarget(text: string, opts: TargetContext = {}): ParsedTarge
   if (deadline) return result({ kind: "deadline", deadline });
 
   // "entro 30 giorni (dalla richiesta)": a maximum duration, not a date.
-  const within = new RegExp(`^entro\\s+(${NUMBER})\\s+([a-z.]+)(?:\\s+(.*))?$`).exec(s);
+  const within = WITHIN_DURATION.exec(s);
   if (within && TIME_UNITS.test(within[2]!)) {
     const value = parseItalianNumber(within[1]!);
     if (value !== null) {
