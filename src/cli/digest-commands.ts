@@ -1,3 +1,72 @@
+import { romeDay } from "../clock.ts";
+import { buildDigests } from "../domain/digest.ts";
+import { renderDigestText } from "../domain/digest-text.ts";
+import { currentPlan } from "../domain/plan-repo.ts";
+import { UserError } from "../errors.ts";
 import type { RegisterCommands } from "./context.ts";
 
-export const register: RegisterCommands = () => {};
+interface RiepilogoOptions {
+  area?: string;
+  tutte?: boolean;
+  oggi?: string;
+  anno?: string;
+}
+
+/** "3", "03" and "003" name the same area. */
+function sameAreaCode(query: string, code: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === code.toLowerCase()) return true;
+  return /^\d+$/.test(q) && /^\d+$/.test(code) && Number(q) === Number(code);
+}
+
+export const register: RegisterCommands = (program, ctx) => {
+  program
+    .command("riepilogo")
+    .description("stampa il riepilogo settimanale che un'area riceverebbe, senza pubblicarlo su Slack")
+    .option("--area <codice>", "codice dell'area, per esempio 03")
+    .option("--tutte", "tutte le aree")
+    .option("--oggi <data>", "il giorno da simulare (AAAA-MM-GG); se manca, oggi")
+    .option("--anno <anno>", "anno del piano; se manca, il più recente")
+    .addHelpText("after", "\nEsempi:\n  npx obiettivi riepilogo --area 03 --oggi 2024-10-07\n  npx obiettivi riepilogo --tutte")
+    .action(async (opts: RiepilogoOptions) => {
+      if (!opts.area && !opts.tutte) {
+        throw new UserError("missing_area", "Indica l'area con --area <codice> (per esempio --area 03) oppure --tutte per tutte le aree.");
+      }
+      if (opts.area && opts.tutte) {
+        throw new UserError("area_and_all", "Usa --area <codice> oppure --tutte, non entrambi.");
+      }
+      let year: number | undefined;
+      if (opts.anno !== undefined) {
+        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError("bad_year", `Anno non valido per --anno: «${opts.anno}». Atteso un anno come 2024.`);
+        year = Number(opts.anno);
+      }
+      const today = romeDay(ctx.clock(opts.oggi)());
+      const { db } = await ctx.openDb();
+      const plan = await currentPlan(db, year);
+      let areaCodes: string[] | undefined;
+      if (opts.area) {
+        const areas = await db.area.findMany({ where: { planId: plan.id, archivedAt: null }, orderBy: { position: "asc" }, select: { code: true, name: true } });
+        const found = areas.find((a) => sameAreaCode(opts.area!, a.code));
+        if (!found) {
+          throw new UserError(
+            "area_unknown",
+            `Nessuna area con codice «${opts.area}» nel piano ${plan.year}. Aree:\n${areas.map((a) => `  ${a.code}  ${a.name}`).join("\n")}`,
+          );
+        }
+        areaCodes = [found.code];
+      }
+      const set = await buildDigests(db, { today, year: plan.year, areaCodes });
+      if (set.digests.length === 0) {
+        ctx.out(`Il piano ${plan.year} non ha aree: nessun riepilogo.`);
+        return;
+      }
+      const texts = set.digests.map((d) => {
+        const note =
+          d.quiet && ctx.env.DIGEST_EMPTY_WEEK === "niente"
+            ? "(Con DIGEST_EMPTY_WEEK=niente questa settimana il canale dell'area non riceverebbe alcun messaggio.)\n"
+            : "";
+        return renderDigestText(d) + note;
+      });
+      ctx.out(texts.join(`\n${"─".repeat(60)}\n\n`));
+    });
+};
