@@ -1,8 +1,13 @@
 import type { WebClient } from "@slack/web-api";
-import type { Clock } from "../clock.ts";
+import cron, { type ScheduledTask } from "node-cron";
+import { TIME_ZONE, type Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
+import { lastFireBetween, startOfRomeDay } from "./cron-window.ts";
+import { runDigest, runDigestCatchUp, type JobDeps } from "./digest.ts";
+import { runOverdueQuestions } from "./overdue.ts";
+import { runReminders } from "./reminders.ts";
 
 export interface SchedulerDeps {
   env: Env;
@@ -17,7 +22,67 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** Reminders and overdue questions: every morning, before the working day. */
+export const DAILY_CRON = "0 8 * * *";
+/** Digests that failed this week are tried again every hour (never a first post). */
+export const DIGEST_RETRY_CRON = "15 * * * *";
+
 /** Starts the weekly digest and the daily reminders (cron, Europe/Rome) and catches up a missed digest. */
-export function startScheduler(_deps: SchedulerDeps): Scheduler {
-  return { stop: async () => {} };
+export function startScheduler(deps: SchedulerDeps): Scheduler {
+  const { log } = deps;
+  const client = deps.client;
+  if (!client) {
+    log.info("console locale: nessun riepilogo né promemoria programmato (servono i token Slack)");
+    return { stop: async () => {} };
+  }
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
+  const jobDeps = (): JobDeps => ({ db: deps.db, client, now: deps.clock(), log, env: deps.env });
+
+  // Every job goes through here: errors are logged (a job never takes the process down)
+  // and the promise is kept so that stop() can wait for it.
+  const run = (name: string, job: () => Promise<unknown>): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    const p = job()
+      .then(() => undefined)
+      .catch((e: unknown) => log.error({ err: e, job: name }, `errore nel job «${name}»`));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+    return p;
+  };
+
+  const daily = async () => {
+    const d = jobDeps();
+    await runOverdueQuestions(d);
+    await runReminders(d);
+  };
+
+  const options = { timezone: TIME_ZONE, noOverlap: true } as const;
+  const tasks: ScheduledTask[] = [
+    cron.schedule(deps.env.DIGEST_CRON, () => run("riepilogo", () => runDigest(jobDeps())), { ...options, name: "riepilogo" }),
+    cron.schedule(DIGEST_RETRY_CRON, () => run("riepilogo-riprova", () => runDigest(jobDeps(), { retryOnly: true })), {
+      ...options,
+      name: "riepilogo-riprova",
+    }),
+    cron.schedule(DAILY_CRON, () => run("promemoria", daily), { ...options, name: "promemoria" }),
+  ];
+
+  // Catch-up at start: this week's digest if its time has passed, today's reminders if
+  // their time has passed. Delivery keys make both no-ops when already done.
+  void run("recupero", async () => {
+    const now = deps.clock();
+    const caught = await runDigestCatchUp(jobDeps());
+    if (caught?.posted.length) log.info({ areas: caught.posted, week: caught.week }, "riepilogo della settimana recuperato all'avvio");
+    if (lastFireBetween(DAILY_CRON, startOfRomeDay(now), now)) await daily();
+  });
+
+  log.info({ digest: deps.env.DIGEST_CRON, daily: DAILY_CRON, timezone: TIME_ZONE }, "pianificazione avviata");
+  return {
+    async stop() {
+      stopped = true;
+      for (const t of tasks) await t.stop();
+      await Promise.allSettled([...running]);
+      for (const t of tasks) await t.destroy();
+    },
+  };
 }

@@ -1,0 +1,94 @@
+import type { Db } from "../db/client.ts";
+
+/**
+ * Exactly-once bookkeeping for outgoing messages (Delivery table).
+ *
+ * A message is claimed BEFORE it is posted, by one atomic statement: insert the key if
+ * absent, or take it over if it failed earlier or if its claim is older than the lease
+ * (the process that claimed it died). Two processes racing for the same key: SQLite runs
+ * the two statements one after the other, the second finds a fresh claim and gets
+ * nothing. `attempts` grows with every claim and fences the later updates, so a process
+ * whose claim was taken over cannot mark the row.
+ *
+ * The window left: a process that posted and then died (or stalled past the lease)
+ * before marking "sent" leaves a claim that another run takes over after the lease, and
+ * that run posts again: at most one duplicate per crash, never a lost message.
+ */
+
+export const DELIVERY_LEASE_MS = 10 * 60_000;
+
+export type DeliveryStatus = "claimed" | "sent" | "failed" | "skipped";
+
+export interface Claim {
+  key: string;
+  attempts: number;
+}
+
+export interface ClaimInput {
+  key: string;
+  kind: string;
+  target: string;
+  now: Date;
+  leaseMs?: number;
+}
+
+export async function claimDelivery(db: Db, c: ClaimInput): Promise<Claim | null> {
+  const staleBefore = new Date(c.now.getTime() - (c.leaseMs ?? DELIVERY_LEASE_MS));
+  return db.$transaction(async (tx) => {
+    const rows = await tx.$queryRaw<{ attempts: bigint | number }[]>`
+      INSERT INTO Delivery (key, kind, target, status, attempts, claimedAt)
+      VALUES (${c.key}, ${c.kind}, ${c.target}, 'claimed', 1, ${c.now})
+      ON CONFLICT (key) DO UPDATE SET
+        status = 'claimed', attempts = Delivery.attempts + 1, claimedAt = excluded.claimedAt, target = excluded.target
+      WHERE Delivery.status = 'failed' OR (Delivery.status = 'claimed' AND Delivery.claimedAt < ${staleBefore})
+      RETURNING attempts`;
+    return rows.length === 1 ? { key: c.key, attempts: Number(rows[0]!.attempts) } : null;
+  });
+}
+
+/** Marks the claimed message as posted; false when another process took the claim over meanwhile. */
+export async function markSent(db: Db, claim: Claim, at: Date, messageTs: string | null): Promise<boolean> {
+  return finish(db, claim, { status: "sent", sentAt: at, messageTs, lastError: null });
+}
+
+export async function markFailed(db: Db, claim: Claim, error: string): Promise<boolean> {
+  return finish(db, claim, { status: "failed", sentAt: null, messageTs: null, lastError: error.slice(0, 1000) });
+}
+
+/** Nothing was due (a quiet week with DIGEST_EMPTY_WEEK=niente): recorded so later runs of the week do not post. */
+export async function markSkipped(db: Db, claim: Claim, reason: string): Promise<boolean> {
+  return finish(db, claim, { status: "skipped", sentAt: null, messageTs: null, lastError: reason });
+}
+
+async function finish(
+  db: Db,
+  claim: Claim,
+  f: { status: DeliveryStatus; sentAt: Date | null; messageTs: string | null; lastError: string | null },
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const n = await tx.$executeRaw`
+      UPDATE Delivery SET status = ${f.status}, sentAt = ${f.sentAt}, messageTs = ${f.messageTs}, lastError = ${f.lastError}
+      WHERE key = ${claim.key} AND attempts = ${claim.attempts} AND status = 'claimed'`;
+    return n === 1;
+  });
+}
+
+/** Keys among `keys` that need no posting: already sent or skipped, or claimed by a live process. */
+export async function settledKeys(db: Db, keys: readonly string[], now: Date, leaseMs = DELIVERY_LEASE_MS): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const staleBefore = new Date(now.getTime() - leaseMs);
+  const out = new Set<string>();
+  // Chunks keep the statement under SQLite's parameter limit.
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500);
+    const rows = await db.delivery.findMany({
+      where: {
+        key: { in: chunk },
+        OR: [{ status: { in: ["sent", "skipped"] } }, { status: "claimed", claimedAt: { gte: staleBefore } }],
+      },
+      select: { key: true },
+    });
+    for (const r of rows) out.add(r.key);
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+import type { WebClient } from "@slack/web-api";
+import { romeDay } from "../clock.ts";
+import type { Db } from "../db/client.ts";
+import { buildDigests, isoWeekOf } from "../domain/digest.ts";
+import { currentPlan } from "../domain/plan-repo.ts";
+import type { Env } from "../env.ts";
+import { UserError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import { digestMessage } from "../slack/ui/digest.ts";
+import { lastFireBetween, startOfRomeWeek } from "./cron-window.ts";
+import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, settledKeys } from "./delivery.ts";
+import { postMessage, slackErrorReason, type Sleep } from "./slack-post.ts";
+
+export interface JobDeps {
+  db: Db;
+  client: WebClient;
+  now: Date;
+  log: Logger;
+  env: Pick<Env, "DIGEST_CRON" | "DIGEST_EMPTY_WEEK" | "REMINDER_DAYS">;
+  /** Waiting out Slack's rate limits; tests pass a recorder. */
+  sleep?: Sleep;
+  leaseMs?: number;
+}
+
+export interface DigestRunResult {
+  week: string;
+  posted: string[];
+  /** Quiet weeks with DIGEST_EMPTY_WEEK=niente. */
+  skipped: string[];
+  failed: string[];
+  /** Already posted this week, or being posted by another process. */
+  settled: string[];
+}
+
+export function digestKey(planYear: number, areaCode: string, week: string): string {
+  return `digest:${planYear}:${areaCode}:${week}`;
+}
+
+/**
+ * Posts this ISO week's digest to every area channel that has not had it: each (area, week)
+ * once, whatever the restarts and however many copies run (see delivery.ts). A channel
+ * that fails is recorded as failed, logged, and tried again by the next run of the week;
+ * the others go on. `retryOnly` posts only digests that an earlier run of the week
+ * attempted and did not finish (the hourly retry), never a first one.
+ */
+export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {}): Promise<DigestRunResult> {
+  const { db, log, now } = deps;
+  const today = romeDay(now);
+  const week = isoWeekOf(today);
+  const result: DigestRunResult = { week, posted: [], skipped: [], failed: [], settled: [] };
+
+  const channels = await db.areaChannel.findMany({ orderBy: { areaCode: "asc" } });
+  if (channels.length === 0) {
+    log.info({ week }, "riepilogo settimanale: nessun canale di area configurato (npx obiettivi canale <area> <idCanale>)");
+    return result;
+  }
+  let plan;
+  try {
+    plan = await currentPlan(db);
+  } catch (e) {
+    if (e instanceof UserError) {
+      log.warn({ week }, `riepilogo settimanale non inviato: ${e.message}`);
+      return result;
+    }
+    throw e;
+  }
+
+  const keyOf = (areaCode: string) => digestKey(plan.year, areaCode, week);
+  const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
+  const settled = await settledKeys(db, channels.map((c) => keyOf(c.areaCode)), now, leaseMs);
+  let pending = channels.filter((c) => !settled.has(keyOf(c.areaCode)));
+  result.settled = channels.filter((c) => settled.has(keyOf(c.areaCode))).map((c) => c.areaCode);
+  if (opts.retryOnly) {
+    const started = new Set(
+      (await db.delivery.findMany({ where: { key: { in: pending.map((c) => keyOf(c.areaCode)) } }, select: { key: true } })).map((r) => r.key),
+    );
+    pending = pending.filter((c) => started.has(keyOf(c.areaCode)));
+  }
+  if (pending.length === 0) return result;
+
+  const { digests } = await buildDigests(db, { today, year: plan.year, areaCodes: pending.map((c) => c.areaCode) });
+  const byArea = new Map(digests.map((d) => [d.area.code, d]));
+
+  for (const ch of pending) {
+    const digest = byArea.get(ch.areaCode);
+    if (!digest) {
+      log.warn({ area: ch.areaCode, channel: ch.channelId }, `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`);
+      continue;
+    }
+    const key = keyOf(ch.areaCode);
+    const claim = await claimDelivery(db, { key, kind: "digest", target: ch.channelId, now, leaseMs });
+    if (!claim) {
+      result.settled.push(ch.areaCode);
+      continue;
+    }
+    if (digest.quiet && deps.env.DIGEST_EMPTY_WEEK === "niente") {
+      await markSkipped(db, claim, "settimana senza segnalazioni (DIGEST_EMPTY_WEEK=niente)");
+      result.skipped.push(ch.areaCode);
+      continue;
+    }
+    try {
+      const msg = digestMessage(digest);
+      const posted = await postMessage({ client: deps.client, log, sleep: deps.sleep }, { channel: ch.channelId, ...msg });
+      if (!(await markSent(db, claim, now, posted.ts))) {
+        log.warn({ key }, "riepilogo inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
+      }
+      result.posted.push(ch.areaCode);
+      log.info({ area: ch.areaCode, channel: ch.channelId, week }, "riepilogo settimanale inviato");
+    } catch (e) {
+      const reason = slackErrorReason(e);
+      await markFailed(db, claim, reason);
+      result.failed.push(ch.areaCode);
+      log.error({ area: ch.areaCode, channel: ch.channelId, week, reason }, "riepilogo settimanale non inviato: riprovo alla prossima esecuzione");
+    }
+  }
+  return result;
+}
+
+/**
+ * At start: if this week's scheduled time has passed (the bot was down then, or the post
+ * failed), post this week's digest now. An earlier week is never posted late.
+ */
+export async function runDigestCatchUp(deps: JobDeps): Promise<DigestRunResult | null> {
+  const due = lastFireBetween(deps.env.DIGEST_CRON, startOfRomeWeek(deps.now), deps.now);
+  if (!due) return null;
+  return runDigest(deps);
+}
