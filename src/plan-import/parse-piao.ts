@@ -313,8 +313,6 @@ function activityTitle(text: string, printsTitle: boolean): string {
 // ---------------------------------------------------------------------------
 // Structure pass
 
-interface AreaDraft extends PlanArea {}
-
 interface ObjectiveDraft {
   printedCode: string;
   code: string;
@@ -339,10 +337,9 @@ interface ActivityDraft {
 }
 
 interface Structure {
-  areas: AreaDraft[];
+  areas: PlanArea[];
   objectives: ObjectiveDraft[];
   activities: ActivityDraft[];
-  anomalies: PlanAnomaly[];
   splitGroups: Map<number, { objective: ObjectiveDraft; parts: number }>;
 }
 
@@ -375,13 +372,12 @@ function partsByMeaning(cells: Cell[]): Parts {
 }
 
 function parseStructure(lines: string[]): Structure {
-  const areas = new Map<string, AreaDraft>();
+  const areas = new Map<string, PlanArea>();
   const objectives: ObjectiveDraft[] = [];
   const activities: ActivityDraft[] = [];
-  const anomalies: PlanAnomaly[] = [];
   const splitGroups = new Map<number, { objective: ObjectiveDraft; parts: number }>();
 
-  let currentArea: AreaDraft | null = null;
+  let currentArea: PlanArea | null = null;
   let objective: ObjectiveDraft | null = null;
   let state: "none" | "header" | "activities" = "none";
   let lastField: "description" | "publicValue" | null = null;
@@ -512,7 +508,10 @@ function parseStructure(lines: string[]): Structure {
         areaCode = byNumber?.code ?? null;
       }
       objective = newObjective({ printedCode, code: printedCode, areaCode, orgWide: false, title: collapse(areaObjective[2]!.replace(/\n/g, " ")) });
-      [state, lastField, currentLayout, lastActivity] = ["header", null, null, null];
+      state = "header";
+      lastField = null;
+      currentLayout = null;
+      lastActivity = null;
       continue;
     }
 
@@ -527,7 +526,10 @@ function parseStructure(lines: string[]): Structure {
         orgWide: true,
         title: row.nonEmpty.slice(1).map((c) => c.text).join(" "),
       });
-      [state, lastField, currentLayout, lastActivity] = ["header", null, null, null];
+      state = "header";
+      lastField = null;
+      currentLayout = null;
+      lastActivity = null;
       continue;
     }
 
@@ -589,7 +591,7 @@ function parseStructure(lines: string[]): Structure {
     }
   }
 
-  return { areas: [...areas.values()], objectives, activities, anomalies, splitGroups };
+  return { areas: [...areas.values()], objectives, activities, splitGroups };
 }
 
 // ---------------------------------------------------------------------------
@@ -698,7 +700,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
     throw new PlanFormatError("no_activities", planFormatMessages.noActivities(sourceName, objectiveDrafts.length));
   }
 
-  const anomalies: PlanAnomaly[] = [...structure.anomalies];
+  const anomalies: PlanAnomaly[] = [];
 
   const year =
     findYear(lines) ??

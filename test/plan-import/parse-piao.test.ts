@@ -492,6 +492,37 @@ describe("documents that are not a plan", () => {
   });
 });
 
+describe("damaged documents", () => {
+  it("truncated, shuffled or thinned-out copies either parse with unique codes or fail with PlanFormatError", () => {
+    let seed = 1;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const lines = LEGGIUNO.split("\n");
+    const problems: string[] = [];
+    for (let i = 0; i < 24; i++) {
+      let doc: string;
+      if (i % 3 === 0) doc = LEGGIUNO.slice(0, Math.floor(random() * LEGGIUNO.length));
+      else if (i % 3 === 1) doc = lines.filter(() => random() > 0.3).join("\n");
+      else {
+        const shuffled = [...lines];
+        for (let k = 0; k < 30; k++) {
+          const x = Math.floor(random() * shuffled.length);
+          const y = Math.floor(random() * shuffled.length);
+          [shuffled[x], shuffled[y]] = [shuffled[y]!, shuffled[x]!];
+        }
+        doc = shuffled.join("\n");
+      }
+      try {
+        const p = parsePiaoText(doc, "danneggiato.txt");
+        const codes = [...p.activities.map((a) => a.code), ...p.objectives.map((o) => o.code)];
+        if (new Set(codes).size !== codes.length) problems.push(`${i}: duplicate codes`);
+      } catch (err) {
+        if (!(err instanceof PlanFormatError)) problems.push(`${i}: ${String(err)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 /** Leggiuno rewritten as another Comune: new names and year, areas 03 and 05 swapped, curly apostrophes, NBSP. */
 function otherComune(text: string): string {
   const renamed = text
