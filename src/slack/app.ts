@@ -6,12 +6,15 @@ import type { ChangeBus } from "../domain/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
+import { registerObiettivo } from "./commands/obiettivo.ts";
 import { registerStato } from "./commands/stato.ts";
+import { registerReportActions } from "./actions/report-actions.ts";
 import { registerDelayListeners } from "./delays/register.ts";
 import { registerHomeListeners } from "./home/register.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
+import { registerReportModal } from "./views/report-modal.ts";
 
 export interface CreateAppOptions {
   env: Env;
@@ -102,6 +105,9 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
   });
 
   const surfaceDeps = { ...deps, changes };
+  registerObiettivo(app, surfaceDeps);
+  registerReportModal(app, surfaceDeps);
+  registerReportActions(app, surfaceDeps);
   registerStato(app, deps);
   registerDelayListeners(app, deps);
   registerHomeListeners(app, surfaceDeps);

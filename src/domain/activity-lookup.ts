@@ -1,0 +1,313 @@
+import { distance } from "fastest-levenshtein";
+import type { Db, Tx } from "../db/client.ts";
+import { UserError } from "../errors.ts";
+import { canWriteActivity, type Actor } from "./permissions.ts";
+
+/**
+ * Finding the activity a person means by the code they typed: canonical or printed,
+ * ambiguous printed codes, and the closest codes when nothing matches. One SQL query on
+ * the hot path; the in-memory code index is built only when a code is not found.
+ */
+
+type Reader = Db | Tx;
+
+export interface PlanHeader {
+  id: number;
+  year: number;
+  entity: string;
+  sourceHash: string;
+  importedAt: Date;
+}
+
+/** The plan in force (the given year, or the latest), with what identifies its version. */
+export async function planHeader(db: Reader, year?: number): Promise<PlanHeader> {
+  const plan = await db.plan.findFirst({
+    where: year === undefined ? {} : { year },
+    orderBy: { year: "desc" },
+    select: { id: true, year: true, entity: true, sourceHash: true, importedAt: true },
+  });
+  if (!plan) {
+    throw new UserError(
+      "no_plan",
+      year === undefined
+        ? "Nessun piano caricato: l'amministratore del bot deve importare il Piano della Performance con «npx obiettivi importa <file>»."
+        : `Nessun piano caricato per l'anno ${year}: l'amministratore del bot può importarlo con «npx obiettivi importa <file>».`,
+    );
+  }
+  return plan;
+}
+
+/** Everything a reply or the modal shows about an activity. */
+export interface ActivityInfo {
+  id: number;
+  year: number;
+  code: string;
+  printedCode: string;
+  title: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  /** null: a Comune-wide activity. */
+  areaCode: string | null;
+  areaName: string | null;
+  indicatorName: string;
+  indicatorIndex: string | null;
+  targetText: string;
+  targetKind: string;
+  threshold: number | null;
+  comparator: string | null;
+  period: string | null;
+  unit: string | null;
+  /** Effective deadline: set by hand, else the plan's. */
+  deadline: string | null;
+  needsManualDate: boolean;
+  position: number;
+}
+
+interface ActivityRow {
+  id: bigint | number;
+  code: string;
+  printedCode: string;
+  title: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  areaCode: string | null;
+  areaName: string | null;
+  indicatorName: string;
+  indicatorIndex: string | null;
+  targetText: string;
+  targetKind: string;
+  threshold: number | null;
+  comparator: string | null;
+  period: string | null;
+  unit: string | null;
+  deadline: string | null;
+  manualDeadline: string | null;
+  needsManualDate: bigint | number | boolean;
+  position: bigint | number;
+}
+
+const ACTIVITY_SELECT = `
+  SELECT a."id", a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle",
+         ar."code" AS "areaCode", ar."name" AS "areaName", a."indicatorName", a."indicatorIndex", a."targetText",
+         a."targetKind", a."threshold", a."comparator", a."period", a."unit", a."deadline",
+         md."deadline" AS "manualDeadline", a."needsManualDate", a."position"
+  FROM "Activity" a
+  JOIN "Objective" o ON o."id" = a."objectiveId"
+  LEFT JOIN "Area" ar ON ar."id" = o."areaId"
+  LEFT JOIN "ManualDeadline" md ON md."planYear" = ? AND md."activityCode" = a."code"`;
+
+function toInfo(year: number, r: ActivityRow): ActivityInfo {
+  return {
+    id: Number(r.id),
+    year,
+    code: r.code,
+    printedCode: r.printedCode,
+    title: r.title,
+    objectiveCode: r.objectiveCode,
+    objectiveTitle: r.objectiveTitle,
+    areaCode: r.areaCode,
+    areaName: r.areaName,
+    indicatorName: r.indicatorName,
+    indicatorIndex: r.indicatorIndex,
+    targetText: r.targetText,
+    targetKind: r.targetKind,
+    threshold: r.threshold === null ? null : Number(r.threshold),
+    comparator: r.comparator,
+    period: r.period,
+    unit: r.unit,
+    deadline: r.manualDeadline ?? r.deadline,
+    needsManualDate: Boolean(Number(r.needsManualDate)),
+    position: Number(r.position),
+  };
+}
+
+/**
+ * Live activities whose canonical or printed code is exactly `code`. All of them: when a
+ * printed code is shared, the one whose canonical code happens to equal it is still ambiguous
+ * for a person reading the printed plan.
+ */
+export async function activitiesByCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo[]> {
+  const rows = await db.$queryRawUnsafe<ActivityRow[]>(
+    `${ACTIVITY_SELECT} WHERE a."planId" = ? AND a."archivedAt" IS NULL AND (a."code" = ? OR a."printedCode" = ?) ORDER BY a."position"`,
+    plan.year,
+    plan.id,
+    code,
+    code,
+  );
+  return rows.map((r) => toInfo(plan.year, r));
+}
+
+export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
+  const rows = await db.$queryRawUnsafe<ActivityRow[]>(
+    `${ACTIVITY_SELECT} WHERE a."planId" = ? AND a."archivedAt" IS NULL AND a."code" = ?`,
+    plan.year,
+    plan.id,
+    code,
+  );
+  return rows[0] ? toInfo(plan.year, rows[0]) : null;
+}
+
+export interface CodeSuggestion {
+  code: string;
+  printedCode: string;
+  title: string;
+}
+
+export type CodeResolution =
+  | { kind: "found"; activity: ActivityInfo }
+  | { kind: "ambiguous"; activities: ActivityInfo[] }
+  | {
+      kind: "unknown";
+      typed: string;
+      suggestions: CodeSuggestion[];
+      /** The code names an objective, not an activity: its activities. */
+      objective: { code: string; title: string; activities: CodeSuggestion[] } | null;
+    };
+
+interface IndexEntry {
+  code: string;
+  printedCode: string;
+  title: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  position: number;
+}
+
+interface CodeIndex {
+  version: string;
+  entries: IndexEntry[];
+}
+
+const indexes = new WeakMap<object, CodeIndex>();
+
+function versionOf(plan: PlanHeader): string {
+  return `${plan.id}:${plan.sourceHash}:${plan.importedAt.getTime()}`;
+}
+
+/** Every live code of the plan, cached per database and plan version (a re-import changes the version). */
+async function codeIndex(db: Reader, plan: PlanHeader): Promise<IndexEntry[]> {
+  const version = versionOf(plan);
+  const cached = indexes.get(db);
+  if (cached && cached.version === version) return cached.entries;
+  const rows = await db.$queryRawUnsafe<{ code: string; printedCode: string; title: string; objectiveCode: string; objectiveTitle: string; position: bigint | number }[]>(
+    `SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle", a."position"
+     FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId"
+     WHERE a."planId" = ? AND a."archivedAt" IS NULL ORDER BY a."position"`,
+    plan.id,
+  );
+  const entries = rows.map((r) => ({ ...r, position: Number(r.position) }));
+  indexes.set(db, { version, entries });
+  return entries;
+}
+
+export const MAX_SUGGESTIONS = 5;
+
+/** Resolves a typed code: found, ambiguous (a printed code used twice), or unknown with the closest codes. */
+export async function resolveActivityCode(db: Reader, plan: PlanHeader, typed: string): Promise<CodeResolution> {
+  const direct = await activitiesByCode(db, plan, typed);
+  if (direct.length === 1) return { kind: "found", activity: direct[0]! };
+  if (direct.length > 1) return { kind: "ambiguous", activities: direct };
+
+  const entries = await codeIndex(db, plan);
+  const folded = typed.toLowerCase();
+  // "e1.1" for "E1.1": same code in another case.
+  const sameCase = entries.find((e) => e.code.toLowerCase() === folded) ?? entries.find((e) => e.printedCode.toLowerCase() === folded);
+  if (sameCase) {
+    const again = await activitiesByCode(db, plan, sameCase.code.toLowerCase() === folded ? sameCase.code : sameCase.printedCode);
+    if (again.length === 1) return { kind: "found", activity: again[0]! };
+    if (again.length > 1) return { kind: "ambiguous", activities: again };
+  }
+
+  const objectiveActivities = entries.filter((e) => e.objectiveCode.toLowerCase() === folded);
+  const objective = objectiveActivities.length
+    ? { code: objectiveActivities[0]!.objectiveCode, title: objectiveActivities[0]!.objectiveTitle, activities: objectiveActivities.slice(0, 10).map(suggestion) }
+    : null;
+  return { kind: "unknown", typed, suggestions: closestCodes(entries, folded), objective };
+}
+
+function suggestion(e: IndexEntry): CodeSuggestion {
+  return { code: e.code, printedCode: e.printedCode, title: e.title };
+}
+
+/** The few codes at the smallest edit distance (canonical or printed), in plan order among equals. */
+function closestCodes(entries: readonly IndexEntry[], typed: string): CodeSuggestion[] {
+  // Codes are short: more than two edits away is another activity, not a typo.
+  const limit = typed.length <= 4 ? 1 : 2;
+  const scored: { e: IndexEntry; d: number }[] = [];
+  for (const e of entries) {
+    const d = Math.min(distance(typed, e.code.toLowerCase()), distance(typed, e.printedCode.toLowerCase()));
+    if (d <= limit) scored.push({ e, d });
+  }
+  scored.sort((a, b) => a.d - b.d || a.e.position - b.e.position);
+  const seen = new Set<string>();
+  const out: CodeSuggestion[] = [];
+  for (const { e } of scored) {
+    if (seen.has(e.code)) continue;
+    seen.add(e.code);
+    out.push(suggestion(e));
+    if (out.length >= MAX_SUGGESTIONS) break;
+  }
+  return out;
+}
+
+export interface PickerOption {
+  code: string;
+  printedCode: string;
+  title: string;
+  objectiveCode: string;
+  /** The group the picker shows it under. */
+  group: string;
+}
+
+export const PICKER_STATIC_LIMIT = 100;
+
+/**
+ * Activities the actor may report on, their own area(s) first, then the Comune-wide ones,
+ * then (for Segretario/admin) the other areas; filtered by `query` (code prefix or words of the title).
+ */
+export async function writableActivities(
+  db: Reader,
+  plan: PlanHeader,
+  actor: Actor,
+  options: { query?: string; limit?: number } = {},
+): Promise<{ options: PickerOption[]; total: number }> {
+  const limit = options.limit ?? PICKER_STATIC_LIMIT;
+  const params: unknown[] = [plan.id];
+  let where = `a."planId" = ? AND a."archivedAt" IS NULL`;
+  if (actor.role === "nucleo") return { options: [], total: 0 };
+  if (actor.role === "dipendente" || actor.role === "responsabile") {
+    const placeholders = actor.areaCodes.map(() => "?").join(", ");
+    where += actor.areaCodes.length ? ` AND (o."areaId" IS NULL OR ar."code" IN (${placeholders}))` : ` AND o."areaId" IS NULL`;
+    params.push(...actor.areaCodes);
+  }
+  const q = (options.query ?? "").trim().slice(0, 100);
+  if (q) {
+    where += ` AND (a."code" LIKE ? ESCAPE '\\' OR a."printedCode" LIKE ? ESCAPE '\\' OR a."title" LIKE ? ESCAPE '\\')`;
+    const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
+  }
+  const own = actor.areaCodes.length ? `CASE WHEN ar."code" IN (${actor.areaCodes.map(() => "?").join(", ")}) THEN 0 WHEN o."areaId" IS NULL THEN 1 ELSE 2 END` : `CASE WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`;
+  const orderParams = [...actor.areaCodes];
+  const from = `FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId" LEFT JOIN "Area" ar ON ar."id" = o."areaId" WHERE ${where}`;
+  const [rows, countRows] = await Promise.all([
+    db.$queryRawUnsafe<{ code: string; printedCode: string; title: string; objectiveCode: string; areaCode: string | null; areaName: string | null }[]>(
+      `SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", ar."code" AS "areaCode", ar."name" AS "areaName"
+       ${from} ORDER BY ${own}, ar."position", o."position", a."position" LIMIT ${Math.max(1, Math.floor(limit))}`,
+      ...params,
+      ...orderParams,
+    ),
+    db.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT COUNT(*) AS "n" ${from}`, ...params),
+  ]);
+  return {
+    total: Number(countRows[0]?.n ?? 0),
+    options: rows
+      .filter((r) => canWriteActivity(actor, { areaCode: r.areaCode }))
+      .map((r) => ({
+        code: r.code,
+        printedCode: r.printedCode,
+        title: r.title,
+        objectiveCode: r.objectiveCode,
+        group: r.areaCode === null ? "Obiettivi dell'ente" : `${r.areaCode}. ${r.areaName ?? ""}`.trim(),
+      })),
+  };
+}

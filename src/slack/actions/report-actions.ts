@@ -1,0 +1,132 @@
+import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import { z } from "zod";
+import { romeDay } from "../../clock.ts";
+import { activityByCanonicalCode, planHeader } from "../../domain/activity-lookup.ts";
+import { loadActor, requireActor } from "../../domain/permissions.ts";
+import { undoReport } from "../../domain/progress.ts";
+import {
+  deliverOutcome,
+  guard,
+  handleChosenActivity,
+  handleCompleteButton,
+  handleUpdateButton,
+  type ObiettivoDeps,
+  type Outcome,
+} from "../commands/obiettivo.ts";
+import { replyTargetOf, type ReplyTarget } from "../reply.ts";
+import { ACTION } from "../ui/ids.ts";
+import { errorMessage, reportUndoneMessage } from "../ui/report-reply.ts";
+
+/**
+ * The buttons of /obiettivo replies, also built by the digest, the reminders and App Home
+ * (same ids, see ui/ids.ts). Each acks at once, checks the role on the server, then answers
+ * privately; on an ephemeral reply the answer replaces the message the button was on.
+ */
+
+const activityValue = z.object({ year: z.number().int(), code: z.string().min(1).max(64) });
+const chooseValue = activityValue.extend({ rest: z.string().max(4000) });
+const undoValue = z.object({ reportId: z.number().int().positive() });
+
+const STALE_BUTTON = "Questo pulsante non è più valido: ripeti il comando, per esempio «/obiettivo 3.1.2 completato».";
+
+function parseValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Undo a report: the author only, within 15 minutes (the domain enforces both). */
+export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; reportId: number }): Promise<{ outcome: Outcome; undone: boolean }> {
+  let undone = false;
+  const outcome = await guard(deps.log, req.userId, async () => {
+    requireActor(await loadActor(deps.db, req.userId), req.userId);
+    const now = deps.clock();
+    const { report, derived } = await undoReport(deps.db, { reportId: req.reportId, userId: req.userId, now }, deps.changes);
+    const plan = await planHeader(deps.db, report.planYear).catch(() => null);
+    const activity = plan ? await activityByCanonicalCode(deps.db, plan, report.activityCode) : null;
+    undone = true;
+    return {
+      kind: "message",
+      message: reportUndoneMessage({ activity, activityCode: report.activityCode, report, progress: derived, today: romeDay(now) }),
+    };
+  });
+  return { outcome, undone };
+}
+
+interface ButtonContext {
+  userId: string;
+  value: string | undefined;
+  triggerId: string;
+  target: ReplyTarget;
+  retryNum?: number;
+  /** Only a message (not App Home, not a modal) can be replaced by the answer. */
+  onMessage: boolean;
+}
+
+function buttonContext(body: BlockAction, retryNum: number | undefined): ButtonContext {
+  const action = body.actions[0] as ButtonAction | undefined;
+  const target = replyTargetOf(body) ?? { userId: body.user.id };
+  return {
+    userId: body.user.id,
+    value: action?.value,
+    triggerId: body.trigger_id,
+    target,
+    retryNum,
+    onMessage: Boolean(body.response_url) && body.container?.type === "message",
+  };
+}
+
+export function registerReportActions(app: App, deps: ObiettivoDeps): void {
+  app.action<BlockAction>(ACTION.reportUndo, async ({ ack, body, client, context }) => {
+    await ack();
+    const b = buttonContext(body, context.retryNum);
+    const v = parseValue(undoValue, b.value);
+    const { outcome, undone } = v
+      ? await handleUndo(deps, { userId: b.userId, reportId: v.reportId })
+      : { outcome: { kind: "message", message: errorMessage(STALE_BUTTON) } as const, undone: false };
+    // Replace the reply only on success: a refusal must not erase the reply it was pressed on.
+    await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum, replaceOriginal: b.onMessage && undone }, deps.log);
+  });
+
+  app.action<BlockAction>(ACTION.activityComplete, async ({ ack, body, client, context }) => {
+    await ack();
+    const b = buttonContext(body, context.retryNum);
+    const v = parseValue(activityValue, b.value);
+    const outcome = v
+      ? await handleCompleteButton(deps, { userId: b.userId, year: v.year, code: v.code, triggerId: b.triggerId })
+      : ({ kind: "message", message: errorMessage(STALE_BUTTON) } as const);
+    await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum }, deps.log);
+  });
+
+  app.action<BlockAction>(ACTION.activityUpdate, async ({ ack, body, client, context }) => {
+    await ack();
+    const b = buttonContext(body, context.retryNum);
+    const v = parseValue(activityValue, b.value);
+    const outcome = v
+      ? await handleUpdateButton(deps, { userId: b.userId, year: v.year, code: v.code, responseUrl: b.target.responseUrl, channelId: b.target.channelId })
+      : ({ kind: "message", message: errorMessage(STALE_BUTTON) } as const);
+    await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum }, deps.log);
+  });
+
+  app.action<BlockAction>(ACTION.chooseActivity, async ({ ack, body, client, context }) => {
+    await ack();
+    const b = buttonContext(body, context.retryNum);
+    const v = parseValue(chooseValue, b.value);
+    const outcome = v
+      ? await handleChosenActivity(deps, {
+          userId: b.userId,
+          year: v.year,
+          code: v.code,
+          rest: v.rest,
+          triggerId: b.triggerId,
+          responseUrl: b.target.responseUrl,
+          channelId: b.target.channelId,
+        })
+      : ({ kind: "message", message: errorMessage(STALE_BUTTON) } as const);
+    // The choice made, its buttons have done their job: the answer takes their place.
+    await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum, replaceOriginal: b.onMessage && outcome.kind === "message" }, deps.log);
+  });
+}

@@ -1,0 +1,377 @@
+import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from "@slack/types";
+import { z } from "zod";
+import type { ActivityInfo, PickerOption } from "../../domain/activity-lookup.ts";
+import { parseItalianNumber } from "../../domain/targets.ts";
+import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress.ts";
+import { VIEW } from "./ids.ts";
+import { clip, context, escapeMrkdwn, section } from "./message.ts";
+import { shortTitle, stateLines, STATUS_LABEL, T, whereText } from "./obiettivo-strings.ts";
+
+/**
+ * The report modal, as data: the builder and the reader of its submission share the
+ * block and action ids below, so a renamed field cannot silently stop being read.
+ */
+
+export const REPORT_BLOCK = {
+  activity: "report_activity",
+  status: "report_status",
+  value: "report_value",
+  date: "report_date",
+  note: "report_note",
+  evidence: "report_evidence",
+} as const;
+
+export const REPORT_ELEMENT = {
+  activity: "report_activity_pick",
+  status: "report_status_select",
+  value: "report_value_input",
+  date: "report_date_pick",
+  note: "report_note_input",
+  evidence: "report_evidence_input",
+} as const;
+
+/** Carried in private_metadata: which activity, and where to answer after the submission. */
+export const reportModalMetaSchema = z.object({
+  year: z.number().int(),
+  code: z.string().min(1).max(64).optional(),
+  responseUrl: z.string().url().max(1000).optional(),
+  channelId: z.string().max(64).optional(),
+});
+export type ReportModalMeta = z.infer<typeof reportModalMetaSchema>;
+
+export function parseReportModalMeta(raw: string | undefined): ReportModalMeta | null {
+  try {
+    const parsed = reportModalMetaSchema.safeParse(JSON.parse(raw ?? ""));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** How the value of an activity is asked for and stored, by indicator kind. */
+export type ValueField = "percent" | "count" | "boolean" | "amount" | "measure";
+
+export function valueFieldFor(targetKind: string): ValueField {
+  switch (targetKind) {
+    case "count":
+      return "count";
+    case "boolean":
+      return "boolean";
+    case "amount":
+      return "amount";
+    case "upper_bound":
+      return "measure";
+    default:
+      return "percent";
+  }
+}
+
+const VALUE_KIND: Record<ValueField, ReportKind> = {
+  percent: "percent",
+  count: "count_set",
+  boolean: "boolean",
+  amount: "amount",
+  measure: "measure",
+};
+
+function plain(text: string) {
+  return { type: "plain_text" as const, text, emoji: true };
+}
+
+function pickerOptionOf(o: Pick<PickerOption, "code" | "title">): PlainTextOption {
+  return { text: plain(clip(`${o.code} — ${o.title.replace(/\s+/g, " ")}`, 75)), value: o.code };
+}
+
+export type PickerSource = { kind: "static"; options: PickerOption[] } | { kind: "external" };
+
+function pickerBlock(source: PickerSource, selected?: Pick<PickerOption, "code" | "title">): InputBlock {
+  const initial = selected ? pickerOptionOf(selected) : undefined;
+  if (source.kind === "external") {
+    return {
+      type: "input",
+      block_id: REPORT_BLOCK.activity,
+      dispatch_action: true,
+      label: plain(T.pickerLabel),
+      element: {
+        type: "external_select",
+        action_id: REPORT_ELEMENT.activity,
+        placeholder: plain(T.pickerPlaceholder),
+        min_query_length: 0,
+        ...(initial ? { initial_option: initial } : {}),
+      },
+    };
+  }
+  const groups = new Map<string, PlainTextOption[]>();
+  for (const o of source.options.slice(0, 100)) {
+    const list = groups.get(o.group) ?? [];
+    list.push(pickerOptionOf(o));
+    groups.set(o.group, list);
+  }
+  const optionGroups = [...groups.entries()].map(([label, options]) => ({ label: plain(clip(label, 75)), options }));
+  const initialOption = initial ? optionGroups.flatMap((g) => g.options).find((o) => o.value === initial.value) : undefined;
+  return {
+    type: "input",
+    block_id: REPORT_BLOCK.activity,
+    dispatch_action: true,
+    label: plain(T.pickerLabel),
+    element: {
+      type: "static_select",
+      action_id: REPORT_ELEMENT.activity,
+      placeholder: plain(T.pickerPlaceholder),
+      option_groups: optionGroups,
+      ...(initialOption ? { initial_option: initialOption } : {}),
+    },
+  };
+}
+
+function baseModal(blocks: KnownBlock[], meta: ReportModalMeta, withSubmit: boolean): ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEW.report,
+    title: plain(T.modalTitle),
+    ...(withSubmit ? { submit: plain(T.modalSubmit) } : {}),
+    close: plain(T.modalClose),
+    private_metadata: JSON.stringify(meta),
+    blocks,
+  };
+}
+
+/** `/obiettivo` alone: only the picker; choosing an activity turns it into the full form. */
+export function pickerModal(source: PickerSource, meta: ReportModalMeta): ModalView {
+  if (source.kind === "static" && source.options.length === 0) {
+    return baseModal([section(T.pickerNone)], { ...meta, code: undefined }, false);
+  }
+  return baseModal([section(T.pickerIntro), pickerBlock(source)], { ...meta, code: undefined }, true);
+}
+
+export interface ReportModalInput {
+  activity: ActivityInfo;
+  progress: DerivedProgress;
+  today: string;
+  meta: ReportModalMeta;
+  /** Present when the modal was opened from the picker: it stays on top to change activity. */
+  picker?: PickerSource;
+}
+
+/** The full form for one activity, prefilled with its current state. */
+export function reportModal({ activity: a, progress: p, today, meta, picker }: ReportModalInput): ModalView {
+  const field = valueFieldFor(a.targetKind);
+  const blocks: KnownBlock[] = [];
+  if (picker) blocks.push(pickerBlock(picker, a));
+  blocks.push(
+    section(`*${escapeMrkdwn(a.code)}* — ${escapeMrkdwn(shortTitle(a.title, 200))}`),
+    context(
+      escapeMrkdwn(
+        `${whereText(a)}\nIndicatore: ${shortTitle(a.indicatorName || "—", 100)} · ${stateLines(a, p, today)
+          .map((l) => `${l.label}: ${l.value.replace(/:[a-z_]+: /g, "")}`)
+          .join(" · ")}`,
+      ),
+    ),
+    statusBlock(p.status),
+    valueBlock(field, a, p),
+    {
+      type: "input",
+      block_id: REPORT_BLOCK.date,
+      optional: true,
+      label: plain(T.dateLabel),
+      hint: plain(T.dateHint),
+      element: {
+        type: "datepicker",
+        action_id: REPORT_ELEMENT.date,
+        ...(p.completedOn ? { initial_date: p.completedOn } : {}),
+      },
+    },
+    {
+      type: "input",
+      block_id: REPORT_BLOCK.note,
+      optional: true,
+      label: plain(T.noteLabel),
+      hint: plain(T.noteHint),
+      element: { type: "plain_text_input", action_id: REPORT_ELEMENT.note, multiline: true, max_length: MAX_REPORT_NOTE },
+    },
+    {
+      type: "input",
+      block_id: REPORT_BLOCK.evidence,
+      optional: true,
+      label: plain(T.evidenceLabel),
+      element: {
+        type: "plain_text_input",
+        action_id: REPORT_ELEMENT.evidence,
+        max_length: MAX_EVIDENCE,
+        placeholder: plain(T.evidencePlaceholder),
+      },
+    },
+  );
+  return baseModal(blocks, { ...meta, year: a.year, code: a.code }, true);
+}
+
+function statusOption(s: ProgressStatus): PlainTextOption {
+  return { text: plain(STATUS_LABEL[s]), value: s };
+}
+
+function statusBlock(current: ProgressStatus): InputBlock {
+  return {
+    type: "input",
+    block_id: REPORT_BLOCK.status,
+    label: plain(T.statusLabel),
+    element: {
+      type: "static_select",
+      action_id: REPORT_ELEMENT.status,
+      options: PROGRESS_STATUSES.map(statusOption),
+      initial_option: statusOption(current),
+    },
+  };
+}
+
+function numberText(n: number | null): string | undefined {
+  if (n === null) return undefined;
+  return String(Math.round(n * 100) / 100).replace(".", ",");
+}
+
+function valueBlock(field: ValueField, a: ActivityInfo, p: DerivedProgress): InputBlock {
+  const target = `Valore atteso: ${shortTitle(a.targetText || "—", 150)}`;
+  if (field === "boolean") {
+    const yes: Option = { text: plain(T.yes), value: "1" };
+    const no: Option = { text: plain(T.no), value: "0" };
+    return {
+      type: "input",
+      block_id: REPORT_BLOCK.value,
+      optional: true,
+      label: plain(T.booleanLabel),
+      hint: plain(target),
+      element: {
+        type: "radio_buttons",
+        action_id: REPORT_ELEMENT.value,
+        options: [yes, no],
+        ...(p.achievedValue === null ? {} : { initial_option: p.achievedValue ? yes : no }),
+      },
+    };
+  }
+  const label =
+    field === "percent"
+      ? T.percentLabel
+      : field === "count"
+        ? T.countLabel
+        : `${field === "amount" ? T.amountLabel : T.measureLabel}${a.unit ? ` (${a.unit})` : ""}`;
+  const current = field === "percent" ? p.percent : field === "count" ? p.count : p.achievedValue;
+  const initial = numberText(current);
+  return {
+    type: "input",
+    block_id: REPORT_BLOCK.value,
+    optional: true,
+    label: plain(label),
+    hint: plain(target),
+    element: {
+      type: "plain_text_input",
+      action_id: REPORT_ELEMENT.value,
+      max_length: 20,
+      ...(initial ? { initial_value: initial } : {}),
+      placeholder: plain(field === "percent" ? "es. 60" : field === "count" ? "es. 5" : "es. 1250,50"),
+    },
+  };
+}
+
+// ---------------------------------------------------------------- reading a submission
+
+/** view.state.values as Slack sends it. */
+export type ViewValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null } | undefined>>;
+
+export function selectedActivityCode(values: ViewValues): string | null {
+  return values[REPORT_BLOCK.activity]?.[REPORT_ELEMENT.activity]?.selected_option?.value ?? null;
+}
+
+export interface ReportSubmission {
+  kind: ReportKind;
+  /** Only when the user changed it: an unchanged status lets the value speak (100% completes). */
+  status: ProgressStatus | null;
+  value: number | null;
+  occurredOn: string | null;
+  note: string | null;
+  evidence: string | null;
+}
+
+export type SubmissionResult = { ok: true; report: ReportSubmission } | { ok: false; errors: Record<string, string> };
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Validates the form against the activity's indicator; errors are keyed by block_id,
+ * as `ack({ response_action: "errors" })` wants them. Only what changed becomes the report.
+ */
+export function readReportSubmission(values: ViewValues, a: ActivityInfo, current: DerivedProgress, today: string): SubmissionResult {
+  const errors: Record<string, string> = {};
+  const field = valueFieldFor(a.targetKind);
+  const get = (block: string, element: string) => values[block]?.[element];
+
+  const statusRaw = get(REPORT_BLOCK.status, REPORT_ELEMENT.status)?.selected_option?.value ?? current.status;
+  const status = (PROGRESS_STATUSES as readonly string[]).includes(statusRaw) ? (statusRaw as ProgressStatus) : current.status;
+
+  let value: number | null = null;
+  const valueState = get(REPORT_BLOCK.value, REPORT_ELEMENT.value);
+  if (field === "boolean") {
+    const v = valueState?.selected_option?.value;
+    value = v === "1" ? 1 : v === "0" ? 0 : null;
+  } else {
+    const raw = (valueState?.value ?? "").trim().replace(/\s*%$/, "").replace(/\s*€$/, "");
+    if (raw !== "") {
+      const n = parseItalianNumber(raw.startsWith(".") || raw.startsWith(",") ? `0${raw}` : raw);
+      if (field === "percent") {
+        if (n === null || n < 0 || n > 100) errors[REPORT_BLOCK.value] = T.errPercent;
+        else value = n;
+      } else if (field === "count") {
+        if (n === null || !Number.isInteger(n) || n < 0 || n > 1_000_000) errors[REPORT_BLOCK.value] = T.errCount;
+        else value = n;
+      } else if (n === null || n < 0) errors[REPORT_BLOCK.value] = T.errNumber;
+      else value = n;
+    }
+  }
+
+  const dateRaw = get(REPORT_BLOCK.date, REPORT_ELEMENT.date)?.selected_date ?? null;
+  let occurredOn: string | null = null;
+  if (status === "completata" && dateRaw) {
+    if (!ISO_DAY.test(dateRaw)) errors[REPORT_BLOCK.date] = "Data non valida.";
+    else if (dateRaw > today) errors[REPORT_BLOCK.date] = `La data di completamento non può essere nel futuro (oggi è ${today.split("-").reverse().join("/")}).`;
+    else occurredOn = dateRaw;
+  }
+
+  const note = (get(REPORT_BLOCK.note, REPORT_ELEMENT.note)?.value ?? "").trim() || null;
+  if (note && note.length > MAX_REPORT_NOTE) errors[REPORT_BLOCK.note] = `Massimo ${MAX_REPORT_NOTE} caratteri.`;
+  if (status === "bloccata" && !note && current.status !== "bloccata") errors[REPORT_BLOCK.note] = T.errBlockedReason;
+
+  const evidence = (get(REPORT_BLOCK.evidence, REPORT_ELEMENT.evidence)?.value ?? "").trim() || null;
+  if (evidence) {
+    if (evidence.length > MAX_EVIDENCE) errors[REPORT_BLOCK.evidence] = `Massimo ${MAX_EVIDENCE} caratteri.`;
+    else if (/^(?:https?:|www\.)/i.test(evidence) && !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)) {
+      errors[REPORT_BLOCK.evidence] = T.errUrl;
+    }
+  }
+  if (Object.keys(errors).length) return { ok: false, errors };
+
+  const currentValue = field === "percent" ? current.percent : field === "count" ? current.count : current.achievedValue;
+  const valueChanged = value !== null && value !== currentValue;
+  const statusChanged = status !== current.status || (status === "completata" && occurredOn !== null && occurredOn !== current.completedOn);
+  if (!valueChanged && !statusChanged && !note && !evidence) {
+    return { ok: false, errors: { [REPORT_BLOCK.status]: T.errNothingChanged } };
+  }
+  const kind: ReportKind = valueChanged ? VALUE_KIND[field] : statusChanged ? "status" : "note";
+  return {
+    ok: true,
+    report: {
+      kind,
+      status: statusChanged ? status : null,
+      value: valueChanged ? value : null,
+      occurredOn,
+      note,
+      evidence,
+    },
+  };
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.includes(".");
+  } catch {
+    return false;
+  }
+}
