@@ -198,6 +198,16 @@ function headerLayout(row: Row): Layout | null {
   return { width: row.cells.length, roles: row.cells.map((c) => (c.text ? headerRole(c.text) : null)) };
 }
 
+/**
+ * The "Personale coinvolto" cell of an activity row, trusted only where the row lines up with
+ * its header, counting from the right (the header may or may not have a cell over the code).
+ */
+function involvedCell(layout: Layout | null, row: Row): Cell | null {
+  const at = layout ? layout.roles.indexOf("involved") : -1;
+  if (!layout || at < 0 || row.cells.length < layout.width || row.cells.length > layout.width + 1) return null;
+  return row.cells[row.cells.length - (layout.width - at)] ?? null;
+}
+
 function normalizeCode(code: string): string {
   return code.replace(/\s+/g, "");
 }
@@ -547,9 +557,10 @@ function parseStructure(lines: string[]): Structure {
     const codeWithText = codeCell ? null : ACTIVITY_CODE_WITH_TEXT_RE.exec(first.multiline);
     if (row.hasTab && (codeCell || codeWithText)) {
       const printedCode = normalizeCode((codeCell ?? codeWithText)![1]!);
-      const rest = row.nonEmpty.slice(1);
+      const involved = involvedCell(currentLayout, row);
+      const rest = row.nonEmpty.slice(1).filter((c) => c !== involved);
       if (codeWithText) rest.unshift(toCell(codeWithText[2]!));
-      lastActivity = addActivity(obj, printedCode, partsByMeaning(rest), null);
+      lastActivity = addActivity(obj, printedCode, partsByMeaning(rest), involved?.text || null);
       state = "activities";
       continue;
     }
