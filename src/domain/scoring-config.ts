@@ -39,6 +39,9 @@ const countRule = z.strictObject({
   scaleByPeriod: z.boolean().default(true),
 });
 
+/** Also in config/smvp-default.json: a partial configuration gets the same windows as the shipped one. */
+const DEFAULT_SEASONS = [{ match: "estiv", label: "stagione estiva", from: "06-01", to: "09-30" }];
+
 export const scoringConfigSchema = z.strictObject({
   /** Points an area head gets for objectives at 100% (the Leggiuno SMVP: 40). */
   maxPoints: z.number().positive().default(40),
@@ -64,7 +67,7 @@ export const scoringConfigSchema = z.strictObject({
   /** Windows for qualifiers like "(stagione estiva)" of period counts; matched as a substring. */
   seasons: z
     .array(z.strictObject({ match: z.string().min(1), label: z.string().min(1), from: monthDay, to: monthDay }))
-    .default([])
+    .default(() => structuredClone(DEFAULT_SEASONS))
     .superRefine((seasons, ctx) => {
       seasons.forEach((s, i) => {
         if (s.from > s.to) ctx.addIssue({ code: "custom", path: [i, "to"], message: "la fine della stagione deve seguire l'inizio nello stesso anno" });

@@ -380,22 +380,19 @@ function monitoringOf(ev: PlanEvaluation, sections: RelazioneSection[], dueWithi
   return { dueWithinDays, atRisk };
 }
 
-/** A count behind the pace its threshold implies at the date (linear over the year when it has no period). */
+/** A count "al mese" (or per day, week, year) behind the pace its threshold implies at the date. */
 function behindPace(a: ActivityEval, ctx: { planYear: number; asOf: string; config: PlanEvaluation["config"]["config"] }): { reason: string; proposal: string } | null {
-  if (a.targetKind !== "count" || a.threshold == null || a.threshold <= 0) return null;
+  // A count with no period may all happen in December: only periods set a pace.
+  if (a.targetKind !== "count" || !a.period || a.threshold == null || a.threshold <= 0) return null;
   const window = countWindow({ qualifier: a.qualifier }, ctx);
-  if (!window) return null;
-  const end = a.deadline && a.deadline < window.to ? a.deadline : window.to;
-  if (ctx.asOf >= end) return null; // no longer a matter of pace: the year-end score says it
-  const expected = a.period
-    ? a.threshold * periodsElapsed(a.period, window, ctx.asOf)
-    : a.threshold * (periodsElapsed("day", { ...window, to: end }, ctx.asOf) / (daysBetween(window.from, end) + 1));
+  if (!window || ctx.asOf >= window.to) return null; // past the window the year-end score says it
+  const expected = a.threshold * periodsElapsed(a.period, window, ctx.asOf);
   if (expected <= 0) return null;
   const done = a.state.count ?? 0;
   if (done >= expected - 1e-9) return null;
-  const total = a.period ? a.threshold * periodsElapsed(a.period, window, end) : a.threshold;
+  const total = a.threshold * periodsElapsed(a.period, window, window.to);
   return {
     reason: `Sotto il ritmo atteso: registrati ${itNumber(done)} su ${itNumber(expected, 1)} attesi al ${itDate(ctx.asOf)} (${itPercent((done / expected) * 100, 0)})`,
-    proposal: `Recuperare il ritmo (ne servono ancora ${itNumber(Math.max(0, total - done), 1)} entro il ${itDate(end)}), o valutare variazione del valore atteso`,
+    proposal: `Recuperare il ritmo (ne servono ancora ${itNumber(Math.max(0, total - done), 1)} entro il ${itDate(window.to)}), o valutare variazione del valore atteso`,
   };
 }

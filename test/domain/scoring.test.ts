@@ -337,6 +337,10 @@ describe("configuration", () => {
     expect(c.objective.method).toBe("media_ponderata");
   });
 
+  it("an empty configuration means exactly the shipped default", () => {
+    expect(parseScoringConfig({})).toEqual(defaultScoringConfig());
+  });
+
   it("fills defaults and refuses bad input with Italian messages", () => {
     expect(parseScoringConfig({}).maxPoints).toBe(40);
     expect(parseScoringConfig({ rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } } }).rules.count.mode).toBe("proporzionale");
