@@ -237,7 +237,7 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
     let wb: ExcelJS.Workbook;
     beforeAll(async () => {
       wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(await renderRelazioneXlsx(rel));
+      await wb.xlsx.load((await renderRelazioneXlsx(rel)) as unknown as ExcelJS.Buffer);
     });
 
     it("a summary sheet, one per area and one for the Comune-wide objectives, with valid names", () => {
@@ -353,7 +353,7 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       const csv = parse(renderRelazioneCsv(mon), { bom: true, delimiter: ";", columns: true }) as Record<string, string>[];
       expect(csv.find((r) => r.Livello === "a rischio" && r["Attività"] === "3.2.4")).toMatchObject({ Stato: "bloccata", Proposta: "Valutare variazione dell'obiettivo (da approvare in Giunta)" });
       const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(await renderRelazioneXlsx(mon));
+      await wb.xlsx.load((await renderRelazioneXlsx(mon)) as unknown as ExcelJS.Buffer);
       expect(wb.worksheets.map((w) => w.name)).toEqual(["Riepilogo", "Obiettivi", "A rischio"]);
       const risk = wb.getWorksheet("A rischio")!;
       expect(risk.rowCount - HEADER_ROW).toBe(mon.monitoring!.atRisk.length);
@@ -371,7 +371,7 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
         if (fmt === "csv") expect(readFileSync(file, "utf8")).toBe(renderRelazioneCsv(rel));
         if (fmt === "xlsx") {
           const wb = new ExcelJS.Workbook();
-          await wb.xlsx.load(readFileSync(file));
+          await wb.xlsx.load(readFileSync(file) as unknown as ExcelJS.Buffer);
           expect(wb.worksheets).toHaveLength(7);
         }
       }
