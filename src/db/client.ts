@@ -22,6 +22,18 @@ export interface OpenedDatabase {
  * holds it; so every write goes through `db.$transaction` (serialised by the adapter's
  * mutex) rather than as a bare query that could land inside someone else's transaction.
  */
+const files = new WeakMap<object, string>();
+
+/**
+ * The SQLite file behind a client opened here: bulk jobs (the plan import) write
+ * through better-sqlite3 on their own connection, ~50x faster than row-by-row Prisma.
+ */
+export function databaseFileOf(db: Db | Tx): string {
+  const file = files.get(db);
+  if (!file) throw new Error("database client not opened through openDatabase()");
+  return file;
+}
+
 export async function openDatabase(databaseUrl: string | undefined): Promise<OpenedDatabase> {
   const file = databaseFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -30,6 +42,7 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Ope
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  files.set(db, file);
   return {
     db,
     file,

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Db, Tx } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
+import Database from "better-sqlite3";
+import { databaseFileOf, type Db } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { looksLikePlanCsv, parsePlanCsv } from "./plan-csv.ts";
 import { parsePiaoText, type ParsedPlan } from "./parse-piao.ts";
@@ -120,12 +120,19 @@ export function planFingerprint(p: ParsedPlan): string {
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex");
 }
 
-const CHUNK = 400;
+/** Prisma's text encoding of DateTime in SQLite, so rows written here read back through Prisma. */
+const sqlTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
+const sqlBool = (b: boolean) => (b ? 1 : 0);
 
 /**
  * Writes a parsed plan in ONE transaction: definitions are upserted by code, what
  * disappeared is archived (never deleted), and progress — kept in other tables keyed
- * by (year, code) — is never touched. A failure leaves the database as it was.
+ * by (year, code) — is never touched. A failure (or a kill) leaves the database as it was.
+ *
+ * It writes through better-sqlite3 on its own connection (BEGIN IMMEDIATE): a 100,000-
+ * activity plan row by row through Prisma takes minutes. Call it when no Prisma
+ * transaction of this process is open (CLI, start-up): the synchronous write would
+ * otherwise wait on a lock that cannot be released.
  */
 export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportOptions): Promise<ImportResult> {
   const hash = planFingerprint(parsed);
@@ -141,42 +148,44 @@ export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportO
   };
   const base = { year: parsed.year, entity: parsed.entity, counts, anomalies: parsed.anomalies, manualDates };
 
-  const existing = await db.plan.findUnique({ where: { year: parsed.year } });
-  if (existing && existing.sourceHash === hash) {
-    return { ...base, planId: existing.id, unchanged: true, created: [], updated: [], archived: [], restored: [] };
-  }
-
-  return db.$transaction(
-    async (tx) => {
-      const now = opts.now;
-      const plan = existing
-        ? await tx.plan.update({
-            where: { id: existing.id },
-            data: { entity: parsed.entity, sourceName: parsed.sourceName, sourceHash: hash, importedAt: now },
-          })
-        : await tx.plan.create({
-            data: { year: parsed.year, entity: parsed.entity, sourceName: parsed.sourceName, sourceHash: hash, importedAt: now },
-          });
-
-      const areaIds = await syncAreas(tx, plan.id, parsed, now);
-      const objectiveIds = await syncObjectives(tx, plan.id, parsed, areaIds, now);
-      const changes = await syncActivities(tx, plan.id, parsed, objectiveIds, now);
-
-      await tx.planAnomaly.deleteMany({ where: { planId: plan.id } });
-      for (let i = 0; i < parsed.anomalies.length; i += CHUNK) {
-        await tx.planAnomaly.createMany({
-          data: parsed.anomalies.slice(i, i + CHUNK).map((a) => ({ planId: plan.id, kind: a.kind, code: a.code, message: a.message })),
-        });
+  const sql = new Database(databaseFileOf(db), { timeout: 10_000 });
+  try {
+    sql.pragma("foreign_keys = ON");
+    const write = sql.transaction(() => {
+      const existing = sql.prepare(`SELECT id, sourceName, sourceHash, importedAt FROM Plan WHERE year = ?`).get(parsed.year) as
+        | { id: number; sourceName: string; sourceHash: string; importedAt: string }
+        | undefined;
+      if (existing && existing.sourceHash === hash) {
+        return { ...base, planId: existing.id, unchanged: true, created: [], updated: [], archived: [], restored: [] };
       }
+      const now = sqlTime(opts.now);
+      let planId: number;
+      if (existing) {
+        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ? WHERE id = ?`)
+          .run(parsed.entity, parsed.sourceName, hash, now, existing.id);
+        planId = existing.id;
+      } else {
+        planId = Number(
+          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (?, ?, ?, ?, ?)`)
+            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now).lastInsertRowid,
+        );
+      }
+      const areaIds = syncAreas(sql, planId, parsed, now);
+      const objectiveIds = syncObjectives(sql, planId, parsed, areaIds, now);
+      const changes = syncActivities(sql, planId, parsed, objectiveIds, now);
 
-      await appendAudit(tx, {
-        at: now,
-        actor: opts.actor,
-        action: "plan_import",
-        entityType: "plan",
-        entityKey: String(parsed.year),
-        before: existing ? { sourceName: existing.sourceName, sourceHash: existing.sourceHash, importedAt: existing.importedAt } : null,
-        after: {
+      sql.prepare(`DELETE FROM PlanAnomaly WHERE planId = ?`).run(planId);
+      const addAnomaly = sql.prepare(`INSERT INTO PlanAnomaly (planId, kind, code, message) VALUES (?, ?, ?, ?)`);
+      for (const a of parsed.anomalies) addAnomaly.run(planId, a.kind, a.code, a.message);
+
+      sql.prepare(
+        `INSERT INTO AuditEntry (at, actor, action, entityType, entityKey, before, after) VALUES (?, ?, 'plan_import', 'plan', ?, ?, ?)`,
+      ).run(
+        now,
+        opts.actor,
+        String(parsed.year),
+        existing ? JSON.stringify({ sourceName: existing.sourceName, sourceHash: existing.sourceHash, importedAt: existing.importedAt }) : null,
+        JSON.stringify({
           sourceName: parsed.sourceName,
           sourceHash: hash,
           counts,
@@ -184,87 +193,89 @@ export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportO
           updated: changes.updated,
           archived: changes.archived,
           restored: changes.restored,
-        },
-      });
-      return { ...base, planId: plan.id, unchanged: false, ...changes };
-    },
-    { timeout: 600_000, maxWait: 30_000 },
-  );
+        }),
+      );
+      return { ...base, planId, unchanged: false, ...changes };
+    });
+    return write.immediate();
+  } finally {
+    sql.close();
+  }
 }
 
-async function syncAreas(tx: Tx, planId: number, parsed: ParsedPlan, now: Date): Promise<Map<string, number>> {
-  const stored = new Map((await tx.area.findMany({ where: { planId } })).map((a) => [a.code, a]));
+type Sql = Database.Database;
+
+function syncAreas(sql: Sql, planId: number, parsed: ParsedPlan, now: string): Map<string, number> {
+  const rows = sql.prepare(`SELECT id, code, name, head, position, archivedAt FROM Area WHERE planId = ?`).all(planId) as {
+    id: number; code: string; name: string; head: string | null; position: number; archivedAt: string | null;
+  }[];
+  const stored = new Map(rows.map((a) => [a.code, a]));
+  const insert = sql.prepare(`INSERT INTO Area (planId, code, name, head, position) VALUES (?, ?, ?, ?, ?)`);
+  const update = sql.prepare(`UPDATE Area SET name = ?, head = ?, position = ?, archivedAt = NULL WHERE id = ?`);
   const ids = new Map<string, number>();
   for (const a of parsed.areas) {
-    const data = { name: a.name, head: a.head, position: a.position, archivedAt: null };
     const old = stored.get(a.code);
     if (!old) {
-      ids.set(a.code, (await tx.area.create({ data: { planId, code: a.code, ...data } })).id);
-    } else {
-      if (old.name !== a.name || old.head !== a.head || old.position !== a.position || old.archivedAt) {
-        await tx.area.update({ where: { id: old.id }, data });
-      }
-      ids.set(a.code, old.id);
+      ids.set(a.code, Number(insert.run(planId, a.code, a.name, a.head, a.position).lastInsertRowid));
+      continue;
     }
+    if (old.name !== a.name || old.head !== a.head || old.position !== a.position || old.archivedAt) update.run(a.name, a.head, a.position, old.id);
+    ids.set(a.code, old.id);
   }
-  for (const [code, old] of stored) {
-    if (!ids.has(code) && !old.archivedAt) await tx.area.update({ where: { id: old.id }, data: { archivedAt: now } });
-  }
+  const archive = sql.prepare(`UPDATE Area SET archivedAt = ? WHERE id = ?`);
+  for (const [code, old] of stored) if (!ids.has(code) && !old.archivedAt) archive.run(now, old.id);
   return ids;
 }
 
-async function syncObjectives(
-  tx: Tx,
-  planId: number,
-  parsed: ParsedPlan,
-  areaIds: Map<string, number>,
-  now: Date,
-): Promise<Map<string, number>> {
-  const stored = new Map((await tx.objective.findMany({ where: { planId } })).map((o) => [o.code, o]));
+function syncObjectives(sql: Sql, planId: number, parsed: ParsedPlan, areaIds: Map<string, number>, now: string): Map<string, number> {
+  const rows = sql
+    .prepare(`SELECT id, code, areaId, title, description, publicValue, weight, position, archivedAt FROM Objective WHERE planId = ?`)
+    .all(planId) as {
+    id: number; code: string; areaId: number | null; title: string; description: string; publicValue: string;
+    weight: number | null; position: number; archivedAt: string | null;
+  }[];
+  const stored = new Map(rows.map((o) => [o.code, o]));
+  const insert = sql.prepare(
+    `INSERT INTO Objective (planId, areaId, code, title, description, publicValue, weight, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const update = sql.prepare(
+    `UPDATE Objective SET areaId = ?, title = ?, description = ?, publicValue = ?, weight = ?, position = ?, archivedAt = NULL WHERE id = ?`,
+  );
   const ids = new Map<string, number>();
-  const toCreate = [];
   for (const o of parsed.objectives) {
     const areaId = o.areaCode === null ? null : areaIds.get(o.areaCode);
     if (areaId === undefined) throw new UserError("plan_inconsistent", `L'obiettivo ${o.code} indica l'area ${o.areaCode}, che il piano non contiene.`);
-    const data = {
-      areaId,
-      title: o.title,
-      description: o.description,
-      publicValue: o.publicValue,
-      weight: o.weight,
-      position: o.position,
-      archivedAt: null,
-    };
     const old = stored.get(o.code);
     if (!old) {
-      toCreate.push({ planId, code: o.code, ...data });
-    } else {
-      ids.set(o.code, old.id);
-      const same =
-        old.areaId === data.areaId && old.title === data.title && old.description === data.description &&
-        old.publicValue === data.publicValue && old.weight === data.weight && old.position === data.position && !old.archivedAt;
-      if (!same) await tx.objective.update({ where: { id: old.id }, data });
+      ids.set(o.code, Number(insert.run(planId, areaId, o.code, o.title, o.description, o.publicValue, o.weight, o.position).lastInsertRowid));
+      continue;
     }
+    ids.set(o.code, old.id);
+    const same =
+      old.areaId === areaId && old.title === o.title && old.description === o.description && old.publicValue === o.publicValue &&
+      old.weight === o.weight && old.position === o.position && !old.archivedAt;
+    if (!same) update.run(areaId, o.title, o.description, o.publicValue, o.weight, o.position, old.id);
   }
-  for (let i = 0; i < toCreate.length; i += CHUNK) await tx.objective.createMany({ data: toCreate.slice(i, i + CHUNK) });
-  if (toCreate.length) {
-    const fresh = await tx.objective.findMany({ where: { planId }, select: { id: true, code: true } });
-    const wanted = new Set(toCreate.map((o) => o.code));
-    for (const o of fresh) if (wanted.has(o.code)) ids.set(o.code, o.id);
-  }
-  for (const [code, old] of stored) {
-    if (!ids.has(code) && !old.archivedAt) await tx.objective.update({ where: { id: old.id }, data: { archivedAt: now } });
-  }
+  const archive = sql.prepare(`UPDATE Objective SET archivedAt = ? WHERE id = ?`);
+  for (const [code, old] of stored) if (!ids.has(code) && !old.archivedAt) archive.run(now, old.id);
   return ids;
 }
 
-async function syncActivities(tx: Tx, planId: number, parsed: ParsedPlan, objectiveIds: Map<string, number>, now: Date) {
-  const stored = new Map((await tx.activity.findMany({ where: { planId } })).map((a) => [a.code, a]));
+function syncActivities(sql: Sql, planId: number, parsed: ParsedPlan, objectiveIds: Map<string, number>, now: string) {
+  const cols = ["objectiveId", ...ACTIVITY_FIELDS] as const;
+  const rows = sql.prepare(`SELECT id, code, archivedAt, ${cols.join(", ")} FROM Activity WHERE planId = ?`).all(planId) as (Record<
+    (typeof cols)[number],
+    unknown
+  > & { id: number; code: string; archivedAt: string | null })[];
+  const stored = new Map(rows.map((a) => [a.code, a]));
+  const insert = sql.prepare(
+    `INSERT INTO Activity (planId, code, ${cols.join(", ")}) VALUES (?, ?, ${cols.map(() => "?").join(", ")})`,
+  );
+  const update = sql.prepare(`UPDATE Activity SET ${cols.map((c) => `${c} = ?`).join(", ")}, archivedAt = NULL WHERE id = ?`);
   const created: string[] = [];
   const updated: string[] = [];
   const restored: string[] = [];
   const seen = new Set<string>();
-  const toCreate = [];
   for (const a of parsed.activities) {
     const row = activityRow(a);
     const objectiveId = objectiveIds.get(row.objectiveCode);
@@ -272,27 +283,26 @@ async function syncActivities(tx: Tx, planId: number, parsed: ParsedPlan, object
       throw new UserError("plan_inconsistent", `L'attività ${row.code} indica l'obiettivo ${row.objectiveCode}, che il piano non contiene.`);
     }
     seen.add(row.code);
-    const { objectiveCode: _o, ...fields } = row;
+    const values = [objectiveId, ...ACTIVITY_FIELDS.map((f) => (typeof row[f] === "boolean" ? sqlBool(row[f] as boolean) : row[f]))];
     const old = stored.get(row.code);
     if (!old) {
-      toCreate.push({ planId, objectiveId, ...fields });
+      insert.run(planId, row.code, ...values);
       created.push(row.code);
       continue;
     }
-    const differs = old.objectiveId !== objectiveId || ACTIVITY_FIELDS.some((f) => old[f] !== fields[f]);
+    const differs = cols.some((c, i) => old[c] !== values[i]);
     if (differs || old.archivedAt) {
-      await tx.activity.update({ where: { id: old.id }, data: { objectiveId, ...fields, archivedAt: null } });
-      if (old.archivedAt) restored.push(row.code);
-      else updated.push(row.code);
+      update.run(...values, old.id);
+      (old.archivedAt ? restored : updated).push(row.code);
     }
   }
-  for (let i = 0; i < toCreate.length; i += CHUNK) await tx.activity.createMany({ data: toCreate.slice(i, i + CHUNK) });
   const archived: string[] = [];
+  const archive = sql.prepare(`UPDATE Activity SET archivedAt = ? WHERE id = ?`);
   for (const [code, old] of stored) {
-    if (!seen.has(code) && !old.archivedAt) archived.push(code);
-  }
-  for (let i = 0; i < archived.length; i += CHUNK) {
-    await tx.activity.updateMany({ where: { planId, code: { in: archived.slice(i, i + CHUNK) } }, data: { archivedAt: now } });
+    if (!seen.has(code) && !old.archivedAt) {
+      archive.run(now, old.id);
+      archived.push(code);
+    }
   }
   return { created, updated, archived, restored };
 }
