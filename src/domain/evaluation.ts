@@ -15,6 +15,7 @@ import {
   type ScoringContext,
 } from "./scoring.ts";
 import { loadScoringConfig, type ScoringConfigInForce } from "./scoring-config.ts";
+import { deriveProgress, type IndicatorShape, type ReportFact } from "./progress.ts";
 import { itNumber, itPercent } from "./italian-format.ts";
 
 /**
@@ -115,67 +116,40 @@ export function endOfRomeDay(isoDay: string): Date {
   return new Date(new TZDate(+next.slice(0, 4), +next.slice(5, 7) - 1, +next.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime());
 }
 
-interface ReportForFold {
-  activityCode: string;
-  kind: string;
-  status: string | null;
-  value: number | null;
-  occurredOn: string;
-  note: string | null;
-  userId: string;
-  createdAt: Date;
+interface ReportForFold extends ReportFact {
   undoneAt: Date | null;
 }
 
 /**
- * The state of one activity from its reports, oldest first, as known at `cutoff`: a report
- * counts if made before it and not undone before it. A report may carry a status and a
- * value together (the modal does); the value's meaning follows the report kind.
+ * The state of one activity as known at `cutoff`: its reports made before it and not
+ * undone before it, derived exactly as the report service derives Progress.
  */
-export function foldReports(reports: ReportForFold[], cutoff: Date): EvaluatedState {
-  const s: EvaluatedState = {
-    status: null,
-    percent: null,
-    count: null,
-    achievedValue: null,
-    completedOn: null,
-    blockedReason: null,
-    lastReportAt: null,
-    lastReporterId: null,
+export function stateAt(reports: readonly ReportForFold[], cutoff: Date, indicator: IndicatorShape): EvaluatedState {
+  const live = reports.filter((r) => r.createdAt < cutoff && !(r.undoneAt && r.undoneAt < cutoff));
+  const d = deriveProgress(live, indicator);
+  return {
+    // Nothing recorded yet reads as "no report" rather than a status someone chose.
+    status: live.length ? d.status : null,
+    percent: d.percent,
+    count: d.count,
+    achievedValue: d.achievedValue,
+    completedOn: d.completedOn,
+    blockedReason: d.blockedReason,
+    lastReportAt: d.lastReportAt,
+    lastReporterId: d.lastReporterId,
   };
-  const live = reports
-    .filter((r) => r.createdAt < cutoff && !(r.undoneAt && r.undoneAt < cutoff))
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-  for (const r of live) {
-    if (r.status) {
-      s.status = r.status;
-      s.completedOn = r.status === "completata" ? r.occurredOn : null;
-      s.blockedReason = r.status === "bloccata" ? r.note : null;
-    }
-    if (r.value != null) {
-      switch (r.kind) {
-        case "percent":
-          s.percent = r.value;
-          break;
-        case "count_add":
-          s.count = (s.count ?? 0) + r.value;
-          break;
-        case "count_set":
-          s.count = r.value;
-          break;
-        case "boolean":
-        case "amount":
-        case "measure":
-          s.achievedValue = r.value;
-          break;
-      }
-      if (!r.status && (s.status === null || s.status === "non_iniziata")) s.status = "in_corso";
-    }
-    s.lastReportAt = r.createdAt;
-    s.lastReporterId = r.userId;
-  }
-  return s;
 }
+
+const NO_REPORTS: EvaluatedState = Object.freeze({
+  status: null,
+  percent: null,
+  count: null,
+  achievedValue: null,
+  completedOn: null,
+  blockedReason: null,
+  lastReportAt: null,
+  lastReporterId: null,
+});
 
 const EMPTY_COUNTS = (): SectionCounts => ({ activities: 0, completed: 0, inProgress: 0, notStarted: 0, blocked: 0, overdue: 0 });
 
@@ -242,12 +216,13 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
   if (rebuild.size) {
     const reports = await db.report.findMany({
       where: { planYear: year, activityCode: { in: [...rebuild] }, createdAt: { lt: cutoff } },
-      select: { activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
     const byCode = new Map<string, ReportForFold[]>();
     for (const r of reports) byCode.set(r.activityCode, [...(byCode.get(r.activityCode) ?? []), r]);
-    for (const code of rebuild) folded.set(code, foldReports(byCode.get(code) ?? [], cutoff));
+    const shapes = new Map(activities.map((a) => [a.code, { targetKind: a.targetKind, period: a.period }]));
+    for (const code of rebuild) folded.set(code, stateAt(byCode.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
@@ -276,7 +251,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
             lastReportAt: p.lastReportAt,
             lastReporterId: p.lastReporterId,
           }
-        : foldReports([], cutoff));
+        : NO_REPORTS);
     const score = scoreActivity(
       { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state },
       ctx,

@@ -4,21 +4,13 @@ import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/italian-format.ts";
 import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring.ts";
 import { configLabel } from "../domain/scoring-config.ts";
+import { delayCauseLabel } from "../domain/delays.ts";
 
 /**
  * The Relazione sulla performance (and the mid-year monitoring report) as one data model;
  * relazione-md/-csv/-xlsx only lay it out. Every figure in it comes with the sentence
  * that explains it, so the three formats cannot disagree.
  */
-
-export const DELAY_CAUSE_LABELS: Record<string, string> = {
-  carenza_personale: "carenza di personale",
-  modifica_normativa: "modifica normativa",
-  ritardo_altri_enti: "ritardo di altri enti o uffici",
-  mancanza_risorse: "mancanza di risorse finanziarie",
-  priorita_cambiate: "priorità cambiate dall'amministrazione",
-  altro: "altro",
-};
 
 export const COMUNE_WIDE_TITLE = "Obiettivi di performance organizzativa (dell'ente)";
 export const NO_CAUSE = "causa non indicata";
@@ -188,7 +180,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       ? {
           gap: scored ? 100 - a.score.percent! : null,
           cause: d?.cause ?? null,
-          causeLabel: d ? (DELAY_CAUSE_LABELS[d.cause] ?? d.cause) : NO_CAUSE,
+          causeLabel: d ? delayCauseLabel(d.cause) : NO_CAUSE,
           explanation: d?.explanation ?? (a.state.status === "bloccata" ? a.state.blockedReason : null),
           correctiveAction: d?.correctiveAction ?? null,
           newExpectedDate: d?.newExpectedDate ?? null,
