@@ -238,7 +238,10 @@ function closestCodes(entries: readonly IndexEntry[], typed: string): CodeSugges
     const d = Math.min(distance(typed, e.code.toLowerCase()), distance(typed, e.printedCode.toLowerCase()));
     if (d <= limit) scored.push({ e, d });
   }
-  scored.sort((a, b) => a.d - b.d || a.e.position - b.e.position);
+  // Among equally close codes, those sharing more of the beginning and numerically nearest first ("3.1.8" -> 3.1.7).
+  const prefix = (code: string) => commonPrefixLength(typed, code.toLowerCase());
+  const gap = (code: string) => Math.abs(lastNumber(typed) - lastNumber(code));
+  scored.sort((a, b) => a.d - b.d || prefix(b.e.code) - prefix(a.e.code) || gap(a.e.code) - gap(b.e.code) || a.e.position - b.e.position);
   const seen = new Set<string>();
   const out: CodeSuggestion[] = [];
   for (const { e } of scored) {
@@ -248,6 +251,17 @@ function closestCodes(entries: readonly IndexEntry[], typed: string): CodeSugges
     if (out.length >= MAX_SUGGESTIONS) break;
   }
   return out;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function lastNumber(code: string): number {
+  const m = /(\d+)\D*$/.exec(code);
+  return m ? Number(m[1]) : 0;
 }
 
 export interface PickerOption {

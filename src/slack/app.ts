@@ -141,7 +141,8 @@ function healthRoute(db: Db, log: Logger): CustomRoute {
 }
 
 async function checkDatabase(db: Db): Promise<void> {
-  await db.$queryRawUnsafe("SELECT 1");
+  // Touching a table (not just "SELECT 1") also notices a database file replaced or damaged under us.
+  await db.$queryRawUnsafe(`SELECT 1 FROM "_prisma_migrations" LIMIT 1`);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -341,7 +341,7 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
   const evidence = (get(REPORT_BLOCK.evidence, REPORT_ELEMENT.evidence)?.value ?? "").trim() || null;
   if (evidence) {
     if (evidence.length > MAX_EVIDENCE) errors[REPORT_BLOCK.evidence] = `Massimo ${MAX_EVIDENCE} caratteri.`;
-    else if (/^(?:https?:|www\.)/i.test(evidence) && !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)) {
+    else if (/^(?:https?|www\.)/i.test(evidence) && !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)) {
       errors[REPORT_BLOCK.evidence] = T.errUrl;
     }
   }
