@@ -43,11 +43,8 @@ export interface BackupResult {
  * name the operator asked for. It is switched to rollback-journal mode: one
  * self-contained file, safe to move or mail.
  *
- * Run it in its own process (the CLI), never inside the bot: Prisma's adapter loads its
- * own copy of better-sqlite3 (11.x, nested) and this module the top-level one (12.x). Two
- * SQLite libraries in one process do not see each other's POSIX locks, so closing this
- * connection would let SQLite delete the WAL under Prisma's open connection and lose its
- * later commits. Between processes the locks work as designed.
+ * This relies on ONE SQLite library in the process (better-sqlite3 deduped under
+ * Prisma's adapter): two copies would not see each other's POSIX locks.
  */
 export async function backupDatabase(liveFile: string, target: string, opts: { overwrite?: boolean } = {}): Promise<BackupResult> {
   const dest = path.resolve(target);

@@ -24,8 +24,8 @@ function count(file: string, sql: string): number {
 }
 
 describe("obiettivi backup / ripristina", () => {
-  // The live database is written with raw better-sqlite3, never through Prisma in this
-  // process: see the note on two SQLite copies in src/ops/backup.ts.
+  // The live database is a migrated file written with plain SQL: these tests are about
+  // files, and the restore opens (and closes) its own Prisma client for the audit row.
   let t: { file: string };
   let liveDir: string;
   let dir: string;

@@ -47,8 +47,7 @@ describe("storage settings and online backup", () => {
   });
 
   it("backs up a consistent copy while the bot (another process) commits continuously", async () => {
-    // Only the writer process opens this file through Prisma: in this process, raw
-    // better-sqlite3 only (see the note on two SQLite copies in src/ops/backup.ts).
+    // The writer is a separate process, as the bot is when an operator runs the backup.
     const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-backup-"));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const live = path.join(dir, "live.db");
