@@ -1,22 +1,40 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Clock } from "../clock.ts";
+import { romeDay, type Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
-import { importPlanFile } from "./import-plan.ts";
+import { importPlanFile, importPlanText } from "./import-plan.ts";
 
-/** The demo plan shipped with the product, for a fictional Comune. */
+/** The demo plan shipped with the product, for a fictional Comune, written for DEMO_YEAR. */
 export const DEMO_PLAN_FILE = fileURLToPath(new URL("../../plans/demo-piao.txt", import.meta.url));
+const DEMO_YEAR = 2024;
 
-/** On an empty database, load the demo plan (or DEMO_PLAN), so the bot is usable at once. */
+/**
+ * The shipped demo moved to the current year, so a newcomer sees a live plan (some
+ * activities late, some due soon) rather than one whose every deadline has passed.
+ */
+export function demoPlanText(currentYear: number): string {
+  const text = readFileSync(DEMO_PLAN_FILE, "utf8");
+  const shift = currentYear - DEMO_YEAR;
+  return text.replace(/\b(20\d\d)\b/g, (y) => (Number(y) >= DEMO_YEAR ? String(Number(y) + shift) : y));
+}
+
+/** On an empty database, load the demo plan (or DEMO_PLAN, as it is), so the bot is usable at once. */
 export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; clock: Clock }): Promise<void> {
   if ((await db.plan.count()) > 0) return;
-  const file = deps.env.DEMO_PLAN ?? DEMO_PLAN_FILE;
-  if (!existsSync(file)) {
-    deps.log.warn({ file }, "nessun piano nel database e piano dimostrativo non trovato");
+  const now = deps.clock();
+  const opts = { actor: "sistema:avvio", now };
+  if (deps.env.DEMO_PLAN) {
+    const r = await importPlanFile(db, deps.env.DEMO_PLAN, opts);
+    deps.log.info({ file: deps.env.DEMO_PLAN, year: r.year, entity: r.entity, activities: r.counts.activities }, "database vuoto: caricato DEMO_PLAN");
     return;
   }
-  const r = await importPlanFile(db, file, { actor: "sistema:avvio", now: deps.clock() });
-  deps.log.info({ file, year: r.year, entity: r.entity, activities: r.counts.activities }, "database vuoto: caricato il piano dimostrativo");
+  if (!existsSync(DEMO_PLAN_FILE)) {
+    deps.log.warn({ file: DEMO_PLAN_FILE }, "nessun piano nel database e piano dimostrativo non trovato");
+    return;
+  }
+  const year = Number(romeDay(now).slice(0, 4));
+  const r = await importPlanText(db, demoPlanText(year), "demo-piao.txt", opts);
+  deps.log.info({ year: r.year, entity: r.entity, activities: r.counts.activities }, "database vuoto: caricato il piano dimostrativo");
 }
