@@ -1,0 +1,107 @@
+import type { HomeView, KnownBlock } from "@slack/types";
+import { HOW_TO_BE_ADDED, type Role } from "../../domain/permissions.ts";
+import type { AreaScoreLine, HomeData, OpenActivity } from "../../domain/home.ts";
+import { itDate, itDays, itNumber, itPercent } from "../../domain/italian-format.ts";
+import { STATUS_LABELS } from "../../domain/scoring.ts";
+import { ACTION, type ActivityButtonValue } from "./ids.ts";
+import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
+
+/** Every word the App Home says, in one place. */
+export const HOME_TEXT = {
+  title: "Obiettivi",
+  unknown: (userId: string) => `Non sei ancora abilitato a usare Obiettivi (utente ${userId}).\n\n${HOW_TO_BE_ADDED}`,
+  noPlan: "Nessun piano caricato. Il Segretario o l'amministratore lo importa con: npx obiettivi importa <file>",
+  roleLine: (role: Role, areas: string[]) =>
+    role === "nucleo"
+      ? "Nucleo di Valutazione: accesso in sola lettura a tutte le aree."
+      : role === "segretario"
+        ? "Segretario Comunale: vedi e aggiorni tutte le aree."
+        : role === "admin"
+          ? "Amministratore: vedi e aggiorni tutte le aree."
+          : `${role === "responsabile" ? "Responsabile" : "Dipendente"} ${areas.length === 1 ? "dell'area" : "delle aree"} ${areas.join(", ")}.`,
+  ownHeader: "Le tue attività aperte",
+  ownNone: "Nessuna attività aperta per le tue aree: tutto completato. 👏",
+  ownMore: (shown: number, total: number) => `Sono mostrate le prime ${shown} di ${total} attività aperte, per scadenza. Per le altre usa /obiettivo oppure /stato.`,
+  complete: "Segna completata",
+  update: "Aggiorna",
+  noDeadline: "senza scadenza",
+  due: (deadline: string, daysLeft: number) =>
+    daysLeft < 0 ? `scaduta il ${itDate(deadline)} (${itDays(-daysLeft)} fa)` : daysLeft === 0 ? `scade oggi (${itDate(deadline)})` : `scade il ${itDate(deadline)} (tra ${itDays(daysLeft)})`,
+  comuneWide: "ente",
+  overviewHeader: "Punteggio per area",
+  yourAreasHeader: "Il punteggio della tua area",
+  overviewNote: (today: string) =>
+    `Valutazione al ${itDate(today)} secondo la configurazione SMVP; durante l'anno è provvisoria: le attività non ancora scadute non sono conteggiate.`,
+  areaLine: (a: AreaScoreLine) =>
+    `*${escapeMrkdwn(a.code === "ENTE" ? a.name : `${a.code}. ${a.name}`)}*${a.head ? ` — ${escapeMrkdwn(a.head)}` : ""}\n` +
+    `${a.percent == null ? "non ancora valutabile" : `${itPercent(a.percent, 1)} · ${itNumber(a.points ?? 0, 2)} punti su ${itNumber(a.maxPoints)}`}` +
+    ` · ${a.overdue === 0 ? "nessuna scaduta" : a.overdue === 1 ? "1 scaduta" : `${a.overdue} scadute`} · ${a.completed}/${a.activities} completate`,
+  overall: (p: number | null) => `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
+  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti.",
+  exportButton: "Esporta Relazione",
+  exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, con i dati di oggi.",
+  exportRefused: "Solo il Nucleo di Valutazione, il Segretario e l'amministratore possono esportare la Relazione sulla performance.",
+  exportDone: (year: number, today: string) => `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
+  exportFailed: "Non sono riuscito a inviarti la Relazione: riprova tra poco. Se il problema continua, usa da riga di comando: npx obiettivi relazione --formato xlsx --output relazione.xlsx",
+  exportTitle: (year: number, today: string) => `Relazione sulla performance ${year} al ${itDate(today)}`,
+  exportFilename: (year: number, today: string) => `relazione-performance-${year}-al-${today}.xlsx`,
+} as const;
+
+export interface ExportButtonValue {
+  year: number;
+}
+
+function activityBlocks(a: OpenActivity): KnownBlock[] {
+  const where = a.areaCode === null ? ` · ${HOME_TEXT.comuneWide}` : "";
+  const due = a.deadline && a.daysLeft !== null ? HOME_TEXT.due(a.deadline, a.daysLeft) : HOME_TEXT.noDeadline;
+  const status = a.status ? (STATUS_LABELS[a.status] ?? a.status) : STATUS_LABELS.non_iniziata!;
+  const mark = a.daysLeft !== null && a.daysLeft < 0 ? "🔴 " : "";
+  const blocks: KnownBlock[] = [
+    section(`${mark}*${escapeMrkdwn(a.code)}* ${escapeMrkdwn(clip(a.title, 150))}\n${due} · ${status} · atteso: ${escapeMrkdwn(clip(a.targetText, 80))}${where}`),
+  ];
+  if (a.canWrite) {
+    const value: ActivityButtonValue = { year: a.year, code: a.code };
+    blocks.push(actions([button(HOME_TEXT.complete, ACTION.activityComplete, value, "primary"), button(HOME_TEXT.update, ACTION.activityUpdate, value)], `home_activity_${a.code}`));
+  }
+  return blocks;
+}
+
+/** The App Home view for one person (Block Kit, type "home"). */
+export function homeView(data: HomeData): HomeView {
+  const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
+  if (data.kind === "unknown") {
+    blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
+    return { type: "home", blocks };
+  }
+  if (data.kind === "no_plan") {
+    blocks.push(section(escapeMrkdwn(HOME_TEXT.noPlan)));
+    return { type: "home", blocks };
+  }
+  blocks.push(context(`${escapeMrkdwn(data.entity)} · Piano ${data.year} · ${escapeMrkdwn(HOME_TEXT.roleLine(data.actor.role, data.actor.areaCodes))}`));
+
+  if (data.overview) {
+    const mine = data.overview.comuneWide === null && data.overview.overallPercent === null;
+    blocks.push({ type: "divider" }, section(`*${mine ? HOME_TEXT.yourAreasHeader : HOME_TEXT.overviewHeader}*`));
+    for (const a of data.overview.areas) blocks.push(section(HOME_TEXT.areaLine(a)));
+    if (data.overview.comuneWide) blocks.push(section(HOME_TEXT.areaLine(data.overview.comuneWide)));
+    if (!mine) blocks.push(section(HOME_TEXT.overall(data.overview.overallPercent)));
+    blocks.push(context(HOME_TEXT.overviewNote(data.today)));
+  }
+
+  if (data.canExport) {
+    blocks.push(
+      { type: "divider" },
+      section(HOME_TEXT.exportHint),
+      actions([button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary")], "home_export"),
+    );
+  }
+  if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
+
+  if (data.own) {
+    blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
+    if (!data.own.activities.length) blocks.push(section(HOME_TEXT.ownNone));
+    for (const a of data.own.activities) blocks.push(...activityBlocks(a));
+    if (data.own.total > data.own.activities.length) blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
+  }
+  return { type: "home", blocks: blocks.slice(0, 100) };
+}
