@@ -1,4 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/index.ts";
+import { importPlanFile } from "../../src/plan-import/import-plan.ts";
+import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 import {
   countWindow,
   periodsElapsed,
@@ -10,7 +16,7 @@ import {
   type ActivityState,
   type ScoringContext,
 } from "../../src/domain/scoring.ts";
-import { defaultScoringConfig, parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring-config.ts";
+import { defaultScoringConfig, loadScoringConfig, parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring-config.ts";
 import { UserError } from "../../src/errors.ts";
 
 const EMPTY: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };
@@ -355,5 +361,74 @@ describe("configuration", () => {
       expect(msg).toContain("Chiave non riconosciuta");
     }
     expect(() => parseScoringConfig({ rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 60, percent: 25 }, { maxDaysLate: 30, percent: 50 }] } } })).toThrow(/crescenti/);
+  });
+});
+
+describe("configuration per plan year, stored and versioned", () => {
+  let t: Awaited<ReturnType<typeof testDatabase>>;
+  let saved: string | undefined;
+  let dir: string;
+  async function cli(args: string[]) {
+    let out = "";
+    let err = "";
+    const code = await runCli(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+    return { code, out, err };
+  }
+  beforeAll(async () => {
+    t = await testDatabase();
+    saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = t.url;
+    dir = mkdtempSync(path.join(tmpdir(), "smvp-"));
+    await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-10T10:00:00Z") });
+  });
+  afterAll(async () => {
+    process.env.DATABASE_URL = saved;
+    rmSync(dir, { recursive: true, force: true });
+    await t.dispose();
+  });
+
+  it("a year without configuration uses the shipped default", async () => {
+    const c = await loadScoringConfig(t.db, 2024);
+    expect(c.version).toBeNull();
+    expect(c.config).toEqual(defaultScoringConfig());
+    const shown = await cli(["smvp", "mostra", "--anno", "2024"]);
+    expect(shown.code).toBe(0);
+    expect(shown.err).toContain("configurazione SMVP predefinita (nessuna configurazione per il 2024)");
+    expect(JSON.parse(shown.out)).toEqual(defaultScoringConfig());
+  });
+
+  it("imposta stores a new version (the highest is in force, the old ones stay), audited", async () => {
+    const file = path.join(dir, "smvp.json");
+    writeFileSync(file, JSON.stringify({ maxPoints: 40, rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } } }));
+    const first = await cli(["smvp", "imposta", file, "--anno", "2024"]);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain("Configurazione SMVP 2024 salvata come versione 1");
+    writeFileSync(file, JSON.stringify({ maxPoints: 30 }));
+    expect((await cli(["smvp", "imposta", file])).out).toContain("versione 2");
+    const inForce = await loadScoringConfig(t.db, 2024);
+    expect(inForce).toMatchObject({ version: 2, createdBy: expect.stringMatching(/^cli:/) });
+    expect(inForce.config.maxPoints).toBe(30);
+    expect(await t.db.scoringConfig.count({ where: { planYear: 2024 } })).toBe(2);
+    const shown = await cli(["smvp", "mostra"]);
+    expect(shown.err).toMatch(/configurazione SMVP 2024 versione 2, impostata da cli:.* il \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    expect(JSON.parse(shown.out).maxPoints).toBe(30);
+    const audit = await t.db.auditEntry.findMany({ where: { action: "scoring_config" }, orderBy: { id: "asc" } });
+    expect(audit).toHaveLength(2);
+    expect(JSON.parse(audit[1]!.before!)).toMatchObject({ version: 1, config: { rules: { deadline: { late: "fasce" } } } });
+    expect(JSON.parse(audit[1]!.after!)).toMatchObject({ version: 2, config: { maxPoints: 30 } });
+  });
+
+  it("a wrong file is refused in Italian and nothing is stored", async () => {
+    const file = path.join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ maxPoints: "quaranta", objective: { method: "media" } }));
+    const bad = await cli(["smvp", "imposta", file, "--anno", "2024"]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain(`${file} non valida:`);
+    expect(bad.err).toContain("- maxPoints:");
+    expect(bad.err).toContain("- objective.method:");
+    writeFileSync(file, "{ non è json");
+    expect((await cli(["smvp", "imposta", file])).err).toContain("il file non è JSON valido");
+    expect((await cli(["smvp", "imposta", path.join(dir, "manca.json")])).err).toContain("File non trovato");
+    expect(await t.db.scoringConfig.count()).toBe(2);
   });
 });
