@@ -57,9 +57,10 @@ export async function handleObiettivo(deps: ObiettivoDeps, req: ObiettivoRequest
     const now = deps.clock();
     const today = romeDay(now);
     const parsed = parseObiettivoText(req.text, { today });
-    if (parsed.ok && parsed.command.kind === "help") return message(helpMessage());
-    const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+    // A malformed text is answered without touching the database: garbage costs nothing.
     if (!parsed.ok) return message(errorMessage(parsed.message));
+    if (parsed.command.kind === "help") return message(helpMessage());
+    const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
     const plan = await planHeader(deps.db);
     return runCommand(deps, actor, plan, parsed.command, {
       now,
