@@ -15,6 +15,8 @@ export const DUE_SOON_SHOWN = 8;
 export const LATEST_REPORTS_SHOWN = 5;
 /** Objectives listed on one screen (Slack allows 50 blocks); the others are counted. */
 export const OBJECTIVES_SHOWN = 40;
+/** From this many activities a scope's lists are found along plan-wide indexes rather than read whole. */
+const BIG_SCOPE = 1000;
 
 export type StatusScope = { kind: "all" } | { kind: "ente" } | { kind: "area"; code: string };
 
@@ -193,110 +195,141 @@ export async function enteStatus(db: Reader, q: Query): Promise<ScopeStatus> {
 }
 
 function objectiveFilter(plan: PlanRef, area: AreaInfo | null): Prisma.Sql {
-  return area ? Prisma.sql`o.areaId = ${area.id}` : Prisma.sql`o.planId = ${plan.id} AND o.areaId IS NULL`;
+  // `+o.planId`: the Comune-wide objectives are found through the areaId index (NULL), not among every objective of the plan.
+  return area ? Prisma.sql`o.areaId = ${area.id}` : Prisma.sql`o.areaId IS NULL AND +o.planId = ${plan.id}`;
 }
 
-/** One group of activities that score alike: same area, objective weight and size, target and progress. */
-interface RollupRow {
+interface ManualRow {
   areaId: number | null;
-  weight: number | null;
-  /** Live activities of the objective (0 for activities without progress: they score 0 anyway). */
-  n: bigint;
-  targetKind: string;
-  threshold: number | null;
+  planDeadline: string | null;
+  manualDeadline: string;
   status: string | null;
-  percent: number | null;
-  count: number | null;
-  achievedValue: number | null;
+}
+
+/** Deadlines set by hand in the scope: few, so the big pass counts plan deadlines and these correct it. */
+async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql): Promise<ManualRow[]> {
+  return db.$queryRaw<ManualRow[]>`
+    SELECT o.areaId AS areaId, a.deadline AS planDeadline, m.deadline AS manualDeadline, p.status AS status
+    FROM ManualDeadline m
+    JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
+    JOIN Objective o ON o.id = a.objectiveId
+    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+    WHERE m.planYear = ${plan.year} AND ${where} AND o.archivedAt IS NULL`;
+}
+
+type DeadlineClass = "overdue" | "dueSoon" | null;
+
+function classify(deadline: string | null, today: string): DeadlineClass {
+  if (deadline === null) return null;
+  if (deadline < today) return "overdue";
+  return deadline <= addDays(today, DUE_SOON_DAYS) ? "dueSoon" : null;
+}
+
+/** Moves an open activity from the class of its plan deadline to the class of the one set by hand. */
+function applyManualDeadlines(counts: { overdue: number; dueSoon: number }, rows: ManualRow[], today: string): void {
+  for (const r of rows) {
+    if (r.status === "completata") continue;
+    const was = classify(r.planDeadline, today);
+    const is = classify(r.manualDeadline, today);
+    if (was) counts[was] -= 1;
+    if (is) counts[is] += 1;
+  }
+}
+
+/**
+ * The SQL twin of `activityCompletion` (completion.ts), for the one aggregate pass over a
+ * scope: fetching 20,000 activities to score them in JS costs more than the rest of /stato.
+ * Both must agree on every kind: test/domain/status.test.ts compares them on a grid of cases.
+ * The objectives a screen shows are still scored by `activityCompletion` itself.
+ */
+export const ACTIVITY_COMPLETION_SQL = Prisma.sql`COALESCE(CASE
+    WHEN p.status = 'completata' THEN 1.0
+    WHEN a.targetKind = 'percentage' THEN
+      CASE WHEN p.percent IS NULL THEN 0.0
+           ELSE MIN(1.0, MAX(0.0, p.percent / CASE WHEN a.threshold > 0 THEN a.threshold ELSE 100.0 END)) END
+    WHEN a.targetKind = 'count' AND p.count IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
+      MIN(1.0, MAX(0.0, p.count / a.threshold))
+    WHEN a.targetKind = 'amount' AND p.achievedValue IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
+      MIN(1.0, MAX(0.0, p.achievedValue / a.threshold))
+    WHEN p.percent IS NULL THEN 0.0
+    ELSE MIN(1.0, MAX(0.0, p.percent / 100.0))
+  END, 0.0)`;
+
+interface TotalsRow {
+  areaId: number | null;
+  /** Objectives with at least one live activity. */
+  live: bigint;
   activities: bigint;
+  completed: bigint;
   overdue: bigint;
   dueSoon: bigint;
-}
-
-/**
- * One pass over the activities of the scope, grouped by what their completion depends on,
- * so that a 20,000-activity area comes back as a few dozen rows and `activityCompletion`
- * stays the one definition of "how far". An objective's completion is the mean of its
- * activities' (each weighing 1), so an activity counts for (objective weight / n) in its area.
- */
-async function rollupRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string): Promise<RollupRow[]> {
-  const horizon = addDays(today, DUE_SOON_DAYS);
-  return db.$queryRaw<RollupRow[]>`
-    SELECT o.areaId AS areaId, o.weight AS weight,
-           CASE WHEN p.activityCode IS NULL THEN 0
-                ELSE (SELECT COUNT(*) FROM Activity x WHERE x.objectiveId = o.id AND x.archivedAt IS NULL) END AS n,
-           a.targetKind AS targetKind, a.threshold AS threshold,
-           p.status AS status, p.percent AS percent, p.count AS count, p.achievedValue AS achievedValue,
-           COUNT(*) AS activities,
-           SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND COALESCE(m.deadline, a.deadline) < ${today} THEN 1 ELSE 0 END) AS overdue,
-           SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND COALESCE(m.deadline, a.deadline) >= ${today}
-                     AND COALESCE(m.deadline, a.deadline) <= ${horizon} THEN 1 ELSE 0 END) AS dueSoon
-    FROM Objective o
-    JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
-    WHERE ${where} AND o.archivedAt IS NULL
-    GROUP BY o.areaId, o.weight, n, a.targetKind, a.threshold, p.status, p.percent, p.count, p.achievedValue`;
-}
-
-interface WeightRow {
-  areaId: number | null;
-  live: bigint;
+  /** Among the live objectives: how many have a weight, their sum, and the scores. */
   weighted: bigint;
   weightSum: number;
-}
-
-/** Per area: objectives that have activities, and the plan weights among them. */
-async function weightRows(db: Reader, where: Prisma.Sql): Promise<WeightRow[]> {
-  return db.$queryRaw<WeightRow[]>`
-    SELECT o.areaId AS areaId, COUNT(*) AS live,
-           SUM(CASE WHEN o.weight > 0 THEN 1 ELSE 0 END) AS weighted,
-           TOTAL(CASE WHEN o.weight > 0 THEN o.weight END) AS weightSum
-    FROM Objective o
-    WHERE ${where} AND o.archivedAt IS NULL
-      AND EXISTS (SELECT 1 FROM Activity a WHERE a.objectiveId = o.id AND a.archivedAt IS NULL)
-    GROUP BY o.areaId`;
+  weightedScore: number;
+  unweightedScore: number;
 }
 
 /**
- * The weight an objective counts with in its area: the plan's "Peso"; one the plan gives
- * no weight counts as much as the average weighted one (all alike when none has one).
+ * One streaming pass per scope (objectives in the order of the index that finds them: id
+ * within an area, code within a plan; so no sort): per objective the
+ * mean completion of its activities (each weighing 1), then per area the objectives' mean
+ * weighted by the plan's "Peso". Overdue and due-soon counts use the plan deadlines here;
+ * the few set by hand correct them afterwards.
  */
-export function weightPolicy(w: { live: number; weighted: number; weightSum: number }): { of(weight: number | null): number; total: number } {
-  const fallback = w.weighted > 0 ? w.weightSum / w.weighted : 1;
-  return {
-    of: (weight) => (weight !== null && weight > 0 ? weight : fallback),
-    total: w.weightSum + (w.live - w.weighted) * fallback,
-  };
+async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string, planWide = false): Promise<TotalsRow[]> {
+  const horizon = addDays(today, DUE_SOON_DAYS);
+  return db.$queryRaw<TotalsRow[]>`
+    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed, SUM(od) AS overdue, SUM(ds) AS dueSoon,
+           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
+           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
+           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
+           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
+    FROM (
+      SELECT o.id AS id, o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
+             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
+             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done,
+             SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND a.deadline < ${today} THEN 1 ELSE 0 END) AS od,
+             SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND a.deadline >= ${today} AND a.deadline <= ${horizon} THEN 1 ELSE 0 END) AS ds
+      FROM Objective o
+      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
+      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+      WHERE ${where} AND o.archivedAt IS NULL
+      GROUP BY ${planWide ? Prisma.sql`o.code` : Prisma.sql`o.id`}
+    )
+    GROUP BY areaId`;
 }
 
-function summarize(area: AreaInfo | null, rows: RollupRow[], weights: WeightRow | undefined): AreaSummary {
-  const policy = weightPolicy({
-    live: Number(weights?.live ?? 0),
-    weighted: Number(weights?.weighted ?? 0),
-    weightSum: weights?.weightSum ?? 0,
-  });
-  const parts: { value: number; weight: number }[] = [];
-  let activities = 0;
-  let completed = 0;
-  let overdue = 0;
-  let dueSoon = 0;
-  for (const r of rows) {
-    const k = Number(r.activities);
-    const n = Number(r.n);
-    activities += k;
-    overdue += Number(r.overdue);
-    dueSoon += Number(r.dueSoon);
-    if (r.status === "completata") completed += k;
-    if (n === 0) continue; // no progress recorded: scores 0
-    const value = activityCompletion(r);
-    parts.push({ value, weight: (policy.of(r.weight) / n) * k });
-  }
-  // weightedMean over the activities with progress, scaled to every objective's weight:
-  // the others score 0 and only add to the denominator.
-  const withProgress = parts.reduce((s, p) => s + p.weight, 0);
-  const completion = policy.total > 0 ? (weightedMean(parts) * withProgress) / policy.total : 0;
-  return { area, completion: Math.min(1, Math.max(0, completion)), activities, completed, overdue, dueSoon };
+/**
+ * An area's completion from its objectives' scores. An objective the plan gives no weight
+ * counts as much as the average weighted one (all alike when none has one); an objective
+ * without activities cannot move and is left out.
+ */
+export function scopeCompletion(t: { live: number; weighted: number; weightSum: number; weightedScore: number; unweightedScore: number }): number {
+  const fallback = t.weighted > 0 ? t.weightSum / t.weighted : 1;
+  const total = t.weightSum + (t.live - t.weighted) * fallback;
+  if (total <= 0) return 0;
+  return Math.min(1, Math.max(0, (t.weightedScore + fallback * t.unweightedScore) / total));
+}
+
+function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manual: ManualRow[], today: string): AreaSummary {
+  const counts = { overdue: Number(t?.overdue ?? 0), dueSoon: Number(t?.dueSoon ?? 0) };
+  applyManualDeadlines(counts, manual, today);
+  return {
+    area,
+    completion: t
+      ? scopeCompletion({
+          live: Number(t.live),
+          weighted: Number(t.weighted),
+          weightSum: t.weightSum,
+          weightedScore: t.weightedScore,
+          unweightedScore: t.unweightedScore,
+        })
+      : 0,
+    activities: Number(t?.activities ?? 0),
+    completed: Number(t?.completed ?? 0),
+    ...counts,
+  };
 }
 
 interface ShownRow {
@@ -352,31 +385,53 @@ interface DeadlineRow {
   objectiveCode: string;
   deadline: string;
   status: string | null;
-  late: bigint;
-  rn: bigint;
 }
 
-/** The worst overdue and the soonest due activities, in one pass ordered by effective deadline. */
-async function deadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string): Promise<DeadlineRow[]> {
-  const horizon = addDays(today, DUE_SOON_DAYS);
-  const shown = Math.max(WORST_OVERDUE_SHOWN, DUE_SOON_SHOWN);
-  return db.$queryRaw<DeadlineRow[]>`
-    WITH d AS (
-      SELECT a.code AS code, a.title AS title, o.code AS objectiveCode,
-             COALESCE(m.deadline, a.deadline) AS deadline, p.status AS status,
-             CASE WHEN COALESCE(m.deadline, a.deadline) < ${today} THEN 1 ELSE 0 END AS late
-      FROM Objective o
-      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-      LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
+/**
+ * Open activities whose effective deadline falls in [from, to), earliest first, at most
+ * `limit`. Deadlines from the plan are read in the order of their index (CROSS JOIN keeps
+ * Activity outermost, `+a.planId` keeps the planner off the planId index), so the query
+ * stops after `limit` hits instead of sorting the whole area; the few set by hand are merged in.
+ */
+async function openByDeadline(
+  db: Reader,
+  plan: PlanRef,
+  where: Prisma.Sql,
+  range: { from: string | null; to: string },
+  limit: number,
+  bigScope: boolean,
+): Promise<DeadlineRow[]> {
+  const from = range.from ?? "";
+  // A small scope is cheaper to read whole and sort than to look for along the plan-wide index.
+  const drive = bigScope
+    ? Prisma.sql`Activity a CROSS JOIN Objective o ON o.id = a.objectiveId`
+    : Prisma.sql`Objective o JOIN Activity a ON a.objectiveId = o.id`;
+  const rows = await db.$queryRaw<DeadlineRow[]>`
+    SELECT * FROM (
+      SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, a.deadline AS deadline, p.status AS status
+      FROM ${drive}
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE ${where} AND o.archivedAt IS NULL
-        AND COALESCE(m.deadline, a.deadline) <= ${horizon}
+      WHERE a.deadline >= ${from} AND a.deadline < ${range.to} AND +a.planId = ${plan.id} AND a.archivedAt IS NULL
+        AND ${where} AND o.archivedAt IS NULL
         AND COALESCE(p.status, '') <> 'completata'
-    ), r AS (
-      SELECT d.*, ROW_NUMBER() OVER (PARTITION BY late ORDER BY deadline, code) AS rn FROM d
-    )
-    SELECT code, title, objectiveCode, deadline, status, late, rn FROM r WHERE rn <= ${shown}
-    ORDER BY late DESC, deadline, code`;
+        AND NOT EXISTS (SELECT 1 FROM ManualDeadline mx WHERE mx.planYear = ${plan.year} AND mx.activityCode = a.code)
+      ORDER BY a.deadline, a.code
+      LIMIT ${limit})
+    UNION ALL
+    SELECT * FROM (
+      SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, m.deadline AS deadline, p.status AS status
+      FROM ManualDeadline m
+      JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
+      JOIN Objective o ON o.id = a.objectiveId
+      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+      WHERE m.planYear = ${plan.year} AND m.deadline >= ${from} AND m.deadline < ${range.to}
+        AND ${where} AND o.archivedAt IS NULL
+        AND COALESCE(p.status, '') <> 'completata'
+      ORDER BY m.deadline, a.code
+      LIMIT ${limit})`;
+  return rows
+    .sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .slice(0, limit);
 }
 
 interface ReportRow {
@@ -392,14 +447,19 @@ interface ReportRow {
   createdAt: Date | string | number;
 }
 
-async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql): Promise<RecentReport[]> {
+/**
+ * Newest first. In a big scope, along the createdAt index (Report outermost), stopping at
+ * the first few of the scope; in a small one, from its activities' reports.
+ */
+async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql, bigScope: boolean): Promise<RecentReport[]> {
+  const drive = bigScope
+    ? Prisma.sql`Report r CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = r.activityCode CROSS JOIN Objective o ON o.id = a.objectiveId`
+    : Prisma.sql`Objective o CROSS JOIN Activity a ON a.objectiveId = o.id CROSS JOIN Report r ON r.planYear = ${plan.year} AND r.activityCode = a.code`;
   const rows = await db.$queryRaw<ReportRow[]>`
     SELECT r.id AS id, r.activityCode AS activityCode, a.title AS activityTitle, r.userId AS userId, r.kind AS kind,
            r.status AS status, r.value AS value, r.note AS note, r.occurredOn AS occurredOn, r.createdAt AS createdAt
-    FROM Report r
-    JOIN Activity a ON a.planId = ${plan.id} AND a.code = r.activityCode AND a.archivedAt IS NULL
-    JOIN Objective o ON o.id = a.objectiveId
-    WHERE r.planYear = ${plan.year} AND r.undoneAt IS NULL AND ${where}
+    FROM ${drive}
+    WHERE +r.planYear = ${plan.year} AND r.undoneAt IS NULL AND a.archivedAt IS NULL AND ${where}
     ORDER BY r.createdAt DESC, r.id DESC
     LIMIT ${LATEST_REPORTS_SHOWN}`;
   return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt) }));
@@ -407,10 +467,12 @@ async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql): Prom
 
 async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, today: string): Promise<ScopeStatus> {
   const where = objectiveFilter(plan, area);
-  const summary = summarize(area, await rollupRows(db, plan, where, today), (await weightRows(db, where))[0]);
+  const summary = summarize(area, (await totalsRows(db, plan, where, today))[0], await manualDeadlineRows(db, plan, where), today);
   const objectives = await shownObjectives(db, plan, where, OBJECTIVES_SHOWN);
   const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, where);
-  const deadlines = await deadlineRows(db, plan, where, today);
+  const big = summary.activities >= BIG_SCOPE;
+  const worst = await openByDeadline(db, plan, where, { from: null, to: today }, WORST_OVERDUE_SHOWN, big);
+  const soon = await openByDeadline(db, plan, where, { from: today, to: addDays(today, DUE_SOON_DAYS + 1) }, DUE_SOON_SHOWN, big);
   const item = (r: DeadlineRow): DeadlineItem => ({
     code: r.code,
     title: r.title,
@@ -430,13 +492,9 @@ async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, tod
     completed: summary.completed,
     objectives,
     objectiveTotal,
-    overdue: { count: summary.overdue, worst: deadlines.filter((r) => Number(r.late) === 1 && Number(r.rn) <= WORST_OVERDUE_SHOWN).map(item) },
-    dueSoon: {
-      count: summary.dueSoon,
-      days: DUE_SOON_DAYS,
-      items: deadlines.filter((r) => Number(r.late) === 0 && Number(r.rn) <= DUE_SOON_SHOWN).map(item),
-    },
-    latestReports: await latestReports(db, plan, where),
+    overdue: { count: summary.overdue, worst: worst.map(item) },
+    dueSoon: { count: summary.dueSoon, days: DUE_SOON_DAYS, items: soon.map(item) },
+    latestReports: await latestReports(db, plan, where, big),
   };
 }
 
@@ -445,20 +503,15 @@ export async function allAreasStatus(db: Reader, q: Query): Promise<AllAreasStat
   const plan = await currentPlan(db, q.year);
   const areas = await liveAreas(db, plan.id);
   const where = Prisma.sql`o.planId = ${plan.id}`;
-  const rows = await rollupRows(db, plan, where, q.today);
-  const weights = new Map((await weightRows(db, where)).map((w) => [w.areaId, w]));
-  const byArea = new Map<number | null, RollupRow[]>();
-  for (const r of rows) {
-    const list = byArea.get(r.areaId) ?? [];
-    list.push(r);
-    byArea.set(r.areaId, list);
-  }
-  const ente = byArea.get(null);
+  const totals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
+  const manual = await manualDeadlineRows(db, plan, where);
+  const manualOf = (areaId: number | null) => manual.filter((m) => m.areaId === areaId);
+  const ente = totals.get(null);
   return {
     year: plan.year,
     entity: plan.entity,
     today: q.today,
-    areas: areas.map((a) => summarize(a, byArea.get(a.id) ?? [], weights.get(a.id))),
-    ente: ente && ente.length ? summarize(null, ente, weights.get(null)) : null,
+    areas: areas.map((a) => summarize(a, totals.get(a.id), manualOf(a.id), q.today)),
+    ente: ente ? summarize(null, ente, manualOf(null), q.today) : null,
   };
 }

@@ -211,7 +211,7 @@ export function scopeStatusMessage(s: ScopeStatus, opts: StatusOptions): StatusM
   const head = s.area?.head ? ` · Responsabile: ${escapeMrkdwn(s.area.head)}` : "";
   blocks.push(
     section(
-      `*Completamento ponderato:* ${progressBar(s.completion)}\n${s.completed} attività completate su ${s.activities}${head}`,
+      `*Completamento ponderato:* ${progressBar(s.completion)}\n${s.completed} ${s.completed === 1 ? "attività completata" : "attività completate"} su ${s.activities}${head}`,
     ),
   );
   blocks.push(footer(s, opts));
@@ -287,7 +287,7 @@ export function allAreasMessage(s: AllAreasStatus, opts: StatusOptions): StatusM
   ];
   const rows = [...s.areas, ...(s.ente ? [s.ente] : [])];
   const tail: KnownBlock[] = [
-    { type: "context", elements: [{ type: "mrkdwn", text: "Dettaglio di un'area: `/stato <area>` (codice o nome, per esempio `/stato " + (s.areas[0]?.area?.code ?? "01") + "`) · obiettivi dell'ente: `/stato ente`" }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: `Dettaglio di un'area: \`/stato &lt;area&gt;\` (codice o nome, per esempio \`/stato ${escapeMrkdwn(s.areas[0]?.area?.code ?? "01")}\`) · obiettivi dell'ente: \`/stato ente\`` }] },
   ];
   if (opts.shareButton) tail.push(shareButton({ kind: "all" }, s.year));
   const room = MAX_BLOCKS - blocks.length - tail.length;
