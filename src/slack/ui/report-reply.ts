@@ -131,11 +131,12 @@ export function historyMessage(a: ActivityInfo, progress: DerivedProgress, histo
   blocks.push(...chunkedSections(reportTitle, lines));
   if (delayLines.length) blocks.push(...chunkedSections("*Cause di ritardo*", delayLines));
   blocks.push(actions([updateButton(a)]));
+  // Delays first in the fallback: they are few and matter most; a long report list may be cut.
   const plainLines = [
     `Cronologia di ${activityRef(a)}. ${stateText(a, progress, today)}.`,
+    ...(delayLines.length ? ["Cause di ritardo:", ...delayLines.map(stripMrkdwn)] : []),
     history.totalReports === 0 ? "Nessun aggiornamento registrato." : "Aggiornamenti:",
     ...lines.map(stripMrkdwn),
-    ...(delayLines.length ? ["Cause di ritardo:", ...delayLines.map(stripMrkdwn)] : []),
   ];
   return { text: clip(plainLines.join("\n"), 3900), blocks: blocks.slice(0, 50) };
 }
