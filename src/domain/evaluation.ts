@@ -7,6 +7,7 @@ import {
   scoreArea,
   scoreHeads,
   scoreObjective,
+  sumText,
   type ActivityState,
   type AggregateScore,
   type HeadLine,
@@ -37,7 +38,6 @@ export interface ActivityEval {
   code: string;
   printedCode: string;
   title: string;
-  description: string;
   objectiveCode: string;
   /** null: a Comune-wide activity. */
   areaCode: string | null;
@@ -52,10 +52,6 @@ export interface ActivityEval {
   /** Effective deadline (set by hand wins). */
   deadline: string | null;
   deadlineSource: "piano" | "manuale" | null;
-  needsManualDate: boolean;
-  involved: string | null;
-  involvesAllAreas: boolean;
-  involvedAreas: string[];
   state: EvaluatedState;
   score: Score;
   /** Past its deadline at the evaluation date and not completed. */
@@ -67,7 +63,6 @@ export interface ActivityEval {
 export interface ObjectiveEval {
   code: string;
   title: string;
-  description: string;
   publicValue: string;
   weight: number | null;
   areaCode: string | null;
@@ -174,7 +169,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
     db.objective.findMany({
       where: { planId: ref.id, archivedAt: null },
       orderBy: { position: "asc" },
-      select: { id: true, code: true, title: true, description: true, publicValue: true, weight: true, areaId: true },
+      select: { id: true, code: true, title: true, publicValue: true, weight: true, areaId: true },
     }),
     db.activity.findMany({
       where: { planId: ref.id, archivedAt: null },
@@ -183,7 +178,6 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
         code: true,
         printedCode: true,
         title: true,
-        description: true,
         objectiveId: true,
         indicatorName: true,
         indicatorIndex: true,
@@ -195,10 +189,6 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
         period: true,
         unit: true,
         qualifier: true,
-        needsManualDate: true,
-        involved: true,
-        involvesAllAreas: true,
-        involvedAreas: true,
       },
     }),
     db.progress.findMany({ where: { planYear: year } }),
@@ -220,7 +210,11 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     });
     const byCode = new Map<string, ReportForFold[]>();
-    for (const r of reports) byCode.set(r.activityCode, [...(byCode.get(r.activityCode) ?? []), r]);
+    for (const r of reports) {
+      const list = byCode.get(r.activityCode);
+      if (list) list.push(r);
+      else byCode.set(r.activityCode, [r]);
+    }
     const shapes = new Map(activities.map((a) => [a.code, { targetKind: a.targetKind, period: a.period }]));
     for (const code of rebuild) folded.set(code, stateAt(byCode.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
   }
@@ -261,7 +255,6 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
-      description: a.description,
       objectiveCode: objective.code,
       areaCode: objective.areaId == null ? null : (areaById.get(objective.areaId)?.code ?? null),
       indicatorName: a.indicatorName,
@@ -274,10 +267,6 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       unit: a.unit,
       deadline,
       deadlineSource: manualDeadline ? "manuale" : a.deadline ? "piano" : null,
-      needsManualDate: a.needsManualDate,
-      involved: a.involved,
-      involvesAllAreas: a.involvesAllAreas,
-      involvedAreas: a.involvedAreas ? a.involvedAreas.split(",").map((c) => c.trim()).filter(Boolean) : [],
       state,
       score,
       overdue,
@@ -294,7 +283,6 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
     objectiveEvals.set(o.id, {
       code: o.code,
       title: o.title,
-      description: o.description,
       publicValue: o.publicValue,
       weight: o.weight,
       areaCode: o.areaId == null ? null : (areaById.get(o.areaId)?.code ?? null),
@@ -340,7 +328,10 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       explanation:
         overallPercent == null
           ? "Nessuna area valutabile"
-          : `Media di ${scored.length} aree: (${scored.map((a) => itNumber(a.score.percent!, 2)).join(" + ")})/${scored.length} = ${itPercent(overallPercent, 2)}`,
+          : `Media di ${scored.length} aree: (${sumText(
+              () => scored.map((a) => itNumber(a.score.percent!, 2)),
+              scored.reduce((s, a) => s + a.score.percent!, 0),
+            )})/${scored.length} = ${itPercent(overallPercent, 2)}`,
       counts: overallCounts,
     },
   };

@@ -286,8 +286,22 @@ export function countWindow(a: Pick<ActivityScoringInput, "qualifier">, ctx: Sco
   return { from: `${y}-${season.from}`, to: `${y}-${season.to}`, label: season.label };
 }
 
+const elapsedMemo = new Map<string, number>();
+
 /** Periods elapsed from window start to min(asOf, window end), both days included; fractional. */
 export function periodsElapsed(period: string, w: CountWindow, asOf: string): number {
+  // A plan has few distinct (period, window, date) triples and up to 100,000 count indicators.
+  const key = `${period}|${w.from}|${w.to}|${asOf}`;
+  let n = elapsedMemo.get(key);
+  if (n === undefined) {
+    if (elapsedMemo.size > 1000) elapsedMemo.clear();
+    n = computeElapsed(period, w, asOf);
+    elapsedMemo.set(key, n);
+  }
+  return n;
+}
+
+function computeElapsed(period: string, w: CountWindow, asOf: string): number {
   const end = asOf < w.to ? asOf : w.to;
   if (end < w.from) return 0;
   const days = daysBetween(w.from, end) + 1;
@@ -423,6 +437,16 @@ function scoreUpperBound(a: ActivityScoringInput, s: ActivityState, ctx: Scoring
   );
 }
 
+/** "100 + 50 + 0", or just the total when the terms would not fit in a sentence. */
+export function sumText(terms: () => string[], total: number, count?: number): string {
+  // Terms are only formatted when shown: an objective may have thousands of activities.
+  if ((count ?? MAX_TERMS_SHOWN) > MAX_TERMS_SHOWN) return `somma ${itNumber(total, 2)}`;
+  const list = terms();
+  return list.length <= MAX_TERMS_SHOWN ? list.join(" + ") : `somma ${itNumber(total, 2)}`;
+}
+
+const MAX_TERMS_SHOWN = 12;
+
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
@@ -498,8 +522,9 @@ export function scoreObjective(objectiveCode: string, activities: ScoredActivity
   const total = weights.reduce((s, w) => s + w, 0);
   const mean = evaluated.reduce((s, a, i) => s + (a.score.percent ?? 0) * weights[i]!, 0) / total;
   const equal = weights.every((w) => w === 1);
-  const terms = evaluated.map((a, i) => (equal ? itNumber(a.score.percent ?? 0, 2) : `${itNumber(a.score.percent ?? 0, 2)}x${itNumber(weights[i]!)}`));
-  const formula = equal ? `(${terms.join(" + ")})/${evaluated.length}` : `(${terms.join(" + ")})/${itNumber(total)}`;
+  const weightedSum = evaluated.reduce((s, a, i) => s + (a.score.percent ?? 0) * weights[i]!, 0);
+  const terms = () => evaluated.map((a, i) => (equal ? itNumber(a.score.percent ?? 0, 2) : `${itNumber(a.score.percent ?? 0, 2)}x${itNumber(weights[i]!)}`));
+  const formula = `(${sumText(terms, weightedSum, evaluated.length)})/${equal ? evaluated.length : itNumber(total)}`;
   return {
     state: "valutata",
     percent: mean,
@@ -577,7 +602,10 @@ export function scoreHeads(areas: { code: string; name: string; head: string | n
     if (!scored.length) explanation = "Nessuna area valutabile";
     else if (list.length === 1) explanation = `Area ${list[0]!.code}: ${itNumber(averagePoints!, 2)} punti su ${itNumber(maxPoints)}`;
     else
-      explanation = `Media dei punti di ${scored.length} aree: (${scored.map((a) => itNumber(a.score.points!, 2)).join(" + ")})/${scored.length} = ${itNumber(averagePoints!, 2)} punti su ${itNumber(maxPoints)}${
+      explanation = `Media dei punti di ${scored.length} aree: (${sumText(
+        () => scored.map((a) => itNumber(a.score.points!, 2)),
+        scored.reduce((s, a) => s + a.score.points!, 0),
+      )})/${scored.length} = ${itNumber(averagePoints!, 2)} punti su ${itNumber(maxPoints)}${
         scored.length < list.length ? `; ${list.length - scored.length} non valutabili escluse` : ""
       }`;
     return {

@@ -8,6 +8,11 @@ export function renderRelazioneMarkdown(r: Relazione): string {
   return (r.kind === "monitoraggio" ? monitoringMarkdown(r) : relazioneMarkdown(r)).join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
 }
 
+/** push(...lines) overflows the stack on a plan of 100,000 activities. */
+function append(out: string[], lines: readonly string[]): void {
+  for (const l of lines) out.push(l);
+}
+
 /** A table cell: no line breaks, pipes escaped. */
 function cell(text: string | null | undefined): string {
   return (text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim() || "—";
@@ -67,12 +72,13 @@ function objectiveBlock(o: RelazioneObjective, level: string): string[] {
   const out: string[] = [
     `${level} Obiettivo ${o.code} — ${o.title}`,
     "",
-    `Peso ${weightText(o.weight)} · risultato **${pctOrDash(o.percent)}** — ${o.explanation}`,
+    `Peso ${weightText(o.weight)}${o.publicValue ? ` · valore pubblico: ${o.publicValue}` : ""} · risultato **${pctOrDash(o.percent)}** — ${o.explanation}`,
     "",
   ];
   if (!o.activities.length) return [...out, "Nessuna attività.", ""];
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ["Attività", "Indicatore", "Valore atteso", "Scadenza", "Stato", "Raggiunto", "Data", "%"],
       o.activities.map((a) => [
         `${a.code}${a.printedCode !== a.code ? ` (stampata ${a.printedCode})` : ""} ${a.title}`,
@@ -128,7 +134,7 @@ function sectionBlock(s: RelazioneSection): string[] {
     `Attività: ${s.counts.activities} · completate ${s.counts.completed} · in corso ${s.counts.inProgress} · non iniziate ${s.counts.notStarted} · bloccate ${s.counts.blocked} · scadute ${s.counts.overdue}`,
     "",
   ];
-  for (const o of s.objectives) out.push(...objectiveBlock(o, "###"));
+  for (const o of s.objectives) append(out, objectiveBlock(o, "###"));
   return out;
 }
 
@@ -139,8 +145,8 @@ function relazioneMarkdown(r: Relazione): string[] {
   out.push("## Punti per responsabile", "", ...table(["Responsabile", "Area", "% raggiunta", "Punti"], headRows(r.heads)));
   for (const h of r.heads.filter((x) => x.areas.length > 1)) out.push(`- ${h.head}: ${h.explanation}`);
   out.push("");
-  for (const s of r.sections) out.push(...sectionBlock(s));
-  if (r.comuneWide.objectives.length) out.push(...sectionBlock(r.comuneWide));
+  for (const s of r.sections) append(out, sectionBlock(s));
+  if (r.comuneWide.objectives.length) append(out, sectionBlock(r.comuneWide));
   return out;
 }
 
@@ -155,8 +161,9 @@ function monitoringMarkdown(r: Relazione): string[] {
   );
   const atRiskBy = (code: string) => m.atRisk.filter((x) => x.sectionCode === code).length;
   const all = [...r.sections, ...(r.comuneWide.objectives.length ? [r.comuneWide] : [])];
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ["Area", "Attività", "Completate", "In corso", "Non iniziate", "Bloccate", "Scadute", "A rischio", "% provvisoria"],
       all.map((s) => [
         s.kind === "ente" ? s.name : `${s.code}. ${s.name}`,
@@ -172,8 +179,9 @@ function monitoringMarkdown(r: Relazione): string[] {
     ),
   );
   out.push("## Obiettivi", "");
-  out.push(
-    ...table(
+  append(
+    out,
+    table(
       ["Obiettivo", "Area", "Peso", "% provvisoria", "Dettaglio"],
       all.flatMap((s) => s.objectives.map((o) => [`${o.code} ${o.title}`, s.kind === "ente" ? "Ente" : s.code, weightText(o.weight), pctOrDash(o.percent), o.explanation])),
     ),
@@ -181,8 +189,9 @@ function monitoringMarkdown(r: Relazione): string[] {
   out.push(`## Attività a rischio (${m.atRisk.length})`, "");
   if (!m.atRisk.length) out.push("Nessuna attività a rischio a questa data.", "");
   else {
-    out.push(
-      ...table(
+    append(
+      out,
+      table(
         ["Area", "Attività", "Scadenza", "Stato", "Motivo", "Proposta"],
         m.atRisk.map((x) => [x.sectionCode === "ENTE" ? "Ente" : x.sectionCode, `${x.code} ${x.title}`, x.deadline ? itDate(x.deadline) : "—", x.statusLabel, x.reasons.join("; "), x.proposals.join("; ")]),
       ),

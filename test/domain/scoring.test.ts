@@ -276,6 +276,13 @@ describe("objective, area and head", () => {
     expect(o.explanation).toBe("Media di 2 attività valutate: (100 + 50)/2 = 75%; 1 attività non ancora scaduta, 1 attività non valutabile escluse");
   });
 
+  it("objective with many activities: the sum instead of every term", () => {
+    const many = Array.from({ length: 13 }, (_, i) => scored(`9.1.${i + 1}`, i < 10 ? 100 : 0));
+    const o = scoreObjective("9.1", many, ctx());
+    expect(o.percent).toBeCloseTo(1000 / 13, 10);
+    expect(o.explanation).toBe("Media di 13 attività valutate: (somma 1.000)/13 = 76,92%");
+  });
+
   it("objective: activity weights from the configuration", () => {
     const o = scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 40)], ctx(undefined, (c) => {
       c.activityWeights["3.1.2"] = 3;

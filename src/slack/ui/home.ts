@@ -100,7 +100,7 @@ export function homeView(data: HomeData): HomeView {
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
     if (!data.own.activities.length) blocks.push(section(HOME_TEXT.ownNone));
-    for (const a of data.own.activities) blocks.push(...activityBlocks(a));
+    for (const a of data.own.activities) for (const b of activityBlocks(a)) blocks.push(b);
     if (data.own.total > data.own.activities.length) blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
   }
   return { type: "home", blocks: blocks.slice(0, 100) };

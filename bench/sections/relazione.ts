@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { fixedClock } from "../../src/clock.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { evaluatePlan } from "../../src/domain/evaluation.ts";
+import { EvaluationCache, loadHome } from "../../src/domain/home.ts";
+import { importPlanText } from "../../src/plan-import/import-plan.ts";
+import { buildRelazione } from "../../src/report/relazione.ts";
+import { renderRelazioneCsv } from "../../src/report/relazione-csv.ts";
+import { renderRelazioneMarkdown } from "../../src/report/relazione-md.ts";
+import { renderRelazioneXlsx } from "../../src/report/relazione-xlsx.ts";
+import { generatePiaoText } from "../generate-plan.ts";
+import type { BenchRow, BenchSection } from "../types.ts";
+
+const YEAR = 2024;
+const YEAR_END = "2025-01-31";
+const TODAY = "2024-10-07";
+
+/** Half the activities with progress, a tenth with evidence and a delay cause; written straight, not measured. */
+function seed(file: string): void {
+  const sql = new Database(file);
+  try {
+    const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(YEAR) as { code: string }[]).map((r) => r.code);
+    const at = "2024-09-30T10:00:00.000+00:00";
+    const progress = sql.prepare(`INSERT INTO Progress (planYear, activityCode, status, percent, count, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'UBENCH01', ?)`);
+    const report = sql.prepare(`INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, evidence, source, createdAt) VALUES (?, ?, 'UBENCH01', 'status', 'completata', '2024-09-30', ?, 'cli', ?)`);
+    const delay = sql.prepare(`INSERT INTO DelayExplanation (planYear, activityCode, cause, explanation, correctiveAction, userId, createdAt) VALUES (?, ?, 'carenza_personale', 'Personale ridotto', 'Riorganizzazione', 'UBENCH01', ?)`);
+    sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCH01', 'dipendente', 'Utente di prova', ?)`).run(at);
+    sql.prepare(`INSERT OR IGNORE INTO UserArea (slackUserId, areaCode) VALUES ('UBENCH01', '03')`).run();
+    sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCHSEG', 'segretario', 'Segretario di prova', ?)`).run(at);
+    sql.transaction(() => {
+      codes.forEach((code, i) => {
+        const r = i % 10;
+        if (r < 2) progress.run(YEAR, code, "completata", 100, null, "2024-09-30", at, at);
+        else if (r < 5) progress.run(YEAR, code, "in_corso", 10 * (i % 9), i % 7, null, at, at);
+        if (r === 0) report.run(YEAR, code, `Det. n. ${i}/2024`, at);
+        if (r === 7) delay.run(YEAR, code, at);
+      });
+    })();
+  } finally {
+    sql.close();
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+async function measure(n: number): Promise<BenchRow[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-relazione-"));
+  const file = path.join(dir, "b.db");
+  try {
+    const opened = await openDatabase(`file:${file}`);
+    const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
+    seed(file);
+    const db = opened.db;
+    const label = `${imported.counts.activities.toLocaleString("it-IT")} attività`;
+    await evaluatePlan(db, { asOf: YEAR_END }); // warm-up: first queries compile
+
+    const scored = await timed(() => evaluatePlan(db, { asOf: YEAR_END }));
+    const model = await timed(() => buildRelazione(db, { asOf: YEAR_END, now: new Date() }));
+    const md = await timed(async () => renderRelazioneMarkdown(model.value));
+    const csv = await timed(async () => renderRelazioneCsv(model.value));
+    const xlsx = await timed(() => renderRelazioneXlsx(model.value));
+    const cache = new EvaluationCache(fixedClock(TODAY));
+    const now = new Date(`${TODAY}T10:00:00Z`);
+    const homeStaff = await timed(() => loadHome(db, "UBENCH01", now, cache));
+    const homeCold = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
+    const homeWarm = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
+    await opened.close();
+    process.stderr.write(
+      `  relazione ${label}: punteggi ${scored.ms.toFixed(0)} ms, modello ${model.ms.toFixed(0)} ms, md ${md.ms.toFixed(0)} ms (${(md.value.length / 1e6).toFixed(1)} MB), ` +
+        `csv ${csv.ms.toFixed(0)} ms, xlsx ${xlsx.ms.toFixed(0)} ms (${(xlsx.value.length / 1e6).toFixed(1)} MB); App Home dipendente ${homeStaff.ms.toFixed(1)} ms, Segretario ${homeCold.ms.toFixed(0)} / ${homeWarm.ms.toFixed(1)} ms\n`,
+    );
+    return [
+      { section: "relazione", metric: `punteggi SMVP di tutto il piano, ${label}`, value: scored.ms, unit: "ms" },
+      { section: "relazione", metric: `modello della Relazione, ${label}`, value: model.ms, unit: "ms" },
+      { section: "relazione", metric: `Relazione in Markdown, ${label}`, value: md.ms, unit: "ms" },
+      { section: "relazione", metric: `Relazione in CSV, ${label}`, value: csv.ms, unit: "ms" },
+      { section: "relazione", metric: `Relazione in XLSX, ${label}`, value: xlsx.ms, unit: "ms" },
+      { section: "relazione", metric: `App Home di un dipendente (attività aperte), ${label}`, value: homeStaff.ms, unit: "ms" },
+      { section: "relazione", metric: `App Home del Segretario, punteggi da calcolare, ${label}`, value: homeCold.ms, unit: "ms" },
+      { section: "relazione", metric: `App Home del Segretario, punteggi in cache, ${label}`, value: homeWarm.ms, unit: "ms" },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const section: BenchSection = {
+  name: "relazione",
+  async run() {
+    const rows: BenchRow[] = [];
+    for (const n of [105, 100_000]) rows.push(...(await measure(n)));
+    return rows;
+  },
+};
