@@ -259,6 +259,8 @@ export async function startConsole(deps: ConsoleDeps): Promise<void> {
   write(await session.welcome());
 
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
+  // Ctrl+C at the prompt ends the console like «esci» (readline would otherwise only pause).
+  rl.on("SIGINT", () => rl.close());
   const prompt = () => {
     if (!interactive) return;
     rl.setPrompt(`${session.currentUser}> `);

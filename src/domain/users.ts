@@ -224,11 +224,6 @@ export async function listUsers(db: Reader): Promise<UserView[]> {
   return users.map(view).sort((a, b) => (ROLE_ORDER.get(a.role) ?? 99) - (ROLE_ORDER.get(b.role) ?? 99) || a.slackUserId.localeCompare(b.slackUserId));
 }
 
-export async function getUser(db: Reader, rawId: string): Promise<UserView | null> {
-  const u = await db.user.findUnique({ where: { slackUserId: rawId }, include: { areas: true } });
-  return u ? view(u) : null;
-}
-
 export interface ChannelResult {
   areaCode: string;
   areaName: string;
