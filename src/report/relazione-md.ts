@@ -154,7 +154,7 @@ function monitoringMarkdown(r: Relazione): string[] {
   const m = r.monitoring!;
   const out = header(r, "Monitoraggio intermedio");
   out.push(
-    `Stato al ${itDate(r.asOf)}. Le percentuali sono provvisorie: le attività non ancora scadute non sono conteggiate. «In scadenza» = entro ${m.dueWithinDays} giorni.`,
+    `Stato al ${itDate(r.asOf)}. Percentuali provvisorie: non contano le attività con una scadenza non ancora raggiunta; gli altri indicatori valgono per quanto registrato finora. «In scadenza» = entro ${m.dueWithinDays} giorni.`,
     "",
     "## Stato per area",
     "",

@@ -31,7 +31,7 @@ export const HOME_TEXT = {
   overviewHeader: "Punteggio per area",
   yourAreasHeader: "Il punteggio della tua area",
   overviewNote: (today: string) =>
-    `Valutazione al ${itDate(today)} secondo la configurazione SMVP; durante l'anno è provvisoria: le attività non ancora scadute non sono conteggiate.`,
+    `Valutazione al ${itDate(today)} secondo la configurazione SMVP; durante l'anno è provvisoria: non contano le attività con una scadenza non ancora raggiunta.`,
   areaLine: (a: AreaScoreLine) =>
     `*${escapeMrkdwn(a.code === "ENTE" ? a.name : `${a.code}. ${a.name}`)}*${a.head ? ` — ${escapeMrkdwn(a.head)}` : ""}\n` +
     `${a.percent == null ? "non ancora valutabile" : `${itPercent(a.percent, 1)} · ${itNumber(a.points ?? 0, 2)} punti su ${itNumber(a.maxPoints)}`}` +
