@@ -127,11 +127,16 @@ function toInfo(year: number, r: ActivityRow): ActivityInfo {
  * for a person reading the printed plan.
  */
 export async function activitiesByCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo[]> {
+  // A UNION of two index lookups: with "code = ? OR printedCode = ?" SQLite scans the whole plan.
   const rows = await db.$queryRawUnsafe<ActivityRow[]>(
-    `${ACTIVITY_SELECT} WHERE a."planId" = ? AND a."archivedAt" IS NULL AND (a."code" = ? OR a."printedCode" = ?) ORDER BY a."position"`,
+    `${ACTIVITY_SELECT} WHERE a."id" IN (
+       SELECT "id" FROM "Activity" WHERE "planId" = ? AND "code" = ?
+       UNION SELECT "id" FROM "Activity" WHERE "planId" = ? AND "printedCode" = ?
+     ) AND a."archivedAt" IS NULL ORDER BY a."position"`,
     plan.year,
     plan.id,
     code,
+    plan.id,
     code,
   );
   return rows.map((r) => toInfo(plan.year, r));
