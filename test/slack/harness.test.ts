@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../../src/errors.ts";
+import { createLogger } from "../../src/logger.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { slashCommandBody, startTestApp, TEST_BOT_TOKEN, type TestApp } from "../helpers/slack-http.ts";
@@ -9,11 +11,13 @@ describe("test harness", () => {
   let fake: FakeSlack;
   let t: TestApp;
   let database: Awaited<ReturnType<typeof testDatabase>>;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     fake = await startFakeSlack();
     database = await testDatabase();
-    t = await startTestApp({ db: database.db, clock: fixedClock("2024-10-07"), fake });
+    const log = createLogger("error", [], { write: (line: string) => void logLines.push(line) });
+    t = await startTestApp({ db: database.db, clock: fixedClock("2024-10-07"), fake, log });
   });
   afterAll(async () => {
     await t.close();
@@ -50,6 +54,25 @@ describe("test harness", () => {
     const url = fake.responseUrl("abc");
     await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "ciao" }) });
     expect((await fake.waitForResponse("abc")).body).toEqual({ text: "ciao" });
+  });
+
+  it("the global error handler: a UserError reaches the user as is, anything else as the generic Italian message, logged", async () => {
+    t.app.command("/prova-errore-utente", async ({ ack }) => {
+      await ack();
+      throw new UserError("test", "Messaggio per l'utente.");
+    });
+    t.app.command("/prova-errore", async ({ ack }) => {
+      await ack();
+      throw new Error("dettaglio interno: tabella X");
+    });
+    await t.send(slashCommandBody({ command: "/prova-errore-utente", text: "", userId: "U1", responseUrl: fake.responseUrl("e1") }));
+    await t.send(slashCommandBody({ command: "/prova-errore", text: "", userId: "U1", responseUrl: fake.responseUrl("e2") }));
+    await t.idle();
+    expect((await fake.waitForResponse("e1")).body).toMatchObject({ response_type: "ephemeral", text: "Messaggio per l'utente." });
+    const generic = (await fake.waitForResponse("e2")).body;
+    expect(generic).toMatchObject({ response_type: "ephemeral", text: GENERIC_ERROR_MESSAGE });
+    expect(JSON.stringify(generic)).not.toContain("tabella X");
+    expect(logLines.some((l) => l.includes("dettaglio interno: tabella X"))).toBe(true);
   });
 
   it("runs files.uploadV2 end to end against the fake", async () => {
