@@ -2,7 +2,7 @@ import { addDays, daysBetween } from "../clock.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { UserError } from "../errors.ts";
-import { matchArea, normalizeWords } from "./area-query.ts";
+import { matchArea, normalizeWords, type AreaMatch } from "./area-query.ts";
 import { activityCompletion, weightedMean } from "./completion.ts";
 import { currentPlan, type PlanRef } from "./plan-repo.ts";
 
@@ -154,6 +154,12 @@ async function liveAreas(db: Reader, planId: number): Promise<AreaInfo[]> {
   });
 }
 
+/** A code as stored (a button's value): no guessing. */
+function exactArea(areas: AreaInfo[], code: string): AreaMatch<AreaInfo> {
+  const area = areas.find((a) => a.code === code);
+  return area ? { kind: "one", area } : { kind: "none" };
+}
+
 function areaList(areas: AreaInfo[]): string {
   return areas.map((a) => `• ${a.code} ${a.name}`).join("\n");
 }
@@ -164,12 +170,7 @@ export async function areaStatus(
 ): Promise<ScopeStatus> {
   const plan = await currentPlan(db, q.year);
   const areas = await liveAreas(db, plan.id);
-  const match = q.exactCode
-    ? (() => {
-        const a = areas.find((x) => x.code === q.areaQuery);
-        return a ? ({ kind: "one", area: a } as const) : ({ kind: "none" } as const);
-      })()
-    : matchArea(areas, q.areaQuery);
+  const match = q.exactCode ? exactArea(areas, q.areaQuery) : matchArea(areas, q.areaQuery);
   const asked = q.areaQuery.length > 60 ? `${q.areaQuery.slice(0, 59)}…` : q.areaQuery;
   const hint = "Scrivi il codice o una parola del nome, per esempio";
   const example = areas[0] ? ` «/stato ${areas[0].code}»` : "";
@@ -206,13 +207,16 @@ interface ManualRow {
   status: string | null;
 }
 
-/** Deadlines set by hand in the scope: few, so the big pass counts plan deadlines and these correct it. */
+/**
+ * Deadlines set by hand in the scope: few, so the big pass counts plan deadlines and these
+ * correct it. CROSS JOIN keeps ManualDeadline outermost (the planner would walk the plan).
+ */
 async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql): Promise<ManualRow[]> {
   return db.$queryRaw<ManualRow[]>`
     SELECT o.areaId AS areaId, a.deadline AS planDeadline, m.deadline AS manualDeadline, p.status AS status
     FROM ManualDeadline m
-    JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
-    JOIN Objective o ON o.id = a.objectiveId
+    CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
+    CROSS JOIN Objective o ON o.id = a.objectiveId
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
     WHERE m.planYear = ${plan.year} AND ${where} AND o.archivedAt IS NULL`;
 }
