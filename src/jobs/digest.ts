@@ -101,7 +101,7 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
     try {
       const msg = digestMessage(digest);
       const posted = await postMessage({ client: deps.client, log, sleep: deps.sleep }, { channel: ch.channelId, ...msg });
-      if (!(await markSent(db, claim, now, posted.ts))) {
+      if (!(await markSent(db, claim, now, posted.ts, { kind: "digest", target: ch.channelId }))) {
         log.warn({ key }, "riepilogo inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
       }
       result.posted.push(ch.areaCode);

@@ -121,7 +121,7 @@ export async function sendNotices(deps: JobDeps, notices: Notice[]): Promise<Not
     }
     try {
       const posted = await postMessage({ client: deps.client, log, sleep: deps.sleep }, { channel: n.userId, ...n.message });
-      if (!(await markSent(db, claim, now, posted.ts))) {
+      if (!(await markSent(db, claim, now, posted.ts, { kind: n.kind, target: n.userId }))) {
         log.warn({ key: n.key }, "messaggio inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
       }
       result.sent.push(n.key);
