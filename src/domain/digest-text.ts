@@ -108,7 +108,7 @@ export function headsLine(s: DigestStyle, d: AreaDigest): string {
 
 export function digestWords(d: AreaDigest, s: DigestStyle): DigestWords {
   const areaLabel = `${d.area.code}. ${d.area.name}`;
-  const completion = itPercent(d.completion * 100, 0);
+  const completion = itPercent(d.completion * 100, 1);
   const summary = `Completamento ponderato dell'area: ${s.bold(completion)} (${itNumber(d.completed)} di ${itNumber(d.activities)} attività completate).`;
   const sections: DigestSection[] = [];
   if (d.overdue.total > 0) {

@@ -1,7 +1,7 @@
 import { addDays, daysBetween } from "../clock.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { activityCompletion, weightedMean } from "./completion.ts";
 import { currentPlan, type PlanRef } from "./plan-repo.ts";
+import { ACTIVITY_COMPLETION_SQL, scopeCompletion } from "./status.ts";
 
 /**
  * The weekly digest of an area: what is late, what is coming, which count indicators
@@ -201,8 +201,9 @@ interface PaceRow {
   targetText: string;
   threshold: number;
   period: PacePeriod;
-  periodCount: number | null;
-  yearCount: number | null;
+  // Integral sums may come back as BigInt.
+  periodCount: number | bigint | null;
+  yearCount: number | bigint | null;
   periodExpected: bigint | number | null;
   yearExpected: bigint | number;
   total: bigint | number;
@@ -216,18 +217,6 @@ interface WideRow {
   status: string | null;
   involvesAllAreas: boolean | bigint | number;
   involvedAreas: string;
-}
-
-interface CompletionRow {
-  areaId: number;
-  targetKind: string;
-  threshold: number | null;
-  status: string | null;
-  percent: number | null;
-  count: number | null;
-  achievedValue: number | null;
-  weight: number;
-  n: bigint | number;
 }
 
 export interface DigestOptions {
@@ -316,16 +305,16 @@ function paceEntry(r: PaceRow, clock: PaceClock): PaceEntry {
   const current =
     r.periodExpected === null || start === undefined || (r.period !== "week" && r.period !== "month")
       ? null
-      : { period: r.period, start, expected: Number(r.periodExpected), recorded: r.periodCount ?? 0 };
+      : { period: r.period, start, expected: Number(r.periodExpected), recorded: Number(r.periodCount ?? 0) };
   return {
     code: r.code,
     title: r.title,
     objectiveCode: r.objectiveCode,
     targetText: r.targetText,
-    threshold: r.threshold,
+    threshold: Number(r.threshold),
     period: r.period,
     currentPeriod: current,
-    yearToDate: { expected: Number(r.yearExpected), recorded: r.yearCount ?? 0 },
+    yearToDate: { expected: Number(r.yearExpected), recorded: Number(r.yearCount ?? 0) },
   };
 }
 
@@ -344,86 +333,98 @@ async function headRows(db: Reader): Promise<HeadRow[]> {
  */
 async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<DeadlineRow[]> {
   const horizon = addDays(today, DIGEST_DUE_SOON_DAYS);
+  // Ranked on narrow rows (ids and dates); titles are fetched only for the rows shown.
   return db.$queryRaw<DeadlineRow[]>`
     WITH d AS (
-      SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode,
-             COALESCE(m.deadline, a.deadline) AS deadline, p.status AS status,
+      SELECT o.areaId AS areaId, a.id AS id, COALESCE(m.deadline, a.deadline) AS deadline, p.status AS status,
              CASE WHEN COALESCE(m.deadline, a.deadline) < ${today} THEN 1 ELSE 0 END AS late
       FROM Activity a
-      JOIN Objective o ON o.id = a.objectiveId AND o.archivedAt IS NULL
-      JOIN Area ar ON ar.id = o.areaId AND ar.archivedAt IS NULL
+      JOIN Objective o ON o.id = a.objectiveId
       LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL
+      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
         AND COALESCE(m.deadline, a.deadline) <= ${horizon}
         AND COALESCE(p.status, '') <> 'completata'
     ), r AS (
-      SELECT d.*, ROW_NUMBER() OVER (PARTITION BY areaCode, late ORDER BY deadline, code) AS rn,
-             COUNT(*) OVER (PARTITION BY areaCode, late) AS total
+      SELECT d.*, ROW_NUMBER() OVER (PARTITION BY areaId, late ORDER BY deadline, id) AS rn,
+             COUNT(*) OVER (PARTITION BY areaId, late) AS total
       FROM d
     )
-    SELECT areaCode, code, title, objectiveCode, deadline, status, late, total FROM r
-    WHERE rn <= ${shown}
-    ORDER BY areaCode, late DESC, deadline, code`;
+    SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode,
+           r.deadline AS deadline, r.status AS status, r.late AS late, r.total AS total
+    FROM r
+    JOIN Activity a ON a.id = r.id
+    JOIN Objective o ON o.id = a.objectiveId
+    JOIN Area ar ON ar.id = r.areaId AND ar.archivedAt IS NULL
+    WHERE r.rn <= ${shown}
+    ORDER BY ar.code, r.late DESC, r.deadline, a.code`;
 }
 
 /**
  * Count indicators with a pace ("> 2 al mese") that are behind it, on the current week or
- * month or on the year so far, from the reports dated up to today. A count set by hand
- * ("count_set") restarts the year's total; only added counts ("count_add") are dated
- * events, so only they fill the current period. Paces bound to a season ("nella stagione
- * estiva") are not checked: the plan does not say when the season is.
+ * month or on the year so far, from the reports dated up to today, counted as /obiettivo
+ * counts them. Paces bound to a season ("nella stagione estiva") are not checked: the
+ * plan does not say when the season is.
  */
 async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<PaceRow[]> {
   const clock = paceClock(plan.year, today);
   if (!clock.active) return [];
   const u = clock.yearUnits;
+  // Past the plan year there is no week or month under way: NULL matches no report.
   const weekStart = clock.current.week?.start ?? null;
   const weekUnits = clock.current.week?.units ?? null;
   const monthStart = clock.current.month?.start ?? null;
   const monthUnits = clock.current.month?.units ?? null;
-  const yearStart = `${plan.year}-01-01`;
+  // The counts follow deriveProgress (progress.ts) exactly: reports applied in the order they
+  // were recorded, a count set by hand ("count_set") replacing the running total and
+  // counting, in the period of its date, as the difference it made. Each set starts a group;
+  // a group's end total is its set plus the additions after it.
   return db.$queryRaw<PaceRow[]>`
-    WITH pa AS (
+    WITH rep AS (
+      SELECT r.activityCode AS code, r.kind AS kind, r.value AS value, r.occurredOn AS occurredOn,
+             SUM(CASE WHEN r.kind = 'count_set' THEN 1 ELSE 0 END)
+               OVER (PARTITION BY r.activityCode ORDER BY r.createdAt, r.id ROWS UNBOUNDED PRECEDING) AS grp
+      FROM Report r
+      WHERE r.planYear = ${plan.year} AND r.kind IN ('count_add', 'count_set') AND r.undoneAt IS NULL
+        AND r.value IS NOT NULL AND r.occurredOn <= ${clock.asOf}
+    ), grps AS (
+      SELECT code, grp, TOTAL(CASE WHEN kind = 'count_set' THEN value END) + TOTAL(CASE WHEN kind = 'count_add' THEN value END) AS endCount
+      FROM rep GROUP BY code, grp
+    ), chained AS (
+      SELECT code, grp, endCount,
+             LAG(endCount, 1, 0) OVER (PARTITION BY code ORDER BY grp) AS startCount,
+             ROW_NUMBER() OVER (PARTITION BY code ORDER BY grp DESC) AS fromLast
+      FROM grps
+    ), agg AS (
+      SELECT rep.code AS code, MAX(CASE WHEN c.fromLast = 1 THEN c.endCount END) AS yearCount,
+             TOTAL(CASE WHEN rep.occurredOn >= ${monthStart}
+                        THEN CASE WHEN rep.kind = 'count_add' THEN rep.value ELSE rep.value - c.startCount END END) AS monthCount,
+             TOTAL(CASE WHEN rep.occurredOn >= ${weekStart}
+                        THEN CASE WHEN rep.kind = 'count_add' THEN rep.value ELSE rep.value - c.startCount END END) AS weekCount
+      FROM rep JOIN chained c ON c.code = rep.code AND c.grp = rep.grp
+      GROUP BY rep.code
+    ), pa AS (
       SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode, a.targetText AS targetText,
              a.threshold AS threshold, a.period AS period, a.position AS position,
-             CASE a.period WHEN 'week' THEN ${weekStart} WHEN 'month' THEN ${monthStart} ELSE NULL END AS periodStart,
              CAST(a.threshold * CASE a.period WHEN 'week' THEN ${weekUnits} WHEN 'month' THEN ${monthUnits} ELSE NULL END + 1e-9 AS INTEGER) AS periodExpected,
              CAST(a.threshold * CASE a.period WHEN 'day' THEN ${u.day} WHEN 'week' THEN ${u.week} WHEN 'month' THEN ${u.month} ELSE ${u.year} END + 1e-9 AS INTEGER) AS yearExpected
       FROM Activity a
       JOIN Objective o ON o.id = a.objectiveId AND o.archivedAt IS NULL
       JOIN Area ar ON ar.id = o.areaId AND ar.archivedAt IS NULL
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.targetKind = 'count'
+      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.targetKind = 'count'
         AND a.period IN ('day', 'week', 'month', 'year') AND a.threshold > 0
         AND (a.qualifier IS NULL OR a.qualifier = '')
         AND COALESCE(p.status, '') <> 'completata'
-    ), rep AS (
-      SELECT r.id AS id, r.activityCode AS code, r.kind AS kind, r.value AS value, r.occurredOn AS occurredOn, r.createdAt AS createdAt
-      FROM Report r
-      WHERE r.planYear = ${plan.year} AND r.undoneAt IS NULL AND r.kind IN ('count_add', 'count_set')
-        AND r.occurredOn >= ${yearStart} AND r.occurredOn <= ${clock.asOf}
-        AND r.activityCode IN (SELECT code FROM pa)
-    ), lastSet AS (
-      SELECT code, value, createdAt, id FROM (
-        SELECT code, value, createdAt, id, ROW_NUMBER() OVER (PARTITION BY code ORDER BY createdAt DESC, id DESC) AS rn
-        FROM rep WHERE kind = 'count_set'
-      ) WHERE rn = 1
     ), counted AS (
-      SELECT pa.code AS code,
-             COALESCE(MAX(ls.value), 0) + COALESCE(SUM(CASE WHEN rep.kind = 'count_add'
-                 AND (ls.code IS NULL OR rep.createdAt > ls.createdAt OR (rep.createdAt = ls.createdAt AND rep.id > ls.id))
-                 THEN rep.value END), 0) AS yearCount,
-             COALESCE(SUM(CASE WHEN rep.kind = 'count_add' AND rep.occurredOn >= pa.periodStart THEN rep.value END), 0) AS periodCount
-      FROM pa
-      LEFT JOIN rep ON rep.code = pa.code
-      LEFT JOIN lastSet ls ON ls.code = pa.code
-      GROUP BY pa.code
+      SELECT pa.*, COALESCE(agg.yearCount, 0) AS yearCount,
+             CASE pa.period WHEN 'week' THEN COALESCE(agg.weekCount, 0) WHEN 'month' THEN COALESCE(agg.monthCount, 0) ELSE 0 END AS periodCount
+      FROM pa LEFT JOIN agg ON agg.code = pa.code
     ), behind AS (
-      SELECT pa.*, c.yearCount AS yearCount, c.periodCount AS periodCount,
-             CASE WHEN pa.yearExpected > 0 THEN (pa.yearExpected - c.yearCount) * 1.0 / pa.yearExpected ELSE 0 END AS gap
-      FROM pa JOIN counted c ON c.code = pa.code
-      WHERE c.yearCount < pa.yearExpected OR (pa.periodExpected IS NOT NULL AND c.periodCount < pa.periodExpected)
+      SELECT counted.*,
+             CASE WHEN yearExpected > 0 THEN (yearExpected - yearCount) * 1.0 / yearExpected ELSE 0 END AS gap
+      FROM counted
+      WHERE yearCount < yearExpected OR (periodExpected IS NOT NULL AND periodCount < periodExpected)
     ), r AS (
       SELECT behind.*, ROW_NUMBER() OVER (PARTITION BY areaCode ORDER BY gap DESC, position, code) AS rn,
              COUNT(*) OVER (PARTITION BY areaCode) AS total
@@ -435,60 +436,67 @@ async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number)
     ORDER BY areaCode, rn`;
 }
 
-/** Open Comune-wide activities (objectives of no area), ordered by effective deadline, undated last. */
+/** Open Comune-wide activities (objectives of no area, found through the areaId index), by effective deadline, undated last. */
 async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
   return db.$queryRaw<WideRow[]>`
     SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, COALESCE(m.deadline, a.deadline) AS deadline,
            p.status AS status, a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas
-    FROM Activity a
-    JOIN Objective o ON o.id = a.objectiveId AND o.areaId IS NULL AND o.archivedAt IS NULL
+    FROM Objective o
+    JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
     LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
+    WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
     ORDER BY COALESCE(m.deadline, a.deadline) IS NULL, COALESCE(m.deadline, a.deadline), o.position, a.position, a.code`;
 }
 
+interface TotalsRow {
+  areaId: number;
+  live: bigint | number;
+  activities: bigint | number;
+  completed: bigint | number;
+  weighted: bigint | number;
+  weightSum: number;
+  weightedScore: number;
+  unweightedScore: number;
+}
+
 /**
- * An area's weighted completion: objectives weighted by the plan's "Peso" (an objective
- * without one weighs the area's average weight, all alike when none has one), each
- * objective the mean of its activities. That equals a weighted mean over activities
- * with weight Peso/activities-of-its-objective, so activities are grouped by what their
- * completion depends on and `activityCompletion` stays the one definition of "how far":
- * a few rows per area whatever the plan's size.
+ * An area's weighted completion: the figure /stato shows, from the same SQL twin of
+ * `activityCompletion` and the same area formula (`scopeCompletion`), in one streaming
+ * pass over the plan's objectives (in the order of their (planId, code) index, so no sort).
  */
-async function completionRows(
-  db: Reader,
-  plan: PlanRef,
-): Promise<Map<number, { completion: number; activities: number; completed: number }>> {
-  const rows = await db.$queryRaw<CompletionRow[]>`
-    WITH ow AS (
-      SELECT o.id AS id, o.areaId AS areaId, o.weight AS weight, COUNT(a.id) AS n
-      FROM Objective o JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
+async function completionRows(db: Reader, plan: PlanRef): Promise<Map<number, { completion: number; activities: number; completed: number }>> {
+  const rows = await db.$queryRaw<TotalsRow[]>`
+    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed,
+           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
+           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
+           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
+           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
+    FROM (
+      SELECT o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
+             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
+             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done
+      FROM Objective o
+      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
+      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
       WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
-      GROUP BY o.id
-    ), fb AS (
-      SELECT areaId, AVG(CASE WHEN weight > 0 THEN weight END) AS avgWeight FROM ow GROUP BY areaId
+      GROUP BY o.code
     )
-    SELECT ow.areaId AS areaId, a.targetKind AS targetKind, a.threshold AS threshold,
-           p.status AS status, p.percent AS percent, p.count AS count, p.achievedValue AS achievedValue,
-           SUM((CASE WHEN ow.weight > 0 THEN ow.weight ELSE COALESCE(fb.avgWeight, 1) END) * 1.0 / ow.n) AS weight,
-           COUNT(*) AS n
-    FROM Activity a
-    JOIN ow ON ow.id = a.objectiveId
-    JOIN fb ON fb.areaId = ow.areaId
-    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE a.archivedAt IS NULL
-    GROUP BY ow.areaId, a.targetKind, a.threshold, p.status, p.percent, p.count, p.achievedValue`;
-  const parts = new Map<number, { items: { value: number; weight: number }[]; activities: number; completed: number }>();
-  for (const r of rows) {
-    let acc = parts.get(r.areaId);
-    if (!acc) parts.set(r.areaId, (acc = { items: [], activities: 0, completed: 0 }));
-    const n = Number(r.n);
-    acc.items.push({ value: activityCompletion(r), weight: r.weight });
-    acc.activities += n;
-    if (r.status === "completata") acc.completed += n;
-  }
-  const out = new Map<number, { completion: number; activities: number; completed: number }>();
-  for (const [areaId, acc] of parts) out.set(areaId, { completion: weightedMean(acc.items), activities: acc.activities, completed: acc.completed });
-  return out;
+    GROUP BY areaId`;
+  return new Map(
+    rows.map((t) => [
+      Number(t.areaId),
+      {
+        completion: scopeCompletion({
+          live: Number(t.live),
+          weighted: Number(t.weighted),
+          weightSum: t.weightSum,
+          weightedScore: t.weightedScore,
+          unweightedScore: t.unweightedScore,
+        }),
+        activities: Number(t.activities),
+        completed: Number(t.completed),
+      },
+    ]),
+  );
 }
