@@ -1,0 +1,124 @@
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { openDatabase } from "../../src/db/client.ts";
+import { importPlanText } from "../../src/plan-import/import-plan.ts";
+import { startFakeSlack } from "../../test/helpers/fake-slack.ts";
+import { newTriggerId, slashCommandBody } from "../../test/helpers/slack-http.ts";
+import { CHILD_SIGNING_SECRET, processMemoryMb, startBotProcess, type BotProcess } from "../../test/robustness/helpers/bot-process.ts";
+import { generatePiaoText } from "../generate-plan.ts";
+import type { BenchRow, BenchSection } from "../types.ts";
+
+// The other sections start the bot the same way.
+export { startBotProcess, processMemoryMb, type BotProcess };
+export const BENCH_SIGNING_SECRET = CHILD_SIGNING_SECRET;
+
+const USERS = ["01", "02", "03", "04", "05"].map((area) => ({ id: `UBENCH${area}`, area }));
+
+/** One database per plan size per bench run: sections get copies, so each starts clean. */
+const templates = new Map<number, Promise<{ file: string; year: number }>>();
+let templateDir: string | undefined;
+
+async function buildTemplate(activities: number): Promise<{ file: string; year: number }> {
+  if (!templateDir) {
+    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-templates-"));
+    templateDir = dir;
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const file = path.join(templateDir, `plan-${activities}.db`);
+  const opened = await openDatabase(`file:${file}`);
+  const now = new Date();
+  const r = await importPlanText(opened.db, generatePiaoText(activities), "bench.txt", { actor: "bench", now });
+  await opened.db.$transaction(async (tx) => {
+    for (const u of USERS) {
+      await tx.user.create({ data: { slackUserId: u.id, role: "dipendente", createdAt: now, areas: { create: [{ areaCode: u.area }] } } });
+    }
+    await tx.user.create({ data: { slackUserId: "UBENCHSEG", role: "segretario", createdAt: now } });
+  });
+  await opened.close(); // checkpoints: the main file holds everything, ready to copy
+  return { file, year: r.year };
+}
+
+/**
+ * A database with a generated plan of `activities` activities and one registered user per
+ * area (plus a Segretario), ready for a bot to serve. The caller owns `dir`.
+ */
+export async function preparedDatabase(activities: number): Promise<{ url: string; dir: string; year: number; users: { id: string; area: string }[] }> {
+  let template = templates.get(activities);
+  if (!template) {
+    template = buildTemplate(activities);
+    templates.set(activities, template);
+  }
+  const { file, year } = await template;
+  const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-bot-"));
+  copyFileSync(file, path.join(dir, "bot.db"));
+  return { url: `file:${dir}/bot.db`, dir, year, users: USERS };
+}
+
+const RSS_GOAL_MB = 150;
+
+/** The runtime alone (node with tsx's loader, as `npm start` runs it), doing nothing: the floor. */
+const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
+
+export const section: BenchSection = {
+  name: "memoria",
+  async run() {
+    const fake = await startFakeSlack();
+    const prepared = await preparedDatabase(100_000);
+    let bot: BotProcess | undefined;
+    let floor: BotProcess | undefined;
+    try {
+      floor = await startBotProcess({ databaseUrl: prepared.url, fake, command: [process.execPath, "--import", "tsx", "--input-type=module", "-e", IDLE_RUNTIME] });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const runtime = processMemoryMb(floor.child.pid!);
+      await floor.stop();
+
+      bot = await startBotProcess({ databaseUrl: prepared.url, fake, timeoutMs: 120_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const idle = processMemoryMb(bot.child.pid!);
+      // Serve: the whole-plan and per-area status, and reports across every area.
+      let failures = 0;
+      const bodies: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const u = prepared.users[i % prepared.users.length]!;
+        const areaNo = Number(u.area);
+        bodies.push(slashCommandBody({ command: "/stato", text: i % 4 === 0 ? "" : u.area, userId: u.id, responseUrl: fake.responseUrl(), triggerId: newTriggerId() }));
+        bodies.push(
+          slashCommandBody({
+            command: "/obiettivo",
+            text: `${areaNo}.${1 + (i % 50)}.${1 + (i % 5)} ${i % 2 ? "completato" : "+1"}`,
+            userId: u.id,
+            responseUrl: fake.responseUrl(),
+            triggerId: newTriggerId(),
+          }),
+        );
+      }
+      for (let i = 0; i < bodies.length; i += 8) {
+        const res = await Promise.all(bodies.slice(i, i + 8).map((b) => bot!.send(b)));
+        failures += res.filter((r) => r.status !== 200).length;
+      }
+      await new Promise((r) => setTimeout(r, 1_000)); // let the replies after ack finish
+      const served = processMemoryMb(bot.child.pid!);
+      const rows: BenchRow[] = [
+        { section: "memoria", metric: "RSS di node + tsx senza il bot (pavimento)", value: runtime.rss, unit: "MB" },
+        { section: "memoria", metric: "RSS a riposo, piano di 100.000 attività", value: idle.rss, unit: "MB" },
+        {
+          section: "memoria",
+          metric: `RSS dopo ${bodies.length} comandi, piano di 100.000 attività`,
+          value: served.rss,
+          unit: "MB",
+          goal: `<= ${RSS_GOAL_MB} MB`,
+          ok: served.rss <= RSS_GOAL_MB && failures === 0,
+        },
+        { section: "memoria", metric: "picco RSS (VmHWM)", value: served.peak, unit: "MB" },
+      ];
+      if (failures) rows.push({ section: "memoria", metric: "risposte HTTP non 200", value: failures, unit: "", goal: "0", ok: false });
+      return rows;
+    } finally {
+      await floor?.stop();
+      await bot?.stop();
+      await fake.close();
+      rmSync(prepared.dir, { recursive: true, force: true });
+    }
+  },
+};
