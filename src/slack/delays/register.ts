@@ -68,7 +68,8 @@ export function registerDelayListeners(app: App, deps: AppDeps & { changes?: Cha
         return;
       }
       if (e instanceof UserError) {
-        await ack({ response_action: "update", view: delayProblemView(e.message) });
+        // As the report modal does: the reason shows on the form, over its first field.
+        await ack({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: e.message } });
         return;
       }
       await ack({ response_action: "errors", errors: { [DELAY_FIELDS.explanation.block]: "Non è stato possibile registrare la causa: riprova tra poco." } });
