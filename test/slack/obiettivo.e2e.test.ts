@@ -147,6 +147,17 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect(report!.idempotencyKey).toMatch(/^cmd:/);
   });
 
+  it("announces the change on the bus once the answer is out (App Home refreshes after, not before)", async () => {
+    const seen: { kind: string; code?: string; repliesSoFar: number }[] = [];
+    const stop = t.changes.on((e) => seen.push({ kind: e.kind, code: e.activityCode, repliesSoFar: fake.responses.filter((r) => r.id === `cmd${seq}`).length }));
+    try {
+      await reply("3.2.5 40%", TEC);
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual([{ kind: "report", code: "3.2.5", repliesSoFar: 1 }]);
+  });
+
   it("accepts fatto / concluso / completata and a date", async () => {
     await reply("3.1.4 CONCLUSO il 12/03/2024", TEC);
     expect(await progressOf("3.1.4")).toMatchObject({ status: "completata", completedOn: "2024-03-12" });

@@ -1,4 +1,5 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { romeDay } from "../../clock.ts";
 import { activityByCanonicalCode, planHeader } from "../../domain/activity-lookup.ts";
@@ -10,6 +11,7 @@ import {
   handleChosenActivity,
   handleCompleteButton,
   handleUpdateButton,
+  holdChanges,
   type ObiettivoDeps,
   type Outcome,
 } from "../commands/obiettivo.ts";
@@ -79,10 +81,21 @@ function buttonContext(body: BlockAction, retryNum: number | undefined): ButtonC
   };
 }
 
-export function registerReportActions(app: App, deps: ObiettivoDeps): void {
-  app.action<BlockAction>(ACTION.reportUndo, async ({ ack, body, client, context }) => {
-    await ack();
-    const b = buttonContext(body, context.retryNum);
+export function registerReportActions(app: App, appDeps: ObiettivoDeps): void {
+  /** Acks at once, then handles with changes held until the answer is out (see holdChanges). */
+  const on = (actionId: string, handle: (deps: ObiettivoDeps, body: BlockAction, client: WebClient, retryNum: number | undefined) => Promise<void>) =>
+    app.action<BlockAction>(actionId, async ({ ack, body, client, context }) => {
+      await ack();
+      const held = holdChanges(appDeps);
+      try {
+        await handle(held.deps, body, client, context.retryNum);
+      } finally {
+        held.release();
+      }
+    });
+
+  on(ACTION.reportUndo, async (deps, body, client, retryNum) => {
+    const b = buttonContext(body, retryNum);
     const v = parseValue(undoValue, b.value);
     const { outcome, undone } = v
       ? await handleUndo(deps, { userId: b.userId, reportId: v.reportId })
@@ -91,9 +104,8 @@ export function registerReportActions(app: App, deps: ObiettivoDeps): void {
     await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum, replaceOriginal: b.onMessage && undone }, deps.log);
   });
 
-  app.action<BlockAction>(ACTION.activityComplete, async ({ ack, body, client, context }) => {
-    await ack();
-    const b = buttonContext(body, context.retryNum);
+  on(ACTION.activityComplete, async (deps, body, client, retryNum) => {
+    const b = buttonContext(body, retryNum);
     const v = parseValue(activityValue, b.value);
     const outcome = v
       ? await handleCompleteButton(deps, { userId: b.userId, year: v.year, code: v.code, triggerId: b.triggerId })
@@ -101,9 +113,8 @@ export function registerReportActions(app: App, deps: ObiettivoDeps): void {
     await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum }, deps.log);
   });
 
-  app.action<BlockAction>(ACTION.activityUpdate, async ({ ack, body, client, context }) => {
-    await ack();
-    const b = buttonContext(body, context.retryNum);
+  on(ACTION.activityUpdate, async (deps, body, client, retryNum) => {
+    const b = buttonContext(body, retryNum);
     const v = parseValue(activityValue, b.value);
     const outcome = v
       ? await handleUpdateButton(deps, { userId: b.userId, year: v.year, code: v.code, responseUrl: b.target.responseUrl, channelId: b.target.channelId })
@@ -111,9 +122,8 @@ export function registerReportActions(app: App, deps: ObiettivoDeps): void {
     await deliverOutcome(client, outcome, { target: b.target, triggerId: b.triggerId, retryNum: b.retryNum }, deps.log);
   });
 
-  app.action<BlockAction>(ACTION.chooseActivity, async ({ ack, body, client, context }) => {
-    await ack();
-    const b = buttonContext(body, context.retryNum);
+  on(ACTION.chooseActivity, async (deps, body, client, retryNum) => {
+    const b = buttonContext(body, retryNum);
     const v = parseValue(chooseValue, b.value);
     const outcome = v
       ? await handleChosenActivity(deps, {

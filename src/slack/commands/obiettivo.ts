@@ -11,7 +11,7 @@ import {
   type PlanHeader,
 } from "../../domain/activity-lookup.ts";
 import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../../domain/command-grammar.ts";
-import type { ChangeBus } from "../../domain/events.ts";
+import { ChangeBus, type ChangeEvent } from "../../domain/events.ts";
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
 import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../../domain/progress.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
@@ -265,21 +265,52 @@ export async function deliverOutcome(
   await sendPrivateReply(client, where.target, outcome.message, { replaceOriginal: where.replaceOriginal });
 }
 
+/**
+ * Changes recorded while handling a request reach the real bus only once the answer is out:
+ * listeners such as App Home recompute a whole plan on each change (hundreds of ms on a large
+ * one, with synchronous SQLite), and the person who typed should not wait behind them.
+ */
+export function holdChanges(deps: ObiettivoDeps): { deps: ObiettivoDeps; release(): void } {
+  const held: ChangeEvent[] = [];
+  const bus = new ChangeBus();
+  bus.on((e) => held.push(e));
+  return {
+    deps: { ...deps, changes: bus },
+    release: () => {
+      for (const e of held.splice(0)) deps.changes?.emit(e);
+    },
+  };
+}
+
 export function registerObiettivo(app: App, deps: ObiettivoDeps): void {
   app.command("/obiettivo", async ({ ack, command, client, context }) => {
     await ack();
-    const outcome = await handleObiettivo(deps, {
-      userId: command.user_id,
-      text: command.text ?? "",
-      triggerId: command.trigger_id,
-      responseUrl: command.response_url,
-      channelId: command.channel_id,
-    });
-    await deliverOutcome(
-      client,
-      outcome,
-      { target: { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, triggerId: command.trigger_id, retryNum: context.retryNum },
-      deps.log,
-    );
+    const held = holdChanges(deps);
+    try {
+      await answerCommand(held.deps, command, client, context.retryNum);
+    } finally {
+      held.release();
+    }
   });
+}
+
+async function answerCommand(
+  deps: ObiettivoDeps,
+  command: { user_id: string; text?: string; trigger_id: string; response_url: string; channel_id: string },
+  client: WebClient,
+  retryNum: number | undefined,
+): Promise<void> {
+  const outcome = await handleObiettivo(deps, {
+    userId: command.user_id,
+    text: command.text ?? "",
+    triggerId: command.trigger_id,
+    responseUrl: command.response_url,
+    channelId: command.channel_id,
+  });
+  await deliverOutcome(
+    client,
+    outcome,
+    { target: { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, triggerId: command.trigger_id, retryNum },
+    deps.log,
+  );
 }

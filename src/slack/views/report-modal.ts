@@ -5,7 +5,7 @@ import { activityByCanonicalCode, planHeader, writableActivities, type ActivityI
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
 import { currentProgress, recordReport } from "../../domain/progress.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
-import { pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
+import { holdChanges, pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
 import { tryPrivateReply } from "../reply.ts";
 import { VIEW } from "../ui/ids.ts";
 import { T } from "../ui/obiettivo-strings.ts";
@@ -144,21 +144,26 @@ export async function pickerOptions(deps: ObiettivoDeps, input: { userId: string
 export function registerReportModal(app: App, deps: ObiettivoDeps): void {
   app.view(VIEW.report, async ({ ack, body, view, client }) => {
     const respond = ack as unknown as ViewAck;
-    const outcome = await handleReportSubmission(deps, {
-      userId: body.user.id,
-      viewId: view.id,
-      privateMetadata: view.private_metadata,
-      values: view.state.values as ViewValues,
-    });
-    if (outcome.kind === "errors") return respond({ response_action: "errors", errors: outcome.errors });
-    if (outcome.kind === "update") return respond({ response_action: "update", view: outcome.view });
-    await respond();
-    await tryPrivateReply(
-      client,
-      { userId: body.user.id, responseUrl: outcome.meta.responseUrl, channelId: outcome.meta.channelId },
-      outcome.reply,
-      deps.log,
-    );
+    const held = holdChanges(deps);
+    try {
+      const outcome = await handleReportSubmission(held.deps, {
+        userId: body.user.id,
+        viewId: view.id,
+        privateMetadata: view.private_metadata,
+        values: view.state.values as ViewValues,
+      });
+      if (outcome.kind === "errors") return await respond({ response_action: "errors", errors: outcome.errors });
+      if (outcome.kind === "update") return await respond({ response_action: "update", view: outcome.view });
+      await respond();
+      await tryPrivateReply(
+        client,
+        { userId: body.user.id, responseUrl: outcome.meta.responseUrl, channelId: outcome.meta.channelId },
+        outcome.reply,
+        deps.log,
+      );
+    } finally {
+      held.release();
+    }
   });
 
   app.action(REPORT_ELEMENT.activity, async ({ ack, body, client }) => {
