@@ -14,7 +14,8 @@ const YEAR = 2024;
 /**
  * Progress as a Comune has it in October: about half the activities touched (a fifth
  * completed, some in progress with a percentage or a count, a few blocked, some with a
- * deadline set by hand), and dated count reports on a third of the paced count indicators.
+ * deadline set by hand), and dated count reports on a third of the paced count indicators
+ * (now and then a total corrected by hand).
  * Written straight with better-sqlite3: setting up is not what is measured.
  */
 export function seedProgress(file: string): { progress: number; reports: number } {
@@ -29,6 +30,9 @@ export function seedProgress(file: string): { progress: number; reports: number 
     );
     const insReport = sql.prepare(
       `INSERT INTO Report (planYear, activityCode, userId, kind, value, occurredOn, source, createdAt) VALUES (?, ?, ?, 'count_add', ?, ?, 'cli', ?)`,
+    );
+    const insSet = sql.prepare(
+      `INSERT INTO Report (planYear, activityCode, userId, kind, value, occurredOn, source, createdAt) VALUES (?, ?, ?, 'count_set', ?, ?, 'cli', ?)`,
     );
     const insManual = sql.prepare(`INSERT INTO ManualDeadline (planYear, activityCode, deadline, setBy, setAt) VALUES (?, ?, ?, 'bench', ?)`);
     const insUser = sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES (?, 'responsabile', ?, ?)`);
@@ -50,6 +54,11 @@ export function seedProgress(file: string): { progress: number; reports: number 
         if (a.kind === "count" && a.period && i % 3 === 0) {
           for (let k = 0; k < 4; k++) {
             insReport.run(YEAR, a.code, "UHEAD03", 1, `2024-${String(1 + ((i + k * 3) % 10)).padStart(2, "0")}-0${1 + k}`, at);
+            reports++;
+          }
+          // Now and then a total corrected by hand.
+          if (i % 60 === 0) {
+            insSet.run(YEAR, a.code, "UHEAD03", 5 + (i % 7), "2024-09-20", at);
             reports++;
           }
         }

@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from "../clock.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { currentPlan, type PlanRef } from "./plan-repo.ts";
+import { deriveProgress, periodKey, type ReportFact } from "./progress.ts";
 import { ACTIVITY_COMPLETION_SQL, scopeCompletion } from "./status.ts";
 
 /**
@@ -201,11 +202,14 @@ interface PaceRow {
   targetText: string;
   threshold: number;
   period: PacePeriod;
+  position: number | bigint;
   // Integral sums may come back as BigInt.
   periodCount: number | bigint | null;
   yearCount: number | bigint | null;
   periodExpected: bigint | number | null;
   yearExpected: bigint | number;
+  /** 1: a count was set by hand on this activity; its counts are replayed in JS. */
+  replay: bigint | number;
   total: bigint | number;
 }
 
@@ -364,7 +368,8 @@ async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: num
  * Count indicators with a pace ("> 2 al mese") that are behind it, on the current week or
  * month or on the year so far, from the reports dated up to today, counted as /obiettivo
  * counts them. Paces bound to a season ("nella stagione estiva") are not checked: the
- * plan does not say when the season is.
+ * plan does not say when the season is. Returns, per area, the first `shown` (furthest
+ * behind first) and how many there are.
  */
 async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<PaceRow[]> {
   const clock = paceClock(plan.year, today);
@@ -375,34 +380,21 @@ async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number)
   const weekUnits = clock.current.week?.units ?? null;
   const monthStart = clock.current.month?.start ?? null;
   const monthUnits = clock.current.month?.units ?? null;
-  // The counts follow deriveProgress (progress.ts) exactly: reports applied in the order they
-  // were recorded, a count set by hand ("count_set") replacing the running total and
-  // counting, in the period of its date, as the difference it made. Each set starts a group;
-  // a group's end total is its set plus the additions after it.
-  return db.$queryRaw<PaceRow[]>`
-    WITH rep AS (
-      SELECT r.activityCode AS code, r.kind AS kind, r.value AS value, r.occurredOn AS occurredOn,
-             SUM(CASE WHEN r.kind = 'count_set' THEN 1 ELSE 0 END)
-               OVER (PARTITION BY r.activityCode ORDER BY r.createdAt, r.id ROWS UNBOUNDED PRECEDING) AS grp
+  // Added counts are summed in one streaming pass along the (planYear, activityCode)
+  // index. A count set by hand ("count_set") makes the totals depend on the order of the
+  // reports: those activities (rare) come back flagged `replay` and are recounted in JS by
+  // the progress service's own deriveProgress.
+  const rows = await db.$queryRaw<PaceRow[]>`
+    WITH agg AS (
+      SELECT r.activityCode AS code,
+             TOTAL(CASE WHEN r.kind = 'count_add' THEN r.value END) AS addYear,
+             TOTAL(CASE WHEN r.kind = 'count_add' AND r.occurredOn >= ${monthStart} THEN r.value END) AS addMonth,
+             TOTAL(CASE WHEN r.kind = 'count_add' AND r.occurredOn >= ${weekStart} THEN r.value END) AS addWeek,
+             SUM(CASE WHEN r.kind = 'count_set' THEN 1 ELSE 0 END) AS sets
       FROM Report r
       WHERE r.planYear = ${plan.year} AND r.kind IN ('count_add', 'count_set') AND r.undoneAt IS NULL
         AND r.value IS NOT NULL AND r.occurredOn <= ${clock.asOf}
-    ), grps AS (
-      SELECT code, grp, TOTAL(CASE WHEN kind = 'count_set' THEN value END) + TOTAL(CASE WHEN kind = 'count_add' THEN value END) AS endCount
-      FROM rep GROUP BY code, grp
-    ), chained AS (
-      SELECT code, grp, endCount,
-             LAG(endCount, 1, 0) OVER (PARTITION BY code ORDER BY grp) AS startCount,
-             ROW_NUMBER() OVER (PARTITION BY code ORDER BY grp DESC) AS fromLast
-      FROM grps
-    ), agg AS (
-      SELECT rep.code AS code, MAX(CASE WHEN c.fromLast = 1 THEN c.endCount END) AS yearCount,
-             TOTAL(CASE WHEN rep.occurredOn >= ${monthStart}
-                        THEN CASE WHEN rep.kind = 'count_add' THEN rep.value ELSE rep.value - c.startCount END END) AS monthCount,
-             TOTAL(CASE WHEN rep.occurredOn >= ${weekStart}
-                        THEN CASE WHEN rep.kind = 'count_add' THEN rep.value ELSE rep.value - c.startCount END END) AS weekCount
-      FROM rep JOIN chained c ON c.code = rep.code AND c.grp = rep.grp
-      GROUP BY rep.code
+      GROUP BY r.activityCode
     ), pa AS (
       SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode, a.targetText AS targetText,
              a.threshold AS threshold, a.period AS period, a.position AS position,
@@ -417,23 +409,85 @@ async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number)
         AND (a.qualifier IS NULL OR a.qualifier = '')
         AND COALESCE(p.status, '') <> 'completata'
     ), counted AS (
-      SELECT pa.*, COALESCE(agg.yearCount, 0) AS yearCount,
-             CASE pa.period WHEN 'week' THEN COALESCE(agg.weekCount, 0) WHEN 'month' THEN COALESCE(agg.monthCount, 0) ELSE 0 END AS periodCount
+      SELECT pa.*, COALESCE(agg.addYear, 0) AS yearCount,
+             CASE pa.period WHEN 'week' THEN COALESCE(agg.addWeek, 0) WHEN 'month' THEN COALESCE(agg.addMonth, 0) ELSE 0 END AS periodCount,
+             CASE WHEN agg.sets > 0 THEN 1 ELSE 0 END AS replay
       FROM pa LEFT JOIN agg ON agg.code = pa.code
-    ), behind AS (
+    ), cand AS (
       SELECT counted.*,
              CASE WHEN yearExpected > 0 THEN (yearExpected - yearCount) * 1.0 / yearExpected ELSE 0 END AS gap
       FROM counted
-      WHERE yearCount < yearExpected OR (periodExpected IS NOT NULL AND periodCount < periodExpected)
+      WHERE replay = 1 OR yearCount < yearExpected OR (periodExpected IS NOT NULL AND periodCount < periodExpected)
     ), r AS (
-      SELECT behind.*, ROW_NUMBER() OVER (PARTITION BY areaCode ORDER BY gap DESC, position, code) AS rn,
-             COUNT(*) OVER (PARTITION BY areaCode) AS total
-      FROM behind
+      SELECT cand.*, ROW_NUMBER() OVER (PARTITION BY areaCode, replay ORDER BY gap DESC, position, code) AS rn,
+             COUNT(*) OVER (PARTITION BY areaCode, replay) AS total
+      FROM cand
     )
-    SELECT areaCode, code, title, objectiveCode, targetText, threshold, period, periodCount, yearCount,
-           periodExpected, yearExpected, total
-    FROM r WHERE rn <= ${shown}
+    SELECT areaCode, code, title, objectiveCode, targetText, threshold, period, position, periodCount, yearCount,
+           periodExpected, yearExpected, replay, total
+    FROM r WHERE replay = 1 OR rn <= ${shown}
     ORDER BY areaCode, rn`;
+  const replayed = await replayCounts(db, plan.year, clock, rows.filter((r) => Number(r.replay) === 1));
+  return mergePace(rows, replayed, shown);
+}
+
+/** Counts of the activities with a count set by hand, by deriveProgress itself. */
+async function replayCounts(db: Reader, year: number, clock: PaceClock, rows: PaceRow[]): Promise<Map<string, { year: number; period: number }>> {
+  const out = new Map<string, { year: number; period: number }>();
+  const periodOf = new Map(rows.map((r) => [r.code, r.period]));
+  const codes = [...periodOf.keys()];
+  for (let i = 0; i < codes.length; i += 500) {
+    const chunk = codes.slice(i, i + 500);
+    const reports = await db.report.findMany({
+      where: { planYear: year, activityCode: { in: chunk }, kind: { in: ["count_add", "count_set"] }, undoneAt: null, occurredOn: { lte: clock.asOf } },
+      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+    });
+    const byCode = new Map<string, ReportFact[]>();
+    for (const r of reports) byCode.set(r.activityCode, [...(byCode.get(r.activityCode) ?? []), r]);
+    for (const code of chunk) {
+      const period = periodOf.get(code)!;
+      const derived = deriveProgress(byCode.get(code) ?? [], { targetKind: "count", period });
+      const start = period === "week" ? clock.current.week?.start : period === "month" ? clock.current.month?.start : undefined;
+      const key = start ? periodKey(start, period) : null;
+      out.set(code, { year: derived.count ?? 0, period: key ? (derived.periodCounts.find((p) => p.period === key)?.count ?? 0) : 0 });
+    }
+  }
+  return out;
+}
+
+function isBehind(r: PaceRow): boolean {
+  return Number(r.yearCount) < Number(r.yearExpected) || (r.periodExpected !== null && Number(r.periodCount) < Number(r.periodExpected));
+}
+
+function gapOf(r: PaceRow): number {
+  const expected = Number(r.yearExpected);
+  return expected > 0 ? (expected - Number(r.yearCount)) / expected : 0;
+}
+
+/** Per area: the SQL-ranked rows plus the replayed ones still behind, ranked alike and cut to `shown`. */
+function mergePace(rows: PaceRow[], replayed: Map<string, { year: number; period: number }>, shown: number): PaceRow[] {
+  const byArea = new Map<string, { ranked: PaceRow[]; total: number; extra: PaceRow[] }>();
+  for (const r of rows) {
+    let acc = byArea.get(r.areaCode);
+    if (!acc) byArea.set(r.areaCode, (acc = { ranked: [], total: 0, extra: [] }));
+    if (Number(r.replay) === 1) {
+      const c = replayed.get(r.code)!;
+      const fixed = { ...r, yearCount: c.year, periodCount: c.period };
+      if (isBehind(fixed)) acc.extra.push(fixed);
+    } else {
+      acc.ranked.push(r);
+      acc.total = Number(r.total);
+    }
+  }
+  const out: PaceRow[] = [];
+  for (const acc of byArea.values()) {
+    const total = acc.total + acc.extra.length;
+    const merged = [...acc.ranked, ...acc.extra]
+      .sort((a, b) => gapOf(b) - gapOf(a) || Number(a.position) - Number(b.position) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+      .slice(0, shown);
+    for (const r of merged) out.push({ ...r, total });
+  }
+  return out;
 }
 
 /** Open Comune-wide activities (objectives of no area, found through the areaId index), by effective deadline, undated last. */

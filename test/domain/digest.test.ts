@@ -200,6 +200,8 @@ describe("digest with recorded progress", () => {
     const pace = Object.fromEntries(d.behindPace.items.map((p) => [p.code, p]));
     // 3.3.2: year 19 of 19 expected, month 1 of floor(2 * 20/31) = 1: on pace.
     expect(pace["3.3.2"]).toBeUndefined();
+    expect(d.behindPace.total).toBe(5);
+    expect(d.behindPace.items.map((p) => p.code)).toEqual(["3.3.3", "3.3.7", "3.4.3", "3.4.4", "3.4.2"]);
     // 3.4.2: month 2 of floor(3 * 20/31) = 1 is fine, but the year has 2 of floor(3 * 9.645) = 28.
     expect(pace["3.4.2"]).toMatchObject({
       currentPeriod: { period: "month", expected: 1, recorded: 2 },
@@ -237,6 +239,9 @@ describe("digest with recorded progress", () => {
 
     const d = await digestOf(db, "2024-10-21", "03");
     const p = d.behindPace.items.find((x) => x.code === "3.4.3")!;
+    // Recounted apart (a count was set by hand), then ranked with the others: 12 of 385 expected.
+    expect(d.behindPace.items.map((x) => x.code)).toEqual(["3.3.3", "3.3.7", "3.4.4", "3.4.3", "3.4.2"]);
+    expect(d.behindPace.total).toBe(5);
     expect(p.yearToDate.recorded).toBe(derived.count);
     expect(p.currentPeriod).toMatchObject({ period: "month", recorded: october, expected: 25 }); // floor(40 * 20/31)
   });
