@@ -216,7 +216,7 @@ export function scopeStatusMessage(s: ScopeStatus, opts: StatusOptions): StatusM
   );
   blocks.push(footer(s, opts));
 
-  // The tail sections below take at most 6 blocks; the objectives get what is left.
+  // The tail (divider, three sections, the button) is built first: the objectives get the blocks left.
   const tail: KnownBlock[] = [];
   tail.push({ type: "divider" });
   const overdueLines = s.overdue.worst.map(
