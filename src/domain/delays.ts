@@ -47,6 +47,14 @@ export interface ValidDelay {
 
 export type DelayField = keyof DelayInput;
 
+/**
+ * Half an emoji (a lone UTF-16 surrogate, as a client cutting text at a length limit may
+ * send) cannot be stored: it becomes the replacement character, the rest of the text stays.
+ */
+function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
 /** Field-by-field problems, in Italian, so a form can show each next to its field. */
 export class DelayValidationError extends UserError {
   constructor(readonly errors: Partial<Record<DelayField, string>>) {
@@ -58,10 +66,10 @@ export function validateDelayInput(input: DelayInput, today: string): { ok: true
   const errors: Partial<Record<DelayField, string>> = {};
   const cause = DELAY_CAUSES.find((c) => c.code === input.cause)?.code;
   if (!cause) errors.cause = "Scegli la causa del ritardo dall'elenco (se nessuna va bene, scegli «altro» e spiegala).";
-  const explanation = (input.explanation ?? "").trim();
+  const explanation = wellFormed(input.explanation ?? "").trim();
   if (explanation === "") errors.explanation = "Scrivi che cosa è successo: la spiegazione è obbligatoria e finisce nella Relazione sulla performance.";
   else if (explanation.length > EXPLANATION_MAX) errors.explanation = `La spiegazione è troppo lunga: al massimo ${EXPLANATION_MAX} caratteri.`;
-  const corrective = (input.correctiveAction ?? "").trim();
+  const corrective = wellFormed(input.correctiveAction ?? "").trim();
   if (corrective.length > CORRECTIVE_MAX) errors.correctiveAction = `L'azione correttiva è troppo lunga: al massimo ${CORRECTIVE_MAX} caratteri.`;
   const date = input.newExpectedDate?.trim() || null;
   if (date !== null) {

@@ -42,6 +42,11 @@ describe("validating a delay cause", () => {
     expect(Object.keys(bad.errors).sort()).toEqual(["cause", "correctiveAction", "explanation", "newExpectedDate"]);
     expect(bad.errors.newExpectedDate).toBe("La nuova data prevista non può essere nel passato: scegli oggi (07/10/2024) o un giorno successivo.");
     expect(validateDelayInput({ ...valid, newExpectedDate: "2024-02-30" }, TODAY)).toMatchObject({ ok: false });
+    // Half an emoji cannot be stored: it becomes the replacement character; whole emoji stay.
+    expect(validateDelayInput({ ...valid, explanation: "fatto \ud83d", correctiveAction: "ok \ud83d\ude00 \ude00" }, TODAY)).toMatchObject({
+      ok: true,
+      value: { explanation: "fatto \ufffd", correctiveAction: "ok \ud83d\ude00 \ufffd" },
+    });
   });
 });
 
