@@ -84,6 +84,15 @@ export async function headsByArea(db: Db): Promise<Map<string, string[]>> {
   return out;
 }
 
+/**
+ * Registered Slack users, to whom a direct message can go: a report made from the command
+ * line carries "cli:<name>", and someone removed from the bot is not written to.
+ */
+export async function registeredUsers(db: Db): Promise<Set<string>> {
+  const rows = await db.user.findMany({ select: { slackUserId: true } });
+  return new Set(rows.map((r) => r.slackUserId));
+}
+
 /** The heads of the activity's area; for a Comune-wide one, the heads of every area it involves. */
 export function headsOf(a: NoticeActivity, heads: Map<string, string[]>): string[] {
   const areas = a.areaCode !== null ? [a.areaCode] : a.involvesAllAreas ? [...heads.keys()] : a.involvedAreas;

@@ -3,7 +3,7 @@ import { currentPlan } from "../domain/plan-repo.ts";
 import { UserError } from "../errors.ts";
 import { reminderMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
-import { headsByArea, headsOf, openActivitiesDue, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { headsByArea, headsOf, openActivitiesDue, registeredUsers, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
 
 /**
  * The threshold a reminder is due for: the smallest of REMINDER_DAYS not below the days
@@ -40,13 +40,14 @@ export async function runReminders(deps: JobDeps): Promise<NoticeResult> {
   const today = romeDay(deps.now);
   const due = await openActivitiesDue(db, plan, today, addDays(today, Math.max(...thresholds)));
   const heads = await headsByArea(db);
+  const users = await registeredUsers(db);
   const notices: Notice[] = [];
   for (const a of due) {
     const daysLeft = daysBetween(today, a.deadline);
     const threshold = reminderThreshold(daysLeft, thresholds);
     if (threshold === null) continue;
     const people = new Set(headsOf(a, heads));
-    if (a.lastReporterId) people.add(a.lastReporterId);
+    if (a.lastReporterId && users.has(a.lastReporterId)) people.add(a.lastReporterId);
     if (people.size === 0) {
       log.warn({ code: a.code }, `promemoria per ${a.code} non inviato: l'area non ha responsabili registrati e nessuno ha ancora aggiornato l'attività`);
       continue;

@@ -108,6 +108,15 @@ describe("reminders before deadlines", () => {
     ]);
   });
 
+  it("writes to the last reporter only when a registered Slack user reported", async () => {
+    await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "cli:mario", updatedAt: AT } });
+    await t.db.progress.create({ data: { planYear: 2024, activityCode: "E3.3", status: "in_corso", lastReporterId: "U0GONE", updatedAt: AT } });
+    await runReminders(deps(t.db, morning("2024-10-24")));
+    expect(dms().filter(([, c]) => c === "3.1.3")).toEqual([["U0HEAD03", "3.1.3"]]);
+    await runReminders(deps(t.db, morning("2024-12-30")));
+    expect(dms().filter(([, c]) => c === "E3.3").map(([u]) => u)).not.toContain("U0GONE");
+  });
+
   it("catches up a threshold missed while the bot was down, without sending a stale one", async () => {
     await runReminders(deps(t.db, morning("2024-10-27"))); // 4 days before 3.1.3: the 7-day reminder
     await runReminders(deps(t.db, morning("2024-10-31"))); // due today: the 1-day one
