@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.ts";
-import { backupDatabase, inspectDatabase } from "../../src/ops/backup.ts";
+import { backupDatabase, inspectDatabase, restoreDatabase } from "../../src/ops/backup.ts";
 import { testDatabase } from "../helpers/db.ts";
 
 const WRITER = path.join(import.meta.dirname, "helpers", "writer-child.ts");
@@ -107,5 +107,57 @@ describe("storage settings and online backup", () => {
     expect(counts[0]).toBeGreaterThanOrEqual(before);
     expect(counts[2]).toBeLessThanOrEqual(after);
     expect(counts[2]).toBeGreaterThan(counts[0]!); // copies of a moving database, each one whole
+  });
+
+  it("restores into the live file while the bot (another process) keeps writing: the bot carries on, nothing is corrupt", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-restore-"));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const live = path.join(dir, "live.db");
+    migrate(live);
+    const writer = spawn(process.execPath, ["--import", "tsx", WRITER, live], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    cleanup.push(() => {
+      if (writer.exitCode === null) writer.kill("SIGKILL");
+    });
+    let out = "";
+    writer.stdout.setEncoding("utf8");
+    const exited = new Promise<number | null>((resolve) => writer.once("exit", resolve));
+    await new Promise<void>((resolve, reject) => {
+      writer.stdout.on("data", (c: string) => {
+        out += c;
+        if (out.includes("started")) resolve();
+      });
+      void exited.then((code) => reject(new Error(`writer exited early (${code})`)));
+    });
+
+    const copy = path.join(dir, "copia.db");
+    await backupDatabase(live, copy);
+    const inCopy = countIn(copy, "SELECT COUNT(*) AS n FROM Report");
+    const maxInCopy = countIn(copy, "SELECT COALESCE(MAX(id), 0) AS n FROM Report");
+    await new Promise((r) => setTimeout(r, 300)); // more writes, which the restore will drop
+    expect(countIn(live, "SELECT COUNT(*) AS n FROM Report")).toBeGreaterThan(inCopy);
+
+    const result = await restoreDatabase(copy, live, { actor: "test", now: new Date(), confirm: async () => true });
+    expect(result.restored).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // the bot writes on the restored database
+    writer.stdin.end();
+    expect(await exited).toBe(0); // no "database disk image is malformed", no lost connection
+
+    const db = new Database(live, { readonly: true });
+    try {
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      // The restored rows are exactly the copy's; what the bot wrote before the restore is gone;
+      // what it wrote after is there, each report with its audit row.
+      expect(Number((db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id <= ?").get(maxInCopy) as { n: number }).n)).toBe(inCopy);
+      const after = Number((db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id > ?").get(maxInCopy) as { n: number }).n);
+      expect(after).toBeGreaterThan(0);
+      const unpaired = db
+        .prepare("SELECT COUNT(*) AS n FROM Report r WHERE NOT EXISTS (SELECT 1 FROM AuditEntry a WHERE a.entityKey = CAST(r.id AS TEXT) AND a.actor = 'UWRITER')")
+        .get() as { n: number };
+      expect(Number(unpaired.n)).toBe(0);
+      expect(Number((db.prepare("SELECT COUNT(*) AS n FROM AuditEntry WHERE action = 'restore'").get() as { n: number }).n)).toBe(1);
+    } finally {
+      db.close();
+    }
+    expect(result.restored && result.safetyCopy && countIn(result.safetyCopy, "SELECT COUNT(*) AS n FROM Report")).toBeGreaterThan(inCopy);
   });
 });
