@@ -17,6 +17,7 @@ import {
 } from "../commands/obiettivo.ts";
 import { replyTargetOf, type ReplyTarget } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
+import { T } from "../ui/obiettivo-strings.ts";
 import { errorMessage, reportUndoneMessage } from "../ui/report-reply.ts";
 
 /**
@@ -29,7 +30,7 @@ const activityValue = z.object({ year: z.number().int(), code: z.string().min(1)
 const chooseValue = activityValue.extend({ rest: z.string().max(4000) });
 const undoValue = z.object({ reportId: z.number().int().positive() });
 
-const STALE_BUTTON = "Questo pulsante non è più valido: ripeti il comando, per esempio «/obiettivo 3.1.2 completato».";
+const STALE_BUTTON = T.staleButton;
 
 function parseValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
   try {

@@ -19,7 +19,7 @@ import type { Logger } from "../../logger.ts";
 import type { AppDeps } from "../deps.ts";
 import { sendPrivateReply, type ReplyTarget } from "../reply.ts";
 import type { SlackMessage } from "../ui/message.ts";
-import { T } from "../ui/obiettivo-strings.ts";
+import { modalText, T } from "../ui/obiettivo-strings.ts";
 import { pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../ui/report-modal.ts";
 import {
   chooseActivityMessage,
@@ -148,7 +148,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, c
     return {
       kind: "modal",
       view: reportModal({ activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } }),
-      text: `Modulo di aggiornamento per ${activity.code} «${activity.title}».`,
+      text: modalText(activity),
     };
   }
   const input = reportInput(actor, activity, command.action, ctx);
@@ -208,7 +208,7 @@ async function openPicker(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, c
   return {
     kind: "modal",
     view: pickerModal(source, ctx.meta),
-    text: "Modulo di aggiornamento: scegli l'attività dall'elenco (prima quelle della tua area).",
+    text: T.pickerModalText,
   };
 }
 
@@ -258,7 +258,7 @@ export async function deliverOutcome(
     } catch (e) {
       if ((where.retryNum ?? 0) > 0) return;
       log.warn({ err: e, userId: where.target.userId }, "views.open non riuscita");
-      await sendPrivateReply(client, where.target, errorMessage("Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato»."));
+      await sendPrivateReply(client, where.target, errorMessage(T.modalNotOpened));
       return;
     }
   }

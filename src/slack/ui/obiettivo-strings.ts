@@ -62,8 +62,20 @@ export const T = {
   errUrl: "Il link non è valido: scrivi un indirizzo completo, per esempio https://www.comune.it/atto/123, oppure il numero dell'atto.",
   helpTitle: "*Come si usa /obiettivo*",
   helpFooter: "Il codice può essere quello stampato nel piano o quello univoco. Ogni risposta è visibile solo a te e ha il pulsante «Annulla» (entro 15 minuti).",
+  pickerModalText: "Modulo di aggiornamento: scegli l'attività dall'elenco (prima quelle della tua area).",
+  modalNotOpened: "Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato».",
+  modalStale: "Il modulo non è più valido: chiudilo e riaprilo con /obiettivo.",
+  staleButton: "Questo pulsante non è più valido: ripeti il comando, per esempio «/obiettivo 3.1.2 completato».",
   nucleoReadOnly: "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.",
 } as const;
+
+export function modalText(a: Pick<ActivityInfo, "code" | "title">): string {
+  return `Modulo di aggiornamento per ${activityRef(a)}.`;
+}
+
+export function activityGone(code: string): string {
+  return `L'attività ${code} non è più nel piano in vigore: chiudi il modulo e riaprilo con /obiettivo.`;
+}
 
 export function statusText(status: ProgressStatus): string {
   return `${STATUS_EMOJI[status]} ${STATUS_LABEL[status]}`;

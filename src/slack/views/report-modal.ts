@@ -8,7 +8,7 @@ import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import { holdChanges, pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
 import { tryPrivateReply } from "../reply.ts";
 import { VIEW } from "../ui/ids.ts";
-import { T } from "../ui/obiettivo-strings.ts";
+import { activityGone, T } from "../ui/obiettivo-strings.ts";
 import {
   parseReportModalMeta,
   readReportSubmission,
@@ -50,7 +50,7 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     const now = deps.clock();
     const today = romeDay(now);
     const meta = parseReportModalMeta(input.privateMetadata);
-    if (!meta) return { kind: "errors", errors: { [topBlock]: "Il modulo non è più valido: chiudilo e riaprilo con /obiettivo." } };
+    if (!meta) return { kind: "errors", errors: { [topBlock]: T.modalStale } };
     const actor = requireActor(await loadActor(deps.db, input.userId), input.userId);
     const plan = await planHeader(deps.db, meta.year);
 
@@ -61,7 +61,7 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
 
     const activity = await activityByCanonicalCode(deps.db, plan, code);
     if (!activity) {
-      return { kind: "errors", errors: { [topBlock]: `L'attività ${code} non è più nel piano in vigore: chiudi il modulo e riaprilo con /obiettivo.` } };
+      return { kind: "errors", errors: { [topBlock]: activityGone(code) } };
     }
     assertCanWrite(actor, activity);
     const current = await currentProgress(deps.db, plan.year, activity.code, activity);
