@@ -81,7 +81,7 @@ function objectiveBlock(o: RelazioneObjective, level: string): string[] {
     table(
       ["Attività", "Indicatore", "Valore atteso", "Scadenza", "Stato", "Raggiunto", "Data", "%"],
       o.activities.map((a) => [
-        `${a.code}${a.printedCode !== a.code ? ` (stampata ${a.printedCode})` : ""} ${a.title}`,
+        `${a.code}${a.printedCode && a.printedCode !== a.code ? ` (stampata ${a.printedCode})` : ""} ${a.title}`,
         a.indicatorIndex ? `${a.indicator} (${a.indicatorIndex})` : a.indicator,
         a.targetText,
         deadlineText(a),

@@ -117,7 +117,7 @@ function activityValues(o: RelazioneObjective, a: RelazioneActivity): CellValue[
   return [
     o.code,
     null,
-    a.printedCode !== a.code ? `${a.code} (stampata ${a.printedCode})` : a.code,
+    a.printedCode && a.printedCode !== a.code ? `${a.code} (stampata ${a.printedCode})` : a.code,
     a.title,
     a.indicatorIndex ? `${a.indicator} (${a.indicatorIndex})` : a.indicator,
     a.targetText,
