@@ -26,9 +26,10 @@ try {
 }
 
 const secrets = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].filter((s): s is string => Boolean(s));
-const log = createLogger(env.LOG_LEVEL, secrets);
-const clock = systemClock;
 const mode = slackMode(env);
+// In the local console stdout is the conversation: log lines go to stderr instead.
+const log = createLogger(env.LOG_LEVEL, secrets, mode === "console" ? process.stderr : process.stdout);
+const clock = systemClock;
 
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "promessa rifiutata e non gestita"));
 

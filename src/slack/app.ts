@@ -109,7 +109,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
   registerReportModal(app, surfaceDeps);
   registerReportActions(app, surfaceDeps);
   registerStato(app, deps);
-  registerDelayListeners(app, deps);
+  registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
   return app;
 }
