@@ -22,6 +22,8 @@ export interface BotProcess {
   url: string;
   /** ms from spawn to the "pronto" log line. */
   readyMs: number;
+  /** CPU ms the process had used when it said "pronto" (the spawned process only, not its children). */
+  readyCpuMs: number;
   /** Every log line so far (the child's stdout and stderr). */
   lines: string[];
   send(body: string, opts?: { signature?: "bad" | "none"; timestamp?: number }): Promise<{ status: number; text: string }>;
@@ -84,6 +86,7 @@ export async function startBotProcess(opts: {
     },
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let readyCpuMs = NaN;
   const readyMs = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`il bot non è pronto dopo ${opts.timeoutMs ?? 30_000} ms:\n${lines.slice(-20).join("\n")}`)), opts.timeoutMs ?? 30_000);
     const onText = (stream: NodeJS.ReadableStream) => {
@@ -98,7 +101,13 @@ export async function startBotProcess(opts: {
           lines.push(line);
           if (isReadyLine(line)) {
             clearTimeout(timer);
-            resolve(performance.now() - t0);
+            const ms = performance.now() - t0;
+            try {
+              readyCpuMs = processCpuMs(child.pid!);
+            } catch {
+              readyCpuMs = NaN;
+            }
+            resolve(ms);
           }
         }
       });
@@ -115,6 +124,7 @@ export async function startBotProcess(opts: {
     child,
     url,
     readyMs,
+    readyCpuMs,
     lines,
     async send(body, o = {}) {
       const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
@@ -145,6 +155,14 @@ export async function startBotProcess(opts: {
       return code;
     },
   };
+}
+
+/** CPU time (user + system, all threads) a process has used so far, from /proc (Linux), in ms. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (USER_HZ = 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Resident and peak memory of a process, from /proc (Linux), in MB. */
