@@ -1,4 +1,5 @@
 import { daysBetween } from "../clock.ts";
+import { wellFormed } from "./text.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { appendAudit } from "./audit.ts";
@@ -46,14 +47,6 @@ export interface ValidDelay {
 }
 
 export type DelayField = keyof DelayInput;
-
-/**
- * Half an emoji (a lone UTF-16 surrogate, as a client cutting text at a length limit may
- * send) cannot be stored: it becomes the replacement character, the rest of the text stays.
- */
-function wellFormed(text: string): string {
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
-}
 
 /** Field-by-field problems, in Italian, so a form can show each next to its field. */
 export class DelayValidationError extends UserError {

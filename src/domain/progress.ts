@@ -1,4 +1,5 @@
 import { romeDay } from "../clock.ts";
+import { wellFormed } from "./text.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
@@ -304,8 +305,8 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         status: input.status ?? null,
         value: input.value ?? null,
         occurredOn: input.occurredOn ?? today,
-        note: input.note?.trim() || null,
-        evidence: input.evidence?.trim() || null,
+        note: input.note ? wellFormed(input.note).trim() || null : null,
+        evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
         source: input.source,
         idempotencyKey: input.idempotencyKey ?? null,
         createdAt: now,

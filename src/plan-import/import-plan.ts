@@ -120,6 +120,25 @@ export function planFingerprint(p: ParsedPlan): string {
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex");
 }
 
+/**
+ * A plan the database could not hold (a code twice, a link to nothing) is refused in
+ * Italian before anything is written: the PIAO parser never produces one, an edited CSV can.
+ */
+function assertConsistent(p: ParsedPlan): void {
+  const where = `nel piano ${p.sourceName}`;
+  const once = (codes: string[], what: string) => {
+    const seen = new Set<string>();
+    for (const c of codes) {
+      if (c.trim() === "") throw new UserError("plan_inconsistent", `Un${what === "area" ? "'area" : what === "attività" ? "'attività" : " obiettivo"} senza codice ${where}: ogni riga deve avere il suo codice.`);
+      if (seen.has(c)) throw new UserError("plan_inconsistent", `Il codice ${c} compare due volte tra ${what === "area" ? "le aree" : what === "attività" ? "le attività" : "gli obiettivi"} ${where}: ogni codice univoco deve comparire una volta sola.`);
+      seen.add(c);
+    }
+  };
+  once(p.areas.map((a) => a.code), "area");
+  once(p.objectives.map((o) => o.code), "obiettivo");
+  once(p.activities.map((a) => a.code), "attività");
+}
+
 /** Prisma's text encoding of DateTime in SQLite, so rows written here read back through Prisma. */
 const sqlTime = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const sqlBool = (b: boolean) => (b ? 1 : 0);
@@ -135,6 +154,7 @@ const sqlBool = (b: boolean) => (b ? 1 : 0);
  * otherwise wait on a lock that cannot be released.
  */
 export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportOptions): Promise<ImportResult> {
+  assertConsistent(parsed);
   const hash = planFingerprint(parsed);
   const manualDates = parsed.activities
     .filter((a) => a.target.needsManualDate)
