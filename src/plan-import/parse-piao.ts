@@ -859,8 +859,9 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
     weight: o.weight,
     position: o.position,
   }));
+  const withActivities = new Set(activities.map((a) => a.objectiveCode));
   for (const o of objectives) {
-    if (!activities.some((a) => a.objectiveCode === o.code)) {
+    if (!withActivities.has(o.code)) {
       anomalies.push({ kind: "empty_objective", code: o.code, message: `L'obiettivo ${o.code} ${quote(o.title)} non ha nessuna attività.` });
     }
   }

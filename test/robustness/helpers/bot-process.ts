@@ -6,7 +6,7 @@ import type { FakeSlack } from "../../helpers/fake-slack.ts";
 import { signSlackBody } from "../../helpers/slack-http.ts";
 
 /**
- * The bot started as a child process, as in production (`node --import tsx src/main.ts`,
+ * The bot started as a child process, as in production (`node --max-semi-space-size=1 --import tsx src/main.ts`,
  * what `npm start` runs, or `npm start` itself), in HTTP mode against a fake Slack API.
  * Used by the robustness tests and by the benchmark (memory, start time).
  */
@@ -53,7 +53,7 @@ export function isReadyLine(line: string): boolean {
 }
 
 /**
- * Spawns the bot (`command`, default `node --import tsx src/main.ts`, i.e. what `npm start`
+ * Spawns the bot (`command`, default `node --max-semi-space-size=1 --import tsx src/main.ts`, i.e. what `npm start`
  * runs) in HTTP mode and waits for it to say it is ready. It gets its own process group,
  * so stopping it also stops whatever npm started underneath.
  */
@@ -65,7 +65,7 @@ export async function startBotProcess(opts: {
   timeoutMs?: number;
 }): Promise<BotProcess> {
   const port = await freePort();
-  const [cmd, ...args] = opts.command ?? [process.execPath, "--import", "tsx", "src/main.ts"];
+  const [cmd, ...args] = opts.command ?? [process.execPath, "--max-semi-space-size=1", "--import", "tsx", "src/main.ts"];
   const lines: string[] = [];
   const t0 = performance.now();
   const child = spawn(cmd, args, {
