@@ -1,6 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
-import { UserError } from "../errors.ts";
+import { currentPlan, type PlanRef } from "./plan-repo.ts";
 import { canWriteActivity, type Actor } from "./permissions.ts";
 
 /**
@@ -11,31 +11,9 @@ import { canWriteActivity, type Actor } from "./permissions.ts";
 
 type Reader = Db | Tx;
 
-export interface PlanHeader {
-  id: number;
-  year: number;
-  entity: string;
-  sourceHash: string;
-  importedAt: Date;
-}
-
-/** The plan in force (the given year, or the latest), with what identifies its version. */
-export async function planHeader(db: Reader, year?: number): Promise<PlanHeader> {
-  const plan = await db.plan.findFirst({
-    where: year === undefined ? {} : { year },
-    orderBy: { year: "desc" },
-    select: { id: true, year: true, entity: true, sourceHash: true, importedAt: true },
-  });
-  if (!plan) {
-    throw new UserError(
-      "no_plan",
-      year === undefined
-        ? "Nessun piano caricato: l'amministratore del bot deve importare il Piano della Performance con «npx obiettivi importa <file>»."
-        : `Nessun piano caricato per l'anno ${year}: l'amministratore del bot può importarlo con «npx obiettivi importa <file>».`,
-    );
-  }
-  return plan;
-}
+/** The plan a lookup runs in (see plan-repo.ts: one way to find the plan in force). */
+export type PlanHeader = PlanRef;
+export const planHeader = currentPlan;
 
 /** Everything a reply or the modal shows about an activity. */
 export interface ActivityInfo {

@@ -1,7 +1,8 @@
 import type { Db } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { appendAudit } from "./audit.ts";
-import { currentPlan, findActivitiesByCode } from "./plan-repo.ts";
+import { activitiesByCode, activityByCanonicalCode } from "./activity-lookup.ts";
+import { currentPlan } from "./plan-repo.ts";
 import { parseItalianDate } from "./targets.ts";
 
 /**
@@ -20,15 +21,15 @@ export async function setManualDeadline(
   }
   // An admin tool: the canonical code (as `piano` prints it) wins; a printed code is a fallback.
   const code = input.code.trim();
-  const exact = await findActivitiesByCode(db, plan.id, code, { exact: true });
-  const found = exact.length ? exact : await findActivitiesByCode(db, plan.id, code);
+  const exact = await activityByCanonicalCode(db, plan, code);
+  const found = exact ? [exact] : await activitiesByCode(db, plan, code);
   if (found.length === 0) {
     throw new UserError("unknown_code", `Nessuna attività con codice «${input.code}» nel piano ${plan.year}. Usa «obiettivi piano» per vedere i codici.`);
   }
   if (found.length > 1) {
     throw new UserError(
       "ambiguous_code",
-      `Il codice stampato «${input.code}» indica più attività: ${found.map((a) => `${a.code} (obiettivo ${a.objective.code})`).join(", ")}. Indica il codice univoco.`,
+      `Il codice stampato «${input.code}» indica più attività: ${found.map((a) => `${a.code} (obiettivo ${a.objectiveCode})`).join(", ")}. Indica il codice univoco.`,
     );
   }
   const activity = found[0]!;
