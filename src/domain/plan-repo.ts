@@ -34,3 +34,13 @@ export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
 export function effectiveDeadline(a: { deadline: string | null }, manual?: { deadline: string } | null): string | null {
   return manual?.deadline ?? a.deadline;
 }
+
+/** The plan in force, or null when none was imported yet (jobs then have nothing to do). */
+export async function planIfAny(db: Reader): Promise<PlanRef | null> {
+  try {
+    return await currentPlan(db);
+  } catch (e) {
+    if (e instanceof UserError && e.code === "no_plan") return null;
+    throw e;
+  }
+}

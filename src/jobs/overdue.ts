@@ -1,6 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { UserError } from "../errors.ts";
+import { planIfAny } from "../domain/plan-repo.ts";
 import { overdueQuestionMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsByArea, headsOf, openActivitiesDue, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
@@ -24,13 +23,8 @@ export function overdueKey(year: number, code: string, deadline: string, userId:
 export async function runOverdueQuestions(deps: JobDeps): Promise<NoticeResult> {
   const { db, log } = deps;
   const empty: NoticeResult = { sent: [], failed: [], settled: [] };
-  let plan;
-  try {
-    plan = await currentPlan(db);
-  } catch (e) {
-    if (e instanceof UserError) return empty;
-    throw e;
-  }
+  const plan = await planIfAny(db);
+  if (!plan) return empty;
   const today = romeDay(deps.now);
   const late = await openActivitiesDue(db, plan, addDays(today, -OVERDUE_QUESTION_DAYS), addDays(today, -1), { unexplainedOnly: true });
   const heads = await headsByArea(db);

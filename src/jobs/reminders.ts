@@ -1,6 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { UserError } from "../errors.ts";
+import { planIfAny } from "../domain/plan-repo.ts";
 import { reminderMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsByArea, headsOf, openActivitiesDue, registeredUsers, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
@@ -30,13 +29,8 @@ export async function runReminders(deps: JobDeps): Promise<NoticeResult> {
   const thresholds = deps.env.REMINDER_DAYS;
   const empty: NoticeResult = { sent: [], failed: [], settled: [] };
   if (thresholds.length === 0) return empty;
-  let plan;
-  try {
-    plan = await currentPlan(db);
-  } catch (e) {
-    if (e instanceof UserError) return empty;
-    throw e;
-  }
+  const plan = await planIfAny(db);
+  if (!plan) return empty;
   const today = romeDay(deps.now);
   const due = await openActivitiesDue(db, plan, today, addDays(today, Math.max(...thresholds)));
   const heads = await headsByArea(db);
