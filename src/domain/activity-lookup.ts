@@ -41,28 +41,13 @@ export interface ActivityInfo {
   position: number;
 }
 
-interface ActivityRow {
+/** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */
+type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "position"> & {
   id: bigint | number;
-  code: string;
-  printedCode: string;
-  title: string;
-  objectiveCode: string;
-  objectiveTitle: string;
-  areaCode: string | null;
-  areaName: string | null;
-  indicatorName: string;
-  indicatorIndex: string | null;
-  targetText: string;
-  targetKind: string;
-  threshold: number | null;
-  comparator: string | null;
-  period: string | null;
-  unit: string | null;
-  deadline: string | null;
   manualDeadline: string | null;
   needsManualDate: bigint | number | boolean;
   position: bigint | number;
-}
+};
 
 const ACTIVITY_SELECT = `
   SELECT a."id", a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle",

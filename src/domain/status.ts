@@ -438,18 +438,8 @@ async function openByDeadline(
     .slice(0, limit);
 }
 
-interface ReportRow {
-  id: number;
-  activityCode: string;
-  activityTitle: string;
-  userId: string;
-  kind: string;
-  status: string | null;
-  value: number | null;
-  note: string | null;
-  occurredOn: string;
-  createdAt: Date | string | number;
-}
+/** A RecentReport as read by raw SQL, where createdAt may come back as text or a number. */
+type ReportRow = Omit<RecentReport, "createdAt"> & { createdAt: Date | string | number };
 
 /**
  * Newest first. In a big scope, along the createdAt index (Report outermost), stopping at

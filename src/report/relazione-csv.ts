@@ -78,16 +78,23 @@ function sectionName(s: RelazioneSection): string {
   return s.kind === "ente" ? "Ente" : `Area ${s.code}`;
 }
 
-function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneActivity): Row {
-  const d = a.deviation;
+/** The columns that place a row: its section, area, head and objective. */
+function objectiveColumns(s: RelazioneSection, o: RelazioneObjective): Row {
   return {
-    Livello: "attività",
     Sezione: sectionName(s),
     Area: s.kind === "ente" ? "" : s.name,
     Responsabile: s.head ?? "",
     Obiettivo: o.code,
     "Titolo obiettivo": o.title,
     "Peso %": num(o.weight),
+  };
+}
+
+function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneActivity): Row {
+  const d = a.deviation;
+  return {
+    Livello: "attività",
+    ...objectiveColumns(s, o),
     Attività: a.code,
     "Codice stampato": a.printedCode,
     "Titolo attività": a.title,
@@ -120,12 +127,7 @@ function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneAct
 function objectiveRow(s: RelazioneSection, o: RelazioneObjective): Row {
   return {
     Livello: "obiettivo",
-    Sezione: sectionName(s),
-    Area: s.kind === "ente" ? "" : s.name,
-    Responsabile: s.head ?? "",
-    Obiettivo: o.code,
-    "Titolo obiettivo": o.title,
-    "Peso %": num(o.weight),
+    ...objectiveColumns(s, o),
     "% raggiunta": num(o.percent),
     "Esito valutazione": o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile",
     Spiegazione: o.explanation,
