@@ -48,14 +48,18 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
     rows.push({ tipo: ROW_KINDS.area, ...common, codice_area: a.code, area: a.name, responsabile: a.head ?? "", posizione: String(a.position) });
   }
   const objectiveById = new Map(plan.objectives.map((o) => [o.id, o]));
+  // The columns that place a row under its area and objective (repeated, so Excel can filter).
+  const placeOf = (o: (typeof plan.objectives)[number]): Row => ({
+    ...common,
+    codice_area: o.area?.code ?? "",
+    area: o.area?.name ?? "",
+    codice_obiettivo: o.code,
+    titolo_obiettivo: o.title,
+  });
   for (const o of plan.objectives) {
     rows.push({
       tipo: ROW_KINDS.objective,
-      ...common,
-      codice_area: o.area?.code ?? "",
-      area: o.area?.name ?? "",
-      codice_obiettivo: o.code,
-      titolo_obiettivo: o.title,
+      ...placeOf(o),
       descrizione_obiettivo: o.description,
       valore_pubblico: o.publicValue,
       peso: num(o.weight),
@@ -67,11 +71,7 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
     if (!o) continue; // its objective is archived: so is the activity, for the reader
     rows.push({
       tipo: ROW_KINDS.activity,
-      ...common,
-      codice_area: o.area?.code ?? "",
-      area: o.area?.name ?? "",
-      codice_obiettivo: o.code,
-      titolo_obiettivo: o.title,
+      ...placeOf(o),
       codice_attivita: a.code,
       codice_stampato: a.printedCode,
       titolo_attivita: a.title,
