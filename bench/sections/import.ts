@@ -6,7 +6,7 @@ import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { generatePiaoText } from "../generate-plan.ts";
 import type { BenchRow, BenchSection } from "../types.ts";
 
-const LEGGIUNO = path.resolve(import.meta.dirname, "../../../shared/plans/leggiuno-piao-2024.txt");
+const LEGGIUNO = path.resolve(import.meta.dirname, "../../test/fixtures/plans/leggiuno-piao-2024.txt");
 
 /** Import time into a fresh database: parse + one transaction. Best of 3 (first run warms the JIT). */
 async function timeImport(text: string, runs = 3): Promise<number> {

@@ -30,7 +30,7 @@ export const section: BenchSection = {
     const fake = await startFakeSlack();
     try {
       const opened = await openDatabase(url);
-      const plan = existsSync(DEMO_PLAN_FILE) ? DEMO_PLAN_FILE : path.resolve(ROOT, "../shared/plans/leggiuno-piao-2024.txt");
+      const plan = existsSync(DEMO_PLAN_FILE) ? DEMO_PLAN_FILE : path.resolve(ROOT, "test/fixtures/plans/leggiuno-piao-2024.txt");
       await importPlanFile(opened.db, plan, { actor: "bench", now: new Date() });
       await opened.close();
 

@@ -2,17 +2,11 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, type OpenedDatabase } from "../../src/db/client.ts";
-import { migrate } from "../../src/db/migrate.ts";
+import { inject } from "vitest";
 
-let template: string | undefined;
-
-/** A real, migrated SQLite file per test (migrated once per worker, then copied). Never a mocked Prisma. */
+/** A real, migrated SQLite file per test (migrated once per run by test/setup/template-db.ts, then copied). Never a mocked Prisma. */
 export async function testDatabase(): Promise<OpenedDatabase & { url: string; dispose(): Promise<void> }> {
-  if (!template) {
-    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-template-"));
-    template = path.join(dir, "template.db");
-    migrate(template);
-  }
+  const template = inject("templateDb");
   const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-test-"));
   const file = path.join(dir, "test.db");
   copyFileSync(template, file);
@@ -28,4 +22,4 @@ export async function testDatabase(): Promise<OpenedDatabase & { url: string; di
   };
 }
 
-export const LEGGIUNO_PLAN = path.resolve(import.meta.dirname, "../../../shared/plans/leggiuno-piao-2024.txt");
+export const LEGGIUNO_PLAN = path.resolve(import.meta.dirname, "../fixtures/plans/leggiuno-piao-2024.txt");

@@ -5,7 +5,7 @@ import { UserError } from "../../src/errors.ts";
 import { PlanFormatError } from "../../src/plan-import/errors.ts";
 import { parsePiaoText, type ParsedPlan } from "../../src/plan-import/parse-piao.ts";
 
-const LEGGIUNO = readFileSync(new URL("../../../shared/plans/leggiuno-piao-2024.txt", import.meta.url), "utf8");
+const LEGGIUNO = readFileSync(new URL("../fixtures/plans/leggiuno-piao-2024.txt", import.meta.url), "utf8");
 const DEMO = readFileSync(new URL("../../plans/demo-piao.txt", import.meta.url), "utf8");
 const plan = parsePiaoText(LEGGIUNO, "leggiuno-piao-2024.txt");
 

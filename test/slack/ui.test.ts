@@ -161,6 +161,7 @@ describe("reply builders", () => {
       planYear: 2024,
       activityCode: "3.1.2",
       userId: "U1",
+      enteredBy: null,
       source: "slack_command",
       idempotencyKey: null,
       undoneAt: i === 0 ? new Date("2024-10-07T08:05:00Z") : null,

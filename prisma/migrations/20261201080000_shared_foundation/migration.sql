@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Activity" ADD COLUMN "weight" REAL;
+
+-- AlterTable
+ALTER TABLE "Report" ADD COLUMN "enteredBy" TEXT;
