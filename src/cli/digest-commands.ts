@@ -1,7 +1,7 @@
 import { romeDay } from "../clock.ts";
-import { buildDigests } from "../domain/digest.ts";
-import { renderDigestText } from "../domain/digest-text.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { buildDigests } from "../domain/digest/digest.ts";
+import { renderDigestText } from "../domain/digest/text.ts";
+import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
 import type { RegisterCommands } from "./context.ts";
 

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { romeDay } from "../clock.ts";
-import { formatAuditRow, listAudit } from "../domain/audit-query.ts";
-import { itDateTime } from "../domain/italian-format.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { configLabel, loadScoringConfig, parseScoringConfigText, setScoringConfig } from "../domain/scoring-config.ts";
+import { formatAuditRow, listAudit } from "../domain/audit/format.ts";
+import { itDateTime } from "../domain/text/italian.ts";
+import { currentPlan } from "../store/plan.ts";
+import { configLabel, loadScoringConfig, parseScoringConfigText, setScoringConfig } from "../domain/scoring/config.ts";
 import { UserError } from "../errors.ts";
 import { buildRelazione } from "../report/relazione.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";

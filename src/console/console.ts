@@ -1,19 +1,19 @@
 import { createInterface } from "node:readline";
-import type { ChangeBus } from "../domain/events.ts";
-import { normalizeWords } from "../domain/area-query.ts";
+import type { ChangeBus } from "../app/events.ts";
+import { normalizeWords } from "../domain/plan/areas.ts";
 import { loadActor, type Actor } from "../domain/permissions.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { addUser, listUsers } from "../domain/users.ts";
+import { currentPlan } from "../store/plan.ts";
+import { addUser, listUsers } from "../app/users.ts";
 import { userMessageOf, UserError } from "../errors.ts";
-import { handleUndo } from "../slack/actions/report-actions.ts";
+import { handleUndo } from "../slack/listeners/actions/report-actions.ts";
 import {
   handleChosenActivity,
   handleCompleteButton,
   handleObiettivo,
   handleUpdateButton,
   type Outcome,
-} from "../slack/commands/obiettivo.ts";
-import { buildSharedStatus, handleStato } from "../slack/commands/stato.ts";
+} from "../app/obiettivo.ts";
+import { buildSharedStatus, handleStato } from "../slack/listeners/commands/stato.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";
 import type { SlackMessage } from "../slack/ui/message.ts";

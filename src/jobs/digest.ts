@@ -1,8 +1,8 @@
 import type { WebClient } from "@slack/web-api";
 import { romeDay } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { buildDigests, isoWeekOf } from "../domain/digest.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { buildDigests, isoWeekOf } from "../domain/digest/digest.ts";
+import { currentPlan } from "../store/plan.ts";
 import type { Env } from "../env.ts";
 import { UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";

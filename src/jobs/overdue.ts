@@ -1,5 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { planIfAny } from "../domain/plan-repo.ts";
+import { planIfAny } from "../store/plan.ts";
 import { overdueQuestionMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsByArea, headsOf, openActivitiesDue, sendNotices, type Notice, type NoticeResult } from "./notices.ts";

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { planIfAny } from "../domain/plan-repo.ts";
+import { planIfAny } from "../store/plan.ts";
 import { reminderMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsByArea, headsOf, openActivitiesDue, registeredUsers, sendNotices, type Notice, type NoticeResult } from "./notices.ts";

@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/client.ts";
-import { parseTarget } from "../domain/targets.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { parseTarget } from "../domain/plan/targets.ts";
+import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "./parse-piao.ts";
 

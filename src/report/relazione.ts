@@ -1,10 +1,10 @@
 import { daysBetween, romeDay } from "../clock.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/evaluation.ts";
-import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/italian-format.ts";
-import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring.ts";
-import { configLabel } from "../domain/scoring-config.ts";
-import { delayCauseLabel } from "../domain/delays.ts";
+import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
+import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";
+import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
+import { configLabel } from "../domain/scoring/config.ts";
+import { delayCauseLabel } from "../domain/delays/delays.ts";
 
 /**
  * The Relazione sulla performance (and the mid-year monitoring report) as one data model;

@@ -2,19 +2,19 @@ import type { ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
 import type { Db } from "../db/client.ts";
-import type { ChangeBus } from "../domain/events.ts";
+import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
-import { registerObiettivo } from "./commands/obiettivo.ts";
-import { registerStato } from "./commands/stato.ts";
-import { registerReportActions } from "./actions/report-actions.ts";
-import { registerDelayListeners } from "./delays/register.ts";
-import { registerHomeListeners } from "./home/register.ts";
+import { registerObiettivo } from "../app/obiettivo.ts";
+import { registerStato } from "./listeners/commands/stato.ts";
+import { registerReportActions } from "./listeners/actions/report-actions.ts";
+import { registerDelayListeners } from "./listeners/delays.ts";
+import { registerHomeListeners } from "./listeners/home.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
-import { registerReportModal } from "./views/report-modal.ts";
+import { registerReportModal } from "./listeners/views/report-modal.ts";
 
 export interface CreateAppOptions {
   env: Env;

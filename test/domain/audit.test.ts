@@ -4,12 +4,12 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.ts";
 import { instantOfDay } from "../../src/clock.ts";
-import { describeChange, listAudit } from "../../src/domain/audit-query.ts";
-import { setManualDeadline } from "../../src/domain/deadlines.ts";
-import { recordDelayExplanation } from "../../src/domain/delays.ts";
-import { recordReport, undoReport } from "../../src/domain/progress.ts";
-import { setScoringConfig } from "../../src/domain/scoring-config.ts";
-import { addUser, removeUser, setAreaChannel } from "../../src/domain/users.ts";
+import { describeChange, listAudit } from "../../src/domain/audit/format.ts";
+import { setManualDeadline } from "../../src/app/deadlines.ts";
+import { recordDelayExplanation } from "../../src/domain/delays/delays.ts";
+import { recordReport, undoReport } from "../../src/domain/progress/progress.ts";
+import { setScoringConfig } from "../../src/domain/scoring/config.ts";
+import { addUser, removeUser, setAreaChannel } from "../../src/app/users.ts";
 import { importPlanFile, importPlanText } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 

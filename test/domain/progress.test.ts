@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChangeBus, type ChangeEvent } from "../../src/domain/events.ts";
+import { ChangeBus, type ChangeEvent } from "../../src/app/events.ts";
 import {
   activityHistory,
   deriveProgress,
@@ -8,7 +8,7 @@ import {
   undoReport,
   type ReportFact,
   type ReportInput,
-} from "../../src/domain/progress.ts";
+} from "../../src/domain/progress/progress.ts";
 import { UserError } from "../../src/errors.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";

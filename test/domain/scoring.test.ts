@@ -15,8 +15,8 @@ import {
   type ActivityScoringInput,
   type ActivityState,
   type ScoringContext,
-} from "../../src/domain/scoring.ts";
-import { defaultScoringConfig, loadScoringConfig, parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring-config.ts";
+} from "../../src/domain/scoring/scoring.ts";
+import { defaultScoringConfig, loadScoringConfig, parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring/config.ts";
 import { UserError } from "../../src/errors.ts";
 
 const EMPTY: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instantOfDay } from "../../src/clock.ts";
-import { matchArea } from "../../src/domain/area-query.ts";
-import { activityCompletion, weightedMean } from "../../src/domain/completion.ts";
-import { setManualDeadline } from "../../src/domain/deadlines.ts";
-import { recordReport, undoReport, type ReportInput } from "../../src/domain/progress.ts";
+import { matchArea } from "../../src/domain/plan/areas.ts";
+import { activityCompletion, weightedMean } from "../../src/domain/progress/completion.ts";
+import { setManualDeadline } from "../../src/app/deadlines.ts";
+import { recordReport, undoReport, type ReportInput } from "../../src/domain/progress/progress.ts";
 import {
   ACTIVITY_COMPLETION_SQL,
   allAreasStatus,
@@ -12,7 +12,7 @@ import {
   parseStatusQuery,
   scopeCompletion,
   statusForText,
-} from "../../src/domain/status.ts";
+} from "../../src/domain/status/status.ts";
 import { UserError } from "../../src/errors.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";

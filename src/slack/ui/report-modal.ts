@@ -1,8 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from "@slack/types";
 import { z } from "zod";
-import type { ActivityInfo, PickerOption } from "../../domain/activity-lookup.ts";
-import { parseItalianNumber } from "../../domain/targets.ts";
-import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress.ts";
+import type { ActivityInfo, PickerOption } from "../../store/activities.ts";
+import { parseItalianNumber } from "../../domain/plan/targets.ts";
+import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
 import { VIEW } from "./ids.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
 import { shortTitle, stateLines, STATUS_LABEL, T, whereText } from "./obiettivo-strings.ts";

@@ -1,6 +1,6 @@
-import type { Db, Tx } from "../db/client.ts";
-import type { AuditAction } from "./audit.ts";
-import { itDateTime } from "./italian-format.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import type { AuditAction } from "../../store/audit.ts";
+import { itDateTime } from "../text/italian.ts";
 
 /**
  * The read side of the audit trail. Rows are only ever appended (src/domain/audit.ts,

@@ -1,10 +1,10 @@
-import { addDays, daysBetween } from "../clock.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { Prisma } from "../generated/prisma/client.ts";
-import { UserError } from "../errors.ts";
-import { matchArea, normalizeWords, type AreaMatch } from "./area-query.ts";
-import { activityCompletion, weightedMean } from "./completion.ts";
-import { currentPlan, type PlanRef } from "./plan-repo.ts";
+import { addDays, daysBetween } from "../../clock.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { Prisma } from "../../generated/prisma/client.ts";
+import { UserError } from "../../errors.ts";
+import { matchArea, normalizeWords, type AreaMatch } from "../plan/areas.ts";
+import { activityCompletion, weightedMean } from "../progress/completion.ts";
+import { currentPlan, type PlanRef } from "../../store/plan.ts";
 
 type Reader = Db | Tx;
 

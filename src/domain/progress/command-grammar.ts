@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { addDays } from "../clock.ts";
-import { parseItalianDate, parseItalianNumber } from "./targets.ts";
+import { addDays } from "../../clock.ts";
+import { parseItalianDate, parseItalianNumber } from "../plan/targets.ts";
 
 /**
  * The text after `/obiettivo`, read into a typed command. Pure: the caller gives

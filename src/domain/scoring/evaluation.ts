@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, daysBetween, TIME_ZONE } from "../clock.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { currentPlan } from "./plan-repo.ts";
+import { addDays, daysBetween, TIME_ZONE } from "../../clock.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { currentPlan } from "../../store/plan.ts";
 import {
   scoreActivity,
   scoreArea,
@@ -15,9 +15,9 @@ import {
   type Score,
   type ScoringContext,
 } from "./scoring.ts";
-import { loadScoringConfig, type ScoringConfigInForce } from "./scoring-config.ts";
-import { deriveProgress, type IndicatorShape, type ReportFact } from "./progress.ts";
-import { itNumber, itPercent } from "./italian-format.ts";
+import { loadScoringConfig, type ScoringConfigInForce } from "./config.ts";
+import { deriveProgress, type IndicatorShape, type ReportFact } from "../progress/progress.ts";
+import { itNumber, itPercent } from "../text/italian.ts";
 
 /**
  * The plan scored at a date: what the Relazione, the monitoring report and the App Home

@@ -1,9 +1,9 @@
 import type { Db } from "../db/client.ts";
 import { UserError } from "../errors.ts";
-import { appendAudit } from "./audit.ts";
-import { activitiesByCode, activityByCanonicalCode } from "./activity-lookup.ts";
-import { currentPlan } from "./plan-repo.ts";
-import { parseItalianDate } from "./targets.ts";
+import { appendAudit } from "../store/audit.ts";
+import { activitiesByCode, activityByCanonicalCode } from "../store/activities.ts";
+import { currentPlan } from "../store/plan.ts";
+import { parseItalianDate } from "../domain/plan/targets.ts";
 
 /**
  * Sets by hand the deadline of an activity whose target names no date we can know

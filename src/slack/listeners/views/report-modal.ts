@@ -1,14 +1,14 @@
 import type { App } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
-import { romeDay } from "../../clock.ts";
-import { activityByCanonicalCode, planHeader, writableActivities, type ActivityInfo } from "../../domain/activity-lookup.ts";
-import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
-import { currentProgress, recordReport } from "../../domain/progress.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
-import { holdChanges, pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
-import { tryPrivateReply } from "../reply.ts";
-import { VIEW } from "../ui/ids.ts";
-import { activityGone, T } from "../ui/obiettivo-strings.ts";
+import { romeDay } from "../../../clock.ts";
+import { activityByCanonicalCode, planHeader, writableActivities, type ActivityInfo } from "../../../store/activities.ts";
+import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../../domain/permissions.ts";
+import { currentProgress, recordReport } from "../../../domain/progress/progress.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
+import { holdChanges, pickerSource, type ObiettivoDeps } from "../../../app/obiettivo.ts";
+import { tryPrivateReply } from "../../reply.ts";
+import { VIEW } from "../../ui/ids.ts";
+import { activityGone, T } from "../../ui/obiettivo-strings.ts";
 import {
   parseReportModalMeta,
   readReportSubmission,
@@ -18,8 +18,8 @@ import {
   selectedActivityCode,
   type ReportModalMeta,
   type ViewValues,
-} from "../ui/report-modal.ts";
-import { reportRecordedMessage } from "../ui/report-reply.ts";
+} from "../../ui/report-modal.ts";
+import { reportRecordedMessage } from "../../ui/report-reply.ts";
 
 /**
  * The report modal's listeners. A submission is validated and recorded BEFORE ack, so any

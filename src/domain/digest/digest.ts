@@ -1,8 +1,8 @@
-import { addDays, daysBetween } from "../clock.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { currentPlan, type PlanRef } from "./plan-repo.ts";
-import { deriveProgress, periodKey, type ReportFact } from "./progress.ts";
-import { ACTIVITY_COMPLETION_SQL, scopeCompletion } from "./status.ts";
+import { addDays, daysBetween } from "../../clock.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { currentPlan, type PlanRef } from "../../store/plan.ts";
+import { deriveProgress, periodKey, type ReportFact } from "../progress/progress.ts";
+import { ACTIVITY_COMPLETION_SQL, scopeCompletion } from "../status/status.ts";
 
 /**
  * The weekly digest of an area: what is late, what is coming, which count indicators

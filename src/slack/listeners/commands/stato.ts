@@ -1,13 +1,13 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { romeDay } from "../../clock.ts";
-import { loadActor, requireActor } from "../../domain/permissions.ts";
-import { statusForScope, statusForText } from "../../domain/status.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
-import type { AppDeps } from "../deps.ts";
-import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../reply.ts";
-import { ACTION } from "../ui/ids.ts";
-import { section, type SlackMessage } from "../ui/message.ts";
-import { decodeShareValue, statusMessage, statusNotice } from "../ui/status.ts";
+import { romeDay } from "../../../clock.ts";
+import { loadActor, requireActor } from "../../../domain/permissions.ts";
+import { statusForScope, statusForText } from "../../../domain/status/status.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../../reply.ts";
+import { ACTION } from "../../ui/ids.ts";
+import { section, type SlackMessage } from "../../ui/message.ts";
+import { decodeShareValue, statusMessage, statusNotice } from "../../ui/status.ts";
 
 export const STATO_COMMAND = "/stato";
 

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
-import { romeDay } from "../../clock.ts";
+import { romeDay } from "../clock.ts";
 import {
   PICKER_STATIC_LIMIT,
   planHeader,
@@ -9,18 +9,18 @@ import {
   writableActivities,
   type ActivityInfo,
   type PlanHeader,
-} from "../../domain/activity-lookup.ts";
-import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../../domain/command-grammar.ts";
-import { ChangeBus, type ChangeEvent } from "../../domain/events.ts";
-import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
-import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../../domain/progress.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
-import type { Logger } from "../../logger.ts";
-import type { AppDeps } from "../deps.ts";
-import { sendPrivateReply, type ReplyTarget } from "../reply.ts";
-import type { SlackMessage } from "../ui/message.ts";
-import { modalText, T } from "../ui/obiettivo-strings.ts";
-import { pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../ui/report-modal.ts";
+} from "../store/activities.ts";
+import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../domain/progress/command-grammar.ts";
+import { ChangeBus, type ChangeEvent } from "./events.ts";
+import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../domain/permissions.ts";
+import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../domain/progress/progress.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { AppDeps } from "../slack/deps.ts";
+import { sendPrivateReply, type ReplyTarget } from "../slack/reply.ts";
+import type { SlackMessage } from "../slack/ui/message.ts";
+import { modalText, T } from "../slack/ui/obiettivo-strings.ts";
+import { pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../slack/ui/report-modal.ts";
 import {
   chooseActivityMessage,
   errorMessage,
@@ -28,7 +28,7 @@ import {
   historyMessage,
   reportRecordedMessage,
   unknownCodeMessage,
-} from "../ui/report-reply.ts";
+} from "../slack/ui/report-reply.ts";
 
 /**
  * /obiettivo, transport-free: `handleObiettivo` turns (user, text) into an Outcome, the same

@@ -1,7 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
-import { currentPlan, type PlanRef } from "./plan-repo.ts";
-import { canWriteActivity, type Actor } from "./permissions.ts";
+import { currentPlan, type PlanRef } from "./plan.ts";
+import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 
 /**
  * Finding the activity a person means by the code they typed: canonical or printed,

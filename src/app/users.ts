@@ -1,9 +1,9 @@
 import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
-import { findAreaByCode, matchArea } from "./area-query.ts";
-import { appendAudit } from "./audit.ts";
-import { currentPlan } from "./plan-repo.ts";
-import { ROLES, type Role } from "./permissions.ts";
+import { findAreaByCode, matchArea } from "../domain/plan/areas.ts";
+import { appendAudit } from "../store/audit.ts";
+import { currentPlan } from "../store/plan.ts";
+import { ROLES, type Role } from "../domain/permissions.ts";
 
 type Reader = Db | Tx;
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { currentPlan } from "./plan-repo.ts";
+import { currentPlan } from "./plan.ts";
 
 /** The `piano --json` shape: other tools read it, so names here are a contract. */
 export interface PlanJson {

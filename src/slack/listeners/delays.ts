@@ -1,8 +1,8 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { romeDay } from "../../clock.ts";
-import { DelayValidationError, delayActivityFor, recordDelayExplanation, validateDelayInput } from "../../domain/delays.ts";
-import type { ChangeBus } from "../../domain/events.ts";
+import { DelayValidationError, delayActivityFor, recordDelayExplanation, validateDelayInput } from "../../domain/delays/delays.ts";
+import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";
 import type { AppDeps } from "../deps.ts";
 import {

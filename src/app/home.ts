@@ -1,8 +1,8 @@
 import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../clock.ts";
 import type { Db } from "../db/client.ts";
-import { evaluatePlan, type PlanEvaluation } from "./evaluation.ts";
-import { canWriteActivity, loadActor, type Actor, type Role } from "./permissions.ts";
+import { evaluatePlan, type PlanEvaluation } from "../domain/scoring/evaluation.ts";
+import { canWriteActivity, loadActor, type Actor, type Role } from "../domain/permissions.ts";
 
 /**
  * What the App Home shows each person, as data: their own open activities by deadline

@@ -1,5 +1,5 @@
 import type { AreaDigest, DeadlineEntry, PaceEntry, WideEntry } from "./digest.ts";
-import { itDate, itDays, itNumber, itPercent } from "./italian-format.ts";
+import { itDate, itDays, itNumber, itPercent } from "../text/italian.ts";
 
 /**
  * The words of the weekly digest, written once: the Slack message and the CLI text

@@ -1,10 +1,10 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { romeDay } from "../../clock.ts";
-import { activityByCanonicalCode, planHeader } from "../../domain/activity-lookup.ts";
-import { loadActor, requireActor } from "../../domain/permissions.ts";
-import { undoReport } from "../../domain/progress.ts";
+import { romeDay } from "../../../clock.ts";
+import { activityByCanonicalCode, planHeader } from "../../../store/activities.ts";
+import { loadActor, requireActor } from "../../../domain/permissions.ts";
+import { undoReport } from "../../../domain/progress/progress.ts";
 import {
   deliverOutcome,
   guard,
@@ -14,11 +14,11 @@ import {
   holdChanges,
   type ObiettivoDeps,
   type Outcome,
-} from "../commands/obiettivo.ts";
-import { replyTargetOf, type ReplyTarget } from "../reply.ts";
-import { ACTION } from "../ui/ids.ts";
-import { T } from "../ui/obiettivo-strings.ts";
-import { errorMessage, reportUndoneMessage } from "../ui/report-reply.ts";
+} from "../../../app/obiettivo.ts";
+import { replyTargetOf, type ReplyTarget } from "../../reply.ts";
+import { ACTION } from "../../ui/ids.ts";
+import { T } from "../../ui/obiettivo-strings.ts";
+import { errorMessage, reportUndoneMessage } from "../../ui/report-reply.ts";
 
 /**
  * The buttons of /obiettivo replies, also built by the digest, the reminders and App Home

@@ -1,6 +1,6 @@
-import { addDays, daysBetween } from "../clock.ts";
-import { itDate, itDays, itEuro, itNumber, itPercent } from "./italian-format.ts";
-import type { ScoringConfig } from "./scoring-config.ts";
+import { addDays, daysBetween } from "../../clock.ts";
+import { itDate, itDays, itEuro, itNumber, itPercent } from "../text/italian.ts";
+import type { ScoringConfig } from "./config.ts";
 
 /**
  * The SMVP rules as pure functions: every score carries the rule that produced it, the

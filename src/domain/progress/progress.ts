@@ -1,11 +1,11 @@
-import { romeDay } from "../clock.ts";
-import { wellFormed } from "./text.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { UserError } from "../errors.ts";
-import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
-import { appendAudit } from "./audit.ts";
-import type { ChangeBus } from "./events.ts";
-import { itDate, itDateTime } from "./italian-format.ts";
+import { romeDay } from "../../clock.ts";
+import { wellFormed } from "../text/well-formed.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { UserError } from "../../errors.ts";
+import type { DelayExplanation, Progress, Report } from "../../generated/prisma/client.ts";
+import { appendAudit } from "../../store/audit.ts";
+import type { ChangeBus } from "../../app/events.ts";
+import { itDate, itDateTime } from "../text/italian.ts";
 
 /**
  * Progress is never edited: people record Reports, and the state of an activity is

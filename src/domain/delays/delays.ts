@@ -1,12 +1,12 @@
-import { daysBetween } from "../clock.ts";
-import { wellFormed } from "./text.ts";
-import type { Db, Tx } from "../db/client.ts";
-import { UserError } from "../errors.ts";
-import { appendAudit } from "./audit.ts";
-import { itDate } from "./italian-format.ts";
-import type { ChangeBus } from "./events.ts";
-import { assertCanWriteActivity, loadActor, requireActor } from "./permissions.ts";
-import { effectiveDeadline } from "./plan-repo.ts";
+import { daysBetween } from "../../clock.ts";
+import { wellFormed } from "../text/well-formed.ts";
+import type { Db, Tx } from "../../db/client.ts";
+import { UserError } from "../../errors.ts";
+import { appendAudit } from "../../store/audit.ts";
+import { itDate } from "../text/italian.ts";
+import type { ChangeBus } from "../../app/events.ts";
+import { assertCanWriteActivity, loadActor, requireActor } from "../permissions.ts";
+import { effectiveDeadline } from "../../store/plan.ts";
 
 /**
  * Causes of delays ("scostamenti"), asked when an activity becomes overdue and kept for
