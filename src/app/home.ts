@@ -1,8 +1,11 @@
 import type { Clock } from "../clock.ts";
-import { daysBetween, romeDay } from "../clock.ts";
+import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import { evaluatePlan, type PlanEvaluation } from "../domain/scoring/evaluation.ts";
-import { canWriteActivity, loadActor, type Actor, type Role } from "../domain/permissions.ts";
+import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
+import { openActivitiesOfAreas } from "../store/activities.ts";
+import { planIfAny } from "../store/plan.ts";
+import { loadActor } from "../store/users.ts";
 
 /**
  * What the App Home shows each person, as data: their own open activities by deadline
@@ -13,14 +16,8 @@ import { canWriteActivity, loadActor, type Actor, type Role } from "../domain/pe
 /** The App Home shows at most this many open activities (Slack allows 100 blocks a view). */
 export const HOME_ACTIVITIES_SHOWN = 20;
 
-/** Who may export the Relazione from the App Home. */
-export const EXPORT_ROLES: readonly Role[] = ["nucleo", "segretario", "admin"];
 /** Who sees every area's score. */
 const OVERVIEW_ROLES: readonly Role[] = ["nucleo", "segretario", "admin"];
-
-export function canExportRelazione(actor: Actor | null): boolean {
-  return actor !== null && EXPORT_ROLES.includes(actor.role);
-}
 
 export interface OpenActivity {
   year: number;
@@ -98,48 +95,6 @@ export class EvaluationCache {
   }
 }
 
-interface OpenRow {
-  code: string;
-  title: string;
-  targetText: string;
-  objectiveCode: string;
-  areaCode: string | null;
-  deadline: string | null;
-  status: string | null;
-}
-
-/** Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by deadline. */
-async function openActivities(db: Db, plan: { id: number; year: number }, areaCodes: string[], limit: number): Promise<{ rows: OpenRow[]; total: number }> {
-  if (!areaCodes.length) return { rows: [], total: 0 };
-  const marks = areaCodes.map(() => "?").join(", ");
-  // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
-  const involves = areaCodes.map(() => `(',' || a.involvedAreas || ',') LIKE ?`).join(" OR ");
-  const where = `
-    FROM "Activity" a
-    JOIN "Objective" o ON o.id = a.objectiveId
-    LEFT JOIN "Area" ar ON ar.id = o.areaId
-    LEFT JOIN "ManualDeadline" md ON md.planYear = ? AND md.activityCode = a.code
-    LEFT JOIN "Progress" p ON p.planYear = ? AND p.activityCode = a.code
-    WHERE a.planId = ? AND a.archivedAt IS NULL AND o.archivedAt IS NULL
-      AND (p.status IS NULL OR p.status <> 'completata')
-      AND ((o.areaId IS NOT NULL AND ar.code IN (${marks}))
-        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))`;
-  const params = [plan.year, plan.year, plan.id, ...areaCodes, ...areaCodes.map((c) => `%,${c},%`)];
-  const [rows, count] = await Promise.all([
-    db.$queryRawUnsafe<OpenRow[]>(
-      `SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
-              COALESCE(md.deadline, a.deadline) AS deadline, p.status AS status
-       ${where}
-       ORDER BY COALESCE(md.deadline, a.deadline) IS NULL, COALESCE(md.deadline, a.deadline), o.position, a.position
-       LIMIT ?`,
-      ...params,
-      limit,
-    ),
-    db.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT COUNT(*) AS n ${where}`, ...params),
-  ]);
-  return { rows, total: Number(count[0]?.n ?? 0) };
-}
-
 function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOverview {
   const line = (s: { score: { percent: number | null; points: number | null; maxPoints: number }; counts: { overdue: number; activities: number; completed: number } }) => ({
     percent: s.score.percent,
@@ -160,14 +115,14 @@ function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOvervie
 export async function loadHome(db: Db, userId: string, now: Date, cache: EvaluationCache): Promise<HomeData> {
   const actor = await loadActor(db, userId);
   if (!actor) return { kind: "unknown", userId };
-  const plan = await db.plan.findFirst({ orderBy: { year: "desc" }, select: { id: true, year: true, entity: true } });
+  const plan = await planIfAny(db);
   if (!plan) return { kind: "no_plan", userId, actor };
   const today = romeDay(now);
   const oversees = OVERVIEW_ROLES.includes(actor.role);
   const hasAreas = actor.areaCodes.length > 0;
 
   const [open, ev] = await Promise.all([
-    hasAreas ? openActivities(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN) : Promise.resolve(null),
+    hasAreas ? openActivitiesOfAreas(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN) : Promise.resolve(null),
     oversees || actor.role === "responsabile" ? cache.get(db, today) : Promise.resolve(null),
   ]);
   const own = open

@@ -1,46 +1,52 @@
-import type { App } from "@slack/bolt";
-import type { ModalView } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
-import { romeDay } from "../clock.ts";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db/client.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { assertCanWriteActivity, requireActor, type Actor } from "../domain/permissions.ts";
+import type { ActivityInfo, CodeResolution, PickerOption, PickerSource } from "../domain/plan/activity.ts";
+import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../domain/progress/command-grammar.ts";
+import type { DerivedProgress, ReportInput, ReportSource } from "../domain/progress/progress.ts";
+import { UserError } from "../errors.ts";
 import {
+  activityByCanonicalCode,
   PICKER_STATIC_LIMIT,
-  planHeader,
   resolveActivityCode,
   writableActivities,
-  type ActivityInfo,
-  type PlanHeader,
 } from "../store/activities.ts";
-import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../domain/progress/command-grammar.ts";
-import { ChangeBus, type ChangeEvent } from "./events.ts";
-import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../domain/permissions.ts";
-import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../domain/progress/progress.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
-import type { AppDeps } from "../slack/deps.ts";
-import { sendPrivateReply, type ReplyTarget } from "../slack/reply.ts";
-import type { SlackMessage } from "../slack/ui/message.ts";
-import { modalText, T } from "../slack/ui/obiettivo-strings.ts";
-import { pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../slack/ui/report-modal.ts";
-import {
-  chooseActivityMessage,
-  errorMessage,
-  helpMessage,
-  historyMessage,
-  reportRecordedMessage,
-  unknownCodeMessage,
-} from "../slack/ui/report-reply.ts";
+import { currentPlan, type PlanRef } from "../store/plan.ts";
+import { activityHistory, currentProgress, recordReport, undoReport, type ActivityHistory, type RecordResult } from "../store/reports.ts";
+import { loadActor } from "../store/users.ts";
+import type { ChangeBus } from "./events.ts";
 
 /**
- * /obiettivo, transport-free: `handleObiettivo` turns (user, text) into an Outcome, the same
- * for Slack, the local console and the tests; `registerObiettivo` acks first, then delivers it.
+ * /obiettivo as use cases: (actor, input) -> a result as data. Slack, the local console and
+ * the tests render the same result; a refusal is a thrown UserError.
  */
 
-export type ObiettivoDeps = AppDeps & { changes?: ChangeBus };
+export interface ObiettivoDeps {
+  db: Db;
+  clock: Clock;
+  changes?: ChangeBus;
+}
 
-export type Outcome =
-  | { kind: "message"; message: SlackMessage }
-  /** `text` describes the modal for transports that cannot show one (the console). */
-  | { kind: "modal"; view: ModalView; text: string };
+/** Where the answer to a form goes, carried through the modal (Slack's response_url, channel). */
+export interface ReplyMeta {
+  year: number;
+  code?: string;
+  responseUrl?: string;
+  channelId?: string;
+}
+
+
+export type ObiettivoResult =
+  /** The text did not parse: `message` says what was expected. */
+  | { kind: "invalid"; message: string }
+  | { kind: "help" }
+  | { kind: "picker"; source: PickerSource; meta: ReplyMeta }
+  | { kind: "choose"; typed: string; activities: ActivityInfo[]; rest: string }
+  | { kind: "unknown"; resolution: Extract<CodeResolution, { kind: "unknown" }>; year: number; rest: string }
+  | { kind: "history"; activity: ActivityInfo; progress: DerivedProgress; history: ActivityHistory; today: string }
+  | { kind: "form"; activity: ActivityInfo; progress: DerivedProgress; today: string; meta: ReplyMeta }
+  | { kind: "recorded"; activity: ActivityInfo; report: RecordResult["report"]; progress: DerivedProgress; today: string; duplicate: boolean };
 
 export interface ObiettivoRequest {
   userId: string;
@@ -52,66 +58,66 @@ export interface ObiettivoRequest {
   source?: ReportSource;
 }
 
-export async function handleObiettivo(deps: ObiettivoDeps, req: ObiettivoRequest): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => {
-    const now = deps.clock();
-    const today = romeDay(now);
-    const parsed = parseObiettivoText(req.text, { today });
-    // A malformed text is answered without touching the database: garbage costs nothing.
-    if (!parsed.ok) return message(errorMessage(parsed.message));
-    if (parsed.command.kind === "help") return message(helpMessage());
-    const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
-    const plan = await planHeader(deps.db);
-    return runCommand(deps, actor, plan, parsed.command, {
-      now,
-      today,
-      rest: restAfterCode(req.text),
-      canonicalOnly: false,
-      idempotencyKey: req.triggerId ? `cmd:${req.triggerId}` : null,
-      source: req.source ?? "slack_command",
-      meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
-    });
+export async function obiettivo(deps: ObiettivoDeps, req: ObiettivoRequest): Promise<ObiettivoResult> {
+  const now = deps.clock();
+  const today = romeDay(now);
+  const parsed = parseObiettivoText(req.text, { today });
+  // A malformed text is answered without touching the database: garbage costs nothing.
+  if (!parsed.ok) return { kind: "invalid", message: parsed.message };
+  if (parsed.command.kind === "help") return { kind: "help" };
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const plan = await currentPlan(deps.db);
+  return runCommand(deps, actor, plan, parsed.command, {
+    now,
+    today,
+    rest: restAfterCode(req.text),
+    canonicalOnly: false,
+    idempotencyKey: req.triggerId ? `cmd:${req.triggerId}` : null,
+    source: req.source ?? "slack_command",
+    meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
   });
 }
 
+export interface ChosenActivityRequest {
+  userId: string;
+  year: number;
+  code: string;
+  rest: string;
+  triggerId?: string;
+  responseUrl?: string;
+  channelId?: string;
+}
+
 /** A "Scegli" button after an ambiguous code: the same command, on the chosen canonical code. */
-export async function handleChosenActivity(
-  deps: ObiettivoDeps,
-  req: { userId: string; year: number; code: string; rest: string; triggerId?: string; responseUrl?: string; channelId?: string },
-): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => {
-    const now = deps.clock();
-    const today = romeDay(now);
-    const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
-    const parsed = parseObiettivoText(`${req.code} ${req.rest}`, { today });
-    if (!parsed.ok) return message(errorMessage(parsed.message));
-    const plan = await planHeader(deps.db, req.year);
-    return runCommand(deps, actor, plan, parsed.command, {
-      now,
-      today,
-      rest: req.rest,
-      canonicalOnly: true,
-      idempotencyKey: req.triggerId ? `btn:${req.triggerId}` : null,
-      source: "slack_button",
-      meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
-    });
+export async function chosenActivity(deps: ObiettivoDeps, req: ChosenActivityRequest): Promise<ObiettivoResult> {
+  const now = deps.clock();
+  const today = romeDay(now);
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const parsed = parseObiettivoText(`${req.code} ${req.rest}`, { today });
+  if (!parsed.ok) return { kind: "invalid", message: parsed.message };
+  const plan = await currentPlan(deps.db, req.year);
+  return runCommand(deps, actor, plan, parsed.command, {
+    now,
+    today,
+    rest: req.rest,
+    canonicalOnly: true,
+    idempotencyKey: req.triggerId ? `btn:${req.triggerId}` : null,
+    source: "slack_button",
+    meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
   });
 }
 
 /** "Segna completata" (digest, App Home, reminders): done today, on a canonical code. */
-export async function handleCompleteButton(
-  deps: ObiettivoDeps,
-  req: { userId: string; year: number; code: string; triggerId?: string },
-): Promise<Outcome> {
-  return handleChosenActivity(deps, { ...req, rest: "completato" });
+export function completeActivity(deps: ObiettivoDeps, req: { userId: string; year: number; code: string; triggerId?: string }): Promise<ObiettivoResult> {
+  return chosenActivity(deps, { ...req, rest: "completato" });
 }
 
-/** "Aggiorna": the report modal for a canonical code, prefilled. */
-export async function handleUpdateButton(
+/** "Aggiorna": the report form for a canonical code, prefilled. */
+export function updateActivity(
   deps: ObiettivoDeps,
   req: { userId: string; year: number; code: string; responseUrl?: string; channelId?: string },
-): Promise<Outcome> {
-  return handleChosenActivity(deps, { ...req, rest: "" });
+): Promise<ObiettivoResult> {
+  return chosenActivity(deps, { ...req, rest: "" });
 }
 
 interface RunContext {
@@ -121,56 +127,60 @@ interface RunContext {
   canonicalOnly: boolean;
   idempotencyKey: string | null;
   source: ReportSource;
-  meta: ReportModalMeta;
+  meta: ReplyMeta;
 }
 
-async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, command: ObiettivoCommand, ctx: RunContext): Promise<Outcome> {
+async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, command: ObiettivoCommand, ctx: RunContext): Promise<ObiettivoResult> {
   switch (command.kind) {
     case "help":
-      return message(helpMessage());
+      return { kind: "help" };
     case "picker":
-      return openPicker(deps, actor, plan, ctx);
+      assertCanWriteSomething(actor);
+      return { kind: "picker", source: await pickerSource(deps.db, actor, plan), meta: ctx.meta };
     default:
       break;
   }
-  const found = await findActivity(deps, plan, command.code, ctx);
+  const found = await findActivity(deps.db, plan, command.code, ctx);
   if (!("code" in found)) return found;
   const activity = found;
 
   if (command.kind === "history") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
     const history = await activityHistory(deps.db, plan.year, activity.code);
-    return message(historyMessage(activity, progress, history, ctx.today));
+    return { kind: "history", activity, progress, history, today: ctx.today };
   }
   assertCanWrite(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
-    return {
-      kind: "modal",
-      view: reportModal({ activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } }),
-      text: modalText(activity),
-    };
+    return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } };
   }
   const input = reportInput(actor, activity, command.action, ctx);
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
-  return message(reportRecordedMessage({ activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate }));
+  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate };
 }
 
-async function findActivity(deps: ObiettivoDeps, plan: PlanHeader, code: string, ctx: RunContext): Promise<ActivityInfo | Outcome> {
-  const resolution = await resolveActivityCode(deps.db, plan, code);
+async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext): Promise<ActivityInfo | ObiettivoResult> {
+  const resolution = await resolveActivityCode(db, plan, code);
   if (resolution.kind === "found") return resolution.activity;
   if (resolution.kind === "ambiguous") {
     if (ctx.canonicalOnly) {
       const exact = resolution.activities.find((a) => a.code === code);
       if (exact) return exact;
     }
-    return message(chooseActivityMessage(code, resolution.activities, ctx.rest));
+    return { kind: "choose", typed: code, activities: resolution.activities, rest: ctx.rest };
   }
-  return message(unknownCodeMessage(resolution, plan.year, ctx.rest));
+  return { kind: "unknown", resolution, year: plan.year, rest: ctx.rest };
+}
+
+export const NUCLEO_READ_ONLY =
+  "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.";
+
+function assertCanWriteSomething(actor: Actor): void {
+  if (actor.role === "nucleo") throw new UserError("forbidden", NUCLEO_READ_ONLY);
 }
 
 function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
-  if (actor.role === "nucleo") throw new UserError("forbidden", T.nucleoReadOnly);
+  assertCanWriteSomething(actor);
   assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
 }
 
@@ -202,19 +212,9 @@ function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction,
   }
 }
 
-async function openPicker(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, ctx: RunContext): Promise<Outcome> {
-  if (actor.role === "nucleo") throw new UserError("forbidden", T.nucleoReadOnly);
-  const source = await pickerSource(deps, actor, plan);
-  return {
-    kind: "modal",
-    view: pickerModal(source, ctx.meta),
-    text: T.pickerModalText,
-  };
-}
-
 /** A static list when it fits Slack's 100 options; otherwise a searchable external list. */
-export async function pickerSource(deps: AppDeps, actor: Actor, plan: PlanHeader): Promise<PickerSource> {
-  const { options, total } = await writableActivities(deps.db, plan, actor, { limit: PICKER_STATIC_LIMIT });
+export async function pickerSource(db: Db, actor: Actor, plan: PlanRef): Promise<PickerSource> {
+  const { options, total } = await writableActivities(db, plan, actor, { limit: PICKER_STATIC_LIMIT });
   return total <= PICKER_STATIC_LIMIT ? { kind: "static", options } : { kind: "external" };
 }
 
@@ -225,92 +225,66 @@ function restAfterCode(text: string): string {
   return i < 0 ? "" : clean.slice(i + 1).trim();
 }
 
-function message(m: SlackMessage): Outcome {
-  return { kind: "message", message: m };
+export interface UndoneResult {
+  activity: ActivityInfo | null;
+  activityCode: string;
+  report: RecordResult["report"];
+  progress: DerivedProgress;
+  today: string;
 }
 
-/** UserErrors become their Italian message; anything else the generic one, logged. Never throws. */
-export async function guard(log: Logger, userId: string, work: () => Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await work();
-  } catch (e) {
-    if (e instanceof UserError) return message(errorMessage(e.message));
-    log.error({ err: e, userId }, "errore non previsto in /obiettivo");
-    return message(errorMessage(GENERIC_ERROR_MESSAGE));
-  }
+/** Undo a report: the author only, within 15 minutes (the store enforces both). */
+export async function undo(deps: ObiettivoDeps, req: { userId: string; reportId: number }): Promise<UndoneResult> {
+  requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const now = deps.clock();
+  const { report, derived } = await undoReport(deps.db, { reportId: req.reportId, userId: req.userId, now }, deps.changes);
+  const plan = await currentPlan(deps.db, report.planYear).catch(() => null);
+  const activity = plan ? await activityByCanonicalCode(deps.db, plan, report.activityCode) : null;
+  return { activity, activityCode: report.activityCode, report, progress: derived, today: romeDay(now) };
 }
 
-/**
- * Puts an Outcome on Slack: a modal through views.open (the trigger lasts 3 s), a message
- * as a private reply. A retried delivery whose modal already opened stays silent.
- */
-export async function deliverOutcome(
-  client: WebClient,
-  outcome: Outcome,
-  where: { target: ReplyTarget; triggerId?: string; retryNum?: number; replaceOriginal?: boolean },
-  log: Logger,
-): Promise<void> {
-  if (outcome.kind === "modal") {
-    try {
-      if (!where.triggerId) throw new Error("trigger_id mancante");
-      await client.views.open({ trigger_id: where.triggerId, view: outcome.view });
-      return;
-    } catch (e) {
-      if ((where.retryNum ?? 0) > 0) return;
-      log.warn({ err: e, userId: where.target.userId }, "views.open non riuscita");
-      await sendPrivateReply(client, where.target, errorMessage(T.modalNotOpened));
-      return;
-    }
-  }
-  await sendPrivateReply(client, where.target, outcome.message, { replaceOriginal: where.replaceOriginal });
+export interface WritableActivity {
+  actor: Actor;
+  plan: PlanRef;
+  activity: ActivityInfo;
+  progress: DerivedProgress;
 }
 
 /**
- * Changes recorded while handling a request reach the real bus only once the answer is out:
- * listeners such as App Home recompute a whole plan on each change (hundreds of ms on a large
- * one, with synchronous SQLite), and the person who typed should not wait behind them.
+ * The activity a form is about, checked for the user: null when it is no longer in the plan.
+ * Used by the report form (submission and picker choice).
  */
-export function holdChanges(deps: ObiettivoDeps): { deps: ObiettivoDeps; release(): void } {
-  const held: ChangeEvent[] = [];
-  const bus = new ChangeBus();
-  bus.on((e) => held.push(e));
-  return {
-    deps: { ...deps, changes: bus },
-    release: () => {
-      for (const e of held.splice(0)) deps.changes?.emit(e);
-    },
-  };
+export async function writableActivity(deps: ObiettivoDeps, req: { userId: string; year: number; code: string }): Promise<WritableActivity | null> {
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const plan = await currentPlan(deps.db, req.year);
+  const activity = await activityByCanonicalCode(deps.db, plan, req.code);
+  if (!activity) return null;
+  assertCanWrite(actor, activity);
+  const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
+  return { actor, plan, activity, progress };
 }
 
-export function registerObiettivo(app: App, deps: ObiettivoDeps): void {
-  app.command("/obiettivo", async ({ ack, command, client, context }) => {
-    await ack();
-    const held = holdChanges(deps);
-    try {
-      await answerCommand(held.deps, command, client, context.retryNum);
-    } finally {
-      held.release();
-    }
-  });
-}
-
-async function answerCommand(
+/** Records what a form submitted, for an activity checked by writableActivity. */
+export async function recordFromForm(
   deps: ObiettivoDeps,
-  command: { user_id: string; text?: string; trigger_id: string; response_url: string; channel_id: string },
-  client: WebClient,
-  retryNum: number | undefined,
-): Promise<void> {
-  const outcome = await handleObiettivo(deps, {
-    userId: command.user_id,
-    text: command.text ?? "",
-    triggerId: command.trigger_id,
-    responseUrl: command.response_url,
-    channelId: command.channel_id,
-  });
-  await deliverOutcome(
-    client,
-    outcome,
-    { target: { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, triggerId: command.trigger_id, retryNum },
-    deps.log,
+  w: WritableActivity,
+  r: Pick<ReportInput, "kind" | "status" | "value" | "occurredOn" | "note" | "evidence">,
+  idempotencyKey: string,
+): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
+  const now = deps.clock();
+  const result = await recordReport(
+    deps.db,
+    { ...r, planYear: w.plan.year, activityCode: w.activity.code, userId: w.actor.slackUserId, source: "slack_modal", idempotencyKey },
+    now,
+    deps.changes,
   );
+  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate };
+}
+
+/** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */
+export async function searchWritableActivities(deps: ObiettivoDeps, req: { userId: string; query: string; year?: number }): Promise<PickerOption[]> {
+  const actor = await loadActor(deps.db, req.userId);
+  if (!actor || actor.role === "nucleo") return [];
+  const plan = await currentPlan(deps.db, req.year);
+  return (await writableActivities(deps.db, plan, actor, { query: req.query, limit: 100 })).options;
 }

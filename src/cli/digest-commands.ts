@@ -1,4 +1,4 @@
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { buildDigests } from "../domain/digest/digest.ts";
 import { renderDigestText } from "../domain/digest/text.ts";
 import { currentPlan } from "../store/plan.ts";

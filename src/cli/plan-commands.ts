@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { setManualDeadline } from "../app/deadlines.ts";
-import { loadPlanJson, type PlanJson } from "../store/plan-json.ts";
+import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { formatAuditRow, listAudit } from "../domain/audit/format.ts";
 import { itDateTime } from "../domain/text/italian.ts";
 import { currentPlan } from "../store/plan.ts";

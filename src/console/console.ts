@@ -1,18 +1,13 @@
 import { createInterface } from "node:readline";
 import type { ChangeBus } from "../app/events.ts";
 import { normalizeWords } from "../domain/plan/areas.ts";
-import { loadActor, type Actor } from "../domain/permissions.ts";
+import { type Actor } from "../domain/permissions.ts";
+import { loadActor } from "../store/users.ts";
 import { currentPlan } from "../store/plan.ts";
-import { addUser, listUsers } from "../app/users.ts";
+import { addUser } from "../app/users.ts";
+import { listUsers } from "../store/users.ts";
 import { userMessageOf, UserError } from "../errors.ts";
-import { handleUndo } from "../slack/listeners/actions/report-actions.ts";
-import {
-  handleChosenActivity,
-  handleCompleteButton,
-  handleObiettivo,
-  handleUpdateButton,
-  type Outcome,
-} from "../app/obiettivo.ts";
+import { handleChosenActivity, handleCompleteButton, handleObiettivo, handleUndo, handleUpdateButton, type Outcome } from "../slack/handlers.ts";
 import { buildSharedStatus, handleStato } from "../slack/listeners/commands/stato.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";

@@ -1,6 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import cron from "node-cron";
-import { addDays, romeDay, TIME_ZONE } from "../clock.ts";
+import { addDays, romeDay, TIME_ZONE } from "../domain/calendar/days.ts";
 import { mondayOf } from "../domain/digest/digest.ts";
 
 /** Midnight in Rome at the start of the ISO week holding `at` (Monday 00:00). */

@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import { buildDigests, isoWeekOf } from "../domain/digest/digest.ts";
 import { currentPlan } from "../store/plan.ts";

@@ -1,4 +1,4 @@
-import { addDays, daysBetween, romeDay } from "../clock.ts";
+import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
 import { planIfAny } from "../store/plan.ts";
 import { overdueQuestionMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";

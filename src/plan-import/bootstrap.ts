@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { romeDay, type Clock } from "../clock.ts";
+import { type Clock } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";

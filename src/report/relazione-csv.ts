@@ -1,5 +1,5 @@
 import { stringify } from "csv-stringify/sync";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itDecimal } from "../domain/text/italian.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 

@@ -1,4 +1,4 @@
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
 import type { HeadLine } from "../domain/scoring/scoring.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";

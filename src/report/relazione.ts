@@ -1,4 +1,4 @@
-import { daysBetween, romeDay } from "../clock.ts";
+import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";

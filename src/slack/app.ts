@@ -6,7 +6,7 @@ import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
-import { registerObiettivo } from "../app/obiettivo.ts";
+import { registerObiettivo } from "./listeners/commands/obiettivo.ts";
 import { registerStato } from "./listeners/commands/stato.ts";
 import { registerReportActions } from "./listeners/actions/report-actions.ts";
 import { registerDelayListeners } from "./listeners/delays.ts";

@@ -1,5 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
 import { currentPlan, type PlanRef } from "./plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 
@@ -11,35 +13,11 @@ import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 
 type Reader = Db | Tx;
 
-/** The plan a lookup runs in (see plan-repo.ts: one way to find the plan in force). */
-export type PlanHeader = PlanRef;
-export const planHeader = currentPlan;
+type PlanHeader = PlanRef;
 
-/** Everything a reply or the modal shows about an activity. */
-export interface ActivityInfo {
-  id: number;
-  year: number;
-  code: string;
-  printedCode: string;
-  title: string;
-  objectiveCode: string;
-  objectiveTitle: string;
-  /** null: a Comune-wide activity. */
-  areaCode: string | null;
-  areaName: string | null;
-  indicatorName: string;
-  indicatorIndex: string | null;
-  targetText: string;
-  targetKind: string;
-  threshold: number | null;
-  comparator: string | null;
-  period: string | null;
-  unit: string | null;
-  /** Effective deadline: set by hand, else the plan's. */
-  deadline: string | null;
-  needsManualDate: boolean;
-  position: number;
-}
+/** The effective deadline in SQL (md = ManualDeadline, a = Activity): the twin of effectiveDeadline(). */
+const EFFECTIVE_DEADLINE_SQL = Prisma.raw(`COALESCE(md.deadline, a.deadline)`);
+
 
 /** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */
 type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "position"> & {
@@ -49,7 +27,7 @@ type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "posit
   position: bigint | number;
 };
 
-const ACTIVITY_SELECT = `
+const activitySelect = (year: number) => Prisma.sql`
   SELECT a."id", a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle",
          ar."code" AS "areaCode", ar."name" AS "areaName", a."indicatorName", a."indicatorIndex", a."targetText",
          a."targetKind", a."threshold", a."comparator", a."period", a."unit", a."deadline",
@@ -57,7 +35,7 @@ const ACTIVITY_SELECT = `
   FROM "Activity" a
   JOIN "Objective" o ON o."id" = a."objectiveId"
   LEFT JOIN "Area" ar ON ar."id" = o."areaId"
-  LEFT JOIN "ManualDeadline" md ON md."planYear" = ? AND md."activityCode" = a."code"`;
+  LEFT JOIN "ManualDeadline" md ON md."planYear" = ${year} AND md."activityCode" = a."code"`;
 
 function toInfo(year: number, r: ActivityRow): ActivityInfo {
   return {
@@ -91,46 +69,19 @@ function toInfo(year: number, r: ActivityRow): ActivityInfo {
  */
 export async function activitiesByCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo[]> {
   // A UNION of two index lookups: with "code = ? OR printedCode = ?" SQLite scans the whole plan.
-  const rows = await db.$queryRawUnsafe<ActivityRow[]>(
-    `${ACTIVITY_SELECT} WHERE a."id" IN (
-       SELECT "id" FROM "Activity" WHERE "planId" = ? AND "code" = ?
-       UNION SELECT "id" FROM "Activity" WHERE "planId" = ? AND "printedCode" = ?
-     ) AND a."archivedAt" IS NULL ORDER BY a."position"`,
-    plan.year,
-    plan.id,
-    code,
-    plan.id,
-    code,
-  );
+  const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."id" IN (
+       SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "code" = ${code}
+       UNION SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "printedCode" = ${code}
+     ) AND a."archivedAt" IS NULL ORDER BY a."position"`;
   return rows.map((r) => toInfo(plan.year, r));
 }
 
 export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
-  const rows = await db.$queryRawUnsafe<ActivityRow[]>(
-    `${ACTIVITY_SELECT} WHERE a."planId" = ? AND a."archivedAt" IS NULL AND a."code" = ?`,
-    plan.year,
-    plan.id,
-    code,
-  );
+  const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL AND a."code" = ${code}`;
   return rows[0] ? toInfo(plan.year, rows[0]) : null;
 }
 
-export interface CodeSuggestion {
-  code: string;
-  printedCode: string;
-  title: string;
-}
 
-export type CodeResolution =
-  | { kind: "found"; activity: ActivityInfo }
-  | { kind: "ambiguous"; activities: ActivityInfo[] }
-  | {
-      kind: "unknown";
-      typed: string;
-      suggestions: CodeSuggestion[];
-      /** The code names an objective, not an activity: its activities. */
-      objective: { code: string; title: string; activities: CodeSuggestion[] } | null;
-    };
 
 interface IndexEntry {
   code: string;
@@ -157,12 +108,10 @@ async function codeIndex(db: Reader, plan: PlanHeader): Promise<IndexEntry[]> {
   const version = versionOf(plan);
   const cached = indexes.get(db);
   if (cached && cached.version === version) return cached.entries;
-  const rows = await db.$queryRawUnsafe<{ code: string; printedCode: string; title: string; objectiveCode: string; objectiveTitle: string; position: bigint | number }[]>(
-    `SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle", a."position"
-     FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId"
-     WHERE a."planId" = ? AND a."archivedAt" IS NULL ORDER BY a."position"`,
-    plan.id,
-  );
+  const rows = await db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; objectiveTitle: string; position: bigint | number }[]>`
+    SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle", a."position"
+    FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId"
+    WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL ORDER BY a."position"`;
   const entries = rows.map((r) => ({ ...r, position: Number(r.position) }));
   indexes.set(db, { version, entries });
   return entries;
@@ -232,14 +181,6 @@ function lastNumber(code: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-export interface PickerOption {
-  code: string;
-  printedCode: string;
-  title: string;
-  objectiveCode: string;
-  /** The group the picker shows it under. */
-  group: string;
-}
 
 export const PICKER_STATIC_LIMIT = 100;
 
@@ -254,31 +195,29 @@ export async function writableActivities(
   options: { query?: string; limit?: number } = {},
 ): Promise<{ options: PickerOption[]; total: number }> {
   const limit = options.limit ?? PICKER_STATIC_LIMIT;
-  const params: unknown[] = [plan.id];
-  let where = `a."planId" = ? AND a."archivedAt" IS NULL`;
   if (actor.role === "nucleo") return { options: [], total: 0 };
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."planId" = ${plan.id} AND a."archivedAt" IS NULL`];
   if (actor.role === "dipendente" || actor.role === "responsabile") {
-    const placeholders = actor.areaCodes.map(() => "?").join(", ");
-    where += actor.areaCodes.length ? ` AND (o."areaId" IS NULL OR ar."code" IN (${placeholders}))` : ` AND o."areaId" IS NULL`;
-    params.push(...actor.areaCodes);
+    conditions.push(
+      actor.areaCodes.length ? Prisma.sql`(o."areaId" IS NULL OR ar."code" IN (${Prisma.join(actor.areaCodes)}))` : Prisma.sql`o."areaId" IS NULL`,
+    );
   }
   const q = (options.query ?? "").trim().slice(0, 100);
   if (q) {
-    where += ` AND (a."code" LIKE ? ESCAPE '\\' OR a."printedCode" LIKE ? ESCAPE '\\' OR a."title" LIKE ? ESCAPE '\\')`;
     const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
-    params.push(`${escaped}%`, `${escaped}%`, `%${escaped}%`);
+    conditions.push(
+      Prisma.sql`(a."code" LIKE ${`${escaped}%`} ESCAPE '\\' OR a."printedCode" LIKE ${`${escaped}%`} ESCAPE '\\' OR a."title" LIKE ${`%${escaped}%`} ESCAPE '\\')`,
+    );
   }
-  const own = actor.areaCodes.length ? `CASE WHEN ar."code" IN (${actor.areaCodes.map(() => "?").join(", ")}) THEN 0 WHEN o."areaId" IS NULL THEN 1 ELSE 2 END` : `CASE WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`;
-  const orderParams = [...actor.areaCodes];
-  const from = `FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId" LEFT JOIN "Area" ar ON ar."id" = o."areaId" WHERE ${where}`;
+  const own = actor.areaCodes.length
+    ? Prisma.sql`CASE WHEN ar."code" IN (${Prisma.join(actor.areaCodes)}) THEN 0 WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`
+    : Prisma.sql`CASE WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`;
+  const from = Prisma.sql`FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId" LEFT JOIN "Area" ar ON ar."id" = o."areaId" WHERE ${Prisma.join(conditions, " AND ")}`;
   const [rows, countRows] = await Promise.all([
-    db.$queryRawUnsafe<{ code: string; printedCode: string; title: string; objectiveCode: string; areaCode: string | null; areaName: string | null }[]>(
-      `SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", ar."code" AS "areaCode", ar."name" AS "areaName"
-       ${from} ORDER BY ${own}, ar."position", o."position", a."position" LIMIT ${Math.max(1, Math.floor(limit))}`,
-      ...params,
-      ...orderParams,
-    ),
-    db.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT COUNT(*) AS "n" ${from}`, ...params),
+    db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; areaCode: string | null; areaName: string | null }[]>`
+      SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", ar."code" AS "areaCode", ar."name" AS "areaName"
+      ${from} ORDER BY ${own}, ar."position", o."position", a."position" LIMIT ${Math.max(1, Math.floor(limit))}`,
+    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS "n" ${from}`,
   ]);
   return {
     total: Number(countRows[0]?.n ?? 0),
@@ -292,4 +231,49 @@ export async function writableActivities(
         group: r.areaCode === null ? "Obiettivi dell'ente" : `${r.areaCode}. ${r.areaName ?? ""}`.trim(),
       })),
   };
+}
+
+export interface OpenActivityRow {
+  code: string;
+  title: string;
+  targetText: string;
+  objectiveCode: string;
+  areaCode: string | null;
+  deadline: string | null;
+  status: string | null;
+}
+
+/** Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by effective deadline. */
+export async function openActivitiesOfAreas(
+  db: Reader,
+  plan: { id: number; year: number },
+  areaCodes: string[],
+  limit: number,
+): Promise<{ rows: OpenActivityRow[]; total: number }> {
+  if (!areaCodes.length) return { rows: [], total: 0 };
+  // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
+  const involves = Prisma.join(
+    areaCodes.map((c) => Prisma.sql`(',' || a.involvedAreas || ',') LIKE ${`%,${c},%`}`),
+    " OR ",
+  );
+  const where = Prisma.sql`
+    FROM "Activity" a
+    JOIN "Objective" o ON o.id = a.objectiveId
+    LEFT JOIN "Area" ar ON ar.id = o.areaId
+    LEFT JOIN "ManualDeadline" md ON md.planYear = ${plan.year} AND md.activityCode = a.code
+    LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+    WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL
+      AND (p.status IS NULL OR p.status <> 'completata')
+      AND ((o.areaId IS NOT NULL AND ar.code IN (${Prisma.join(areaCodes)}))
+        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))`;
+  const [rows, count] = await Promise.all([
+    db.$queryRaw<OpenActivityRow[]>`
+      SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
+             ${EFFECTIVE_DEADLINE_SQL} AS deadline, p.status AS status
+      ${where}
+      ORDER BY ${EFFECTIVE_DEADLINE_SQL} IS NULL, ${EFFECTIVE_DEADLINE_SQL}, o.position, a.position
+      LIMIT ${limit}`,
+    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${where}`,
+  ]);
+  return { rows, total: Number(count[0]?.n ?? 0) };
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { instantOfDay } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { matchArea } from "../../src/domain/plan/areas.ts";
 import { activityCompletion, weightedMean } from "../../src/domain/progress/completion.ts";
 import { setManualDeadline } from "../../src/app/deadlines.ts";
-import { recordReport, undoReport, type ReportInput } from "../../src/domain/progress/progress.ts";
+import { type ReportInput } from "../../src/domain/progress/progress.ts";
+import { recordReport, undoReport } from "../../src/store/reports.ts";
 import {
   ACTIVITY_COMPLETION_SQL,
   allAreasStatus,

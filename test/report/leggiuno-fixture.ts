@@ -1,4 +1,4 @@
-import { instantOfDay } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import type { Db } from "../../src/db/client.ts";
 import { appendAudit } from "../../src/store/audit.ts";
 import { setScoringConfig } from "../../src/domain/scoring/config.ts";

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { addUser } from "../../src/app/users.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";

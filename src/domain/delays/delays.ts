@@ -1,12 +1,13 @@
-import { daysBetween } from "../../clock.ts";
+import { daysBetween } from "../calendar/days.ts";
 import { wellFormed } from "../text/well-formed.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { UserError } from "../../errors.ts";
 import { appendAudit } from "../../store/audit.ts";
 import { itDate } from "../text/italian.ts";
 import type { ChangeBus } from "../../app/events.ts";
-import { assertCanWriteActivity, loadActor, requireActor } from "../permissions.ts";
-import { effectiveDeadline } from "../../store/plan.ts";
+import { assertCanWriteActivity, requireActor } from "../permissions.ts";
+import { loadActor } from "../../store/users.ts";
+import { effectiveDeadline } from "../plan/deadline.ts";
 
 /**
  * Causes of delays ("scostamenti"), asked when an activity becomes overdue and kept for

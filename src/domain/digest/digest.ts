@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../../clock.ts";
+import { addDays, daysBetween } from "../calendar/days.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { currentPlan, type PlanRef } from "../../store/plan.ts";
 import { deriveProgress, periodKey, type ReportFact } from "../progress/progress.ts";

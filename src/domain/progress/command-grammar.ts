@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { addDays } from "../../clock.ts";
+import { addDays } from "../calendar/days.ts";
 import { parseItalianDate, parseItalianNumber } from "../plan/targets.ts";
 
 /**

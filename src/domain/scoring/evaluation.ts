@@ -1,5 +1,5 @@
 import { TZDate } from "@date-fns/tz";
-import { addDays, daysBetween, TIME_ZONE } from "../../clock.ts";
+import { addDays, daysBetween, TIME_ZONE } from "../calendar/days.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { currentPlan } from "../../store/plan.ts";
 import {

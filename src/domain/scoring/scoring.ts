@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../../clock.ts";
+import { addDays, daysBetween } from "../calendar/days.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../text/italian.ts";
 import type { ScoringConfig } from "./config.ts";
 

@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../../clock.ts";
+import { addDays, daysBetween } from "../calendar/days.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { Prisma } from "../../generated/prisma/client.ts";
 import { UserError } from "../../errors.ts";

@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
-import { romeDay } from "../../clock.ts";
+import { romeDay } from "../../domain/calendar/days.ts";
 import { DelayValidationError, delayActivityFor, recordDelayExplanation, validateDelayInput } from "../../domain/delays/delays.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";

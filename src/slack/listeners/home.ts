@@ -1,10 +1,11 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { romeDay } from "../../clock.ts";
+import { romeDay } from "../../domain/calendar/days.ts";
 import type { ChangeBus } from "../../app/events.ts";
-import { canExportRelazione, EvaluationCache, loadHome } from "../../app/home.ts";
-import { loadActor } from "../../domain/permissions.ts";
+import { EvaluationCache, loadHome } from "../../app/home.ts";
+import { canExportRelazione } from "../../domain/permissions.ts";
+import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
 import { buildRelazione } from "../../report/relazione.ts";
 import { renderRelazioneXlsx } from "../../report/relazione-xlsx.ts";

@@ -1,5 +1,5 @@
-import { daysBetween } from "../../clock.ts";
-import type { ActivityInfo } from "../../store/activities.ts";
+import { daysBetween } from "../../domain/calendar/days.ts";
+import type { ActivityInfo } from "../../domain/plan/activity.ts";
 import { itDate, itDateTime, itDays, itEuro, itNumber, itPercent } from "../../domain/text/italian.ts";
 import type { DerivedProgress, ProgressStatus } from "../../domain/progress/progress.ts";
 

@@ -1,24 +1,12 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { romeDay } from "../../../clock.ts";
-import { activityByCanonicalCode, planHeader } from "../../../store/activities.ts";
-import { loadActor, requireActor } from "../../../domain/permissions.ts";
-import { undoReport } from "../../../domain/progress/progress.ts";
-import {
-  deliverOutcome,
-  guard,
-  handleChosenActivity,
-  handleCompleteButton,
-  handleUpdateButton,
-  holdChanges,
-  type ObiettivoDeps,
-  type Outcome,
-} from "../../../app/obiettivo.ts";
+import { deliverOutcome, holdChanges } from "../../deliver.ts";
+import { handleChosenActivity, handleCompleteButton, handleUndo, handleUpdateButton, type ObiettivoDeps } from "../../handlers.ts";
 import { replyTargetOf, type ReplyTarget } from "../../reply.ts";
 import { ACTION } from "../../ui/ids.ts";
 import { T } from "../../ui/obiettivo-strings.ts";
-import { errorMessage, reportUndoneMessage } from "../../ui/report-reply.ts";
+import { errorMessage } from "../../ui/report-reply.ts";
 
 /**
  * The buttons of /obiettivo replies, also built by the digest, the reminders and App Home
@@ -39,24 +27,6 @@ function parseValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | null 
   } catch {
     return null;
   }
-}
-
-/** Undo a report: the author only, within 15 minutes (the domain enforces both). */
-export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; reportId: number }): Promise<{ outcome: Outcome; undone: boolean }> {
-  let undone = false;
-  const outcome = await guard(deps.log, req.userId, async () => {
-    requireActor(await loadActor(deps.db, req.userId), req.userId);
-    const now = deps.clock();
-    const { report, derived } = await undoReport(deps.db, { reportId: req.reportId, userId: req.userId, now }, deps.changes);
-    const plan = await planHeader(deps.db, report.planYear).catch(() => null);
-    const activity = plan ? await activityByCanonicalCode(deps.db, plan, report.activityCode) : null;
-    undone = true;
-    return {
-      kind: "message",
-      message: reportUndoneMessage({ activity, activityCode: report.activityCode, report, progress: derived, today: romeDay(now) }),
-    };
-  });
-  return { outcome, undone };
 }
 
 interface ButtonContext {

@@ -1,6 +1,7 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { romeDay } from "../../../clock.ts";
-import { loadActor, requireActor } from "../../../domain/permissions.ts";
+import { romeDay } from "../../../domain/calendar/days.ts";
+import { requireActor } from "../../../domain/permissions.ts";
+import { loadActor } from "../../../store/users.ts";
 import { statusForScope, statusForText } from "../../../domain/status/status.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
 import type { AppDeps } from "../../deps.ts";

@@ -1,11 +1,10 @@
 import type { App } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
-import { romeDay } from "../../../clock.ts";
-import { activityByCanonicalCode, planHeader, writableActivities, type ActivityInfo } from "../../../store/activities.ts";
-import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../../domain/permissions.ts";
-import { currentProgress, recordReport } from "../../../domain/progress/progress.ts";
+import { romeDay } from "../../../domain/calendar/days.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
-import { holdChanges, pickerSource, type ObiettivoDeps } from "../../../app/obiettivo.ts";
+import { pickerSource, recordFromForm, searchWritableActivities, writableActivity } from "../../../app/obiettivo.ts";
+import { holdChanges } from "../../deliver.ts";
+import { type ObiettivoDeps } from "../../handlers.ts";
 import { tryPrivateReply } from "../../reply.ts";
 import { VIEW } from "../../ui/ids.ts";
 import { activityGone, T } from "../../ui/obiettivo-strings.ts";
@@ -14,11 +13,13 @@ import {
   readReportSubmission,
   REPORT_BLOCK,
   REPORT_ELEMENT,
+  pickerOptionGroups,
   reportModal,
   selectedActivityCode,
   type ReportModalMeta,
   type ViewValues,
 } from "../../ui/report-modal.ts";
+import type { SlackMessage } from "../../ui/message.ts";
 import { reportRecordedMessage } from "../../ui/report-reply.ts";
 
 /**
@@ -39,7 +40,7 @@ export interface SubmissionInput {
 export type SubmissionOutcome =
   | { kind: "errors"; errors: Record<string, string> }
   | { kind: "update"; view: ModalView }
-  | { kind: "recorded"; reply: ReturnType<typeof reportRecordedMessage>; meta: ReportModalMeta };
+  | { kind: "recorded"; reply: SlackMessage; meta: ReportModalMeta };
 
 /** Transport-free handling of a submission (tests and the console can call it as well). */
 export async function handleReportSubmission(deps: ObiettivoDeps, input: SubmissionInput): Promise<SubmissionOutcome> {
@@ -47,66 +48,33 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
   // Errors must name a block of this view: the picker when there is one, else the status.
   const topBlock = hasPicker ? REPORT_BLOCK.activity : REPORT_BLOCK.status;
   try {
-    const now = deps.clock();
-    const today = romeDay(now);
+    const today = romeDay(deps.clock());
     const meta = parseReportModalMeta(input.privateMetadata);
     if (!meta) return { kind: "errors", errors: { [topBlock]: T.modalStale } };
-    const actor = requireActor(await loadActor(deps.db, input.userId), input.userId);
-    const plan = await planHeader(deps.db, meta.year);
 
     const picked = selectedActivityCode(input.values);
     if (hasPicker && !picked) return { kind: "errors", errors: { [REPORT_BLOCK.activity]: T.errPickActivity } };
     const code = picked ?? meta.code;
     if (!code) return { kind: "errors", errors: { [topBlock]: T.errPickActivity } };
 
-    const activity = await activityByCanonicalCode(deps.db, plan, code);
-    if (!activity) {
-      return { kind: "errors", errors: { [topBlock]: activityGone(code) } };
-    }
-    assertCanWrite(actor, activity);
-    const current = await currentProgress(deps.db, plan.year, activity.code, activity);
+    const w = await writableActivity(deps, { userId: input.userId, year: meta.year, code });
+    if (!w) return { kind: "errors", errors: { [topBlock]: activityGone(code) } };
 
     // The picker changed but the form below still shows another activity: show the right form first.
     if (code !== meta.code) {
-      return { kind: "update", view: reportModal({ activity, progress: current, today, meta, picker: await pickerSource(deps, actor, plan) }) };
+      const picker = await pickerSource(deps.db, w.actor, w.plan);
+      return { kind: "update", view: reportModal({ activity: w.activity, progress: w.progress, today, meta, picker }) };
     }
 
-    const read = readReportSubmission(input.values, activity, current, today);
+    const read = readReportSubmission(input.values, w.activity, w.progress, today);
     if (!read.ok) return { kind: "errors", errors: read.errors };
-    const r = read.report;
-    const result = await recordReport(
-      deps.db,
-      {
-        planYear: plan.year,
-        activityCode: activity.code,
-        userId: actor.slackUserId,
-        kind: r.kind,
-        status: r.status,
-        value: r.value,
-        occurredOn: r.occurredOn,
-        note: r.note,
-        evidence: r.evidence,
-        source: "slack_modal",
-        idempotencyKey: `view:${input.viewId}`,
-      },
-      now,
-      deps.changes,
-    );
-    return {
-      kind: "recorded",
-      meta,
-      reply: reportRecordedMessage({ activity, report: result.report, progress: result.derived, today, duplicate: result.duplicate }),
-    };
+    const result = await recordFromForm(deps, w, read.report, `view:${input.viewId}`);
+    return { kind: "recorded", meta, reply: reportRecordedMessage(result) };
   } catch (e) {
     if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.message } };
     deps.log.error({ err: e, userId: input.userId }, "errore non previsto nel modulo di aggiornamento");
     return { kind: "errors", errors: { [topBlock]: GENERIC_ERROR_MESSAGE } };
   }
-}
-
-function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
-  if (actor.role === "nucleo") throw new UserError("forbidden", T.nucleoReadOnly);
-  assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
 }
 
 /** Choosing an activity in the picker: the modal becomes that activity's form, picker kept on top. */
@@ -116,29 +84,15 @@ export async function handlePickerChoice(
 ): Promise<ModalView | null> {
   const meta = parseReportModalMeta(input.privateMetadata);
   if (!meta) return null;
-  const actor = requireActor(await loadActor(deps.db, input.userId), input.userId);
-  const plan = await planHeader(deps.db, meta.year);
-  const activity = await activityByCanonicalCode(deps.db, plan, input.code);
-  if (!activity) return null;
-  assertCanWrite(actor, activity);
-  const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
-  return reportModal({ activity, progress, today: romeDay(deps.clock()), meta, picker: await pickerSource(deps, actor, plan) });
+  const w = await writableActivity(deps, { userId: input.userId, year: meta.year, code: input.code });
+  if (!w) return null;
+  const picker = await pickerSource(deps.db, w.actor, w.plan);
+  return reportModal({ activity: w.activity, progress: w.progress, today: romeDay(deps.clock()), meta, picker });
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */
 export async function pickerOptions(deps: ObiettivoDeps, input: { userId: string; query: string; year?: number }) {
-  const actor = await loadActor(deps.db, input.userId);
-  if (!actor || actor.role === "nucleo") return [];
-  const plan = await planHeader(deps.db, input.year);
-  const { options } = await writableActivities(deps.db, plan, actor, { query: input.query, limit: 100 });
-  const groups = new Map<string, { text: { type: "plain_text"; text: string }; value: string }[]>();
-  for (const o of options) {
-    const list = groups.get(o.group) ?? [];
-    const label = `${o.code} — ${o.title.replace(/\s+/g, " ")}`;
-    list.push({ text: { type: "plain_text", text: label.length > 75 ? `${label.slice(0, 74)}…` : label }, value: o.code });
-    groups.set(o.group, list);
-  }
-  return [...groups.entries()].map(([label, opts]) => ({ label: { type: "plain_text" as const, text: label.slice(0, 75) }, options: opts }));
+  return pickerOptionGroups(await searchWritableActivities(deps, input));
 }
 
 export function registerReportModal(app: App, deps: ObiettivoDeps): void {
