@@ -8,7 +8,7 @@ import { addUser } from "../app/users.ts";
 import { listUsers } from "../store/users.ts";
 import { userMessageOf, UserError } from "../errors.ts";
 import { handleChosenActivity, handleCompleteButton, handleObiettivo, handleUndo, handleUpdateButton, type Outcome } from "../slack/handlers.ts";
-import { buildSharedStatus, handleStato } from "../slack/listeners/commands/stato.ts";
+import { buildSharedStatus, handleStato } from "../slack/handlers.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";
 import type { SlackMessage } from "../slack/ui/message.ts";

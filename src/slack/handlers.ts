@@ -8,9 +8,13 @@ import {
   type ObiettivoRequest,
 } from "../app/obiettivo.ts";
 import type { ChangeBus } from "../app/events.ts";
+import { stato, statoAgain } from "../app/stato.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import type { AppDeps } from "./deps.ts";
+import type { SlackMessage } from "./ui/message.ts";
+import { decodeShareValue, statusMessage, statusNotice } from "./ui/status.ts";
 import { messageOutcome, obiettivoOutcome, undoneOutcome, type Outcome } from "./ui/obiettivo.ts";
 import { errorMessage } from "./ui/report-reply.ts";
 
@@ -61,4 +65,41 @@ export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; rep
     return undoneOutcome(r);
   });
   return { outcome, undone };
+}
+
+export const STALE_SHARE_BUTTON = "Questo pulsante non è più valido: ripeti /stato e premi di nuovo «Condividi nel canale».";
+
+/**
+ * `/stato [area|ente] [anno]`: the reply as blocks and text. Same answer in Slack and in
+ * the local console; any registered role may read, an unknown user is told who can add them.
+ */
+export async function handleStato(deps: AppDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
+  try {
+    const result = await stato(deps.db, { userId: input.userId, text: input.text ?? "", today: romeDay(deps.clock()) });
+    return statusMessage(result, { shareButton: true });
+  } catch (e) {
+    return failure(deps, e, input.userId, "/stato non riuscito");
+  }
+}
+
+export type ShareOutcome = { kind: "post"; message: SlackMessage } | { kind: "refused"; message: SlackMessage };
+
+/**
+ * What "Condividi nel canale" posts: the status computed again now (the numbers may have
+ * moved since the private reply), without the button, saying who shared it.
+ */
+export async function buildSharedStatus(deps: AppDeps, input: { userId: string; value: string | undefined }): Promise<ShareOutcome> {
+  try {
+    const result = await statoAgain(deps.db, { userId: input.userId, wanted: decodeShareValue(input.value), today: romeDay(deps.clock()) });
+    if (!result) return { kind: "refused", message: statusNotice(STALE_SHARE_BUTTON) };
+    return { kind: "post", message: statusMessage(result, { shareButton: false, sharedBy: input.userId }) };
+  } catch (e) {
+    return { kind: "refused", message: failure(deps, e, input.userId, "condivisione dello stato non riuscita") };
+  }
+}
+
+function failure(deps: AppDeps, e: unknown, userId: string, what: string): SlackMessage {
+  if (e instanceof UserError) return statusNotice(e.message);
+  deps.log.error({ err: e, userId }, what);
+  return statusNotice(GENERIC_ERROR_MESSAGE);
 }

@@ -10,7 +10,7 @@ import { GENERIC_ERROR_MESSAGE, UserError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importParsedPlan, importPlanFile, parsePlanSource } from "../../src/plan-import/import-plan.ts";
 import { exportPlanCsv } from "../../src/plan-import/plan-csv.ts";
-import { handleStato } from "../../src/slack/listeners/commands/stato.ts";
+import { handleStato } from "../../src/slack/handlers.ts";
 import type { AppDeps } from "../../src/slack/deps.ts";
 import { DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";

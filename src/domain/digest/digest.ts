@@ -2,7 +2,8 @@ import { addDays, daysBetween } from "../calendar/days.ts";
 import type { Db, Tx } from "../../db/client.ts";
 import { currentPlan, type PlanRef } from "../../store/plan.ts";
 import { deriveProgress, periodKey, type ReportFact } from "../progress/progress.ts";
-import { ACTIVITY_COMPLETION_SQL, scopeCompletion } from "../status/status.ts";
+import { scopeCompletion } from "../progress/completion.ts";
+import { ACTIVITY_COMPLETION_SQL } from "../../store/sql.ts";
 
 /**
  * The weekly digest of an area: what is late, what is coming, which count indicators

@@ -40,3 +40,35 @@ function clamp01(x: number): number {
   if (!Number.isFinite(x)) return 0;
   return Math.min(1, Math.max(0, x));
 }
+
+/**
+ * The SQL twin of `activityCompletion`, over `a` (Activity) and `p` (its Progress, may be NULL),
+ * for the aggregate passes of /stato and the digest: fetching 20,000 activities to score them
+ * in JS costs more than the rest of the request. Kept here as text, next to the rule it must
+ * equal; the store executes it (src/store/sql.ts). test/domain/status.test.ts compares the
+ * two on a grid of every kind and state.
+ */
+export const ACTIVITY_COMPLETION_SQL_TEXT = `COALESCE(CASE
+    WHEN p.status = 'completata' THEN 1.0
+    WHEN a.targetKind = 'percentage' THEN
+      CASE WHEN p.percent IS NULL THEN 0.0
+           ELSE MIN(1.0, MAX(0.0, p.percent / CASE WHEN a.threshold > 0 THEN a.threshold ELSE 100.0 END)) END
+    WHEN a.targetKind = 'count' AND p.count IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
+      MIN(1.0, MAX(0.0, p.count / a.threshold))
+    WHEN a.targetKind = 'amount' AND p.achievedValue IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
+      MIN(1.0, MAX(0.0, p.achievedValue / a.threshold))
+    WHEN p.percent IS NULL THEN 0.0
+    ELSE MIN(1.0, MAX(0.0, p.percent / 100.0))
+  END, 0.0)`;
+
+/**
+ * An area's completion from its objectives' scores. An objective the plan gives no weight
+ * counts as much as the average weighted one (all alike when none has one); an objective
+ * without activities cannot move and is left out.
+ */
+export function scopeCompletion(t: { live: number; weighted: number; weightSum: number; weightedScore: number; unweightedScore: number }): number {
+  const fallback = t.weighted > 0 ? t.weightSum / t.weighted : 1;
+  const total = t.weightSum + (t.live - t.weighted) * fallback;
+  if (total <= 0) return 0;
+  return Math.min(1, Math.max(0, (t.weightedScore + fallback * t.unweightedScore) / total));
+}

@@ -1,12 +1,7 @@
 import { addDays, daysBetween } from "../calendar/days.ts";
-import type { Db, Tx } from "../../db/client.ts";
-import { Prisma } from "../../generated/prisma/client.ts";
 import { UserError } from "../../errors.ts";
 import { matchArea, normalizeWords, type AreaMatch } from "../plan/areas.ts";
-import { activityCompletion, weightedMean } from "../progress/completion.ts";
-import { currentPlan, type PlanRef } from "../../store/plan.ts";
-
-type Reader = Db | Tx;
+import { activityCompletion, scopeCompletion, weightedMean } from "../progress/completion.ts";
 
 /** How far ahead "in scadenza" looks, and how many items each list shows. */
 export const DUE_SOON_DAYS = 30;
@@ -16,7 +11,7 @@ export const LATEST_REPORTS_SHOWN = 5;
 /** Objectives listed on one screen (Slack allows 50 blocks); the others are counted. */
 export const OBJECTIVES_SHOWN = 40;
 /** From this many activities a scope's lists are found along plan-wide indexes rather than read whole. */
-const BIG_SCOPE = 1000;
+export const BIG_SCOPE = 1000;
 
 export type StatusScope = { kind: "all" } | { kind: "ente" } | { kind: "area"; code: string };
 
@@ -101,12 +96,12 @@ export interface AllAreasStatus {
   ente: AreaSummary | null;
 }
 
-export type StatusResult = ({ kind: "all" } & AllAreasStatus) | ({ kind: "scope" } & ScopeStatus);
-
-interface Query {
+export interface StatusQuery {
   year?: number;
   today: string;
 }
+
+export type StatusResult = ({ kind: "all" } & AllAreasStatus) | ({ kind: "scope" } & ScopeStatus);
 
 /** Words that mean the Comune-wide objectives rather than an area. */
 const ENTE_WORDS = new Set(["ente", "comune", "organizzativa", "trasversali"]);
@@ -127,34 +122,30 @@ export function parseStatusQuery(text: string): { year?: number; scope: StatusSc
   return { year, scope: { kind: "query", text: rest.join(" ") } };
 }
 
-/** The status `/stato <testo>` asks for. Unknown or ambiguous areas throw a UserError listing the areas. */
-export async function statusForText(db: Reader, text: string, today: string): Promise<StatusResult> {
-  const q = parseStatusQuery(text);
-  if (q.scope.kind === "query") return { kind: "scope", ...(await areaStatus(db, { year: q.year, areaQuery: q.scope.text, today })) };
-  return statusForScope(db, q.scope, { year: q.year, today });
-}
-
-/** The same status again (e.g. when "Condividi nel canale" is pressed). */
-export async function statusForScope(db: Reader, scope: StatusScope, q: Query): Promise<StatusResult> {
-  switch (scope.kind) {
-    case "all":
-      return { kind: "all", ...(await allAreasStatus(db, q)) };
-    case "ente":
-      return { kind: "scope", ...(await enteStatus(db, q)) };
-    case "area":
-      return { kind: "scope", ...(await areaStatus(db, { ...q, areaQuery: scope.code, exactCode: true })) };
+/**
+ * The area `/stato <testo>` names among the plan's live areas; unknown or ambiguous
+ * throws a UserError listing the areas. `exactCode`: a code as stored (a button's value), no guessing.
+ */
+export function statusArea(year: number, areas: AreaInfo[], query: string, exactCode = false): AreaInfo {
+  const match = exactCode ? exactArea(areas, query) : matchArea(areas, query);
+  const asked = query.length > 60 ? `${query.slice(0, 59)}…` : query;
+  const hint = "Scrivi il codice o una parola del nome, per esempio";
+  const example = areas[0] ? ` «/stato ${areas[0].code}»` : "";
+  if (match.kind === "none") {
+    throw new UserError(
+      "area_unknown",
+      `Nessuna area del piano ${year} corrisponde a «${asked}». ${hint}${example}. Aree:\n${areaList(areas)}\nOppure «/stato ente» per gli obiettivi dell'ente, «/stato» per tutte le aree.`,
+    );
   }
+  if (match.kind === "many") {
+    throw new UserError(
+      "area_ambiguous",
+      `«${asked}» corrisponde a più aree:\n${areaList(match.areas)}\n${hint}${example}.`,
+    );
+  }
+  return match.area;
 }
 
-async function liveAreas(db: Reader, planId: number): Promise<AreaInfo[]> {
-  return db.area.findMany({
-    where: { planId, archivedAt: null },
-    orderBy: { position: "asc" },
-    select: { id: true, code: true, name: true, head: true },
-  });
-}
-
-/** A code as stored (a button's value): no guessing. */
 function exactArea(areas: AreaInfo[], code: string): AreaMatch<AreaInfo> {
   const area = areas.find((a) => a.code === code);
   return area ? { kind: "one", area } : { kind: "none" };
@@ -164,61 +155,66 @@ function areaList(areas: AreaInfo[]): string {
   return areas.map((a) => `• ${a.code} ${a.name}`).join("\n");
 }
 
-export async function areaStatus(
-  db: Reader,
-  q: Query & { areaQuery: string; exactCode?: boolean },
-): Promise<ScopeStatus> {
-  const plan = await currentPlan(db, q.year);
-  const areas = await liveAreas(db, plan.id);
-  const match = q.exactCode ? exactArea(areas, q.areaQuery) : matchArea(areas, q.areaQuery);
-  const asked = q.areaQuery.length > 60 ? `${q.areaQuery.slice(0, 59)}…` : q.areaQuery;
-  const hint = "Scrivi il codice o una parola del nome, per esempio";
-  const example = areas[0] ? ` «/stato ${areas[0].code}»` : "";
-  if (match.kind === "none") {
-    throw new UserError(
-      "area_unknown",
-      `Nessuna area del piano ${plan.year} corrisponde a «${asked}». ${hint}${example}. Aree:\n${areaList(areas)}\nOppure «/stato ente» per gli obiettivi dell'ente, «/stato» per tutte le aree.`,
-    );
-  }
-  if (match.kind === "many") {
-    throw new UserError(
-      "area_ambiguous",
-      `«${asked}» corrisponde a più aree:\n${areaList(match.areas)}\n${hint}${example}.`,
-    );
-  }
-  return scopeStatus(db, plan, match.area, q.today);
-}
-
-/** The Comune-wide objectives (performance organizzativa), which belong to no single area. */
-export async function enteStatus(db: Reader, q: Query): Promise<ScopeStatus> {
-  const plan = await currentPlan(db, q.year);
-  return scopeStatus(db, plan, null, q.today);
-}
-
-function objectiveFilter(plan: PlanRef, area: AreaInfo | null): Prisma.Sql {
-  // `+o.planId`: the Comune-wide objectives are found through the areaId index (NULL), not among every objective of the plan.
-  return area ? Prisma.sql`o.areaId = ${area.id}` : Prisma.sql`o.areaId IS NULL AND +o.planId = ${plan.id}`;
-}
-
-interface ManualRow {
+/** A deadline set by hand in a scope, with the plan's one it replaces. */
+export interface ManualRow {
   areaId: number | null;
   planDeadline: string | null;
   manualDeadline: string;
   status: string | null;
 }
+/** One area's aggregate over its objectives (integers may come back from SQLite as bigint). */
+export interface TotalsRow {
+  areaId: number | null;
+  /** Objectives with at least one live activity. */
+  live: bigint | number;
+  activities: bigint | number;
+  completed: bigint | number;
+  overdue: bigint | number;
+  dueSoon: bigint | number;
+  /** Among the live objectives: how many have a weight, their sum, and the scores. */
+  weighted: bigint | number;
+  weightSum: number;
+  weightedScore: number;
+  unweightedScore: number;
+}
+/** One group of alike activities of a shown objective. */
+export interface ShownRow {
+  objectiveId: number;
+  code: string;
+  title: string;
+  weight: number | null;
+  targetKind: string | null;
+  threshold: number | null;
+  status: string | null;
+  percent: number | null;
+  count: number | null;
+  achievedValue: number | null;
+  n: bigint | number;
+}
+export interface DeadlineRow {
+  code: string;
+  title: string;
+  objectiveCode: string;
+  deadline: string;
+  status: string | null;
+}
 
-/**
- * Deadlines set by hand in the scope: few, so the big pass counts plan deadlines and these
- * correct it. CROSS JOIN keeps ManualDeadline outermost (the planner would walk the plan).
- */
-async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql): Promise<ManualRow[]> {
-  return db.$queryRaw<ManualRow[]>`
-    SELECT o.areaId AS areaId, a.deadline AS planDeadline, m.deadline AS manualDeadline, p.status AS status
-    FROM ManualDeadline m
-    CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
-    CROSS JOIN Objective o ON o.id = a.objectiveId
-    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE m.planYear = ${plan.year} AND ${where} AND o.archivedAt IS NULL`;
+/** The objectives a screen shows, from their grouped rows: each activity weighs 1 in its objective. */
+export function objectivesFromRows(rows: readonly ShownRow[]): ObjectiveStatus[] {
+  const byId = new Map<number, ObjectiveStatus & { parts: { value: number; weight: number }[] }>();
+  for (const r of rows) {
+    let o = byId.get(r.objectiveId);
+    if (!o) {
+      o = { code: r.code, title: r.title, weight: r.weight, activities: 0, completed: 0, completion: 0, parts: [] };
+      byId.set(r.objectiveId, o);
+    }
+    const n = Number(r.n);
+    if (n === 0 || r.targetKind === null) continue;
+    o.parts.push({ value: activityCompletion({ ...r, targetKind: r.targetKind }), weight: n });
+    o.activities += n;
+    if (r.status === "completata") o.completed += n;
+  }
+  return [...byId.values()].map(({ parts, ...o }) => ({ ...o, completion: weightedMean(parts) }));
 }
 
 type DeadlineClass = "overdue" | "dueSoon" | null;
@@ -230,7 +226,7 @@ function classify(deadline: string | null, today: string): DeadlineClass {
 }
 
 /** Moves an open activity from the class of its plan deadline to the class of the one set by hand. */
-function applyManualDeadlines(counts: { overdue: number; dueSoon: number }, rows: ManualRow[], today: string): void {
+export function applyManualDeadlines(counts: { overdue: number; dueSoon: number }, rows: ManualRow[], today: string): void {
   for (const r of rows) {
     if (r.status === "completata") continue;
     const was = classify(r.planDeadline, today);
@@ -240,83 +236,7 @@ function applyManualDeadlines(counts: { overdue: number; dueSoon: number }, rows
   }
 }
 
-/**
- * The SQL twin of `activityCompletion` (completion.ts), for the one aggregate pass over a
- * scope: fetching 20,000 activities to score them in JS costs more than the rest of /stato.
- * Both must agree on every kind: test/domain/status.test.ts compares them on a grid of cases.
- * The objectives a screen shows are still scored by `activityCompletion` itself.
- */
-export const ACTIVITY_COMPLETION_SQL = Prisma.sql`COALESCE(CASE
-    WHEN p.status = 'completata' THEN 1.0
-    WHEN a.targetKind = 'percentage' THEN
-      CASE WHEN p.percent IS NULL THEN 0.0
-           ELSE MIN(1.0, MAX(0.0, p.percent / CASE WHEN a.threshold > 0 THEN a.threshold ELSE 100.0 END)) END
-    WHEN a.targetKind = 'count' AND p.count IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
-      MIN(1.0, MAX(0.0, p.count / a.threshold))
-    WHEN a.targetKind = 'amount' AND p.achievedValue IS NOT NULL AND a.threshold IS NOT NULL AND a.threshold <> 0 THEN
-      MIN(1.0, MAX(0.0, p.achievedValue / a.threshold))
-    WHEN p.percent IS NULL THEN 0.0
-    ELSE MIN(1.0, MAX(0.0, p.percent / 100.0))
-  END, 0.0)`;
-
-interface TotalsRow {
-  areaId: number | null;
-  /** Objectives with at least one live activity. */
-  live: bigint;
-  activities: bigint;
-  completed: bigint;
-  overdue: bigint;
-  dueSoon: bigint;
-  /** Among the live objectives: how many have a weight, their sum, and the scores. */
-  weighted: bigint;
-  weightSum: number;
-  weightedScore: number;
-  unweightedScore: number;
-}
-
-/**
- * One streaming pass per scope (objectives in the order of the index that finds them: id
- * within an area, code within a plan; so no sort): per objective the
- * mean completion of its activities (each weighing 1), then per area the objectives' mean
- * weighted by the plan's "Peso". Overdue and due-soon counts use the plan deadlines here;
- * the few set by hand correct them afterwards.
- */
-async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string, planWide = false): Promise<TotalsRow[]> {
-  const horizon = addDays(today, DUE_SOON_DAYS);
-  return db.$queryRaw<TotalsRow[]>`
-    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed, SUM(od) AS overdue, SUM(ds) AS dueSoon,
-           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
-           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
-           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
-           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
-    FROM (
-      SELECT o.id AS id, o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
-             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
-             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done,
-             SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND a.deadline < ${today} THEN 1 ELSE 0 END) AS od,
-             SUM(CASE WHEN COALESCE(p.status, '') <> 'completata' AND a.deadline >= ${today} AND a.deadline <= ${horizon} THEN 1 ELSE 0 END) AS ds
-      FROM Objective o
-      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE ${where} AND o.archivedAt IS NULL
-      GROUP BY ${planWide ? Prisma.sql`o.code` : Prisma.sql`o.id`}
-    )
-    GROUP BY areaId`;
-}
-
-/**
- * An area's completion from its objectives' scores. An objective the plan gives no weight
- * counts as much as the average weighted one (all alike when none has one); an objective
- * without activities cannot move and is left out.
- */
-export function scopeCompletion(t: { live: number; weighted: number; weightSum: number; weightedScore: number; unweightedScore: number }): number {
-  const fallback = t.weighted > 0 ? t.weightSum / t.weighted : 1;
-  const total = t.weightSum + (t.live - t.weighted) * fallback;
-  if (total <= 0) return 0;
-  return Math.min(1, Math.max(0, (t.weightedScore + fallback * t.unweightedScore) / total));
-}
-
-function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manual: ManualRow[], today: string): AreaSummary {
+export function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manual: ManualRow[], today: string): AreaSummary {
   const counts = { overdue: Number(t?.overdue ?? 0), dueSoon: Number(t?.dueSoon ?? 0) };
   applyManualDeadlines(counts, manual, today);
   return {
@@ -336,176 +256,3 @@ function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manual: Manu
   };
 }
 
-interface ShownRow {
-  objectiveId: number;
-  code: string;
-  title: string;
-  weight: number | null;
-  targetKind: string | null;
-  threshold: number | null;
-  status: string | null;
-  percent: number | null;
-  count: number | null;
-  achievedValue: number | null;
-  n: bigint;
-}
-
-/** The objectives a screen can show (plan order), each with its activities grouped like rollupRows. */
-async function shownObjectives(db: Reader, plan: PlanRef, where: Prisma.Sql, limit: number): Promise<ObjectiveStatus[]> {
-  const rows = await db.$queryRaw<ShownRow[]>`
-    SELECT o.id AS objectiveId, o.code AS code, o.title AS title, o.weight AS weight,
-           a.targetKind AS targetKind, a.threshold AS threshold,
-           p.status AS status, p.percent AS percent, p.count AS count, p.achievedValue AS achievedValue,
-           COUNT(a.id) AS n
-    FROM (SELECT * FROM Objective o WHERE ${where} AND o.archivedAt IS NULL ORDER BY o.position, o.id LIMIT ${limit}) o
-    LEFT JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    GROUP BY o.id, a.targetKind, a.threshold, p.status, p.percent, p.count, p.achievedValue
-    ORDER BY o.position, o.id`;
-  const byId = new Map<number, ObjectiveStatus & { parts: { value: number; weight: number }[] }>();
-  for (const r of rows) {
-    let o = byId.get(r.objectiveId);
-    if (!o) {
-      o = { code: r.code, title: r.title, weight: r.weight, activities: 0, completed: 0, completion: 0, parts: [] };
-      byId.set(r.objectiveId, o);
-    }
-    const n = Number(r.n);
-    if (n === 0 || r.targetKind === null) continue;
-    o.parts.push({ value: activityCompletion({ ...r, targetKind: r.targetKind }), weight: n });
-    o.activities += n;
-    if (r.status === "completata") o.completed += n;
-  }
-  return [...byId.values()].map(({ parts, ...o }) => ({ ...o, completion: weightedMean(parts) }));
-}
-
-async function objectiveCount(db: Reader, where: Prisma.Sql): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM Objective o WHERE ${where} AND o.archivedAt IS NULL`;
-  return Number(row?.n ?? 0);
-}
-
-interface DeadlineRow {
-  code: string;
-  title: string;
-  objectiveCode: string;
-  deadline: string;
-  status: string | null;
-}
-
-/**
- * Open activities whose effective deadline falls in [from, to), earliest first, at most
- * `limit`. Deadlines from the plan are read in the order of their index (CROSS JOIN keeps
- * Activity outermost, `+a.planId` keeps the planner off the planId index), so the query
- * stops after `limit` hits instead of sorting the whole area; the few set by hand are merged in.
- */
-async function openByDeadline(
-  db: Reader,
-  plan: PlanRef,
-  where: Prisma.Sql,
-  range: { from: string | null; to: string },
-  limit: number,
-  bigScope: boolean,
-): Promise<DeadlineRow[]> {
-  const from = range.from ?? "";
-  // A small scope is cheaper to read whole and sort than to look for along the plan-wide index.
-  const drive = bigScope
-    ? Prisma.sql`Activity a CROSS JOIN Objective o ON o.id = a.objectiveId`
-    : Prisma.sql`Objective o JOIN Activity a ON a.objectiveId = o.id`;
-  const rows = await db.$queryRaw<DeadlineRow[]>`
-    SELECT * FROM (
-      SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, a.deadline AS deadline, p.status AS status
-      FROM ${drive}
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE a.deadline >= ${from} AND a.deadline < ${range.to} AND +a.planId = ${plan.id} AND a.archivedAt IS NULL
-        AND ${where} AND o.archivedAt IS NULL
-        AND COALESCE(p.status, '') <> 'completata'
-        AND NOT EXISTS (SELECT 1 FROM ManualDeadline mx WHERE mx.planYear = ${plan.year} AND mx.activityCode = a.code)
-      ORDER BY a.deadline, a.code
-      LIMIT ${limit})
-    UNION ALL
-    SELECT * FROM (
-      SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, m.deadline AS deadline, p.status AS status
-      FROM ManualDeadline m
-      JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
-      JOIN Objective o ON o.id = a.objectiveId
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE m.planYear = ${plan.year} AND m.deadline >= ${from} AND m.deadline < ${range.to}
-        AND ${where} AND o.archivedAt IS NULL
-        AND COALESCE(p.status, '') <> 'completata'
-      ORDER BY m.deadline, a.code
-      LIMIT ${limit})`;
-  return rows
-    .sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    .slice(0, limit);
-}
-
-/** A RecentReport as read by raw SQL, where createdAt may come back as text or a number. */
-type ReportRow = Omit<RecentReport, "createdAt"> & { createdAt: Date | string | number };
-
-/**
- * Newest first. In a big scope, along the createdAt index (Report outermost), stopping at
- * the first few of the scope; in a small one, from its activities' reports.
- */
-async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql, bigScope: boolean): Promise<RecentReport[]> {
-  const drive = bigScope
-    ? Prisma.sql`Report r CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = r.activityCode CROSS JOIN Objective o ON o.id = a.objectiveId`
-    : Prisma.sql`Objective o CROSS JOIN Activity a ON a.objectiveId = o.id CROSS JOIN Report r ON r.planYear = ${plan.year} AND r.activityCode = a.code`;
-  const rows = await db.$queryRaw<ReportRow[]>`
-    SELECT r.id AS id, r.activityCode AS activityCode, a.title AS activityTitle, r.userId AS userId, r.kind AS kind,
-           r.status AS status, r.value AS value, r.note AS note, r.occurredOn AS occurredOn, r.createdAt AS createdAt
-    FROM ${drive}
-    WHERE +r.planYear = ${plan.year} AND r.undoneAt IS NULL AND a.archivedAt IS NULL AND ${where}
-    ORDER BY r.createdAt DESC, r.id DESC
-    LIMIT ${LATEST_REPORTS_SHOWN}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt) }));
-}
-
-async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, today: string): Promise<ScopeStatus> {
-  const where = objectiveFilter(plan, area);
-  const summary = summarize(area, (await totalsRows(db, plan, where, today))[0], await manualDeadlineRows(db, plan, where), today);
-  const objectives = await shownObjectives(db, plan, where, OBJECTIVES_SHOWN);
-  const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, where);
-  const big = summary.activities >= BIG_SCOPE;
-  const worst = await openByDeadline(db, plan, where, { from: null, to: today }, WORST_OVERDUE_SHOWN, big);
-  const soon = await openByDeadline(db, plan, where, { from: today, to: addDays(today, DUE_SOON_DAYS + 1) }, DUE_SOON_SHOWN, big);
-  const item = (r: DeadlineRow): DeadlineItem => ({
-    code: r.code,
-    title: r.title,
-    objectiveCode: r.objectiveCode,
-    deadline: r.deadline,
-    daysLeft: daysBetween(today, r.deadline),
-    status: r.status,
-  });
-  return {
-    scope: area ? { kind: "area", code: area.code } : { kind: "ente" },
-    year: plan.year,
-    entity: plan.entity,
-    today,
-    area,
-    completion: summary.completion,
-    activities: summary.activities,
-    completed: summary.completed,
-    objectives,
-    objectiveTotal,
-    overdue: { count: summary.overdue, worst: worst.map(item) },
-    dueSoon: { count: summary.dueSoon, days: DUE_SOON_DAYS, items: soon.map(item) },
-    latestReports: await latestReports(db, plan, where, big),
-  };
-}
-
-/** Every area in one pass over the plan, plus the Comune-wide objectives. */
-export async function allAreasStatus(db: Reader, q: Query): Promise<AllAreasStatus> {
-  const plan = await currentPlan(db, q.year);
-  const areas = await liveAreas(db, plan.id);
-  const where = Prisma.sql`o.planId = ${plan.id}`;
-  const totals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
-  const manual = await manualDeadlineRows(db, plan, where);
-  const manualOf = (areaId: number | null) => manual.filter((m) => m.areaId === areaId);
-  const ente = totals.get(null);
-  return {
-    year: plan.year,
-    entity: plan.entity,
-    today: q.today,
-    areas: areas.map((a) => summarize(a, totals.get(a.id), manualOf(a.id), q.today)),
-    ente: ente ? summarize(null, ente, manualOf(null), q.today) : null,
-  };
-}

@@ -1,19 +1,14 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { romeDay } from "../../../domain/calendar/days.ts";
-import { requireActor } from "../../../domain/permissions.ts";
-import { loadActor } from "../../../store/users.ts";
-import { statusForScope, statusForText } from "../../../domain/status/status.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
+import { buildSharedStatus, handleStato } from "../../handlers.ts";
 import type { AppDeps } from "../../deps.ts";
 import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../../reply.ts";
 import { ACTION } from "../../ui/ids.ts";
-import { section, type SlackMessage } from "../../ui/message.ts";
-import { decodeShareValue, statusMessage, statusNotice } from "../../ui/status.ts";
+import { section } from "../../ui/message.ts";
+import { statusNotice } from "../../ui/status.ts";
 
 export const STATO_COMMAND = "/stato";
 
 const SHARE_TEXT = {
-  badButton: "Questo pulsante non è più valido: ripeti /stato e premi di nuovo «Condividi nel canale».",
   noChannel: "Non so in quale canale condividere lo stato: usa /stato dentro il canale e premi di nuovo il pulsante.",
   notInChannel:
     "Non posso scrivere in questo canale: è privato o non ne faccio parte. Invitami con /invite @Obiettivi e premi di nuovo il pulsante.",
@@ -21,44 +16,6 @@ const SHARE_TEXT = {
   failed: "Non sono riuscito a pubblicare lo stato nel canale. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.",
   done: (channelId: string) => `:white_check_mark: Stato condiviso in <#${channelId}>.`,
 } as const;
-
-/**
- * `/stato [area|ente] [anno]`: the reply as blocks and text. Same answer in Slack and in
- * the local console; any registered role may read, an unknown user is told who can add them.
- */
-export async function handleStato(deps: AppDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
-  try {
-    requireActor(await loadActor(deps.db, input.userId), input.userId);
-    const result = await statusForText(deps.db, input.text ?? "", romeDay(deps.clock()));
-    return statusMessage(result, { shareButton: true });
-  } catch (e) {
-    return failure(deps, e, input.userId, "/stato non riuscito");
-  }
-}
-
-export type ShareOutcome = { kind: "post"; message: SlackMessage } | { kind: "refused"; message: SlackMessage };
-
-/**
- * What "Condividi nel canale" posts: the status computed again now (the numbers may have
- * moved since the private reply), without the button, saying who shared it.
- */
-export async function buildSharedStatus(deps: AppDeps, input: { userId: string; value: string | undefined }): Promise<ShareOutcome> {
-  try {
-    requireActor(await loadActor(deps.db, input.userId), input.userId);
-    const wanted = decodeShareValue(input.value);
-    if (!wanted) return { kind: "refused", message: statusNotice(SHARE_TEXT.badButton) };
-    const result = await statusForScope(deps.db, wanted.scope, { year: wanted.year, today: romeDay(deps.clock()) });
-    return { kind: "post", message: statusMessage(result, { shareButton: false, sharedBy: input.userId }) };
-  } catch (e) {
-    return { kind: "refused", message: failure(deps, e, input.userId, "condivisione dello stato non riuscita") };
-  }
-}
-
-function failure(deps: AppDeps, e: unknown, userId: string, what: string): SlackMessage {
-  if (e instanceof UserError) return statusNotice(e.message);
-  deps.log.error({ err: e, userId }, what);
-  return statusNotice(GENERIC_ERROR_MESSAGE);
-}
 
 function postErrorText(e: unknown): string {
   const code = (e as { data?: { error?: string } }).data?.error;
