@@ -12,7 +12,8 @@ import {
   resolveActivityCode,
   writableActivities,
 } from "../store/activities.ts";
-import { currentPlan, type PlanRef } from "../store/plan.ts";
+import { currentPlan } from "../store/plan.ts";
+import { type PlanRef } from "../domain/plan/plan.ts";
 import { activityHistory, currentProgress, recordReport, undoReport, type ActivityHistory, type RecordResult } from "../store/reports.ts";
 import { loadActor } from "../store/users.ts";
 import type { ChangeBus } from "./events.ts";

@@ -20,7 +20,8 @@ import {
   type StatusScope,
 } from "../domain/status/status.ts";
 import { requireActor } from "../domain/permissions.ts";
-import { currentPlan, type PlanRef } from "../store/plan.ts";
+import { currentPlan } from "../store/plan.ts";
+import { type PlanRef } from "../domain/plan/plan.ts";
 import { loadActor } from "../store/users.ts";
 import {
   latestReports,

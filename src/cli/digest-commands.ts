@@ -1,5 +1,5 @@
 import { romeDay } from "../domain/calendar/days.ts";
-import { buildDigests } from "../domain/digest/digest.ts";
+import { buildDigests } from "../app/digest.ts";
 import { renderDigestText } from "../domain/digest/text.ts";
 import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";

@@ -1,6 +1,6 @@
 import type { KnownBlock } from "@slack/types";
 import type { Db } from "../db/client.ts";
-import type { PlanRef } from "../store/plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import type { JobDeps } from "./digest.ts";
 import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, settledKeys } from "./delivery.ts";
 import { postMessage, slackErrorReason } from "./slack-post.ts";

@@ -2,7 +2,8 @@ import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
-import { currentPlan, type PlanRef } from "./plan.ts";
+import { currentPlan } from "./plan.ts";
+import { type PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 
 /**

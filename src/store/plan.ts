@@ -1,16 +1,9 @@
 import type { Db, Tx } from "../db/client.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import { UserError } from "../errors.ts";
 
 type Reader = Db | Tx;
 
-export interface PlanRef {
-  id: number;
-  year: number;
-  entity: string;
-  /** What identifies the imported version (caches key on it). */
-  sourceHash: string;
-  importedAt: Date;
-}
 
 /** The plan in force: the given year, or the most recent one imported. */
 export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {

@@ -2,7 +2,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { addDays } from "../domain/calendar/days.ts";
 import { DUE_SOON_DAYS, LATEST_REPORTS_SHOWN, type AreaInfo, type DeadlineRow, type ManualRow, type RecentReport, type ShownRow, type TotalsRow } from "../domain/status/status.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import type { PlanRef } from "./plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import { ACTIVITY_COMPLETION_SQL } from "./sql.ts";
 
 /** The queries behind /stato: one aggregate pass per scope, then the few rows a screen lists. */

@@ -1,9 +1,6 @@
 import { addDays, daysBetween } from "../calendar/days.ts";
-import type { Db, Tx } from "../../db/client.ts";
-import { currentPlan, type PlanRef } from "../../store/plan.ts";
+import type { PlanRef } from "../plan/plan.ts";
 import { deriveProgress, periodKey, type ReportFact } from "../progress/progress.ts";
-import { scopeCompletion } from "../progress/completion.ts";
-import { ACTIVITY_COMPLETION_SQL } from "../../store/sql.ts";
 
 /**
  * The weekly digest of an area: what is late, what is coming, which count indicators
@@ -11,8 +8,6 @@ import { ACTIVITY_COMPLETION_SQL } from "../../store/sql.ts";
  * area is. Built for every area at once with a handful of set-based queries, so that a
  * 100,000-activity plan costs about as much as one scan of its activities.
  */
-
-type Reader = Db | Tx;
 
 export const DIGEST_DUE_SOON_DAYS = 14;
 /** Items listed per section; the rest are counted ("… e altre 12"). */
@@ -172,19 +167,19 @@ export function expectedCount(threshold: number, units: number): number {
   return Math.floor(threshold * units + 1e-9);
 }
 
-interface AreaRow {
+export interface AreaRow {
   id: number;
   code: string;
   name: string;
 }
 
-interface HeadRow {
+export interface HeadRow {
   areaCode: string;
   slackUserId: string;
   name: string | null;
 }
 
-interface DeadlineRow {
+export interface DeadlineRow {
   areaCode: string;
   code: string;
   title: string;
@@ -195,7 +190,7 @@ interface DeadlineRow {
   total: bigint | number;
 }
 
-interface PaceRow {
+export interface PaceRow {
   areaCode: string;
   code: string;
   title: string;
@@ -214,7 +209,7 @@ interface PaceRow {
   total: bigint | number;
 }
 
-interface WideRow {
+export interface WideRow {
   code: string;
   title: string;
   objectiveCode: string;
@@ -234,27 +229,105 @@ export interface DigestOptions {
   wideShown?: number;
 }
 
-/** Every live area's digest for `today` (pure reads, no posting). */
-export async function buildDigests(db: Reader, opts: DigestOptions): Promise<DigestSet> {
-  const plan = await currentPlan(db, opts.year);
-  const today = opts.today;
-  const shown = opts.shown ?? DIGEST_ITEMS_SHOWN;
-  let areas = await db.$queryRaw<AreaRow[]>`
-    SELECT id, code, name FROM Area WHERE planId = ${plan.id} AND archivedAt IS NULL ORDER BY position, code`;
-  if (opts.areaCodes) {
-    const wanted = new Set(opts.areaCodes);
-    areas = areas.filter((a) => wanted.has(a.code));
+
+function paceEntry(r: PaceRow, clock: PaceClock): PaceEntry {
+  const start = r.period === "week" ? clock.current.week?.start : r.period === "month" ? clock.current.month?.start : undefined;
+  const current =
+    r.periodExpected === null || start === undefined || (r.period !== "week" && r.period !== "month")
+      ? null
+      : { period: r.period, start, expected: Number(r.periodExpected), recorded: Number(r.periodCount ?? 0) };
+  return {
+    code: r.code,
+    title: r.title,
+    objectiveCode: r.objectiveCode,
+    targetText: r.targetText,
+    threshold: Number(r.threshold),
+    period: r.period,
+    currentPeriod: current,
+    yearToDate: { expected: Number(r.yearExpected), recorded: Number(r.yearCount ?? 0) },
+  };
+}
+
+
+
+
+
+function isBehind(r: PaceRow): boolean {
+  return Number(r.yearCount) < Number(r.yearExpected) || (r.periodExpected !== null && Number(r.periodCount) < Number(r.periodExpected));
+}
+
+function gapOf(r: PaceRow): number {
+  const expected = Number(r.yearExpected);
+  return expected > 0 ? (expected - Number(r.yearCount)) / expected : 0;
+}
+
+/** Per area: the SQL-ranked rows plus the replayed ones still behind, ranked alike and cut to `shown`. */
+export function mergePace(rows: PaceRow[], replayed: Map<string, { year: number; period: number }>, shown: number): PaceRow[] {
+  const byArea = new Map<string, { ranked: PaceRow[]; total: number; extra: PaceRow[] }>();
+  for (const r of rows) {
+    let acc = byArea.get(r.areaCode);
+    if (!acc) byArea.set(r.areaCode, (acc = { ranked: [], total: 0, extra: [] }));
+    if (Number(r.replay) === 1) {
+      const c = replayed.get(r.code)!;
+      const fixed = { ...r, yearCount: c.year, periodCount: c.period };
+      if (isBehind(fixed)) acc.extra.push(fixed);
+    } else {
+      acc.ranked.push(r);
+      acc.total = Number(r.total);
+    }
   }
-  if (areas.length === 0) return { plan, today, digests: [] };
+  const out: PaceRow[] = [];
+  for (const acc of byArea.values()) {
+    const total = acc.total + acc.extra.length;
+    const merged = [...acc.ranked, ...acc.extra]
+      .sort((a, b) => gapOf(b) - gapOf(a) || Number(a.position) - Number(b.position) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+      .slice(0, shown);
+    for (const r of merged) out.push({ ...r, total });
+  }
+  return out;
+}
 
-  const [heads, deadlines, pace, wide, completion] = [
-    await headRows(db),
-    await deadlineRows(db, plan, today, shown),
-    await paceRows(db, plan, today, shown),
-    await wideRows(db, plan),
-    await completionRows(db, plan),
-  ];
 
+
+
+/** Counts of the activities with a count set by hand, by deriveProgress itself (order matters for them). */
+export function replayedCounts(
+  rows: readonly PaceRow[],
+  reportsByCode: ReadonlyMap<string, ReportFact[]>,
+  clock: PaceClock,
+): Map<string, { year: number; period: number }> {
+  const out = new Map<string, { year: number; period: number }>();
+  for (const r of rows) {
+    const period = r.period;
+    const derived = deriveProgress(reportsByCode.get(r.code) ?? [], { targetKind: "count", period });
+    const start = period === "week" ? clock.current.week?.start : period === "month" ? clock.current.month?.start : undefined;
+    const key = start ? periodKey(start, period) : null;
+    out.set(r.code, { year: derived.count ?? 0, period: key ? (derived.periodCounts.find((p) => p.period === key)?.count ?? 0) : 0 });
+  }
+  return out;
+}
+
+export interface AreaCompletion {
+  completion: number;
+  activities: number;
+  completed: number;
+}
+
+export interface DigestInput {
+  plan: PlanRef;
+  today: string;
+  areas: AreaRow[];
+  heads: HeadRow[];
+  deadlines: DeadlineRow[];
+  pace: PaceRow[];
+  wide: WideRow[];
+  completion: Map<number, AreaCompletion>;
+  wideShown?: number;
+}
+
+/** Every area's digest from the rows the store read: sections, pace, Comune-wide context, quiet weeks. */
+export function assembleDigests(input: DigestInput): DigestSet {
+  const { plan, today, areas, heads, deadlines, pace, wide, completion } = input;
   const week = isoWeekOf(today);
   const clock = paceClock(plan.year, today);
   const digests = areas.map((area): AreaDigest => {
@@ -293,7 +366,7 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
       overdue: { total: Number(late[0]?.total ?? 0), items: late.map(entry) },
       dueSoon: { total: Number(soon[0]?.total ?? 0), items: soon.map(entry), days: DIGEST_DUE_SOON_DAYS },
       behindPace: { total: Number(paceMine[0]?.total ?? 0), items: paceMine.map((r) => paceEntry(r, clock)) },
-      comuneWide: { total: wideEntries.length, items: wideEntries.slice(0, opts.wideShown ?? DIGEST_WIDE_SHOWN) },
+      comuneWide: { total: wideEntries.length, items: wideEntries.slice(0, input.wideShown ?? DIGEST_WIDE_SHOWN) },
       completion: comp.completion,
       activities: comp.activities,
       completed: comp.completed,
@@ -303,255 +376,4 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
     return d;
   });
   return { plan, today, digests };
-}
-
-function paceEntry(r: PaceRow, clock: PaceClock): PaceEntry {
-  const start = r.period === "week" ? clock.current.week?.start : r.period === "month" ? clock.current.month?.start : undefined;
-  const current =
-    r.periodExpected === null || start === undefined || (r.period !== "week" && r.period !== "month")
-      ? null
-      : { period: r.period, start, expected: Number(r.periodExpected), recorded: Number(r.periodCount ?? 0) };
-  return {
-    code: r.code,
-    title: r.title,
-    objectiveCode: r.objectiveCode,
-    targetText: r.targetText,
-    threshold: Number(r.threshold),
-    period: r.period,
-    currentPeriod: current,
-    yearToDate: { expected: Number(r.yearExpected), recorded: Number(r.yearCount ?? 0) },
-  };
-}
-
-async function headRows(db: Reader): Promise<HeadRow[]> {
-  return db.$queryRaw<HeadRow[]>`
-    SELECT ua.areaCode AS areaCode, u.slackUserId AS slackUserId, u.name AS name
-    FROM UserArea ua JOIN User u ON u.slackUserId = ua.slackUserId
-    WHERE u.role = 'responsabile'
-    ORDER BY ua.areaCode, COALESCE(u.name, u.slackUserId), u.slackUserId`;
-}
-
-/**
- * The area's open activities with an effective deadline up to 14 days ahead, split into
- * late and due soon: the first `shown` of each per area (worst first) with the totals,
- * in one pass ordered by effective deadline.
- */
-async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<DeadlineRow[]> {
-  const horizon = addDays(today, DIGEST_DUE_SOON_DAYS);
-  // Ranked on narrow rows (ids and dates); titles are fetched only for the rows shown.
-  return db.$queryRaw<DeadlineRow[]>`
-    WITH d AS (
-      SELECT o.areaId AS areaId, a.id AS id, COALESCE(m.deadline, a.deadline) AS deadline, p.status AS status,
-             CASE WHEN COALESCE(m.deadline, a.deadline) < ${today} THEN 1 ELSE 0 END AS late
-      FROM Activity a
-      JOIN Objective o ON o.id = a.objectiveId
-      LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
-        AND COALESCE(m.deadline, a.deadline) <= ${horizon}
-        AND COALESCE(p.status, '') <> 'completata'
-    ), r AS (
-      SELECT d.*, ROW_NUMBER() OVER (PARTITION BY areaId, late ORDER BY deadline, id) AS rn,
-             COUNT(*) OVER (PARTITION BY areaId, late) AS total
-      FROM d
-    )
-    SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode,
-           r.deadline AS deadline, r.status AS status, r.late AS late, r.total AS total
-    FROM r
-    JOIN Activity a ON a.id = r.id
-    JOIN Objective o ON o.id = a.objectiveId
-    JOIN Area ar ON ar.id = r.areaId AND ar.archivedAt IS NULL
-    WHERE r.rn <= ${shown}
-    ORDER BY ar.code, r.late DESC, r.deadline, a.code`;
-}
-
-/**
- * Count indicators with a pace ("> 2 al mese") that are behind it, on the current week or
- * month or on the year so far, from the reports dated up to today, counted as /obiettivo
- * counts them. Paces bound to a season ("nella stagione estiva") are not checked: the
- * plan does not say when the season is. Returns, per area, the first `shown` (furthest
- * behind first) and how many there are.
- */
-async function paceRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<PaceRow[]> {
-  const clock = paceClock(plan.year, today);
-  if (!clock.active) return [];
-  const u = clock.yearUnits;
-  // Past the plan year there is no week or month under way: NULL matches no report.
-  const weekStart = clock.current.week?.start ?? null;
-  const weekUnits = clock.current.week?.units ?? null;
-  const monthStart = clock.current.month?.start ?? null;
-  const monthUnits = clock.current.month?.units ?? null;
-  // Added counts are summed in one streaming pass along the (planYear, activityCode)
-  // index. A count set by hand ("count_set") makes the totals depend on the order of the
-  // reports: those activities (rare) come back flagged `replay` and are recounted in JS by
-  // the progress service's own deriveProgress.
-  const rows = await db.$queryRaw<PaceRow[]>`
-    WITH agg AS (
-      SELECT r.activityCode AS code,
-             TOTAL(CASE WHEN r.kind = 'count_add' THEN r.value END) AS addYear,
-             TOTAL(CASE WHEN r.kind = 'count_add' AND r.occurredOn >= ${monthStart} THEN r.value END) AS addMonth,
-             TOTAL(CASE WHEN r.kind = 'count_add' AND r.occurredOn >= ${weekStart} THEN r.value END) AS addWeek,
-             SUM(CASE WHEN r.kind = 'count_set' THEN 1 ELSE 0 END) AS sets
-      FROM Report r
-      WHERE r.planYear = ${plan.year} AND r.kind IN ('count_add', 'count_set') AND r.undoneAt IS NULL
-        AND r.value IS NOT NULL AND r.occurredOn <= ${clock.asOf}
-      GROUP BY r.activityCode
-    ), pa AS (
-      SELECT ar.code AS areaCode, a.code AS code, a.title AS title, o.code AS objectiveCode, a.targetText AS targetText,
-             a.threshold AS threshold, a.period AS period, a.position AS position,
-             CAST(a.threshold * CASE a.period WHEN 'week' THEN ${weekUnits} WHEN 'month' THEN ${monthUnits} ELSE NULL END + 1e-9 AS INTEGER) AS periodExpected,
-             CAST(a.threshold * CASE a.period WHEN 'day' THEN ${u.day} WHEN 'week' THEN ${u.week} WHEN 'month' THEN ${u.month} ELSE ${u.year} END + 1e-9 AS INTEGER) AS yearExpected
-      FROM Activity a
-      JOIN Objective o ON o.id = a.objectiveId AND o.archivedAt IS NULL
-      JOIN Area ar ON ar.id = o.areaId AND ar.archivedAt IS NULL
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.targetKind = 'count'
-        AND a.period IN ('day', 'week', 'month', 'year') AND a.threshold > 0
-        AND (a.qualifier IS NULL OR a.qualifier = '')
-        AND COALESCE(p.status, '') <> 'completata'
-    ), counted AS (
-      SELECT pa.*, COALESCE(agg.addYear, 0) AS yearCount,
-             CASE pa.period WHEN 'week' THEN COALESCE(agg.addWeek, 0) WHEN 'month' THEN COALESCE(agg.addMonth, 0) ELSE 0 END AS periodCount,
-             CASE WHEN agg.sets > 0 THEN 1 ELSE 0 END AS replay
-      FROM pa LEFT JOIN agg ON agg.code = pa.code
-    ), cand AS (
-      SELECT counted.*,
-             CASE WHEN yearExpected > 0 THEN (yearExpected - yearCount) * 1.0 / yearExpected ELSE 0 END AS gap
-      FROM counted
-      WHERE replay = 1 OR yearCount < yearExpected OR (periodExpected IS NOT NULL AND periodCount < periodExpected)
-    ), r AS (
-      SELECT cand.*, ROW_NUMBER() OVER (PARTITION BY areaCode, replay ORDER BY gap DESC, position, code) AS rn,
-             COUNT(*) OVER (PARTITION BY areaCode, replay) AS total
-      FROM cand
-    )
-    SELECT areaCode, code, title, objectiveCode, targetText, threshold, period, position, periodCount, yearCount,
-           periodExpected, yearExpected, replay, total
-    FROM r WHERE replay = 1 OR rn <= ${shown}
-    ORDER BY areaCode, rn`;
-  const replayed = await replayCounts(db, plan.year, clock, rows.filter((r) => Number(r.replay) === 1));
-  return mergePace(rows, replayed, shown);
-}
-
-/** Counts of the activities with a count set by hand, by deriveProgress itself. */
-async function replayCounts(db: Reader, year: number, clock: PaceClock, rows: PaceRow[]): Promise<Map<string, { year: number; period: number }>> {
-  const out = new Map<string, { year: number; period: number }>();
-  const periodOf = new Map(rows.map((r) => [r.code, r.period]));
-  const codes = [...periodOf.keys()];
-  for (let i = 0; i < codes.length; i += 500) {
-    const chunk = codes.slice(i, i + 500);
-    const reports = await db.report.findMany({
-      where: { planYear: year, activityCode: { in: chunk }, kind: { in: ["count_add", "count_set"] }, undoneAt: null, occurredOn: { lte: clock.asOf } },
-      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
-    });
-    const byCode = new Map<string, ReportFact[]>();
-    for (const r of reports) byCode.set(r.activityCode, [...(byCode.get(r.activityCode) ?? []), r]);
-    for (const code of chunk) {
-      const period = periodOf.get(code)!;
-      const derived = deriveProgress(byCode.get(code) ?? [], { targetKind: "count", period });
-      const start = period === "week" ? clock.current.week?.start : period === "month" ? clock.current.month?.start : undefined;
-      const key = start ? periodKey(start, period) : null;
-      out.set(code, { year: derived.count ?? 0, period: key ? (derived.periodCounts.find((p) => p.period === key)?.count ?? 0) : 0 });
-    }
-  }
-  return out;
-}
-
-function isBehind(r: PaceRow): boolean {
-  return Number(r.yearCount) < Number(r.yearExpected) || (r.periodExpected !== null && Number(r.periodCount) < Number(r.periodExpected));
-}
-
-function gapOf(r: PaceRow): number {
-  const expected = Number(r.yearExpected);
-  return expected > 0 ? (expected - Number(r.yearCount)) / expected : 0;
-}
-
-/** Per area: the SQL-ranked rows plus the replayed ones still behind, ranked alike and cut to `shown`. */
-function mergePace(rows: PaceRow[], replayed: Map<string, { year: number; period: number }>, shown: number): PaceRow[] {
-  const byArea = new Map<string, { ranked: PaceRow[]; total: number; extra: PaceRow[] }>();
-  for (const r of rows) {
-    let acc = byArea.get(r.areaCode);
-    if (!acc) byArea.set(r.areaCode, (acc = { ranked: [], total: 0, extra: [] }));
-    if (Number(r.replay) === 1) {
-      const c = replayed.get(r.code)!;
-      const fixed = { ...r, yearCount: c.year, periodCount: c.period };
-      if (isBehind(fixed)) acc.extra.push(fixed);
-    } else {
-      acc.ranked.push(r);
-      acc.total = Number(r.total);
-    }
-  }
-  const out: PaceRow[] = [];
-  for (const acc of byArea.values()) {
-    const total = acc.total + acc.extra.length;
-    const merged = [...acc.ranked, ...acc.extra]
-      .sort((a, b) => gapOf(b) - gapOf(a) || Number(a.position) - Number(b.position) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-      .slice(0, shown);
-    for (const r of merged) out.push({ ...r, total });
-  }
-  return out;
-}
-
-/** Open Comune-wide activities (objectives of no area, found through the areaId index), by effective deadline, undated last. */
-async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
-  return db.$queryRaw<WideRow[]>`
-    SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, COALESCE(m.deadline, a.deadline) AS deadline,
-           p.status AS status, a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas
-    FROM Objective o
-    JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-    LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
-    LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
-    ORDER BY COALESCE(m.deadline, a.deadline) IS NULL, COALESCE(m.deadline, a.deadline), o.position, a.position, a.code`;
-}
-
-interface TotalsRow {
-  areaId: number;
-  live: bigint | number;
-  activities: bigint | number;
-  completed: bigint | number;
-  weighted: bigint | number;
-  weightSum: number;
-  weightedScore: number;
-  unweightedScore: number;
-}
-
-/**
- * An area's weighted completion: the figure /stato shows, from the same SQL twin of
- * `activityCompletion` and the same area formula (`scopeCompletion`), in one streaming
- * pass over the plan's objectives (in the order of their (planId, code) index, so no sort).
- */
-async function completionRows(db: Reader, plan: PlanRef): Promise<Map<number, { completion: number; activities: number; completed: number }>> {
-  const rows = await db.$queryRaw<TotalsRow[]>`
-    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed,
-           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
-           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
-           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
-           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
-    FROM (
-      SELECT o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
-             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
-             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done
-      FROM Objective o
-      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
-      GROUP BY o.code
-    )
-    GROUP BY areaId`;
-  return new Map(
-    rows.map((t) => [
-      Number(t.areaId),
-      {
-        completion: scopeCompletion({
-          live: Number(t.live),
-          weighted: Number(t.weighted),
-          weightSum: t.weightSum,
-          weightedScore: t.weightedScore,
-          unweightedScore: t.unweightedScore,
-        }),
-        activities: Number(t.activities),
-        completed: Number(t.completed),
-      },
-    ]),
-  );
 }
