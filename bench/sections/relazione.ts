@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { fixedClock } from "../../src/clock.ts";
 import { openDatabase } from "../../src/db/client.ts";
-import { evaluatePlan } from "../../src/domain/scoring/evaluation.ts";
+import { evaluatePlan } from "../../src/app/evaluation.ts";
 import { EvaluationCache, loadHome } from "../../src/app/home.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { buildRelazione } from "../../src/report/relazione.ts";

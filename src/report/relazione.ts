@@ -1,6 +1,7 @@
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
+import { endOfRomeDay, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
+import { evaluatePlan } from "../app/evaluation.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";
 import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
 import { configLabel } from "../domain/scoring/config.ts";

@@ -8,7 +8,7 @@ import { describeChange, listAudit } from "../../src/domain/audit/format.ts";
 import { setManualDeadline } from "../../src/app/deadlines.ts";
 import { recordDelayExplanation } from "../../src/domain/delays/delays.ts";
 import { recordReport, undoReport } from "../../src/store/reports.ts";
-import { setScoringConfig } from "../../src/domain/scoring/config.ts";
+import { setScoringConfig } from "../../src/store/scoring-config.ts";
 import { addUser, removeUser, setAreaChannel } from "../../src/app/users.ts";
 import { importPlanFile, importPlanText } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";

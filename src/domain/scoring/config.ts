@@ -1,9 +1,5 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import type { Db, Tx } from "../../db/client.ts";
 import { UserError } from "../../errors.ts";
-import { appendAudit } from "../../store/audit.ts";
 
 /**
  * The SMVP (each Comune's own scoring rules) as data: one versioned JSON per plan year in
@@ -87,8 +83,6 @@ export interface ScoringConfigInForce {
   createdBy: string | null;
 }
 
-const DEFAULT_FILE = fileURLToPath(new URL("../../../config/smvp-default.json", import.meta.url));
-let shippedDefault: ScoringConfig | undefined;
 
 /** Validates a configuration; the error lists every wrong field, in Italian. */
 export function parseScoringConfig(raw: unknown, origin = "configurazione SMVP"): ScoringConfig {
@@ -106,50 +100,6 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
     throw new UserError("bad_scoring_config", `${origin}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}).`);
   }
   return parseScoringConfig(raw, origin);
-}
-
-export function defaultScoringConfig(): ScoringConfig {
-  shippedDefault ??= parseScoringConfigText(readFileSync(DEFAULT_FILE, "utf8"), "config/smvp-default.json");
-  return structuredClone(shippedDefault);
-}
-
-/** The configuration in force for a plan year: its highest version, or the shipped default. */
-export async function loadScoringConfig(db: Db | Tx, planYear: number): Promise<ScoringConfigInForce> {
-  const row = await db.scoringConfig.findFirst({ where: { planYear }, orderBy: { version: "desc" } });
-  if (!row) return { config: defaultScoringConfig(), version: null, createdAt: null, createdBy: null };
-  return {
-    config: parseScoringConfigText(row.config, `configurazione SMVP ${planYear} versione ${row.version}`),
-    version: row.version,
-    createdAt: row.createdAt,
-    createdBy: row.createdBy,
-  };
-}
-
-/** Stores a new version for the year (never overwrites an old one) and audits before -> after. */
-export async function setScoringConfig(
-  db: Db,
-  planYear: number,
-  raw: unknown,
-  opts: { actor: string; now: Date },
-): Promise<{ version: number; config: ScoringConfig }> {
-  const config = parseScoringConfig(raw);
-  return db.$transaction(async (tx) => {
-    const previous = await tx.scoringConfig.findFirst({ where: { planYear }, orderBy: { version: "desc" } });
-    const version = (previous?.version ?? 0) + 1;
-    await tx.scoringConfig.create({
-      data: { planYear, version, config: JSON.stringify(config), createdAt: opts.now, createdBy: opts.actor },
-    });
-    await appendAudit(tx, {
-      actor: opts.actor,
-      action: "scoring_config",
-      entityType: "scoring_config",
-      entityKey: String(planYear),
-      before: previous ? { version: previous.version, config: JSON.parse(previous.config) as unknown } : null,
-      after: { version, config },
-      at: opts.now,
-    });
-    return { version, config };
-  });
 }
 
 export function configLabel(c: Pick<ScoringConfigInForce, "version">, planYear: number): string {

@@ -1,7 +1,5 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays, daysBetween, TIME_ZONE } from "../calendar/days.ts";
-import type { Db, Tx } from "../../db/client.ts";
-import { currentPlan } from "../../store/plan.ts";
 import {
   scoreActivity,
   scoreArea,
@@ -15,7 +13,7 @@ import {
   type Score,
   type ScoringContext,
 } from "./scoring.ts";
-import { loadScoringConfig, type ScoringConfigInForce } from "./config.ts";
+import type { ScoringConfigInForce } from "./config.ts";
 import { deriveProgress, type IndicatorShape, type ReportFact } from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
 
@@ -25,8 +23,6 @@ import { itNumber, itPercent } from "../text/italian.ts";
  * activity with later reports (or later undos) is rebuilt from its reports up to the date,
  * so a report printed today "al 30/06/2024" shows what was known on 30/06/2024.
  */
-
-type Reader = Db | Tx;
 
 export interface EvaluatedState extends ActivityState {
   blockedReason: string | null;
@@ -111,7 +107,7 @@ export function endOfRomeDay(isoDay: string): Date {
   return new Date(new TZDate(+next.slice(0, 4), +next.slice(5, 7) - 1, +next.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime());
 }
 
-interface ReportForFold extends ReportFact {
+export interface ReportForFold extends ReportFact {
   undoneAt: Date | null;
 }
 
@@ -158,65 +154,54 @@ function addCounts(into: SectionCounts, a: ActivityEval): void {
   if (a.overdue) into.overdue += 1;
 }
 
-export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: string }): Promise<PlanEvaluation> {
-  const ref = await currentPlan(db, opts.year);
-  const year = ref.year;
-  const cutoff = endOfRomeDay(opts.asOf);
-  const [plan, config, areas, objectives, activities, progress, manual, later] = await Promise.all([
-    db.plan.findUniqueOrThrow({ where: { id: ref.id }, select: { id: true, year: true, entity: true, sourceName: true, importedAt: true } }),
-    loadScoringConfig(db, year),
-    db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
-    db.objective.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: { id: true, code: true, title: true, publicValue: true, weight: true, areaId: true },
-    }),
-    db.activity.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: {
-        code: true,
-        printedCode: true,
-        title: true,
-        objectiveId: true,
-        indicatorName: true,
-        indicatorIndex: true,
-        targetText: true,
-        targetKind: true,
-        deadline: true,
-        threshold: true,
-        comparator: true,
-        period: true,
-        unit: true,
-        qualifier: true,
-      },
-    }),
-    db.progress.findMany({ where: { planYear: year } }),
-    db.manualDeadline.findMany({ where: { planYear: year }, select: { activityCode: true, deadline: true } }),
-    // Activities whose Progress is newer than the date: they are rebuilt from their reports.
-    db.report.findMany({
-      where: { planYear: year, OR: [{ createdAt: { gte: cutoff } }, { undoneAt: { gte: cutoff } }] },
-      select: { activityCode: true },
-      distinct: ["activityCode"],
-    }),
-  ]);
+/** What scoring a plan at a date reads: filled by the store (src/store/evaluation.ts). */
+export interface EvaluationInput {
+  plan: PlanEvaluation["plan"];
+  config: ScoringConfigInForce;
+  areas: { id: number; code: string; name: string; head: string | null }[];
+  objectives: { id: number; code: string; title: string; publicValue: string; weight: number | null; areaId: number | null }[];
+  activities: {
+    code: string;
+    printedCode: string;
+    title: string;
+    objectiveId: number;
+    indicatorName: string;
+    indicatorIndex: string | null;
+    targetText: string;
+    targetKind: string;
+    deadline: string | null;
+    threshold: number | null;
+    comparator: string | null;
+    period: string | null;
+    unit: string | null;
+    qualifier: string | null;
+  }[];
+  progress: {
+    activityCode: string;
+    status: string;
+    percent: number | null;
+    count: number | null;
+    achievedValue: number | null;
+    completedOn: string | null;
+    blockedReason: string | null;
+    lastReportAt: Date | null;
+    lastReporterId: string | null;
+  }[];
+  manual: { activityCode: string; deadline: string }[];
+  /** Activities with reports (or undos) after the date: rebuilt from these, their reports made before it. */
+  rebuild: Set<string>;
+  reportsBefore: Map<string, ReportForFold[]>;
+}
 
-  const rebuild = new Set(later.map((r) => r.activityCode));
+/** The plan scored at `asOf` from what the store read. */
+export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEvaluation {
+  const { plan, config, areas, objectives, activities, progress, manual, rebuild } = input;
+  const year = plan.year;
+  const cutoff = endOfRomeDay(opts.asOf);
   const folded = new Map<string, EvaluatedState>();
   if (rebuild.size) {
-    const reports = await db.report.findMany({
-      where: { planYear: year, activityCode: { in: [...rebuild] }, createdAt: { lt: cutoff } },
-      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
-    const byCode = new Map<string, ReportForFold[]>();
-    for (const r of reports) {
-      const list = byCode.get(r.activityCode);
-      if (list) list.push(r);
-      else byCode.set(r.activityCode, [r]);
-    }
     const shapes = new Map(activities.map((a) => [a.code, { targetKind: a.targetKind, period: a.period }]));
-    for (const code of rebuild) folded.set(code, stateAt(byCode.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
+    for (const code of rebuild) folded.set(code, stateAt(input.reportsBefore.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
