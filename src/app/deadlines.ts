@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { appendAudit } from "../store/audit.ts";
+import { manualDeadlineOf, saveManualDeadline } from "../store/deadlines.ts";
 import { activitiesByCode, activityByCanonicalCode } from "../store/activities.ts";
 import { currentPlan } from "../store/plan.ts";
 import { parseItalianDate } from "../domain/plan/targets.ts";
@@ -34,12 +35,8 @@ export async function setManualDeadline(
   }
   const activity = found[0]!;
   return db.$transaction(async (tx) => {
-    const previous = await tx.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: plan.year, activityCode: activity.code } } });
-    await tx.manualDeadline.upsert({
-      where: { planYear_activityCode: { planYear: plan.year, activityCode: activity.code } },
-      create: { planYear: plan.year, activityCode: activity.code, deadline: iso, setBy: input.actor, setAt: input.now },
-      update: { deadline: iso, setBy: input.actor, setAt: input.now },
-    });
+    const previous = await manualDeadlineOf(tx, plan.year, activity.code);
+    await saveManualDeadline(tx, { year: plan.year, code: activity.code, deadline: iso, setBy: input.actor, setAt: input.now });
     await appendAudit(tx, {
       at: input.now,
       actor: input.actor,

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import type { Db } from "../db/client.ts";
+import { checkDatabase, type Db } from "../db/client.ts";
 import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
@@ -140,10 +140,6 @@ function healthRoute(db: Db, log: Logger): CustomRoute {
   };
 }
 
-async function checkDatabase(db: Db): Promise<void> {
-  // Touching a table (not just "SELECT 1") also notices a database file replaced or damaged under us.
-  await db.$queryRawUnsafe(`SELECT 1 FROM "_prisma_migrations" LIMIT 1`);
-}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });

@@ -1,6 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { effectiveDeadlineSql } from "./sql.ts";
 import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
 import { currentPlan } from "./plan.ts";
 import { type PlanRef } from "../domain/plan/plan.ts";
@@ -16,8 +17,7 @@ type Reader = Db | Tx;
 
 type PlanHeader = PlanRef;
 
-/** The effective deadline in SQL (md = ManualDeadline, a = Activity): the twin of effectiveDeadline(). */
-const EFFECTIVE_DEADLINE_SQL = Prisma.raw(`COALESCE(md.deadline, a.deadline)`);
+const EFFECTIVE_DEADLINE_SQL = effectiveDeadlineSql("md", "a");
 
 
 /** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */

@@ -18,3 +18,8 @@ export async function saveAreaChannel(tx: Tx, areaCode: string, channelId: strin
 export async function allAreaChannels(db: Db | Tx): Promise<Map<string, string>> {
   return new Map((await db.areaChannel.findMany()).map((c) => [c.areaCode, c.channelId]));
 }
+
+/** Every configured area channel, by area code. */
+export async function areaChannelsInOrder(db: Db | Tx): Promise<{ areaCode: string; channelId: string }[]> {
+  return db.areaChannel.findMany({ orderBy: { areaCode: "asc" }, select: { areaCode: true, channelId: true } });
+}

@@ -13,7 +13,7 @@ import {
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { scopeCompletion } from "../domain/progress/completion.ts";
 import type { ReportFact } from "../domain/progress/progress.ts";
-import { ACTIVITY_COMPLETION_SQL } from "./sql.ts";
+import { ACTIVITY_COMPLETION_SQL, effectiveDeadlineSql } from "./sql.ts";
 
 /**
  * The weekly digest's reads, for every area at once with a handful of set-based queries,
@@ -21,6 +21,8 @@ import { ACTIVITY_COMPLETION_SQL } from "./sql.ts";
  */
 
 type Reader = Db | Tx;
+
+const EFFECTIVE_DEADLINE = effectiveDeadlineSql("m", "a");
 
 export async function digestAreas(db: Reader, plan: PlanRef): Promise<AreaRow[]> {
   return db.$queryRaw<AreaRow[]>`
@@ -45,14 +47,14 @@ export async function deadlineRows(db: Reader, plan: PlanRef, today: string, sho
   // Ranked on narrow rows (ids and dates); titles are fetched only for the rows shown.
   return db.$queryRaw<DeadlineRow[]>`
     WITH d AS (
-      SELECT o.areaId AS areaId, a.id AS id, COALESCE(m.deadline, a.deadline) AS deadline, p.status AS status,
-             CASE WHEN COALESCE(m.deadline, a.deadline) < ${today} THEN 1 ELSE 0 END AS late
+      SELECT o.areaId AS areaId, a.id AS id, ${EFFECTIVE_DEADLINE} AS deadline, p.status AS status,
+             CASE WHEN ${EFFECTIVE_DEADLINE} < ${today} THEN 1 ELSE 0 END AS late
       FROM Activity a
       JOIN Objective o ON o.id = a.objectiveId
       LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
       WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
-        AND COALESCE(m.deadline, a.deadline) <= ${horizon}
+        AND ${EFFECTIVE_DEADLINE} <= ${horizon}
         AND COALESCE(p.status, '') <> 'completata'
     ), r AS (
       SELECT d.*, ROW_NUMBER() OVER (PARTITION BY areaId, late ORDER BY deadline, id) AS rn,
@@ -151,14 +153,14 @@ export async function countReportsOf(db: Reader, year: number, codes: readonly s
 /** Open Comune-wide activities (objectives of no area, found through the areaId index), by effective deadline, undated last. */
 export async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
   return db.$queryRaw<WideRow[]>`
-    SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, COALESCE(m.deadline, a.deadline) AS deadline,
+    SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, ${EFFECTIVE_DEADLINE} AS deadline,
            p.status AS status, a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas
     FROM Objective o
     JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
     LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
     WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
-    ORDER BY COALESCE(m.deadline, a.deadline) IS NULL, COALESCE(m.deadline, a.deadline), o.position, a.position, a.code`;
+    ORDER BY ${EFFECTIVE_DEADLINE} IS NULL, ${EFFECTIVE_DEADLINE}, o.position, a.position, a.code`;
 }
 
 interface TotalsRow {

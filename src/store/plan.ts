@@ -108,10 +108,48 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
 /** The live areas of the plan in force, in plan order (users and channels name them). */
 export async function planAreas(db: Reader): Promise<{ year: number; areas: { code: string; name: string }[] }> {
   const plan = await currentPlan(db);
-  const areas = await db.area.findMany({
-    where: { planId: plan.id, archivedAt: null },
-    orderBy: { position: "asc" },
-    select: { code: true, name: true },
+  return { year: plan.year, areas: await liveAreasOf(db, plan.id) };
+}
+
+/** Whether any plan was ever imported (the demo plan is loaded only on an empty database). */
+export async function hasAnyPlan(db: Reader): Promise<boolean> {
+  return (await db.plan.count()) > 0;
+}
+
+/** The live areas of a plan, in plan order. */
+export async function liveAreasOf(db: Reader, planId: number): Promise<{ code: string; name: string }[]> {
+  return db.area.findMany({ where: { planId, archivedAt: null }, orderBy: { position: "asc" }, select: { code: true, name: true } });
+}
+
+/** What the console's greeting says about the plan: its size and an activity to try. */
+export async function planOverview(db: Reader, plan: PlanRef) {
+  const [areas, objectives, activities] = await Promise.all([
+    liveAreasOf(db, plan.id),
+    db.objective.count({ where: { planId: plan.id, archivedAt: null } }),
+    db.activity.count({ where: { planId: plan.id, archivedAt: null } }),
+  ]);
+  const example = await db.activity.findFirst({
+    where: { planId: plan.id, archivedAt: null, objective: { areaId: { not: null }, archivedAt: null } },
+    orderBy: [{ objective: { area: { position: "asc" } } }, { objective: { position: "asc" } }, { position: "asc" }],
+    select: { code: true, objective: { select: { area: { select: { name: true } } } } },
   });
-  return { year: plan.year, areas };
+  return { areas, objectives, activities, example: example ? { code: example.code, areaName: example.objective.area?.name ?? null } : null };
+}
+
+/** The live plan with its areas, objectives, activities and anomalies (the CSV export), and its deadlines set by hand. */
+export async function livePlanTree(db: Reader, year?: number) {
+  const ref = await currentPlan(db, year);
+  const plan = await db.plan.findUniqueOrThrow({
+    where: { id: ref.id },
+    include: {
+      areas: { where: { archivedAt: null }, orderBy: { position: "asc" } },
+      objectives: { where: { archivedAt: null }, orderBy: { position: "asc" }, include: { area: true } },
+      activities: { where: { archivedAt: null }, orderBy: { position: "asc" } },
+      anomalies: { orderBy: { id: "asc" } },
+    },
+  });
+  const manual = new Map(
+    (await db.manualDeadline.findMany({ where: { planYear: plan.year } })).map((m) => [m.activityCode, m.deadline]),
+  );
+  return { plan, manual };
 }

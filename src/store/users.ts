@@ -59,3 +59,9 @@ export async function listUsers(db: Reader): Promise<UserView[]> {
   const users = await db.user.findMany({ include: { areas: true }, orderBy: { slackUserId: "asc" } });
   return users.map(view).sort((a, b) => (ROLE_ORDER.get(a.role) ?? 99) - (ROLE_ORDER.get(b.role) ?? 99) || a.slackUserId.localeCompare(b.slackUserId));
 }
+
+/** Slack id -> name (null when none was given), for showing who did what. */
+export async function userNames(db: Reader): Promise<Map<string, string | null>> {
+  const users = await db.user.findMany({ select: { slackUserId: true, name: true } });
+  return new Map(users.map((u) => [u.slackUserId, u.name]));
+}

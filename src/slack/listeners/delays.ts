@@ -1,7 +1,8 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { z } from "zod";
 import { romeDay } from "../../domain/calendar/days.ts";
-import { DelayValidationError, delayActivityFor, recordDelayExplanation, validateDelayInput } from "../../domain/delays/delays.ts";
+import { DelayValidationError, validateDelayInput } from "../../domain/delays/delays.ts";
+import { delayActivityFor, recordDelayExplanation } from "../../app/delays.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";
 import type { AppDeps } from "../deps.ts";

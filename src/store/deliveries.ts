@@ -101,3 +101,8 @@ export async function settledKeys(db: Db, keys: readonly string[], now: Date, le
   }
   return out;
 }
+
+/** Of these keys, those some run has claimed already (sent, failed or under way). */
+export async function startedKeys(db: Db, keys: readonly string[]): Promise<string[]> {
+  return (await db.delivery.findMany({ where: { key: { in: [...keys] } }, select: { key: true } })).map((r) => r.key);
+}
