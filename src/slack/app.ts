@@ -6,15 +6,15 @@ import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
-import { registerObiettivo } from "./listeners/commands/obiettivo.ts";
-import { registerStato } from "./listeners/commands/stato.ts";
-import { registerReportActions } from "./listeners/actions/report-actions.ts";
+import { registerObiettivo } from "./listeners/obiettivo.ts";
+import { registerStato } from "./listeners/stato.ts";
+import { registerReportActions } from "./listeners/report-buttons.ts";
 import { registerDelayListeners } from "./listeners/delays.ts";
 import { registerHomeListeners } from "./listeners/home.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
-import { registerReportModal } from "./listeners/views/report-modal.ts";
+import { registerReportModal } from "./listeners/report-form.ts";
 
 export interface CreateAppOptions {
   env: Env;

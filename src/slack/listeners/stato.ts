@@ -1,10 +1,10 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { buildSharedStatus, handleStato } from "../../handlers.ts";
-import type { AppDeps } from "../../deps.ts";
-import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../../reply.ts";
-import { ACTION } from "../../ui/ids.ts";
-import { section } from "../../ui/message.ts";
-import { statusNotice } from "../../ui/status.ts";
+import { buildSharedStatus, handleStato } from "../handlers.ts";
+import type { AppDeps } from "../deps.ts";
+import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../reply.ts";
+import { ACTION } from "../ui/ids.ts";
+import { section } from "../ui/message.ts";
+import { statusNotice } from "../ui/status.ts";
 
 export const STATO_COMMAND = "/stato";
 

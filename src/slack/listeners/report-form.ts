@@ -1,13 +1,13 @@
 import type { App } from "@slack/bolt";
 import type { ModalView } from "@slack/types";
-import { romeDay } from "../../../domain/calendar/days.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../../errors.ts";
-import { pickerSource, recordFromForm, searchWritableActivities, writableActivity } from "../../../app/obiettivo.ts";
-import { holdChanges } from "../../deliver.ts";
-import { type ObiettivoDeps } from "../../handlers.ts";
-import { tryPrivateReply } from "../../reply.ts";
-import { VIEW } from "../../ui/ids.ts";
-import { activityGone, T } from "../../ui/obiettivo-strings.ts";
+import { romeDay } from "../../domain/calendar/days.ts";
+import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
+import { pickerSource, recordFromForm, searchWritableActivities, writableActivity } from "../../app/obiettivo.ts";
+import { holdChanges } from "../deliver.ts";
+import { type ObiettivoDeps } from "../handlers.ts";
+import { tryPrivateReply } from "../reply.ts";
+import { VIEW } from "../ui/ids.ts";
+import { activityGone, T } from "../ui/obiettivo-strings.ts";
 import {
   parseReportModalMeta,
   readReportSubmission,
@@ -18,9 +18,9 @@ import {
   selectedActivityCode,
   type ReportModalMeta,
   type ViewValues,
-} from "../../ui/report-modal.ts";
-import type { SlackMessage } from "../../ui/message.ts";
-import { reportRecordedMessage } from "../../ui/report-reply.ts";
+} from "../ui/report-modal.ts";
+import type { SlackMessage } from "../ui/message.ts";
+import { reportRecordedMessage } from "../ui/report-reply.ts";
 
 /**
  * The report modal's listeners. A submission is validated and recorded BEFORE ack, so any

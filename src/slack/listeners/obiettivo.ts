@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import { deliverOutcome, holdChanges } from "../../deliver.ts";
-import { handleObiettivo, type ObiettivoDeps } from "../../handlers.ts";
+import { deliverOutcome, holdChanges } from "../deliver.ts";
+import { handleObiettivo, type ObiettivoDeps } from "../handlers.ts";
 
 export function registerObiettivo(app: App, deps: ObiettivoDeps): void {
   app.command("/obiettivo", async ({ ack, command, client, context }) => {

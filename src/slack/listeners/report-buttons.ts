@@ -1,12 +1,12 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { deliverOutcome, holdChanges } from "../../deliver.ts";
-import { handleChosenActivity, handleCompleteButton, handleUndo, handleUpdateButton, type ObiettivoDeps } from "../../handlers.ts";
-import { replyTargetOf, type ReplyTarget } from "../../reply.ts";
-import { ACTION } from "../../ui/ids.ts";
-import { T } from "../../ui/obiettivo-strings.ts";
-import { errorMessage } from "../../ui/report-reply.ts";
+import { deliverOutcome, holdChanges } from "../deliver.ts";
+import { handleChosenActivity, handleCompleteButton, handleUndo, handleUpdateButton, type ObiettivoDeps } from "../handlers.ts";
+import { replyTargetOf, type ReplyTarget } from "../reply.ts";
+import { ACTION } from "../ui/ids.ts";
+import { T } from "../ui/obiettivo-strings.ts";
+import { errorMessage } from "../ui/report-reply.ts";
 
 /**
  * The buttons of /obiettivo replies, also built by the digest, the reminders and App Home
