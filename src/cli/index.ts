@@ -31,7 +31,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    write.err(`${userMessageOf(e)}\n`);
+    write.err(`${userMessageOf(e, "cli")}\n`);
     if (!(e instanceof UserError) && process.env.LOG_LEVEL === "debug") write.err(`${e instanceof Error ? e.stack : String(e)}\n`);
     return 1;
   } finally {

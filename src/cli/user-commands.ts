@@ -83,7 +83,7 @@ export const register: RegisterCommands = (program, ctx) => {
       .option("--area <codice>", "area di lavoro (codice come 03 o 3, oppure nome); obbligatoria per dipendente e responsabile, ripetibile", collect, [])
       .option("--nome <nome>", "nome da mostrare negli elenchi (facoltativo)")
       .action(async (id: string | undefined, opts: { ruolo?: string; area: string[]; nome?: string }) => {
-        if (!id) throw new UserError("missing_user_id", "Manca l'ID Slack dell'utente. Uso: npx obiettivi utenti aggiungi <idSlack> --ruolo <ruolo> [--area <codice>]");
+        if (!id) throw new UserError({ code: "missing_user_id", usage: "npx obiettivi utenti aggiungi <idSlack> --ruolo <ruolo> [--area <codice>]" });
         const { db } = await ctx.openDb();
         const r = await addUser(db, { slackUserId: id, role: opts.ruolo, areas: opts.area, name: opts.nome }, { actor: ctx.actor, now: now(ctx) });
         const what = r.created ? "aggiunto" : r.changed ? "aggiornato" : "già registrato così, nessuna modifica";
@@ -99,7 +99,7 @@ export const register: RegisterCommands = (program, ctx) => {
       .description("toglie a un utente l'accesso al bot")
       .argument("[idSlack]", "ID Slack dell'utente, per esempio U0123ABCD")
       .action(async (id: string | undefined) => {
-        if (!id) throw new UserError("missing_user_id", "Manca l'ID Slack dell'utente. Uso: npx obiettivi utenti rimuovi <idSlack>");
+        if (!id) throw new UserError({ code: "missing_user_id", usage: "npx obiettivi utenti rimuovi <idSlack>" });
         const { db } = await ctx.openDb();
         const u = await removeUser(db, id, { actor: ctx.actor, now: now(ctx) });
         ctx.out(`Utente ${u.slackUserId} rimosso (era ${u.role}${u.areaCodes.length ? `, area ${u.areaCodes.join(", ")}` : ""}).`);
@@ -145,7 +145,7 @@ export const register: RegisterCommands = (program, ctx) => {
           ctx.out(table(["Area", "Nome", "Canale"], rows.map((r) => [r.areaCode, r.areaName ?? "(non più nel piano)", r.channelId ?? "—"])));
           return;
         }
-        if (channel === undefined) throw new UserError("missing_channel", `Manca l'ID del canale. Uso: npx obiettivi canale <area> <idCanale>, per esempio: npx obiettivi canale ${area} C0123ABCD`);
+        if (channel === undefined) throw new UserError({ code: "missing_channel", area });
         const r = await setAreaChannel(db, { area, channelId: channel }, { actor: ctx.actor, now: now(ctx) });
         const before = r.previous === null ? "prima: nessuno" : r.previous === r.channelId ? "era già questo" : `prima: ${r.previous}`;
         ctx.out(`Canale dell'area ${r.areaCode} (${r.areaName}): ${r.channelId} (${before}).`);

@@ -15,7 +15,7 @@ export async function delayActivity(db: Db | Tx, year: number, code: string, tod
       })
     : null;
   if (!activity) {
-    throw new UserError("unknown_code", `L'attività ${code} non è (più) nel piano ${year}: forse il piano è stato aggiornato. Controlla con «/obiettivo ${code}».`);
+    throw new UserError({ code: "unknown_code", context: "delay", activityCode: code, year });
   }
   const manual = await db.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: year, activityCode: code } } });
   const deadline = effectiveDeadline(activity, manual);

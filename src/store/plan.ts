@@ -13,12 +13,7 @@ export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
     select: { id: true, year: true, entity: true, sourceHash: true, importedAt: true },
   });
   if (!plan) {
-    throw new UserError(
-      "no_plan",
-      year === undefined
-        ? "Nessun piano caricato: l'amministratore del bot deve importare il Piano della Performance con «npx obiettivi importa <file>»."
-        : `Nessun piano caricato per l'anno ${year}: l'amministratore del bot può importarlo con «npx obiettivi importa <file>».`,
-    );
+    throw new UserError({ code: "no_plan", year });
   }
   return plan;
 }

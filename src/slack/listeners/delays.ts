@@ -5,6 +5,7 @@ import { DelayValidationError, validateDelayInput } from "../../domain/delays/de
 import { delayActivityFor, recordDelayExplanation } from "../../app/delays.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";
+import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import {
   delayAnsweredMessage,
@@ -19,7 +20,6 @@ import { ACTION, VIEW } from "../ui/ids.ts";
 
 const buttonValue = z.object({ year: z.number().int(), code: z.string().min(1) });
 
-const BAD_BUTTON = "Questo pulsante non è più valido: apri di nuovo l'attività con «/obiettivo <codice>».";
 
 /** Listeners of the delay-cause flow ("Spiega il ritardo" button and its modal). */
 export function registerDelayListeners(app: App, deps: AppDeps & { changes?: ChangeBus }): void {
@@ -29,7 +29,7 @@ export function registerDelayListeners(app: App, deps: AppDeps & { changes?: Cha
     try {
       value = buttonValue.parse(JSON.parse(action.value ?? ""));
     } catch {
-      throw new UserError("bad_button", BAD_BUTTON);
+      throw new UserError({ code: "stale_button", flow: "delay" });
     }
     const today = romeDay(deps.clock());
     // Checked before opening: someone who may not write the activity sees why at once.
@@ -49,7 +49,7 @@ export function registerDelayListeners(app: App, deps: AppDeps & { changes?: Cha
   app.view(VIEW.delayExplanation, async ({ ack, body, view, client }) => {
     const meta = parseDelayMetadata(view.private_metadata);
     if (!meta) {
-      await ack({ response_action: "update", view: delayProblemView(BAD_BUTTON) });
+      await ack({ response_action: "update", view: delayProblemView(errorText({ code: "stale_button", flow: "delay" }, "slack")) });
       return;
     }
     const now = deps.clock();
@@ -70,7 +70,7 @@ export function registerDelayListeners(app: App, deps: AppDeps & { changes?: Cha
       }
       if (e instanceof UserError) {
         // As the report modal does: the reason shows on the form, over its first field.
-        await ack({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: e.message } });
+        await ack({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: e.textFor("slack") } });
         return;
       }
       await ack({ response_action: "errors", errors: { [DELAY_FIELDS.explanation.block]: "Non è stato possibile registrare la causa: riprova tra poco." } });

@@ -67,7 +67,7 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     await ack();
     const userId = body.user.id;
     // The button is only shown to these roles, but a request can be forged: check here.
-    if (!canExportRelazione(await loadActor(deps.db, userId))) throw new UserError("forbidden", HOME_TEXT.exportRefused);
+    if (!canExportRelazione(await loadActor(deps.db, userId))) throw new UserError({ code: "export_refused" });
     const parsed = exportValue.safeParse(safeJson(action.value));
     const now = deps.clock();
     const today = romeDay(now);
@@ -86,7 +86,7 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
       });
     } catch (e) {
       deps.log.error({ err: e, userId }, "Relazione non inviata");
-      throw new UserError("export_failed", HOME_TEXT.exportFailed);
+      throw new UserError({ code: "export_failed" });
     }
   });
 }

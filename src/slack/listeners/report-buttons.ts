@@ -5,7 +5,7 @@ import { deliverOutcome, holdChanges } from "../deliver.ts";
 import { handleChosenActivity, handleCompleteButton, handleUndo, handleUpdateButton, type ObiettivoDeps } from "../handlers.ts";
 import { replyTargetOf, type ReplyTarget } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
-import { T } from "../ui/obiettivo-strings.ts";
+import { errorText } from "../../messages/errors.ts";
 import { errorMessage } from "../ui/report-reply.ts";
 
 /**
@@ -18,7 +18,7 @@ const activityValue = z.object({ year: z.number().int(), code: z.string().min(1)
 const chooseValue = activityValue.extend({ rest: z.string().max(4000) });
 const undoValue = z.object({ reportId: z.number().int().positive() });
 
-const STALE_BUTTON = T.staleButton;
+const STALE_BUTTON = errorText({ code: "stale_button", flow: "report" }, "slack");
 
 function parseValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | null {
   try {

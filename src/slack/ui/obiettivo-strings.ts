@@ -65,8 +65,6 @@ export const T = {
   pickerModalText: "Modulo di aggiornamento: scegli l'attività dall'elenco (prima quelle della tua area).",
   modalNotOpened: "Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato».",
   modalStale: "Il modulo non è più valido: chiudilo e riaprilo con /obiettivo.",
-  staleButton: "Questo pulsante non è più valido: ripeti il comando, per esempio «/obiettivo 3.1.2 completato».",
-  nucleoReadOnly: "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.",
 } as const;
 
 export function modalText(a: Pick<ActivityInfo, "code" | "title">): string {
