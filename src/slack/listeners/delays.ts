@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { romeDay } from "../../domain/calendar/days.ts";
 import { DelayValidationError, validateDelayInput } from "../../domain/delays/delays.ts";
@@ -7,6 +7,7 @@ import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";
 import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import { listenButton } from "../listen.ts";
 import {
   delayAnsweredMessage,
   delayErrorsByBlock,
@@ -20,30 +21,23 @@ import { ACTION, VIEW } from "../ui/ids.ts";
 
 const buttonValue = z.object({ year: z.number().int(), code: z.string().min(1) });
 
-
 /** Listeners of the delay-cause flow ("Spiega il ritardo" button and its modal). */
 export function registerDelayListeners(app: App, deps: AppDeps & { changes?: ChangeBus }): void {
-  app.action<BlockAction<ButtonAction>>(ACTION.delayExplain, async ({ ack, body, action, client }) => {
-    await ack();
-    let value;
-    try {
-      value = buttonValue.parse(JSON.parse(action.value ?? ""));
-    } catch {
-      throw new UserError({ code: "stale_button", flow: "delay" });
-    }
-    const today = romeDay(deps.clock());
+  listenButton(app, deps, ACTION.delayExplain, buttonValue, { code: "stale_button", flow: "delay" }, {
     // Checked before opening: someone who may not write the activity sees why at once.
-    const activity = await delayActivityFor(deps.db, { year: value.year, code: value.code, userId: body.user.id, today });
-    const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
-    const fromMessage = container?.channel_id && container.message_ts && !container.is_ephemeral;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: delayModal(activity, {
-        year: value.year,
-        code: activity.code,
-        ...(fromMessage ? { channel: container.channel_id, ts: container.message_ts } : {}),
-      }),
-    });
+    run: (d, { userId, value }) => delayActivityFor(d.db, { year: value.parsed.year, code: value.parsed.code, userId, today: romeDay(d.clock()) }),
+    deliver: async (_d, { client, triggerId, value }, activity) => {
+      const container = value.body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
+      const fromMessage = container?.channel_id && container.message_ts && !container.is_ephemeral;
+      await client.views.open({
+        trigger_id: triggerId ?? value.body.trigger_id,
+        view: delayModal(activity, {
+          year: value.parsed.year,
+          code: activity.code,
+          ...(fromMessage ? { channel: container.channel_id, ts: container.message_ts } : {}),
+        }),
+      });
+    },
   });
 
   app.view(VIEW.delayExplanation, async ({ ack, body, view, client }) => {
