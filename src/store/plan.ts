@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { UserError } from "../errors.ts";
+import { effectiveDeadline } from "../domain/plan/deadline.ts";
 
 type Reader = Db | Tx;
 
@@ -66,7 +67,7 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
     db.planAnomaly.findMany({ where: { planId: ref.id }, orderBy: { id: "asc" } }),
     db.manualDeadline.findMany({ where: { planYear: ref.year } }),
   ]);
-  const manualByCode = new Map(manual.map((m) => [m.activityCode, m.deadline]));
+  const manualByCode = new Map(manual.map((m) => [m.activityCode, m]));
   const byObjective = new Map<number, PlanJson["objectives"][number]["activities"]>();
   for (const a of activities) {
     const list = byObjective.get(a.objectiveId) ?? [];
@@ -78,7 +79,7 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
         name: a.indicatorName,
         kind: a.targetKind,
         target: a.targetText,
-        deadline: manualByCode.get(a.code) ?? a.deadline,
+        deadline: effectiveDeadline(a, manualByCode.get(a.code)),
         threshold: a.threshold,
         period: a.period,
       },

@@ -3,7 +3,7 @@ import type { Role } from "../../domain/permissions.ts";
 import { errorText, HOW_TO_BE_ADDED } from "../../messages/errors.ts";
 import type { AreaScoreLine, HomeData, OpenActivity } from "../../app/home.ts";
 import { itDate, itDays, itNumber, itPercent } from "../../domain/text/italian.ts";
-import { STATUS_LABELS } from "../../domain/scoring/scoring.ts";
+import { STATUS_LABELS, statusLabel } from "../../domain/progress/progress.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
 
@@ -55,7 +55,7 @@ export interface ExportButtonValue {
 function activityBlocks(a: OpenActivity): KnownBlock[] {
   const where = a.areaCode === null ? ` · ${HOME_TEXT.comuneWide}` : "";
   const due = a.deadline && a.daysLeft !== null ? HOME_TEXT.due(a.deadline, a.daysLeft) : HOME_TEXT.noDeadline;
-  const status = a.status ? (STATUS_LABELS[a.status] ?? a.status) : STATUS_LABELS.non_iniziata!;
+  const status = a.status ? statusLabel(a.status) : STATUS_LABELS.non_iniziata;
   const mark = a.daysLeft !== null && a.daysLeft < 0 ? "🔴 " : "";
   const blocks: KnownBlock[] = [
     section(`${mark}*${escapeMrkdwn(a.code)}* ${escapeMrkdwn(clip(a.title, 150))}\n${due} · ${status} · atteso: ${escapeMrkdwn(clip(a.targetText, 80))}${where}`),

@@ -1,16 +1,10 @@
 import { daysBetween } from "../../domain/calendar/days.ts";
 import type { ActivityInfo } from "../../domain/plan/activity.ts";
 import { itDate, itDateTime, itDays, itEuro, itNumber, itPercent } from "../../domain/text/italian.ts";
-import type { DerivedProgress, ProgressStatus } from "../../domain/progress/progress.ts";
+import { STATUS_LABELS, type DerivedProgress, type ProgressStatus } from "../../domain/progress/progress.ts";
 
 /** Every Italian word of /obiettivo, its modal and its buttons, in one place. */
 
-export const STATUS_LABEL: Record<ProgressStatus, string> = {
-  non_iniziata: "non iniziata",
-  in_corso: "in corso",
-  completata: "completata",
-  bloccata: "bloccata",
-};
 
 export const STATUS_EMOJI: Record<ProgressStatus, string> = {
   non_iniziata: ":white_circle:",
@@ -76,7 +70,7 @@ export function activityGone(code: string): string {
 }
 
 export function statusText(status: ProgressStatus): string {
-  return `${STATUS_EMOJI[status]} ${STATUS_LABEL[status]}`;
+  return `${STATUS_EMOJI[status]} ${STATUS_LABELS[status]}`;
 }
 
 export function activityRef(a: Pick<ActivityInfo, "code" | "title">): string {
@@ -122,9 +116,9 @@ export function describeReport(
     default:
       break;
   }
-  if (r.status && r.status in STATUS_LABEL) {
+  if (r.status && r.status in STATUS_LABELS) {
     const s = r.status as ProgressStatus;
-    parts.push(s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABEL[s]}`);
+    parts.push(s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABELS[s]}`);
   }
   if (r.note) parts.push(r.kind === "note" ? `nota: ${r.note}` : r.status === "bloccata" ? `motivo: ${r.note}` : `nota: ${r.note}`);
   if (r.evidence) parts.push(`evidenza: ${r.evidence}`);
