@@ -10,7 +10,6 @@ import {
   type ReportInput,
 } from "../domain/progress/progress.ts";
 import { validateReportInput } from "../domain/progress/validate.ts";
-import { itDateTime } from "../domain/text/italian.ts";
 import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
