@@ -1,11 +1,10 @@
-import { writeFileSync } from "node:fs";
+
 import { setManualDeadline } from "../app/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
-import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
-import type { RegisterCommands } from "./context.ts";
+import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 
 const KIND_LABEL: Record<string, string> = {
   deadline: "scadenza",
@@ -48,12 +47,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (opts: { output?: string; anno?: number }) => {
       const { db } = await ctx.openDb();
       const csv = await exportPlanCsv(db, opts.anno);
-      if (opts.output) {
-        writeFileSync(opts.output, csv);
-        ctx.err(`Piano esportato in ${opts.output}`);
-      } else {
-        process.stdout.write(csv);
-      }
+      writeOutput(ctx, opts.output, csv, (file) => `Piano esportato in ${file}`);
     });
 
   program
@@ -71,12 +65,6 @@ export const register: RegisterCommands = (program, ctx) => {
       );
     });
 };
-
-function parseYear(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
-  return n;
-}
 
 export function importReport(r: ImportResult): string {
   const lines: string[] = [];

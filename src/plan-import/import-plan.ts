@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../files.ts";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { activityRow, writePlan } from "../store/plan-writer.ts";
@@ -35,14 +35,7 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
 }
 
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
-  }
-  return importPlanText(db, text, path.basename(file), opts);
+  return importPlanText(db, readUserFile(file), path.basename(file), opts);
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {

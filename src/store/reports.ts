@@ -4,6 +4,7 @@ import { romeDay } from "../domain/calendar/days.ts";
 import {
   deriveProgress,
   isCountIndicator,
+  progressFields,
   UNDO_WINDOW_MINUTES,
   type DerivedProgress,
   type IndicatorShape,
@@ -24,17 +25,7 @@ export interface RecordResult {
 }
 
 function progressData(d: DerivedProgress, now: Date) {
-  return {
-    status: d.status,
-    percent: d.percent,
-    count: d.count,
-    achievedValue: d.achievedValue,
-    completedOn: d.completedOn,
-    blockedReason: d.blockedReason,
-    lastReportAt: d.lastReportAt,
-    lastReporterId: d.lastReporterId,
-    updatedAt: now,
-  };
+  return { ...progressFields(d), updatedAt: now };
 }
 
 function auditView(p: Progress | null) {
