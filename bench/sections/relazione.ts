@@ -19,7 +19,7 @@ const YEAR_END = "2025-01-31";
 const TODAY = "2024-10-07";
 
 /** Half the activities with progress, a tenth with evidence and a delay cause; written straight, not measured. */
-function seed(file: string): void {
+export function seedRelazioneBench(file: string): void {
   const sql = new Database(file);
   try {
     const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(YEAR) as { code: string }[]).map((r) => r.code);
@@ -56,7 +56,7 @@ async function measure(n: number): Promise<BenchRow[]> {
   try {
     const opened = await openDatabase(`file:${file}`);
     const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
-    seed(file);
+    seedRelazioneBench(file);
     const db = opened.db;
     const label = `${imported.counts.activities.toLocaleString("it-IT")} attività`;
     await evaluatePlan(db, { asOf: YEAR_END }); // warm-up: first queries compile

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { appendAudit } from "./audit.ts";
+import { projectPath } from "../paths.ts";
 
 /**
  * The SMVP (each Comune's own scoring rules) as data: one versioned JSON per plan year in
@@ -87,7 +87,7 @@ export interface ScoringConfigInForce {
   createdBy: string | null;
 }
 
-const DEFAULT_FILE = fileURLToPath(new URL("../../config/smvp-default.json", import.meta.url));
+const DEFAULT_FILE = projectPath("config/smvp-default.json");
 let shippedDefault: ScoringConfig | undefined;
 
 /** Validates a configuration; the error lists every wrong field, in Italian. */

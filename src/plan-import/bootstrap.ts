@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { romeDay, type Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { importPlanFile, importPlanText } from "./import-plan.ts";
+import { projectPath } from "../paths.ts";
 
 /** The demo plan shipped with the product, for a fictional Comune, written for DEMO_YEAR. */
-export const DEMO_PLAN_FILE = fileURLToPath(new URL("../../plans/demo-piao.txt", import.meta.url));
+export const DEMO_PLAN_FILE = projectPath("plans/demo-piao.txt");
 const DEMO_YEAR = 2024;
 
 /**
