@@ -6,8 +6,7 @@ import type { ChangeBus } from "../../domain/events.ts";
 import { canExportRelazione, EvaluationCache, loadHome } from "../../domain/home.ts";
 import { loadActor } from "../../domain/permissions.ts";
 import { UserError } from "../../errors.ts";
-import { buildRelazione } from "../../report/relazione.ts";
-import { renderRelazioneXlsx } from "../../report/relazione-xlsx.ts";
+import type { HeavyRunner } from "../../jobs/heavy.ts";
 import type { AppDeps } from "../deps.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
@@ -47,8 +46,9 @@ class HomePublisher {
 }
 
 /** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
-export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus }): void {
-  const cache = new EvaluationCache(deps.clock);
+export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus; heavy: HeavyRunner }): void {
+  // Scores are computed in the heavy-work thread: a large plan never stalls other commands.
+  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) => deps.heavy.run("home-scores", { asOf }, { key: `home-scores:${asOf}` }));
   const publisher = new HomePublisher(app.client, deps, cache);
 
   app.event("app_home_opened", async ({ event }) => {
@@ -68,20 +68,34 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     // The button is only shown to these roles, but a request can be forged: check here.
     if (!canExportRelazione(await loadActor(deps.db, userId))) throw new UserError("forbidden", HOME_TEXT.exportRefused);
     const parsed = exportValue.safeParse(safeJson(action.value));
+    const year = parsed.success ? parsed.data.year : undefined;
     const now = deps.clock();
     const today = romeDay(now);
-    const relazione = await buildRelazione(deps.db, { year: parsed.success ? parsed.data.year : undefined, asOf: today, now });
-    const file = await renderRelazioneXlsx(relazione);
-    try {
+    const openDm = async () => {
       const dm = await client.conversations.open({ users: userId });
-      const channel = dm.channel?.id;
-      if (!channel) throw new Error("conversations.open senza canale");
+      if (!dm.channel?.id) throw new Error("conversations.open senza canale");
+      return dm.channel.id;
+    };
+    const sayQueued = () =>
+      void openDm()
+        .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
+        .catch((e: unknown) => deps.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
+    // The same export asked again while it is being made: one file is enough.
+    const key = `relazione:${userId}:xlsx:${year ?? ""}:${today}`;
+    if (deps.heavy.has(key)) {
+      sayQueued();
+      return;
+    }
+    // Built in the heavy-work thread; while another job runs, say so at once.
+    const file = await deps.heavy.run("relazione", { format: "xlsx", year, asOf: today, now: now.toISOString() }, { key, onQueued: sayQueued });
+    try {
+      const channel = await openDm();
       await client.files.uploadV2({
         channel_id: channel,
-        file,
-        filename: HOME_TEXT.exportFilename(relazione.year, today),
-        title: HOME_TEXT.exportTitle(relazione.year, today),
-        initial_comment: HOME_TEXT.exportDone(relazione.year, today),
+        file: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
+        filename: HOME_TEXT.exportFilename(file.year, today),
+        title: HOME_TEXT.exportTitle(file.year, today),
+        initial_comment: HOME_TEXT.exportDone(file.year, today),
       });
     } catch (e) {
       deps.log.error({ err: e, userId }, "Relazione non inviata");
