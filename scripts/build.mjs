@@ -39,25 +39,63 @@ export function buildIsCurrent() {
   return INPUTS.every((i) => !existsSync(path.join(ROOT, i)) || newestMtime(path.join(ROOT, i)) <= built);
 }
 
+/** Libraries that only some commands need: loaded with `await import()` on first use, never at start. */
+export const LAZY_PACKAGES = ["exceljs", "docx", "vega", "vega-lite", "@resvg/resvg-js", "pdfjs-dist", "mammoth", "jszip", "@xmldom/xmldom"];
+
+const OPTIONS = {
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES,
+  outdir: DIST,
+  bundle: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // node_modules stay node_modules (native better-sqlite3, Prisma's wasm); our code,
+  // the generated Prisma client in src/generated included, is bundled.
+  packages: "external",
+  sourcemap: true,
+  legalComments: "none",
+};
+
+const packageOf = (spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+
+/**
+ * The packages an entry loads before its first line runs: every static import reachable
+ * from it, not following `await import()`. The start-up rule is that none of
+ * LAZY_PACKAGES is among them for "main" (test/build/startup-imports.test.ts).
+ */
+export async function startupPackages(entry) {
+  const esbuild = await import("esbuild");
+  const { metafile } = await esbuild.build({ ...OPTIONS, write: false, metafile: true, sourcemap: false, logLevel: "silent" });
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((o) => outputs[o].entryPoint === ENTRIES[entry]);
+  if (!start) throw new Error(`entry ${entry} non trovato`);
+  const seen = new Set();
+  const packages = new Set();
+  const visit = (out) => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const imp of outputs[out].imports) {
+      if (imp.kind !== "import-statement") continue;
+      if (imp.external) {
+        if (!imp.path.startsWith("node:")) packages.add(packageOf(imp.path));
+      } else {
+        visit(imp.path);
+      }
+    }
+  };
+  visit(start);
+  return [...packages].sort();
+}
+
 export async function build({ quiet = false } = {}) {
   const esbuild = await import("esbuild");
   const t0 = performance.now();
   rmSync(DIST, { recursive: true, force: true }); // chunk names carry hashes: no leftovers
   await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ENTRIES,
-    outdir: DIST,
-    bundle: true,
-    splitting: true,
-    chunkNames: "chunks/[name]-[hash]",
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    // node_modules stay node_modules (native better-sqlite3, Prisma's wasm); our code,
-    // the generated Prisma client in src/generated included, is bundled.
-    packages: "external",
-    sourcemap: true,
-    legalComments: "none",
+    ...OPTIONS,
     logLevel: quiet ? "warning" : "info",
   });
   if (!quiet) process.stderr.write(`build: dist/ pronto in ${Math.round(performance.now() - t0)} ms\n`);

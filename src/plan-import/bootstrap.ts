@@ -3,7 +3,6 @@ import { romeDay, type Clock } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
-import { importPlanFile, importPlanText } from "./import-plan.ts";
 import { projectPath } from "../paths.ts";
 
 /** The demo plan shipped with the product, for a fictional Comune, written for DEMO_YEAR. */
@@ -23,6 +22,8 @@ export function demoPlanText(currentYear: number): string {
 /** On an empty database, load the demo plan (or DEMO_PLAN, as it is), so the bot is usable at once. */
 export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; clock: Clock }): Promise<void> {
   if ((await db.plan.count()) > 0) return;
+  // The importer (parsers, CSV) loads only for an empty database, not on every start.
+  const { importPlanFile, importPlanText } = await import("./import-plan.ts");
   const now = deps.clock();
   const opts = { actor: "sistema:avvio", now };
   if (deps.env.DEMO_PLAN) {
