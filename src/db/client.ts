@@ -57,3 +57,8 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Ope
     timings: { migrateMs: ms(t0, t1), clientMs: ms(t1, t2), firstQueryMs: ms(t2, t3) },
   };
 }
+
+/** The health check: touching a table (not just "SELECT 1") also notices a database file replaced or damaged under us. */
+export async function checkDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1 FROM "_prisma_migrations" LIMIT 1`;
+}

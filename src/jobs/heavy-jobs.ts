@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { ImportResult } from "../plan-import/import-plan.ts";
-import type { ScoreSummary } from "../domain/score-summary.ts";
+import type { ScoreSummary } from "../domain/scoring/summary.ts";
 
 /**
  * The work that must not run on the bot's thread, by kind: each takes plain data and

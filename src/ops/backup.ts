@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
-import { appendAudit } from "../domain/audit.ts";
+import { appendAudit } from "../store/audit.ts";
 import { UserError } from "../errors.ts";
 import { projectPath } from "../paths.ts";
 

@@ -2,8 +2,8 @@
 import { PassThrough } from "node:stream";
 import { finished } from "node:stream/promises";
 import type ExcelJS from "exceljs";
-import { romeDay } from "../clock.ts";
-import { itDate, itNumber } from "../domain/italian-format.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { itDate, itNumber } from "../domain/text/italian.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 
 /**

@@ -1,18 +1,19 @@
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { endOfRomeDay, stateAt, type EvaluatedState } from "../domain/evaluation.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { countWindow, periodsElapsed, scoreArea, type AggregateScore, type ScoreState, type ScoringContext } from "../domain/scoring.ts";
-import { loadScoringConfig, type ScoringConfig } from "../domain/scoring-config.ts";
-import { objectiveScoreFromCounts, type ObjectiveCounts, type ScoreSummary, type SectionSummary } from "../domain/score-summary.ts";
+import { endOfRomeDay, stateAt, type EvaluatedState } from "../domain/scoring/evaluation.ts";
+import { currentPlan } from "./plan.ts";
+import { countWindow, periodsElapsed, scoreArea, type AggregateScore, type ScoreState, type ScoringContext } from "../domain/scoring/scoring.ts";
+import type { ScoringConfig } from "../domain/scoring/config.ts";
+import { loadScoringConfig } from "./scoring-config.ts";
+import { objectiveScoreFromCounts, type ObjectiveCounts, type ScoreSummary, type SectionSummary } from "../domain/scoring/summary.ts";
 
 /**
  * Every area's score at a date, computed in SQLite: one aggregate query returns one row per
  * objective, instead of 100,000 activity rows scored one by one in JS. It is the SMVP's
- * activity rules (scoreActivity in domain/scoring.ts) written as one SQL expression; the
- * objective and area steps run in TS on the per-objective sums (domain/score-summary.ts).
+ * activity rules (scoreActivity in domain/scoring/scoring.ts) written as one SQL expression; the
+ * objective and area steps run in TS on the per-objective sums (domain/scoring/summary.ts).
  * test/store/score-summary.test.ts holds it equal to evaluatePlan on varied plans: a rule
- * changed in scoring.ts must be changed here too, or that test fails.
+ * changed in domain/scoring must be changed here too, or that test fails.
  */
 
 type Reader = Db | Tx;

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { HOME_TEXT } from "../../src/slack/ui/home.ts";
-import { romeDay } from "../../src/clock.ts";
+import { romeDay } from "../../src/domain/calendar/days.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
 import { blockActionBody } from "../helpers/slack-http.ts";

@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generatePiaoText } from "../../bench/generate-plan.ts";
-import { evaluatePlan } from "../../src/domain/evaluation.ts";
-import { summaryOfEvaluation, type ScoreSummary } from "../../src/domain/score-summary.ts";
-import { setScoringConfig } from "../../src/domain/scoring-config.ts";
+import { evaluatePlan } from "../../src/app/evaluation.ts";
+import { summaryOfEvaluation, type ScoreSummary } from "../../src/domain/scoring/summary.ts";
+import { setScoringConfig } from "../../src/store/scoring-config.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { summarizeScores } from "../../src/store/score-summary.ts";
 import { testDatabase } from "../helpers/db.ts";
