@@ -177,7 +177,8 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
         ${weighted ? Prisma.sql`LEFT JOIN wts ON wts.code = a.code` : Prisma.empty}
         ${windows.length ? Prisma.sql`LEFT JOIN win ON a.targetKind = 'count' AND win.period = a.period AND win.qualifier IS a.qualifier` : Prisma.empty}
         WHERE a.planId = ${ref.id} AND a.archivedAt IS NULL),
-      sc AS (
+      -- MATERIALIZED: each activity's score is computed once, not once per aggregate that reads it.
+      sc AS MATERIALIZED (
         SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf)} AS pct FROM s),
       byObjective AS (
         SELECT objectiveId,
