@@ -62,7 +62,7 @@ const RSS_GOAL_MB = 120;
 const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
 
 /** What `npm start` runs once the build is current (scripts/start.mjs imports dist/main.js in-process). */
-export const BUILT_BOT: [string, ...string[]] = [process.execPath, "--max-semi-space-size=1", "--enable-source-maps", "dist/main.js"];
+export const BUILT_BOT: [string, ...string[]] = [process.execPath, "--max-semi-space-size=1", "--v8-pool-size=1", "--enable-source-maps", "dist/main.js"];
 
 export const section: BenchSection = {
   name: "memoria",
