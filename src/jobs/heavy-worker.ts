@@ -1,3 +1,5 @@
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "../db/client.ts";
 import { UserError } from "../errors.ts";
@@ -10,6 +12,21 @@ import type { HeavyReply, HeavyRequest } from "./heavy.ts";
  * bytes transferred, not copied). "close" closes the database and lets the thread end.
  */
 
+/**
+ * On Linux a thread has its own nice value: this one yields the CPU to the bot's thread, so
+ * on a small shared server a long export slows the commands as little as possible. Where
+ * that is not possible (another OS) the work simply runs at normal priority.
+ */
+function yieldToTheBot(): void {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // not Linux, or not allowed: normal priority
+  }
+}
+
+yieldToTheBot();
 const port = parentPort;
 if (!port) throw new Error("heavy-worker: va avviato come worker thread (jobs/heavy.ts)");
 const { databaseUrl } = workerData as { databaseUrl: string };
