@@ -78,55 +78,46 @@ export const section: BenchSection = {
       const runtime = processMemoryMb(floor.child.pid!);
       await floor.stop();
 
-      // As npm start runs it; then with glibc's malloc held to 2 arenas (the systemd unit in the README sets it).
-      const variants: { suffix: string; label: string; env: Record<string, string> }[] = [
-        { suffix: "", label: "", env: {} },
-        { suffix: "_malloc_arena_2", label: " con MALLOC_ARENA_MAX=2", env: { MALLOC_ARENA_MAX: "2" } },
-      ];
-      const rows: BenchRow[] = [{ id: "memory.rss_node_floor", section: "memoria", metric: "RSS di node senza il bot (pavimento)", value: runtime.rss, unit: "MB" }];
+      bot = await startBotProcess({ databaseUrl: prepared.url, fake, command: BUILT_BOT, timeoutMs: 120_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const idle = processMemoryMb(bot.child.pid!);
+      // Serve: the whole-plan and per-area status, and reports across every area.
       let failures = 0;
-      for (const v of variants) {
-        bot = await startBotProcess({ databaseUrl: prepared.url, fake, command: BUILT_BOT, env: v.env, timeoutMs: 120_000 });
-        await new Promise((r) => setTimeout(r, 1_000));
-        const idle = processMemoryMb(bot.child.pid!);
-        // Serve: the whole-plan and per-area status, and reports across every area.
-        const bodies: string[] = [];
-        for (let i = 0; i < 40; i++) {
-          const u = prepared.users[i % prepared.users.length]!;
-          const areaNo = Number(u.area);
-          bodies.push(slashCommandBody({ command: "/stato", text: i % 4 === 0 ? "" : u.area, userId: u.id, responseUrl: fake.responseUrl(), triggerId: newTriggerId() }));
-          bodies.push(
-            slashCommandBody({
-              command: "/obiettivo",
-              text: `${areaNo}.${1 + (i % 50)}.${1 + (i % 5)} ${i % 2 ? "completato" : "+1"}`,
-              userId: u.id,
-              responseUrl: fake.responseUrl(),
-              triggerId: newTriggerId(),
-            }),
-          );
-        }
-        for (let i = 0; i < bodies.length; i += 8) {
-          const res = await Promise.all(bodies.slice(i, i + 8).map((b) => bot!.send(b)));
-          failures += res.filter((r) => r.status !== 200).length;
-        }
-        await new Promise((r) => setTimeout(r, 1_000)); // let the replies after ack finish
-        const served = processMemoryMb(bot.child.pid!);
-        await bot.stop();
-        bot = undefined;
-        rows.push(
-          { id: `memory.rss_idle_100k${v.suffix}`, section: "memoria", metric: `RSS a riposo, bot compilato (dist)${v.label}, piano di 100.000 attività`, value: idle.rss, unit: "MB" },
-          {
-            id: `memory.rss_after_commands_100k${v.suffix}`,
-            section: "memoria",
-            metric: `RSS dopo ${bodies.length} comandi, bot compilato (dist)${v.label}, piano di 100.000 attività`,
-            value: served.rss,
-            unit: "MB",
-            goal: `<= ${RSS_GOAL_MB} MB`,
-            ok: served.rss <= RSS_GOAL_MB && failures === 0,
-          },
-          { id: `memory.rss_peak_100k${v.suffix}`, section: "memoria", metric: `picco RSS (VmHWM)${v.label}`, value: served.peak, unit: "MB" },
+      const bodies: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const u = prepared.users[i % prepared.users.length]!;
+        const areaNo = Number(u.area);
+        bodies.push(slashCommandBody({ command: "/stato", text: i % 4 === 0 ? "" : u.area, userId: u.id, responseUrl: fake.responseUrl(), triggerId: newTriggerId() }));
+        bodies.push(
+          slashCommandBody({
+            command: "/obiettivo",
+            text: `${areaNo}.${1 + (i % 50)}.${1 + (i % 5)} ${i % 2 ? "completato" : "+1"}`,
+            userId: u.id,
+            responseUrl: fake.responseUrl(),
+            triggerId: newTriggerId(),
+          }),
         );
       }
+      for (let i = 0; i < bodies.length; i += 8) {
+        const res = await Promise.all(bodies.slice(i, i + 8).map((b) => bot!.send(b)));
+        failures += res.filter((r) => r.status !== 200).length;
+      }
+      await new Promise((r) => setTimeout(r, 1_000)); // let the replies after ack finish
+      const served = processMemoryMb(bot.child.pid!);
+      const rows: BenchRow[] = [
+        { id: "memory.rss_node_floor", section: "memoria", metric: "RSS di node senza il bot (pavimento)", value: runtime.rss, unit: "MB" },
+        { id: "memory.rss_idle_100k", section: "memoria", metric: "RSS a riposo, bot compilato (dist), piano di 100.000 attività", value: idle.rss, unit: "MB" },
+        {
+          id: "memory.rss_after_commands_100k",
+          section: "memoria",
+          metric: `RSS dopo ${bodies.length} comandi, bot compilato (dist), piano di 100.000 attività`,
+          value: served.rss,
+          unit: "MB",
+          goal: `<= ${RSS_GOAL_MB} MB`,
+          ok: served.rss <= RSS_GOAL_MB && failures === 0,
+        },
+        { id: "memory.rss_peak_100k", section: "memoria", metric: "picco RSS (VmHWM)", value: served.peak, unit: "MB" },
+      ];
       if (failures) rows.push({ id: "memory.http_failures", section: "memoria", metric: "risposte HTTP non 200", value: failures, unit: "", goal: "0", ok: false });
       return rows;
     } finally {
