@@ -97,12 +97,34 @@ export class HeavyRunner {
     return promise as Promise<HeavyOutput<K>>;
   }
 
-  /** Waits for the running job, refuses the queued ones, ends the thread. */
-  async close(): Promise<void> {
+  /**
+   * Refuses the queued jobs, lets the running one finish for up to `graceMs` (a shutdown
+   * must end in bounded time), then ends the thread.
+   */
+  async close(graceMs = 10_000): Promise<void> {
     this.closed = true;
     clearTimeout(this.idleTimer);
     for (const j of this.queue.splice(0)) j.reject(new Error("arresto in corso"));
-    if (this.running) await this.running.promise.catch(() => undefined);
+    const running = this.running;
+    if (running) {
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        running.promise.then(
+          () => true,
+          () => true,
+        ),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!finished) {
+        const worker = this.worker;
+        this.worker = undefined;
+        await worker?.terminate(); // the exit handler rejects the running job
+        return;
+      }
+    }
     await this.stopWorker();
   }
 
