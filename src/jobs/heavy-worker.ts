@@ -61,7 +61,7 @@ async function run({ id, kind, input }: HeavyRequest): Promise<void> {
       id,
       ok: false,
       error: {
-        userCode: e instanceof UserError ? e.code : null,
+        user: e instanceof UserError ? e.error : null,
         message: e instanceof Error ? e.message : String(e),
         stack: e instanceof Error ? e.stack : undefined,
       },

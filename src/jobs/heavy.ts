@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import type { AppError } from "../messages/errors.ts";
 import { projectPath } from "../paths.ts";
 import type { HeavyInput, HeavyKind, HeavyOutput } from "./heavy-jobs.ts";
 
@@ -25,7 +26,7 @@ export interface HeavyRequest {
 
 export type HeavyReply =
   | { id: number; ok: true; output: unknown }
-  | { id: number; ok: false; error: { userCode: string | null; message: string; stack?: string } };
+  | { id: number; ok: false; error: { user: AppError | null; message: string; stack?: string } };
 
 interface Job {
   id: number;
@@ -192,8 +193,9 @@ export class HeavyRunner {
   }
 }
 
-function errorOf(e: { userCode: string | null; message: string; stack?: string }): Error {
-  const err = e.userCode !== null ? new UserError(e.userCode, e.message) : new Error(e.message);
+/** A UserError crosses the thread as its code and data, and is rebuilt with the same Italian text. */
+function errorOf(e: { user: AppError | null; message: string; stack?: string }): Error {
+  const err = e.user !== null ? new UserError(e.user) : new Error(e.message);
   if (e.stack) err.stack = e.stack;
   return err;
 }

@@ -1,14 +1,13 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { romeDay } from "../../domain/calendar/days.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { EvaluationCache, loadHome } from "../../app/home.ts";
-import { canExportRelazione } from "../../domain/permissions.ts";
-import { loadActor } from "../../store/users.ts";
+import { relazioneExport } from "../../app/relazione.ts";
 import { UserError } from "../../errors.ts";
 import type { HeavyRunner } from "../../jobs/heavy.ts";
 import type { AppDeps } from "../deps.ts";
+import { listenAction } from "../listen.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
 
@@ -63,46 +62,38 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     void publisher.publish(e.userId);
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.exportRelazione, async ({ ack, body, action, client }) => {
-    await ack();
-    const userId = body.user.id;
-    // The button is only shown to these roles, but a request can be forged: check here.
-    if (!canExportRelazione(await loadActor(deps.db, userId))) throw new UserError("forbidden", HOME_TEXT.exportRefused);
-    const parsed = exportValue.safeParse(safeJson(action.value));
-    const year = parsed.success ? parsed.data.year : undefined;
-    const now = deps.clock();
-    const today = romeDay(now);
-    const openDm = async () => {
-      const dm = await client.conversations.open({ users: userId });
-      if (!dm.channel?.id) throw new Error("conversations.open senza canale");
-      return dm.channel.id;
-    };
-    const sayQueued = () =>
-      void openDm()
-        .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
-        .catch((e: unknown) => deps.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
-    // The same export asked again while it is being made: one file is enough.
-    const key = `relazione:${userId}:xlsx:${year ?? ""}:${today}`;
-    if (deps.heavy.has(key)) {
-      sayQueued();
-      return;
-    }
-    // Built in the heavy-work thread; while another job runs, say so at once.
-    const file = await deps.heavy.run("relazione", { format: "xlsx", year, asOf: today, now: now.toISOString() }, { key, onQueued: sayQueued });
-    try {
-      const channel = await openDm();
-      await client.files.uploadV2({
-        channel_id: channel,
-        file: Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
-        filename: HOME_TEXT.exportFilename(file.year, today),
-        title: HOME_TEXT.exportTitle(file.year, today),
-        initial_comment: HOME_TEXT.exportDone(file.year, today),
-      });
-    } catch (e) {
-      deps.log.error({ err: e, userId }, "Relazione non inviata");
-      throw new UserError("export_failed", HOME_TEXT.exportFailed);
-    }
+  listenAction(app, deps, ACTION.exportRelazione, {
+    run: (d, { userId, value: body, client }) => {
+      const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
+      // While another job runs the user is told at once, in the DM where the file will arrive.
+      const queued = () =>
+        void openDm(client, userId)
+          .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
+          .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
+      return relazioneExport(d.db, deps.heavy, { userId, year: parsed.success ? parsed.data.year : undefined, now: d.clock(), queued });
+    },
+    deliver: async (d, { client, userId }, made) => {
+      if (made.kind === "joined") return; // the first request delivers it
+      try {
+        await client.files.uploadV2({
+          channel_id: await openDm(client, userId),
+          file: made.file,
+          filename: HOME_TEXT.exportFilename(made.year, made.today),
+          title: HOME_TEXT.exportTitle(made.year, made.today),
+          initial_comment: HOME_TEXT.exportDone(made.year, made.today),
+        });
+      } catch (e) {
+        d.log.error({ err: e, userId }, "Relazione non inviata");
+        throw new UserError({ code: "export_failed" });
+      }
+    },
   });
+}
+
+async function openDm(client: WebClient, userId: string): Promise<string> {
+  const dm = await client.conversations.open({ users: userId });
+  if (!dm.channel?.id) throw new Error("conversations.open senza canale");
+  return dm.channel.id;
 }
 
 function safeJson(text: string | undefined): unknown {
