@@ -16,9 +16,18 @@ for (const f of files) {
   rows.push(...(await mod.section.run()));
 }
 
+// Ids are what other tools read: well formed and unique in a run, or the run fails.
+const ID = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+const seen = new Set<string>();
+for (const r of rows) {
+  if (!ID.test(r.id)) throw new Error(`bench: id non valido «${r.id}» (${r.section} · ${r.metric}): usa sezione.nome_in_minuscolo`);
+  if (seen.has(r.id)) throw new Error(`bench: id ripetuto «${r.id}»`);
+  seen.add(r.id);
+}
+
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
-const table = rows.map((r) => [r.section, r.metric, `${fmt(r.value)} ${r.unit}`, r.goal ?? "", r.ok === undefined ? "" : r.ok ? "ok" : "NO"]);
-const head = ["sezione", "misura", "valore", "obiettivo", "esito"];
+const table = rows.map((r) => [r.id, r.metric, `${fmt(r.value)} ${r.unit}`, r.goal ?? "", r.ok === undefined ? "" : r.ok ? "ok" : "NO"]);
+const head = ["id", "misura", "valore", "obiettivo", "esito"];
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 console.log(line(head));

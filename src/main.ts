@@ -71,14 +71,14 @@ try {
   if (mode === "console") {
     const finished = startConsole({ ...deps, changes });
     scheduler = startScheduler({ env, db, log, clock });
-    ready(log, mode);
+    ready(log, mode, { db: opened.timings });
     await finished;
     await shutdown("fine della console");
   } else {
     app = await createApp({ env, deps, changes, inFlight });
     await (mode === "http" ? app.start(env.PORT) : app.start());
     scheduler = startScheduler({ env, db, client: app.client, log, clock });
-    ready(log, mode, mode === "http" ? { port: env.PORT } : {});
+    ready(log, mode, { ...(mode === "http" ? { port: env.PORT } : {}), db: opened.timings });
   }
 } catch (e) {
   log.fatal({ err: e }, "avvio non riuscito");

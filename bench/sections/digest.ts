@@ -6,7 +6,7 @@ import { openDatabase } from "../../src/db/client.ts";
 import { buildDigests } from "../../src/app/digest.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { generatePiaoText } from "../generate-plan.ts";
-import type { BenchRow, BenchSection } from "../types.ts";
+import { sizeId, type BenchRow, type BenchSection } from "../types.ts";
 
 const TODAY = "2024-10-07";
 const YEAR = 2024;
@@ -131,14 +131,16 @@ async function measure(n: number): Promise<BenchRow[]> {
     const big = imported.counts.activities >= 100_000;
     return [
       {
+        id: `digest.all_areas_${sizeId(n)}_ms`,
         section: "digest",
         metric: `riepiloghi di tutte le aree, ${label}`,
         value: digest.ms,
         unit: "ms",
         ...(big ? { goal: "<= 1000 ms", ok: digest.ms <= 1000 } : {}),
       },
-      { section: "digest", metric: `query diretta attività in ritardo, ${label}`, value: rawRun.ms, unit: "ms" },
+      { id: `digest.raw_overdue_query_${sizeId(n)}_ms`, section: "digest", metric: `query diretta attività in ritardo, ${label}`, value: rawRun.ms, unit: "ms" },
       {
+        id: `digest.ratio_to_raw_${sizeId(n)}`,
         section: "digest",
         metric: `rapporto riepiloghi / query diretta, ${label}`,
         value: ratio,

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { startFakeSlack, type FakeSlack } from "../../test/helpers/fake-slack.ts";
 import { newTriggerId, signSlackBody, slashCommandBody } from "../../test/helpers/slack-http.ts";
-import type { BenchRow, BenchSection } from "../types.ts";
+import { sizeId, type BenchRow, type BenchSection } from "../types.ts";
 import { BENCH_SIGNING_SECRET, preparedDatabase, startBotProcess, type BotProcess } from "./memory.ts";
 
 /**
@@ -101,14 +101,14 @@ async function measure(size: number, fake: FakeSlack): Promise<BenchRow[]> {
     const bareP99 = percentile(floor, 0.99);
     const ratio = p99 / bareP99;
     return [
-      { section: "obiettivo", metric: `p50 ${label}`, value: percentile(http, 0.5), unit: "ms" },
-      { section: "obiettivo", metric: `p95 ${label}`, value: percentile(http, 0.95), unit: "ms" },
-      { section: "obiettivo", metric: `p99 ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
-      { section: "obiettivo", metric: `p50 app vuota, ${label}`, value: percentile(floor, 0.5), unit: "ms" },
-      { section: "obiettivo", metric: `p99 app vuota, ${label}`, value: bareP99, unit: "ms" },
-      { section: "obiettivo", metric: `p99 / app vuota, ${label}`, value: ratio, unit: "x", goal: `<= ${GOAL_RATIO} x`, ok: ratio <= GOAL_RATIO },
-      { section: "obiettivo", metric: `risposta completa p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
-      { section: "obiettivo", metric: `risposta completa p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
+      { id: `obiettivo.http_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `p50 ${label}`, value: percentile(http, 0.5), unit: "ms" },
+      { id: `obiettivo.http_p95_${sizeId(size)}_ms`, section: "obiettivo", metric: `p95 ${label}`, value: percentile(http, 0.95), unit: "ms" },
+      { id: `obiettivo.http_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `p99 ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
+      { id: `obiettivo.bare_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `p50 app vuota, ${label}`, value: percentile(floor, 0.5), unit: "ms" },
+      { id: `obiettivo.bare_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `p99 app vuota, ${label}`, value: bareP99, unit: "ms" },
+      { id: `obiettivo.ratio_to_bare_${sizeId(size)}`, section: "obiettivo", metric: `p99 / app vuota, ${label}`, value: ratio, unit: "x", goal: `<= ${GOAL_RATIO} x`, ok: ratio <= GOAL_RATIO },
+      { id: `obiettivo.full_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `risposta completa p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
+      { id: `obiettivo.full_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `risposta completa p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
     ];
   } finally {
     await bot?.stop();

@@ -12,14 +12,14 @@ import { renderRelazioneCsv } from "../../src/report/relazione-csv.ts";
 import { renderRelazioneMarkdown } from "../../src/report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../../src/report/relazione-xlsx.ts";
 import { generatePiaoText } from "../generate-plan.ts";
-import type { BenchRow, BenchSection } from "../types.ts";
+import { sizeId, type BenchRow, type BenchSection } from "../types.ts";
 
 const YEAR = 2024;
 const YEAR_END = "2025-01-31";
 const TODAY = "2024-10-07";
 
 /** Half the activities with progress, a tenth with evidence and a delay cause; written straight, not measured. */
-function seed(file: string): void {
+export function seedRelazioneBench(file: string): void {
   const sql = new Database(file);
   try {
     const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(YEAR) as { code: string }[]).map((r) => r.code);
@@ -50,13 +50,33 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - t0, value };
 }
 
+/**
+ * The shared machine makes single runs noisy: the best of `runs` is what the code costs.
+ * `cpuMs` (the process's CPU time in the best run) does not count the time spent waiting for a core.
+ */
+async function best<T>(runs: number, fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  let out: { ms: number; cpuMs: number; value: T } | undefined;
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const r = await timed(fn);
+    const c = process.cpuUsage(c0);
+    const cpuMs = (c.user + c.system) / 1000;
+    if (!out || r.ms < out.ms) out = { ...r, cpuMs };
+  }
+  return out!;
+}
+
+const XLSX_GOAL_MS = 10_000;
+const HOME_GOAL_MS = 500;
+const HOME_RUNS = 5;
+
 async function measure(n: number): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-relazione-"));
   const file = path.join(dir, "b.db");
   try {
     const opened = await openDatabase(`file:${file}`);
     const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
-    seed(file);
+    seedRelazioneBench(file);
     const db = opened.db;
     const label = `${imported.counts.activities.toLocaleString("it-IT")} attività`;
     await evaluatePlan(db, { asOf: YEAR_END }); // warm-up: first queries compile
@@ -66,25 +86,48 @@ async function measure(n: number): Promise<BenchRow[]> {
     const md = await timed(async () => renderRelazioneMarkdown(model.value));
     const csv = await timed(async () => renderRelazioneCsv(model.value));
     const xlsx = await timed(() => renderRelazioneXlsx(model.value));
+    // What an export costs end to end: the model and the workbook (best of 2).
+    const xlsxExport = await best(2, async () => renderRelazioneXlsx(await buildRelazione(db, { asOf: YEAR_END, now: new Date() })));
     const cache = new EvaluationCache(fixedClock(TODAY));
     const now = new Date(`${TODAY}T10:00:00Z`);
     const homeStaff = await timed(() => loadHome(db, "UBENCH01", now, cache));
-    const homeCold = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
+    // Not cached: a fresh cache each run, best of HOME_RUNS.
+    const homeCold = await best(HOME_RUNS, () => loadHome(db, "UBENCHSEG", now, new EvaluationCache(fixedClock(TODAY))));
+    await loadHome(db, "UBENCHSEG", now, cache);
     const homeWarm = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
     await opened.close();
     process.stderr.write(
       `  relazione ${label}: punteggi ${scored.ms.toFixed(0)} ms, modello ${model.ms.toFixed(0)} ms, md ${md.ms.toFixed(0)} ms (${(md.value.length / 1e6).toFixed(1)} MB), ` +
-        `csv ${csv.ms.toFixed(0)} ms, xlsx ${xlsx.ms.toFixed(0)} ms (${(xlsx.value.length / 1e6).toFixed(1)} MB); App Home dipendente ${homeStaff.ms.toFixed(1)} ms, Segretario ${homeCold.ms.toFixed(0)} / ${homeWarm.ms.toFixed(1)} ms\n`,
+        `csv ${csv.ms.toFixed(0)} ms, xlsx ${xlsx.ms.toFixed(0)} ms (${(xlsx.value.length / 1e6).toFixed(1)} MB), esportazione xlsx ${xlsxExport.ms.toFixed(0)} ms; App Home dipendente ${homeStaff.ms.toFixed(1)} ms, Segretario ${homeCold.ms.toFixed(0)} / ${homeWarm.ms.toFixed(1)} ms\n`,
     );
+    const z = sizeId(n);
+    const big = n >= 100_000;
     return [
-      { section: "relazione", metric: `punteggi SMVP di tutto il piano, ${label}`, value: scored.ms, unit: "ms" },
-      { section: "relazione", metric: `modello della Relazione, ${label}`, value: model.ms, unit: "ms" },
-      { section: "relazione", metric: `Relazione in Markdown, ${label}`, value: md.ms, unit: "ms" },
-      { section: "relazione", metric: `Relazione in CSV, ${label}`, value: csv.ms, unit: "ms" },
-      { section: "relazione", metric: `Relazione in XLSX, ${label}`, value: xlsx.ms, unit: "ms" },
-      { section: "relazione", metric: `App Home di un dipendente (attività aperte), ${label}`, value: homeStaff.ms, unit: "ms" },
-      { section: "relazione", metric: `App Home del Segretario, punteggi da calcolare, ${label}`, value: homeCold.ms, unit: "ms" },
-      { section: "relazione", metric: `App Home del Segretario, punteggi in cache, ${label}`, value: homeWarm.ms, unit: "ms" },
+      { id: `relazione.scores_${z}_ms`, section: "relazione", metric: `punteggi SMVP di tutto il piano, ${label}`, value: scored.ms, unit: "ms" },
+      { id: `relazione.model_${z}_ms`, section: "relazione", metric: `modello della Relazione, ${label}`, value: model.ms, unit: "ms" },
+      { id: `relazione.md_${z}_ms`, section: "relazione", metric: `Relazione in Markdown, ${label}`, value: md.ms, unit: "ms" },
+      { id: `relazione.csv_${z}_ms`, section: "relazione", metric: `Relazione in CSV, ${label}`, value: csv.ms, unit: "ms" },
+      { id: `relazione.xlsx_render_${z}_ms`, section: "relazione", metric: `Relazione in XLSX (solo il foglio, dal modello), ${label}`, value: xlsx.ms, unit: "ms" },
+      {
+        id: `relazione.xlsx_${z}_ms`,
+        section: "relazione",
+        metric: `esportazione XLSX: modello + foglio (migliore di 2), ${label}`,
+        value: xlsxExport.ms,
+        unit: "ms",
+        ...(big ? { goal: `<= ${XLSX_GOAL_MS} ms`, ok: xlsxExport.ms <= XLSX_GOAL_MS } : {}),
+      },
+      { id: `relazione.home_staff_${z}_ms`, section: "relazione", metric: `App Home di un dipendente (attività aperte), ${label}`, value: homeStaff.ms, unit: "ms" },
+      {
+        id: `relazione.home_segretario_uncached_${z}_ms`,
+        section: "relazione",
+        metric: `App Home del Segretario, punteggi da calcolare (migliore di ${HOME_RUNS}), ${label}`,
+        value: homeCold.ms,
+        unit: "ms",
+        ...(big ? { goal: `<= ${HOME_GOAL_MS} ms`, ok: homeCold.ms <= HOME_GOAL_MS } : {}),
+      },
+      { id: `relazione.home_segretario_uncached_cpu_${z}_ms`, section: "relazione", metric: `  tempo CPU della stessa, ${label}`, value: homeCold.cpuMs, unit: "ms" },
+      { id: `relazione.xlsx_cpu_${z}_ms`, section: "relazione", metric: `  tempo CPU dell'esportazione XLSX, ${label}`, value: xlsxExport.cpuMs, unit: "ms" },
+      { id: `relazione.home_segretario_cached_${z}_ms`, section: "relazione", metric: `App Home del Segretario, punteggi in cache, ${label}`, value: homeWarm.ms, unit: "ms" },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

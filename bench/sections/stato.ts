@@ -9,7 +9,7 @@ import { startFakeSlack, type FakeSlack } from "../../test/helpers/fake-slack.ts
 import { slashCommandBody, startTestApp } from "../../test/helpers/slack-http.ts";
 import { generatePiaoText } from "../generate-plan.ts";
 import { percentile, startBareApp, startSlackClient, type SlackClient } from "../slack-http-bench.ts";
-import type { BenchRow, BenchSection } from "../types.ts";
+import { sizeId, type BenchRow, type BenchSection } from "../types.ts";
 
 /**
  * `/stato <area>` through the real app over signed HTTP. Two figures per plan size:
@@ -91,13 +91,13 @@ async function measure(size: number, fake: FakeSlack, client: SlackClient): Prom
     const label = `${size.toLocaleString("it-IT")} attività`;
     const p99 = percentile(http, 0.99);
     return [
-      { section: "stato", metric: `risposta HTTP p50, ${label}`, value: percentile(http, 0.5), unit: "ms" },
-      { section: "stato", metric: `risposta HTTP p95, ${label}`, value: percentile(http, 0.95), unit: "ms" },
-      { section: "stato", metric: `risposta HTTP p99, ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
-      { section: "stato", metric: `app vuota p99, ${label}`, value: percentile(floor, 0.99), unit: "ms" },
-      { section: "stato", metric: `stato completo p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
-      { section: "stato", metric: `stato completo p95, ${label}`, value: percentile(full, 0.95), unit: "ms" },
-      { section: "stato", metric: `stato completo p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
+      { id: `stato.http_p50_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p50, ${label}`, value: percentile(http, 0.5), unit: "ms" },
+      { id: `stato.http_p95_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p95, ${label}`, value: percentile(http, 0.95), unit: "ms" },
+      { id: `stato.http_p99_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p99, ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
+      { id: `stato.bare_p99_${sizeId(size)}_ms`, section: "stato", metric: `app vuota p99, ${label}`, value: percentile(floor, 0.99), unit: "ms" },
+      { id: `stato.full_p50_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
+      { id: `stato.full_p95_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p95, ${label}`, value: percentile(full, 0.95), unit: "ms" },
+      { id: `stato.full_p99_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
     ];
   } finally {
     await bare.stop();

@@ -1,8 +1,8 @@
 import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
-import type { PlanEvaluation } from "../domain/scoring/evaluation.ts";
-import { evaluatePlan } from "./evaluation.ts";
+import type { ScoreSummary, SectionSummary } from "../domain/scoring/summary.ts";
+import { summarizeScores } from "../store/score-summary.ts";
 import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { openActivitiesOfAreas } from "../store/activities.ts";
 import { planOfYear } from "../store/plan.ts";
@@ -70,22 +70,28 @@ export type HomeData =
       canExport: boolean;
     };
 
+/** Where the scores come from: the SQL aggregate here, or the same run in the heavy-work thread (Slack). */
+export type ScoreLoader = (db: Db, asOf: string) => Promise<ScoreSummary>;
+
+const loadScoresHere: ScoreLoader = (db, asOf) => summarizeScores(db, { asOf });
+
 /**
  * The plan scored today, shared by every home for a short while: scoring a large plan is
  * the costly part, and a change made through the bot invalidates it at once.
  */
 export class EvaluationCache {
-  private entries = new Map<string, { at: number; value: Promise<PlanEvaluation> }>();
+  private entries = new Map<string, { at: number; value: Promise<ScoreSummary> }>();
   constructor(
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
+    private readonly load: ScoreLoader = loadScoresHere,
   ) {}
 
-  get(db: Db, asOf: string): Promise<PlanEvaluation> {
+  get(db: Db, asOf: string): Promise<ScoreSummary> {
     const now = this.clock().getTime();
     const hit = this.entries.get(asOf);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = evaluatePlan(db, { asOf });
+    const value = this.load(db, asOf);
     this.entries.set(asOf, { at: now, value });
     value.catch(() => this.entries.delete(asOf));
     return value;
@@ -96,11 +102,11 @@ export class EvaluationCache {
   }
 }
 
-function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOverview {
-  const line = (s: { score: { percent: number | null; points: number | null; maxPoints: number }; counts: { overdue: number; activities: number; completed: number } }) => ({
-    percent: s.score.percent,
-    points: s.score.points,
-    maxPoints: s.score.maxPoints,
+function overviewOf(ev: ScoreSummary, areaCodes: string[] | null): HomeOverview {
+  const line = (s: SectionSummary) => ({
+    percent: s.percent,
+    points: s.points,
+    maxPoints: s.maxPoints,
     overdue: s.counts.overdue,
     activities: s.counts.activities,
     completed: s.counts.completed,
@@ -108,8 +114,8 @@ function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOvervie
   const areas = ev.areas.filter((a) => areaCodes === null || areaCodes.includes(a.code)).map((a) => ({ code: a.code, name: a.name, head: a.head, ...line(a) }));
   return {
     areas,
-    comuneWide: areaCodes === null && ev.comuneWide.objectives.length ? { code: "ENTE", name: "Obiettivi di performance organizzativa (dell'ente)", head: null, ...line(ev.comuneWide) } : null,
-    overallPercent: areaCodes === null ? ev.overall.percent : null,
+    comuneWide: areaCodes === null && ev.comuneWide.objectives > 0 ? { code: "ENTE", name: "Obiettivi di performance organizzativa (dell'ente)", head: null, ...line(ev.comuneWide) } : null,
+    overallPercent: areaCodes === null ? ev.overallPercent : null,
   };
 }
 

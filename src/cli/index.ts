@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
   }
 }
 
-const isEntry = process.argv[1] && /(?:cli[\\/]index\.ts|obiettivi(?:\.mjs)?)$/.test(process.argv[1]);
+const isEntry = process.argv[1] && /(?:cli[\\/]index\.ts|dist[\\/]cli\.js|obiettivi(?:\.mjs)?)$/.test(process.argv[1]);
 if (isEntry) {
   const code = await runCli(process.argv.slice(2));
   process.exitCode = code;

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
+import { projectPath } from "../paths.ts";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
+const MIGRATIONS_DIR = projectPath("prisma/migrations");
 
 /**
  * Applies the committed Prisma migrations that this database lacks, so that a user

@@ -1,13 +1,13 @@
 import { existsSync, linkSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { appendAudit } from "../store/audit.ts";
 import { UserError } from "../errors.ts";
+import { projectPath } from "../paths.ts";
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("../../prisma/migrations", import.meta.url));
+const MIGRATIONS_DIR = projectPath("prisma/migrations");
 
 /** Tables without which a file is not an Obiettivi database (whatever else it has). */
 const REQUIRED_TABLES = ["_prisma_migrations", "Plan", "Activity", "Progress", "Report", "AuditEntry", "User"] as const;

@@ -1,15 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Clock } from "../clock.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
-import { importPlanFile, importPlanText } from "./import-plan.ts";
+import { projectPath } from "../paths.ts";
 import { hasAnyPlan } from "../store/plan.ts";
 
 /** The demo plan shipped with the product, for a fictional Comune, written for DEMO_YEAR. */
-export const DEMO_PLAN_FILE = fileURLToPath(new URL("../../plans/demo-piao.txt", import.meta.url));
+export const DEMO_PLAN_FILE = projectPath("plans/demo-piao.txt");
 const DEMO_YEAR = 2024;
 
 /**
@@ -25,6 +24,8 @@ export function demoPlanText(currentYear: number): string {
 /** On an empty database, load the demo plan (or DEMO_PLAN, as it is), so the bot is usable at once. */
 export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; clock: Clock }): Promise<void> {
   if (await hasAnyPlan(db)) return;
+  // The importer (parsers, CSV) loads only for an empty database, not on every start.
+  const { importPlanFile, importPlanText } = await import("./import-plan.ts");
   const now = deps.clock();
   const opts = { actor: "sistema:avvio", now };
   if (deps.env.DEMO_PLAN) {

@@ -1,4 +1,6 @@
 // Loaded on first use: exceljs is ~25% of start-up and ~14 MB, and only exports need it.
+import { PassThrough } from "node:stream";
+import { finished } from "node:stream/promises";
 import type ExcelJS from "exceljs";
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itNumber } from "../domain/text/italian.ts";
@@ -8,6 +10,10 @@ import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection
  * The Relazione as a workbook (exceljs): a "Riepilogo" sheet, one sheet per area and one
  * for the Comune-wide objectives. Percentages are real numbers (fractions shown as %),
  * dates real dates, so the Nucleo can sort, filter and recompute.
+ *
+ * Written with exceljs's streaming writer: each row goes to the zip (native zlib) as it is
+ * added, instead of a whole workbook in memory serialised at the end; cells share one style
+ * object per column and row kind, which the writer recognises without hashing each cell.
  */
 
 export const SUMMARY_SHEET = "Riepilogo";
@@ -49,14 +55,38 @@ const frac = (p: number | null): number | null => (p == null ? null : p / 100);
 /** An ISO day as a date cell (UTC midnight: Excel dates have no time zone). */
 const dateCell = (iso: string | null | undefined): Date | null => (iso ? new Date(`${iso.slice(0, 10)}T00:00:00Z`) : null);
 
-function addSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, cols: Col[]): ExcelJS.Worksheet {
+type RowKind = "plain" | "objective" | "total" | "header";
+
+/** One style object per column and kind of row, shared by every cell that has it. */
+interface Sheet {
+  ws: ExcelJS.Worksheet;
+  styles: Record<RowKind, Partial<ExcelJS.Style>[]>;
+}
+
+const NUM_FMT: Record<NonNullable<Col["kind"]>, string | undefined> = { percent: "0.0%", date: "dd/mm/yyyy", number: "#,##0.##", text: undefined };
+const TOP_WRAP: Partial<ExcelJS.Alignment> = { vertical: "top", wrapText: true };
+
+function stylesOf(cols: Col[]): Sheet["styles"] {
+  const make = (extra: Partial<ExcelJS.Style>) =>
+    cols.map((c) => {
+      const numFmt = c.kind ? NUM_FMT[c.kind] : undefined;
+      return { ...(numFmt ? { numFmt } : {}), alignment: TOP_WRAP, ...extra };
+    });
+  return {
+    plain: make({}),
+    objective: make({ fill: OBJECTIVE_FILL, font: { bold: true } }),
+    total: make({ fill: TOTAL_FILL, font: { bold: true } }),
+    header: make({ fill: HEADER_FILL, font: { bold: true, color: { argb: "FFFFFFFF" } } }),
+  };
+}
+
+function addSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, cols: Col[]): Sheet {
   const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: HEADER_ROW, xSplit: 0, topLeftCell: `A${HEADER_ROW + 1}` }] });
   cols.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
     col.width = c.width;
-    if (c.kind === "percent") col.numFmt = "0.0%";
-    else if (c.kind === "date") col.numFmt = "dd/mm/yyyy";
-    else if (c.kind === "number") col.numFmt = "#,##0.##";
+    const numFmt = c.kind ? NUM_FMT[c.kind] : undefined;
+    if (numFmt) col.numFmt = numFmt;
   });
   ws.getCell(1, 1).value = title;
   ws.getCell(1, 1).font = { bold: true, size: 14 };
@@ -73,20 +103,20 @@ function addSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: s
   });
   header.height = 30;
   ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: cols.length } };
-  return ws;
+  return { ws, styles: stylesOf(cols) };
 }
 
-function addRow(ws: ExcelJS.Worksheet, values: CellValue[], style?: { fill?: ExcelJS.Fill; bold?: boolean }): ExcelJS.Row {
-  const row = ws.addRow(values.map((v) => (v === null ? undefined : v)));
-  row.alignment = { vertical: "top", wrapText: true };
-  if (style) {
-    row.eachCell({ includeEmpty: true }, (cell, colNumber) => {
-      if (colNumber > values.length) return;
-      if (style.fill) cell.fill = style.fill;
-      if (style.bold) cell.font = { bold: true };
-    });
-  }
-  return row;
+/** Adds a row and writes it out (and every row above it): nothing stays in memory. */
+function addRow(sheet: Sheet, values: CellValue[], kind: RowKind = "plain"): void {
+  const row = sheet.ws.addRow(values.map((v) => (v === null ? undefined : v)));
+  const styles = sheet.styles[kind];
+  // Plain rows style only their values; the coloured ones fill the empty cells too.
+  values.forEach((v, i) => {
+    if (v === null && kind === "plain") return;
+    const style = styles[i];
+    if (style) row.getCell(i + 1).style = style;
+  });
+  row.commit();
 }
 
 const ACTIVITY_COLS: Col[] = [
@@ -156,9 +186,10 @@ function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s:
     values[10] = frac(o.percent);
     values[11] = o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile";
     values[12] = o.explanation;
-    addRow(ws, values, { fill: OBJECTIVE_FILL, bold: true });
+    addRow(ws, values, "objective");
     for (const a of o.activities) addRow(ws, activityValues(o, a));
   }
+  ws.ws.commit();
 }
 
 const SUMMARY_COLS: Col[] = [
@@ -197,19 +228,14 @@ function summarySheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): v
       s.explanation,
     ]);
   }
-  addRow(ws, ["Comune (media delle aree)", null, null, r.overall.counts.activities, r.overall.counts.completed, r.overall.counts.overdue, frac(r.overall.percent), null, null, r.overall.explanation], {
-    fill: TOTAL_FILL,
-    bold: true,
-  });
-  ws.addRow([]);
-  const head = addRow(ws, ["Punti per responsabile", "Area", null, null, null, null, "% raggiunta", "Punti", "Punti massimi", "Spiegazione"], { fill: HEADER_FILL });
-  head.eachCell((c) => {
-    c.font = { bold: true, color: { argb: "FFFFFFFF" } };
-  });
+  addRow(ws, ["Comune (media delle aree)", null, null, r.overall.counts.activities, r.overall.counts.completed, r.overall.counts.overdue, frac(r.overall.percent), null, null, r.overall.explanation], "total");
+  ws.ws.addRow([]).commit();
+  addRow(ws, ["Punti per responsabile", "Area", null, null, null, null, "% raggiunta", "Punti", "Punti massimi", "Spiegazione"], "header");
   for (const h of r.heads) {
     for (const a of h.areas) addRow(ws, [h.head, `${a.code}. ${a.name}`, null, null, null, null, frac(a.percent), a.points, h.maxPoints, null]);
-    if (h.areas.length > 1) addRow(ws, [h.head, "Media", null, null, null, null, frac(h.averagePercent), h.averagePoints, h.maxPoints, h.explanation], { fill: TOTAL_FILL, bold: true });
+    if (h.areas.length > 1) addRow(ws, [h.head, "Media", null, null, null, null, frac(h.averagePercent), h.averagePoints, h.maxPoints, h.explanation], "total");
   }
+  ws.ws.commit();
 }
 
 function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
@@ -242,6 +268,7 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
       s.explanation,
     ]);
   }
+  summary.ws.commit();
   const objectives = addSheet(wb, sheetName(OBJECTIVES_SHEET, taken), `Obiettivi al ${itDate(r.asOf)}`, sub, [
     { header: "Area", width: 10 },
     { header: "Obiettivo", width: 10 },
@@ -251,6 +278,7 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
     { header: "Spiegazione", width: 80 },
   ]);
   for (const s of all) for (const o of s.objectives) addRow(objectives, [s.kind === "ente" ? "Ente" : s.code, o.code, o.title, frac(o.weight), frac(o.percent), o.explanation]);
+  objectives.ws.commit();
   const risk = addSheet(wb, sheetName(AT_RISK_SHEET, taken), `Attività a rischio al ${itDate(r.asOf)} (${m.atRisk.length})`, sub, [
     { header: "Area", width: 10 },
     { header: "Obiettivo", width: 10 },
@@ -264,11 +292,16 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
   for (const x of m.atRisk) {
     addRow(risk, [x.sectionCode === "ENTE" ? "Ente" : x.sectionCode, x.objectiveCode, x.code, x.title, dateCell(x.deadline), x.statusLabel, x.reasons.join("\n"), x.proposals.join("\n")]);
   }
+  risk.ws.commit();
 }
 
 export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
   const { default: Excel } = await import("exceljs");
-  const wb = new Excel.Workbook();
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (c: Buffer) => chunks.push(c));
+  const done = finished(out);
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   wb.creator = "Obiettivi";
   wb.created = r.generatedAt;
   wb.modified = r.generatedAt;
@@ -281,5 +314,7 @@ export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
     for (const s of r.sections) sectionSheet(wb, taken, r, s);
     if (r.comuneWide.objectives.length) sectionSheet(wb, taken, r, r.comuneWide);
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  await wb.commit();
+  await done;
+  return Buffer.concat(chunks);
 }

@@ -1,10 +1,11 @@
 import type { ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import { checkDatabase, type Db } from "../db/client.ts";
+import { checkDatabase, databaseFileOf, type Db } from "../db/client.ts";
 import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
+import { HeavyRunner } from "../jobs/heavy.ts";
 import { boltLogger, type Logger } from "../logger.ts";
 import { registerObiettivo } from "./listeners/obiettivo.ts";
 import { registerStato } from "./listeners/stato.ts";
@@ -24,6 +25,8 @@ export interface CreateAppOptions {
   receiver?: Receiver;
   /** Counts listener work still running after ack, so a shutdown can wait for it. */
   inFlight?: InFlight;
+  /** The heavy-work thread (exports, App Home scores); by default one of the app's own, ended by app.stop(). */
+  heavy?: HeavyRunner;
 }
 
 /**
@@ -42,7 +45,7 @@ export const SLACK_EVENTS_PATH = "/slack/events";
  * SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET) with every listener registered.
  * Calls auth.test once here, so a wrong token fails at start rather than on the first user.
  */
-export async function createApp({ env, deps, changes, receiver, inFlight }: CreateAppOptions): Promise<App> {
+export async function createApp({ env, deps, changes, receiver, inFlight, heavy }: CreateAppOptions): Promise<App> {
   const mode = slackMode(env);
   if (mode === "console" || !env.SLACK_BOT_TOKEN) {
     throw new Error("createApp: servono SLACK_BOT_TOKEN e SLACK_APP_TOKEN (Socket Mode) o SLACK_SIGNING_SECRET (HTTP)");
@@ -104,7 +107,16 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
     await tryPrivateReply(app.client, target, plainMessage(GENERIC_ERROR_MESSAGE), deps.log);
   });
 
-  const surfaceDeps = { ...deps, changes };
+  const ownHeavy = heavy ? undefined : new HeavyRunner({ databaseUrl: `file:${databaseFileOf(deps.db)}`, log: deps.log });
+  if (ownHeavy) {
+    const stop = app.stop.bind(app);
+    app.stop = async (...args: Parameters<App["stop"]>) => {
+      const result = await stop(...args);
+      await ownHeavy.close();
+      return result;
+    };
+  }
+  const surfaceDeps = { ...deps, changes, heavy: heavy ?? ownHeavy! };
   registerObiettivo(app, surfaceDeps);
   registerReportModal(app, surfaceDeps);
   registerReportActions(app, surfaceDeps);

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Db, Tx } from "../db/client.ts";
 import { parseScoringConfig, parseScoringConfigText, type ScoringConfig, type ScoringConfigInForce } from "../domain/scoring/config.ts";
+import { projectPath } from "../paths.ts";
 import { appendAudit } from "./audit.ts";
 
 /** The SMVP rules in force per plan year: versions in the database, else the default shipped in config/. */
 
-const DEFAULT_FILE = fileURLToPath(new URL("../../config/smvp-default.json", import.meta.url));
+const DEFAULT_FILE = projectPath("config/smvp-default.json");
 
 let shippedDefault: ScoringConfig | undefined;
 

@@ -9,6 +9,7 @@ import { loadEnv, type Env } from "../../src/env.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { createApp, InFlight, SLACK_EVENTS_PATH } from "../../src/slack/app.ts";
 import type { FakeSlack } from "./fake-slack.ts";
+import type { HeavyRunner } from "../../src/jobs/heavy.ts";
 
 /**
  * Signed Slack requests (slash commands, buttons, modal submissions, option loads) and the
@@ -220,10 +221,12 @@ export interface StartTestAppOptions {
   env?: Record<string, string>;
   log?: Logger;
   changes?: ChangeBus;
+  /** The heavy-work thread to use (the test then owns it); by default the app's own. */
+  heavy?: HeavyRunner;
 }
 
 /** Starts the real createApp in HTTP mode on 127.0.0.1 (random port) against the fake Slack Web API. */
-export async function startTestApp({ db, clock, fake, env: extra = {}, log, changes }: StartTestAppOptions): Promise<TestApp> {
+export async function startTestApp({ db, clock, fake, env: extra = {}, log, changes, heavy }: StartTestAppOptions): Promise<TestApp> {
   const env = loadEnv({
     LOG_LEVEL: "silent",
     ...extra,
@@ -235,7 +238,7 @@ export async function startTestApp({ db, clock, fake, env: extra = {}, log, chan
   const logger = log ?? createLogger(env.LOG_LEVEL, [TEST_BOT_TOKEN, TEST_SIGNING_SECRET]);
   const bus = changes ?? new ChangeBus();
   const inFlight = new InFlight();
-  const app = await createApp({ env, deps: { db, clock, log: logger, env }, changes: bus, inFlight });
+  const app = await createApp({ env, deps: { db, clock, log: logger, env }, changes: bus, inFlight, heavy });
   const server = (await app.start({ port: 0, host: "127.0.0.1" })) as Server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

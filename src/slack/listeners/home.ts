@@ -5,6 +5,7 @@ import type { ChangeBus } from "../../app/events.ts";
 import { EvaluationCache, loadHome } from "../../app/home.ts";
 import { relazioneExport } from "../../app/relazione.ts";
 import { UserError } from "../../errors.ts";
+import type { HeavyRunner } from "../../jobs/heavy.ts";
 import type { AppDeps } from "../deps.ts";
 import { listenAction } from "../listen.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
@@ -45,8 +46,9 @@ class HomePublisher {
 }
 
 /** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
-export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus }): void {
-  const cache = new EvaluationCache(deps.clock);
+export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus; heavy: HeavyRunner }): void {
+  // Scores are computed in the heavy-work thread: a large plan never stalls other commands.
+  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) => deps.heavy.run("home-scores", { asOf }, { key: `home-scores:${asOf}` }));
   const publisher = new HomePublisher(app.client, deps, cache);
 
   app.event("app_home_opened", async ({ event }) => {
@@ -61,21 +63,24 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
   });
 
   listenAction(app, deps, ACTION.exportRelazione, {
-    run: (d, { userId, value: body }) => {
+    run: (d, { userId, value: body, client }) => {
       const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
-      return relazioneExport(d.db, { userId, year: parsed.success ? parsed.data.year : undefined, now: d.clock() });
+      // While another job runs the user is told at once, in the DM where the file will arrive.
+      const queued = () =>
+        void openDm(client, userId)
+          .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
+          .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
+      return relazioneExport(d.db, deps.heavy, { userId, year: parsed.success ? parsed.data.year : undefined, now: d.clock(), queued });
     },
-    deliver: async (d, { client, userId }, { relazione, today, file }) => {
+    deliver: async (d, { client, userId }, made) => {
+      if (made.kind === "joined") return; // the first request delivers it
       try {
-        const dm = await client.conversations.open({ users: userId });
-        const channel = dm.channel?.id;
-        if (!channel) throw new Error("conversations.open senza canale");
         await client.files.uploadV2({
-          channel_id: channel,
-          file,
-          filename: HOME_TEXT.exportFilename(relazione.year, today),
-          title: HOME_TEXT.exportTitle(relazione.year, today),
-          initial_comment: HOME_TEXT.exportDone(relazione.year, today),
+          channel_id: await openDm(client, userId),
+          file: made.file,
+          filename: HOME_TEXT.exportFilename(made.year, made.today),
+          title: HOME_TEXT.exportTitle(made.year, made.today),
+          initial_comment: HOME_TEXT.exportDone(made.year, made.today),
         });
       } catch (e) {
         d.log.error({ err: e, userId }, "Relazione non inviata");
@@ -83,6 +88,12 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
       }
     },
   });
+}
+
+async function openDm(client: WebClient, userId: string): Promise<string> {
+  const dm = await client.conversations.open({ users: userId });
+  if (!dm.channel?.id) throw new Error("conversations.open senza canale");
+  return dm.channel.id;
 }
 
 function safeJson(text: string | undefined): unknown {

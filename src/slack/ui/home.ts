@@ -44,6 +44,7 @@ export const HOME_TEXT = {
   exportButton: "Esporta Relazione",
   exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, con i dati di oggi.",
   exportDone: (year: number, today: string) => `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
+  exportQueued: "La Relazione è in preparazione: un'altra esportazione è in corso. Te la mando qui appena è pronta, non serve richiederla.",
   exportTitle: (year: number, today: string) => `Relazione sulla performance ${year} al ${itDate(today)}`,
   exportFilename: (year: number, today: string) => `relazione-performance-${year}-al-${today}.xlsx`,
 } as const;

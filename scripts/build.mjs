@@ -1,0 +1,106 @@
+// The build: plain JavaScript in dist/ that `npm start` and `npx obiettivi` run, so that
+// production pays neither tsx's loader nor its compile step. Runs after `prisma generate`
+// on every `npm install` / `npm ci`; `npm start` rebuilds too when a source is newer than
+// the build (a `git pull` without `npm install`). Plain .mjs: it must run before any TS tooling.
+import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const DIST = path.join(ROOT, "dist");
+
+/**
+ * Entry points, one file each in dist/. The heavy worker is its own entry because a
+ * worker thread starts from a file; shared code goes to dist/chunks (code splitting), so
+ * what is imported with `await import()` stays out of the start-up path.
+ */
+export const ENTRIES = {
+  main: "src/main.ts",
+  cli: "src/cli/index.ts",
+  "heavy-worker": "src/jobs/heavy-worker.ts",
+};
+
+/** Inputs whose change makes dist/ stale: the sources (the generated Prisma client included). */
+const INPUTS = ["src", "package.json", "scripts/build.mjs"];
+
+function newestMtime(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const e of readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, e)));
+  return newest;
+}
+
+/** True when every entry is built and no input changed after the build. */
+export function buildIsCurrent() {
+  const outputs = Object.keys(ENTRIES).map((n) => path.join(DIST, `${n}.js`));
+  if (!outputs.every((f) => existsSync(f))) return false;
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  return INPUTS.every((i) => !existsSync(path.join(ROOT, i)) || newestMtime(path.join(ROOT, i)) <= built);
+}
+
+/** Libraries that only some commands need: loaded with `await import()` on first use, never at start. */
+export const LAZY_PACKAGES = ["exceljs", "docx", "vega", "vega-lite", "@resvg/resvg-js", "pdfjs-dist", "mammoth", "jszip", "@xmldom/xmldom"];
+
+const OPTIONS = {
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES,
+  outdir: DIST,
+  bundle: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // node_modules stay node_modules (native better-sqlite3, Prisma's wasm); our code,
+  // the generated Prisma client in src/generated included, is bundled.
+  packages: "external",
+  sourcemap: true,
+  legalComments: "none",
+};
+
+const packageOf = (spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
+
+/**
+ * The packages an entry loads before its first line runs: every static import reachable
+ * from it, not following `await import()`. The start-up rule is that none of
+ * LAZY_PACKAGES is among them for "main" (test/build/startup-imports.test.ts).
+ */
+export async function startupPackages(entry) {
+  const esbuild = await import("esbuild");
+  const { metafile } = await esbuild.build({ ...OPTIONS, write: false, metafile: true, sourcemap: false, logLevel: "silent" });
+  const outputs = metafile.outputs;
+  const start = Object.keys(outputs).find((o) => outputs[o].entryPoint === ENTRIES[entry]);
+  if (!start) throw new Error(`entry ${entry} non trovato`);
+  const seen = new Set();
+  const packages = new Set();
+  const visit = (out) => {
+    if (seen.has(out)) return;
+    seen.add(out);
+    for (const imp of outputs[out].imports) {
+      if (imp.kind !== "import-statement") continue;
+      if (imp.external) {
+        if (!imp.path.startsWith("node:")) packages.add(packageOf(imp.path));
+      } else {
+        visit(imp.path);
+      }
+    }
+  };
+  visit(start);
+  return [...packages].sort();
+}
+
+export async function build({ quiet = false } = {}) {
+  const esbuild = await import("esbuild");
+  const t0 = performance.now();
+  rmSync(DIST, { recursive: true, force: true }); // chunk names carry hashes: no leftovers
+  await esbuild.build({
+    ...OPTIONS,
+    logLevel: quiet ? "warning" : "info",
+  });
+  if (!quiet) process.stderr.write(`build: dist/ pronto in ${Math.round(performance.now() - t0)} ms\n`);
+}
+
+if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+  await build();
+}

@@ -1,0 +1,88 @@
+import type { Db } from "../db/client.ts";
+import type { ImportResult } from "../plan-import/import-plan.ts";
+import type { ScoreSummary } from "../domain/scoring/summary.ts";
+
+/**
+ * The work that must not run on the bot's thread, by kind: each takes plain data and
+ * returns plain data (structured-clone-able; files as bytes), so it can run in the heavy
+ * worker (jobs/heavy.ts) or, from the CLI, right here. Renderers and heavy libraries are
+ * imported inside the job: they load on first use, in the worker only.
+ *
+ * To add a kind (a new export format, the validation pack, the scorecards): add its input
+ * and output to HeavyJobs and its function to HEAVY_JOBS; callers use runHeavy(kind, input).
+ */
+
+/** A file made by a job: bytes plus what a surface needs to send or save it. */
+export interface HeavyFile {
+  bytes: Uint8Array;
+  filename: string;
+  mimeType: string;
+  /** The plan year the file is about. */
+  year: number;
+}
+
+export type RelazioneFormat = "md" | "csv" | "xlsx";
+
+export interface RelazioneExportInput {
+  format: RelazioneFormat;
+  year?: number;
+  /** Evaluation date, ISO day. */
+  asOf: string;
+  /** When the document is generated (ISO instant): printed in it. */
+  now: string;
+  monitoring?: boolean;
+  dueWithinDays?: number;
+}
+
+export interface PlanImportInput {
+  /** The document as sent (PIAO text or plan CSV), decoded as UTF-8. */
+  bytes: Uint8Array;
+  sourceName: string;
+  actor: string;
+  now: string;
+}
+
+export interface HeavyJobs {
+  relazione: { input: RelazioneExportInput; output: HeavyFile };
+  "home-scores": { input: { asOf: string; year?: number }; output: ScoreSummary };
+  "plan-import": { input: PlanImportInput; output: ImportResult };
+}
+
+export type HeavyKind = keyof HeavyJobs;
+export type HeavyInput<K extends HeavyKind> = HeavyJobs[K]["input"];
+export type HeavyOutput<K extends HeavyKind> = HeavyJobs[K]["output"];
+
+export interface HeavyContext {
+  db: Db;
+}
+
+const MIME: Record<RelazioneFormat, string> = {
+  md: "text/markdown; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+};
+
+export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInput<K>) => Promise<HeavyOutput<K>> } = {
+  async relazione({ db }, input) {
+    const { buildRelazione } = await import("../report/relazione.ts");
+    const now = new Date(input.now);
+    const r = await buildRelazione(db, { year: input.year, asOf: input.asOf, now, monitoring: input.monitoring ?? false, dueWithinDays: input.dueWithinDays ?? 30 });
+    let bytes: Uint8Array;
+    if (input.format === "md") bytes = Buffer.from((await import("../report/relazione-md.ts")).renderRelazioneMarkdown(r), "utf8");
+    else if (input.format === "csv") bytes = Buffer.from((await import("../report/relazione-csv.ts")).renderRelazioneCsv(r), "utf8");
+    else bytes = await (await import("../report/relazione-xlsx.ts")).renderRelazioneXlsx(r);
+    const what = r.kind === "monitoraggio" ? "monitoraggio" : "relazione-performance";
+    return { bytes, filename: `${what}-${r.year}-al-${input.asOf}.${input.format}`, mimeType: MIME[input.format], year: r.year };
+  },
+
+  async "home-scores"({ db }, input) {
+    const { summarizeScores } = await import("../store/score-summary.ts");
+    return summarizeScores(db, input);
+  },
+
+  async "plan-import"({ db }, input) {
+    const { importPlanText } = await import("../plan-import/import-plan.ts");
+    const text = Buffer.from(input.bytes).toString("utf8");
+    return importPlanText(db, text, input.sourceName, { actor: input.actor, now: new Date(input.now) });
+  },
+};

@@ -1,0 +1,57 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACTION } from "../../src/slack/ui/ids.ts";
+import { HOME_TEXT } from "../../src/slack/ui/home.ts";
+import { romeDay } from "../../src/domain/calendar/days.ts";
+import { testDatabase } from "../helpers/db.ts";
+import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
+import { blockActionBody } from "../helpers/slack-http.ts";
+import { ROOT, startBotProcess, type BotProcess } from "../robustness/helpers/bot-process.ts";
+import { loadLeggiunoFixture, USERS } from "../report/leggiuno-fixture.ts";
+
+/**
+ * The built bot, as `npm start` runs it: `npm run build`, then dist/main.js (plain
+ * JavaScript, no tsx) in HTTP mode on a temporary database says "pronto", answers
+ * /healthz, and makes an export in its worker thread from dist/heavy-worker.js.
+ */
+
+let fake: FakeSlack;
+let bot: BotProcess | undefined;
+let database: Awaited<ReturnType<typeof testDatabase>>;
+
+beforeAll(async () => {
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "pipe" });
+  fake = await startFakeSlack();
+  database = await testDatabase();
+  await loadLeggiunoFixture(database.db);
+  await database.db.$disconnect();
+  bot = await startBotProcess({ databaseUrl: database.url, fake, command: [process.execPath, "dist/main.js"], timeoutMs: 60_000 });
+}, 120_000);
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake?.close();
+  await database?.dispose();
+});
+
+describe("built bot (dist/)", () => {
+  it("starts from dist/main.js, reports what opening the database cost, answers /healthz", async () => {
+    for (const f of ["main.js", "cli.js", "heavy-worker.js"]) expect(existsSync(path.join(ROOT, "dist", f))).toBe(true);
+    const ready = bot!.lines.map((l) => JSON.parse(l) as { msg?: string; mode?: string; db?: Record<string, number> }).find((j) => j.msg === "pronto")!;
+    expect(ready.mode).toBe("http");
+    expect(Object.keys(ready.db ?? {}).sort()).toEqual(["clientMs", "firstQueryMs", "migrateMs"]);
+    const res = await fetch(`${bot!.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("exports the Relazione through its worker thread built in dist/", async () => {
+    const body = blockActionBody({ userId: USERS.nucleo.id, actionId: ACTION.exportRelazione, value: { year: 2024 }, view: { id: "VBUILT", type: "home" } });
+    expect((await bot!.send(body)).status).toBe(200);
+    const complete = await fake.waitForCall("files.completeUploadExternal", 1, 60_000);
+    expect(complete.body.initial_comment).toBe(HOME_TEXT.exportDone(2024, romeDay(new Date())));
+    expect(fake.uploads[0]!.bytes).toBeGreaterThan(10_000);
+  });
+});

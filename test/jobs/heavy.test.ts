@@ -1,0 +1,59 @@
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HeavyRunner } from "../../src/jobs/heavy.ts";
+import { buildRelazione } from "../../src/report/relazione.ts";
+import { renderRelazioneCsv } from "../../src/report/relazione-csv.ts";
+import { UserError } from "../../src/errors.ts";
+import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
+
+// The heavy-work runner on its own: jobs run in the worker thread on their own database
+// connection, one at a time, Italian errors come back as UserError, files as bytes.
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup() {
+  const t = await testDatabase();
+  const heavy = new HeavyRunner({ databaseUrl: t.url, idleMs: 200 });
+  cleanups.push(t.dispose, () => heavy.close());
+  return { t, heavy };
+}
+
+describe("HeavyRunner", () => {
+  it("imports a plan sent as bytes in the worker; the bot's connection sees it (WAL)", async () => {
+    const { t, heavy } = await setup();
+    const bytes = new Uint8Array(readFileSync(LEGGIUNO_PLAN));
+    const r = await heavy.run("plan-import", { bytes, sourceName: "leggiuno.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" });
+    expect(r.year).toBe(2024);
+    expect(r.counts.activities).toBeGreaterThan(100);
+    expect(await t.db.activity.count()).toBe(r.counts.activities);
+  });
+
+  it("refuses a document that is not a plan with the importer's Italian message, as a UserError", async () => {
+    const { heavy } = await setup();
+    const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
+    const err = await heavy.run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).message).toMatch(/[a-zà-ù]/);
+  });
+
+  it("exports the Relazione as CSV byte for byte as the renderer, after queued jobs, and ends the idle thread", async () => {
+    const { t, heavy } = await setup();
+    const bytes = new Uint8Array(readFileSync(LEGGIUNO_PLAN));
+    let queued = 0;
+    const imported = heavy.run("plan-import", { bytes, sourceName: "leggiuno.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" });
+    const input = { format: "csv" as const, asOf: "2024-10-07", now: "2024-10-07T10:00:00.000Z" };
+    const csv = heavy.run("relazione", input, { onQueued: () => (queued += 1) });
+    expect(queued).toBe(1); // asked while the import ran
+    await imported;
+    const file = await csv;
+    const expected = renderRelazioneCsv(await buildRelazione(t.db, { asOf: input.asOf, now: new Date(input.now) }));
+    expect(Buffer.from(file.bytes).toString("utf8")).toBe(expected);
+    expect(file.filename).toBe("relazione-performance-2024-al-2024-10-07.csv");
+    expect(heavy.threadAlive).toBe(true);
+    // Quiet for idleMs: the thread (and its heap) goes away.
+    await vi.waitFor(() => expect(heavy.threadAlive).toBe(false), { timeout: 20_000, interval: 50 });
+  });
+});
