@@ -116,6 +116,7 @@ export function planFingerprint(p: ParsedPlan): string {
     objectives: p.objectives,
     activities: p.activities.map(activityRow),
     anomalies: p.anomalies.map((a) => ({ kind: a.kind, code: a.code, message: a.message })),
+    ...(p.behaviourCriteria?.length ? { behaviourCriteria: p.behaviourCriteria } : {}),
   };
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex");
 }
@@ -189,6 +190,10 @@ export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportO
           sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (?, ?, ?, ?, ?)`)
             .run(parsed.year, parsed.entity, parsed.sourceName, hash, now).lastInsertRowid,
         );
+      }
+      // A reader that cannot see criteria (the CSV export) leaves the ones already stored.
+      if (parsed.behaviourCriteria) {
+        sql.prepare(`UPDATE Plan SET behaviourCriteria = ? WHERE id = ?`).run(parsed.behaviourCriteria.length ? JSON.stringify(parsed.behaviourCriteria) : null, planId);
       }
       const areaIds = syncAreas(sql, planId, parsed, now);
       const objectiveIds = syncObjectives(sql, planId, parsed, areaIds, now);
