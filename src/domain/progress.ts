@@ -1,3 +1,4 @@
+import { reportAreaFor } from "../store/report-area.ts";
 import { romeDay } from "../clock.ts";
 import { wellFormed } from "./text.ts";
 import type { Db, Tx } from "../db/client.ts";
@@ -46,6 +47,8 @@ export interface ReportInput {
   source: ReportSource;
   /** Slack trigger_id / view id: a second delivery with the same key returns the first report. */
   idempotencyKey?: string | null;
+  /** Comune-wide activities: the area the fact is for; absent = the reporter's own area. */
+  areaCode?: string | null;
 }
 
 /** What the derivation needs of a report. */
@@ -296,6 +299,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
       throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
     }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
+    const areaCode = await reportAreaFor(tx, input);
     const report = await tx.report.create({
       data: {
         planYear: input.planYear,
@@ -309,6 +313,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
         source: input.source,
         idempotencyKey: input.idempotencyKey ?? null,
+        areaCode,
         createdAt: now,
       },
     });
