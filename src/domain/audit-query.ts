@@ -29,6 +29,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   user_remove: "utente rimosso",
   channel_set: "canale dell'area",
   scoring_config: "configurazione SMVP",
+  behaviour_scores: "punteggi dei comportamenti",
   restore: "ripristino del database",
 };
 

@@ -10,6 +10,7 @@ export type AuditAction =
   | "user_remove"
   | "channel_set"
   | "scoring_config"
+  | "behaviour_scores"
   | "restore";
 
 export interface AuditInput {

@@ -1,0 +1,84 @@
+import type { Db, Tx } from "../db/client.ts";
+import { appendAudit } from "../domain/audit.ts";
+import { currentPlan } from "../domain/plan-repo.ts";
+import { defaultScoringConfig, loadScoringConfig, type ScoringConfigInForce } from "../domain/scoring-config.ts";
+import { matchResponsabile, numberCriteria, parseBehaviourScores, type BehaviourCriterion, type BehaviourScores } from "../domain/scoring/scorecard.ts";
+import { behaviourScoresOf, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";
+
+type Reader = Db | Tx;
+
+export type CriteriaSource = "configurazione" | "piano" | "predefinita";
+
+export const CRITERIA_SOURCE_LABELS: Record<CriteriaSource, string> = {
+  configurazione: "dalla configurazione SMVP dell'anno",
+  piano: "dal documento del piano",
+  predefinita: "dalla configurazione SMVP predefinita",
+};
+
+export interface CriteriaInForce {
+  criteria: BehaviourCriterion[];
+  source: CriteriaSource;
+}
+
+/**
+ * The behaviour criteria in force: those a stored SMVP version of the year lists, else those
+ * the plan document lists, else the shipped default's.
+ */
+export function resolveCriteria(inForce: ScoringConfigInForce, fromPlan: { title: string; maxPoints: number }[] | null): CriteriaInForce {
+  const own = inForce.version !== null ? inForce.config.behaviours.criteria : undefined;
+  if (own?.length) return { criteria: numberCriteria(own), source: "configurazione" };
+  if (fromPlan?.length) return { criteria: numberCriteria(fromPlan), source: "piano" };
+  return { criteria: numberCriteria(defaultScoringConfig().behaviours.criteria ?? []), source: "predefinita" };
+}
+
+export async function criteriaInForce(db: Reader, year?: number): Promise<CriteriaInForce & { year: number; config: ScoringConfigInForce }> {
+  const plan = await currentPlan(db, year);
+  const [config, fromPlan] = await Promise.all([loadScoringConfig(db, plan.year), planBehaviourCriteria(db, plan.id)]);
+  return { ...resolveCriteria(config, fromPlan), year: plan.year, config };
+}
+
+export interface SetBehavioursInput {
+  year?: number;
+  responsabile: string;
+  /** The parsed content of a score file or modal: {"1": 4, ...}. */
+  scores: unknown;
+  actor: string;
+  now: Date;
+}
+
+export interface SetBehavioursOutcome {
+  year: number;
+  responsabile: string;
+  scores: BehaviourScores;
+  criteria: BehaviourCriterion[];
+  total: number;
+  maxTotal: number;
+  replaced: boolean;
+}
+
+/**
+ * Stores the behaviour scores of one Responsabile for a year, replacing the previous entry,
+ * with its audit row in the same transaction. Anything wrong is refused before writing.
+ */
+export async function setBehaviourScores(db: Db, input: SetBehavioursInput): Promise<SetBehavioursOutcome> {
+  const plan = await currentPlan(db, input.year);
+  const { criteria } = await criteriaInForce(db, plan.year);
+  const responsabile = matchResponsabile(input.responsabile, await planHeads(db, plan.id));
+  const scores = parseBehaviourScores(input.scores, criteria);
+  const replaced = await db.$transaction(async (tx) => {
+    const before = await behaviourScoresOf(tx, plan.year, responsabile);
+    await writeBehaviourScores(tx, plan.year, { responsabile, scores, enteredBy: input.actor, enteredAt: input.now });
+    await appendAudit(tx, {
+      at: input.now,
+      actor: input.actor,
+      action: "behaviour_scores",
+      entityType: "behaviour_scores",
+      entityKey: `${plan.year}:${responsabile}`,
+      before: before ? { scores: before.scores, enteredBy: before.enteredBy } : null,
+      after: { scores },
+    });
+    return before != null;
+  });
+  const total = Object.values(scores).reduce((s, v) => s + Math.round(v * 100), 0) / 100;
+  return { year: plan.year, responsabile, scores, criteria, total, maxTotal: criteria.reduce((s, c) => s + c.maxPoints, 0), replaced };
+}
