@@ -392,7 +392,7 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     children: [
       new d.Paragraph({
         alignment: d.AlignmentType.CENTER,
-        children: [new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES], size: 18 })],
+        children: [new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES_IN_SECTION], size: 18 })],
       }),
     ],
   });
@@ -418,7 +418,7 @@ export async function renderRelazioneDocx(m: Relazione & { variations?: Relazion
   const sc = options.scorecards;
   const body: Block[] = [];
 
-  body.push(w.heading("Indice", 1), new d.TableOfContents("Indice", { hyperlink: true, headingStyleRange: "1-2" }), new d.Paragraph({ children: [new d.PageBreak()] }));
+  body.push(w.p("Indice", { bold: true, size: 32, spacingAfter: 240 }), new d.TableOfContents("Indice", { hyperlink: true, headingStyleRange: "1-2" }), new d.Paragraph({ children: [new d.PageBreak()] }));
 
   // 1. Sintesi
   body.push(w.heading(DOCX_CHAPTERS[0], 1));
