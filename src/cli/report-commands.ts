@@ -81,6 +81,8 @@ export const register: RegisterCommands = (program, ctx) => {
         if (opts.output) {
           writeFileSync(opts.output, content);
           ctx.err(`${what} ${year} scritta in ${opts.output}`);
+        } else if (typeof content === "string" && format === "json") {
+          ctx.out(content);
         } else {
           process.stdout.write(content);
         }
