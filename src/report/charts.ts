@@ -118,3 +118,13 @@ export function areaObjectivesChart(areaName: string, objectives: { code: string
   const title = areaChartTitle(areaName);
   return renderChart(barChartSpec(title, objectives.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.percent }))), title);
 }
+
+/** The chart /stato and the weekly digest attach: each objective of the area at the completion /stato shows. */
+export function areaStatusChart(area: { code: string; name: string }, objectives: { code: string; title: string; completion: number }[], total: number): Promise<ChartImage> {
+  const shown = objectives.slice(0, MAX_BARS_SLACK);
+  const note = total > shown.length ? ` (primi ${shown.length} di ${total})` : "";
+  const title = `${area.code}. ${area.name.replace(/^\d+\.\s*/, "")}: avanzamento per obiettivo${note}`;
+  return renderChart(barChartSpec(title, shown.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.completion * 100 }))), title);
+}
+
+const MAX_BARS_SLACK = 40;

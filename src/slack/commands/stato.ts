@@ -1,8 +1,11 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { romeDay } from "../../clock.ts";
+import { itDate } from "../../domain/italian-format.ts";
 import { loadActor, requireActor } from "../../domain/permissions.ts";
 import { statusForScope, statusForText } from "../../domain/status.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
+import type { ScopeStatus } from "../../domain/status.ts";
+import { uploadAreaChart } from "../area-chart.ts";
 import type { AppDeps } from "../deps.ts";
 import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
@@ -26,12 +29,18 @@ const SHARE_TEXT = {
  * the local console; any registered role may read, an unknown user is told who can add them.
  */
 export async function handleStato(deps: AppDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
+  return (await statoOutcome(deps, input)).message;
+}
+
+/** The reply, and the status it shows when it is one area's (its chart follows the reply). */
+export async function statoOutcome(deps: AppDeps, input: { userId: string; text: string }): Promise<{ message: SlackMessage; area: ScopeStatus | null }> {
   try {
     requireActor(await loadActor(deps.db, input.userId), input.userId);
     const result = await statusForText(deps.db, input.text ?? "", romeDay(deps.clock()));
-    return statusMessage(result, { shareButton: true });
+    const area = result.kind === "scope" && result.scope.kind === "area" ? result : null;
+    return { message: statusMessage(result, { shareButton: true }), area };
   } catch (e) {
-    return failure(deps, e, input.userId, "/stato non riuscito");
+    return { message: failure(deps, e, input.userId, "/stato non riuscito"), area: null };
   }
 }
 
@@ -76,9 +85,12 @@ export function registerStato(app: App, deps: AppDeps): void {
   // Everything after ack(): Slack gets its 200 at once, the reply goes to the response_url.
   app.command(STATO_COMMAND, async ({ ack, body, client }) => {
     await ack();
-    const reply = await handleStato(deps, { userId: body.user_id, text: body.text ?? "" });
+    const { message, area } = await statoOutcome(deps, { userId: body.user_id, text: body.text ?? "" });
     const target = replyTargetOf(body);
-    if (target) await sendPrivateReply(client, target, reply);
+    if (target) await sendPrivateReply(client, target, message);
+    // The chart is drawn only after the reply has gone: the answer never waits for it. It goes
+    // to the user's conversation with the bot, as private as the reply.
+    if (area) await sendStatoChart(deps, client, body.user_id, area);
   });
 
   app.action<BlockAction<ButtonAction>>(ACTION.shareStatus, async ({ ack, body, client }) => {
@@ -103,4 +115,15 @@ export function registerStato(app: App, deps: AppDeps): void {
     }
     await tryPrivateReply(client, target, { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] }, deps.log);
   });
+}
+
+async function sendStatoChart(deps: AppDeps, client: App["client"], userId: string, status: ScopeStatus): Promise<void> {
+  try {
+    const dm = await client.conversations.open({ users: userId });
+    const channel = dm.channel?.id;
+    if (!channel) return;
+    await uploadAreaChart(client, deps.log, { channel }, status, `Grafico di /stato ${status.area!.code}: avanzamento per obiettivo al ${itDate(status.today)}.`);
+  } catch (e) {
+    deps.log.warn({ err: e, userId }, "grafico di /stato non inviato");
+  }
 }
