@@ -3,6 +3,7 @@ import { appendAudit } from "../domain/audit.ts";
 import { currentPlan } from "../domain/plan-repo.ts";
 import { defaultScoringConfig, loadScoringConfig, type ScoringConfigInForce } from "../domain/scoring-config.ts";
 import { matchResponsabile, numberCriteria, parseBehaviourScores, type BehaviourCriterion, type BehaviourScores } from "../domain/scoring/scorecard.ts";
+import { UserError } from "../errors.ts";
 import { behaviourScoresOf, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";
 
 type Reader = Db | Tx;
@@ -82,3 +83,35 @@ export async function setBehaviourScores(db: Db, input: SetBehavioursInput): Pro
   const total = Object.values(scores).reduce((s, v) => s + Math.round(v * 100), 0) / 100;
   return { year: plan.year, responsabile, scores, criteria, total, maxTotal: criteria.reduce((s, c) => s + c.maxPoints, 0), replaced };
 }
+
+export interface BehaviourForm {
+  year: number;
+  heads: string[];
+  criteria: BehaviourCriterion[];
+  responsabile: string | null;
+  current: BehaviourScores | null;
+}
+
+/** What the Slack modal shows: the plan's Responsabili, the criteria, and the scores already entered for one of them. */
+export async function behaviourForm(db: Reader, opts: { year?: number; responsabile?: string | null }): Promise<BehaviourForm> {
+  const plan = await currentPlan(db, opts.year);
+  const [{ criteria }, heads] = await Promise.all([criteriaInForce(db, plan.year), planHeads(db, plan.id)]);
+  const responsabile = opts.responsabile ? matchResponsabile(opts.responsabile, heads) : null;
+  const current = responsabile ? ((await behaviourScoresOf(db, plan.year, responsabile))?.scores ?? null) : null;
+  return { year: plan.year, heads, criteria, responsabile, current };
+}
+
+/** The SMVP says who enters behaviour scores (by default the Segretario and the Nucleo). */
+export async function assertCanEnterBehaviours(db: Reader, actor: { role: string } | null, year?: number): Promise<void> {
+  const plan = await currentPlan(db, year);
+  const { config } = await loadScoringConfig(db, plan.year);
+  const editors: readonly string[] = config.behaviours.editors;
+  if (!actor || !editors.includes(actor.role)) {
+    throw new UserError(
+      "forbidden_behaviours",
+      `I punteggi dei comportamenti organizzativi li inseriscono solo ${editors.map((r) => ROLE_NAMES[r] ?? r).join(" e ")}, come prevede il SMVP.`,
+    );
+  }
+}
+
+const ROLE_NAMES: Record<string, string> = { segretario: "il Segretario", nucleo: "il Nucleo di Valutazione", admin: "l'amministratore", responsabile: "i Responsabili" };
