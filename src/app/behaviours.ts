@@ -1,7 +1,8 @@
 import type { Db, Tx } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { defaultScoringConfig, loadScoringConfig, type ScoringConfigInForce } from "../domain/scoring-config.ts";
+import { appendAudit } from "../store/audit.ts";
+import { currentPlan } from "../store/plan.ts";
+import type { ScoringConfigInForce } from "../domain/scoring/config.ts";
+import { defaultScoringConfig, loadScoringConfig } from "../store/scoring-config.ts";
 import { matchResponsabile, numberCriteria, parseBehaviourScores, type BehaviourCriterion, type BehaviourScores } from "../domain/scoring/scorecard.ts";
 import { UserError } from "../errors.ts";
 import { behaviourScoresOf, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";

@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db/client.ts";
-import { evaluatePlan } from "../domain/evaluation.ts";
+import { evaluatePlan } from "./evaluation.ts";
 import { buildRelazione, type Relazione } from "../report/relazione.ts";
 import type { PerAreaObjectiveRow, RelazioneDocxOptions, RelazioneTexts, ScorecardsInput } from "../report/relazione-docx.ts";
 import { completionTrend } from "./relazione-trend.ts";

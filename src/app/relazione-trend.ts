@@ -1,6 +1,6 @@
-import { addDays } from "../clock.ts";
+import { addDays } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { evaluatePlan } from "../domain/evaluation.ts";
+import { evaluatePlan } from "./evaluation.ts";
 import type { TrendPoint } from "../report/charts.ts";
 
 /** The last day of each month of the plan year up to `asOf` (and `asOf` itself when mid-month). */

@@ -1,8 +1,9 @@
 import type { Db, Tx } from "../db/client.ts";
-import { endOfRomeDay, evaluatePlan, stateAt, type ObjectiveEval, type PlanEvaluation } from "../domain/evaluation.ts";
-import { scoreActivity, scoreArea, scoreObjective, type AggregateScore, type PointsScore, type ScoringContext } from "../domain/scoring.ts";
+import { endOfRomeDay, stateAt, type ObjectiveEval, type PlanEvaluation } from "../domain/scoring/evaluation.ts";
+import { evaluatePlan } from "./evaluation.ts";
+import { scoreActivity, scoreArea, scoreObjective, type AggregateScore, type PointsScore, type ScoringContext } from "../domain/scoring/scoring.ts";
 import { buildScorecard, paymentTimesFigure, type AreaFigures, type BehaviourCriterion, type Scorecard } from "../domain/scoring/scorecard.ts";
-import type { ScoringConfig } from "../domain/scoring-config.ts";
+import type { ScoringConfig } from "../domain/scoring/config.ts";
 import { behaviourScoresOfYear, planBehaviourCriteria } from "../store/behaviour-scores.ts";
 import { resolveCriteria, type CriteriaSource } from "./behaviours.ts";
 

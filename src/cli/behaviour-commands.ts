@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { setBehaviourScores } from "../app/behaviours.ts";
-import { itNumber } from "../domain/italian-format.ts";
+import { itNumber } from "../domain/text/italian.ts";
 import { UserError } from "../errors.ts";
 import type { RegisterCommands } from "./context.ts";
 

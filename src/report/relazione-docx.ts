@@ -1,6 +1,6 @@
 import type { Paragraph as DocxParagraph, Table as DocxTable, TableOfContents as DocxToc } from "docx";
 import type { BehaviourCriterion, Scorecard } from "../domain/scoring/scorecard.ts";
-import { itDate, itDateTime, itNumber, itPercent } from "../domain/italian-format.ts";
+import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
 import { areaChartTitle, barChartSpec, renderChart, trendChartSpec, type ChartImage, type TrendPoint } from "./charts.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 import { parseSimpleMarkdown, type TextRun } from "./simple-markdown.ts";

@@ -1,5 +1,5 @@
 import type { WebClient } from "@slack/web-api";
-import type { ScopeStatus } from "../domain/status.ts";
+import type { ScopeStatus } from "../domain/status/status.ts";
 import type { Logger } from "../logger.ts";
 import { areaStatusChart } from "../report/charts.ts";
 

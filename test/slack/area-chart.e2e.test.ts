@@ -1,8 +1,9 @@
 import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
-import { recordReport } from "../../src/domain/progress.ts";
-import { addUser } from "../../src/domain/users.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { recordReport } from "../../src/store/reports.ts";
+import { addUser } from "../../src/app/users.ts";
 import { loadEnv } from "../../src/env.ts";
 import { runDigest } from "../../src/jobs/digest.ts";
 import { createLogger } from "../../src/logger.ts";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
-import { addUser } from "../../src/domain/users.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { addUser } from "../../src/app/users.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";

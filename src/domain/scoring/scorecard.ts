@@ -1,5 +1,5 @@
 import { UserError } from "../../errors.ts";
-import { itNumber, itPercent } from "../italian-format.ts";
+import { itNumber, itPercent } from "../text/italian.ts";
 
 /**
  * The scheda di valutazione of each Responsabile, as pure arithmetic over figures already

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from "@slack/types";
 import { z } from "zod";
 import type { BehaviourForm } from "../../app/behaviours.ts";
-import { itNumber } from "../../domain/italian-format.ts";
+import { itNumber } from "../../domain/text/italian.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
 import { ACTION, VIEW } from "./ids.ts";
 
