@@ -5,6 +5,7 @@ import { scoreActivity, scoreArea, scoreObjective, type AggregateScore, type Poi
 import { buildScorecard, paymentTimesFigure, type AreaFigures, type BehaviourCriterion, type Scorecard } from "../domain/scoring/scorecard.ts";
 import type { ScoringConfig } from "../domain/scoring/config.ts";
 import { behaviourScoresOfYear, planBehaviourCriteria } from "../store/behaviour-scores.ts";
+import { reportsWithArea, type AreaReport } from "../store/report-area.ts";
 import { resolveCriteria, type CriteriaSource } from "./behaviours.ts";
 
 type Reader = Db | Tx;
@@ -38,12 +39,8 @@ export async function scorePerAreaObjectives(db: Reader, ev: PlanEvaluation): Pr
   if (!perArea.length) return [];
   const cutoff = endOfRomeDay(ev.asOf);
   const codes = perArea.flatMap((o) => o.activities.map((a) => a.code));
-  const reports = await db.report.findMany({
-    where: { planYear: ev.plan.year, activityCode: { in: codes }, createdAt: { lt: cutoff }, areaCode: { not: null } },
-    select: { id: true, activityCode: true, areaCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-  });
-  const byKey = new Map<string, typeof reports>();
+  const reports = await reportsWithArea(db, ev.plan.year, codes, cutoff);
+  const byKey = new Map<string, AreaReport[]>();
   for (const r of reports) {
     const key = `${r.areaCode}|${r.activityCode}`;
     const list = byKey.get(key);

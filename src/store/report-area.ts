@@ -1,4 +1,5 @@
-import type { Tx } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
+import type { ReportForFold } from "../domain/scoring/evaluation.ts";
 import { UserError } from "../errors.ts";
 
 /**
@@ -34,4 +35,19 @@ export async function reportAreaFor(tx: Tx, input: { planYear: number; activityC
     .map((u) => u.areaCode)
     .filter((c) => inPlan.has(c) && (!involved || involved.has(c)));
   return own.length === 1 ? own[0]! : null;
+}
+
+export interface AreaReport extends ReportForFold {
+  activityCode: string;
+  areaCode: string | null;
+}
+
+/** The reports made before `cutoff` on these activities that carry an area, oldest first. */
+export async function reportsWithArea(db: Db | Tx, planYear: number, codes: string[], cutoff: Date): Promise<AreaReport[]> {
+  if (!codes.length) return [];
+  return db.report.findMany({
+    where: { planYear, activityCode: { in: codes }, createdAt: { lt: cutoff }, areaCode: { not: null } },
+    select: { id: true, activityCode: true, areaCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
 }
