@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+
 /**
  * Charts of the Relazione as PNG: a Vega-Lite spec (pure, below) compiled to Vega, drawn
  * headless to SVG and rasterised by resvg. The three libraries are loaded on first use:
@@ -87,6 +89,15 @@ export function trendChartSpec(title: string, points: TrendPoint[]): Record<stri
   };
 }
 
+const SCALE = 1.5;
+/** The chart font's own files when the system has them: scanning every system font costs more than drawing a chart. */
+const FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"];
+let foundFonts: string[] | undefined;
+function fontFiles(): string[] {
+  foundFonts ??= FONT_FILES.filter((f) => existsSync(f));
+  return foundFonts.length === FONT_FILES.length ? foundFonts : [];
+}
+
 type VegaModules = { vl: typeof import("vega-lite"); vega: typeof import("vega"); Resvg: typeof import("@resvg/resvg-js").Resvg };
 let modules: Promise<VegaModules> | undefined;
 
@@ -101,9 +112,11 @@ export async function renderChart(spec: Record<string, unknown>, title: string):
   const compiled = vl.compile(spec as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
-    const svg = await view.toSVG(2);
-    const rendered = new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, background: "#ffffff" }).render();
-    return { png: new Uint8Array(rendered.asPng()), width: rendered.width / 2, height: rendered.height / 2, title };
+    const svg = await view.toSVG(SCALE);
+    const files = fontFiles();
+    const font = files.length ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT } : { loadSystemFonts: true, defaultFontFamily: FONT };
+    const rendered = new Resvg(svg, { font, background: "#ffffff" }).render();
+    return { png: new Uint8Array(rendered.asPng()), width: rendered.width / SCALE, height: rendered.height / SCALE, title };
   } finally {
     view.finalize();
   }

@@ -79,6 +79,8 @@ const TEXT_WIDTH = 9638;
 const IMAGE_MAX_WIDTH = 600;
 const MAX_BARS = 40;
 const FONT = "Calibri";
+const CELL_STYLE = "CellaTabella";
+const CELL_HEADER_STYLE = "IntestazioneTabella";
 const MONTHS_LONG = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
 
 /** "1 dicembre 2026", in Rome. */
@@ -103,7 +105,7 @@ class Writer {
     return new d.Paragraph({
       alignment: opts.align === "center" ? d.AlignmentType.CENTER : opts.align === "right" ? d.AlignmentType.RIGHT : undefined,
       spacing: { after: opts.spacingAfter ?? 120 },
-      children: runs.map((r) => new d.TextRun({ text: r.text, bold: opts.bold || r.bold, italics: opts.italics, size: opts.size, color: opts.color })),
+      children: runs.map((r) => new d.TextRun({ text: r.text, ...(opts.bold || r.bold ? { bold: true } : {}), ...(opts.italics ? { italics: true } : {}), ...(opts.size ? { size: opts.size } : {}), ...(opts.color ? { color: opts.color } : {}) })),
     });
   }
 
@@ -116,7 +118,7 @@ class Writer {
   bullet(text: string | TextRun[]): DocxParagraph {
     const d = this.d;
     const runs = typeof text === "string" ? [{ text, bold: false }] : text;
-    return new d.Paragraph({ bullet: { level: 0 }, spacing: { after: 60 }, children: runs.map((r) => new d.TextRun({ text: r.text, bold: r.bold })) });
+    return new d.Paragraph({ bullet: { level: 0 }, spacing: { after: 60 }, children: runs.map((r) => new d.TextRun({ text: r.text, ...(r.bold ? { bold: true } : {}) })) });
   }
 
   /** A table with a header row Word and LibreOffice repeat on every page; widths in shares of the text width. */
@@ -124,17 +126,18 @@ class Writer {
     const d = this.d;
     const total = shares.reduce((s, v) => s + v, 0);
     const widths = shares.map((s) => Math.floor((s / total) * TEXT_WIDTH));
+    // Cell text takes its size and spacing from one paragraph style: a plan of thousands of rows stays light.
     const cell = (text: string, i: number, header: boolean) =>
       new d.TableCell({
         width: { size: widths[i]!, type: d.WidthType.DXA },
-        shading: header ? { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" } : undefined,
-        margins: { top: 40, bottom: 40, left: 80, right: 80 },
-        children: text.split("\n").map((line) => new d.Paragraph({ children: [new d.TextRun({ text: line, bold: header, size: 18 })] })),
+        ...(header ? { shading: { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" } } : {}),
+        children: text.split("\n").map((line) => new d.Paragraph({ style: header ? CELL_HEADER_STYLE : CELL_STYLE, text: line })),
       });
     return new d.Table({
       width: { size: TEXT_WIDTH, type: d.WidthType.DXA },
       columnWidths: widths,
       layout: d.TableLayoutType.FIXED,
+      margins: { top: 30, bottom: 30, left: 80, right: 80 },
       rows: [
         new d.TableRow({ tableHeader: true, cantSplit: true, children: headers.map((h, i) => cell(h, i, true)) }),
         ...rows.map((r) => new d.TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i, false)) })),
@@ -402,7 +405,13 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     creator: "Obiettivi",
     title,
     features: { updateFields: true },
-    styles: { default: { document: { run: { font: FONT, size: 22, language: { value: "it-IT" } } } } },
+    styles: {
+      default: { document: { run: { font: FONT, size: 22, language: { value: "it-IT" } } } },
+      paragraphStyles: [
+        { id: CELL_STYLE, name: "Cella tabella", basedOn: "Normal", run: { size: 18 }, paragraph: { spacing: { before: 0, after: 0 } } },
+        { id: CELL_HEADER_STYLE, name: "Intestazione tabella", basedOn: CELL_STYLE, run: { size: 18, bold: true }, paragraph: { keepNext: true } },
+      ],
+    },
     sections: [
       { properties: { page }, children: first },
       { properties: { page: { ...page, pageNumbers: { start: 1 } } }, headers: { default: header }, footers: { default: footer }, children: body },
