@@ -29,7 +29,9 @@ export async function renderScorecardsXlsx(set: ScorecardsInput): Promise<Uint8A
       s.paymentTimes?.earnedShare ?? null,
     ]);
   }
-  summary.columns.forEach((c, i) => (c.width = i === 0 ? 30 : i === 1 ? 14 : 18));
+  summary.columns.forEach((c, i) => {
+    c.width = i === 0 ? 30 : i === 1 ? 14 : 18;
+  });
   summary.views = [{ state: "frozen", ySplit: 2 }];
 
   for (const s of set.scorecards) {
