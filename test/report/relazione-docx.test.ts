@@ -7,7 +7,8 @@ import { runCli } from "../../src/cli/index.ts";
 import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { recordReport } from "../../src/store/reports.ts";
 import { setScoringConfig } from "../../src/store/scoring-config.ts";
-import { DOCX_CHAPTERS } from "../../src/report/relazione-docx.ts";
+import { buildRelazione } from "../../src/report/relazione.ts";
+import { DOCX_CHAPTERS, renderRelazioneDocx } from "../../src/report/relazione-docx.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { FIXTURE_SMVP, loadLeggiunoFixture, USERS } from "./leggiuno-fixture.ts";
 
@@ -172,6 +173,21 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     const totals = text.filter((p) => /^Totale: /.test(p)).map((p) => Number(/= ([\d,]+) punti su 100/.exec(p)![1]!.replace(",", ".")));
     expect(totals.length).toBe(HEADS.length);
     for (const n of totals) expect(n).toBeLessThanOrEqual(100);
+  });
+
+  it("renders the model's variations when it carries them (the pure renderer, no charts)", async () => {
+    const model = await buildRelazione(t.db, { year: 2024, asOf: "2025-01-31", now: instantOfDay("2025-01-31") });
+    const bytes = await renderRelazioneDocx(
+      { ...model, variations: [{ act: "Delibera G.C. n. 50/2024", validFrom: "2024-06-01", reason: "Nuova normativa regionale", changes: [{ entityType: "activity", code: "3.1.4", field: "deadline", from: "2024-06-30", to: "2024-10-31" }] }] },
+      { charts: false },
+    );
+    const zip = await JSZip.loadAsync(bytes);
+    const xml = await zip.file("word/document.xml")!.async("string");
+    const text = paragraphs(xml);
+    expect(text).toContain("Delibera G.C. n. 50/2024");
+    expect(text).toContain("3.1.4 deadline: 2024-06-30 → 2024-10-31");
+    expect(text.some((p) => p.includes("non sono state registrate variazioni"))).toBe(false);
+    expect(Object.keys(zip.files).filter((f) => f.startsWith("word/media/"))).toEqual([]);
   });
 
   it("relazione --schede --formato xlsx writes a workbook; --schede with md is refused in Italian", async () => {
