@@ -129,8 +129,8 @@ class Writer {
     // Cell text takes its size and spacing from one paragraph style: a plan of thousands of rows stays light.
     const cell = (text: string, i: number, header: boolean) =>
       new d.TableCell({
-        width: { size: widths[i]!, type: d.WidthType.DXA },
-        ...(header ? { shading: { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" } } : {}),
+        // Body cells take their width from the table grid (fixed layout): fewer elements per row.
+        ...(header ? { width: { size: widths[i]!, type: d.WidthType.DXA }, shading: { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" } } : {}),
         children: text.split("\n").map((line) => new d.Paragraph({ style: header ? CELL_HEADER_STYLE : CELL_STYLE, text: line })),
       });
     return new d.Table({
@@ -140,7 +140,7 @@ class Writer {
       margins: { top: 30, bottom: 30, left: 80, right: 80 },
       rows: [
         new d.TableRow({ tableHeader: true, cantSplit: true, children: headers.map((h, i) => cell(h, i, true)) }),
-        ...rows.map((r) => new d.TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i, false)) })),
+        ...rows.map((r) => new d.TableRow({ children: r.map((c, i) => cell(c, i, false)) })),
       ],
     });
   }
