@@ -62,7 +62,6 @@ export function planFingerprint(p: ParsedPlan): string {
     objectives: p.objectives,
     activities: p.activities.map(activityRow),
     anomalies: p.anomalies.map((a) => ({ kind: a.kind, code: a.code, message: a.message })),
-    ...(p.behaviourCriteria?.length ? { behaviourCriteria: p.behaviourCriteria } : {}),
   };
   return createHash("sha256").update(JSON.stringify(canon)).digest("hex");
 }
