@@ -2,10 +2,10 @@ import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "../store/audit.ts";
 import { currentPlan } from "../store/plan.ts";
 import type { ScoringConfigInForce } from "../domain/scoring/config.ts";
-import { defaultScoringConfig, loadScoringConfig } from "../store/scoring-config.ts";
+import { loadScoringConfig } from "../store/scoring-config.ts";
 import { matchResponsabile, numberCriteria, parseBehaviourScores, type BehaviourCriterion, type BehaviourScores } from "../domain/scoring/scorecard.ts";
 import { UserError } from "../errors.ts";
-import { behaviourScoresOf, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";
+import { behaviourScoresOf, defaultBehaviourCriteria, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";
 
 type Reader = Db | Tx;
 
@@ -24,13 +24,13 @@ export interface CriteriaInForce {
 
 /**
  * The behaviour criteria in force: those a stored SMVP version of the year lists, else those
- * the plan document lists, else the shipped default's.
+ * the plan document lists, else the shipped ones (config/smvp-comportamenti-default.json).
  */
 export function resolveCriteria(inForce: ScoringConfigInForce, fromPlan: { title: string; maxPoints: number }[] | null): CriteriaInForce {
   const own = inForce.version !== null ? inForce.config.behaviours.criteria : undefined;
   if (own?.length) return { criteria: numberCriteria(own), source: "configurazione" };
   if (fromPlan?.length) return { criteria: numberCriteria(fromPlan), source: "piano" };
-  return { criteria: numberCriteria(defaultScoringConfig().behaviours.criteria ?? []), source: "predefinita" };
+  return { criteria: numberCriteria(defaultBehaviourCriteria()), source: "predefinita" };
 }
 
 export async function criteriaInForce(db: Reader, year?: number): Promise<CriteriaInForce & { year: number; config: ScoringConfigInForce }> {

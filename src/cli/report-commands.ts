@@ -137,7 +137,9 @@ export const register: RegisterCommands = (program, ctx) => {
           `  Totale: ${itNumber(criteria.criteria.reduce((s, c) => s + c.maxPoints, 0))} punti.`,
         ].join("\n"),
       );
-      ctx.out(JSON.stringify({ ...inForce.config, behaviours: { ...inForce.config.behaviours, criteria: criteria.criteria.map((c) => ({ title: c.title, maxPoints: c.maxPoints })) } }, null, 2));
+      // The JSON is the configuration as stored (it round-trips through «smvp imposta»); the criteria
+      // in force, which may come from the plan document, are listed above.
+      ctx.out(JSON.stringify(inForce.config, null, 2));
     });
 
   smvp

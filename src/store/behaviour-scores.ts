@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Db, Tx } from "../db/client.ts";
 import type { BehaviourScores } from "../domain/scoring/scorecard.ts";
 
@@ -47,4 +49,13 @@ export async function planBehaviourCriteria(db: Reader, planId: number): Promise
 export async function planHeads(db: Reader, planId: number): Promise<string[]> {
   const areas = await db.area.findMany({ where: { planId, archivedAt: null }, orderBy: { position: "asc" }, select: { head: true } });
   return [...new Set(areas.map((a) => a.head?.trim()).filter((h): h is string => !!h))];
+}
+
+const DEFAULT_CRITERIA_FILE = fileURLToPath(new URL("../../config/smvp-comportamenti-default.json", import.meta.url));
+let shippedCriteria: { title: string; maxPoints: number }[] | undefined;
+
+/** The shipped behaviour criteria (the seed plan's ten, 50 points), for a plan and an SMVP that list none. */
+export function defaultBehaviourCriteria(): { title: string; maxPoints: number }[] {
+  shippedCriteria ??= JSON.parse(readFileSync(DEFAULT_CRITERIA_FILE, "utf8")) as { title: string; maxPoints: number }[];
+  return shippedCriteria.map((c) => ({ ...c }));
 }

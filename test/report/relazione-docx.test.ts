@@ -78,7 +78,8 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain("dal documento del piano");
     for (let i = 0; i < MAXIMA.length; i++) expect(r.err).toMatch(new RegExp(`\\n  ${i + 1}\\. .+\\(da 0 a ${MAXIMA[i]} punti\\)`));
-    expect(JSON.parse(r.out).behaviours.criteria.map((c: { maxPoints: number }) => c.maxPoints)).toEqual(MAXIMA);
+    expect(r.err).toContain("Totale: 50 punti.");
+    expect(JSON.parse(r.out).behaviours.editors).toEqual(["segretario", "nucleo"]);
   });
 
   it("refuses a behaviour score above its maximum, naming the criterion, and changes nothing", async () => {
