@@ -395,7 +395,7 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     children: [
       new d.Paragraph({
         alignment: d.AlignmentType.CENTER,
-        children: [new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES_IN_SECTION], size: 18 })],
+        children: [new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES], size: 18 })],
       }),
     ],
   });
@@ -414,7 +414,7 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     },
     sections: [
       { properties: { page }, children: first },
-      { properties: { page: { ...page, pageNumbers: { start: 1 } } }, headers: { default: header }, footers: { default: footer }, children: body },
+      { properties: { page }, headers: { default: header }, footers: { default: footer }, children: body },
     ],
   });
 }
