@@ -108,10 +108,7 @@ export async function assertCanEnterBehaviours(db: Reader, actor: { role: string
   const { config } = await loadScoringConfig(db, plan.year);
   const editors: readonly string[] = config.behaviours.editors;
   if (!actor || !editors.includes(actor.role)) {
-    throw new UserError(
-      "forbidden_behaviours",
-      `I punteggi dei comportamenti organizzativi li inseriscono solo ${editors.map((r) => ROLE_NAMES[r] ?? r).join(" e ")}, come prevede il SMVP.`,
-    );
+    throw new UserError({ code: "behaviours_forbidden", editors: editors.map((r) => ROLE_NAMES[r] ?? r) });
   }
 }
 

@@ -33,17 +33,17 @@ function readJson(file: string): unknown {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError("file_unreadable", code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`);
+    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
   }
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
-    throw new UserError("bad_json", `${file}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}). Atteso per esempio {"1": 4, "2": 5}.`);
+    throw new UserError({ code: "bad_json", file, detail: e instanceof Error ? e.message : String(e), example: '{"1": 4, "2": 5}' });
   }
 }
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }

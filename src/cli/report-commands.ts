@@ -40,17 +40,14 @@ export const register: RegisterCommands = (program, ctx) => {
       async (opts: { anno?: number; formato: string; output?: string; oggi?: string; monitoraggio?: boolean; giorni: number; testi?: string; schede?: boolean }) => {
         const format = parseFormat(opts.formato);
         if (opts.schede && !["docx", "xlsx", "json"].includes(format)) {
-          throw new UserError("bad_format", `Formato non valido per le schede: «${opts.formato}». Formati disponibili con --schede: docx, xlsx, json.`);
+          throw new UserError({ code: "bad_format", raw: opts.formato, formats: "con --schede docx, xlsx, json" });
         }
         if (!opts.schede && format === "json") {
-          throw new UserError("bad_format", "Il formato json è disponibile solo per le schede di valutazione: aggiungi --schede. Formati della Relazione: md, csv, xlsx, docx.");
+          throw new UserError({ code: "bad_format", raw: opts.formato, formats: "md, csv, xlsx, docx (json solo con --schede)" });
         }
         // Refuse before the work: binary on a terminal only garbles the screen.
         if (BINARY.has(format) && !opts.output && process.stdout.isTTY) {
-          throw new UserError(
-            `${format}_to_tty`,
-            `Il formato ${format} è un file binario: indica dove salvarlo con --output, per esempio --output relazione-2024.${format} (oppure reindirizza l'uscita: > relazione-2024.${format}).`,
-          );
+          throw new UserError(format === "xlsx" ? { code: "xlsx_to_tty" } : { code: "binary_to_tty", format });
         }
         const texts = opts.testi !== undefined ? readTexts(opts.testi) : undefined;
         const clock = ctx.clock(opts.oggi);
@@ -153,7 +150,7 @@ export const register: RegisterCommands = (program, ctx) => {
         text = readFileSync(file, "utf8");
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new UserError("file_unreadable", code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`);
+        throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
       }
       const raw = JSON.parse(JSON.stringify(parseScoringConfigText(text, file)));
       const { db } = await ctx.openDb();
@@ -166,13 +163,13 @@ export const register: RegisterCommands = (program, ctx) => {
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError("bad_format", `Formato non valido: «${v}». Formati disponibili: md, csv, xlsx, docx (con --schede anche json).`);
+  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx, docx (con --schede anche json)" });
 }
 
 /** The Segretario's texts: a missing file is a marked placeholder in the document, a missing folder an error. */
 function readTexts(dir: string): RelazioneTexts {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new UserError("texts_dir_missing", `Cartella dei testi non trovata: ${dir}. Attesa una cartella con ${Object.values(TEXT_FILES).join(", ")}.`);
+    throw new UserError({ code: "texts_dir_missing", dir, files: Object.values(TEXT_FILES) });
   }
   const read = (name: string) => {
     const file = path.join(dir, name);
@@ -183,18 +180,18 @@ function readTexts(dir: string): RelazioneTexts {
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }
 
 function parsePositive(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError("bad_number", `Valore non valido: «${v}». Atteso un numero intero maggiore di zero.`);
+  if (!Number.isInteger(n) || n < 1) throw new UserError({ code: "bad_number", raw: v, range: "positive" });
   return n;
 }
 
 function parseDays(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 366) throw new UserError("bad_number", `Giorni non validi: «${v}». Atteso un numero da 0 a 366.`);
+  if (!Number.isInteger(n) || n < 0 || n > 366) throw new UserError({ code: "bad_number", raw: v, range: "days" });
   return n;
 }

@@ -16,10 +16,7 @@ export async function reportAreaFor(tx: Tx, input: { planYear: number; activityC
   const explicit = input.areaCode?.trim() || null;
   if (activity.objective.areaId != null) {
     if (explicit) {
-      throw new UserError(
-        "area_not_comune_wide",
-        `L'attività ${input.activityCode} appartiene già a un'area: l'area si indica solo per le attività degli obiettivi dell'ente.`,
-      );
+      throw new UserError({ code: "area_not_comune_wide", activityCode: input.activityCode });
     }
     return null;
   }
@@ -27,7 +24,7 @@ export async function reportAreaFor(tx: Tx, input: { planYear: number; activityC
   const inPlan = new Set(areas.map((a) => a.code));
   if (explicit) {
     const code = inPlan.has(explicit) ? explicit : inPlan.has(explicit.padStart(2, "0")) ? explicit.padStart(2, "0") : null;
-    if (!code) throw new UserError("unknown_area", `Area «${explicit}» non presente nel piano ${input.planYear}. Aree: ${[...inPlan].join(", ")}.`);
+    if (!code) throw new UserError({ code: "report_area_unknown", area: explicit, year: input.planYear, areas: [...inPlan] });
     return code;
   }
   const involved = activity.involvesAllAreas || !activity.involvedAreas ? null : new Set(activity.involvedAreas.split(",").filter(Boolean));

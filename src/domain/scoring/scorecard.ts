@@ -161,42 +161,27 @@ export function numberCriteria(list: readonly { title: string; maxPoints: number
 /**
  * Reads a score file's content ({"1": 4, "2": 5, ...}): every key a criterion number, every
  * value a number from 0 to that criterion's maximum. The first wrong entry is refused
- * with a message naming the criterion; nothing is partly accepted.
+ * with a message naming the criterion (src/messages/errors.ts); nothing is partly accepted.
  */
 export function parseBehaviourScores(raw: unknown, criteria: readonly BehaviourCriterion[]): BehaviourScores {
   const list = criteria.map((c) => `${c.number} (max ${itNumber(c.maxPoints)})`).join(", ");
-  if (raw == null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new UserError(
-      "bad_behaviour_scores",
-      `Punteggi dei comportamenti non validi: atteso un oggetto JSON con il numero del criterio e i punti, per esempio {"1": 4, "2": 5}. Criteri: ${list}.`,
-    );
-  }
+  if (raw == null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError({ code: "behaviour_scores_shape", criteria: list });
   const byNumber = new Map(criteria.map((c) => [c.number, c]));
   const out: BehaviourScores = {};
   const entries = Object.entries(raw as Record<string, unknown>);
-  if (entries.length === 0) throw new UserError("bad_behaviour_scores", `Nessun punteggio nel file: indica almeno un criterio, per esempio {"1": 4}. Criteri: ${list}.`);
+  if (entries.length === 0) throw new UserError({ code: "behaviour_scores_empty", criteria: list });
   for (const [key, value] of entries) {
     const n = /^\s*\d+\s*$/.test(key) ? Number(key) : Number.NaN;
     const c = byNumber.get(n);
-    if (!c) {
-      throw new UserError(
-        "unknown_behaviour_criterion",
-        `Criterio «${key}» inesistente: i criteri dei comportamenti sono numerati da 1 a ${criteria.length} (vedi «npx obiettivi smvp mostra»).`,
-      );
-    }
-    const name = `criterio ${c.number} «${c.title}»`;
+    if (!c) throw new UserError({ code: "behaviour_criterion_unknown", key, count: criteria.length });
+    const which = { number: c.number, title: c.title, max: c.maxPoints };
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new UserError("bad_behaviour_score", `Punteggio non valido per il ${name}: atteso un numero da 0 a ${itNumber(c.maxPoints)}, trovato ${JSON.stringify(value)}.`);
+      throw new UserError({ code: "behaviour_score_invalid", ...which, found: JSON.stringify(value) ?? String(value), reason: "not_number" });
     }
-    if (value < 0) throw new UserError("bad_behaviour_score", `Punteggio negativo per il ${name}: atteso un numero da 0 a ${itNumber(c.maxPoints)}.`);
-    if (value > c.maxPoints + 1e-9) {
-      throw new UserError(
-        "behaviour_score_over_max",
-        `Punteggio ${itNumber(value)} oltre il massimo per il ${name}: il punteggio attribuibile va da 0 a ${itNumber(c.maxPoints)} punti. Nessun punteggio è stato registrato.`,
-      );
-    }
+    if (value < 0) throw new UserError({ code: "behaviour_score_invalid", ...which, found: String(value), reason: "negative" });
+    if (value > c.maxPoints + 1e-9) throw new UserError({ code: "behaviour_score_over_max", ...which, value });
     if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) {
-      throw new UserError("bad_behaviour_score", `Punteggio ${value} per il ${name}: al massimo due decimali.`);
+      throw new UserError({ code: "behaviour_score_invalid", ...which, found: String(value), reason: "decimals" });
     }
     out[c.number] = value;
   }
@@ -209,10 +194,5 @@ export function matchResponsabile(name: string, heads: readonly string[]): strin
   const wanted = norm(name);
   const found = heads.find((h) => norm(h) === wanted);
   if (found) return found;
-  throw new UserError(
-    "unknown_responsabile",
-    heads.length
-      ? `Responsabile «${name.trim()}» non trovato nel piano. Responsabili delle aree: ${heads.join(", ")}.`
-      : `Responsabile «${name.trim()}» non trovato: il piano non indica i responsabili delle aree.`,
-  );
+  throw new UserError({ code: "responsabile_unknown", name: name.trim(), heads: [...heads] });
 }

@@ -1,49 +1,46 @@
-import type { App, BlockAction, ButtonAction, StaticSelectAction } from "@slack/bolt";
+import type { App, StaticSelectAction } from "@slack/bolt";
 import { z } from "zod";
 import { assertCanEnterBehaviours, behaviourForm, setBehaviourScores } from "../../app/behaviours.ts";
 import { loadActor } from "../../store/users.ts";
 import { parseBehaviourScores } from "../../domain/scoring/scorecard.ts";
 import { UserError } from "../../errors.ts";
-import type { AppDeps } from "../deps.ts";
+import type { ObiettivoDeps } from "../handlers.ts";
+import { listenAction, listenButton } from "../listen.ts";
 import { BEHAVIOUR_TEXT, behaviourModal, criterionBlockId, parseBehaviourMetadata, parseBehaviourState } from "../ui/behaviour-modal.ts";
 import { ACTION, VIEW } from "../ui/ids.ts";
 
 const buttonValue = z.object({ year: z.number().int() });
 
-function yearOf(raw: string | undefined): number | undefined {
-  try {
-    const parsed = buttonValue.safeParse(JSON.parse(raw ?? ""));
-    return parsed.success ? parsed.data.year : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The behaviour-score modal opened from the App Home, for the roles the SMVP allows. */
-export function registerBehaviourListeners(app: App, deps: AppDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTION.behaviourScores, async ({ ack, body, action, client }) => {
-    await ack();
-    const year = yearOf(action.value);
-    await assertCanEnterBehaviours(deps.db, await loadActor(deps.db, body.user.id), year);
-    const form = await behaviourForm(deps.db, { year });
-    await client.views.open({ trigger_id: body.trigger_id, view: behaviourModal(form) });
+export function registerBehaviourListeners(app: App, deps: ObiettivoDeps): void {
+  listenButton(app, deps, ACTION.behaviourScores, buttonValue, { code: "stale_button", flow: "behaviours" }, {
+    run: async (d, { userId, value }) => {
+      await assertCanEnterBehaviours(d.db, await loadActor(d.db, userId), value.parsed.year);
+      return behaviourForm(d.db, { year: value.parsed.year });
+    },
+    deliver: async (_d, { client, triggerId }, form) => {
+      if (triggerId) await client.views.open({ trigger_id: triggerId, view: behaviourModal(form) });
+    },
   });
 
   // Picking a Responsabile redraws the modal with the criteria, pre-filled with what is stored.
-  app.action<BlockAction<StaticSelectAction>>(ACTION.behaviourPick, async ({ ack, body, action, client }) => {
-    await ack();
-    const meta = parseBehaviourMetadata(body.view?.private_metadata);
-    await assertCanEnterBehaviours(deps.db, await loadActor(deps.db, body.user.id), meta?.year);
-    const form = await behaviourForm(deps.db, { year: meta?.year, responsabile: action.selected_option.value });
-    if (!body.view) return;
-    await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: behaviourModal(form) });
+  listenAction(app, deps, ACTION.behaviourPick, {
+    run: async (d, { userId, value: body }) => {
+      const meta = parseBehaviourMetadata(body.view?.private_metadata);
+      const picked = (body.actions[0] as unknown as StaticSelectAction | undefined)?.selected_option?.value;
+      await assertCanEnterBehaviours(d.db, await loadActor(d.db, userId), meta?.year);
+      return behaviourForm(d.db, { year: meta?.year, responsabile: picked ?? null });
+    },
+    deliver: async (_d, { client, value: body }, form) => {
+      if (body.view) await client.views.update({ view_id: body.view.id, hash: body.view.hash, view: behaviourModal(form) });
+    },
   });
 
   app.view(VIEW.behaviourScores, async ({ ack, body, view, client }) => {
     const meta = parseBehaviourMetadata(view.private_metadata);
     const userId = body.user.id;
     try {
-      if (!meta?.responsabile) throw new UserError("bad_view", "Scegli il Responsabile prima di salvare.");
+      if (!meta?.responsabile) throw new UserError({ code: "behaviour_pick_first" });
       await assertCanEnterBehaviours(deps.db, await loadActor(deps.db, userId), meta.year);
       const form = await behaviourForm(deps.db, { year: meta.year, responsabile: meta.responsabile });
       const scores = parseBehaviourState(view.state.values as Parameters<typeof parseBehaviourState>[0], form.criteria);
@@ -53,7 +50,7 @@ export function registerBehaviourListeners(app: App, deps: AppDeps): void {
         try {
           parseBehaviourScores({ [key]: value }, form.criteria);
         } catch (e) {
-          if (e instanceof UserError) errors[criterionBlockId(Number(key))] = e.message.replace(/ Nessun punteggio è stato registrato\.$/, "");
+          if (e instanceof UserError) errors[criterionBlockId(Number(key))] = e.textFor("slack").replace(/ Nessun punteggio è stato registrato\.$/, "");
           else throw e;
         }
       }
@@ -71,7 +68,7 @@ export function registerBehaviourListeners(app: App, deps: AppDeps): void {
         deps.log.warn({ err: e, userId }, "conferma dei comportamenti non inviata");
       }
     } catch (e) {
-      const message = e instanceof UserError ? e.message : "Salvataggio non riuscito: riprova tra poco.";
+      const message = e instanceof UserError ? e.textFor("slack") : "Salvataggio non riuscito: riprova tra poco.";
       if (!(e instanceof UserError)) deps.log.error({ err: e, userId }, "comportamenti non salvati");
       await ack({ response_action: "update", view: { type: "modal", title: { type: "plain_text", text: BEHAVIOUR_TEXT.title }, close: { type: "plain_text", text: "Chiudi" }, blocks: [{ type: "section", text: { type: "mrkdwn", text: message } }] } });
     }
