@@ -76,7 +76,7 @@ export function trendChartSpec(title: string, points: TrendPoint[]): Record<stri
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
-    width: WIDTH - 180,
+    width: WIDTH - 60,
     height: 220,
     data: { values },
     config: BASE_CONFIG,
@@ -84,7 +84,7 @@ export function trendChartSpec(title: string, points: TrendPoint[]): Record<stri
     encoding: {
       x: { field: "month", type: "ordinal", sort: { field: "order" }, axis: { title: null, labelAngle: 0 } },
       y: { field: "percent", type: "quantitative", scale: { domain: [0, 100] }, axis: { title: "% raggiunto" } },
-      color: { field: "series", type: "nominal", legend: { title: null, orient: "right", labelLimit: 160 } },
+      color: { field: "series", type: "nominal", sort: null, legend: { title: null, orient: "bottom", columns: 2, labelLimit: 300 } },
     },
   };
 }

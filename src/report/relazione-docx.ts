@@ -217,8 +217,10 @@ async function chartsFor(m: Relazione, o: RelazioneDocxOptions): Promise<{ areas
   }
   let trend: ChartImage | null = null;
   if (o.trend?.some((p) => p.percent != null)) {
-    const title = `Andamento nel ${m.year}: % raggiunto a fine mese (stesse regole SMVP, alla data)`;
-    trend = await renderChart(trendChartSpec(title, o.trend), title);
+    trend = await renderChart(
+      trendChartSpec(`Andamento ${m.year}: % raggiunto a fine mese`, o.trend),
+      `Andamento nel ${m.year}: % raggiunto a fine mese, calcolato con le stesse regole SMVP alla data di ogni fine mese`,
+    );
   }
   return { areas, comuneWide, byArea, trend };
 }
