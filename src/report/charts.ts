@@ -52,11 +52,11 @@ export function barChartSpec(title: string, data: BarDatum[]): Record<string, un
     text: d.percent == null ? "non valutabile" : pctText(d.percent),
   }));
   const height = Math.max(60, values.length * 22);
-  const y = { field: "key", type: "nominal", sort: null, axis: { title: null, labelExpr: "substring(datum.label, 5)", labelLimit: 260 } };
+  const y = { field: "key", type: "nominal", sort: null, axis: { title: null, labelExpr: "substring(datum.label, 5)", labelLimit: 320 } };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
-    width: WIDTH - 300,
+    width: WIDTH - 330,
     height,
     data: { values },
     config: BASE_CONFIG,
