@@ -152,6 +152,12 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     const footer = Object.keys(zip.files).filter((f) => /word\/footer\d*\.xml/.test(f));
     expect((await Promise.all(footer.map((f) => zip.file(f)!.async("string")))).join("")).toContain("PAGE");
     expect(text).toContain("Documento elaborato il 31 gennaio 2025");
+    // The per-area objective shows each area's own figure: 03 trained 2 of 2 (100%), 04 only 1 (50%);
+    // its other activity, due 31/12/2024, has no report from either area (0%).
+    const from = text.findIndex((p) => p.startsWith("Obiettivo misurato per area"));
+    expect(from).toBeGreaterThan(0);
+    expect(text[text.indexOf("Area Tecnico Manutentiva", from) + 1]).toBe("50%");
+    expect(text[text.indexOf("Area Polizia Locale", from) + 1]).toBe("25%");
   });
 
   it("relazione --monitoraggio --formato docx carries the at-risk table", async () => {
