@@ -1,53 +1,94 @@
-
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { readUserFile } from "../files.ts";
+import path from "node:path";
 import { romeDay } from "../domain/calendar/days.ts";
 import { formatAuditRow } from "../domain/audit/format.ts";
 import { listAudit } from "../store/audit.ts";
-import { itDateTime } from "../domain/text/italian.ts";
+import { itDateTime, itNumber } from "../domain/text/italian.ts";
 import { currentPlan } from "../store/plan.ts";
 import { configLabel, parseScoringConfigText } from "../domain/scoring/config.ts";
 import { loadScoringConfig, setScoringConfig } from "../store/scoring-config.ts";
 import { UserError } from "../errors.ts";
+import { CRITERIA_SOURCE_LABELS, criteriaInForce } from "../app/behaviours.ts";
+import { relazioneDocxInputs, scorecardsInput } from "../app/relazione-docx.ts";
+import { buildScorecards, scorecardsJson } from "../app/scorecards.ts";
 import { buildRelazione } from "../report/relazione.ts";
+import { renderRelazioneDocx, renderScorecardsDocx, TEXT_FILES, type RelazioneTexts } from "../report/relazione-docx.ts";
+import { renderScorecardsXlsx } from "../report/scorecards-xlsx.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
 import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 import { userNames } from "../store/users.ts";
 
-const FORMATS = ["md", "csv", "xlsx"] as const;
+const FORMATS = ["md", "csv", "xlsx", "docx", "json"] as const;
+const BINARY = new Set(["xlsx", "docx"]);
 type Format = (typeof FORMATS)[number];
 
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("relazione")
-    .description("la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV o Excel")
+    .description("la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV, Excel o Word; con --schede le schede di valutazione")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .option("--formato <formato>", "md | csv | xlsx", "md")
+    .option("--formato <formato>", "md | csv | xlsx | docx (con --schede: docx | xlsx | json)", "md")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--oggi <data>", "data della valutazione, AAAA-MM-GG (predefinito: oggi)")
     .option("--monitoraggio", "monitoraggio intermedio: stato alla data, attività a rischio, proposte di rimodulazione")
     .option("--giorni <n>", "monitoraggio: «in scadenza» entro questi giorni", parseDays, 30)
-    .action(async (opts: { anno?: number; formato: string; output?: string; oggi?: string; monitoraggio?: boolean; giorni: number }) => {
-      const format = parseFormat(opts.formato);
-      // Refuse before the work: binary on a terminal only garbles the screen.
-      if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
-        throw new UserError({ code: "xlsx_to_tty" });
-      }
-      const clock = ctx.clock(opts.oggi);
-      const now = clock();
-      const { db } = await ctx.openDb();
-      const relazione = await buildRelazione(db, {
-        year: opts.anno,
-        asOf: romeDay(now),
-        now,
-        monitoring: opts.monitoraggio ?? false,
-        dueWithinDays: opts.giorni,
-      });
-      const what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
-      const content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);
-      writeOutput(ctx, opts.output, content, (file) => `${what} ${relazione.year} scritta in ${file}`);
-    });
+    .option("--testi <cartella>", "docx: cartella con sintesi.md, contesto.md e bilancio-genere.md scritti dal Segretario")
+    .option("--schede", "una scheda di valutazione per Responsabile (obiettivi, performance organizzativa, comportamenti, totale)")
+    .action(
+      async (opts: { anno?: number; formato: string; output?: string; oggi?: string; monitoraggio?: boolean; giorni: number; testi?: string; schede?: boolean }) => {
+        const format = parseFormat(opts.formato);
+        if (opts.schede && !["docx", "xlsx", "json"].includes(format)) {
+          throw new UserError({ code: "bad_format", raw: opts.formato, formats: "con --schede docx, xlsx, json" });
+        }
+        if (!opts.schede && format === "json") {
+          throw new UserError({ code: "bad_format", raw: opts.formato, formats: "md, csv, xlsx, docx (json solo con --schede)" });
+        }
+        // Refuse before the work: binary on a terminal only garbles the screen.
+        if (BINARY.has(format) && !opts.output && process.stdout.isTTY) {
+          throw new UserError(format === "xlsx" ? { code: "xlsx_to_tty" } : { code: "binary_to_tty", format });
+        }
+        const texts = opts.testi !== undefined ? readTexts(opts.testi) : undefined;
+        const clock = ctx.clock(opts.oggi);
+        const now = clock();
+        const asOf = romeDay(now);
+        const { db } = await ctx.openDb();
+        let content: string | Uint8Array;
+        let what: string;
+        let year: number;
+        if (opts.schede) {
+          const set = await buildScorecards(db, { year: opts.anno, asOf });
+          year = set.year;
+          what = "Schede di valutazione";
+          content =
+            format === "json"
+              ? `${JSON.stringify(scorecardsJson(set), null, 2)}\n`
+              : format === "xlsx"
+                ? await renderScorecardsXlsx(scorecardsInput(set))
+                : await renderScorecardsDocx(scorecardsInput(set), { generatedAt: now });
+        } else if (format === "docx") {
+          const { model, options } = await relazioneDocxInputs(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, texts });
+          year = model.year;
+          what = model.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
+          content = await renderRelazioneDocx(model, options);
+        } else {
+          const relazione = await buildRelazione(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni });
+          year = relazione.year;
+          what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
+          content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);
+        }
+        if (opts.output) {
+          writeFileSync(opts.output, content);
+          ctx.err(`${what} ${year} scritta in ${opts.output}`);
+        } else if (typeof content === "string" && format === "json") {
+          ctx.out(content);
+        } else {
+          process.stdout.write(content);
+        }
+      },
+    );
 
   program
     .command("audit")
@@ -86,6 +127,16 @@ export const register: RegisterCommands = (program, ctx) => {
           ? `In vigore: ${configLabel(inForce, year)}.`
           : `In vigore: ${configLabel(inForce, year)}, impostata da ${inForce.createdBy} il ${itDateTime(inForce.createdAt!)}.`,
       );
+      const criteria = await criteriaInForce(db, year);
+      ctx.err(
+        [
+          `Criteri dei comportamenti organizzativi (${CRITERIA_SOURCE_LABELS[criteria.source]}), per numero come nel file di «comportamenti imposta»:`,
+          ...criteria.criteria.map((c) => `  ${c.number}. ${c.title} (da 0 a ${itNumber(c.maxPoints)} punti)`),
+          `  Totale: ${itNumber(criteria.criteria.reduce((s, c) => s + c.maxPoints, 0))} punti.`,
+        ].join("\n"),
+      );
+      // The JSON is the configuration as stored (it round-trips through «smvp imposta»); the criteria
+      // in force, which may come from the plan document, are listed above.
       ctx.out(JSON.stringify(inForce.config, null, 2));
     });
 
@@ -106,7 +157,19 @@ export const register: RegisterCommands = (program, ctx) => {
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx" });
+  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx, docx (con --schede anche json)" });
+}
+
+/** The Segretario's texts: a missing file is a marked placeholder in the document, a missing folder an error. */
+function readTexts(dir: string): RelazioneTexts {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError({ code: "texts_dir_missing", dir, files: Object.values(TEXT_FILES) });
+  }
+  const read = (name: string) => {
+    const file = path.join(dir, name);
+    return existsSync(file) ? readFileSync(file, "utf8") : null;
+  };
+  return { sintesi: read(TEXT_FILES.sintesi), contesto: read(TEXT_FILES.contesto), bilancioGenere: read(TEXT_FILES.bilancioGenere) };
 }
 
 function parsePositive(v: string): number {

@@ -7,6 +7,8 @@ import { currentPlan } from "../store/plan.ts";
 import type { Env } from "../env.ts";
 import { UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { statusForScope } from "../app/stato.ts";
+import { uploadAreaChart } from "../slack/area-chart.ts";
 import { digestMessage } from "../slack/ui/digest.ts";
 import { lastFireBetween, startOfRomeWeek } from "./cron-window.ts";
 import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, settledKeys, startedKeys } from "../store/deliveries.ts";
@@ -22,6 +24,8 @@ export interface JobDeps {
   /** Waiting out Slack's rate limits; tests pass a recorder. */
   sleep?: Sleep;
   leaseMs?: number;
+  /** Attach the area's chart under each digest (default true). */
+  charts?: boolean;
 }
 
 export interface DigestRunResult {
@@ -108,6 +112,7 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
       }
       result.posted.push(ch.areaCode);
       log.info({ area: ch.areaCode, channel: ch.channelId, week }, "riepilogo settimanale inviato");
+      if (deps.charts !== false) await sendDigestChart(deps, plan.year, today, ch, posted.ts);
     } catch (e) {
       const reason = slackErrorReason(e);
       await markFailed(db, claim, reason);
@@ -126,4 +131,15 @@ export async function runDigestCatchUp(deps: JobDeps): Promise<DigestRunResult |
   const due = lastFireBetween(deps.env.DIGEST_CRON, startOfRomeWeek(deps.now), deps.now);
   if (!due) return null;
   return runDigest(deps);
+}
+
+/** The area's chart, in the digest's thread; a failure is logged and the digest stays sent. */
+async function sendDigestChart(deps: JobDeps, year: number, today: string, ch: { areaCode: string; channelId: string }, ts: string | null): Promise<void> {
+  try {
+    const status = await statusForScope(deps.db, { kind: "area", code: ch.areaCode }, { year, today });
+    if (status.kind !== "scope") return;
+    await uploadAreaChart(deps.client, deps.log, { channel: ch.channelId, ...(ts ? { threadTs: ts } : {}) }, status);
+  } catch (e) {
+    deps.log.warn({ err: e, area: ch.areaCode }, "grafico del riepilogo non inviato");
+  }
 }

@@ -1,4 +1,4 @@
-import { itDate, itDateTime } from "../domain/text/italian.ts";
+import { itDate, itDateTime, itNumber } from "../domain/text/italian.ts";
 
 /**
  * Every error a person can cause, as a code with its data, and its Italian text: the one
@@ -51,7 +51,7 @@ export type AppError =
   | { code: "undo_expired"; minutes: number; activityCode: string }
   | { code: "invalid_delay"; detail: string }
   // Slack buttons and exports
-  | { code: "stale_button"; flow: "delay" | "report" | "share" }
+  | { code: "stale_button"; flow: "delay" | "report" | "share" | "behaviours" }
   | { code: "export_failed" }
   // command line and files
   | { code: "bad_date"; raw: string; expected: "plan" | "cli" }
@@ -79,7 +79,21 @@ export type AppError =
   | { code: "backup_corrupt"; check: string }
   | { code: "restore_same_file"; file: string }
   | { code: "restore_failed"; reason: string; safetyCopy: string | null }
-  | { code: "confirm_needs_tty" };
+  | { code: "confirm_needs_tty" }
+  // scorecards and behaviour scores (issue 15)
+  | { code: "behaviour_scores_shape"; criteria: string }
+  | { code: "behaviour_scores_empty"; criteria: string }
+  | { code: "behaviour_criterion_unknown"; key: string; count: number }
+  | { code: "behaviour_score_invalid"; number: number; title: string; max: number; found: string; reason: "not_number" | "negative" | "decimals" }
+  | { code: "behaviour_score_over_max"; number: number; title: string; max: number; value: number }
+  | { code: "responsabile_unknown"; name: string; heads: string[] }
+  | { code: "behaviours_forbidden"; editors: string[] }
+  | { code: "behaviour_pick_first" }
+  | { code: "area_not_comune_wide"; activityCode: string }
+  | { code: "report_area_unknown"; area: string; year: number; areas: string[] }
+  | { code: "texts_dir_missing"; dir: string; files: string[] }
+  | { code: "binary_to_tty"; format: string }
+  | { code: "bad_json"; file: string; detail: string; example: string };
 
 export type ErrorCode = AppError["code"];
 
@@ -218,6 +232,8 @@ export function errorText(e: AppError, s: Surface): string {
           return `Questo pulsante non è più valido: ripeti il comando, per esempio ${slash(s, "/obiettivo 3.1.2 completato")}.`;
         case "share":
           return "Questo pulsante non è più valido: ripeti /stato e premi di nuovo «Condividi nel canale».";
+        case "behaviours":
+          return "Questo pulsante non è più valido: riapri la scheda Home di Obiettivi e premi di nuovo «Comportamenti organizzativi».";
       }
       break;
     case "export_failed":
@@ -234,6 +250,38 @@ export function errorText(e: AppError, s: Surface): string {
       return e.range === "days"
         ? `Giorni non validi: «${e.raw}». Atteso un numero da 0 a 366.`
         : `Valore non valido: «${e.raw}». Atteso un numero intero maggiore di zero.`;
+    case "behaviour_scores_shape":
+      return `Punteggi dei comportamenti non validi: atteso un oggetto JSON con il numero del criterio e i punti, per esempio {"1": 4, "2": 5}. Criteri: ${e.criteria}.`;
+    case "behaviour_scores_empty":
+      return `Nessun punteggio nel file: indica almeno un criterio, per esempio {"1": 4}. Criteri: ${e.criteria}.`;
+    case "behaviour_criterion_unknown":
+      return `Criterio «${e.key}» inesistente: i criteri dei comportamenti sono numerati da 1 a ${e.count} (vedi «npx obiettivi smvp mostra»).`;
+    case "behaviour_score_invalid": {
+      const name = `criterio ${e.number} «${e.title}»`;
+      if (e.reason === "negative") return `Punteggio negativo per il ${name}: atteso un numero da 0 a ${itNumber(e.max)}.`;
+      if (e.reason === "decimals") return `Punteggio ${e.found} per il ${name}: al massimo due decimali.`;
+      return `Punteggio non valido per il ${name}: atteso un numero da 0 a ${itNumber(e.max)}, trovato ${e.found}.`;
+    }
+    case "behaviour_score_over_max":
+      return `Punteggio ${itNumber(e.value)} oltre il massimo per il criterio ${e.number} «${e.title}»: il punteggio attribuibile va da 0 a ${itNumber(e.max)} punti. Nessun punteggio è stato registrato.`;
+    case "responsabile_unknown":
+      return e.heads.length
+        ? `Responsabile «${e.name}» non trovato nel piano. Responsabili delle aree: ${e.heads.join(", ")}.`
+        : `Responsabile «${e.name}» non trovato: il piano non indica i responsabili delle aree.`;
+    case "behaviours_forbidden":
+      return `I punteggi dei comportamenti organizzativi li inseriscono solo ${e.editors.join(" e ")}, come prevede il SMVP.`;
+    case "behaviour_pick_first":
+      return "Scegli il Responsabile prima di salvare.";
+    case "area_not_comune_wide":
+      return `L'attività ${e.activityCode} appartiene già a un'area: l'area si indica solo per le attività degli obiettivi dell'ente.`;
+    case "report_area_unknown":
+      return `Area «${e.area}» non presente nel piano ${e.year}. Aree: ${e.areas.join(", ")}.`;
+    case "texts_dir_missing":
+      return `Cartella dei testi non trovata: ${e.dir}. Attesa una cartella con ${e.files.join(", ")}.`;
+    case "binary_to_tty":
+      return `Il formato ${e.format} è un file binario: indica dove salvarlo con --output, per esempio --output relazione-2024.${e.format} (oppure reindirizza l'uscita: > relazione-2024.${e.format}).`;
+    case "bad_json":
+      return `${e.file}: il file non è JSON valido (${e.detail}). Atteso per esempio ${e.example}.`;
     case "bad_format":
       return `Formato non valido: «${e.raw}». Formati disponibili: ${e.formats}.`;
     case "xlsx_to_tty":

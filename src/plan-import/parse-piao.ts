@@ -4,6 +4,7 @@
  * Pure: no database, no clock. Nothing about a particular Comune is assumed.
  */
 import { parseTarget, type ParsedTarget } from "../domain/plan/targets.ts";
+import { parseBehaviourCriteria, type ParsedCriterion } from "./behaviour-criteria.ts";
 import { PlanFormatError } from "./errors.ts";
 
 export interface PlanArea {
@@ -69,6 +70,8 @@ export interface ParsedPlan {
   objectives: PlanObjective[];
   activities: PlanActivity[];
   anomalies: PlanAnomaly[];
+  /** SMVP behaviour criteria the document lists ("punteggio attribuibile da 0 a N punti"); absent or empty: none. */
+  behaviourCriteria?: ParsedCriterion[];
 }
 
 // ---------------------------------------------------------------------------
@@ -879,5 +882,6 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
     objectives,
     activities,
     anomalies,
+    behaviourCriteria: parseBehaviourCriteria(normalized),
   };
 }

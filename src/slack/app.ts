@@ -12,6 +12,7 @@ import { registerStato } from "./listeners/stato.ts";
 import { registerReportActions } from "./listeners/report-buttons.ts";
 import { registerDelayListeners } from "./listeners/delays.ts";
 import { registerHomeListeners } from "./listeners/home.ts";
+import { registerBehaviourListeners } from "./listeners/behaviours.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
@@ -123,6 +124,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
   registerStato(app, deps);
   registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
+  registerBehaviourListeners(app, surfaceDeps);
   return app;
 }
 

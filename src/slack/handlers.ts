@@ -10,6 +10,7 @@ import {
 import type { ChangeBus } from "../app/events.ts";
 import { stato, statoAgain } from "../app/stato.ts";
 import { romeDay } from "../domain/calendar/days.ts";
+import type { ScopeStatus } from "../domain/status/status.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { errorText, type Surface } from "../messages/errors.ts";
@@ -75,11 +76,17 @@ export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; rep
  * the local console; any registered role may read, an unknown user is told who can add them.
  */
 export async function handleStato(deps: ObiettivoDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
+  return (await statoOutcome(deps, input)).message;
+}
+
+/** The reply, and the status it shows when it is one area's (its chart follows the reply). */
+export async function statoOutcome(deps: ObiettivoDeps, input: { userId: string; text: string }): Promise<{ message: SlackMessage; area: ScopeStatus | null }> {
   try {
     const result = await stato(deps.db, { userId: input.userId, text: input.text ?? "", today: romeDay(deps.clock()) });
-    return statusMessage(result, { shareButton: true });
+    const area = result.kind === "scope" && result.scope.kind === "area" ? result : null;
+    return { message: statusMessage(result, { shareButton: true }), area };
   } catch (e) {
-    return failure(deps, e, input.userId, "/stato non riuscito");
+    return { message: failure(deps, e, input.userId, "/stato non riuscito"), area: null };
   }
 }
 

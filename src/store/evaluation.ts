@@ -6,6 +6,8 @@ import { loadScoringConfig } from "./scoring-config.ts";
 type Reader = Db | Tx;
 
 /** Everything scoring a plan at a date reads, in one round of parallel queries (plus the reports of activities changed since). */
+const REBUILD_CHUNK = 500;
+
 export async function loadEvaluationInput(db: Reader, opts: { year?: number; asOf: string }): Promise<EvaluationInput> {
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
@@ -52,12 +54,21 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
   const rebuild = new Set(later.map((r) => r.activityCode));
   const byCode = new Map<string, ReportForFold[]>();
   if (rebuild.size) {
-    const reports = await db.report.findMany({
-      where: { planYear: year, activityCode: { in: [...rebuild] }, createdAt: { lt: cutoff } },
-      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    });
-    for (const r of reports) {
+    // In chunks: SQLite refuses a statement with too many parameters (a date early in a large plan's year rebuilds thousands).
+    const codes = [...rebuild];
+    const chunks: string[][] = [];
+    for (let i = 0; i < codes.length; i += REBUILD_CHUNK) chunks.push(codes.slice(i, i + REBUILD_CHUNK));
+    const parts = await Promise.all(
+      chunks.map((chunk) =>
+        db.report.findMany({
+          where: { planYear: year, activityCode: { in: chunk }, createdAt: { lt: cutoff } },
+          select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+          orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        }),
+      ),
+    );
+    // Each chunk is ordered, and an activity's reports all sit in one chunk: the per-activity order holds.
+    for (const r of parts.flat()) {
       const list = byCode.get(r.activityCode);
       if (list) list.push(r);
       else byCode.set(r.activityCode, [r]);

@@ -79,7 +79,14 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
       const existing = sql.prepare(`SELECT id, sourceName, sourceHash, importedAt FROM Plan WHERE year = ?`).get(parsed.year) as
         | { id: number; sourceName: string; sourceHash: string; importedAt: string }
         | undefined;
+      // The SMVP criteria a document lists are kept on the plan, even when its activities are unchanged;
+      // a reader that cannot see criteria (the CSV export) leaves the ones already stored.
+      const keepCriteria = (planId: number) => {
+        if (!parsed.behaviourCriteria) return;
+        sql.prepare(`UPDATE Plan SET behaviourCriteria = ? WHERE id = ?`).run(parsed.behaviourCriteria.length ? JSON.stringify(parsed.behaviourCriteria) : null, planId);
+      };
       if (existing && existing.sourceHash === hash) {
+        keepCriteria(existing.id);
         return { ...base, planId: existing.id, unchanged: true, created: [], updated: [], archived: [], restored: [] };
       }
       const now = sqlTime(opts.now);
@@ -94,6 +101,7 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
             .run(parsed.year, parsed.entity, parsed.sourceName, hash, now).lastInsertRowid,
         );
       }
+      keepCriteria(planId);
       const areaIds = syncAreas(sql, planId, parsed, now);
       const objectiveIds = syncObjectives(sql, planId, parsed, areaIds, now);
       const changes = syncActivities(sql, planId, parsed, objectiveIds, now);

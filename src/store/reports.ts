@@ -15,6 +15,7 @@ import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
 import { appendAudit } from "./audit.ts";
+import { reportAreaFor } from "./report-area.ts";
 
 export interface RecordResult {
   report: Report;
@@ -87,6 +88,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
       throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
     }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
+    const areaCode = await reportAreaFor(tx, input);
     const report = await tx.report.create({
       data: {
         planYear: input.planYear,
@@ -100,6 +102,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
         source: input.source,
         idempotencyKey: input.idempotencyKey ?? null,
+        areaCode,
         createdAt: now,
       },
     });

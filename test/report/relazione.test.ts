@@ -383,7 +383,7 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
     it("refuses a bad format, and xlsx to a terminal, in Italian", async () => {
       const bad = await cli(["relazione", "--formato", "pdf"]);
       expect(bad.code).toBe(1);
-      expect(bad.err).toContain("Formato non valido: «pdf». Formati disponibili: md, csv, xlsx.");
+      expect(bad.err).toContain("Formato non valido: «pdf». Formati disponibili: md, csv, xlsx, docx (con --schede anche json).");
       const tty = process.stdout.isTTY;
       process.stdout.isTTY = true;
       try {

@@ -137,13 +137,13 @@ describe("App Home", () => {
     expect(JSON.parse(exportButtons[0]!.value!)).toEqual({ year: 2024 });
   });
 
-  it("nucleo: the same overview, read-only, with Esporta Relazione", async () => {
+  it("nucleo: the same overview, read-only on activities, with Esporta Relazione and the behaviour scores (SMVP)", async () => {
     const { blocks, text } = await openHome(USERS.nucleo.id);
     expect(text).toContain(`*${HOME_TEXT.overviewHeader}*`);
     expect(text).toContain("*05. Area Servizi Sociali*");
     expect(text).toContain(HOME_TEXT.readOnly);
     const ids = buttons(blocks).map((b) => b.action_id);
-    expect(ids).toEqual([ACTION.exportRelazione]);
+    expect(ids).toEqual([ACTION.exportRelazione, ACTION.behaviourScores]);
   });
 
   it("an unknown user is told who can add them", async () => {

@@ -162,6 +162,7 @@ describe("reply builders", () => {
       activityCode: "3.1.2",
       userId: "U1",
       enteredBy: null,
+      areaCode: null,
       source: "slack_command",
       idempotencyKey: null,
       undoneAt: i === 0 ? new Date("2024-10-07T08:05:00Z") : null,

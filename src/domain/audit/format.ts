@@ -12,6 +12,7 @@ export type AuditAction =
   | "user_remove"
   | "channel_set"
   | "scoring_config"
+  | "behaviour_scores"
   | "restore";
 
 export interface AuditRow {
@@ -35,6 +36,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   user_remove: "utente rimosso",
   channel_set: "canale dell'area",
   scoring_config: "configurazione SMVP",
+  behaviour_scores: "punteggi dei comportamenti",
   restore: "ripristino del database",
 };
 

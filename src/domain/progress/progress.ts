@@ -51,6 +51,8 @@ export interface ReportInput {
   source: ReportSource;
   /** Slack trigger_id / view id: a second delivery with the same key returns the first report. */
   idempotencyKey?: string | null;
+  /** Comune-wide activities: the area the fact is for; absent = the reporter's own area. */
+  areaCode?: string | null;
 }
 
 /** What the derivation needs of a report. */

@@ -69,6 +69,35 @@ export const scoringConfigSchema = z.strictObject({
         if (s.from > s.to) ctx.addIssue({ code: "custom", path: [i, "to"], message: "la fine della stagione deve seguire l'inizio nello stesso anno" });
       });
     }),
+  /** Individual evaluation (scheda di valutazione): behaviour criteria and who enters them. */
+  behaviours: z
+    .strictObject({
+      /**
+       * Criteria in SMVP order (the number a score file uses is the position, from 1). Absent:
+       * the criteria the plan document lists, else the shipped default's.
+       */
+      criteria: z.array(z.strictObject({ title: z.string().trim().min(1), maxPoints: z.number().positive() })).min(1).optional(),
+      /** Roles allowed to enter behaviour scores from Slack. */
+      editors: z.array(z.enum(["segretario", "nucleo", "admin", "responsabile"])).default(["segretario", "nucleo"]),
+    })
+    .prefault({}),
+  /**
+   * DL 13/2023 art. 4-bis: a share of result pay tied to the payment-times objective, shown apart
+   * on each scorecard. The objective is found by code, else by a word in its title.
+   */
+  paymentTimes: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      objectiveCode: z.string().min(1).nullable().default(null),
+      titleMatch: z.string().min(1).default("tempi di pagamento"),
+      resultPayShare: percent.default(30),
+    })
+    .prefault({}),
+  /**
+   * Comune-wide objectives scored per area ("per_area": each area's reports count for its
+   * own Responsabile) or for the whole Comune ("ente", the default), by objective code.
+   */
+  comuneWideScoring: z.record(z.string().min(1), z.enum(["per_area", "ente"])).default({}),
   /** Evaluations decided by hand (targets with no measurable value), by activity code. */
   manualEvaluations: z.record(z.string().min(1), z.strictObject({ percent, reason: z.string().trim().min(1, "serve il motivo della valutazione") })).default({}),
 });

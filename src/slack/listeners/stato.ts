@@ -1,5 +1,8 @@
 import type { App } from "@slack/bolt";
-import { buildSharedStatus, handleStato, type ObiettivoDeps } from "../handlers.ts";
+import type { ScopeStatus } from "../../domain/status/status.ts";
+import { itDate } from "../../domain/text/italian.ts";
+import { uploadAreaChart } from "../area-chart.ts";
+import { buildSharedStatus, statoOutcome, type ObiettivoDeps } from "../handlers.ts";
 import { listenAction, listenCommand } from "../listen.ts";
 import { sendPrivateReply, tryPrivateReply } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
@@ -33,8 +36,13 @@ function postErrorText(e: unknown): string {
 export function registerStato(app: App, deps: ObiettivoDeps): void {
   // Everything after ack(): Slack gets its 200 at once, the reply goes to the response_url.
   listenCommand(app, deps, STATO_COMMAND, {
-    run: (d, { userId, value: command }) => handleStato(d, { userId, text: command.text ?? "" }),
-    deliver: (_d, { client, target }, reply) => sendPrivateReply(client, target, reply),
+    run: (d, { userId, value: command }) => statoOutcome(d, { userId, text: command.text ?? "" }),
+    deliver: async (d, { client, target, userId }, { message, area }) => {
+      await sendPrivateReply(client, target, message);
+      // The chart is drawn only after the reply has gone: the answer never waits for it. It goes
+      // to the user's conversation with the bot, as private as the reply.
+      if (area) await sendStatoChart(d, client, userId, area);
+    },
   });
 
   listenAction(app, deps, ACTION.shareStatus, {
@@ -59,4 +67,15 @@ export function registerStato(app: App, deps: ObiettivoDeps): void {
       await tryPrivateReply(client, target, { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] }, d.log);
     },
   });
+}
+
+async function sendStatoChart(deps: ObiettivoDeps, client: App["client"], userId: string, status: ScopeStatus): Promise<void> {
+  try {
+    const dm = await client.conversations.open({ users: userId });
+    const channel = dm.channel?.id;
+    if (!channel) return;
+    await uploadAreaChart(client, deps.log, { channel }, status, `Grafico di /stato ${status.area!.code}: avanzamento per obiettivo al ${itDate(status.today)}.`);
+  } catch (e) {
+    deps.log.warn({ err: e, userId }, "grafico di /stato non inviato");
+  }
 }

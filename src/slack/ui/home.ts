@@ -1,3 +1,4 @@
+import { BEHAVIOUR_TEXT } from "./behaviour-modal.ts";
 import type { HomeView, KnownBlock } from "@slack/types";
 import type { Role } from "../../domain/permissions.ts";
 import { errorText, HOW_TO_BE_ADDED } from "../../messages/errors.ts";
@@ -96,6 +97,10 @@ export function homeView(data: HomeData): HomeView {
       section(HOME_TEXT.exportHint),
       actions([button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary")], "home_export"),
     );
+  }
+  // Behaviour scores: the SMVP's editors (default Segretario and Nucleo); the listener checks the configuration.
+  if (data.actor.role === "segretario" || data.actor.role === "nucleo") {
+    blocks.push(section(BEHAVIOUR_TEXT.homeHint), actions([button(BEHAVIOUR_TEXT.homeButton, ACTION.behaviourScores, { year: data.year })], "home_behaviours"));
   }
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
 

@@ -18,11 +18,16 @@ export const ACTION = {
   delayExplain: "delay_explain",
   /** App Home, Nucleo/Segretario: "Esporta Relazione" */
   exportRelazione: "export_relazione",
+  /** App Home, Segretario/Nucleo: "Comportamenti organizzativi" opens the scoring modal; value {year} */
+  behaviourScores: "behaviour_scores",
+  /** In the scoring modal: the Responsabile picked (static_select) */
+  behaviourPick: "behaviour_pick",
 } as const;
 
 export const VIEW = {
   report: "report_modal",
   delayExplanation: "delay_explanation_modal",
+  behaviourScores: "behaviour_scores_modal",
 } as const;
 
 export interface ActivityButtonValue {
