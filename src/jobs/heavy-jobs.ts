@@ -21,7 +21,7 @@ export interface HeavyFile {
   year: number;
 }
 
-export type RelazioneFormat = "md" | "csv" | "xlsx";
+export type RelazioneFormat = "md" | "csv" | "xlsx" | "docx";
 
 export interface RelazioneExportInput {
   format: RelazioneFormat;
@@ -60,14 +60,24 @@ const MIME: Record<RelazioneFormat, string> = {
   md: "text/markdown; charset=utf-8",
   csv: "text/csv; charset=utf-8",
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 };
 
 export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInput<K>) => Promise<HeavyOutput<K>> } = {
   async relazione({ db }, input) {
-    const { buildRelazione } = await import("../report/relazione.ts");
     const now = new Date(input.now);
-    const r = await buildRelazione(db, { year: input.year, asOf: input.asOf, now, monitoring: input.monitoring ?? false, dueWithinDays: input.dueWithinDays ?? 30 });
+    const request = { year: input.year, asOf: input.asOf, now, monitoring: input.monitoring ?? false, dueWithinDays: input.dueWithinDays ?? 30 };
     let bytes: Uint8Array;
+    if (input.format === "docx") {
+      // The Word document also draws the scorecards and the month-end trend: the heaviest export.
+      const { relazioneDocxInputs } = await import("../app/relazione-docx.ts");
+      const { model, options } = await relazioneDocxInputs(db, request);
+      bytes = await (await import("../report/relazione-docx.ts")).renderRelazioneDocx(model, options);
+      const what = model.kind === "monitoraggio" ? "monitoraggio" : "relazione-performance";
+      return { bytes, filename: `${what}-${model.year}-al-${input.asOf}.docx`, mimeType: MIME.docx, year: model.year };
+    }
+    const { buildRelazione } = await import("../report/relazione.ts");
+    const r = await buildRelazione(db, request);
     if (input.format === "md") bytes = Buffer.from((await import("../report/relazione-md.ts")).renderRelazioneMarkdown(r), "utf8");
     else if (input.format === "csv") bytes = Buffer.from((await import("../report/relazione-csv.ts")).renderRelazioneCsv(r), "utf8");
     else bytes = await (await import("../report/relazione-xlsx.ts")).renderRelazioneXlsx(r);

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
 import { HOW_TO_BE_ADDED } from "../../src/messages/errors.ts";
@@ -143,7 +144,7 @@ describe("App Home", () => {
     expect(text).toContain("*05. Area Servizi Sociali*");
     expect(text).toContain(HOME_TEXT.readOnly);
     const ids = buttons(blocks).map((b) => b.action_id);
-    expect(ids).toEqual([ACTION.exportRelazione, ACTION.behaviourScores]);
+    expect(ids).toEqual([ACTION.exportRelazione, ACTION.exportRelazioneDocx, ACTION.behaviourScores]);
   });
 
   it("an unknown user is told who can add them", async () => {
@@ -170,6 +171,19 @@ describe("App Home", () => {
     expect(wb.worksheets.map((w) => w.name)[0]).toBe("Riepilogo");
     expect(wb.worksheets).toHaveLength(7);
     expect(String(wb.getWorksheet("Riepilogo")!.getCell(2, 1).value)).toContain(`Dati al 15/01/2025`);
+  });
+
+  it("Esporta in Word (nucleo): the Word Relazione, made in the heavy-work thread, goes to a DM", async () => {
+    const res = await t.send(blockActionBody({ userId: USERS.nucleo.id, actionId: ACTION.exportRelazioneDocx, value: { year: 2024 }, view: { id: "VHOME0003", type: "home" } }));
+    expect(res.status).toBe(200);
+    const complete = await fake.waitForCall("files.completeUploadExternal", 1, 30_000);
+    const getUrl = fake.callsTo("files.getUploadURLExternal")[0]!;
+    expect(getUrl.body.filename).toBe(`relazione-performance-2024-al-${TODAY}.docx`);
+    expect(complete.body.initial_comment).toBe(HOME_TEXT.exportDone(2024, TODAY, "docx"));
+    const zip = await JSZip.loadAsync(multipartFile(fake.uploads[0]!.raw));
+    const xml = await zip.file("word/document.xml")!.async("string");
+    for (const chapter of ["Sintesi dei risultati", "Performance individuale", "Variazioni intervenute", "Bilancio di genere"]) expect(xml).toContain(chapter);
+    expect(Object.keys(zip.files).some((f) => f.startsWith("word/media/"))).toBe(true);
   });
 
   it("Esporta Relazione refused for a dipendente, checked on the server", async () => {

@@ -62,7 +62,11 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     void publisher.publish(e.userId);
   });
 
-  listenAction(app, deps, ACTION.exportRelazione, {
+  for (const [actionId, format] of [
+    [ACTION.exportRelazione, "xlsx"],
+    [ACTION.exportRelazioneDocx, "docx"],
+  ] as const) {
+  listenAction(app, deps, actionId, {
     run: (d, { userId, value: body, client }) => {
       const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
       // While another job runs the user is told at once, in the DM where the file will arrive.
@@ -70,7 +74,7 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
         void openDm(client, userId)
           .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
           .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
-      return relazioneExport(d.db, deps.heavy, { userId, year: parsed.success ? parsed.data.year : undefined, now: d.clock(), queued });
+      return relazioneExport(d.db, deps.heavy, { userId, year: parsed.success ? parsed.data.year : undefined, format, now: d.clock(), queued });
     },
     deliver: async (d, { client, userId }, made) => {
       if (made.kind === "joined") return; // the first request delivers it
@@ -78,9 +82,9 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
         await client.files.uploadV2({
           channel_id: await openDm(client, userId),
           file: made.file,
-          filename: HOME_TEXT.exportFilename(made.year, made.today),
+          filename: HOME_TEXT.exportFilename(made.year, made.today, made.format),
           title: HOME_TEXT.exportTitle(made.year, made.today),
-          initial_comment: HOME_TEXT.exportDone(made.year, made.today),
+          initial_comment: HOME_TEXT.exportDone(made.year, made.today, made.format),
         });
       } catch (e) {
         d.log.error({ err: e, userId }, "Relazione non inviata");
@@ -88,6 +92,7 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
       }
     },
   });
+  }
 }
 
 async function openDm(client: WebClient, userId: string): Promise<string> {

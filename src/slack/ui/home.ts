@@ -43,11 +43,15 @@ export const HOME_TEXT = {
   overall: (p: number | null) => `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
   readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti.",
   exportButton: "Esporta Relazione",
-  exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, con i dati di oggi.",
-  exportDone: (year: number, today: string) => `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
+  exportDocxButton: "Esporta in Word",
+  exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, o in Word con i capitoli, le schede e i grafici, con i dati di oggi.",
+  exportDone: (year: number, today: string, format: "xlsx" | "docx" = "xlsx") =>
+    format === "docx"
+      ? `Ecco la Relazione sulla performance ${year} in Word, con i dati al ${itDate(today)}: i capitoli da completare, le schede di valutazione e i grafici.`
+      : `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
   exportQueued: "La Relazione è in preparazione: un'altra esportazione è in corso. Te la mando qui appena è pronta, non serve richiederla.",
   exportTitle: (year: number, today: string) => `Relazione sulla performance ${year} al ${itDate(today)}`,
-  exportFilename: (year: number, today: string) => `relazione-performance-${year}-al-${today}.xlsx`,
+  exportFilename: (year: number, today: string, format: "xlsx" | "docx" = "xlsx") => `relazione-performance-${year}-al-${today}.${format}`,
 } as const;
 
 export interface ExportButtonValue {
@@ -95,7 +99,13 @@ export function homeView(data: HomeData): HomeView {
     blocks.push(
       { type: "divider" },
       section(HOME_TEXT.exportHint),
-      actions([button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary")], "home_export"),
+      actions(
+        [
+          button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary"),
+          button(HOME_TEXT.exportDocxButton, ACTION.exportRelazioneDocx, { year: data.year } satisfies ExportButtonValue),
+        ],
+        "home_export",
+      ),
     );
   }
   // Behaviour scores: the SMVP's editors (default Segretario and Nucleo); the listener checks the configuration.

@@ -18,6 +18,8 @@ export const ACTION = {
   delayExplain: "delay_explain",
   /** App Home, Nucleo/Segretario: "Esporta Relazione" */
   exportRelazione: "export_relazione",
+  /** App Home, Nucleo/Segretario: "Esporta in Word" */
+  exportRelazioneDocx: "export_relazione_docx",
   /** App Home, Segretario/Nucleo: "Comportamenti organizzativi" opens the scoring modal; value {year} */
   behaviourScores: "behaviour_scores",
   /** In the scoring modal: the Responsabile picked (static_select) */
