@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { appendAudit } from "./audit.ts";
+import { ACT_KINDS } from "./validation/evidence.ts";
 
 /**
  * The SMVP (each Comune's own scoring rules) as data: one versioned JSON per plan year in
@@ -38,6 +39,18 @@ const countRule = z.strictObject({
   /** A threshold "al mese" is compared with threshold x months elapsed at the evaluation date. */
   scaleByPeriod: z.boolean().default(true),
 });
+
+const evidenceRule = z.strictObject({
+  /** A completion on this indicator kind needs evidence (an act or a link). */
+  required: z.boolean().default(true),
+  /** The acts that count: determina, delibera, decreto, ordinanza, protocollo, link, altro. */
+  acts: z.array(z.enum(ACT_KINDS)).min(1, "indica almeno un tipo di atto, per esempio [\"determina\", \"link\"]").default(["determina", "delibera", "protocollo", "link"]),
+  /** false: a completion without evidence scores 0%; true: it scores and is marked "senza evidenza". */
+  scoresWithout: z.boolean().default(true),
+});
+
+/** Also in config/smvp-default.json: a configuration stored before evidence rules existed gets these. */
+const DEFAULT_EVIDENCE = { deadline: { required: true, acts: ["determina", "delibera", "protocollo", "link"], scoresWithout: true } } as const;
 
 /** Also in config/smvp-default.json: a partial configuration gets the same windows as the shipped one. */
 const DEFAULT_SEASONS = [{ match: "estiv", label: "stagione estiva", from: "06-01", to: "09-30" }];
@@ -75,6 +88,20 @@ export const scoringConfigSchema = z.strictObject({
     }),
   /** Evaluations decided by hand (targets with no measurable value), by activity code. */
   manualEvaluations: z.record(z.string().min(1), z.strictObject({ percent, reason: z.string().trim().min(1, "serve il motivo della valutazione") })).default({}),
+  /** Evidence rules by indicator kind (deadline, percentage, count, boolean, amount, upper_bound, text). */
+  evidence: z
+    .strictObject({
+      deadline: evidenceRule.optional(),
+      percentage: evidenceRule.optional(),
+      count: evidenceRule.optional(),
+      boolean: evidenceRule.optional(),
+      amount: evidenceRule.optional(),
+      upper_bound: evidenceRule.optional(),
+      text: evidenceRule.optional(),
+    })
+    .default(() => structuredClone(DEFAULT_EVIDENCE) as never),
+  /** A report entered more than this many days after the date it claims is flagged as a late entry. */
+  lateEntryDays: z.number().int().min(0).max(366).default(30),
 });
 
 export type ScoringConfig = z.infer<typeof scoringConfigSchema>;
