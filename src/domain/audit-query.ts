@@ -30,6 +30,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   channel_set: "canale dell'area",
   scoring_config: "configurazione SMVP",
   restore: "ripristino del database",
+  report_evidence: "evidenza aggiunta a una segnalazione",
+  validation_finding: "esito del Nucleo di Valutazione",
+  validation_sample: "campione per la validazione",
 };
 
 export interface AuditQuery {

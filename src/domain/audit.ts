@@ -10,7 +10,10 @@ export type AuditAction =
   | "user_remove"
   | "channel_set"
   | "scoring_config"
-  | "restore";
+  | "restore"
+  | "report_evidence"
+  | "validation_finding"
+  | "validation_sample";
 
 export interface AuditInput {
   actor: string; // Slack user id, or "cli:<os user>"
