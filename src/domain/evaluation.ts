@@ -58,6 +58,8 @@ export interface ActivityEval {
   overdue: boolean;
   /** Days past the deadline (overdue ones), else 0. */
   daysLate: number;
+  /** Evidence texts of its reports live at the date. */
+  evidence: string[];
 }
 
 export interface ObjectiveEval {
@@ -162,7 +164,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const [plan, config, areas, objectives, activities, progress, manual, later] = await Promise.all([
+  const [plan, config, areas, objectives, activities, progress, manual, later, evidenceRows] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: ref.id }, select: { id: true, year: true, entity: true, sourceName: true, importedAt: true } }),
     loadScoringConfig(db, year),
     db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
@@ -199,7 +201,20 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       select: { activityCode: true },
       distinct: ["activityCode"],
     }),
+    db.report.findMany({
+      where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
+      select: { activityCode: true, evidence: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
   ]);
+  const evidenceByCode = new Map<string, string[]>();
+  for (const r of evidenceRows) {
+    const text = r.evidence?.trim();
+    if (!text) continue;
+    const list = evidenceByCode.get(r.activityCode);
+    if (list) list.push(text);
+    else evidenceByCode.set(r.activityCode, [text]);
+  }
 
   const rebuild = new Set(later.map((r) => r.activityCode));
   const folded = new Map<string, EvaluatedState>();
@@ -246,8 +261,9 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
             lastReporterId: p.lastReporterId,
           }
         : NO_REPORTS);
+    const evidence = evidenceByCode.get(a.code) ?? [];
     const score = scoreActivity(
-      { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state },
+      { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state, evidence },
       ctx,
     );
     const overdue = deadline != null && deadline < opts.asOf && state.status !== "completata";
@@ -271,6 +287,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       score,
       overdue,
       daysLate: overdue ? daysBetween(deadline!, opts.asOf) : 0,
+      evidence,
     };
     const list = actsByObjective.get(a.objectiveId);
     if (list) list.push(ev);

@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from "../clock.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "./italian-format.ts";
 import type { ScoringConfig } from "./scoring-config.ts";
+import { actsText, evidenceRuleFor, lacksEvidence } from "./validation/evidence.ts";
 
 /**
  * The SMVP rules as pure functions: every score carries the rule that produced it, the
@@ -37,6 +38,7 @@ export type RuleId =
   | "text.manual"
   | "no_target"
   | "manual_evaluation"
+  | "evidence.missing"
   | "objective.weighted_mean"
   | "objective.all_met"
   | "area.points"
@@ -58,6 +60,7 @@ export const RULE_LABELS: Record<RuleId, string> = {
   "text.manual": "Valutazione manuale richiesta",
   no_target: "Valore atteso mancante",
   manual_evaluation: "Valutazione manuale",
+  "evidence.missing": "Completata senza l'evidenza richiesta (0%)",
   "objective.weighted_mean": "Media ponderata delle attività",
   "objective.all_met": "Tutte le attività raggiunte",
   "area.points": "Media degli obiettivi x punti",
@@ -98,6 +101,8 @@ export interface ActivityScoringInput {
   /** Effective deadline: set by hand, else parsed from the plan. */
   deadline: string | null;
   state: ActivityState;
+  /** Evidence texts of its live reports; absent: evidence rules are not applied. */
+  evidence?: readonly string[];
 }
 
 export interface ScoringContext {
@@ -122,6 +127,23 @@ function dueDay(a: ActivityScoringInput, ctx: ScoringContext): string {
 }
 
 export function scoreActivity(a: ActivityScoringInput, ctx: ScoringContext): Score {
+  const base = scoreMeasured(a, ctx);
+  if (!a.evidence || base.rule === "manual_evaluation" || base.state !== "valutata") return base;
+  const rules = ctx.config.evidence;
+  if (!lacksEvidence(rules, a.targetKind, a.state?.status ?? null, a.evidence)) return base;
+  const rule = evidenceRuleFor(rules, a.targetKind)!;
+  if (rule.scoresWithout) return { ...base, explanation: `${base.explanation} (senza evidenza: serve ${actsText(rule.acts)})` };
+  return score(
+    "valutata",
+    0,
+    "evidence.missing",
+    { ...base.inputs, evidenzaRichiesta: actsText(rule.acts), punteggioSenzaEvidenza: base.percent },
+    `${base.explanation}; ma senza evidenza (serve ${actsText(rule.acts)}) la configurazione SMVP non la conta = 0%`,
+    base.provisional,
+  );
+}
+
+function scoreMeasured(a: ActivityScoringInput, ctx: ScoringContext): Score {
   const manual = ctx.config.manualEvaluations[a.code];
   if (manual) {
     return score(
