@@ -45,6 +45,13 @@ export const CSV_COLUMNS = [
   "Evidenze",
   "Ultima segnalazione di",
   "Ultima segnalazione il",
+  "Senza evidenza",
+  "Inserimenti tardivi",
+  "Numeratore",
+  "Denominatore",
+  "Fonte del dato",
+  "Esito del Nucleo",
+  "Nota del Nucleo",
 ] as const;
 
 export const MONITORING_CSV_COLUMNS = [
@@ -121,6 +128,13 @@ function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneAct
     Evidenze: a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`).join(" | "),
     "Ultima segnalazione di": a.reportedBy?.label ?? "",
     "Ultima segnalazione il": a.reportedAt ? itDate(romeDay(a.reportedAt)) : "",
+    "Senza evidenza": yesNo(a.withoutEvidence),
+    "Inserimenti tardivi": a.lateEntries.map((l) => `dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} (${l.by.label})`).join(" | "),
+    Numeratore: a.counts ? String(a.counts.numerator) : "",
+    Denominatore: a.counts ? String(a.counts.denominator) : "",
+    "Fonte del dato": a.counts?.source ?? "",
+    "Esito del Nucleo": a.finding?.outcome ?? "",
+    "Nota del Nucleo": a.finding?.note ?? "",
   };
 }
 

@@ -2,7 +2,7 @@
 import type ExcelJS from "exceljs";
 import { romeDay } from "../clock.ts";
 import { itDate, itNumber } from "../domain/italian-format.ts";
-import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
+import { validationFlags, type Relazione, type RelazioneActivity, type RelazioneObjective, type RelazioneSection } from "./relazione.ts";
 
 /**
  * The Relazione as a workbook (exceljs): a "Riepilogo" sheet, one sheet per area and one
@@ -111,9 +111,10 @@ const ACTIVITY_COLS: Col[] = [
   { header: "Evidenze", width: 40 },
   { header: "Ultima segnalazione di", width: 22 },
   { header: "Ultima segnalazione il", width: 12, kind: "date" },
+  { header: "Verifiche del Nucleo", width: 50 },
 ];
 
-function activityValues(o: RelazioneObjective, a: RelazioneActivity): CellValue[] {
+function activityValues(o: RelazioneObjective, a: RelazioneActivity, lateEntryDays: number): CellValue[] {
   const d = a.deviation;
   return [
     o.code,
@@ -137,6 +138,7 @@ function activityValues(o: RelazioneObjective, a: RelazioneActivity): CellValue[
     a.evidence.length ? a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`).join("\n") : null,
     a.reportedBy?.label ?? null,
     a.reportedAt ? dateCell(romeDay(a.reportedAt)) : null,
+    validationFlags(a, lateEntryDays).join("\n") || null,
   ];
 }
 
@@ -157,7 +159,7 @@ function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s:
     values[11] = o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile";
     values[12] = o.explanation;
     addRow(ws, values, { fill: OBJECTIVE_FILL, bold: true });
-    for (const a of o.activities) addRow(ws, activityValues(o, a));
+    for (const a of o.activities) addRow(ws, activityValues(o, a, r.lateEntryDays));
   }
 }
 

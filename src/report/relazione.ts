@@ -5,6 +5,8 @@ import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/italian-f
 import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring.ts";
 import { configLabel } from "../domain/scoring-config.ts";
 import { delayCauseLabel } from "../domain/delays.ts";
+import { actsText, entryDelayDays, evidenceRuleFor, lacksEvidence } from "../domain/validation/evidence.ts";
+import type { Outcome } from "../domain/validation/input.ts";
 
 /**
  * The Relazione sulla performance (and the mid-year monitoring report) as one data model;
@@ -40,6 +42,29 @@ export interface Deviation {
   at: Date | null;
 }
 
+/** A report entered long after the date it claims (SMVP lateEntryDays). */
+export interface LateEntry {
+  occurredOn: string;
+  enteredAt: Date;
+  days: number;
+  by: Person;
+}
+
+/** The counts behind a percentage: 45 of 47, from the protocol register. */
+export interface PercentCounts {
+  numerator: number;
+  denominator: number;
+  source: string | null;
+}
+
+/** The Nucleo di Valutazione's finding on the activity (from its sample check). */
+export interface NucleoFinding {
+  outcome: Outcome;
+  note: string | null;
+  by: Person;
+  at: Date;
+}
+
 export interface RelazioneActivity {
   code: string;
   printedCode: string;
@@ -70,6 +95,13 @@ export interface RelazioneActivity {
   evidence: Evidence[];
   reportedBy: Person | null;
   reportedAt: Date | null;
+  /** Completed, its indicator needs evidence and it has none the SMVP accepts: "senza evidenza". */
+  withoutEvidence: boolean;
+  /** What the missing evidence should be ("determina, delibera, protocollo o link"). */
+  evidenceExpected: string | null;
+  lateEntries: LateEntry[];
+  counts: PercentCounts | null;
+  finding: NucleoFinding | null;
 }
 
 export interface RelazioneObjective {
@@ -129,6 +161,10 @@ export interface Relazione {
   heads: HeadLine[];
   overall: { percent: number | null; explanation: string; counts: SectionCounts };
   monitoring: Monitoring | null;
+  /** Days after its claimed date from which a report counts as a late entry. */
+  lateEntryDays: number;
+  /** Every finding the Nucleo recorded for the year, in code order of the plan. */
+  findings: (NucleoFinding & { code: string; title: string })[];
 }
 
 export interface BuildOptions {
@@ -146,7 +182,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
   const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf });
   const year = ev.plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const [evidenceRows, delays, users] = await Promise.all([
+  const [evidenceRows, delays, users, liveReports, findingRows] = await Promise.all([
     db.report.findMany({
       where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
       select: { activityCode: true, evidence: true, userId: true, createdAt: true, occurredOn: true },
@@ -154,7 +190,15 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     }),
     db.delayExplanation.findMany({ where: { planYear: year, createdAt: { lt: cutoff } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     db.user.findMany({ select: { slackUserId: true, name: true } }),
+    db.report.findMany({
+      where: { planYear: year, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
+      select: { activityCode: true, kind: true, occurredOn: true, createdAt: true, userId: true, enteredBy: true, numerator: true, denominator: true, valueSource: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    db.validationFinding.findMany({ where: { planYear: year, recordedAt: { lt: cutoff } }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }] }),
   ]);
+  const lateEntryDays = ev.config.config.lateEntryDays;
+  const evidenceRules = ev.config.config.evidence;
   const names = new Map(users.map((u) => [u.slackUserId, u.name]));
   const person = (id: string): Person => {
     const name = names.get(id);
@@ -168,11 +212,28 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     list.push({ text, by: person(r.userId), at: r.createdAt, occurredOn: r.occurredOn });
     evidenceByCode.set(r.activityCode, list);
   }
+  const lateByCode = new Map<string, LateEntry[]>();
+  const countsByCode = new Map<string, PercentCounts | null>();
+  for (const r of liveReports) {
+    const days = entryDelayDays(r.occurredOn, romeDay(r.createdAt));
+    if (days > lateEntryDays) {
+      const list = lateByCode.get(r.activityCode) ?? [];
+      list.push({ occurredOn: r.occurredOn, enteredAt: r.createdAt, days, by: person(r.enteredBy ?? r.userId) });
+      lateByCode.set(r.activityCode, list);
+    }
+    // The latest percentage decides; one given without counts clears older counts.
+    if (r.kind === "percent") {
+      countsByCode.set(r.activityCode, r.numerator != null && r.denominator != null ? { numerator: r.numerator, denominator: r.denominator, source: r.valueSource } : null);
+    }
+  }
+  const findingByCode = new Map<string, NucleoFinding>();
+  for (const f of findingRows) findingByCode.set(f.activityCode, { outcome: f.outcome as Outcome, note: f.note, by: person(f.recordedBy), at: f.recordedAt });
   // Latest explanation per activity wins: the rows are oldest first.
   const delayByCode = new Map(delays.map((d) => [d.activityCode, d]));
 
   const activity = (a: ActivityEval): RelazioneActivity => {
     const d = delayByCode.get(a.code);
+    const withoutEvidence = lacksEvidence(evidenceRules, a.targetKind, a.state.status, a.evidence);
     const scored = a.score.state === "valutata" && a.score.percent != null;
     const hasGap = scored && a.score.percent! < 100 - 1e-9;
     const isDeviation = hasGap || a.overdue || a.state.status === "bloccata";
@@ -200,7 +261,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       deadlineSource: a.deadlineSource,
       status: a.state.status,
       statusLabel: a.state.status ? (STATUS_LABELS[a.state.status] ?? a.state.status) : "non iniziata",
-      achieved: achievedText(a),
+      achieved: achievedText(a, countsByCode.get(a.code) ?? null),
       achievedOn: a.state.completedOn ?? (a.state.lastReportAt ? romeDay(a.state.lastReportAt) : null),
       percent: a.score.percent,
       scoreState: a.score.state,
@@ -216,6 +277,11 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       evidence: evidenceByCode.get(a.code) ?? [],
       reportedBy: a.state.lastReporterId ? person(a.state.lastReporterId) : null,
       reportedAt: a.state.lastReportAt,
+      withoutEvidence,
+      evidenceExpected: withoutEvidence ? actsText(evidenceRuleFor(evidenceRules, a.targetKind)!.acts) : null,
+      lateEntries: lateByCode.get(a.code) ?? [],
+      counts: countsByCode.get(a.code) ?? null,
+      finding: findingByCode.get(a.code) ?? null,
     };
   };
 
@@ -270,16 +336,20 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     heads: ev.heads,
     overall: ev.overall,
     monitoring: opts.monitoring ? monitoringOf(ev, [...sections, comuneWide], opts.dueWithinDays ?? 30) : null,
+    lateEntryDays,
+    findings: [...sections, comuneWide].flatMap((sec) =>
+      sec.objectives.flatMap((o) => o.activities.flatMap((a) => (a.finding ? [{ ...a.finding, code: a.code, title: a.title }] : []))),
+    ),
   };
 }
 
 
-function achievedText(a: ActivityEval): string {
+function achievedText(a: ActivityEval, counts: PercentCounts | null): string {
   const s = a.state;
   const euro = /euro|€/i.test(`${a.unit ?? ""} ${a.targetText}`);
   switch (a.targetKind) {
     case "percentage":
-      if (s.percent != null) return itPercent(s.percent, 2);
+      if (s.percent != null) return counts ? `${itPercent(s.percent, 2)} (${countsText(counts)})` : itPercent(s.percent, 2);
       break;
     case "count":
       if (s.count != null) return itNumber(s.count);
@@ -298,6 +368,22 @@ function achievedText(a: ActivityEval): string {
   if (s.status === "bloccata") return "bloccata";
   if (s.status === "in_corso") return s.percent != null ? `in corso (${itPercent(s.percent, 0)})` : "in corso";
   return "nessun dato";
+}
+
+/** "45 su 47, fonte: protocollo" */
+export function countsText(c: PercentCounts): string {
+  return `${itNumber(c.numerator, 0)} su ${itNumber(c.denominator, 0)}${c.source ? `, fonte: ${c.source}` : ""}`;
+}
+
+/** What the Nucleo should know about an activity beyond its score: missing evidence, late entries, its finding. */
+export function validationFlags(a: RelazioneActivity, lateEntryDays: number): string[] {
+  const flags: string[] = [];
+  if (a.withoutEvidence) flags.push(`senza evidenza (richiesta: ${a.evidenceExpected})`);
+  for (const l of a.lateEntries) {
+    flags.push(`inserimento tardivo: dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} da ${l.by.label} (${itDays(l.days)} dopo, oltre ${itDays(lateEntryDays)})`);
+  }
+  if (a.finding) flags.push(`esito del Nucleo: ${a.finding.outcome}${a.finding.note ? ` («${a.finding.note}»)` : ""} (${a.finding.by.label}, ${itDate(romeDay(a.finding.at))})`);
+  return flags;
 }
 
 // ---------------------------------------------------------------- monitoring
