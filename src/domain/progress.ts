@@ -6,6 +6,7 @@ import type { DelayExplanation, Progress, Report } from "../generated/prisma/cli
 import { appendAudit } from "./audit.ts";
 import type { ChangeBus } from "./events.ts";
 import { itDate, itDateTime } from "./italian-format.ts";
+import { checkPercentCounts, MAX_SOURCE_LENGTH } from "./validation/counts.ts";
 
 /**
  * Progress is never edited: people record Reports, and the state of an activity is
@@ -43,6 +44,11 @@ export interface ReportInput {
   occurredOn?: string | null;
   note?: string | null;
   evidence?: string | null;
+  /** Percentage indicators: the counts behind the percentage (45 of 47); value is then computed from them. */
+  numerator?: number | null;
+  denominator?: number | null;
+  /** Where the counts come from ("protocollo"). */
+  valueSource?: string | null;
   source: ReportSource;
   /** Slack trigger_id / view id: a second delivery with the same key returns the first report. */
   idempotencyKey?: string | null;
@@ -196,6 +202,18 @@ export interface RecordResult {
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 function validateInput(input: ReportInput, today: string): void {
+  if (input.numerator != null || input.denominator != null) {
+    if (input.kind !== "percent") throw new Error("numeratore e denominatore valgono solo per una percentuale");
+    if (input.numerator == null || input.denominator == null) {
+      throw new UserError("bad_counts", "Indica sia il numeratore sia il denominatore, per esempio 45 su 47.");
+    }
+    const checked = checkPercentCounts(input.numerator, input.denominator);
+    if (!checked.ok) throw new UserError("bad_counts", checked.message);
+    input.value = checked.percent;
+  }
+  if (input.valueSource && input.valueSource.length > MAX_SOURCE_LENGTH) {
+    throw new UserError("source_too_long", `La fonte del dato è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.`);
+  }
   if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) throw new Error(`tipo di aggiornamento sconosciuto: ${input.kind}`);
   if (input.status != null && !isStatus(input.status)) throw new Error(`stato sconosciuto: ${input.status}`);
   if (input.value != null && !Number.isFinite(input.value)) throw new UserError("bad_value", "Il valore indicato non è un numero valido.");
@@ -272,8 +290,9 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Pr
  * Records one report and recomputes the activity's Progress, in one transaction with its
  * audit row. A repeated idempotency key returns the stored report (duplicate: true).
  */
-export async function recordReport(db: Db, input: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
+export async function recordReport(db: Db, given: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
   const today = romeDay(now);
+  const input = { ...given };
   validateInput(input, today);
   const result = await db.$transaction(async (tx) => {
     if (input.idempotencyKey) {
@@ -295,6 +314,9 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
     if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
       throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
     }
+    if (input.denominator != null && indicator.targetKind !== "percentage") {
+      throw new UserError("not_a_percentage", `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».`);
+    }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
     const report = await tx.report.create({
       data: {
@@ -307,6 +329,9 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         occurredOn: input.occurredOn ?? today,
         note: input.note ? wellFormed(input.note).trim() || null : null,
         evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
+        numerator: input.numerator ?? null,
+        denominator: input.denominator ?? null,
+        valueSource: input.valueSource ? wellFormed(input.valueSource).trim() || null : null,
         source: input.source,
         idempotencyKey: input.idempotencyKey ?? null,
         createdAt: now,
@@ -320,7 +345,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
       before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
+      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source, ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}) } },
     });
     return { report, progress, derived, duplicate: false };
   });

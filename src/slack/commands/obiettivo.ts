@@ -197,6 +197,8 @@ function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction,
       return { ...base, kind: "count_add", value: action.delta, note: action.note };
     case "count_set":
       return { ...base, kind: "count_set", value: action.value, note: action.note };
+    case "ratio":
+      return { ...base, kind: "percent", value: action.percent, numerator: action.numerator, denominator: action.denominator, valueSource: action.source, note: action.note };
     case "note":
       return { ...base, kind: "note", note: action.text };
   }

@@ -42,6 +42,9 @@ interface RecordedReport {
   occurredOn: string;
   note: string | null;
   evidence: string | null;
+  numerator?: number | null;
+  denominator?: number | null;
+  valueSource?: string | null;
   createdAt: Date;
 }
 
