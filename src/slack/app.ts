@@ -9,6 +9,7 @@ import { boltLogger, type Logger } from "../logger.ts";
 import { registerObiettivo } from "./commands/obiettivo.ts";
 import { registerStato } from "./commands/stato.ts";
 import { registerReportActions } from "./actions/report-actions.ts";
+import { registerValidationListeners } from "./listeners/validation.ts";
 import { registerDelayListeners } from "./delays/register.ts";
 import { registerHomeListeners } from "./home/register.ts";
 import type { AppDeps } from "./deps.ts";
@@ -111,6 +112,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
   registerStato(app, deps);
   registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
+  registerValidationListeners(app, surfaceDeps);
   return app;
 }
 

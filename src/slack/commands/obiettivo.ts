@@ -14,6 +14,7 @@ import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type Repor
 import { ChangeBus, type ChangeEvent } from "../../domain/events.ts";
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
 import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../../domain/progress.ts";
+import { evidenceNeedFor } from "../../app/evidence.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
 import type { AppDeps } from "../deps.ts";
@@ -153,7 +154,8 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, c
   }
   const input = reportInput(actor, activity, command.action, ctx);
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
-  return message(reportRecordedMessage({ activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate }));
+  const evidenceNeed = await evidenceNeedFor(deps.db, activity, result.derived.status);
+  return message(reportRecordedMessage({ activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, evidenceNeed }));
 }
 
 async function findActivity(deps: ObiettivoDeps, plan: PlanHeader, code: string, ctx: RunContext): Promise<ActivityInfo | Outcome> {

@@ -37,7 +37,7 @@ export const HOME_TEXT = {
     `${a.percent == null ? "non ancora valutabile" : `${itPercent(a.percent, 1)} · ${itNumber(a.points ?? 0, 2)} punti su ${itNumber(a.maxPoints)}`}` +
     ` · ${a.overdue === 0 ? "nessuna scaduta" : a.overdue === 1 ? "1 scaduta" : `${a.overdue} scadute`} · ${a.completed}/${a.activities} completate`,
   overall: (p: number | null) => `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
-  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti.",
+  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti (registra solo gli esiti della verifica a campione).",
   exportButton: "Esporta Relazione",
   exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, con i dati di oggi.",
   exportRefused: "Solo il Nucleo di Valutazione, il Segretario e l'amministratore possono esportare la Relazione sulla performance.",
@@ -67,7 +67,7 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
 }
 
 /** The App Home view for one person (Block Kit, type "home"). */
-export function homeView(data: HomeData): HomeView {
+export function homeView(data: HomeData, validation?: readonly KnownBlock[]): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
   if (data.kind === "unknown") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
@@ -96,6 +96,7 @@ export function homeView(data: HomeData): HomeView {
     );
   }
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
+  if (validation) for (const b of validation) blocks.push(b);
 
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));

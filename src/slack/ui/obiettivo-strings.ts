@@ -30,6 +30,7 @@ export const DELAY_CAUSE_LABEL: Record<string, string> = {
 
 export const T = {
   undoButton: "Annulla",
+  addEvidenceButton: "Aggiungi evidenza",
   updateButton: "Aggiorna",
   chooseButton: "Scegli",
   modalTitle: "Aggiorna attività",

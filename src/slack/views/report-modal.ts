@@ -4,6 +4,7 @@ import { romeDay } from "../../clock.ts";
 import { activityByCanonicalCode, planHeader, writableActivities, type ActivityInfo } from "../../domain/activity-lookup.ts";
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
 import { currentProgress, recordReport } from "../../domain/progress.ts";
+import { evidenceNeedFor } from "../../app/evidence.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import { holdChanges, pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
 import { tryPrivateReply } from "../reply.ts";
@@ -98,7 +99,14 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     return {
       kind: "recorded",
       meta,
-      reply: reportRecordedMessage({ activity, report: result.report, progress: result.derived, today, duplicate: result.duplicate }),
+      reply: reportRecordedMessage({
+        activity,
+        report: result.report,
+        progress: result.derived,
+        today,
+        duplicate: result.duplicate,
+        evidenceNeed: await evidenceNeedFor(deps.db, activity, result.derived.status),
+      }),
     };
   } catch (e) {
     if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.message } };
