@@ -8,6 +8,7 @@ import { renderValidationDocx } from "../report/validation-docx.ts";
 import { renderValidationMarkdown } from "../report/validation-md.ts";
 import { renderValidationXlsx } from "../report/validation-xlsx.ts";
 import { readFindingsXlsx } from "../report/validation-xlsx-read.ts";
+import type { Command } from "commander";
 import type { RegisterCommands } from "./context.ts";
 
 const FORMATS = ["md", "xlsx", "json", "docx"] as const;
@@ -50,6 +51,8 @@ export const register: RegisterCommands = (program, ctx) => {
       if (opts.output) {
         writeFileSync(opts.output, content);
         ctx.err(`Fascicolo di validazione ${pack.year} (dati al ${asOf}) scritto in ${opts.output}: ${failed} verifiche su ${pack.checks.length} da approfondire, campione di ${pack.sample.length} attività.`);
+      } else if (typeof content === "string") {
+        ctx.out(content);
       } else {
         process.stdout.write(content);
       }
@@ -62,7 +65,9 @@ export const register: RegisterCommands = (program, ctx) => {
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .option("--utente <id>", "ID Slack del componente del Nucleo a cui attribuire gli esiti")
     .option("--oggi <data>", "data di oggi, AAAA-MM-GG (per le prove)")
-    .action(async (file: string, opts: { anno?: number; utente?: string; oggi?: string }) => {
+    .action(async (file: string, _opts: unknown, command: Command) => {
+      // --anno and --oggi also exist on «validazione»: commander hands them to whichever it meets first.
+      const opts = command.optsWithGlobals<{ anno?: number; utente?: string; oggi?: string }>();
       const read = await readFindingsXlsx(file);
       const { db } = await ctx.openDb();
       let actor = ctx.actor;
