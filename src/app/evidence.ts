@@ -1,11 +1,13 @@
 import type { Db } from "../db/client.ts";
-import { activityByCanonicalCode, planHeader } from "../domain/activity-lookup.ts";
-import { appendAudit } from "../domain/audit.ts";
-import type { ChangeBus } from "../domain/events.ts";
-import { assertCanWriteActivity, loadActor, requireActor } from "../domain/permissions.ts";
-import { MAX_EVIDENCE } from "../domain/progress.ts";
-import { loadScoringConfig } from "../domain/scoring-config.ts";
-import { wellFormed } from "../domain/text.ts";
+import { activityByCanonicalCode } from "../store/activities.ts";
+import { currentPlan } from "../store/plan.ts";
+import { appendAudit } from "../store/audit.ts";
+import type { ChangeBus } from "./events.ts";
+import { assertCanWriteActivity, requireActor } from "../domain/permissions.ts";
+import { loadActor } from "../store/users.ts";
+import { MAX_EVIDENCE } from "../domain/progress/progress.ts";
+import { loadScoringConfig } from "../store/scoring-config.ts";
+import { wellFormed } from "../domain/text/well-formed.ts";
 import { actsText, evidenceRuleFor, lacksEvidence, satisfiesRule } from "../domain/validation/evidence.ts";
 import { UserError } from "../errors.ts";
 
@@ -56,7 +58,7 @@ export async function attachEvidence(db: Db, input: AttachEvidenceInput, changes
     const report = await tx.report.findUnique({ where: { id: input.reportId } });
     if (!report) throw new UserError("report_not_found", "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo).");
     if (report.undoneAt) throw new UserError("already_undone", "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida.");
-    const plan = await planHeader(tx, report.planYear);
+    const plan = await currentPlan(tx, report.planYear);
     const activity = await activityByCanonicalCode(tx, plan, report.activityCode);
     if (!activity) throw new UserError("unknown_code", `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.`);
     assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
@@ -95,7 +97,7 @@ export async function evidenceTarget(db: Db, input: { reportId: number; userId: 
   const report = await db.report.findUnique({ where: { id: input.reportId } });
   if (!report) throw new UserError("report_not_found", "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo).");
   if (report.undoneAt) throw new UserError("already_undone", "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida.");
-  const plan = await planHeader(db, report.planYear);
+  const plan = await currentPlan(db, report.planYear);
   const activity = await activityByCanonicalCode(db, plan, report.activityCode);
   if (!activity) throw new UserError("unknown_code", `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.`);
   assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });

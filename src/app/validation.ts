@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.ts";
-import { endOfRomeDay } from "../domain/evaluation.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { loadScoringConfig } from "../domain/scoring-config.ts";
+import { endOfRomeDay } from "../domain/scoring/evaluation.ts";
+import { currentPlan } from "../store/plan.ts";
+import { loadScoringConfig } from "../store/scoring-config.ts";
 import type { Actor } from "../domain/permissions.ts";
 import { OUTCOMES, type Outcome, type ValidationActivity, type ValidationInput } from "../domain/validation/input.ts";
 import { buildValidationPack, completedCodes, type ValidationPack } from "../domain/validation/pack.ts";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { romeDay } from "../clock.ts";
-import { loadActor } from "../domain/permissions.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { loadActor } from "../store/users.ts";
 import { DEFAULT_SAMPLE_SIZE, recordFindings, validationPack } from "../app/validation.ts";
 import { UserError } from "../errors.ts";
 import { renderValidationDocx } from "../report/validation-docx.ts";

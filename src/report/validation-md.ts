@@ -1,4 +1,4 @@
-import { itDate } from "../domain/italian-format.ts";
+import { itDate } from "../domain/text/italian.ts";
 import type { ValidationDocument } from "../domain/validation/document.ts";
 import { dayText, instantText, OUTCOME_LABELS, registroValueText, type ValidationPack } from "../domain/validation/pack.ts";
 

@@ -1,6 +1,6 @@
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
+import { appendAudit } from "./audit.ts";
 import type { FindingRecord, ManualDeadlineRecord, Outcome, PlanActivityRecord, RegistroReport } from "../domain/validation/input.ts";
 
 /**

@@ -1,5 +1,5 @@
-import { romeDay } from "../../clock.ts";
-import { itDate, itDateTime, itDays, itPercent } from "../italian-format.ts";
+import { romeDay } from "../calendar/days.ts";
+import { itDate, itDateTime, itDays, itPercent } from "../text/italian.ts";
 import { actsText, entryDelayDays, evidenceRuleFor, lacksEvidence } from "./evidence.ts";
 import type { RegistroReport, ValidationInput } from "./input.ts";
 import { compareCodes } from "./sample.ts";

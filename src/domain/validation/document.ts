@@ -1,4 +1,4 @@
-import { itDate, itDateTime } from "../italian-format.ts";
+import { itDate, itDateTime } from "../text/italian.ts";
 import type { CheckId, CheckResult } from "./checks.ts";
 import type { ValidationInput } from "./input.ts";
 import type { ValidationPack } from "./pack.ts";

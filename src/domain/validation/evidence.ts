@@ -1,4 +1,4 @@
-import { daysBetween } from "../../clock.ts";
+import { daysBetween } from "../calendar/days.ts";
 
 /**
  * What an evidence text is (a determina, a delibera, a protocol number, a link...) and

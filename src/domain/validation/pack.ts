@@ -1,5 +1,5 @@
-import { romeDay } from "../../clock.ts";
-import { itDate, itDateTime, itNumber } from "../italian-format.ts";
+import { romeDay } from "../calendar/days.ts";
+import { itDate, itDateTime, itNumber } from "../text/italian.ts";
 import { runChecks, personLabel, type CheckResult } from "./checks.ts";
 import { entryDelayDays, lacksEvidence } from "./evidence.ts";
 import type { FindingRecord, Outcome, ValidationInput } from "./input.ts";

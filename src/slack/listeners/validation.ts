@@ -1,8 +1,9 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import { attachEvidence, evidenceTarget } from "../../app/evidence.ts";
 import { assertCanRecordFindings, recordFindings } from "../../app/validation.ts";
-import type { ChangeBus } from "../../domain/events.ts";
-import { loadActor, requireActor } from "../../domain/permissions.ts";
+import type { ChangeBus } from "../../app/events.ts";
+import { requireActor } from "../../domain/permissions.ts";
+import { loadActor } from "../../store/users.ts";
 import type { Outcome } from "../../domain/validation/input.ts";
 import { OUTCOMES } from "../../domain/validation/input.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from "@slack/types";
 import { z } from "zod";
-import { itDate, itDateTime } from "../../domain/italian-format.ts";
-import { MAX_EVIDENCE } from "../../domain/progress.ts";
+import { itDate, itDateTime } from "../../domain/text/italian.ts";
+import { MAX_EVIDENCE } from "../../domain/progress/progress.ts";
 import { OUTCOMES, type Outcome } from "../../domain/validation/input.ts";
 import { OUTCOME_LABELS, type ValidationPack } from "../../domain/validation/pack.ts";
 import { ACTION, VIEW } from "./ids.ts";
