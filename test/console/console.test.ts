@@ -74,7 +74,9 @@ describe("local console", () => {
     const out = await session(t, ["/obiettivo 3.1.4 completato", "/stato tecnica", "premi 1", "esci", "/stato"]);
     const reported = replyTo(out, "/obiettivo 3.1.4 completato");
     expect(reported).toContain("3.1.4");
-    expect(reported).toMatch(/\[1: Annulla\]/);
+    // A deadline completed without an act: the reply says so and offers to add it first.
+    expect(reported).toContain("Manca l'evidenza");
+    expect(reported).toMatch(/\[1: Aggiungi evidenza\] \[2: Annulla\]/);
     const stato = replyTo(out, "/stato tecnica");
     expect(stato).toContain("Stato · 03 Area Tecnico Manutentiva\n═");
     expect(stato).toContain("1 attività completata su 23 · Responsabile: Claudia Nodari");
