@@ -25,8 +25,9 @@ export function seededRandom(seed: string): () => number {
 }
 
 /** Plan codes in reading order: 3.1.9 before 3.1.10, E1.1 after the areas. */
+const collator = new Intl.Collator("it", { numeric: true, sensitivity: "base" });
 export function compareCodes(a: string, b: string): number {
-  return a.localeCompare(b, "it", { numeric: true, sensitivity: "base" }) || (a < b ? -1 : a > b ? 1 : 0);
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /**
