@@ -24,6 +24,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   report_undo: "annullamento segnalazione",
   delay_cause: "causa del ritardo",
   manual_deadline: "scadenza impostata a mano",
+  plan_variation: "variazione del piano",
   plan_import: "importazione del piano",
   user_add: "utente aggiunto o modificato",
   user_remove: "utente rimosso",

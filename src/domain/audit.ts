@@ -5,6 +5,7 @@ export type AuditAction =
   | "report_undo"
   | "delay_cause"
   | "manual_deadline"
+  | "plan_variation"
   | "plan_import"
   | "user_add"
   | "user_remove"
