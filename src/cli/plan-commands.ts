@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { setManualDeadline } from "../domain/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
 import { formatItalianDate } from "../domain/targets.ts";
+import { isoDay } from "../app/variations.ts";
 import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
@@ -22,10 +23,18 @@ export const register: RegisterCommands = (program, ctx) => {
     .command("importa")
     .description("importa un Piano della Performance (documento PIAO in testo, o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
-    .action(async (file: string) => {
+    .option("--atto <testo>", "l'atto che adotta il piano, per esempio \"Delibera G.C. n. 5 del 30/01/2024\"")
+    .option("--dal <data>", "da quando il piano adottato è in vigore, AAAA-MM-GG (predefinito: 1° gennaio)")
+    .action(async (file: string, opts: { atto?: string; dal?: string }) => {
+      const adoptedFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
       const { db } = await ctx.openDb();
-      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()() });
+      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()(), adoptedAct: opts.atto?.trim() || null, adoptedFrom });
       ctx.out(importReport(result));
+      if (result.hadVariations) {
+        ctx.err(
+          "Attenzione: il piano aveva variazioni registrate e questa importazione ne cambia il testo adottato, dall'inizio dell'anno. Per cambiare il piano da una data, con l'atto che lo approva, usa «obiettivi variazione <file> --atto … --dal … --motivo …».",
+        );
+      }
     });
 
   program

@@ -10,6 +10,9 @@ import { parsePiaoText, type ParsedPlan } from "./parse-piao.ts";
 export interface ImportOptions {
   actor: string;
   now: Date;
+  /** The first import of a year is the adopted plan: the act that adopted it, and from when. */
+  adoptedAct?: string | null;
+  adoptedFrom?: string | null;
 }
 
 export interface ImportResult {
@@ -26,6 +29,8 @@ export interface ImportResult {
   anomalies: ParsedPlan["anomalies"];
   /** Activities whose target is a time we cannot know: a deadline must be set by hand. */
   manualDates: { code: string; target: string }[];
+  /** A plan that already had variations was re-imported: the change applies from the start. */
+  hadVariations?: boolean;
 }
 
 /** Reads a PIAO text document, or a CSV written by `esporta-piano --csv`. */
@@ -35,6 +40,11 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
 }
 
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
+  return importParsedPlan(db, readPlanDocument(file), opts);
+}
+
+/** Reads and parses a plan document (PIAO text or the CSV of esporta-piano). */
+export function readPlanDocument(file: string): ParsedPlan {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -45,7 +55,7 @@ export async function importPlanFile(db: Db, file: string, opts: ImportOptions):
       code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`,
     );
   }
-  return importPlanText(db, text, path.basename(file), opts);
+  return parsePlanSource(text, path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {
@@ -181,13 +191,13 @@ export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportO
       const now = sqlTime(opts.now);
       let planId: number;
       if (existing) {
-        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ? WHERE id = ?`)
-          .run(parsed.entity, parsed.sourceName, hash, now, existing.id);
+        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ?, adoptedAct = COALESCE(adoptedAct, ?), adoptedFrom = COALESCE(adoptedFrom, ?) WHERE id = ?`)
+          .run(parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null, existing.id);
         planId = existing.id;
       } else {
         planId = Number(
-          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (?, ?, ?, ?, ?)`)
-            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now).lastInsertRowid,
+          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt, adoptedAct, adoptedFrom) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null).lastInsertRowid,
         );
       }
       const areaIds = syncAreas(sql, planId, parsed, now);
@@ -215,7 +225,8 @@ export async function importParsedPlan(db: Db, parsed: ParsedPlan, opts: ImportO
           restored: changes.restored,
         }),
       );
-      return { ...base, planId, unchanged: false, ...changes };
+      const hadVariations = existing ? sql.prepare(`SELECT 1 FROM Variation WHERE planYear = ? LIMIT 1`).get(parsed.year) !== undefined : false;
+      return { ...base, planId, unchanged: false, ...changes, hadVariations };
     });
     return write.immediate();
   } finally {
