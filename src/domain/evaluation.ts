@@ -2,6 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import { addDays, daysBetween, TIME_ZONE } from "../clock.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { currentPlan } from "./plan-repo.ts";
+import { loadPlanInForce } from "../store/plan-definitions.ts";
 import {
   scoreActivity,
   scoreArea,
@@ -49,9 +50,13 @@ export interface ActivityEval {
   period: string | null;
   qualifier: string | null;
   unit: string | null;
-  /** Effective deadline (set by hand wins). */
+  /** Deadline in force on the date (a variation's, else one set by hand, else the document's). */
   deadline: string | null;
-  deadlineSource: "piano" | "manuale" | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
+  /** Since when this definition is in force (the adopted plan's date, or the variation's). */
+  validFrom: string;
+  /** The act of the variation in force, null when as adopted. */
+  act: string | null;
   state: EvaluatedState;
   score: Score;
   /** Past its deadline at the evaluation date and not completed. */
@@ -97,6 +102,8 @@ export interface ComuneWideEval {
 export interface PlanEvaluation {
   plan: { id: number; year: number; entity: string; sourceName: string; importedAt: Date };
   asOf: string;
+  /** The adopted plan's act and the day it applies from. */
+  adopted: { act: string | null; validFrom: string };
   config: ScoringConfigInForce;
   areas: AreaEval[];
   comuneWide: ComuneWideEval;
@@ -162,37 +169,12 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const [plan, config, areas, objectives, activities, progress, manual, later] = await Promise.all([
+  const [plan, config, inForce, progress, later] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: ref.id }, select: { id: true, year: true, entity: true, sourceName: true, importedAt: true } }),
-    loadScoringConfig(db, year),
-    db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
-    db.objective.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: { id: true, code: true, title: true, publicValue: true, weight: true, areaId: true },
-    }),
-    db.activity.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: {
-        code: true,
-        printedCode: true,
-        title: true,
-        objectiveId: true,
-        indicatorName: true,
-        indicatorIndex: true,
-        targetText: true,
-        targetKind: true,
-        deadline: true,
-        threshold: true,
-        comparator: true,
-        period: true,
-        unit: true,
-        qualifier: true,
-      },
-    }),
+    loadScoringConfig(db, year, opts.asOf),
+    // The definitions in force on the evaluation date (adopted plan + variations up to it).
+    loadPlanInForce(db, ref, opts.asOf),
     db.progress.findMany({ where: { planYear: year } }),
-    db.manualDeadline.findMany({ where: { planYear: year }, select: { activityCode: true, deadline: true } }),
     // Activities whose Progress is newer than the date: they are rebuilt from their reports.
     db.report.findMany({
       where: { planYear: year, OR: [{ createdAt: { gte: cutoff } }, { undoneAt: { gte: cutoff } }] },
@@ -215,22 +197,20 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       if (list) list.push(r);
       else byCode.set(r.activityCode, [r]);
     }
-    const shapes = new Map(activities.map((a) => [a.code, { targetKind: a.targetKind, period: a.period }]));
+    const shapes = new Map(inForce.activities.map((a) => [a.code, { targetKind: a.target.kind, period: a.target.period }]));
     for (const code of rebuild) folded.set(code, stateAt(byCode.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
-  const manualByCode = new Map(manual.map((m) => [m.activityCode, m.deadline]));
   const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config };
-  const areaById = new Map(areas.map((a) => [a.id, a]));
-  const objectiveById = new Map(objectives.map((o) => [o.id, o]));
-  const actsByObjective = new Map<number, ActivityEval[]>();
+  const { areas, objectives } = inForce;
+  const objectiveByCode = new Map(objectives.map((o) => [o.code, o]));
+  const actsByObjective = new Map<string, ActivityEval[]>();
 
-  for (const a of activities) {
-    const objective = objectiveById.get(a.objectiveId);
-    if (!objective) continue; // its objective was archived
-    const manualDeadline = manualByCode.get(a.code) ?? null;
-    const deadline = manualDeadline ?? a.deadline;
+  for (const a of inForce.activities) {
+    const objective = objectiveByCode.get(a.objectiveCode);
+    if (!objective) continue; // its objective is not in force
+    const deadline = a.effectiveDeadline;
     const p = progressByCode.get(a.code);
     const state: EvaluatedState =
       folded.get(a.code) ??
@@ -247,7 +227,18 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
           }
         : NO_REPORTS);
     const score = scoreActivity(
-      { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state },
+      {
+        code: a.code,
+        targetKind: a.target.kind,
+        targetText: a.target.text,
+        threshold: a.target.threshold,
+        comparator: a.target.comparator,
+        period: a.target.period,
+        qualifier: a.target.qualifier,
+        unit: a.target.unit,
+        deadline,
+        state,
+      },
       ctx,
     );
     const overdue = deadline != null && deadline < opts.asOf && state.status !== "completata";
@@ -256,36 +247,38 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       printedCode: a.printedCode,
       title: a.title,
       objectiveCode: objective.code,
-      areaCode: objective.areaId == null ? null : (areaById.get(objective.areaId)?.code ?? null),
-      indicatorName: a.indicatorName,
-      indicatorIndex: a.indicatorIndex,
-      targetText: a.targetText,
-      targetKind: a.targetKind,
-      threshold: a.threshold,
-      period: a.period,
-      qualifier: a.qualifier,
-      unit: a.unit,
+      areaCode: objective.areaCode,
+      indicatorName: a.indicator.name,
+      indicatorIndex: a.indicator.index,
+      targetText: a.target.text,
+      targetKind: a.target.kind,
+      threshold: a.target.threshold,
+      period: a.target.period,
+      qualifier: a.target.qualifier,
+      unit: a.target.unit,
       deadline,
-      deadlineSource: manualDeadline ? "manuale" : a.deadline ? "piano" : null,
+      deadlineSource: a.deadlineSource,
+      validFrom: a.inForce.validFrom ?? inForce.adoptedFrom,
+      act: a.inForce.act,
       state,
       score,
       overdue,
       daysLate: overdue ? daysBetween(deadline!, opts.asOf) : 0,
     };
-    const list = actsByObjective.get(a.objectiveId);
+    const list = actsByObjective.get(objective.code);
     if (list) list.push(ev);
-    else actsByObjective.set(a.objectiveId, [ev]);
+    else actsByObjective.set(objective.code, [ev]);
   }
 
-  const objectiveEvals = new Map<number, ObjectiveEval>();
+  const objectiveEvals = new Map<string, ObjectiveEval>();
   for (const o of objectives) {
-    const acts = actsByObjective.get(o.id) ?? [];
-    objectiveEvals.set(o.id, {
+    const acts = actsByObjective.get(o.code) ?? [];
+    objectiveEvals.set(o.code, {
       code: o.code,
       title: o.title,
       publicValue: o.publicValue,
       weight: o.weight,
-      areaCode: o.areaId == null ? null : (areaById.get(o.areaId)?.code ?? null),
+      areaCode: o.areaCode,
       activities: acts,
       score: scoreObjective(o.code, acts, ctx),
     });
@@ -302,12 +295,12 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
     name: area.name,
     head: area.head,
     ...section(
-      objectives.filter((o) => o.areaId === area.id).map((o) => objectiveEvals.get(o.id)!),
+      objectives.filter((o) => o.areaCode === area.code).map((o) => objectiveEvals.get(o.code)!),
       config.config.maxPoints,
     ),
   }));
   const comuneWide = section(
-    objectives.filter((o) => o.areaId == null).map((o) => objectiveEvals.get(o.id)!),
+    objectives.filter((o) => o.areaCode == null).map((o) => objectiveEvals.get(o.code)!),
     config.config.comuneWideMaxPoints,
   );
 
@@ -319,6 +312,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
   return {
     plan,
     asOf: opts.asOf,
+    adopted: { act: inForce.adoptedAct, validFrom: inForce.adoptedFrom },
     config,
     areas: areaEvals,
     comuneWide,

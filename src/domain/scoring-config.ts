@@ -85,6 +85,10 @@ export interface ScoringConfigInForce {
   version: number | null;
   createdAt: Date | null;
   createdBy: string | null;
+  /** The day it applies from (null: from the start of the year). */
+  validFrom: string | null;
+  /** The act that adopted it, when given. */
+  act: string | null;
 }
 
 const DEFAULT_FILE = fileURLToPath(new URL("../../config/smvp-default.json", import.meta.url));
@@ -113,15 +117,31 @@ export function defaultScoringConfig(): ScoringConfig {
   return structuredClone(shippedDefault);
 }
 
-/** The configuration in force for a plan year: its highest version, or the shipped default. */
-export async function loadScoringConfig(db: Db | Tx, planYear: number): Promise<ScoringConfigInForce> {
-  const row = await db.scoringConfig.findFirst({ where: { planYear }, orderBy: { version: "desc" } });
-  if (!row) return { config: defaultScoringConfig(), version: null, createdAt: null, createdBy: null };
+/**
+ * The version in force on a day: among those whose validFrom is not after the day (no
+ * validFrom: from the start), the highest. Pure, so every caller dates the rules alike.
+ */
+export function versionInForce<V extends { version: number; validFrom: string | null }>(versions: readonly V[], day: string | undefined): V | null {
+  let best: V | null = null;
+  for (const v of versions) {
+    if (day !== undefined && v.validFrom !== null && v.validFrom > day) continue;
+    if (!best || v.version > best.version) best = v;
+  }
+  return best;
+}
+
+/** The configuration in force for a plan year on a day (default: its highest version), or the shipped default. */
+export async function loadScoringConfig(db: Db | Tx, planYear: number, day?: string): Promise<ScoringConfigInForce> {
+  const rows = await db.scoringConfig.findMany({ where: { planYear } });
+  const row = versionInForce(rows, day);
+  if (!row) return { config: defaultScoringConfig(), version: null, createdAt: null, createdBy: null, validFrom: null, act: null };
   return {
     config: parseScoringConfigText(row.config, `configurazione SMVP ${planYear} versione ${row.version}`),
     version: row.version,
     createdAt: row.createdAt,
     createdBy: row.createdBy,
+    validFrom: row.validFrom,
+    act: row.act,
   };
 }
 
@@ -130,14 +150,14 @@ export async function setScoringConfig(
   db: Db,
   planYear: number,
   raw: unknown,
-  opts: { actor: string; now: Date },
+  opts: { actor: string; now: Date; validFrom?: string | null; act?: string | null },
 ): Promise<{ version: number; config: ScoringConfig }> {
   const config = parseScoringConfig(raw);
   return db.$transaction(async (tx) => {
     const previous = await tx.scoringConfig.findFirst({ where: { planYear }, orderBy: { version: "desc" } });
     const version = (previous?.version ?? 0) + 1;
     await tx.scoringConfig.create({
-      data: { planYear, version, config: JSON.stringify(config), createdAt: opts.now, createdBy: opts.actor },
+      data: { planYear, version, config: JSON.stringify(config), createdAt: opts.now, createdBy: opts.actor, validFrom: opts.validFrom ?? null, act: opts.act ?? null },
     });
     await appendAudit(tx, {
       actor: opts.actor,
@@ -145,13 +165,16 @@ export async function setScoringConfig(
       entityType: "scoring_config",
       entityKey: String(planYear),
       before: previous ? { version: previous.version, config: JSON.parse(previous.config) as unknown } : null,
-      after: { version, config },
+      after: { version, validFrom: opts.validFrom ?? null, act: opts.act ?? null, config },
       at: opts.now,
     });
     return { version, config };
   });
 }
 
-export function configLabel(c: Pick<ScoringConfigInForce, "version">, planYear: number): string {
-  return c.version === null ? `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})` : `configurazione SMVP ${planYear} versione ${c.version}`;
+export function configLabel(c: Pick<ScoringConfigInForce, "version"> & Partial<Pick<ScoringConfigInForce, "validFrom" | "act">>, planYear: number): string {
+  if (c.version === null) return `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})`;
+  const from = c.validFrom ? ` in vigore dal ${c.validFrom.slice(8, 10)}/${c.validFrom.slice(5, 7)}/${c.validFrom.slice(0, 4)}` : "";
+  const act = c.act ? ` (${c.act})` : "";
+  return `configurazione SMVP ${planYear} versione ${c.version}${from}${act}`;
 }
