@@ -1,5 +1,7 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
+import { activityRowInForce } from "./plan/in-force.ts";
+import { loadOverlay } from "../store/variations.ts";
 import { currentPlan, type PlanRef } from "./plan-repo.ts";
 import { canWriteActivity, type Actor } from "./permissions.ts";
 
@@ -12,7 +14,9 @@ import { canWriteActivity, type Actor } from "./permissions.ts";
 type Reader = Db | Tx;
 
 /** The plan a lookup runs in (see plan-repo.ts: one way to find the plan in force). */
-export type PlanHeader = PlanRef;
+/** The plan, and optionally the day whose definitions are in force (default: every variation recorded). */
+export type PlanHeader = PlanRef & { day?: string };
+const LATEST_DAY = "9999-12-31";
 export const planHeader = currentPlan;
 
 /** Everything a reply or the modal shows about an activity. */
@@ -35,7 +39,7 @@ export interface ActivityInfo {
   comparator: string | null;
   period: string | null;
   unit: string | null;
-  /** Effective deadline: set by hand, else the plan's. */
+  /** Deadline in force: a variation's, else one set by hand, else the plan's. */
   deadline: string | null;
   needsManualDate: boolean;
   position: number;
@@ -58,6 +62,52 @@ const ACTIVITY_SELECT = `
   JOIN "Objective" o ON o."id" = a."objectiveId"
   LEFT JOIN "Area" ar ON ar."id" = o."areaId"
   LEFT JOIN "ManualDeadline" md ON md."planYear" = ? AND md."activityCode" = a."code"`;
+
+/**
+ * The rows as in force on the plan's day (domain/plan/in-force.ts): one query for the
+ * year's variations; rows no variation touches come back as they are. Stralciate (or
+ * not yet added) activities drop out.
+ */
+async function inForce(db: Reader, plan: PlanHeader, rows: ActivityRow[]): Promise<ActivityInfo[]> {
+  if (!rows.length) return [];
+  const overlay = await loadOverlay(db, plan.year, plan.day ?? LATEST_DAY);
+  if (overlay.isEmpty) return rows.map((r) => toInfo(plan.year, r));
+  const out: ActivityInfo[] = [];
+  const moved: ActivityInfo[] = [];
+  for (const r of rows) {
+    const row = activityRowInForce(overlay, { ...r, threshold: r.threshold === null ? null : Number(r.threshold), qualifier: null as string | null });
+    if (!row) continue;
+    const info = toInfo(plan.year, { ...row, manualDeadline: row.deadlineVaried ? null : r.manualDeadline });
+    if (row.objectiveCode !== r.objectiveCode) moved.push(info);
+    out.push(info);
+  }
+  // An activity moved to another objective (rare): that objective's title and area.
+  if (moved.length) {
+    const objectives = await db.objective.findMany({
+      where: { planId: plan.id, code: { in: [...new Set(moved.map((m) => m.objectiveCode))] } },
+      select: { code: true, title: true, area: { select: { code: true, name: true } } },
+    });
+    const byCode = new Map(objectives.map((o) => [o.code, o]));
+    for (const m of moved) {
+      const o = byCode.get(m.objectiveCode);
+      if (!o) continue;
+      m.objectiveTitle = o.title;
+      m.areaCode = o.area?.code ?? null;
+      m.areaName = o.area?.name ?? null;
+    }
+  }
+  // An objective moved to another area.
+  for (const info of out) {
+    if (!overlay.isTouched("objective", info.objectiveCode)) continue;
+    const area = overlay.objective({ code: info.objectiveCode, title: info.objectiveTitle, weight: null, areaCode: info.areaCode }, { evenIfAbsent: true })!;
+    info.objectiveTitle = area.title;
+    if (area.areaCode !== info.areaCode) {
+      info.areaCode = area.areaCode;
+      info.areaName = area.areaCode === null ? null : ((await db.area.findFirst({ where: { planId: plan.id, code: area.areaCode }, select: { name: true } }))?.name ?? null);
+    }
+  }
+  return out;
+}
 
 function toInfo(year: number, r: ActivityRow): ActivityInfo {
   return {
@@ -102,7 +152,7 @@ export async function activitiesByCode(db: Reader, plan: PlanHeader, code: strin
     plan.id,
     code,
   );
-  return rows.map((r) => toInfo(plan.year, r));
+  return inForce(db, plan, rows);
 }
 
 export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
@@ -112,7 +162,7 @@ export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code
     plan.id,
     code,
   );
-  return rows[0] ? toInfo(plan.year, rows[0]) : null;
+  return (await inForce(db, plan, rows.slice(0, 1)))[0] ?? null;
 }
 
 export interface CodeSuggestion {

@@ -3,7 +3,7 @@ import { UserError } from "../errors.ts";
 import { appendAudit } from "./audit.ts";
 import { activitiesByCode, activityByCanonicalCode } from "./activity-lookup.ts";
 import { currentPlan } from "./plan-repo.ts";
-import { parseItalianDate } from "./targets.ts";
+import { formatItalianDate, parseItalianDate } from "./targets.ts";
 
 /**
  * Sets by hand the deadline of an activity whose target names no date we can know
@@ -12,7 +12,7 @@ import { parseItalianDate } from "./targets.ts";
  */
 export async function setManualDeadline(
   db: Db,
-  input: { year?: number; code: string; date: string; actor: string; now: Date },
+  input: { year?: number; code: string; date: string; actor: string; now: Date; note?: string | null },
 ): Promise<{ code: string; deadline: string; previous: string | null; target: string }> {
   const plan = await currentPlan(db, input.year);
   const iso = parseItalianDate(input.date.trim(), plan.year);
@@ -33,12 +33,22 @@ export async function setManualDeadline(
     );
   }
   const activity = found[0]!;
+  // A date printed in the adopted document is a definition: moving it is a variation, with its act.
+  const adopted = await db.activity.findFirst({ where: { planId: plan.id, code: activity.code }, select: { deadline: true } });
+  if (adopted?.deadline) {
+    throw new UserError(
+      "deadline_is_variation",
+      `L'attività ${activity.code} ha nel piano la scadenza ${formatItalianDate(adopted.deadline)} («${activity.targetText}»): cambiarla è una variazione del piano, approvata con un atto. ` +
+        `Usa «obiettivi variazione --codice ${activity.code} --scadenza ${input.date.trim()} --atto "<atto>" --dal AAAA-MM-GG --motivo "<motivo>"», oppure aggiungi --atto e --dal a questo comando.`,
+    );
+  }
+  const note = input.note?.trim() || null;
   return db.$transaction(async (tx) => {
     const previous = await tx.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: plan.year, activityCode: activity.code } } });
     await tx.manualDeadline.upsert({
       where: { planYear_activityCode: { planYear: plan.year, activityCode: activity.code } },
-      create: { planYear: plan.year, activityCode: activity.code, deadline: iso, setBy: input.actor, setAt: input.now },
-      update: { deadline: iso, setBy: input.actor, setAt: input.now },
+      create: { planYear: plan.year, activityCode: activity.code, deadline: iso, setBy: input.actor, setAt: input.now, note },
+      update: { deadline: iso, setBy: input.actor, setAt: input.now, note },
     });
     await appendAudit(tx, {
       at: input.now,
@@ -46,8 +56,8 @@ export async function setManualDeadline(
       action: "manual_deadline",
       entityType: "activity",
       entityKey: `${plan.year}:${activity.code}`,
-      before: { deadline: previous?.deadline ?? activity.deadline },
-      after: { deadline: iso },
+      before: { deadline: previous?.deadline ?? activity.deadline, ...(previous?.note ? { note: previous.note } : {}) },
+      after: { deadline: iso, ...(note ? { note } : {}) },
     });
     return { code: activity.code, deadline: iso, previous: previous?.deadline ?? activity.deadline, target: activity.targetText };
   });
