@@ -58,6 +58,8 @@ export const register: RegisterCommands = (program, ctx) => {
       if (opts.output) {
         writeFileSync(opts.output, content);
         ctx.err(`${what} ${relazione.year} scritta in ${opts.output}`);
+      } else if (typeof content === "string") {
+        ctx.out(content);
       } else {
         process.stdout.write(content);
       }
