@@ -34,7 +34,10 @@ export interface ReportInput {
   planYear: number;
   /** Canonical code. */
   activityCode: string;
+  /** Whose fact it is (whose work). */
   userId: string;
+  /** Who typed it, when on someone's behalf (CLI registra); absent: the user himself. */
+  enteredBy?: string | null;
   kind: ReportKind;
   /** An explicit status; wins over what the value implies. */
   status?: ProgressStatus | null;
@@ -301,6 +304,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         planYear: input.planYear,
         activityCode: input.activityCode,
         userId: input.userId,
+        enteredBy: input.enteredBy ?? null,
         kind: input.kind,
         status: input.status ?? null,
         value: input.value ?? null,
@@ -315,12 +319,24 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
     const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
     await appendAudit(tx, {
       at: now,
-      actor: input.userId,
+      // Who entered it; on someone's behalf, the report says whose fact it is.
+      actor: input.enteredBy ?? input.userId,
       action: "report",
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
       before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
+      after: {
+        ...auditView(progress),
+        report: {
+          id: report.id,
+          kind: report.kind,
+          status: report.status,
+          value: report.value,
+          occurredOn: report.occurredOn,
+          source: report.source,
+          ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
+        },
+      },
     });
     return { report, progress, derived, duplicate: false };
   });

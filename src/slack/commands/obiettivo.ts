@@ -61,7 +61,7 @@ export async function handleObiettivo(deps: ObiettivoDeps, req: ObiettivoRequest
     if (!parsed.ok) return message(errorMessage(parsed.message));
     if (parsed.command.kind === "help") return message(helpMessage());
     const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
-    const plan = await planHeader(deps.db);
+    const plan = { ...(await planHeader(deps.db)), day: today };
     return runCommand(deps, actor, plan, parsed.command, {
       now,
       today,
@@ -72,6 +72,59 @@ export async function handleObiettivo(deps: ObiettivoDeps, req: ObiettivoRequest
       meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
     });
   });
+}
+
+/** A fact someone reported by email or phone, typed by the Segretario or an admin (CLI `registra`). */
+export interface OnBehalfRequest {
+  /** Whose fact it is: a registered Slack user, whose permissions apply. */
+  userId: string;
+  /** Who typed it (the CLI actor). */
+  enteredBy: string;
+  /** The code and the same text as after /obiettivo. */
+  text: string;
+  occurredOn?: string;
+  evidence?: string;
+  note?: string;
+}
+
+/**
+ * The same grammar, validation, permissions and audit as /obiettivo, on someone's behalf.
+ * Errors are thrown (not turned into a reply) so the CLI can exit with a non-zero code.
+ */
+export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest): Promise<{ activityCode: string; message: SlackMessage }> {
+  const now = deps.clock();
+  const today = romeDay(now);
+  const parsed = parseObiettivoText(req.text, { today });
+  if (!parsed.ok) throw new UserError("bad_command", parsed.message);
+  if (parsed.command.kind !== "report") {
+    throw new UserError("bad_command", "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%».");
+  }
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const plan = { ...(await planHeader(deps.db)), day: req.occurredOn ?? today };
+  const ctx: RunContext = {
+    now,
+    today,
+    rest: restAfterCode(req.text),
+    canonicalOnly: false,
+    idempotencyKey: null,
+    source: "cli",
+    meta: { year: plan.year },
+  };
+  const found = await findActivity(deps, plan, parsed.command.code, ctx);
+  if (!("code" in found)) throw new UserError("unknown_code", found.kind === "message" ? found.message.text : `Codice non trovato: ${parsed.command.code}`);
+  assertCanWrite(actor, found);
+  const input = reportInput(actor, found, parsed.command.action, ctx);
+  const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
+  const result = await recordReport(
+    deps.db,
+    { ...input, occurredOn: req.occurredOn ?? input.occurredOn, note, evidence: req.evidence?.trim() || null, enteredBy: req.enteredBy },
+    now,
+    deps.changes,
+  );
+  return {
+    activityCode: found.code,
+    message: reportRecordedMessage({ activity: found, report: result.report, progress: result.derived, today, duplicate: result.duplicate }),
+  };
 }
 
 /** A "Scegli" button after an ambiguous code: the same command, on the chosen canonical code. */
@@ -85,7 +138,7 @@ export async function handleChosenActivity(
     const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
     const parsed = parseObiettivoText(`${req.code} ${req.rest}`, { today });
     if (!parsed.ok) return message(errorMessage(parsed.message));
-    const plan = await planHeader(deps.db, req.year);
+    const plan = { ...(await planHeader(deps.db, req.year)), day: today };
     return runCommand(deps, actor, plan, parsed.command, {
       now,
       today,
