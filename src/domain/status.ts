@@ -5,6 +5,7 @@ import { UserError } from "../errors.ts";
 import { matchArea, normalizeWords, type AreaMatch } from "./area-query.ts";
 import { activityCompletion, weightedMean } from "./completion.ts";
 import { currentPlan, type PlanRef } from "./plan-repo.ts";
+import { variedObjectives, type VariedObjective, type VariedObjectives } from "../store/varied-objectives.ts";
 
 type Reader = Db | Tx;
 
@@ -211,14 +212,80 @@ interface ManualRow {
  * Deadlines set by hand in the scope: few, so the big pass counts plan deadlines and these
  * correct it. CROSS JOIN keeps ManualDeadline outermost (the planner would walk the plan).
  */
-async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql): Promise<ManualRow[]> {
+async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prisma.Sql, varied: VariedObjectives | null): Promise<ManualRow[]> {
   return db.$queryRaw<ManualRow[]>`
     SELECT o.areaId AS areaId, a.deadline AS planDeadline, m.deadline AS manualDeadline, p.status AS status
     FROM ManualDeadline m
     CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = m.activityCode AND a.archivedAt IS NULL
     CROSS JOIN Objective o ON o.id = a.objectiveId
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE m.planYear = ${plan.year} AND ${where} AND o.archivedAt IS NULL`;
+    WHERE m.planYear = ${plan.year} AND ${where} AND o.archivedAt IS NULL${notVaried(varied)}`;
+}
+
+/** Leaves out the objectives a variation touches: they are added back from variedObjectives. */
+function notVaried(varied: VariedObjectives | null): Prisma.Sql {
+  return varied?.excludeIds.length ? Prisma.sql` AND o.id NOT IN (${Prisma.join(varied.excludeIds)})` : Prisma.empty;
+}
+
+/** The varied objectives in force that belong to the scope (an area, the Comune-wide ones, or all). */
+function variedInScope(varied: VariedObjectives | null, area: AreaInfo | null | "all"): VariedObjective[] {
+  if (!varied) return [];
+  if (area === "all") return varied.objectives;
+  return varied.objectives.filter((o) => (area === null ? o.areaCode === null : o.areaId === area.id));
+}
+
+/** The same per-objective figures as totalsRows' inner query, by the TS twin of its SQL, grouped by area. */
+function variedTotals(objectives: readonly VariedObjective[], today: string): Map<number | null, TotalsRow> {
+  const horizon = addDays(today, DUE_SOON_DAYS);
+  const out = new Map<number | null, TotalsRow>();
+  for (const o of objectives) {
+    const n = o.activities.length;
+    if (n === 0) continue;
+    let score = 0;
+    let done = 0;
+    let od = 0;
+    let ds = 0;
+    for (const a of o.activities) {
+      score += activityCompletion(a);
+      if (a.status === "completata") {
+        done += 1;
+        continue;
+      }
+      if (a.deadline !== null && a.deadline < today) od += 1;
+      else if (a.deadline !== null && a.deadline <= horizon) ds += 1;
+    }
+    const t = out.get(o.areaId) ?? { areaId: o.areaId, live: 0n, activities: 0n, completed: 0n, overdue: 0n, dueSoon: 0n, weighted: 0n, weightSum: 0, weightedScore: 0, unweightedScore: 0 };
+    t.live = BigInt(Number(t.live) + 1);
+    t.activities = BigInt(Number(t.activities) + n);
+    t.completed = BigInt(Number(t.completed) + done);
+    t.overdue = BigInt(Number(t.overdue) + od);
+    t.dueSoon = BigInt(Number(t.dueSoon) + ds);
+    if (o.weight !== null && o.weight > 0) {
+      t.weighted = BigInt(Number(t.weighted) + 1);
+      t.weightSum += o.weight;
+      t.weightedScore += (o.weight * score) / n;
+    } else {
+      t.unweightedScore += score / n;
+    }
+    out.set(o.areaId, t);
+  }
+  return out;
+}
+
+function addTotals(a: TotalsRow | undefined, b: TotalsRow | undefined): TotalsRow | undefined {
+  if (!a || !b) return a ?? b;
+  return {
+    areaId: a.areaId,
+    live: BigInt(Number(a.live) + Number(b.live)),
+    activities: BigInt(Number(a.activities) + Number(b.activities)),
+    completed: BigInt(Number(a.completed) + Number(b.completed)),
+    overdue: BigInt(Number(a.overdue) + Number(b.overdue)),
+    dueSoon: BigInt(Number(a.dueSoon) + Number(b.dueSoon)),
+    weighted: BigInt(Number(a.weighted) + Number(b.weighted)),
+    weightSum: a.weightSum + b.weightSum,
+    weightedScore: a.weightedScore + b.weightedScore,
+    unweightedScore: a.unweightedScore + b.unweightedScore,
+  };
 }
 
 type DeadlineClass = "overdue" | "dueSoon" | null;
@@ -281,7 +348,7 @@ interface TotalsRow {
  * weighted by the plan's "Peso". Overdue and due-soon counts use the plan deadlines here;
  * the few set by hand correct them afterwards.
  */
-async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string, planWide = false): Promise<TotalsRow[]> {
+async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string, planWide = false, varied: VariedObjectives | null = null): Promise<TotalsRow[]> {
   const horizon = addDays(today, DUE_SOON_DAYS);
   return db.$queryRaw<TotalsRow[]>`
     SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed, SUM(od) AS overdue, SUM(ds) AS dueSoon,
@@ -298,7 +365,7 @@ async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: s
       FROM Objective o
       JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE ${where} AND o.archivedAt IS NULL
+      WHERE ${where} AND o.archivedAt IS NULL${notVaried(varied)}
       GROUP BY ${planWide ? Prisma.sql`o.code` : Prisma.sql`o.id`}
     )
     GROUP BY areaId`;
@@ -378,6 +445,33 @@ async function shownObjectives(db: Reader, plan: PlanRef, where: Prisma.Sql, lim
   return [...byId.values()].map(({ parts, ...o }) => ({ ...o, completion: weightedMean(parts) }));
 }
 
+/** The shown list with the varied objectives as in force: recomputed, dropped when not in force here, added when moved here. */
+function withVaried(shown: ObjectiveStatus[], varied: VariedObjectives | null, here: readonly VariedObjective[]): ObjectiveStatus[] {
+  if (!varied) return shown;
+  const inForce = new Map(here.map((o) => [o.code, o]));
+  const view = (v: VariedObjective): ObjectiveStatus => ({
+    code: v.code,
+    title: v.title,
+    weight: v.weight,
+    activities: v.activities.length,
+    completed: v.activities.filter((a) => a.status === "completata").length,
+    completion: weightedMean(v.activities.map((a) => ({ value: activityCompletion(a), weight: 1 }))),
+  });
+  const out: ObjectiveStatus[] = [];
+  const seen = new Set<string>();
+  for (const s of shown) {
+    if (!varied.excludedCodes.has(s.code)) {
+      out.push(s);
+      continue;
+    }
+    const v = inForce.get(s.code);
+    if (v) out.push(view(v));
+    seen.add(s.code);
+  }
+  for (const v of here) if (!seen.has(v.code) && out.length < OBJECTIVES_SHOWN) out.push(view(v));
+  return out;
+}
+
 async function objectiveCount(db: Reader, where: Prisma.Sql): Promise<number> {
   const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM Objective o WHERE ${where} AND o.archivedAt IS NULL`;
   return Number(row?.n ?? 0);
@@ -404,6 +498,8 @@ async function openByDeadline(
   range: { from: string | null; to: string },
   limit: number,
   bigScope: boolean,
+  varied: VariedObjectives | null = null,
+  variedHere: readonly VariedObjective[] = [],
 ): Promise<DeadlineRow[]> {
   const from = range.from ?? "";
   // A small scope is cheaper to read whole and sort than to look for along the plan-wide index.
@@ -416,7 +512,7 @@ async function openByDeadline(
       FROM ${drive}
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
       WHERE a.deadline >= ${from} AND a.deadline < ${range.to} AND +a.planId = ${plan.id} AND a.archivedAt IS NULL
-        AND ${where} AND o.archivedAt IS NULL
+        AND ${where} AND o.archivedAt IS NULL${notVaried(varied)}
         AND COALESCE(p.status, '') <> 'completata'
         AND NOT EXISTS (SELECT 1 FROM ManualDeadline mx WHERE mx.planYear = ${plan.year} AND mx.activityCode = a.code)
       ORDER BY a.deadline, a.code
@@ -429,10 +525,16 @@ async function openByDeadline(
       JOIN Objective o ON o.id = a.objectiveId
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
       WHERE m.planYear = ${plan.year} AND m.deadline >= ${from} AND m.deadline < ${range.to}
-        AND ${where} AND o.archivedAt IS NULL
+        AND ${where} AND o.archivedAt IS NULL${notVaried(varied)}
         AND COALESCE(p.status, '') <> 'completata'
       ORDER BY m.deadline, a.code
       LIMIT ${limit})`;
+  for (const o of variedHere) {
+    for (const a of o.activities) {
+      if (a.status === "completata" || a.deadline === null || a.deadline < from || a.deadline >= range.to) continue;
+      rows.push({ code: a.code, title: a.title, objectiveCode: o.code, deadline: a.deadline, status: a.status });
+    }
+  }
   return rows
     .sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
     .slice(0, limit);
@@ -461,12 +563,16 @@ async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql, bigSc
 
 async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, today: string): Promise<ScopeStatus> {
   const where = objectiveFilter(plan, area);
-  const summary = summarize(area, (await totalsRows(db, plan, where, today))[0], await manualDeadlineRows(db, plan, where), today);
-  const objectives = await shownObjectives(db, plan, where, OBJECTIVES_SHOWN);
+  // The definitions in force today: objectives a variation touches are computed apart.
+  const varied = await variedObjectives(db, plan, today);
+  const here = variedInScope(varied, area);
+  const totals = addTotals((await totalsRows(db, plan, where, today, false, varied))[0], variedTotals(here, today).get(area?.id ?? null));
+  const summary = summarize(area, totals, await manualDeadlineRows(db, plan, where, varied), today);
+  const objectives = withVaried(await shownObjectives(db, plan, where, OBJECTIVES_SHOWN), varied, here);
   const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, where);
   const big = summary.activities >= BIG_SCOPE;
-  const worst = await openByDeadline(db, plan, where, { from: null, to: today }, WORST_OVERDUE_SHOWN, big);
-  const soon = await openByDeadline(db, plan, where, { from: today, to: addDays(today, DUE_SOON_DAYS + 1) }, DUE_SOON_SHOWN, big);
+  const worst = await openByDeadline(db, plan, where, { from: null, to: today }, WORST_OVERDUE_SHOWN, big, varied, here);
+  const soon = await openByDeadline(db, plan, where, { from: today, to: addDays(today, DUE_SOON_DAYS + 1) }, DUE_SOON_SHOWN, big, varied, here);
   const item = (r: DeadlineRow): DeadlineItem => ({
     code: r.code,
     title: r.title,
@@ -497,8 +603,12 @@ export async function allAreasStatus(db: Reader, q: Query): Promise<AllAreasStat
   const plan = await currentPlan(db, q.year);
   const areas = await liveAreas(db, plan.id);
   const where = Prisma.sql`o.planId = ${plan.id}`;
-  const totals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
-  const manual = await manualDeadlineRows(db, plan, where);
+  const varied = await variedObjectives(db, plan, q.today);
+  const sqlTotals = new Map((await totalsRows(db, plan, where, q.today, true, varied)).map((t) => [t.areaId, t]));
+  const extra = variedTotals(variedInScope(varied, "all"), q.today);
+  const totals = new Map<number | null, TotalsRow>();
+  for (const key of new Set([...sqlTotals.keys(), ...extra.keys()])) totals.set(key, addTotals(sqlTotals.get(key), extra.get(key))!);
+  const manual = await manualDeadlineRows(db, plan, where, varied);
   const manualOf = (areaId: number | null) => manual.filter((m) => m.areaId === areaId);
   const ente = totals.get(null);
   return {
