@@ -2,6 +2,9 @@ import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../clock.ts";
 import type { Db } from "../db/client.ts";
 import { evaluatePlan, type PlanEvaluation } from "./evaluation.ts";
+import { changeLine } from "./plan/variation-diff.ts";
+import { listVariations } from "../store/variations.ts";
+import { variedObjectives } from "../store/varied-objectives.ts";
 import { canWriteActivity, loadActor, type Actor, type Role } from "./permissions.ts";
 
 /**
@@ -70,7 +73,20 @@ export type HomeData =
       own: { activities: OpenActivity[]; total: number } | null;
       overview: HomeOverview | null;
       canExport: boolean;
+      /** For the Segretario (and the other overseers): the plan's variations, newest first. */
+      variations: HomeVariation[] | null;
     };
+
+export interface HomeVariation {
+  act: string;
+  validFrom: string;
+  reason: string;
+  /** One line per field, e.g. "3.1.4 scadenza 15/09/2024 → 31/12/2024". */
+  lines: string[];
+  inForce: boolean;
+}
+
+export const HOME_VARIATIONS_SHOWN = 5;
 
 /**
  * The plan scored today, shared by every home for a short while: scoring a large plan is
@@ -109,8 +125,11 @@ interface OpenRow {
 }
 
 /** Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by deadline. */
-async function openActivities(db: Db, plan: { id: number; year: number }, areaCodes: string[], limit: number): Promise<{ rows: OpenRow[]; total: number }> {
+async function openActivities(db: Db, plan: { id: number; year: number }, areaCodes: string[], limit: number, today: string): Promise<{ rows: OpenRow[]; total: number }> {
   if (!areaCodes.length) return { rows: [], total: 0 };
+  // Objectives a variation touches are read apart, as in force today.
+  const varied = await variedObjectives(db, plan, today);
+  const skip = varied?.excludeIds.length ? ` AND o.id NOT IN (${varied.excludeIds.map(Number).join(", ")})` : "";
   const marks = areaCodes.map(() => "?").join(", ");
   // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
   const involves = areaCodes.map(() => `(',' || a.involvedAreas || ',') LIKE ?`).join(" OR ");
@@ -123,7 +142,7 @@ async function openActivities(db: Db, plan: { id: number; year: number }, areaCo
     WHERE a.planId = ? AND a.archivedAt IS NULL AND o.archivedAt IS NULL
       AND (p.status IS NULL OR p.status <> 'completata')
       AND ((o.areaId IS NOT NULL AND ar.code IN (${marks}))
-        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))`;
+        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))${skip}`;
   const params = [plan.year, plan.year, plan.id, ...areaCodes, ...areaCodes.map((c) => `%,${c},%`)];
   const [rows, count] = await Promise.all([
     db.$queryRawUnsafe<OpenRow[]>(
@@ -137,7 +156,29 @@ async function openActivities(db: Db, plan: { id: number; year: number }, areaCo
     ),
     db.$queryRawUnsafe<{ n: bigint | number }[]>(`SELECT COUNT(*) AS n ${where}`, ...params),
   ]);
-  return { rows, total: Number(count[0]?.n ?? 0) };
+  if (!varied) return { rows, total: Number(count[0]?.n ?? 0) };
+  const extra: (OpenRow & { position: number })[] = [];
+  for (const o of varied.objectives) {
+    for (const a of o.activities) {
+      if (a.status === "completata") continue;
+      const mine =
+        o.areaCode !== null
+          ? areaCodes.includes(o.areaCode)
+          : a.involvesAllAreas || a.involvedAreas === "" || a.involvedAreas.split(",").some((c) => areaCodes.includes(c));
+      if (mine) extra.push({ code: a.code, title: a.title, targetText: a.targetText, objectiveCode: o.code, areaCode: o.areaCode, deadline: a.deadline, status: a.status, position: a.position });
+    }
+  }
+  const key = (r: OpenRow) => (r.deadline === null ? "9" : `0${r.deadline}`);
+  const merged = [...rows, ...extra].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)).slice(0, limit);
+  return { rows: merged.map(({ position: _p, ...r }: OpenRow & { position?: number }) => r), total: Number(count[0]?.n ?? 0) + extra.length };
+}
+
+async function homeVariations(db: Db, year: number, today: string): Promise<HomeVariation[]> {
+  const list = await listVariations(db, year);
+  return list
+    .slice(-HOME_VARIATIONS_SHOWN)
+    .reverse()
+    .map((v) => ({ act: v.act, validFrom: v.validFrom, reason: v.reason, lines: v.changes.map(changeLine), inForce: v.validFrom <= today }));
 }
 
 function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOverview {
@@ -167,7 +208,7 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
   const hasAreas = actor.areaCodes.length > 0;
 
   const [open, ev] = await Promise.all([
-    hasAreas ? openActivities(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN) : Promise.resolve(null),
+    hasAreas ? openActivities(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN, today) : Promise.resolve(null),
     oversees || actor.role === "responsabile" ? cache.get(db, today) : Promise.resolve(null),
   ]);
   const own = open
@@ -189,5 +230,6 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
     : null;
   // Heads see their own areas' score; overseers see every area.
   const overview = ev && ev.plan.year === plan.year ? overviewOf(ev, oversees ? null : actor.areaCodes) : null;
-  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor) };
+  const variations = oversees ? await homeVariations(db, plan.year, today) : null;
+  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor), variations };
 }

@@ -25,6 +25,10 @@ export interface VariedActivity {
   percent: number | null;
   count: number | null;
   achievedValue: number | null;
+  targetText: string;
+  involvesAllAreas: boolean;
+  involvedAreas: string;
+  position: number;
 }
 
 export interface VariedObjective {
@@ -123,6 +127,10 @@ export async function variedObjectives(db: Reader, plan: { id: number; year: num
       percent: p?.percent ?? null,
       count: p?.count ?? null,
       achievedValue: p?.achievedValue ?? null,
+      targetText: d.target.text,
+      involvesAllAreas: a.involvesAllAreas,
+      involvedAreas: a.involvedAreas,
+      position: a.position,
     });
   }
   return { excludeIds: ids, excludedCodes: new Set(objectives.map((o) => o.code)), objectives: inForce, overlay };
