@@ -1,9 +1,10 @@
 import type { Db } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
+import { appendAudit } from "../store/audit.ts";
 import { activityDefinitionOf, type ActivityDefinition, type ObjectiveDefinition } from "../domain/plan/in-force.ts";
 import { changeLine, diffPlan, type FieldChange, type PlanDiff } from "../domain/plan/variation-diff.ts";
-import { currentPlan, type PlanRef } from "../domain/plan-repo.ts";
-import { parseItalianDate, parseTarget } from "../domain/targets.ts";
+import { currentPlan } from "../store/plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
+import { parseItalianDate, parseTarget } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "../plan-import/parse-piao.ts";
 import { loadPlanInForce, type PlanInForce } from "../store/plan-definitions.ts";

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { setManualDeadline } from "../domain/deadlines.ts";
-import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
-import { formatItalianDate } from "../domain/targets.ts";
+import { setManualDeadline } from "../app/deadlines.ts";
+import { loadPlanJson, type PlanJson } from "../store/plan.ts";
+import { formatItalianDate } from "../domain/plan/targets.ts";
 import { applyVariation, describeVariation, isoDay, prepareTargetedVariation, requireVariationMeta } from "../app/variations.ts";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";

@@ -1,8 +1,8 @@
+import { recordOnBehalf } from "../app/obiettivo.ts";
 import { isoDay } from "../app/variations.ts";
 import { messageToText } from "../console/render.ts";
 import { normalizeSlackUserId } from "../domain/users.ts";
-import { createLogger } from "../logger.ts";
-import { recordOnBehalf } from "../slack/commands/obiettivo.ts";
+import { obiettivoOutcome } from "../slack/ui/obiettivo.ts";
 import type { RegisterCommands } from "./context.ts";
 
 export const register: RegisterCommands = (program, ctx) => {
@@ -19,11 +19,12 @@ export const register: RegisterCommands = (program, ctx) => {
       const userId = normalizeSlackUserId(opts.utente);
       const occurredOn = opts.il === undefined ? undefined : isoDay(opts.il.trim(), "--il");
       const { db } = await ctx.openDb();
-      const log = createLogger("silent", [], { write: (line) => ctx.err(line) });
-      const r = await recordOnBehalf(
-        { db, clock: ctx.clock(), log, env: ctx.env },
+      const result = await recordOnBehalf(
+        { db, clock: ctx.clock() },
         { userId, enteredBy: ctx.actor, text: `${code} ${words.join(" ")}`, occurredOn, evidence: opts.evidenza, note: opts.nota },
       );
-      ctx.out(`${messageToText(r.message)}\n(registrato da ${ctx.actor} per conto di ${userId})`);
+      const outcome = obiettivoOutcome(result);
+      const text = outcome.kind === "message" ? messageToText(outcome.message) : outcome.text;
+      ctx.out(`${text}\n(registrato da ${ctx.actor} per conto di ${userId})`);
     });
 };

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import { applyVariation, describeVariation, prepareDocumentVariation, prepareTargetedVariation, requireVariationMeta, type PreparedVariation } from "../app/variations.ts";
 import { changeLine } from "../domain/plan/variation-diff.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
 import { readPlanDocument } from "../plan-import/import-plan.ts";
 import { listVariations, type VariationRecord } from "../store/variations.ts";

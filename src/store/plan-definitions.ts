@@ -1,61 +1,23 @@
 import type { Db, Tx } from "../db/client.ts";
-import { activityDefinitionOf, effectiveDeadline, PlanOverlay, type ActivityDefinition, type InForceMeta, type ObjectiveDefinition } from "../domain/plan/in-force.ts";
+import {
+  activityDefinitionOf,
+  effectiveDeadline,
+  PlanOverlay,
+  type ActivityInForce,
+  type ObjectiveInForce,
+  type PlanInForce,
+} from "../domain/plan/in-force.ts";
 import { loadChanges } from "./variations.ts";
 
 type Reader = Db | Tx;
+
+export type { ActivityInForce, AreaInForce, ObjectiveInForce, PlanInForce } from "../domain/plan/in-force.ts";
 
 /**
  * The whole plan as in force on a day: the adopted rows (one query each) with the year's
  * variations applied by the pure rule. What every computation "as of D" that reads the
  * whole plan starts from (Relazione, monitoring, `piano --al`, the diff of a variation).
  */
-
-export interface AreaInForce {
-  id: number;
-  code: string;
-  name: string;
-  head: string | null;
-  position: number;
-}
-
-export interface ObjectiveInForce extends ObjectiveDefinition {
-  id: number;
-  description: string;
-  publicValue: string;
-  position: number;
-  inForce: InForceMeta;
-}
-
-export interface ActivityInForce extends ActivityDefinition {
-  id: number;
-  printedCode: string;
-  position: number;
-  involved: string | null;
-  involvesAllAreas: boolean;
-  involvedAreas: string;
-  /** The document's (or variation's) deadline, before a hand-set one. */
-  planDeadline: string | null;
-  /** The deadline in force: a variation's, else one set by hand, else the document's. */
-  effectiveDeadline: string | null;
-  deadlineSource: "piano" | "manuale" | "variazione" | null;
-  manualNote: string | null;
-  inForce: InForceMeta;
-}
-
-export interface PlanInForce {
-  planId: number;
-  year: number;
-  day: string;
-  /** The adopted plan's act and date (null: not given at import). */
-  adoptedAct: string | null;
-  adoptedFrom: string;
-  areas: AreaInForce[];
-  /** Plan order; only those in force on the day. */
-  objectives: ObjectiveInForce[];
-  /** Plan order; only those in force on the day, each under its objective in force. */
-  activities: ActivityInForce[];
-  overlay: PlanOverlay;
-}
 
 export async function loadPlanInForce(db: Reader, plan: { id: number; year: number }, day: string): Promise<PlanInForce> {
   const [meta, areas, objectives, activities, manual, changes] = await Promise.all([

@@ -1,6 +1,9 @@
 import type { Db, Tx } from "../db/client.ts";
 import { activityDefinitionOf, effectiveDeadline, type PlanOverlay } from "../domain/plan/in-force.ts";
+import type { VariedActivity, VariedObjective, VariedObjectives as VariedObjectivesBase } from "../domain/status/varied.ts";
 import { loadOverlay } from "./variations.ts";
+
+export type { VariedActivity, VariedObjective };
 
 type Reader = Db | Tx;
 
@@ -12,42 +15,7 @@ type Reader = Db | Tx;
  * computed by the same rule as the Relazione. Nothing is read when the year has no variation.
  */
 
-export interface VariedActivity {
-  code: string;
-  title: string;
-  objectiveCode: string;
-  targetKind: string;
-  threshold: number | null;
-  period: string | null;
-  /** In force: a variation's, else set by hand, else the document's. */
-  deadline: string | null;
-  status: string | null;
-  percent: number | null;
-  count: number | null;
-  achievedValue: number | null;
-  targetText: string;
-  involvesAllAreas: boolean;
-  involvedAreas: string;
-  position: number;
-}
-
-export interface VariedObjective {
-  id: number;
-  code: string;
-  title: string;
-  weight: number | null;
-  areaId: number | null;
-  areaCode: string | null;
-  position: number;
-  activities: VariedActivity[];
-}
-
-export interface VariedObjectives {
-  /** Adopted objective ids the SQL must skip (in force or not on the day). */
-  excludeIds: number[];
-  excludedCodes: Set<string>;
-  /** Those in force on the day, in plan order, with their activities in force. */
-  objectives: VariedObjective[];
+export interface VariedObjectives extends VariedObjectivesBase {
   overlay: PlanOverlay;
 }
 

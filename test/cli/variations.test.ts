@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.ts";
-import { recordReport } from "../../src/domain/progress.ts";
+import { recordReport } from "../../src/store/reports.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 
 const PLANS = path.resolve(import.meta.dirname, "../fixtures/plans");

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { instantOfDay } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { applyVariation, prepareTargetedVariation } from "../../src/app/variations.ts";
-import { recordReport } from "../../src/domain/progress.ts";
-import { allAreasStatus, areaStatus } from "../../src/domain/status.ts";
+import { recordReport } from "../../src/store/reports.ts";
+import { allAreasStatus, areaStatus } from "../../src/app/stato.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 

@@ -275,3 +275,51 @@ export function activityRowInForce<
     deadlineVaried: d.inForce.varied.includes("deadline"),
   };
 }
+
+/** The whole plan as in force on a day (loaded by store/plan-definitions.ts). */
+export interface AreaInForce {
+  id: number;
+  code: string;
+  name: string;
+  head: string | null;
+  position: number;
+}
+
+export interface ObjectiveInForce extends ObjectiveDefinition {
+  id: number;
+  description: string;
+  publicValue: string;
+  position: number;
+  inForce: InForceMeta;
+}
+
+export interface ActivityInForce extends ActivityDefinition {
+  id: number;
+  printedCode: string;
+  position: number;
+  involved: string | null;
+  involvesAllAreas: boolean;
+  involvedAreas: string;
+  /** The document's (or variation's) deadline, before a hand-set one. */
+  planDeadline: string | null;
+  /** The deadline in force: a variation's, else one set by hand, else the document's. */
+  effectiveDeadline: string | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
+  manualNote: string | null;
+  inForce: InForceMeta;
+}
+
+export interface PlanInForce {
+  planId: number;
+  year: number;
+  day: string;
+  /** The adopted plan's act and date (null: not given at import). */
+  adoptedAct: string | null;
+  adoptedFrom: string;
+  areas: AreaInForce[];
+  /** Plan order; only those in force on the day. */
+  objectives: ObjectiveInForce[];
+  /** Plan order; only those in force on the day, each under its objective in force. */
+  activities: ActivityInForce[];
+  overlay: PlanOverlay;
+}
