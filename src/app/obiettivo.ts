@@ -77,7 +77,8 @@ export async function obiettivo(deps: ObiettivoDeps, req: ObiettivoRequest): Pro
   if (!parsed.ok) return { kind: "invalid", message: parsed.message };
   if (parsed.command.kind === "help") return { kind: "help" };
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
-  const plan = await currentPlan(deps.db);
+  // Codes are looked up among the definitions in force today.
+  const plan = { ...(await currentPlan(deps.db)), day: today };
   return runCommand(deps, actor, plan, parsed.command, {
     now,
     today,
@@ -106,7 +107,7 @@ export async function chosenActivity(deps: ObiettivoDeps, req: ChosenActivityReq
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const parsed = parseObiettivoText(`${req.code} ${req.rest}`, { today });
   if (!parsed.ok) return { kind: "invalid", message: parsed.message };
-  const plan = await currentPlan(deps.db, req.year);
+  const plan = { ...(await currentPlan(deps.db, req.year)), day: today };
   return runCommand(deps, actor, plan, parsed.command, {
     now,
     today,
@@ -116,6 +117,52 @@ export async function chosenActivity(deps: ObiettivoDeps, req: ChosenActivityReq
     source: "slack_button",
     meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
   });
+}
+
+/** A fact someone reported by email or phone, typed by the Segretario or an admin (CLI `registra`). */
+export interface OnBehalfRequest {
+  /** Whose fact it is: a registered Slack user, whose permissions apply. */
+  userId: string;
+  /** Who typed it (the CLI actor); Report.enteredBy. */
+  enteredBy: string;
+  /** The code and the same text as after /obiettivo. */
+  text: string;
+  occurredOn?: string;
+  evidence?: string;
+  note?: string;
+}
+
+/**
+ * The same grammar, validation, permissions and audit as /obiettivo, on someone's behalf.
+ * Anything but a recorded fact is refused with a UserError (the CLI exits non-zero).
+ */
+export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
+  const now = deps.clock();
+  const today = romeDay(now);
+  const parsed = parseObiettivoText(req.text, { today });
+  if (!parsed.ok) throw new UserError("bad_command", parsed.message);
+  if (parsed.command.kind !== "report") {
+    throw new UserError("bad_command", "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%».");
+  }
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
+  const ctx: RunContext = { now, today, rest: restAfterCode(req.text), canonicalOnly: false, idempotencyKey: null, source: "cli", meta: { year: plan.year } };
+  const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
+  if (!("code" in found)) {
+    const choices = found.kind === "choose" ? `: indica il codice univoco tra ${found.activities.map((a) => a.code).join(", ")}` : "";
+    throw new UserError("unknown_code", `Nessuna attività univoca con codice «${parsed.command.code}» nel piano ${plan.year}${choices}.`);
+  }
+  assertCanWrite(actor, found);
+  const input = reportInput(actor, found, parsed.command.action, ctx);
+  const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
+  const result = await recordReport(
+    deps.db,
+    { ...input, occurredOn: req.occurredOn ?? input.occurredOn, note, evidence: req.evidence?.trim() || null, enteredBy: req.enteredBy },
+    now,
+    deps.changes,
+  );
+  const evidenceNeed = await evidenceNeedFor(deps.db, found, result.derived.status);
+  return { kind: "recorded", activity: found, report: result.report, progress: result.derived, today, duplicate: result.duplicate, evidenceNeed };
 }
 
 /** "Segna completata" (digest, App Home, reminders): done today, on a canonical code. */

@@ -32,8 +32,8 @@ export async function loadValidationInput(db: Db, req: ValidationRequest): Promi
   const cutoff = endOfRomeDay(req.asOf);
   const [relazione, inForce, records] = await Promise.all([
     buildRelazione(db, { year: plan.year, asOf: req.asOf, now: req.now }),
-    loadScoringConfig(db, plan.year),
-    loadValidationRecords(db, plan, cutoff),
+    loadScoringConfig(db, plan.year, req.asOf),
+    loadValidationRecords(db, plan, cutoff, req.asOf),
   ]);
   const activities: ValidationActivity[] = [];
   for (const s of [...relazione.sections, relazione.comuneWide]) {
@@ -67,14 +67,14 @@ export async function loadValidationInput(db: Db, req: ValidationRequest): Promi
     asOf: req.asOf,
     periodEnd: `${plan.year}-12-31`,
     generatedAt: req.now,
-    rules: { version: inForce.version, createdAt: inForce.createdAt, createdBy: inForce.createdBy, validFrom: null, act: null },
+    rules: { version: inForce.version, createdAt: inForce.createdAt, createdBy: inForce.createdBy, validFrom: inForce.validFrom, act: inForce.act },
     lateEntryDays: config.lateEntryDays,
     evidenceRules: config.evidence,
     activities,
     planActivities: records.planActivities,
     reports: records.reports,
     manualDeadlines: records.manualDeadlines,
-    manualEvaluations: Object.entries(config.manualEvaluations).map(([code, m]) => ({ code, percent: m.percent, reason: m.reason, setBy: inForce.createdBy, act: null })),
+    manualEvaluations: Object.entries(config.manualEvaluations).map(([code, m]) => ({ code, percent: m.percent, reason: m.reason, setBy: inForce.createdBy, act: inForce.act })),
     findings: records.findings,
     names: records.names,
   };

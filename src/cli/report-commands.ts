@@ -6,15 +6,17 @@ import { itDateTime } from "../domain/text/italian.ts";
 import { currentPlan } from "../store/plan.ts";
 import { configLabel, parseScoringConfigText } from "../domain/scoring/config.ts";
 import { loadScoringConfig, setScoringConfig } from "../store/scoring-config.ts";
+import { isoDay } from "../app/variations.ts";
 import { UserError } from "../errors.ts";
 import { buildRelazione } from "../report/relazione.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
+import { renderRelazioneJson } from "../report/relazione-json.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
 import type { RegisterCommands } from "./context.ts";
 import { userNames } from "../store/users.ts";
 
-const FORMATS = ["md", "csv", "xlsx"] as const;
+const FORMATS = ["md", "csv", "xlsx", "json"] as const;
 type Format = (typeof FORMATS)[number];
 
 export const register: RegisterCommands = (program, ctx) => {
@@ -22,7 +24,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .command("relazione")
     .description("la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV o Excel")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .option("--formato <formato>", "md | csv | xlsx", "md")
+    .option("--formato <formato>", "md | csv | xlsx | json", "md")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--oggi <data>", "data della valutazione, AAAA-MM-GG (predefinito: oggi)")
     .option("--monitoraggio", "monitoraggio intermedio: stato alla data, attività a rischio, proposte di rimodulazione")
@@ -36,21 +38,31 @@ export const register: RegisterCommands = (program, ctx) => {
           "Il formato xlsx è un file binario: indica dove salvarlo con --output, per esempio --output relazione-2024.xlsx (oppure reindirizza l'uscita: > relazione-2024.xlsx).",
         );
       }
-      const clock = ctx.clock(opts.oggi);
-      const now = clock();
+      // --oggi moves the data date only; "generato il" is always the real clock.
+      const asOf = romeDay(ctx.clock(opts.oggi)());
+      const generatedAt = ctx.clock()();
       const { db } = await ctx.openDb();
       const relazione = await buildRelazione(db, {
         year: opts.anno,
-        asOf: romeDay(now),
-        now,
+        asOf,
+        now: generatedAt,
         monitoring: opts.monitoraggio ?? false,
         dueWithinDays: opts.giorni,
       });
       const what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
-      const content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);
+      const content =
+        format === "md"
+          ? renderRelazioneMarkdown(relazione)
+          : format === "csv"
+            ? renderRelazioneCsv(relazione)
+            : format === "json"
+              ? renderRelazioneJson(relazione)
+              : await renderRelazioneXlsx(relazione);
       if (opts.output) {
         writeFileSync(opts.output, content);
         ctx.err(`${what} ${relazione.year} scritta in ${opts.output}`);
+      } else if (typeof content === "string") {
+        ctx.out(content);
       } else {
         process.stdout.write(content);
       }
@@ -101,7 +113,10 @@ export const register: RegisterCommands = (program, ctx) => {
     .description("imposta una nuova versione della configurazione da un file JSON (le versioni precedenti restano)")
     .argument("<file>", "file JSON, per esempio ottenuto da «smvp mostra»")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (file: string, opts: { anno?: number }) => {
+    .option("--dal <data>", "da quando vale, AAAA-MM-GG (predefinito: per tutto l'anno)")
+    .option("--atto <testo>", "l'atto che adotta il sistema di valutazione, per esempio \"Delibera G.C. n. 12 del 15/02/2024\"")
+    .action(async (file: string, opts: { anno?: number; dal?: string; atto?: string }) => {
+      const validFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
       let text: string;
       try {
         text = readFileSync(file, "utf8");
@@ -112,15 +127,19 @@ export const register: RegisterCommands = (program, ctx) => {
       const raw = JSON.parse(JSON.stringify(parseScoringConfigText(text, file)));
       const { db } = await ctx.openDb();
       const year = opts.anno ?? (await currentPlan(db)).year;
-      const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()() });
-      ctx.out(`Configurazione SMVP ${year} salvata come versione ${version}: da ora i punteggi la usano.`);
+      const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()(), validFrom, act: opts.atto?.trim() || null });
+      ctx.out(
+        validFrom
+          ? `Configurazione SMVP ${year} salvata come versione ${version}: i punteggi alle date dal ${validFrom.slice(8, 10)}/${validFrom.slice(5, 7)}/${validFrom.slice(0, 4)} in poi la usano.`
+          : `Configurazione SMVP ${year} salvata come versione ${version}: da ora i punteggi la usano.`,
+      );
     });
 };
 
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError("bad_format", `Formato non valido: «${v}». Formati disponibili: md, csv, xlsx.`);
+  throw new UserError("bad_format", `Formato non valido: «${v}». Formati disponibili: md, csv, xlsx, json.`);
 }
 
 function parseYear(v: string): number {

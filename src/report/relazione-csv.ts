@@ -192,7 +192,13 @@ export function renderRelazioneCsv(r: Relazione): string {
       rows.push({ Livello: "responsabile", Sezione: "Media", Responsabile: h.head, "% raggiunta": num(h.averagePercent), Punti: num(h.averagePoints), "Punti massimi": num(h.maxPoints), Spiegazione: h.explanation });
     }
   }
+  for (const v of r.variations) rows.push({ Livello: "variazione", Attività: v.code, Spiegazione: variationText(v) });
   return toCsv(CSV_COLUMNS, rows);
+}
+
+/** A "Variazioni intervenute" row in one cell: elemento, originario → variato, atto, data, motivazione. */
+function variationText(v: Relazione["variations"][number]): string {
+  return `${v.fieldLabel}: ${v.fromText} → ${v.toText}; ${v.act}; dal ${itDate(v.validFrom)}; motivazione: ${v.reason}`;
 }
 
 function renderMonitoringCsv(r: Relazione): string {
@@ -231,5 +237,6 @@ function renderMonitoringCsv(r: Relazione): string {
       Proposta: x.proposals.join(" | "),
     });
   }
+  for (const v of r.variations) rows.push({ Livello: "variazione", Attività: v.code, Motivo: variationText(v) });
   return toCsv(MONITORING_CSV_COLUMNS, rows);
 }

@@ -28,16 +28,36 @@ export const weightText = (w: number | null) => (w == null ? "—" : `${itNumber
 
 function deadlineText(a: RelazioneActivity): string {
   if (!a.deadline) return "—";
-  return a.deadlineSource === "manuale" ? `${itDate(a.deadline)} (a mano)` : itDate(a.deadline);
+  if (a.deadlineSource === "manuale") return `${itDate(a.deadline)} (a mano)`;
+  if (a.deadlineSource === "variazione") return `${itDate(a.deadline)} (variata)`;
+  return itDate(a.deadline);
 }
 
 function header(r: Relazione, title: string): string[] {
+  const adopted = r.adopted.act ? ` · piano adottato con ${r.adopted.act}` : "";
   return [
     `# ${title} ${r.year} — ${r.entity}`,
     "",
-    `Dati al ${itDate(r.asOf)} · ${r.configLabel} · generata il ${itDateTime(r.generatedAt)}`,
+    `Dati al ${itDate(r.asOf)} · ${r.configLabel}${adopted}`,
     "",
+    `Generato il ${itDateTime(r.generatedAt)}`,
+    "",
+    ...(r.rules.warning ? [`> ${r.rules.warning}`, ""] : []),
   ];
+}
+
+/** "Variazioni intervenute": every change in force by the data date, with its act; removals as «stralciata». */
+export function variationsBlock(r: Relazione): string[] {
+  const out = ["## Variazioni intervenute", ""];
+  if (!r.variations.length) return [...out, `Nessuna variazione del piano in vigore al ${itDate(r.asOf)}.`, ""];
+  append(
+    out,
+    table(
+      ["Codice", "Elemento", "Valore originario", "Valore variato", "Atto", "Data", "Motivazione"],
+      r.variations.map((v) => [v.code, v.fieldLabel, v.fromText, v.toText, v.act, itDate(v.validFrom), v.reason]),
+    ),
+  );
+  return out;
 }
 
 function summaryTable(r: Relazione): string[] {
@@ -154,6 +174,7 @@ function relazioneMarkdown(r: Relazione): string[] {
   out.push("");
   for (const s of r.sections) append(out, sectionBlock(s, r.lateEntryDays));
   if (r.comuneWide.objectives.length) append(out, sectionBlock(r.comuneWide, r.lateEntryDays));
+  append(out, variationsBlock(r));
   if (r.findings.length) {
     out.push("## Esiti del Nucleo di Valutazione", "");
     append(
@@ -214,6 +235,7 @@ function monitoringMarkdown(r: Relazione): string[] {
       ),
     );
   }
+  append(out, variationsBlock(r));
   return out;
 }
 

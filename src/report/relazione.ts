@@ -7,6 +7,8 @@ import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LA
 import { configLabel } from "../domain/scoring/config.ts";
 import { delayCauseLabel } from "../domain/delays/delays.ts";
 import { loadRelazioneRecords } from "../store/relazione.ts";
+import { fieldLabel, valueText } from "../domain/plan/variation-diff.ts";
+import { listVariations, type VariationRecord } from "../store/variations.ts";
 import { actsText, entryDelayDays, evidenceRuleFor, lacksEvidence } from "../domain/validation/evidence.ts";
 import type { Outcome } from "../domain/validation/input.ts";
 
@@ -75,8 +77,12 @@ export interface RelazioneActivity {
   indicatorIndex: string | null;
   targetText: string;
   targetKind: string;
+  /** The deadline in force on the data date. */
   deadline: string | null;
-  deadlineSource: "piano" | "manuale" | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
+  /** Since when the definition shown is in force; the act when a variation set it. */
+  validFrom: string;
+  act: string | null;
   status: string | null;
   statusLabel: string;
   /** The achieved value as a reader expects it ("80%", "3", "Sì", "completata"). */
@@ -150,13 +156,46 @@ export interface Monitoring {
   atRisk: AtRiskItem[];
 }
 
+/** One field changed by a variation in force by the data date; a removal has field "stralcio". */
+export interface RelazioneVariation {
+  code: string;
+  entityType: "activity" | "objective";
+  field: string;
+  /** Italian name of the field («scadenza», «valore atteso», «stralcio»…). */
+  fieldLabel: string;
+  from: unknown;
+  to: unknown;
+  /** The values as a reader reads them (dates GG/MM/AAAA, targets by their text). */
+  fromText: string;
+  toText: string;
+  act: string;
+  validFrom: string;
+  reason: string;
+}
+
+export interface RelazioneRules {
+  label: string;
+  version: number | null;
+  validFrom: string | null;
+  act: string | null;
+  createdAt: Date | null;
+  /** Set when the version in force was created after the end of the period it scores. */
+  warning: string | null;
+}
+
 export interface Relazione {
   kind: "relazione" | "monitoraggio";
   year: number;
   entity: string;
+  /** The data date ("dati al"): what was known and in force on that day. */
   asOf: string;
+  /** The real time the document was made ("generato il"); the only value that changes between runs. */
   generatedAt: Date;
   configLabel: string;
+  rules: RelazioneRules;
+  /** The adopted plan: its act (if recorded) and the day it applies from. */
+  adopted: { act: string | null; validFrom: string };
+  variations: RelazioneVariation[];
   maxPoints: number;
   sections: RelazioneSection[];
   comuneWide: RelazioneSection;
@@ -171,7 +210,9 @@ export interface Relazione {
 
 export interface BuildOptions {
   year?: number;
+  /** The data date. */
   asOf: string;
+  /** The real clock's time, for "generato il" only (the data date moves with --oggi, this never). */
   now: Date;
   monitoring?: boolean;
   /** Monitoring: "in scadenza" looks this many days ahead. */
@@ -247,6 +288,8 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       targetKind: a.targetKind,
       deadline: a.deadline,
       deadlineSource: a.deadlineSource,
+      validFrom: a.validFrom,
+      act: a.act,
       status: a.state.status,
       statusLabel: a.state.status ? (STATUS_LABELS[a.state.status] ?? a.state.status) : "non iniziata",
       achieved: achievedText(a, countsByCode.get(a.code) ?? null),
@@ -318,6 +361,9 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     asOf: opts.asOf,
     generatedAt: opts.now,
     configLabel: configLabel(ev.config, year),
+    rules: rulesOf(ev, opts.monitoring ? opts.asOf : minDay(opts.asOf, `${year}-12-31`)),
+    adopted: ev.adopted,
+    variations: variationsOf(await listVariations(db, year), opts.asOf),
     maxPoints: ev.config.config.maxPoints,
     sections,
     comuneWide,
@@ -331,6 +377,50 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
   };
 }
 
+const minDay = (a: string, b: string) => (a < b ? a : b);
+
+function rulesOf(ev: PlanEvaluation, periodEnd: string): RelazioneRules {
+  const c = ev.config;
+  const createdOn = c.createdAt ? romeDay(c.createdAt) : null;
+  return {
+    label: configLabel(c, ev.plan.year),
+    version: c.version,
+    validFrom: c.validFrom,
+    act: c.act,
+    createdAt: c.createdAt,
+    warning:
+      createdOn && createdOn > periodEnd
+        ? `Attenzione: la ${configLabel(c, ev.plan.year)} è stata creata il ${itDate(createdOn)}, dopo la fine del periodo valutato (${itDate(periodEnd)}).`
+        : null,
+  };
+}
+
+/** The changes in force by the data date, in the order they took effect; one row per field. */
+export function variationsOf(list: readonly VariationRecord[], asOf: string): RelazioneVariation[] {
+  const out: RelazioneVariation[] = [];
+  for (const v of list) {
+    if (v.validFrom > asOf) continue;
+    for (const c of v.changes) {
+      const removal = c.field === "exists" && c.to === false;
+      const addition = c.field === "exists" && c.to === true;
+      const field = removal ? "stralcio" : addition ? "aggiunta" : c.field;
+      out.push({
+        code: c.code,
+        entityType: c.entityType,
+        field,
+        fieldLabel: addition ? "aggiunta" : fieldLabel(c.entityType, removal ? "stralcio" : c.field),
+        from: c.field === "exists" ? null : c.from,
+        to: c.field === "exists" ? null : c.to,
+        fromText: removal ? "in vigore" : addition ? "—" : valueText(c.field, c.from),
+        toText: removal ? (c.entityType === "objective" ? "stralciato" : "stralciata") : addition ? "aggiunta" : valueText(c.field, c.to),
+        act: v.act,
+        validFrom: v.validFrom,
+        reason: v.reason,
+      });
+    }
+  }
+  return out;
+}
 
 function achievedText(a: ActivityEval, counts: PercentCounts | null): string {
   const s = a.state;

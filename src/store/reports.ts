@@ -15,6 +15,8 @@ import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
 import { appendAudit } from "./audit.ts";
+import { activityDefinitionOf } from "../domain/plan/in-force.ts";
+import { loadOverlay } from "./variations.ts";
 
 export interface RecordResult {
   report: Report;
@@ -58,7 +60,8 @@ async function recompute(tx: Tx, planYear: number, activityCode: string, indicat
   return { derived, progress };
 }
 
-async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Promise<IndicatorShape> {
+/** The indicator's shape in force on `day` (a variation may change the target's kind or period). */
+async function liveIndicator(tx: Tx, planYear: number, activityCode: string, day: string): Promise<IndicatorShape> {
   const activity = await tx.activity.findFirst({
     where: { code: activityCode, archivedAt: null, plan: { year: planYear } },
     select: { targetKind: true, period: true },
@@ -66,7 +69,13 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Pr
   if (!activity) {
     throw new UserError("unknown_code", `L'attività ${activityCode} non è nel piano ${planYear} in vigore (forse è stata tolta da un nuovo piano).`);
   }
-  return activity;
+  const overlay = await loadOverlay(tx, planYear, day);
+  if (!overlay.isTouched("activity", activityCode)) return activity;
+  const target = overlay.activity(
+    activityDefinitionOf({ code: activityCode, title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: activity.targetKind, threshold: null, comparator: null, period: activity.period, unit: null, qualifier: null, deadline: null, objectiveCode: "" }),
+    { evenIfAbsent: true },
+  )!.target;
+  return { targetKind: target.kind, period: target.period };
 }
 
 /**
@@ -81,7 +90,7 @@ export async function recordReport(db: Db, given: ReportInput, now: Date, change
     if (input.idempotencyKey) {
       const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (existing) {
-        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode);
+        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
         const reports = await tx.report.findMany({
           where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
           select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
@@ -93,7 +102,7 @@ export async function recordReport(db: Db, given: ReportInput, now: Date, change
         return { report: existing, progress, derived, duplicate: true };
       }
     }
-    const indicator = await liveIndicator(tx, input.planYear, input.activityCode);
+    const indicator = await liveIndicator(tx, input.planYear, input.activityCode, today);
     if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
       throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
     }
@@ -106,6 +115,7 @@ export async function recordReport(db: Db, given: ReportInput, now: Date, change
         planYear: input.planYear,
         activityCode: input.activityCode,
         userId: input.userId,
+        enteredBy: input.enteredBy ?? null,
         kind: input.kind,
         status: input.status ?? null,
         value: input.value ?? null,
@@ -123,12 +133,25 @@ export async function recordReport(db: Db, given: ReportInput, now: Date, change
     const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
     await appendAudit(tx, {
       at: now,
-      actor: input.userId,
+      // Who entered it; on someone's behalf, the report says whose fact it is.
+      actor: input.enteredBy ?? input.userId,
       action: "report",
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
       before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source, ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}) } },
+      after: {
+        ...auditView(progress),
+        report: {
+          id: report.id,
+          kind: report.kind,
+          status: report.status,
+          value: report.value,
+          occurredOn: report.occurredOn,
+          source: report.source,
+          ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
+          ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}),
+        },
+      },
     });
     return { report, progress, derived, duplicate: false };
   });

@@ -1,12 +1,13 @@
 import { romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "./audit.ts";
+import { listVariations } from "./variations.ts";
 import type { FindingRecord, ManualDeadlineRecord, Outcome, PlanActivityRecord, RegistroReport } from "../domain/validation/input.ts";
 
 /**
- * The queries behind the validation pack and the Nucleo's findings. What plan variations
- * will add (acts behind removals and hand-set deadlines) maps onto the same records:
- * `removalAct` and `act` are null until the database holds them.
+ * The queries behind the validation pack and the Nucleo's findings. An activity removed by a
+ * variation (stralcio) carries the variation's act; one archived by a re-import has none. A
+ * deadline changed by a variation is listed with its act beside the deadlines set by hand.
  */
 
 type Reader = Db | Tx;
@@ -20,12 +21,12 @@ export interface ValidationRecords {
 }
 
 /** Every activity the plan of the year ever had (archived ones too), every report entered before `cutoff`, and the rest. */
-export async function loadValidationRecords(db: Reader, plan: { id: number; year: number }, cutoff: Date): Promise<ValidationRecords> {
-  const [activities, reports, manual, findings, users] = await Promise.all([
+export async function loadValidationRecords(db: Reader, plan: { id: number; year: number }, cutoff: Date, asOf: string): Promise<ValidationRecords> {
+  const [activities, reports, manual, findings, users, variations] = await Promise.all([
     db.activity.findMany({
       where: { planId: plan.id },
       orderBy: { position: "asc" },
-      select: { code: true, title: true, archivedAt: true, objective: { select: { archivedAt: true } } },
+      select: { code: true, title: true, archivedAt: true, objective: { select: { code: true, archivedAt: true } } },
     }),
     db.report.findMany({
       where: { planYear: plan.year, createdAt: { lt: cutoff } },
@@ -34,9 +35,27 @@ export async function loadValidationRecords(db: Reader, plan: { id: number; year
     db.manualDeadline.findMany({ where: { planYear: plan.year }, orderBy: { activityCode: "asc" } }),
     latestFindings(db, plan.year),
     db.user.findMany({ select: { slackUserId: true, name: true } }),
+    listVariations(db, plan.year),
   ]);
+  // Removals (of an activity, or of its whole objective) in force at the date, with their act.
+  const removedBy = new Map<string, { act: string; validFrom: string }>();
+  const deadlineChanges: ManualDeadlineRecord[] = [];
+  for (const v of variations) {
+    if (v.validFrom > asOf) continue;
+    for (const c of v.changes) {
+      if (c.field === "exists") {
+        const key = `${c.entityType}:${c.code}`;
+        if (c.to === false) removedBy.set(key, { act: v.act, validFrom: v.validFrom });
+        else removedBy.delete(key);
+      } else if (c.entityType === "activity" && c.field === "deadline" && typeof c.to === "string") {
+        deadlineChanges.push({ code: c.code, deadline: c.to, setBy: v.createdBy, setAt: v.createdAt, act: v.act, note: v.reason });
+      }
+    }
+  }
   return {
     planActivities: activities.map((a) => {
+      const varied = removedBy.get(`activity:${a.code}`) ?? removedBy.get(`objective:${a.objective.code}`);
+      if (varied) return { code: a.code, title: a.title, removedOn: varied.validFrom, removalAct: varied.act };
       const removed = a.archivedAt ?? a.objective.archivedAt;
       return { code: a.code, title: a.title, removedOn: removed ? romeDay(removed) : null, removalAct: null };
     }),
@@ -60,7 +79,7 @@ export async function loadValidationRecords(db: Reader, plan: { id: number; year
       undoneAt: r.undoneAt && r.undoneAt < cutoff ? r.undoneAt : null,
       undoneBy: r.undoneAt && r.undoneAt < cutoff ? r.undoneBy : null,
     })),
-    manualDeadlines: manual.map((m) => ({ code: m.activityCode, deadline: m.deadline, setBy: m.setBy, setAt: m.setAt, act: null, note: null })),
+    manualDeadlines: [...manual.map((m) => ({ code: m.activityCode, deadline: m.deadline, setBy: m.setBy, setAt: m.setAt, act: null, note: m.note })), ...deadlineChanges],
     findings,
     names: Object.fromEntries(users.map((u) => [u.slackUserId, u.name])),
   };

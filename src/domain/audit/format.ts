@@ -7,6 +7,7 @@ export type AuditAction =
   | "report_undo"
   | "delay_cause"
   | "manual_deadline"
+  | "plan_variation"
   | "plan_import"
   | "user_add"
   | "user_remove"
@@ -33,6 +34,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   report_undo: "annullamento segnalazione",
   delay_cause: "causa del ritardo",
   manual_deadline: "scadenza impostata a mano",
+  plan_variation: "variazione del piano",
   plan_import: "importazione del piano",
   user_add: "utente aggiunto o modificato",
   user_remove: "utente rimosso",

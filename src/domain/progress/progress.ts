@@ -25,7 +25,10 @@ export interface ReportInput {
   planYear: number;
   /** Canonical code. */
   activityCode: string;
+  /** Whose fact it is (whose work). */
   userId: string;
+  /** Who typed it, when on someone's behalf (CLI registra); absent: the user himself. */
+  enteredBy?: string | null;
   kind: ReportKind;
   /** An explicit status; wins over what the value implies. */
   status?: ProgressStatus | null;

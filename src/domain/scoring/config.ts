@@ -108,6 +108,10 @@ export interface ScoringConfigInForce {
   version: number | null;
   createdAt: Date | null;
   createdBy: string | null;
+  /** The day it applies from (null: from the start of the year). */
+  validFrom: string | null;
+  /** The act that adopted it, when given. */
+  act: string | null;
 }
 
 
@@ -129,6 +133,22 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
   return parseScoringConfig(raw, origin);
 }
 
-export function configLabel(c: Pick<ScoringConfigInForce, "version">, planYear: number): string {
-  return c.version === null ? `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})` : `configurazione SMVP ${planYear} versione ${c.version}`;
+/**
+ * The version in force on a day: among those whose validFrom is not after the day (no
+ * validFrom: from the start), the highest. Pure, so every caller dates the rules alike.
+ */
+export function versionInForce<V extends { version: number; validFrom: string | null }>(versions: readonly V[], day: string | undefined): V | null {
+  let best: V | null = null;
+  for (const v of versions) {
+    if (day !== undefined && v.validFrom !== null && v.validFrom > day) continue;
+    if (!best || v.version > best.version) best = v;
+  }
+  return best;
+}
+
+export function configLabel(c: Pick<ScoringConfigInForce, "version"> & Partial<Pick<ScoringConfigInForce, "validFrom" | "act">>, planYear: number): string {
+  if (c.version === null) return `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})`;
+  const from = c.validFrom ? ` in vigore dal ${c.validFrom.slice(8, 10)}/${c.validFrom.slice(5, 7)}/${c.validFrom.slice(0, 4)}` : "";
+  const act = c.act ? ` (${c.act})` : "";
+  return `configurazione SMVP ${planYear} versione ${c.version}${from}${act}`;
 }

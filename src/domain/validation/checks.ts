@@ -214,13 +214,15 @@ export function runChecks(input: ValidationInput): CheckResult[] {
   // 8. The SMVP version in force against the end of the period.
   {
     const r = input.rules;
-    const day = r.validFrom ?? (r.createdAt ? romeDay(r.createdAt) : null);
+    // The day the rules were fixed, not the day they claim to apply from: a version made
+    // after the period and backdated is still rules written once the results were known.
+    const day = r.createdAt ? romeDay(r.createdAt) : r.validFrom;
     const after = day !== null && day > input.periodEnd;
     const what = r.version === null ? "configurazione SMVP predefinita" : `configurazione SMVP ${input.year} versione ${r.version}`;
     const items: CheckItem[] = [
       {
         code: null,
-        text: `${what}${day ? ` del ${itDate(day)}` : ""}${r.createdBy ? `, impostata da ${person(r.createdBy)}` : ""}${r.act ? `, atto: ${r.act}` : ""}; fine del periodo ${itDate(input.periodEnd)}`,
+        text: `${what}${day ? ` del ${itDate(day)}` : ""}${r.validFrom ? `, in vigore dal ${itDate(r.validFrom)}` : ""}${r.createdBy ? `, impostata da ${person(r.createdBy)}` : ""}${r.act ? `, atto: ${r.act}` : ""}; fine del periodo ${itDate(input.periodEnd)}`,
       },
     ];
     checks.push(

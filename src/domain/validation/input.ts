@@ -16,7 +16,7 @@ export interface ValidationActivity {
   targetKind: string;
   targetText: string;
   deadline: string | null;
-  deadlineSource: "piano" | "manuale" | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
   /** null: nothing recorded at the date. */
   status: string | null;
   completedOn: string | null;

@@ -29,6 +29,9 @@ export const HOME_TEXT = {
     daysLeft < 0 ? `scaduta il ${itDate(deadline)} (${itDays(-daysLeft)} fa)` : daysLeft === 0 ? `scade oggi (${itDate(deadline)})` : `scade il ${itDate(deadline)} (tra ${itDays(daysLeft)})`,
   comuneWide: "ente",
   overviewHeader: "Punteggio per area",
+  variationsHeader: "Variazioni del piano",
+  variationLine: (v: { act: string; validFrom: string; reason: string; lines: string[]; inForce: boolean }) =>
+    `${v.act}, dal ${itDate(v.validFrom)}${v.inForce ? "" : " (non ancora in vigore)"}: ${v.lines.join("; ")}${v.reason ? ` — ${v.reason}` : ""}`,
   yourAreasHeader: "Il punteggio della tua area",
   overviewNote: (today: string) =>
     `Valutazione al ${itDate(today)} secondo la configurazione SMVP; durante l'anno è provvisoria: non contano le attività con una scadenza non ancora raggiunta.`,
@@ -86,6 +89,11 @@ export function homeView(data: HomeData, validation?: readonly KnownBlock[]): Ho
     if (data.overview.comuneWide) blocks.push(section(HOME_TEXT.areaLine(data.overview.comuneWide)));
     if (!mine) blocks.push(section(HOME_TEXT.overall(data.overview.overallPercent)));
     blocks.push(context(HOME_TEXT.overviewNote(data.today)));
+  }
+
+  if (data.variations?.length) {
+    blocks.push({ type: "divider" }, section(`*${HOME_TEXT.variationsHeader}*`));
+    for (const v of data.variations) blocks.push(section(escapeMrkdwn(HOME_TEXT.variationLine(v))));
   }
 
   if (data.canExport) {

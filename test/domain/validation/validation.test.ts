@@ -217,8 +217,11 @@ describe("the checks", () => {
   it("SMVP rules adopted after the end of the period fail their check", () => {
     const late = runChecks(input({ rules: { version: 3, createdAt: new Date("2025-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: null, act: null } }));
     expect(late.find((c) => c.id === "scoring_rules_after_period")).toMatchObject({ ok: false, codes: [] });
-    const byDate = runChecks(input({ rules: { version: 3, createdAt: new Date("2025-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: "2024-01-01", act: "Delibera G.C. n. 4/2024" } }));
-    expect(byDate.find((c) => c.id === "scoring_rules_after_period")!.ok).toBe(true);
+    // Backdated with --dal: still rules fixed once the results were known.
+    const backdated = runChecks(input({ rules: { version: 3, createdAt: new Date("2025-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: "2024-01-01", act: "Delibera G.C. n. 4/2025" } }));
+    expect(backdated.find((c) => c.id === "scoring_rules_after_period")!.ok).toBe(false);
+    const inTime = runChecks(input({ rules: { version: 2, createdAt: new Date("2024-12-20T10:00:00Z"), createdBy: "cli:admin", validFrom: "2024-01-01", act: "Delibera G.C. n. 4/2024" } }));
+    expect(inTime.find((c) => c.id === "scoring_rules_after_period")!.ok).toBe(true);
   });
 
   it("the register says who typed a report and on whose behalf; the document has the three headings", () => {

@@ -1,0 +1,122 @@
+import type { Db, Tx } from "../db/client.ts";
+import { PlanOverlay, type ChangeField, type DatedChange, type EntityType } from "../domain/plan/in-force.ts";
+
+type Reader = Db | Tx;
+
+/**
+ * The variations of a plan year: few rows (tens in a year), read in ONE query and applied
+ * by the pure rule (domain/plan/in-force.ts) to whatever rows the caller has.
+ */
+
+interface ChangeRow {
+  variationId: number | bigint;
+  act: string;
+  validFrom: string;
+  reason: string;
+  entityType: string;
+  code: string;
+  field: string;
+  fromValue: string | null;
+  toValue: string | null;
+}
+
+const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
+
+export async function loadChanges(db: Reader, planYear: number): Promise<DatedChange[]> {
+  const rows = await db.$queryRaw<ChangeRow[]>`
+    SELECT c.variationId AS variationId, v.act AS act, v.validFrom AS validFrom, v.reason AS reason,
+           c.entityType AS entityType, c.code AS code, c.field AS field, c.fromValue AS fromValue, c.toValue AS toValue
+    FROM Variation v JOIN VariationChange c ON c.variationId = v.id
+    WHERE v.planYear = ${planYear}
+    ORDER BY v.validFrom, v.id, c.id`;
+  return rows.map((r) => ({
+    variationId: Number(r.variationId),
+    act: r.act,
+    validFrom: r.validFrom,
+    reason: r.reason,
+    entityType: r.entityType as EntityType,
+    code: r.code,
+    field: r.field as ChangeField,
+    from: parse(r.fromValue),
+    to: parse(r.toValue),
+  }));
+}
+
+export async function loadOverlay(db: Reader, planYear: number, day: string): Promise<PlanOverlay> {
+  return new PlanOverlay(await loadChanges(db, planYear), day);
+}
+
+/** The changes touching one activity code (a lookup by code needs no more). */
+export async function loadActivityOverlay(db: Reader, planYear: number, codes: readonly string[], day: string): Promise<PlanOverlay> {
+  if (codes.length === 0) return new PlanOverlay([], day);
+  const all = await loadChanges(db, planYear);
+  const wanted = new Set(codes);
+  return new PlanOverlay(all.filter((c) => c.entityType === "objective" || wanted.has(c.code)), day);
+}
+
+export interface VariationRecord {
+  id: number;
+  planYear: number;
+  act: string;
+  validFrom: string;
+  reason: string;
+  source: string | null;
+  createdAt: Date;
+  createdBy: string;
+  changes: { entityType: EntityType; code: string; field: ChangeField; from: unknown; to: unknown }[];
+}
+
+export async function listVariations(db: Reader, planYear: number): Promise<VariationRecord[]> {
+  const rows = await db.variation.findMany({
+    where: { planYear },
+    orderBy: [{ validFrom: "asc" }, { id: "asc" }],
+    include: { changes: { orderBy: { id: "asc" } } },
+  });
+  return rows.map((v) => ({
+    id: v.id,
+    planYear: v.planYear,
+    act: v.act,
+    validFrom: v.validFrom,
+    reason: v.reason,
+    source: v.source,
+    createdAt: v.createdAt,
+    createdBy: v.createdBy,
+    changes: v.changes.map((c) => ({
+      entityType: c.entityType as EntityType,
+      code: c.code,
+      field: c.field as ChangeField,
+      from: parse(c.fromValue),
+      to: parse(c.toValue),
+    })),
+  }));
+}
+
+export interface NewVariation {
+  planYear: number;
+  act: string;
+  validFrom: string;
+  reason: string;
+  source: string | null;
+  createdAt: Date;
+  createdBy: string;
+  changes: { entityType: EntityType; code: string; field: ChangeField; from: unknown; to: unknown }[];
+}
+
+/** Writes a variation and its changes inside the caller's transaction. */
+export async function insertVariation(tx: Tx, v: NewVariation): Promise<number> {
+  const row = await tx.variation.create({
+    data: { planYear: v.planYear, act: v.act, validFrom: v.validFrom, reason: v.reason, source: v.source, createdAt: v.createdAt, createdBy: v.createdBy },
+  });
+  await tx.variationChange.createMany({
+    data: v.changes.map((c) => ({
+      variationId: row.id,
+      planYear: v.planYear,
+      entityType: c.entityType,
+      code: c.code,
+      field: c.field,
+      fromValue: JSON.stringify(c.from ?? null),
+      toValue: JSON.stringify(c.to ?? null),
+    })),
+  });
+  return row.id;
+}
