@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import type ExcelJS from "exceljs";
-import { parseOutcome } from "../domain/validation/input.ts";
+import { parseOutcome, type FindingWrite } from "../domain/validation/input.ts";
 import { UserError } from "../errors.ts";
-import type { FindingWrite } from "../store/validation.ts";
 import { SAMPLE_SHEET } from "./validation-xlsx.ts";
 
 /**

@@ -2,7 +2,9 @@ import { romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "./audit.ts";
 import { listVariations } from "./variations.ts";
-import type { FindingRecord, ManualDeadlineRecord, Outcome, PlanActivityRecord, RegistroReport } from "../domain/validation/input.ts";
+import type { FindingRecord, FindingWrite, ManualDeadlineRecord, Outcome, PlanActivityRecord, RegistroReport } from "../domain/validation/input.ts";
+
+export type { FindingWrite };
 
 /**
  * The queries behind the validation pack and the Nucleo's findings. An activity removed by a
@@ -95,11 +97,6 @@ export async function latestFindings(db: Reader, planYear: number): Promise<Find
   return [...latest.values()];
 }
 
-export interface FindingWrite {
-  code: string;
-  outcome: Outcome;
-  note: string | null;
-}
 
 /** Records findings (one row each, audited) in one transaction: all of them or none. */
 export async function insertFindings(db: Db, planYear: number, findings: readonly FindingWrite[], by: { actor: string; origin: string; now: Date }): Promise<number> {

@@ -104,6 +104,13 @@ export function parseOutcome(text: string): Outcome | null {
   return (OUTCOMES as readonly string[]).includes(t) ? (t as Outcome) : null;
 }
 
+/** A finding as the Nucleo gives it (Home button, note modal, filled XLSX). */
+export interface FindingWrite {
+  code: string;
+  outcome: Outcome;
+  note: string | null;
+}
+
 export interface FindingRecord {
   code: string;
   outcome: Outcome;
