@@ -330,4 +330,19 @@ describe("obiettivi validazione", () => {
     expect(rel.out).toMatch(/3\.1\.3: inserimento tardivo: dato del 01\/10\/2024/);
     expect(rel.out).toContain("50% (30 su 60, fonte: protocollo)");
   });
+
+  it("a fact typed with obiettivi registra on someone's behalf, long after its date: a late entry, with who typed it and whose it is", async () => {
+    const r = await cli(["registra", "3.1.5", "completato", "--utente", STAFF, "--il", "2024-11-20", "--evidenza", "Det. n. 77/2024"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    // registra runs on the real clock: the pack is taken as of today too.
+    const out = await cli(["validazione", "--anno", "2024", "--formato", "json", "--seme", "uno"]);
+    expect(out.code).toBe(0);
+    const p = JSON.parse(out.out) as Awaited<ReturnType<typeof pack>>;
+    expect(check(p, "late_entry").codes).toEqual(["3.1.3", "3.1.5"]);
+    expect(check(p, "completed_without_evidence").codes).toEqual(["3.2.4"]);
+    const row = p.registro.find((x) => x.code === "3.1.5")!;
+    expect(row).toMatchObject({ claimedDate: "2024-11-20", onBehalfOf: STAFF, channel: "cli", evidence: "Det. n. 77/2024", late: true });
+    expect(row.author).toMatch(/^cli:/);
+  });
 });
