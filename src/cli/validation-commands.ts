@@ -21,7 +21,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .option("--al <data>", "dati al giorno indicato, AAAA-MM-GG (predefinito: oggi)")
     .option("--formato <formato>", "md | xlsx | json | docx", "md")
-    .option("--campione <n>", `quante attività completate estrarre per la verifica (predefinito: ${DEFAULT_SAMPLE_SIZE})`, parseSampleSize, DEFAULT_SAMPLE_SIZE)
+    .option("--campione <n>", "quante attività completate estrarre per la verifica", parseSampleSize, DEFAULT_SAMPLE_SIZE)
     .option("--seme <seme>", "seme dell'estrazione: lo stesso seme dà lo stesso campione (predefinito: uno nuovo, stampato)")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--oggi <data>", "data di oggi, AAAA-MM-GG (per le prove)")
