@@ -120,3 +120,20 @@ export async function insertVariation(tx: Tx, v: NewVariation): Promise<number> 
   });
   return row.id;
 }
+
+/** Where the entities a variation touches sit: activity -> adopted objective and involvement; objective -> adopted area. */
+export async function placesOf(db: Reader, plan: { id: number }, activityCodes: readonly string[]) {
+  const [activities, objectives] = await Promise.all([
+    activityCodes.length
+      ? db.activity.findMany({
+          where: { planId: plan.id, code: { in: [...activityCodes] } },
+          select: { code: true, involvesAllAreas: true, involvedAreas: true, objective: { select: { code: true } } },
+        })
+      : Promise.resolve([]),
+    db.objective.findMany({ where: { planId: plan.id }, select: { code: true, area: { select: { code: true } } } }),
+  ]);
+  return {
+    activities: new Map(activities.map((a) => [a.code, { objectiveCode: a.objective.code, involvesAllAreas: a.involvesAllAreas, involvedAreas: a.involvedAreas.split(",").filter(Boolean) }])),
+    objectives: new Map(objectives.map((o) => [o.code, o.area?.code ?? null])),
+  };
+}
