@@ -1,8 +1,8 @@
 import type { Db, Tx } from "../db/client.ts";
-import { activityDefinitionOf, effectiveDeadline, type PlanOverlay } from "../domain/plan/in-force.ts";
+import { activityDefinitionOf, effectiveDeadline, PlanOverlay, type DatedChange } from "../domain/plan/in-force.ts";
 import type { VariedActivity, VariedObjective, VariedObjectives as VariedObjectivesBase } from "../domain/status/varied.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { loadOverlay } from "./variations.ts";
+import { loadChanges } from "./variations.ts";
 
 export type { VariedActivity, VariedObjective };
 
@@ -60,25 +60,28 @@ interface ActivityRow {
 
 const EMPTY_DEF = { title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: null };
 
-/**
- * `scope`: the area whose objectives (in force on the day) are wanted with their
- * activities, null for the Comune-wide ones, "all" for every one. `excludeIds` always
- * lists every touched objective, whatever the scope.
- */
-export async function variedObjectives(
+interface Places {
+  adoptedOf: { code: string; objectiveCode: string }[];
+  objectives: ObjectiveRow[];
+}
+
+/** Adopted rows change only with an import, the changes only when one is added: kept per (changes, plan version). */
+const placesCache = new WeakMap<object, Map<string, Places>>();
+
+async function touchedPlaces(
   db: Reader,
-  plan: { id: number; year: number },
-  day: string,
-  scope: { areaId: number | null } | "all" = "all",
-): Promise<VariedObjectives | null> {
-  const overlay = await loadOverlay(db, plan.year, day);
-  if (overlay.isEmpty) return null;
-  const touchedCodes = overlay.touchedActivityCodes;
-  const touched = touchedCodes.length ? Prisma.join(touchedCodes) : null;
-  const adoptedOf = touched
+  plan: { id: number; year: number; importedAt?: Date },
+  changes: readonly DatedChange[],
+  overlay: PlanOverlay,
+  touchedCodes: string[],
+): Promise<Places> {
+  const key = plan.importedAt ? `${plan.id}:${plan.importedAt.getTime()}` : null;
+  const hit = key ? placesCache.get(changes)?.get(key) : undefined;
+  if (hit) return hit;
+  const adoptedOf = touchedCodes.length
     ? await db.$queryRaw<{ code: string; objectiveCode: string }[]>`
         SELECT a.code AS code, o.code AS objectiveCode FROM Activity a JOIN Objective o ON o.id = a.objectiveId
-        WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.code IN (${touched})`
+        WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.code IN (${Prisma.join(touchedCodes)})`
     : [];
   const objectiveCodes = new Set<string>(overlay.touchedObjectiveCodes);
   for (const r of adoptedOf) {
@@ -87,6 +90,7 @@ export async function variedObjectives(
     const moved = overlay.activity(activityDefinitionOf({ ...EMPTY_DEF, code: r.code, objectiveCode: r.objectiveCode }), { evenIfAbsent: true });
     if (moved) objectiveCodes.add(moved.objectiveCode);
   }
+  for (const c of changes) if (c.entityType === "activity" && c.field === "objective" && typeof c.to === "string") objectiveCodes.add(c.to);
   const objectives = objectiveCodes.size
     ? await db.$queryRaw<ObjectiveRow[]>`
         SELECT o.id AS id, o.code AS code, o.title AS title, o.weight AS weight, o.areaId AS areaId, ar.code AS areaCode, o.position AS position
@@ -94,6 +98,31 @@ export async function variedObjectives(
         WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.code IN (${Prisma.join([...objectiveCodes])})
         ORDER BY o.position, o.id`
     : [];
+  const places = { adoptedOf, objectives };
+  if (key) {
+    const perChanges = placesCache.get(changes) ?? new Map<string, Places>();
+    perChanges.set(key, places);
+    placesCache.set(changes, perChanges);
+  }
+  return places;
+}
+
+/**
+ * `scope`: the area whose objectives (in force on the day) are wanted with their
+ * activities, null for the Comune-wide ones, "all" for every one. `excludeIds` always
+ * lists every touched objective, whatever the scope.
+ */
+export async function variedObjectives(
+  db: Reader,
+  plan: { id: number; year: number; importedAt?: Date },
+  day: string,
+  scope: { areaId: number | null } | "all" = "all",
+): Promise<VariedObjectives | null> {
+  const changes = await loadChanges(db, plan.year);
+  if (!changes.length) return null;
+  const overlay = new PlanOverlay(changes, day);
+  const touchedCodes = overlay.touchedActivityCodes;
+  const { adoptedOf, objectives } = await touchedPlaces(db, plan, changes, overlay, touchedCodes);
   const areaIdByCode = new Map<string, number>();
   for (const o of objectives) if (o.areaCode !== null && o.areaId !== null) areaIdByCode.set(o.areaCode, Number(o.areaId));
   const missingAreas = new Set<string>();
@@ -116,7 +145,15 @@ export async function variedObjectives(
   // Only the objectives of the scope need their activities (plus any activity a variation moves).
   const wanted = inForce.filter((o) => scope === "all" || o.areaId === scope.areaId);
   const ids = wanted.map((o) => o.id);
+  // Touched activities outside those objectives matter only when a variation moves them in.
+  const wantedCodes = new Set(wanted.map((o) => o.code));
+  const adoptedObjective = new Map(adoptedOf.map((r) => [r.code, r.objectiveCode]));
+  const movers = touchedCodes.filter((c) => !wantedCodes.has(adoptedObjective.get(c) ?? "") && overlay.movesObjective(c));
+  const touched = movers.length ? Prisma.join(movers) : null;
   if (ids.length || touched) {
+    // A UNION of two index lookups: with "objectiveId IN … OR code IN …" SQLite scans the plan.
+    const byObjective = ids.length ? Prisma.sql`SELECT id FROM Activity WHERE objectiveId IN (${Prisma.join(ids)})` : Prisma.empty;
+    const byTouched = touched ? Prisma.sql`SELECT id FROM Activity WHERE planId = ${plan.id} AND code IN (${touched})` : Prisma.empty;
     const rows = await db.$queryRaw<ActivityRow[]>`
       SELECT a.code AS code, a.title AS title, a.indicatorName AS indicatorName, a.indicatorIndex AS indicatorIndex,
              a.targetText AS targetText, a.targetKind AS targetKind, a.threshold AS threshold, a.comparator AS comparator,
@@ -128,10 +165,9 @@ export async function variedObjectives(
       JOIN Objective o ON o.id = a.objectiveId
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
       LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
-      WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL
-        AND (${ids.length ? Prisma.sql`a.objectiveId IN (${Prisma.join(ids)})` : Prisma.sql`0`} OR ${touched ? Prisma.sql`a.code IN (${touched})` : Prisma.sql`0`})
+      WHERE a.id IN (${byObjective}${ids.length && touched ? Prisma.sql` UNION ` : Prisma.empty}${byTouched})
+        AND a.archivedAt IS NULL
       ORDER BY a.position`;
-    const wantedCodes = new Set(wanted.map((o) => o.code));
     for (const a of rows) {
       const d = overlay.activity(activityDefinitionOf({ ...a, threshold: a.threshold === null ? null : Number(a.threshold), needsManualDate: Boolean(Number(a.needsManualDate)) }));
       if (!d || !wantedCodes.has(d.objectiveCode)) continue;
