@@ -87,7 +87,7 @@ export async function enteStatus(db: Reader, q: StatusQuery): Promise<ScopeStatu
 async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, today: string): Promise<ScopeStatus> {
   // The definitions in force today: objectives a variation touches are left out of the
   // SQL (`where`) and summed from their definitions in force (domain/status/varied.ts).
-  const varied = await variedObjectives(db, plan, today);
+  const varied = await variedObjectives(db, plan, today, { areaId: area?.id ?? null });
   const here = variedInScope(varied, area);
   const all = objectiveFilter(plan, area);
   const where = notVaried(all, varied);

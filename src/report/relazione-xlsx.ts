@@ -283,5 +283,20 @@ export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
     for (const s of r.sections) sectionSheet(wb, taken, r, s);
     if (r.comuneWide.objectives.length) sectionSheet(wb, taken, r, r.comuneWide);
   }
+  if (r.variations.length) variationsSheet(wb, taken, r);
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** "Variazioni intervenute": one row per field varied by the data date; removals as «stralciata». */
+function variationsSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
+  const ws = addSheet(wb, sheetName("Variazioni intervenute", taken), `Variazioni intervenute al ${itDate(r.asOf)}`, `${r.variations.length} modifiche`, [
+    { header: "Codice", width: 10 },
+    { header: "Elemento", width: 16 },
+    { header: "Valore originario", width: 30 },
+    { header: "Valore variato", width: 30 },
+    { header: "Atto", width: 40 },
+    { header: "Data", width: 12, kind: "date" },
+    { header: "Motivazione", width: 50 },
+  ]);
+  for (const v of r.variations) addRow(ws, [v.code, v.fieldLabel, v.fromText, v.toText, v.act, dateCell(v.validFrom), v.reason]);
 }

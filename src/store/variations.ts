@@ -22,7 +22,27 @@ interface ChangeRow {
 
 const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v));
 
+/**
+ * Variations are append-only, so a year's changes are read once per client and kept until
+ * a new one appears (the stamp: how many rows and the highest id). Every hot path asks.
+ */
+const cached = new WeakMap<object, Map<number, { stamp: string; changes: DatedChange[] }>>();
+
 export async function loadChanges(db: Reader, planYear: number): Promise<DatedChange[]> {
+  const [s] = await db.$queryRaw<{ n: bigint | number; m: bigint | number | null }[]>`
+    SELECT COUNT(*) AS n, MAX(id) AS m FROM VariationChange WHERE planYear = ${planYear}`;
+  const stamp = `${Number(s?.n ?? 0)}:${Number(s?.m ?? 0)}`;
+  if (stamp === "0:0") return [];
+  const perDb = cached.get(db) ?? new Map<number, { stamp: string; changes: DatedChange[] }>();
+  cached.set(db, perDb);
+  const hit = perDb.get(planYear);
+  if (hit && hit.stamp === stamp) return hit.changes;
+  const changes = await readChanges(db, planYear);
+  perDb.set(planYear, { stamp, changes });
+  return changes;
+}
+
+async function readChanges(db: Reader, planYear: number): Promise<DatedChange[]> {
   const rows = await db.$queryRaw<ChangeRow[]>`
     SELECT c.variationId AS variationId, v.act AS act, v.validFrom AS validFrom, v.reason AS reason,
            c.entityType AS entityType, c.code AS code, c.field AS field, c.fromValue AS fromValue, c.toValue AS toValue
@@ -119,4 +139,21 @@ export async function insertVariation(tx: Tx, v: NewVariation): Promise<number> 
     })),
   });
   return row.id;
+}
+
+/** Where the entities a variation touches sit: activity -> adopted objective and involvement; objective -> adopted area. */
+export async function placesOf(db: Reader, plan: { id: number }, activityCodes: readonly string[]) {
+  const [activities, objectives] = await Promise.all([
+    activityCodes.length
+      ? db.activity.findMany({
+          where: { planId: plan.id, code: { in: [...activityCodes] } },
+          select: { code: true, involvesAllAreas: true, involvedAreas: true, objective: { select: { code: true } } },
+        })
+      : Promise.resolve([]),
+    db.objective.findMany({ where: { planId: plan.id }, select: { code: true, area: { select: { code: true } } } }),
+  ]);
+  return {
+    activities: new Map(activities.map((a) => [a.code, { objectiveCode: a.objective.code, involvesAllAreas: a.involvesAllAreas, involvedAreas: a.involvedAreas.split(",").filter(Boolean) }])),
+    objectives: new Map(objectives.map((o) => [o.code, o.area?.code ?? null])),
+  };
 }

@@ -23,11 +23,16 @@ async function cli(args: string[]) {
   return { code, out, err };
 }
 
-async function checks(): Promise<Record<string, { ok: boolean; codes: string[]; items: { code: string | null; text: string }[] }>> {
+type Check = { ok: boolean; codes: string[]; items: { code: string | null; text: string }[] };
+type CheckId = "missing_activity" | "manual_deadline" | "scoring_rules_after_period";
+
+async function checks(): Promise<Record<CheckId, Check>> {
   const r = await cli(["validazione", "--anno", "2024", "--al", TODAY, "--formato", "json", "--seme", "s"]);
   expect(r.code, r.err).toBe(0);
   const p = JSON.parse(r.out) as { checks: { id: string; ok: boolean; codes: string[]; items: { code: string | null; text: string }[] }[] };
-  return Object.fromEntries(p.checks.map((c) => [c.id, c]));
+  const byId = new Map(p.checks.map((c) => [c.id, c]));
+  const get = (id: CheckId): Check => byId.get(id) ?? expect.unreachable(`manca il controllo ${id}`);
+  return { missing_activity: get("missing_activity"), manual_deadline: get("manual_deadline"), scoring_rules_after_period: get("scoring_rules_after_period") };
 }
 
 beforeAll(async () => {

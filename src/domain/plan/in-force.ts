@@ -88,6 +88,7 @@ export class PlanOverlay {
   private readonly touched = new Set<string>();
   /** Activities and objectives created by a variation (they did not exist before it). */
   private readonly addedLater = new Set<string>();
+  private readonly movers = new Set<string>();
 
   constructor(changes: readonly DatedChange[], day: string) {
     this.day = day;
@@ -95,6 +96,7 @@ export class PlanOverlay {
       const key = keyOf(c.entityType, c.code);
       this.touched.add(key);
       if (c.field === "exists" && c.from === false) this.addedLater.add(key);
+      if (c.entityType === "activity" && c.field === "objective") this.movers.add(c.code);
       if (c.validFrom > day) continue;
       let fields = this.applied.get(key);
       if (!fields) this.applied.set(key, (fields = new Map()));
@@ -106,6 +108,11 @@ export class PlanOverlay {
   /** True when a variation (on any day) touches this activity or objective. */
   isTouched(t: EntityType, code: string): boolean {
     return this.touched.has(keyOf(t, code));
+  }
+
+  /** True when a variation (on any day) moves this activity to another objective. */
+  movesObjective(code: string): boolean {
+    return this.movers.has(code);
   }
 
   get touchedActivityCodes(): string[] {
