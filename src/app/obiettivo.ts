@@ -140,9 +140,9 @@ export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest):
   const now = deps.clock();
   const today = romeDay(now);
   const parsed = parseObiettivoText(req.text, { today });
-  if (!parsed.ok) throw new UserError("bad_command", parsed.message);
+  if (!parsed.ok) throw new UserError({ code: "record_on_behalf", reason: "bad_command", text: parsed.message });
   if (parsed.command.kind !== "report") {
-    throw new UserError("bad_command", "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%».");
+    throw new UserError({ code: "record_on_behalf", reason: "bad_command", text: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
   }
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
@@ -150,9 +150,9 @@ export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest):
   const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
   if (!("code" in found)) {
     const choices = found.kind === "choose" ? `: indica il codice univoco tra ${found.activities.map((a) => a.code).join(", ")}` : "";
-    throw new UserError("unknown_code", `Nessuna attività univoca con codice «${parsed.command.code}» nel piano ${plan.year}${choices}.`);
+    throw new UserError({ code: "record_on_behalf", reason: "unknown_code", text: `Nessuna attività univoca con codice «${parsed.command.code}» nel piano ${plan.year}${choices}.` });
   }
-  assertCanWrite(actor, found);
+  assertCanWriteActivity(actor, found);
   const input = reportInput(actor, found, parsed.command.action, ctx);
   const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
   const result = await recordReport(
@@ -193,7 +193,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     case "help":
       return { kind: "help" };
     case "picker":
-      assertCanWriteSomething(actor);
+      assertCanWriteActivity(actor, null);
       return { kind: "picker", source: await pickerSource(deps.db, actor, plan), meta: ctx.meta };
     default:
       break;
@@ -207,7 +207,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     const history = await activityHistory(deps.db, plan.year, activity.code);
     return { kind: "history", activity, progress, history, today: ctx.today };
   }
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
     return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } };
@@ -231,17 +231,6 @@ async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext
   return { kind: "unknown", resolution, year: plan.year, rest: ctx.rest };
 }
 
-export const NUCLEO_READ_ONLY =
-  "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.";
-
-function assertCanWriteSomething(actor: Actor): void {
-  if (actor.role === "nucleo") throw new UserError("forbidden", NUCLEO_READ_ONLY);
-}
-
-function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
-  assertCanWriteSomething(actor);
-  assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
-}
 
 function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction, ctx: RunContext): ReportInput {
   const base = {
@@ -320,7 +309,7 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
   const plan = await currentPlan(deps.db, req.year);
   const activity = await activityByCanonicalCode(deps.db, plan, req.code);
   if (!activity) return null;
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
   return { actor, plan, activity, progress };
 }

@@ -117,10 +117,10 @@ export async function recordFindings(db: Db, req: FindingsRequest): Promise<{ ye
   const plan = await currentPlan(db, req.year);
   const codes = new Set((await db.activity.findMany({ where: { planId: plan.id }, select: { code: true } })).map((a) => a.code));
   for (const f of req.findings) {
-    if (!codes.has(f.code)) throw new UserError("unknown_code", `L'attività ${f.code} non è nel piano ${plan.year}: nessun esito registrato.`);
-    if (!(OUTCOMES as readonly string[]).includes(f.outcome)) throw new UserError("bad_outcome", `Esito non valido per ${f.code}: «${f.outcome}». Atteso: conforme, non conforme o nota.`);
-    if (f.outcome === "nota" && !f.note?.trim()) throw new UserError("note_required", `Per l'esito «nota» di ${f.code} serve il testo della nota.`);
-    if (f.note && f.note.length > MAX_FINDING_NOTE) throw new UserError("note_too_long", `La nota su ${f.code} è troppo lunga: il massimo è ${MAX_FINDING_NOTE} caratteri.`);
+    if (!codes.has(f.code)) throw new UserError({ code: "validation", reason: "unknown_code", text: `L'attività ${f.code} non è nel piano ${plan.year}: nessun esito registrato.` });
+    if (!(OUTCOMES as readonly string[]).includes(f.outcome)) throw new UserError({ code: "validation", reason: "bad_outcome", text: `Esito non valido per ${f.code}: «${f.outcome}». Atteso: conforme, non conforme o nota.` });
+    if (f.outcome === "nota" && !f.note?.trim()) throw new UserError({ code: "validation", reason: "note_required", text: `Per l'esito «nota» di ${f.code} serve il testo della nota.` });
+    if (f.note && f.note.length > MAX_FINDING_NOTE) throw new UserError({ code: "validation", reason: "note_too_long", text: `La nota su ${f.code} è troppo lunga: il massimo è ${MAX_FINDING_NOTE} caratteri.` });
   }
   const recorded = await insertFindings(db, plan.year, req.findings, { actor: req.actor, origin: req.origin, now: req.now });
   return { year: plan.year, recorded };
@@ -129,6 +129,6 @@ export async function recordFindings(db: Db, req: FindingsRequest): Promise<{ ye
 /** Only the Nucleo di Valutazione records findings from Slack. */
 export function assertCanRecordFindings(actor: Actor): void {
   if (actor.role !== "nucleo") {
-    throw new UserError("forbidden", "Solo il Nucleo di Valutazione registra gli esiti della verifica a campione.");
+    throw new UserError({ code: "validation", reason: "forbidden", text: "Solo il Nucleo di Valutazione registra gli esiti della verifica a campione." });
   }
 }

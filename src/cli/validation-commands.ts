@@ -28,10 +28,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (opts: { anno?: number; al?: string; formato: string; campione: number; seme?: string; output?: string; oggi?: string }) => {
       const format = parseFormat(opts.formato);
       if ((format === "xlsx" || format === "docx") && !opts.output && process.stdout.isTTY) {
-        throw new UserError(
-          "binary_to_tty",
-          `Il formato ${format} è un file binario: indica dove salvarlo con --output, per esempio --output validazione.${format} (oppure reindirizza l'uscita).`,
-        );
+        throw new UserError({ code: "validation", reason: "binary_to_tty", text: `Il formato ${format} è un file binario: indica dove salvarlo con --output, per esempio --output validazione.${format} (oppure reindirizza l'uscita).` });
       }
       const now = ctx.clock(opts.oggi)();
       const asOf = opts.al === undefined ? romeDay(now) : parseDay(opts.al, "--al");
@@ -74,7 +71,7 @@ export const register: RegisterCommands = (program, ctx) => {
       if (opts.utente) {
         const who = await loadActor(db, opts.utente);
         if (!who || who.role !== "nucleo") {
-          throw new UserError("not_nucleo", `L'utente ${opts.utente} non è registrato come Nucleo di Valutazione: gli esiti si attribuiscono solo al Nucleo (npx obiettivi utenti elenco).`);
+          throw new UserError({ code: "validation", reason: "not_nucleo", text: `L'utente ${opts.utente} non è registrato come Nucleo di Valutazione: gli esiti si attribuiscono solo al Nucleo (npx obiettivi utenti elenco).` });
         }
         actor = who.slackUserId;
       }
@@ -95,19 +92,19 @@ export const register: RegisterCommands = (program, ctx) => {
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError("bad_format", `Formato non valido: «${v}». Formati disponibili: md, xlsx, json, docx.`);
+  throw new UserError({ code: "validation", reason: "bad_format", text: `Formato non valido: «${v}». Formati disponibili: md, xlsx, json, docx.` });
 }
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "validation", reason: "bad_year", text: `Anno non valido: «${v}». Atteso un anno come 2024.` });
   return n;
 }
 
 function parseSampleSize(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n > 10_000) {
-    throw new UserError("bad_number", `Dimensione del campione non valida: «${v}». Atteso un numero intero da 0 a 10000, per esempio --campione 10.`);
+    throw new UserError({ code: "validation", reason: "bad_number", text: `Dimensione del campione non valida: «${v}». Atteso un numero intero da 0 a 10000, per esempio --campione 10.` });
   }
   return n;
 }
@@ -115,6 +112,6 @@ function parseSampleSize(v: string): number {
 function parseDay(v: string, flag: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
   const ok = m && !Number.isNaN(Date.parse(v)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
-  if (!ok) throw new UserError("bad_date", `Data non valida per ${flag}: «${v}». Atteso il formato AAAA-MM-GG, per esempio 2024-12-31.`);
+  if (!ok) throw new UserError({ code: "validation", reason: "bad_date", text: `Data non valida per ${flag}: «${v}». Atteso il formato AAAA-MM-GG, per esempio 2024-12-31.` });
   return v;
 }

@@ -86,7 +86,10 @@ export class ConsoleSession {
   /** The report «Aggiungi evidenza» was pressed for: the next «evidenza <testo>» goes to it. */
   private evidenceFor: number | null = null;
 
-  constructor(private readonly deps: ConsoleDeps) {}
+  private readonly deps: ConsoleDeps & { surface: "console" };
+  constructor(deps: ConsoleDeps) {
+    this.deps = { ...deps, surface: "console" };
+  }
 
   get currentUser(): string {
     return this.userId;
@@ -129,7 +132,7 @@ export class ConsoleSession {
       return { output: await this.dispatch(line), exit: /^(esci|exit|quit|\/esci)$/i.test(line) };
     } catch (e) {
       if (!(e instanceof UserError)) this.deps.log.error({ err: e, userId: this.userId }, "console: comando non riuscito");
-      return { output: userMessageOf(e), exit: false };
+      return { output: userMessageOf(e, "console"), exit: false };
     }
   }
 

@@ -48,7 +48,7 @@ export function registerValidationListeners(app: App, deps: AppDeps & { changes?
   app.action<BlockAction<ButtonAction>>(ACTION.addEvidence, async ({ ack, body, action, client }) => {
     await ack();
     const value = parseJson(addEvidenceValue, action.value);
-    if (!value) throw new UserError("bad_button", STALE);
+    if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
     const about = await evidenceTarget(deps.db, { reportId: value.reportId, userId: body.user.id });
     const container = body.container as { channel_id?: string } | undefined;
     await client.views.open({
@@ -88,7 +88,7 @@ export function registerValidationListeners(app: App, deps: AppDeps & { changes?
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
       await ack();
       const value = parseJson(findingValueSchema, action.value);
-      if (!value) throw new UserError("bad_button", STALE);
+      if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
       await record(body.user.id, value.year, value.code, outcome, null);
     });
   }
@@ -96,7 +96,7 @@ export function registerValidationListeners(app: App, deps: AppDeps & { changes?
   app.action<BlockAction<ButtonAction>>(ACTION.findingNote, async ({ ack, body, action, client }) => {
     await ack();
     const value = parseJson(findingValueSchema, action.value);
-    if (!value) throw new UserError("bad_button", STALE);
+    if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
     assertCanRecordFindings(requireActor(await loadActor(deps.db, body.user.id), body.user.id));
     const current = (await latestFindings(deps.db, value.year)).find((f) => f.code === value.code) ?? null;
     const activity = await deps.db.activity.findFirst({ where: { code: value.code, plan: { year: value.year } }, select: { title: true } });
