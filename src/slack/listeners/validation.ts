@@ -1,14 +1,14 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { attachEvidence, evidenceTarget } from "../../app/evidence.ts";
 import { assertCanRecordFindings, recordFindings } from "../../app/validation.ts";
-import type { ChangeBus } from "../../app/events.ts";
 import { requireActor } from "../../domain/permissions.ts";
 import { loadActor } from "../../store/users.ts";
 import type { Outcome } from "../../domain/validation/input.ts";
 import { OUTCOMES } from "../../domain/validation/input.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import { latestFindings } from "../../store/validation.ts";
-import type { AppDeps } from "../deps.ts";
+import type { ObiettivoDeps } from "../handlers.ts";
+import { listenButton } from "../listen.ts";
 import { tryPrivateReply } from "../reply.ts";
 import { ACTION, VIEW } from "../ui/ids.ts";
 import { plainMessage } from "../ui/message.ts";
@@ -44,17 +44,19 @@ function parseJson<T>(schema: { safeParse(v: unknown): { success: true; data: T 
 
 type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null } | undefined>>;
 
-export function registerValidationListeners(app: App, deps: AppDeps & { changes?: ChangeBus }): void {
-  app.action<BlockAction<ButtonAction>>(ACTION.addEvidence, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = parseJson(addEvidenceValue, action.value);
-    if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
-    const about = await evidenceTarget(deps.db, { reportId: value.reportId, userId: body.user.id });
-    const container = body.container as { channel_id?: string } | undefined;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: evidenceModal({ reportId: value.reportId, code: about.code, responseUrl: body.response_url, channelId: container?.channel_id }, about),
-    });
+export function registerValidationListeners(app: App, deps: ObiettivoDeps): void {
+  const stale = { code: "validation", reason: "stale_button", text: STALE } as const;
+
+  listenButton(app, deps, ACTION.addEvidence, addEvidenceValue, stale, {
+    // Checked before opening: the Nucleo, or who may not write the activity, is told at once.
+    run: (d, { userId, value }) => evidenceTarget(d.db, { reportId: value.parsed.reportId, userId }),
+    deliver: async (_d, { client, triggerId, value }, about) => {
+      const container = value.body.container as { channel_id?: string } | undefined;
+      await client.views.open({
+        trigger_id: triggerId ?? value.body.trigger_id,
+        view: evidenceModal({ reportId: value.parsed.reportId, code: about.code, responseUrl: value.body.response_url, channelId: container?.channel_id }, about),
+      });
+    },
   });
 
   app.view(VIEW.evidence, async ({ ack, body, view, client }) => {
@@ -85,25 +87,23 @@ export function registerValidationListeners(app: App, deps: AppDeps & { changes?
     [ACTION.findingConforme, "conforme"],
     [ACTION.findingNonConforme, "non conforme"],
   ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
-      await ack();
-      const value = parseJson(findingValueSchema, action.value);
-      if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
-      await record(body.user.id, value.year, value.code, outcome, null);
+    listenButton(app, deps, actionId, findingValueSchema, stale, {
+      run: (_d, { userId, value }) => record(userId, value.parsed.year, value.parsed.code, outcome, null),
+      // The Nucleo's App Home is republished on the change: nothing else to say.
+      deliver: async () => {},
     });
   }
 
-  app.action<BlockAction<ButtonAction>>(ACTION.findingNote, async ({ ack, body, action, client }) => {
-    await ack();
-    const value = parseJson(findingValueSchema, action.value);
-    if (!value) throw new UserError({ code: "validation", reason: "bad_button", text: STALE });
-    assertCanRecordFindings(requireActor(await loadActor(deps.db, body.user.id), body.user.id));
-    const current = (await latestFindings(deps.db, value.year)).find((f) => f.code === value.code) ?? null;
-    const activity = await deps.db.activity.findFirst({ where: { code: value.code, plan: { year: value.year } }, select: { title: true } });
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: findingModal(value, { title: activity?.title ?? value.code, outcome: current?.outcome ?? null, note: current?.note ?? null }),
-    });
+  listenButton(app, deps, ACTION.findingNote, findingValueSchema, stale, {
+    run: async (d, { userId, value }) => {
+      assertCanRecordFindings(requireActor(await loadActor(d.db, userId), userId));
+      const current = (await latestFindings(d.db, value.parsed.year)).find((f) => f.code === value.parsed.code) ?? null;
+      const activity = await d.db.activity.findFirst({ where: { code: value.parsed.code, plan: { year: value.parsed.year } }, select: { title: true } });
+      return { title: activity?.title ?? value.parsed.code, outcome: current?.outcome ?? null, note: current?.note ?? null };
+    },
+    deliver: async (_d, { client, triggerId, value }, about) => {
+      await client.views.open({ trigger_id: triggerId ?? value.body.trigger_id, view: findingModal(value.parsed, about) });
+    },
   });
 
   app.view(VIEW.finding, async ({ ack, body, view, client }) => {
