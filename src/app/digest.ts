@@ -8,7 +8,9 @@ import {
   type DigestOptions,
   type DigestSet,
 } from "../domain/digest/digest.ts";
+import { summarize } from "../domain/status/status.ts";
 import { completionRows, countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
+import { planFilter, totalsRows } from "../store/status.ts";
 import { currentPlan } from "../store/plan.ts";
 import { withVariedDeadlines, withVariedWide } from "../domain/digest/varied.ts";
 import { variedTotals } from "../domain/status/varied.ts";

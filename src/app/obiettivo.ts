@@ -130,19 +130,18 @@ export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest):
   const now = deps.clock();
   const today = romeDay(now);
   const parsed = parseObiettivoText(req.text, { today });
-  if (!parsed.ok) throw new UserError("bad_command", parsed.message);
+  if (!parsed.ok) throw new UserError({ code: "bad_command", detail: parsed.message });
   if (parsed.command.kind !== "report") {
-    throw new UserError("bad_command", "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%».");
+    throw new UserError({ code: "bad_command", detail: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
   }
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
   const ctx: RunContext = { now, today, rest: restAfterCode(req.text), canonicalOnly: false, idempotencyKey: null, source: "cli", meta: { year: plan.year } };
   const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
   if (!("code" in found)) {
-    const choices = found.kind === "choose" ? `: indica il codice univoco tra ${found.activities.map((a) => a.code).join(", ")}` : "";
-    throw new UserError("unknown_code", `Nessuna attività univoca con codice «${parsed.command.code}» nel piano ${plan.year}${choices}.`);
+    throw new UserError({ code: "not_one_activity", typed: parsed.command.code, year: plan.year, candidates: found.kind === "choose" ? found.activities.map((a) => a.code) : [] });
   }
-  assertCanWrite(actor, found);
+  assertCanWriteActivity(actor, found);
   const input = reportInput(actor, found, parsed.command.action, ctx);
   const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
   const result = await recordReport(
@@ -182,7 +181,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     case "help":
       return { kind: "help" };
     case "picker":
-      assertCanWriteSomething(actor);
+      assertCanWriteActivity(actor, null);
       return { kind: "picker", source: await pickerSource(deps.db, actor, plan), meta: ctx.meta };
     default:
       break;
@@ -196,7 +195,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     const history = await activityHistory(deps.db, plan.year, activity.code);
     return { kind: "history", activity, progress, history, today: ctx.today };
   }
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
     return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } };
@@ -219,17 +218,6 @@ async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext
   return { kind: "unknown", resolution, year: plan.year, rest: ctx.rest };
 }
 
-export const NUCLEO_READ_ONLY =
-  "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.";
-
-function assertCanWriteSomething(actor: Actor): void {
-  if (actor.role === "nucleo") throw new UserError("forbidden", NUCLEO_READ_ONLY);
-}
-
-function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
-  assertCanWriteSomething(actor);
-  assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
-}
 
 function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction, ctx: RunContext): ReportInput {
   const base = {
@@ -306,7 +294,7 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
   const plan = await currentPlan(deps.db, req.year);
   const activity = await activityByCanonicalCode(deps.db, plan, req.code);
   if (!activity) return null;
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
   return { actor, plan, activity, progress };
 }

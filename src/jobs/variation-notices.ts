@@ -1,7 +1,7 @@
 import { romeDay } from "../domain/calendar/days.ts";
 import { variationAreas, variationNoticeKey, variationNoticeText } from "../domain/plan/variation-notice.ts";
 import { allAreaChannels } from "../store/channels.ts";
-import { planIfAny } from "../store/plan.ts";
+import { planOfYear } from "../store/plan.ts";
 import { listVariations, loadChanges, placesOf } from "../store/variations.ts";
 import type { JobDeps } from "./digest.ts";
 import { sendNotices, type Notice, type NoticeResult } from "./notices.ts";
@@ -13,7 +13,7 @@ import { sendNotices, type Notice, type NoticeResult } from "./notices.ts";
  */
 export async function runVariationNotices(deps: JobDeps): Promise<NoticeResult> {
   const empty: NoticeResult = { sent: [], failed: [], settled: [] };
-  const plan = await planIfAny(deps.db);
+  const plan = await planOfYear(deps.db);
   if (!plan) return empty;
   const today = romeDay(deps.now);
   const list = (await listVariations(deps.db, plan.year)).filter((v) => v.validFrom <= today);

@@ -6,6 +6,7 @@ import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from 
 import { currentPlan } from "./plan.ts";
 import { type PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
+import { effectiveDeadline } from "../domain/plan/deadline.ts";
 import { activityRowInForce } from "../domain/plan/in-force.ts";
 import { loadOverlay } from "./variations.ts";
 import { variedObjectives } from "./varied-objectives.ts";
@@ -108,7 +109,7 @@ function toInfo(year: number, r: ActivityRow): ActivityInfo {
     comparator: r.comparator,
     period: r.period,
     unit: r.unit,
-    deadline: r.manualDeadline ?? r.deadline,
+    deadline: effectiveDeadline(r, r.manualDeadline === null ? null : { deadline: r.manualDeadline }),
     needsManualDate: Boolean(Number(r.needsManualDate)),
     position: Number(r.position),
   };

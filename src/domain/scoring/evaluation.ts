@@ -17,6 +17,7 @@ import type { ScoringConfigInForce } from "./config.ts";
 import type { PlanInForce } from "../plan/in-force.ts";
 import { deriveProgress, type IndicatorShape, type ReportFact } from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
+import { effectiveDeadline } from "../plan/deadline.ts";
 
 /**
  * The plan scored at a date: what the Relazione, the monitoring report and the App Home
