@@ -38,8 +38,7 @@ export async function setManualDeadline(
   // A date printed in the adopted document is a definition: moving it is a variation, with its act.
   const printed = await documentDeadlineOf(db, plan.id, activity.code);
   if (printed) {
-    throw new UserError({ code: "variation", reason: "deadline_is_variation", text: `L'attività ${activity.code} ha nel piano la scadenza ${formatItalianDate(printed)} («${activity.targetText}»): cambiarla è una variazione del piano, approvata con un atto. ` +
-        `Usa «obiettivi variazione --codice ${activity.code} --scadenza ${input.date.trim()} --atto "<atto>" --dal AAAA-MM-GG --motivo "<motivo>"», oppure aggiungi --atto e --dal a questo comando.` });
+    throw new UserError({ code: "deadline_is_variation", activityCode: activity.code, deadline: printed, target: activity.targetText, date: input.date.trim() });
   }
   const note = input.note?.trim() || null;
   return db.$transaction(async (tx) => {

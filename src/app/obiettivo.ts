@@ -140,17 +140,16 @@ export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest):
   const now = deps.clock();
   const today = romeDay(now);
   const parsed = parseObiettivoText(req.text, { today });
-  if (!parsed.ok) throw new UserError({ code: "record_on_behalf", reason: "bad_command", text: parsed.message });
+  if (!parsed.ok) throw new UserError({ code: "bad_command", detail: parsed.message });
   if (parsed.command.kind !== "report") {
-    throw new UserError({ code: "record_on_behalf", reason: "bad_command", text: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
+    throw new UserError({ code: "bad_command", detail: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
   }
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
   const ctx: RunContext = { now, today, rest: restAfterCode(req.text), canonicalOnly: false, idempotencyKey: null, source: "cli", meta: { year: plan.year } };
   const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
   if (!("code" in found)) {
-    const choices = found.kind === "choose" ? `: indica il codice univoco tra ${found.activities.map((a) => a.code).join(", ")}` : "";
-    throw new UserError({ code: "record_on_behalf", reason: "unknown_code", text: `Nessuna attività univoca con codice «${parsed.command.code}» nel piano ${plan.year}${choices}.` });
+    throw new UserError({ code: "not_one_activity", typed: parsed.command.code, year: plan.year, candidates: found.kind === "choose" ? found.activities.map((a) => a.code) : [] });
   }
   assertCanWriteActivity(actor, found);
   const input = reportInput(actor, found, parsed.command.action, ctx);

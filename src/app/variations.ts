@@ -30,22 +30,20 @@ export interface ValidMeta {
 
 /** Refuses a variation without act, date or reason, naming every missing piece in Italian. */
 export function requireVariationMeta(m: VariationMeta, opts: { reasonRequired?: boolean } = {}): ValidMeta {
-  const missing: string[] = [];
+  const missing: ("atto" | "dal" | "motivo")[] = [];
   const act = m.act?.trim() ?? "";
   const validFrom = m.validFrom?.trim() ?? "";
   const reason = m.reason?.trim() ?? "";
-  if (!act) missing.push("--atto (l'atto che approva la variazione, per esempio --atto \"Delibera G.C. n. 80 del 12/09/2024\")");
-  if (!validFrom) missing.push("--dal (la data da cui vale, AAAA-MM-GG, per esempio --dal 2024-09-12)");
-  if (!reason && opts.reasonRequired !== false) missing.push("--motivo (la motivazione della variazione)");
-  if (missing.length) {
-    throw new UserError({ code: "variation", reason: "variation_incomplete", text: `Variazione non registrata: ${missing.length === 1 ? "manca" : "mancano"} ${missing.join("; ")}. Nulla è stato modificato.` });
-  }
+  if (!act) missing.push("atto");
+  if (!validFrom) missing.push("dal");
+  if (!reason && opts.reasonRequired !== false) missing.push("motivo");
+  if (missing.length) throw new UserError({ code: "variation_incomplete", missing });
   return { act, validFrom: isoDay(validFrom, "--dal"), reason };
 }
 
 export function isoDay(v: string, flag: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
-    throw new UserError({ code: "variation", reason: "bad_date", text: `Data non valida per ${flag}: «${v}». Atteso il formato AAAA-MM-GG, per esempio 2024-09-12.` });
+    throw new UserError({ code: "bad_day", option: flag, raw: v });
   }
   return v;
 }
@@ -61,7 +59,7 @@ export interface PreparedVariation {
 
 function assertInYear(plan: PlanRef, inForce: PlanInForce, validFrom: string): void {
   if (validFrom < inForce.adoptedFrom) {
-    throw new UserError({ code: "variation", reason: "variation_before_plan", text: `La variazione non può valere dal ${itDay(validFrom)}: il piano ${plan.year} è in vigore dal ${itDay(inForce.adoptedFrom)}.` });
+    throw new UserError({ code: "variation_before_plan", validFrom, adoptedFrom: inForce.adoptedFrom, year: plan.year });
   }
 }
 
@@ -132,12 +130,12 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
   const activity = (code: string) => inForce.activities.find((a) => a.code === code) ?? null;
   const objective = (code: string) => inForce.objectives.find((o) => o.code === code) ?? null;
   const notInForce = (code: string) =>
-    new UserError({ code: "variation", reason: "unknown_code", text: `Nessuna attività o obiettivo con codice «${code}» in vigore il ${itDay(meta.validFrom)} nel piano ${plan.year}. Usa «obiettivi piano --al ${meta.validFrom}» per vedere i codici.` });
+    new UserError({ code: "variation_unknown_code", typed: code, validFrom: meta.validFrom, year: plan.year });
 
   const wantsField = input.deadline !== undefined || input.target !== undefined || input.weight !== undefined;
-  if (wantsField && !input.code) throw new UserError({ code: "variation", reason: "variation_no_code", text: "Indica con --codice l'attività (o l'obiettivo, per --peso) da variare, per esempio --codice 3.1.4." });
+  if (wantsField && !input.code) throw new UserError({ code: "variation_needs_code" });
   if (!wantsField && !input.remove) {
-    throw new UserError({ code: "variation", reason: "variation_nothing", text: "Nessuna variazione indicata: passa un documento del piano rivisto, oppure --codice con --scadenza, --valore-atteso o --peso, oppure --stralcia <codice>." });
+    throw new UserError({ code: "variation_nothing" });
   }
   if (input.code && wantsField) {
     const code = input.code.trim();
@@ -145,15 +143,15 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
     const o = a ? null : objective(code);
     if (!a && !o) throw notInForce(code);
     if (input.deadline !== undefined) {
-      if (!a) throw new UserError({ code: "variation", reason: "variation_bad_field", text: `La scadenza si varia per un'attività: «${code}» è un obiettivo.` });
+      if (!a) throw new UserError({ code: "variation_wrong_entity", typed: code, field: "deadline" });
       const iso = parseItalianDate(input.deadline.trim(), plan.year);
-      if (!iso) throw new UserError({ code: "variation", reason: "bad_date", text: `Data non valida per --scadenza: «${input.deadline}». Attesa una data come 31/12/2024 o 2024-12-31.` });
+      if (!iso) throw new UserError({ code: "variation_bad_deadline", raw: input.deadline });
       if (iso !== a.effectiveDeadline) changes.push({ entityType: "activity", code, field: "deadline", from: a.effectiveDeadline, to: iso });
     }
     if (input.target !== undefined) {
-      if (!a) throw new UserError({ code: "variation", reason: "variation_bad_field", text: `Il valore atteso si varia per un'attività: «${code}» è un obiettivo.` });
+      if (!a) throw new UserError({ code: "variation_wrong_entity", typed: code, field: "target" });
       const text = input.target.trim();
-      if (!text) throw new UserError({ code: "variation", reason: "variation_bad_field", text: "Il nuovo valore atteso è vuoto: indicalo, per esempio --valore-atteso \"60%\"." });
+      if (!text) throw new UserError({ code: "variation_empty_target" });
       const t = parseTarget(text, { indice: a.indicator.index, indicator: a.indicator.name, year: plan.year });
       const to = { text, kind: t.kind, threshold: t.threshold, comparator: t.comparator, period: t.period, unit: t.unit, qualifier: t.qualifier, needsManualDate: t.needsManualDate };
       if (JSON.stringify(to) !== JSON.stringify(a.target)) changes.push({ entityType: "activity", code, field: "target", from: a.target, to });
@@ -163,7 +161,7 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
     }
     if (input.weight !== undefined) {
       const w = Number(input.weight.trim().replace(",", ".").replace(/%$/, ""));
-      if (!Number.isFinite(w) || w < 0 || w > 100) throw new UserError({ code: "variation", reason: "bad_number", text: `Peso non valido: «${input.weight}». Atteso un numero da 0 a 100, per esempio --peso 15.` });
+      if (!Number.isFinite(w) || w < 0 || w > 100) throw new UserError({ code: "variation_bad_weight", raw: input.weight });
       if (o) {
         if (w !== o.weight) changes.push({ entityType: "objective", code, field: "weight", from: o.weight, to: w });
       } else if (a && w !== a.weight) {
@@ -178,7 +176,7 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
     else throw notInForce(code);
   }
   if (changes.length === 0) {
-    throw new UserError({ code: "variation", reason: "variation_no_change", text: `Nessuna differenza rispetto al piano in vigore il ${itDay(meta.validFrom)}: nulla da registrare.` });
+    throw new UserError({ code: "variation_no_change", validFrom: meta.validFrom });
   }
   return { plan, meta, source: null, changes };
 }
@@ -198,7 +196,7 @@ export function describeVariation(p: PreparedVariation): string {
 
 /** Writes the variation, the rows of codes never seen before, and one audit entry per entity touched. */
 export async function applyVariation(db: Db, p: PreparedVariation, ctx: { actor: string; now: Date }): Promise<{ id: number }> {
-  if (!p.changes.length) throw new UserError({ code: "variation", reason: "variation_no_change", text: "Nessuna differenza da registrare: il documento coincide con il piano in vigore a quella data." });
+  if (!p.changes.length) throw new UserError({ code: "variation_no_change", validFrom: p.meta.validFrom });
   return db.$transaction(async (tx) => {
     if (p.document && (p.document.diff.newObjectives.length || p.document.diff.newActivities.length)) {
       const { parsed, diff } = p.document;

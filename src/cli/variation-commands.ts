@@ -71,14 +71,14 @@ export const register: RegisterCommands = (program, ctx) => {
       const meta = requireVariationMeta({ act: opts.atto, validFrom: opts.dal, reason: opts.motivo });
       const targeted = opts.codice !== undefined || opts.stralcia !== undefined || opts.scadenza !== undefined || opts.valoreAtteso !== undefined || opts.peso !== undefined;
       if (file && targeted) {
-        throw new UserError({ code: "variation", reason: "variation_mixed", text: "Indica un documento rivisto oppure una variazione mirata (--codice, --stralcia), non entrambi." });
+        throw new UserError({ code: "variation_mixed" });
       }
       const { db } = await ctx.openDb();
       let prepared: PreparedVariation;
       if (file) {
         const parsed = readPlanDocument(file);
         if (opts.anno !== undefined && parsed.year !== opts.anno) {
-          throw new UserError({ code: "variation", reason: "variation_year", text: `Il documento è il piano ${parsed.year}, non il ${opts.anno}.` });
+          throw new UserError({ code: "variation_year", documentYear: parsed.year, asked: opts.anno });
         }
         prepared = await prepareDocumentVariation(db, parsed, meta);
       } else {
@@ -132,6 +132,6 @@ const itDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.sli
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "variation", reason: "bad_year", text: `Anno non valido: «${v}». Atteso un anno come 2024.` });
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }
