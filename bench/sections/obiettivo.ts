@@ -55,8 +55,14 @@ async function post(baseUrl: string, body: string): Promise<number> {
   return ms;
 }
 
-async function measure(size: number, fake: FakeSlack): Promise<BenchRow[]> {
+/** One plan size; `prepare` adds data to the copied database (the "con variazioni" variant), `name` labels the rows. */
+export async function measure(
+  size: number,
+  fake: FakeSlack,
+  variant: { name: string; key?: string; prepare?: (file: string, year: number) => string } = { name: "obiettivo" },
+): Promise<BenchRow[]> {
   const prepared = await preparedDatabase(size);
+  const suffix = variant.prepare ? `, ${variant.prepare(prepared.url.slice("file:".length), prepared.year)}` : "";
   let bot: BotProcess | undefined;
   let bare: BotProcess | undefined;
   try {
@@ -96,19 +102,22 @@ async function measure(size: number, fake: FakeSlack): Promise<BenchRow[]> {
       }
     }
 
-    const label = `${size.toLocaleString("it-IT")} attività`;
+    const label = `${size.toLocaleString("it-IT")} attività${suffix}`;
     const p99 = percentile(http, 0.99);
     const bareP99 = percentile(floor, 0.99);
+    const section = variant.name;
+    // Stable ids: the plain section keeps its own; a variant adds its key ("senza_variazioni_", "con_variazioni_").
+    const idBase = `${section.replace(/-/g, "_")}.${variant.key ?? ""}`;
     const ratio = p99 / bareP99;
     return [
-      { id: `obiettivo.http_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `p50 ${label}`, value: percentile(http, 0.5), unit: "ms" },
-      { id: `obiettivo.http_p95_${sizeId(size)}_ms`, section: "obiettivo", metric: `p95 ${label}`, value: percentile(http, 0.95), unit: "ms" },
-      { id: `obiettivo.http_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `p99 ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
-      { id: `obiettivo.bare_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `p50 app vuota, ${label}`, value: percentile(floor, 0.5), unit: "ms" },
-      { id: `obiettivo.bare_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `p99 app vuota, ${label}`, value: bareP99, unit: "ms" },
-      { id: `obiettivo.ratio_to_bare_${sizeId(size)}`, section: "obiettivo", metric: `p99 / app vuota, ${label}`, value: ratio, unit: "x", goal: `<= ${GOAL_RATIO} x`, ok: ratio <= GOAL_RATIO },
-      { id: `obiettivo.full_p50_${sizeId(size)}_ms`, section: "obiettivo", metric: `risposta completa p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
-      { id: `obiettivo.full_p99_${sizeId(size)}_ms`, section: "obiettivo", metric: `risposta completa p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
+      { id: `${idBase}http_p50_${sizeId(size)}_ms`, section, metric: `p50 ${label}`, value: percentile(http, 0.5), unit: "ms" },
+      { id: `${idBase}http_p95_${sizeId(size)}_ms`, section, metric: `p95 ${label}`, value: percentile(http, 0.95), unit: "ms" },
+      { id: `${idBase}http_p99_${sizeId(size)}_ms`, section, metric: `p99 ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
+      { id: `${idBase}bare_p50_${sizeId(size)}_ms`, section, metric: `p50 app vuota, ${label}`, value: percentile(floor, 0.5), unit: "ms" },
+      { id: `${idBase}bare_p99_${sizeId(size)}_ms`, section, metric: `p99 app vuota, ${label}`, value: bareP99, unit: "ms" },
+      { id: `${idBase}ratio_to_bare_${sizeId(size)}`, section, metric: `p99 / app vuota, ${label}`, value: ratio, unit: "x", goal: `<= ${GOAL_RATIO} x`, ok: ratio <= GOAL_RATIO },
+      { id: `${idBase}full_p50_${sizeId(size)}_ms`, section, metric: `risposta completa p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
+      { id: `${idBase}full_p99_${sizeId(size)}_ms`, section, metric: `risposta completa p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
     ];
   } finally {
     await bot?.stop();

@@ -52,13 +52,20 @@ async function seedProgress(db: Db): Promise<void> {
   });
 }
 
-async function measure(size: number, fake: FakeSlack, client: SlackClient): Promise<BenchRow[]> {
+/** One plan size; `prepare` adds data after the seeding (the "con variazioni" variant), `name` labels the rows. */
+export async function measure(
+  size: number,
+  fake: FakeSlack,
+  client: SlackClient,
+  variant: { name: string; key?: string; prepare?: (db: Db, file: string) => Promise<string> } = { name: "stato" },
+): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-stato-"));
   const opened = await openDatabase(`file:${dir}/b.db`);
   const bare = await startBareApp("/stato");
   try {
     await importPlanText(opened.db, generatePiaoText(size), "bench.txt", { actor: "bench", now: new Date("2024-01-15T10:00:00Z") });
     await seedProgress(opened.db);
+    const suffix = variant.prepare ? `, ${await variant.prepare(opened.db, opened.file)}` : "";
     await opened.db.user.create({ data: { slackUserId: USER, role: "segretario", createdAt: new Date() } });
 
     const app = await startTestApp({ db: opened.db, clock: fixedClock("2024-10-07"), fake });
@@ -88,16 +95,19 @@ async function measure(size: number, fake: FakeSlack, client: SlackClient): Prom
       await app.close();
     }
 
-    const label = `${size.toLocaleString("it-IT")} attività`;
+    const label = `${size.toLocaleString("it-IT")} attività${suffix}`;
     const p99 = percentile(http, 0.99);
+    const section = variant.name;
+    // Stable ids: the plain section keeps its own; a variant adds its key ("senza_variazioni_", "con_variazioni_").
+    const idBase = `${section.replace(/-/g, "_")}.${variant.key ?? ""}`;
     return [
-      { id: `stato.http_p50_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p50, ${label}`, value: percentile(http, 0.5), unit: "ms" },
-      { id: `stato.http_p95_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p95, ${label}`, value: percentile(http, 0.95), unit: "ms" },
-      { id: `stato.http_p99_${sizeId(size)}_ms`, section: "stato", metric: `risposta HTTP p99, ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
-      { id: `stato.bare_p99_${sizeId(size)}_ms`, section: "stato", metric: `app vuota p99, ${label}`, value: percentile(floor, 0.99), unit: "ms" },
-      { id: `stato.full_p50_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
-      { id: `stato.full_p95_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p95, ${label}`, value: percentile(full, 0.95), unit: "ms" },
-      { id: `stato.full_p99_${sizeId(size)}_ms`, section: "stato", metric: `stato completo p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
+      { id: `${idBase}http_p50_${sizeId(size)}_ms`, section, metric: `risposta HTTP p50, ${label}`, value: percentile(http, 0.5), unit: "ms" },
+      { id: `${idBase}http_p95_${sizeId(size)}_ms`, section, metric: `risposta HTTP p95, ${label}`, value: percentile(http, 0.95), unit: "ms" },
+      { id: `${idBase}http_p99_${sizeId(size)}_ms`, section, metric: `risposta HTTP p99, ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
+      { id: `${idBase}bare_p99_${sizeId(size)}_ms`, section, metric: `app vuota p99, ${label}`, value: percentile(floor, 0.99), unit: "ms" },
+      { id: `${idBase}full_p50_${sizeId(size)}_ms`, section, metric: `stato completo p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
+      { id: `${idBase}full_p95_${sizeId(size)}_ms`, section, metric: `stato completo p95, ${label}`, value: percentile(full, 0.95), unit: "ms" },
+      { id: `${idBase}full_p99_${sizeId(size)}_ms`, section, metric: `stato completo p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
     ];
   } finally {
     await bare.stop();

@@ -9,9 +9,12 @@ import {
   type DigestSet,
 } from "../domain/digest/digest.ts";
 import { summarize } from "../domain/status/status.ts";
-import { countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
+import { completionRows, countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
 import { planFilter, totalsRows } from "../store/status.ts";
 import { currentPlan } from "../store/plan.ts";
+import { withVariedDeadlines, withVariedWide } from "../domain/digest/varied.ts";
+import { variedTotals } from "../domain/status/varied.ts";
+import { variedObjectives } from "../store/varied-objectives.ts";
 
 type Reader = Db | Tx;
 
@@ -29,19 +32,16 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
 
   const clock = paceClock(plan.year, today);
   const heads = await headRows(db);
-  const deadlines = await deadlineRows(db, plan, today, shown);
+  // Objectives a variation touches are read apart, in force today, and merged into the rows.
+  const varied = await variedObjectives(db, plan, today);
+  const skip = varied?.excludeIds ?? [];
+  const inForce = varied?.objectives ?? [];
+  const deadlines = withVariedDeadlines(await deadlineRows(db, plan, today, shown, skip), inForce, today, shown);
   const paceRanked = await paceRows(db, plan, clock, shown);
   const toReplay = paceRanked.filter((r) => Number(r.replay) === 1);
   const reports = await countReportsOf(db, plan.year, toReplay.map((r) => r.code), clock.asOf);
   const pace = mergePace(paceRanked, replayedCounts(toReplay, reports, clock), shown);
-  const wide = await wideRows(db, plan);
-  // The same aggregate pass as /stato's, so an area's figure is the same on both.
-  const totals = await totalsRows(db, plan, planFilter(plan), today, true);
-  const completion = new Map(
-    totals.filter((t) => t.areaId !== null).map((t) => {
-      const s = summarize(null, t, [], today);
-      return [Number(t.areaId), { completion: s.completion, activities: s.activities, completed: s.completed }] as const;
-    }),
-  );
+  const wide = withVariedWide(await wideRows(db, plan, skip), inForce);
+  const completion = await completionRows(db, plan, skip, variedTotals(inForce, today));
   return assembleDigests({ plan, today, areas, heads, deadlines, pace, wide, completion, wideShown: opts.wideShown });
 }

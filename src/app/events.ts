@@ -5,7 +5,7 @@ export interface ChangeEvent {
   userId: string;
   planYear: number;
   activityCode?: string;
-  kind: "report" | "report_undo" | "delay_cause" | "manual_deadline";
+  kind: "report" | "report_undo" | "delay_cause" | "manual_deadline" | "report_evidence" | "validation_finding";
 }
 
 export class ChangeBus {

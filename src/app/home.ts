@@ -5,6 +5,8 @@ import type { ScoreSummary, SectionSummary } from "../domain/scoring/summary.ts"
 import { summarizeScores } from "../store/score-summary.ts";
 import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { openActivitiesOfAreas } from "../store/activities.ts";
+import { changeLine } from "../domain/plan/variation-diff.ts";
+import { listVariations } from "../store/variations.ts";
 import { planOfYear } from "../store/plan.ts";
 import { loadActor } from "../store/users.ts";
 
@@ -68,12 +70,32 @@ export type HomeData =
       own: { activities: OpenActivity[]; total: number } | null;
       overview: HomeOverview | null;
       canExport: boolean;
+      /** For the Segretario (and the other overseers): the plan's variations, newest first. */
+      variations: HomeVariation[] | null;
     };
 
 /** Where the scores come from: the SQL aggregate here, or the same run in the heavy-work thread (Slack). */
 export type ScoreLoader = (db: Db, asOf: string) => Promise<ScoreSummary>;
 
 const loadScoresHere: ScoreLoader = (db, asOf) => summarizeScores(db, { asOf });
+export interface HomeVariation {
+  act: string;
+  validFrom: string;
+  reason: string;
+  /** One line per field, e.g. "3.1.4 scadenza 15/09/2024 → 31/12/2024". */
+  lines: string[];
+  inForce: boolean;
+}
+
+export const HOME_VARIATIONS_SHOWN = 5;
+
+async function homeVariations(db: Db, year: number, today: string): Promise<HomeVariation[]> {
+  const list = await listVariations(db, year);
+  return list
+    .slice(-HOME_VARIATIONS_SHOWN)
+    .reverse()
+    .map((v) => ({ act: v.act, validFrom: v.validFrom, reason: v.reason, lines: v.changes.map(changeLine), inForce: v.validFrom <= today }));
+}
 
 /**
  * The plan scored today, shared by every home for a short while: scoring a large plan is
@@ -129,7 +151,7 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
   const hasAreas = actor.areaCodes.length > 0;
 
   const [open, ev] = await Promise.all([
-    hasAreas ? openActivitiesOfAreas(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN) : Promise.resolve(null),
+    hasAreas ? openActivitiesOfAreas(db, plan, actor.areaCodes, HOME_ACTIVITIES_SHOWN, today) : Promise.resolve(null),
     oversees || actor.role === "responsabile" ? cache.get(db, today) : Promise.resolve(null),
   ]);
   const own = open
@@ -151,5 +173,5 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
     : null;
   // Heads see their own areas' score; overseers see every area.
   const overview = ev && ev.plan.year === plan.year ? overviewOf(ev, oversees ? null : actor.areaCodes) : null;
-  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor) };
+  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor), variations: oversees ? await homeVariations(db, plan.year, today) : null };
 }

@@ -1,5 +1,7 @@
 import type { Clock } from "../clock.ts";
+import { evidenceNeedFor, type EvidenceNeed } from "./evidence.ts";
 import type { Db } from "../db/client.ts";
+import { UserError } from "../errors.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { assertCanWriteActivity, requireActor, type Actor } from "../domain/permissions.ts";
 import type { ActivityInfo, CodeResolution, PickerOption, PickerSource } from "../domain/plan/activity.ts";
@@ -46,7 +48,16 @@ export type ObiettivoResult =
   | { kind: "unknown"; resolution: Extract<CodeResolution, { kind: "unknown" }>; year: number; rest: string }
   | { kind: "history"; activity: ActivityInfo; progress: DerivedProgress; history: ActivityHistory; today: string }
   | { kind: "form"; activity: ActivityInfo; progress: DerivedProgress; today: string; meta: ReplyMeta }
-  | { kind: "recorded"; activity: ActivityInfo; report: RecordResult["report"]; progress: DerivedProgress; today: string; duplicate: boolean };
+  | {
+      kind: "recorded";
+      activity: ActivityInfo;
+      report: RecordResult["report"];
+      progress: DerivedProgress;
+      today: string;
+      duplicate: boolean;
+      /** The completion lacks the evidence its SMVP rule asks for (the reply offers "Aggiungi evidenza"). */
+      evidenceNeed: EvidenceNeed | null;
+    };
 
 export interface ObiettivoRequest {
   userId: string;
@@ -66,7 +77,8 @@ export async function obiettivo(deps: ObiettivoDeps, req: ObiettivoRequest): Pro
   if (!parsed.ok) return { kind: "invalid", message: parsed.message };
   if (parsed.command.kind === "help") return { kind: "help" };
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
-  const plan = await currentPlan(deps.db);
+  // Codes are looked up among the definitions in force today.
+  const plan = { ...(await currentPlan(deps.db)), day: today };
   return runCommand(deps, actor, plan, parsed.command, {
     now,
     today,
@@ -95,7 +107,7 @@ export async function chosenActivity(deps: ObiettivoDeps, req: ChosenActivityReq
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const parsed = parseObiettivoText(`${req.code} ${req.rest}`, { today });
   if (!parsed.ok) return { kind: "invalid", message: parsed.message };
-  const plan = await currentPlan(deps.db, req.year);
+  const plan = { ...(await currentPlan(deps.db, req.year)), day: today };
   return runCommand(deps, actor, plan, parsed.command, {
     now,
     today,
@@ -105,6 +117,51 @@ export async function chosenActivity(deps: ObiettivoDeps, req: ChosenActivityReq
     source: "slack_button",
     meta: { year: plan.year, responseUrl: req.responseUrl, channelId: req.channelId },
   });
+}
+
+/** A fact someone reported by email or phone, typed by the Segretario or an admin (CLI `registra`). */
+export interface OnBehalfRequest {
+  /** Whose fact it is: a registered Slack user, whose permissions apply. */
+  userId: string;
+  /** Who typed it (the CLI actor); Report.enteredBy. */
+  enteredBy: string;
+  /** The code and the same text as after /obiettivo. */
+  text: string;
+  occurredOn?: string;
+  evidence?: string;
+  note?: string;
+}
+
+/**
+ * The same grammar, validation, permissions and audit as /obiettivo, on someone's behalf.
+ * Anything but a recorded fact is refused with a UserError (the CLI exits non-zero).
+ */
+export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
+  const now = deps.clock();
+  const today = romeDay(now);
+  const parsed = parseObiettivoText(req.text, { today });
+  if (!parsed.ok) throw new UserError({ code: "bad_command", detail: parsed.message });
+  if (parsed.command.kind !== "report") {
+    throw new UserError({ code: "bad_command", detail: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
+  }
+  const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
+  const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
+  const ctx: RunContext = { now, today, rest: restAfterCode(req.text), canonicalOnly: false, idempotencyKey: null, source: "cli", meta: { year: plan.year } };
+  const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
+  if (!("code" in found)) {
+    throw new UserError({ code: "not_one_activity", typed: parsed.command.code, year: plan.year, candidates: found.kind === "choose" ? found.activities.map((a) => a.code) : [] });
+  }
+  assertCanWriteActivity(actor, found);
+  const input = reportInput(actor, found, parsed.command.action, ctx);
+  const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
+  const result = await recordReport(
+    deps.db,
+    { ...input, occurredOn: req.occurredOn ?? input.occurredOn, note, evidence: req.evidence?.trim() || null, enteredBy: req.enteredBy },
+    now,
+    deps.changes,
+  );
+  const evidenceNeed = await evidenceNeedFor(deps.db, found, result.derived.status);
+  return { kind: "recorded", activity: found, report: result.report, progress: result.derived, today, duplicate: result.duplicate, evidenceNeed };
 }
 
 /** "Segna completata" (digest, App Home, reminders): done today, on a canonical code. */
@@ -156,7 +213,8 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
   }
   const input = reportInput(actor, activity, command.action, ctx);
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
-  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate };
+  const evidenceNeed = await evidenceNeedFor(deps.db, activity, result.derived.status);
+  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, evidenceNeed };
 }
 
 async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext): Promise<ActivityInfo | ObiettivoResult> {
@@ -196,6 +254,8 @@ function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction,
       return { ...base, kind: "count_add", value: action.delta, note: action.note };
     case "count_set":
       return { ...base, kind: "count_set", value: action.value, note: action.note };
+    case "ratio":
+      return { ...base, kind: "percent", value: action.percent, numerator: action.numerator, denominator: action.denominator, valueSource: action.source, note: action.note };
     case "note":
       return { ...base, kind: "note", note: action.text };
   }
@@ -257,7 +317,7 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
 export async function recordFromForm(
   deps: ObiettivoDeps,
   w: WritableActivity,
-  r: Pick<ReportInput, "kind" | "status" | "value" | "occurredOn" | "note" | "evidence">,
+  r: Pick<ReportInput, "kind" | "status" | "value" | "occurredOn" | "note" | "evidence" | "numerator" | "denominator" | "valueSource">,
   idempotencyKey: string,
 ): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
   const now = deps.clock();
@@ -267,7 +327,8 @@ export async function recordFromForm(
     now,
     deps.changes,
   );
-  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate };
+  const evidenceNeed = await evidenceNeedFor(deps.db, w.activity, result.derived.status);
+  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate, evidenceNeed };
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */

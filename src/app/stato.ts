@@ -18,7 +18,11 @@ import {
   type StatusQuery,
   type StatusResult,
   type StatusScope,
+  type TotalsRow,
 } from "../domain/status/status.ts";
+import { addTotals, variedInScope, variedTotals, withVaried, withVariedDeadlines, type VariedObjectives } from "../domain/status/varied.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { variedObjectives } from "../store/varied-objectives.ts";
 import { requireActor } from "../domain/permissions.ts";
 import { currentPlan } from "../store/plan.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
@@ -34,6 +38,11 @@ import {
   shownObjectiveRows,
   totalsRows,
 } from "../store/status.ts";
+
+/** The scope without the objectives a variation touches (they are summed apart). */
+function notVaried(where: Prisma.Sql, varied: VariedObjectives | null): Prisma.Sql {
+  return varied?.excludeIds.length ? Prisma.sql`${where} AND o.id NOT IN (${Prisma.join(varied.excludeIds)})` : where;
+}
 
 /** /stato as a use case: the status of an area, of the Comune-wide objectives, or of every area. */
 
@@ -76,13 +85,21 @@ export async function enteStatus(db: Reader, q: StatusQuery): Promise<ScopeStatu
 }
 
 async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, today: string): Promise<ScopeStatus> {
-  const where = objectiveFilter(plan, area);
-  const summary = summarize(area, (await totalsRows(db, plan, where, today))[0], await manualDeadlineRows(db, plan, where), today);
-  const objectives = objectivesFromRows(await shownObjectiveRows(db, plan, where, OBJECTIVES_SHOWN));
-  const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, where);
+  // The definitions in force today: objectives a variation touches are left out of the
+  // SQL (`where`) and summed from their definitions in force (domain/status/varied.ts).
+  const varied = await variedObjectives(db, plan, today, { areaId: area?.id ?? null });
+  const here = variedInScope(varied, area);
+  const all = objectiveFilter(plan, area);
+  const where = notVaried(all, varied);
+  const totals = addTotals((await totalsRows(db, plan, where, today))[0], variedTotals(here, today).get(area?.id ?? null));
+  const summary = summarize(area, totals, await manualDeadlineRows(db, plan, where), today);
+  const objectives = withVaried(objectivesFromRows(await shownObjectiveRows(db, plan, all, OBJECTIVES_SHOWN)), varied, here);
+  const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, all);
   const big = summary.activities >= BIG_SCOPE;
-  const worst = await openByDeadline(db, plan, where, { from: null, to: today }, WORST_OVERDUE_SHOWN, big);
-  const soon = await openByDeadline(db, plan, where, { from: today, to: addDays(today, DUE_SOON_DAYS + 1) }, DUE_SOON_SHOWN, big);
+  const overdueRange = { from: null, to: today };
+  const soonRange = { from: today, to: addDays(today, DUE_SOON_DAYS + 1) };
+  const worst = withVariedDeadlines(await openByDeadline(db, plan, where, overdueRange, WORST_OVERDUE_SHOWN, big), here, overdueRange, WORST_OVERDUE_SHOWN);
+  const soon = withVariedDeadlines(await openByDeadline(db, plan, where, soonRange, DUE_SOON_SHOWN, big), here, soonRange, DUE_SOON_SHOWN);
   const item = (r: DeadlineRow): DeadlineItem => ({
     code: r.code,
     title: r.title,
@@ -104,7 +121,7 @@ async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, tod
     objectiveTotal,
     overdue: { count: summary.overdue, worst: worst.map(item) },
     dueSoon: { count: summary.dueSoon, days: DUE_SOON_DAYS, items: soon.map(item) },
-    latestReports: await latestReports(db, plan, where, big),
+    latestReports: await latestReports(db, plan, all, big),
   };
 }
 
@@ -112,8 +129,12 @@ async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, tod
 export async function allAreasStatus(db: Reader, q: StatusQuery): Promise<AllAreasStatus> {
   const plan = await currentPlan(db, q.year);
   const areas = await liveAreas(db, plan.id);
-  const where = planFilter(plan);
-  const totals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
+  const varied = await variedObjectives(db, plan, q.today);
+  const where = notVaried(planFilter(plan), varied);
+  const sqlTotals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
+  const extra = variedTotals(variedInScope(varied, "all"), q.today);
+  const totals = new Map<number | null, TotalsRow>();
+  for (const key of new Set([...sqlTotals.keys(), ...extra.keys()])) totals.set(key, addTotals(sqlTotals.get(key), extra.get(key))!);
   const manual = await manualDeadlineRows(db, plan, where);
   const manualOf = (areaId: number | null) => manual.filter((m) => m.areaId === areaId);
   const ente = totals.get(null);

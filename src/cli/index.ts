@@ -9,6 +9,9 @@ import { register as registerDigest } from "./digest-commands.ts";
 import { register as registerReports } from "./report-commands.ts";
 import { register as registerOps } from "./ops-commands.ts";
 import { register as registerBehaviours } from "./behaviour-commands.ts";
+import { register as registerVariations } from "./variation-commands.ts";
+import { register as registerRecord } from "./record-commands.ts";
+import { register as registerValidation } from "./validation-commands.ts";
 
 /** Runs one CLI invocation; returns the exit code (tests call this directly). */
 export async function runCli(argv: string[], io?: { out(s: string): void; err(s: string): void }): Promise<number> {
@@ -28,7 +31,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
       .exitOverride()
       .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) }),
   ).showHelpAfterError("(usa --help per l'elenco dei comandi)");
-  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerBehaviours]) register(program, ctx);
+  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerBehaviours, registerVariations, registerRecord, registerValidation]) register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);

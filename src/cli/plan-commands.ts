@@ -2,6 +2,9 @@
 import { setManualDeadline } from "../app/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
+import { applyVariation, describeVariation, isoDay, prepareTargetedVariation, requireVariationMeta } from "../app/variations.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
 import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
@@ -21,10 +24,18 @@ export const register: RegisterCommands = (program, ctx) => {
     .command("importa")
     .description("importa un Piano della Performance (documento PIAO in testo, o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
-    .action(async (file: string) => {
+    .option("--atto <testo>", "l'atto che adotta il piano, per esempio \"Delibera G.C. n. 5 del 30/01/2024\"")
+    .option("--dal <data>", "da quando il piano adottato è in vigore, AAAA-MM-GG (predefinito: 1° gennaio)")
+    .action(async (file: string, opts: { atto?: string; dal?: string }) => {
+      const adoptedFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
       const { db } = await ctx.openDb();
-      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()() });
+      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()(), adoptedAct: opts.atto?.trim() || null, adoptedFrom });
       ctx.out(importReport(result));
+      if (result.hadVariations) {
+        ctx.err(
+          "Attenzione: il piano aveva variazioni registrate e questa importazione ne cambia il testo adottato, dall'inizio dell'anno. Per cambiare il piano da una data, con l'atto che lo approva, usa «obiettivi variazione <file> --atto … --dal … --motivo …».",
+        );
+      }
     });
 
   program
@@ -32,9 +43,11 @@ export const register: RegisterCommands = (program, ctx) => {
     .description("mostra il piano caricato, come albero o in JSON")
     .option("--json", "stampa il piano in JSON")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (opts: { json?: boolean; anno?: number }) => {
+    .option("--al <data>", "il piano in vigore in quella data, AAAA-MM-GG (predefinito: oggi)")
+    .action(async (opts: { json?: boolean; anno?: number; al?: string }) => {
+      const day = opts.al === undefined ? romeDay(ctx.clock()()) : isoDay(opts.al.trim(), "--al");
       const { db } = await ctx.openDb();
-      const plan = await loadPlanJson(db, opts.anno);
+      const plan = await loadPlanJson(db, opts.anno, day, { dated: opts.al !== undefined });
       ctx.out(opts.json ? JSON.stringify(plan, null, 2) : planTree(plan));
     });
 
@@ -52,13 +65,25 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("scadenza")
-    .description("imposta a mano la scadenza di un'attività (resta valida anche dopo una nuova importazione)")
+    .description("imposta a mano la scadenza di un'attività senza una data nel piano; con --atto, varia quella del piano")
     .argument("<codice>", "codice dell'attività, per esempio 2.2.5")
     .argument("<data>", "nuova scadenza, per esempio 31/12/2024 o 2024-12-31")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (code: string, date: string, opts: { anno?: number }) => {
+    .option("--nota <testo>", "perché questa data (per esempio il termine di legge a cui si riferisce)")
+    .option("--atto <testo>", "per una scadenza scritta nel piano: l'atto che approva la variazione")
+    .option("--dal <data>", "con --atto: da quando vale la variazione, AAAA-MM-GG")
+    .option("--motivo <testo>", "con --atto: la motivazione (predefinita: la nota)")
+    .action(async (code: string, date: string, opts: { anno?: number; nota?: string; atto?: string; dal?: string; motivo?: string }) => {
+      if (opts.atto !== undefined || opts.dal !== undefined) {
+        const meta = requireVariationMeta({ act: opts.atto, validFrom: opts.dal, reason: opts.motivo ?? opts.nota });
+        const { db } = await ctx.openDb();
+        const prepared = await prepareTargetedVariation(db, { year: opts.anno, code, deadline: date }, meta);
+        const { id } = await applyVariation(db, prepared, { actor: ctx.actor, now: ctx.clock()() });
+        ctx.out(`${describeVariation(prepared)}\nVariazione n. ${id} registrata.`);
+        return;
+      }
       const { db } = await ctx.openDb();
-      const r = await setManualDeadline(db, { year: opts.anno, code, date, actor: ctx.actor, now: ctx.clock()() });
+      const r = await setManualDeadline(db, { year: opts.anno, code, date, actor: ctx.actor, now: ctx.clock()(), note: opts.nota });
       ctx.out(
         `Scadenza dell'attività ${r.code} impostata al ${formatItalianDate(r.deadline)}` +
           (r.previous ? ` (prima: ${formatItalianDate(r.previous)})` : ` (valore atteso nel piano: «${r.target}»)`),

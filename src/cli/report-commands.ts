@@ -8,6 +8,7 @@ import { itDateTime, itNumber } from "../domain/text/italian.ts";
 import { currentPlan } from "../store/plan.ts";
 import { configLabel, parseScoringConfigText } from "../domain/scoring/config.ts";
 import { loadScoringConfig, setScoringConfig } from "../store/scoring-config.ts";
+import { isoDay } from "../app/variations.ts";
 import { UserError } from "../errors.ts";
 import { CRITERIA_SOURCE_LABELS, criteriaInForce } from "../app/behaviours.ts";
 import { relazioneDocxInputs, scorecardsInput } from "../app/relazione-docx.ts";
@@ -16,6 +17,7 @@ import { buildRelazione } from "../report/relazione.ts";
 import { renderRelazioneDocx, renderScorecardsDocx, TEXT_FILES, type RelazioneTexts } from "../report/relazione-docx.ts";
 import { renderScorecardsXlsx } from "../report/scorecards-xlsx.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
+import { renderRelazioneJson } from "../report/relazione-json.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
 import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
@@ -30,7 +32,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .command("relazione")
     .description("la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV, Excel o Word; con --schede le schede di valutazione")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .option("--formato <formato>", "md | csv | xlsx | docx (con --schede: docx | xlsx | json)", "md")
+    .option("--formato <formato>", "md | csv | xlsx | docx | json (con --schede: docx | xlsx | json)", "md")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--oggi <data>", "data della valutazione, AAAA-MM-GG (predefinito: oggi)")
     .option("--monitoraggio", "monitoraggio intermedio: stato alla data, attività a rischio, proposte di rimodulazione")
@@ -43,17 +45,14 @@ export const register: RegisterCommands = (program, ctx) => {
         if (opts.schede && !["docx", "xlsx", "json"].includes(format)) {
           throw new UserError({ code: "bad_format", raw: opts.formato, formats: "con --schede docx, xlsx, json" });
         }
-        if (!opts.schede && format === "json") {
-          throw new UserError({ code: "bad_format", raw: opts.formato, formats: "md, csv, xlsx, docx (json solo con --schede)" });
-        }
         // Refuse before the work: binary on a terminal only garbles the screen.
         if (BINARY.has(format) && !opts.output && process.stdout.isTTY) {
           throw new UserError(format === "xlsx" ? { code: "xlsx_to_tty" } : { code: "binary_to_tty", format });
         }
         const texts = opts.testi !== undefined ? readTexts(opts.testi) : undefined;
-        const clock = ctx.clock(opts.oggi);
-        const now = clock();
-        const asOf = romeDay(now);
+        // --oggi moves the data date only; "generato il" is always the real clock.
+        const asOf = romeDay(ctx.clock(opts.oggi)());
+        const now = ctx.clock()();
         const { db } = await ctx.openDb();
         let content: string | Uint8Array;
         let what: string;
@@ -77,12 +76,19 @@ export const register: RegisterCommands = (program, ctx) => {
           const relazione = await buildRelazione(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni });
           year = relazione.year;
           what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
-          content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);
+          content =
+            format === "md"
+              ? renderRelazioneMarkdown(relazione)
+              : format === "csv"
+                ? renderRelazioneCsv(relazione)
+                : format === "json"
+                  ? renderRelazioneJson(relazione)
+                  : await renderRelazioneXlsx(relazione);
         }
         if (opts.output) {
           writeFileSync(opts.output, content);
           ctx.err(`${what} ${year} scritta in ${opts.output}`);
-        } else if (typeof content === "string" && format === "json") {
+        } else if (typeof content === "string") {
           ctx.out(content);
         } else {
           process.stdout.write(content);
@@ -145,19 +151,26 @@ export const register: RegisterCommands = (program, ctx) => {
     .description("imposta una nuova versione della configurazione da un file JSON (le versioni precedenti restano)")
     .argument("<file>", "file JSON, per esempio ottenuto da «smvp mostra»")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (file: string, opts: { anno?: number }) => {
+    .option("--dal <data>", "da quando vale, AAAA-MM-GG (predefinito: per tutto l'anno)")
+    .option("--atto <testo>", "l'atto che adotta il sistema di valutazione, per esempio \"Delibera G.C. n. 12 del 15/02/2024\"")
+    .action(async (file: string, opts: { anno?: number; dal?: string; atto?: string }) => {
+      const validFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
       const raw = JSON.parse(JSON.stringify(parseScoringConfigText(readUserFile(file), file)));
       const { db } = await ctx.openDb();
       const year = opts.anno ?? (await currentPlan(db)).year;
-      const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()() });
-      ctx.out(`Configurazione SMVP ${year} salvata come versione ${version}: da ora i punteggi la usano.`);
+      const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()(), validFrom, act: opts.atto?.trim() || null });
+      ctx.out(
+        validFrom
+          ? `Configurazione SMVP ${year} salvata come versione ${version}: i punteggi alle date dal ${validFrom.slice(8, 10)}/${validFrom.slice(5, 7)}/${validFrom.slice(0, 4)} in poi la usano.`
+          : `Configurazione SMVP ${year} salvata come versione ${version}: da ora i punteggi la usano.`,
+      );
     });
 };
 
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx, docx (con --schede anche json)" });
+  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx, docx, json" });
 }
 
 /** The Segretario's texts: a missing file is a marked placeholder in the document, a missing folder an error. */

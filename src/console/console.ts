@@ -11,6 +11,7 @@ import { handleChosenActivity, handleCompleteButton, handleObiettivo, handleUndo
 import { buildSharedStatus, handleStato } from "../slack/handlers.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";
+import { attachEvidence, evidenceTarget } from "../app/evidence.ts";
 import type { SlackMessage } from "../slack/ui/message.ts";
 import { renderMessage, viewToText, type RenderedButton } from "./render.ts";
 
@@ -48,12 +49,17 @@ const S = {
     "  /obiettivo aiuto                      la grammatica completa di /obiettivo",
     "  /stato [area | ente]                  lo stato di un'area, dell'ente o di tutte le aree",
     "  premi <N>  (o solo N)                 preme il pulsante [N: …] dell'ultima risposta",
+    "  evidenza <atto o link>                dopo «Aggiungi evidenza»: l'evidenza della segnalazione",
     "  utente <ID Slack>                     agisci come un altro utente (anche non registrato, per vedere il rifiuto)",
     "  utente                                chi sei ora",
     "  utenti                                gli utenti registrati",
     "  esci                                  chiude la console",
   ].join("\n"),
   bye: "Arrivederci.",
+  evidencePrompt: (code: string, acts: string | null) =>
+    `Scrivi «evidenza <numero dell'atto o link>» per aggiungerla alla segnalazione di ${code}${acts ? ` (serve ${acts})` : ""}, per esempio «evidenza Det. n. 245/2024».`,
+  evidenceNone: "Nessuna segnalazione a cui aggiungere l'evidenza: premi prima «Aggiungi evidenza» sotto una risposta.",
+  evidenceSaved: (code: string, evidence: string) => `Evidenza aggiunta a ${code}: ${evidence}.`,
   unknown: (line: string) => `Comando non riconosciuto: «${line}». Scrivi «aiuto» per l'elenco dei comandi.`,
   badUserId: (raw: string) => `«${raw}» non sembra un ID utente Slack: atteso per esempio U0123ABCD.`,
   nowYouAre: (who: string) => `Ora sei ${who}.`,
@@ -77,6 +83,8 @@ function describeActor(id: string, actor: Actor | null): string {
 export class ConsoleSession {
   private userId = DEMO_USER_ID;
   private buttons: RenderedButton[] = [];
+  /** The report «Aggiungi evidenza» was pressed for: the next «evidenza <testo>» goes to it. */
+  private evidenceFor: number | null = null;
 
   private readonly deps: ConsoleDeps & { surface: "console" };
   constructor(deps: ConsoleDeps) {
@@ -153,6 +161,12 @@ export class ConsoleSession {
         return this.showMessage(await handleStato(this.deps, { userId: this.userId, text: rest }));
       case "premi":
         return this.press(restWords[0]);
+      case "evidenza": {
+        if (this.evidenceFor === null) return S.evidenceNone;
+        const saved = await attachEvidence(this.deps.db, { reportId: this.evidenceFor, userId: this.userId, evidence: rest, now: this.deps.clock() }, this.deps.changes);
+        this.evidenceFor = null;
+        return S.evidenceSaved(saved.code, saved.evidence);
+      }
       default:
         if (/^\d+$/.test(word) && restWords.length === 0) return this.press(word);
         return S.unknown(line.length > 80 ? `${line.slice(0, 79)}…` : line);
@@ -206,6 +220,11 @@ export class ConsoleSession {
         return this.show(await handleCompleteButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }));
       case ACTION.activityUpdate:
         return this.show(await handleUpdateButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }));
+      case ACTION.addEvidence: {
+        const target = await evidenceTarget(this.deps.db, { reportId: Number(value.reportId), userId });
+        this.evidenceFor = Number(value.reportId);
+        return S.evidencePrompt(target.code, target.acts);
+      }
       case ACTION.shareStatus: {
         const shared = await buildSharedStatus(this.deps, { userId, value: button.value });
         if (shared.kind === "refused") return this.showMessage(shared.message);

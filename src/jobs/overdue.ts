@@ -27,7 +27,7 @@ export async function runOverdueQuestions(deps: JobDeps): Promise<NoticeResult> 
   const plan = await planOfYear(db);
   if (!plan) return empty;
   const today = romeDay(deps.now);
-  const late = await openActivitiesDue(db, plan, addDays(today, -OVERDUE_QUESTION_DAYS), addDays(today, -1), { unexplainedOnly: true });
+  const late = await openActivitiesDue(db, plan, addDays(today, -OVERDUE_QUESTION_DAYS), addDays(today, -1), { unexplainedOnly: true, day: today });
   const heads = await headsByArea(db);
   const notices: Notice[] = [];
   for (const a of late) {

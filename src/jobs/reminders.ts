@@ -33,7 +33,7 @@ export async function runReminders(deps: JobDeps): Promise<NoticeResult> {
   const plan = await planOfYear(db);
   if (!plan) return empty;
   const today = romeDay(deps.now);
-  const due = await openActivitiesDue(db, plan, today, addDays(today, Math.max(...thresholds)));
+  const due = await openActivitiesDue(db, plan, today, addDays(today, Math.max(...thresholds)), { day: today });
   const heads = await headsByArea(db);
   const users = await registeredUsers(db);
   const notices: Notice[] = [];

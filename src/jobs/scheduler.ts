@@ -9,6 +9,7 @@ import { lastFireBetween, startOfRomeDay } from "./cron-window.ts";
 import { runDigest, runDigestCatchUp, type JobDeps } from "./digest.ts";
 import { runOverdueQuestions } from "./overdue.ts";
 import { runReminders } from "./reminders.ts";
+import { runVariationNotices } from "./variation-notices.ts";
 
 export interface SchedulerDeps {
   env: Env;
@@ -25,6 +26,8 @@ export interface Scheduler {
 
 /** Reminders and overdue questions: every morning, before the working day. */
 export const DAILY_CRON = "0 8 * * *";
+/** Variations in force not yet announced in their area channels (a no-op once sent). */
+export const VARIATION_CRON = "*/10 * * * *";
 /** Digests that failed this week are tried again every hour (never a first post). */
 export const DIGEST_RETRY_CRON = "15 * * * *";
 
@@ -54,6 +57,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
 
   const daily = async () => {
     const d = jobDeps();
+    await runVariationNotices(d);
     await runOverdueQuestions(d);
     await runReminders(d);
   };
@@ -66,6 +70,8 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
       name: "riepilogo-riprova",
     }),
     cron.schedule(DAILY_CRON, () => run("promemoria", daily), { ...options, name: "promemoria" }),
+    // A variation already in force when registered is announced within minutes, not the next morning.
+    cron.schedule(VARIATION_CRON, () => run("variazioni", () => runVariationNotices(jobDeps())), { ...options, name: "variazioni" }),
   ];
 
   // Catch-up at start: this week's digest if its time has passed, today's reminders if
@@ -75,6 +81,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     const caught = await runDigestCatchUp(jobDeps());
     if (caught?.posted.length) log.info({ areas: caught.posted, week: caught.week }, "riepilogo della settimana recuperato all'avvio");
     if (lastFireBetween(DAILY_CRON, startOfRomeDay(now), now)) await daily();
+    else await runVariationNotices(jobDeps());
   });
 
   log.info({ digest: deps.env.DIGEST_CRON, daily: DAILY_CRON, timezone: TIME_ZONE }, "pianificazione avviata");

@@ -79,7 +79,6 @@ export type AppError =
   | { code: "backup_corrupt"; check: string }
   | { code: "restore_same_file"; file: string }
   | { code: "restore_failed"; reason: string; safetyCopy: string | null }
-  | { code: "confirm_needs_tty" }
   // scorecards and behaviour scores (issue 15)
   | { code: "behaviour_scores_shape"; criteria: string }
   | { code: "behaviour_scores_empty"; criteria: string }
@@ -93,7 +92,31 @@ export type AppError =
   | { code: "report_area_unknown"; area: string; year: number; areas: string[] }
   | { code: "texts_dir_missing"; dir: string; files: string[] }
   | { code: "binary_to_tty"; format: string }
-  | { code: "bad_json"; file: string; detail: string; example: string };
+  | { code: "bad_json"; file: string; detail: string; example: string }
+
+  // plan history (variations)
+  | { code: "variation_incomplete"; missing: ("atto" | "dal" | "motivo")[] }
+  | { code: "bad_day"; option: string; raw: string }
+  | { code: "variation_before_plan"; validFrom: string; adoptedFrom: string; year: number }
+  | { code: "variation_unknown_code"; typed: string; validFrom: string; year: number }
+  | { code: "variation_needs_code" }
+  | { code: "variation_nothing" }
+  | { code: "variation_wrong_entity"; typed: string; field: "deadline" | "target" }
+  | { code: "variation_empty_target" }
+  | { code: "variation_bad_deadline"; raw: string }
+  | { code: "variation_bad_weight"; raw: string }
+  | { code: "variation_no_change"; validFrom: string }
+  | { code: "variation_mixed" }
+  | { code: "variation_year"; documentYear: number; asked: number }
+  | { code: "deadline_is_variation"; activityCode: string; deadline: string; target: string; date: string }
+  | { code: "bad_command"; detail: string }
+  | { code: "not_one_activity"; typed: string; year: number; candidates: string[] }
+  | { code: "confirm_needs_tty" }
+  // The Nucleo's validation: texts built where the problem is found (they name a sheet, a
+  // row, a column, an act); `reason` is the stable code. To be split into codes with data.
+  | { code: "validation"; reason: string; text: string }
+  | { code: "evidence"; reason: string; text: string }
+  | { code: "percent_counts"; reason: string; text: string };
 
 export type ErrorCode = AppError["code"];
 
@@ -121,6 +144,10 @@ function slash(s: Surface, command: string): string {
 
 export function errorText(e: AppError, s: Surface): string {
   switch (e.code) {
+    case "validation":
+    case "evidence":
+    case "percent_counts":
+      return e.text;
     case "unknown_user":
       return `Non sei ancora abilitato a usare Obiettivi (utente ${e.userId}). ${HOW_TO_BE_ADDED}`;
     case "user_not_registered":
@@ -322,6 +349,42 @@ export function errorText(e: AppError, s: Surface): string {
       return `${e.file} è il database in uso: indica il file di una copia.`;
     case "restore_failed":
       return `Ripristino non riuscito: ${e.reason}.${e.safetyCopy ? ` Il database precedente è salvato in ${e.safetyCopy}.` : ""}`;
+    case "variation_incomplete": {
+      const what = { atto: "--atto (l'atto che approva la variazione, per esempio --atto \"Delibera G.C. n. 80 del 12/09/2024\")", dal: "--dal (la data da cui vale, AAAA-MM-GG, per esempio --dal 2024-09-12)", motivo: "--motivo (la motivazione della variazione)" };
+      return `Variazione non registrata: ${e.missing.length === 1 ? "manca" : "mancano"} ${e.missing.map((m) => what[m]).join("; ")}. Nulla è stato modificato.`;
+    }
+    case "bad_day":
+      return `Data non valida per ${e.option}: «${e.raw}». Atteso il formato AAAA-MM-GG, per esempio 2024-09-12.`;
+    case "variation_before_plan":
+      return `La variazione non può valere dal ${itDate(e.validFrom)}: il piano ${e.year} è in vigore dal ${itDate(e.adoptedFrom)}.`;
+    case "variation_unknown_code":
+      return `Nessuna attività o obiettivo con codice «${e.typed}» in vigore il ${itDate(e.validFrom)} nel piano ${e.year}. Usa «obiettivi piano --al ${e.validFrom}» per vedere i codici.`;
+    case "variation_needs_code":
+      return "Indica con --codice l'attività (o l'obiettivo, per --peso) da variare, per esempio --codice 3.1.4.";
+    case "variation_nothing":
+      return "Nessuna variazione indicata: passa un documento del piano rivisto, oppure --codice con --scadenza, --valore-atteso o --peso, oppure --stralcia <codice>.";
+    case "variation_wrong_entity":
+      return `${e.field === "deadline" ? "La scadenza" : "Il valore atteso"} si varia per un'attività: «${e.typed}» è un obiettivo.`;
+    case "variation_empty_target":
+      return "Il nuovo valore atteso è vuoto: indicalo, per esempio --valore-atteso \"60%\".";
+    case "variation_bad_deadline":
+      return `Data non valida per --scadenza: «${e.raw}». Attesa una data come 31/12/2024 o 2024-12-31.`;
+    case "variation_bad_weight":
+      return `Peso non valido: «${e.raw}». Atteso un numero da 0 a 100, per esempio --peso 15.`;
+    case "variation_no_change":
+      return `Nessuna differenza rispetto al piano in vigore il ${itDate(e.validFrom)}: nulla da registrare.`;
+    case "variation_mixed":
+      return "Indica un documento rivisto oppure una variazione mirata (--codice, --stralcia), non entrambi.";
+    case "variation_year":
+      return `Il documento è il piano ${e.documentYear}, non il ${e.asked}.`;
+    case "deadline_is_variation":
+      return `L'attività ${e.activityCode} ha nel piano la scadenza ${itDate(e.deadline)} («${e.target}»): cambiarla è una variazione del piano, approvata con un atto. Usa «obiettivi variazione --codice ${e.activityCode} --scadenza ${e.date} --atto "<atto>" --dal AAAA-MM-GG --motivo "<motivo>"», oppure aggiungi --atto e --dal a questo comando.`;
+    case "bad_command":
+      return e.detail;
+    case "not_one_activity":
+      return e.candidates.length
+        ? `Il codice «${e.typed}» indica più attività: ${e.candidates.join(", ")}. Indica il codice univoco.`
+        : `Nessuna attività con codice «${e.typed}» nel piano ${e.year}. Usa «obiettivi piano» per vedere i codici.`;
     case "confirm_needs_tty":
       return "Serve una conferma, ma non c'è un terminale per chiederla: aggiungi --si per confermare il ripristino.";
   }

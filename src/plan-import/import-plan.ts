@@ -10,6 +10,9 @@ import { parsePiaoText, type ParsedPlan } from "./parse-piao.ts";
 export interface ImportOptions {
   actor: string;
   now: Date;
+  /** The first import of a year is the adopted plan: the act that adopted it, and from when. */
+  adoptedAct?: string | null;
+  adoptedFrom?: string | null;
 }
 
 export interface ImportResult {
@@ -26,6 +29,8 @@ export interface ImportResult {
   anomalies: ParsedPlan["anomalies"];
   /** Activities whose target is a time we cannot know: a deadline must be set by hand. */
   manualDates: { code: string; target: string }[];
+  /** A plan that already had variations was re-imported: the change applies from the start. */
+  hadVariations?: boolean;
 }
 
 /** Reads a PIAO text document, or a CSV written by `esporta-piano --csv`. */
@@ -35,7 +40,12 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
 }
 
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
-  return importPlanText(db, readUserFile(file), path.basename(file), opts);
+  return importParsedPlan(db, readPlanDocument(file), opts);
+}
+
+/** Reads and parses a plan document (PIAO text or the CSV of esporta-piano). */
+export function readPlanDocument(file: string): ParsedPlan {
+  return parsePlanSource(readUserFile(file), path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {

@@ -45,6 +45,13 @@ export const CSV_COLUMNS = [
   "Evidenze",
   "Ultima segnalazione di",
   "Ultima segnalazione il",
+  "Senza evidenza",
+  "Inserimenti tardivi",
+  "Numeratore",
+  "Denominatore",
+  "Fonte del dato",
+  "Esito del Nucleo",
+  "Nota del Nucleo",
 ] as const;
 
 export const MONITORING_CSV_COLUMNS = [
@@ -121,6 +128,13 @@ function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneAct
     Evidenze: a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`).join(" | "),
     "Ultima segnalazione di": a.reportedBy?.label ?? "",
     "Ultima segnalazione il": a.reportedAt ? itDate(romeDay(a.reportedAt)) : "",
+    "Senza evidenza": yesNo(a.withoutEvidence),
+    "Inserimenti tardivi": a.lateEntries.map((l) => `dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} (${l.by.label})`).join(" | "),
+    Numeratore: a.counts ? String(a.counts.numerator) : "",
+    Denominatore: a.counts ? String(a.counts.denominator) : "",
+    "Fonte del dato": a.counts?.source ?? "",
+    "Esito del Nucleo": a.finding?.outcome ?? "",
+    "Nota del Nucleo": a.finding?.note ?? "",
   };
 }
 
@@ -178,7 +192,13 @@ export function renderRelazioneCsv(r: Relazione): string {
       rows.push({ Livello: "responsabile", Sezione: "Media", Responsabile: h.head, "% raggiunta": num(h.averagePercent), Punti: num(h.averagePoints), "Punti massimi": num(h.maxPoints), Spiegazione: h.explanation });
     }
   }
+  for (const v of r.variations) rows.push({ Livello: "variazione", Attività: v.code, Spiegazione: variationText(v) });
   return toCsv(CSV_COLUMNS, rows);
+}
+
+/** A "Variazioni intervenute" row in one cell: elemento, originario → variato, atto, data, motivazione. */
+function variationText(v: Relazione["variations"][number]): string {
+  return `${v.fieldLabel}: ${v.fromText} → ${v.toText}; ${v.act}; dal ${itDate(v.validFrom)}; motivazione: ${v.reason}`;
 }
 
 function renderMonitoringCsv(r: Relazione): string {
@@ -217,5 +237,6 @@ function renderMonitoringCsv(r: Relazione): string {
       Proposta: x.proposals.join(" | "),
     });
   }
+  for (const v of r.variations) rows.push({ Livello: "variazione", Attività: v.code, Motivo: variationText(v) });
   return toCsv(MONITORING_CSV_COLUMNS, rows);
 }

@@ -40,13 +40,6 @@ export const TEXT_FILES: Record<keyof RelazioneTexts, string> = {
 };
 
 /** A plan variation as the Relazione model will carry it (issue 10); rendered when present. */
-export interface RelazioneVariation {
-  act: string;
-  validFrom: string;
-  reason: string;
-  changes?: { entityType: string; code: string; field: string; from?: unknown; to?: unknown }[];
-}
-
 export interface PerAreaObjectiveRow {
   code: string;
   title: string;
@@ -308,22 +301,18 @@ function scorecardBlocks(w: Writer, s: Scorecard, opts: { signatures: boolean; y
   return out;
 }
 
-function variationBlocks(w: Writer, variations: RelazioneVariation[] | undefined): Block[] {
-  if (!variations?.length) {
+/** "Variazioni intervenute": one row per field varied, as the model lists them (removals as «stralcio»). */
+function variationBlocks(w: Writer, variations: Relazione["variations"]): Block[] {
+  if (!variations.length) {
     return [w.p("Nel corso dell'anno non sono state registrate variazioni del piano: gli obiettivi e gli indicatori sono quelli adottati.")];
   }
-  const val = (v: unknown) => (v == null ? "—" : typeof v === "string" ? v : JSON.stringify(v));
-  const out: Block[] = [w.p(`Variazioni approvate nel corso dell'anno: ${variations.length}.`)];
+  const acts = new Set(variations.map((v) => v.act));
+  const out: Block[] = [w.p(`Modifiche approvate nel corso dell'anno: ${variations.length}, con ${acts.size === 1 ? "un atto" : `${acts.size} atti`}.`)];
   out.push(
     w.table(
-      ["Atto", "In vigore dal", "Motivo", "Modifiche"],
-      variations.map((v) => [
-        v.act,
-        itDate(v.validFrom),
-        v.reason,
-        (v.changes ?? []).map((c) => `${c.code} ${c.field}: ${val(c.from)} → ${val(c.to)}`).join("\n") || "—",
-      ]),
-      [18, 14, 28, 40],
+      ["Codice", "Elemento", "Valore originario", "Valore variato", "Atto", "Data", "Motivazione"],
+      variations.map((v) => [v.code, v.fieldLabel, v.fromText, v.toText, v.act, itDate(v.validFrom), v.reason]),
+      [8, 12, 18, 18, 18, 10, 16],
     ),
   );
   return out;
@@ -421,7 +410,7 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
   });
 }
 
-export async function renderRelazioneDocx(m: Relazione & { variations?: RelazioneVariation[] }, options: RelazioneDocxOptions = {}): Promise<Uint8Array> {
+export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOptions = {}): Promise<Uint8Array> {
   const [d, charts] = await Promise.all([import("docx"), chartsFor(m, options)]);
   const w = new Writer(d);
   const title = docTitle(m);

@@ -1,7 +1,7 @@
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
 import type { HeadLine } from "../domain/scoring/scoring.ts";
-import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
+import { validationFlags, type Relazione, type RelazioneActivity, type RelazioneObjective, type RelazioneSection } from "./relazione.ts";
 
 /** The Relazione (or the monitoring report) as Markdown: readable as is, pasteable into a document. */
 export function renderRelazioneMarkdown(r: Relazione): string {
@@ -28,16 +28,36 @@ export const weightText = (w: number | null) => (w == null ? "—" : `${itNumber
 
 function deadlineText(a: RelazioneActivity): string {
   if (!a.deadline) return "—";
-  return a.deadlineSource === "manuale" ? `${itDate(a.deadline)} (a mano)` : itDate(a.deadline);
+  if (a.deadlineSource === "manuale") return `${itDate(a.deadline)} (a mano)`;
+  if (a.deadlineSource === "variazione") return `${itDate(a.deadline)} (variata)`;
+  return itDate(a.deadline);
 }
 
 function header(r: Relazione, title: string): string[] {
+  const adopted = r.adopted.act ? ` · piano adottato con ${r.adopted.act}` : "";
   return [
     `# ${title} ${r.year} — ${r.entity}`,
     "",
-    `Dati al ${itDate(r.asOf)} · ${r.configLabel} · generata il ${itDateTime(r.generatedAt)}`,
+    `Dati al ${itDate(r.asOf)} · ${r.configLabel}${adopted}`,
     "",
+    `Generato il ${itDateTime(r.generatedAt)}`,
+    "",
+    ...(r.rules.warning ? [`> ${r.rules.warning}`, ""] : []),
   ];
+}
+
+/** "Variazioni intervenute": every change in force by the data date, with its act; removals as «stralciata». */
+export function variationsBlock(r: Relazione): string[] {
+  const out = ["## Variazioni intervenute", ""];
+  if (!r.variations.length) return [...out, `Nessuna variazione del piano in vigore al ${itDate(r.asOf)}.`, ""];
+  append(
+    out,
+    table(
+      ["Codice", "Elemento", "Valore originario", "Valore variato", "Atto", "Data", "Motivazione"],
+      r.variations.map((v) => [v.code, v.fieldLabel, v.fromText, v.toText, v.act, itDate(v.validFrom), v.reason]),
+    ),
+  );
+  return out;
 }
 
 function summaryTable(r: Relazione): string[] {
@@ -68,7 +88,7 @@ export function headRows(heads: HeadLine[]): string[][] {
   return rows;
 }
 
-function objectiveBlock(o: RelazioneObjective, level: string): string[] {
+function objectiveBlock(o: RelazioneObjective, level: string, lateEntryDays: number): string[] {
   const out: string[] = [
     `${level} Obiettivo ${o.code} — ${o.title}`,
     "",
@@ -117,14 +137,21 @@ function objectiveBlock(o: RelazioneObjective, level: string): string[] {
     for (const a of withEvidence) {
       const ev = a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`);
       const last = a.reportedBy && a.reportedAt ? `ultima segnalazione di ${a.reportedBy.label} il ${itDate(romeDay(a.reportedAt))}` : null;
-      out.push(`- ${a.code}: ${[ev.length ? `evidenze: ${ev.join("; ")}` : "nessuna evidenza", last].filter(Boolean).join(" — ")}`);
+      const none = a.withoutEvidence ? "senza evidenza" : "nessuna evidenza";
+      out.push(`- ${a.code}: ${[ev.length ? `evidenze: ${ev.join("; ")}` : none, last].filter(Boolean).join(" — ")}`);
     }
+    out.push("");
+  }
+  const flagged = o.activities.map((a) => ({ a, flags: validationFlags(a, lateEntryDays) })).filter((x) => x.flags.length);
+  if (flagged.length) {
+    out.push("Verifiche per il Nucleo di Valutazione:", "");
+    for (const { a, flags } of flagged) out.push(`- ${a.code}: ${flags.join("; ")}`);
     out.push("");
   }
   return out;
 }
 
-function sectionBlock(s: RelazioneSection): string[] {
+function sectionBlock(s: RelazioneSection, lateEntryDays: number): string[] {
   const title = s.kind === "ente" ? s.name : `${s.code}. ${s.name}${s.head ? ` — Responsabile: ${s.head}` : ""}`;
   const out = [
     `## ${title}`,
@@ -134,7 +161,7 @@ function sectionBlock(s: RelazioneSection): string[] {
     `Attività: ${s.counts.activities} · completate ${s.counts.completed} · in corso ${s.counts.inProgress} · non iniziate ${s.counts.notStarted} · bloccate ${s.counts.blocked} · scadute ${s.counts.overdue}`,
     "",
   ];
-  for (const o of s.objectives) append(out, objectiveBlock(o, "###"));
+  for (const o of s.objectives) append(out, objectiveBlock(o, "###", lateEntryDays));
   return out;
 }
 
@@ -145,8 +172,19 @@ function relazioneMarkdown(r: Relazione): string[] {
   out.push("## Punti per responsabile", "", ...table(["Responsabile", "Area", "% raggiunta", "Punti"], headRows(r.heads)));
   for (const h of r.heads.filter((x) => x.areas.length > 1)) out.push(`- ${h.head}: ${h.explanation}`);
   out.push("");
-  for (const s of r.sections) append(out, sectionBlock(s));
-  if (r.comuneWide.objectives.length) append(out, sectionBlock(r.comuneWide));
+  for (const s of r.sections) append(out, sectionBlock(s, r.lateEntryDays));
+  if (r.comuneWide.objectives.length) append(out, sectionBlock(r.comuneWide, r.lateEntryDays));
+  append(out, variationsBlock(r));
+  if (r.findings.length) {
+    out.push("## Esiti del Nucleo di Valutazione", "");
+    append(
+      out,
+      table(
+        ["Attività", "Esito", "Nota", "Registrato da", "Il"],
+        r.findings.map((f) => [`${f.code} ${f.title}`, f.outcome, f.note ?? "—", f.by.label, itDate(romeDay(f.at))]),
+      ),
+    );
+  }
   return out;
 }
 
@@ -197,6 +235,7 @@ function monitoringMarkdown(r: Relazione): string[] {
       ),
     );
   }
+  append(out, variationsBlock(r));
   return out;
 }
 

@@ -4,7 +4,7 @@ import { finished } from "node:stream/promises";
 import type ExcelJS from "exceljs";
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itNumber } from "../domain/text/italian.ts";
-import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
+import { validationFlags, type Relazione, type RelazioneActivity, type RelazioneObjective, type RelazioneSection } from "./relazione.ts";
 
 /**
  * The Relazione as a workbook (exceljs): a "Riepilogo" sheet, one sheet per area and one
@@ -141,9 +141,10 @@ const ACTIVITY_COLS: Col[] = [
   { header: "Evidenze", width: 40 },
   { header: "Ultima segnalazione di", width: 22 },
   { header: "Ultima segnalazione il", width: 12, kind: "date" },
+  { header: "Verifiche del Nucleo", width: 50 },
 ];
 
-function activityValues(o: RelazioneObjective, a: RelazioneActivity): CellValue[] {
+function activityValues(o: RelazioneObjective, a: RelazioneActivity, lateEntryDays: number): CellValue[] {
   const d = a.deviation;
   return [
     o.code,
@@ -167,6 +168,7 @@ function activityValues(o: RelazioneObjective, a: RelazioneActivity): CellValue[
     a.evidence.length ? a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`).join("\n") : null,
     a.reportedBy?.label ?? null,
     a.reportedAt ? dateCell(romeDay(a.reportedAt)) : null,
+    validationFlags(a, lateEntryDays).join("\n") || null,
   ];
 }
 
@@ -187,7 +189,7 @@ function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s:
     values[11] = o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile";
     values[12] = o.explanation;
     addRow(ws, values, "objective");
-    for (const a of o.activities) addRow(ws, activityValues(o, a));
+    for (const a of o.activities) addRow(ws, activityValues(o, a, r.lateEntryDays));
   }
   ws.ws.commit();
 }
@@ -314,7 +316,23 @@ export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
     for (const s of r.sections) sectionSheet(wb, taken, r, s);
     if (r.comuneWide.objectives.length) sectionSheet(wb, taken, r, r.comuneWide);
   }
+  if (r.variations.length) variationsSheet(wb, taken, r);
   await wb.commit();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** "Variazioni intervenute": one row per field varied by the data date; removals as «stralciata». */
+function variationsSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
+  const ws = addSheet(wb, sheetName("Variazioni intervenute", taken), `Variazioni intervenute al ${itDate(r.asOf)}`, `${r.variations.length} modifiche`, [
+    { header: "Codice", width: 10 },
+    { header: "Elemento", width: 16 },
+    { header: "Valore originario", width: 30 },
+    { header: "Valore variato", width: 30 },
+    { header: "Atto", width: 40 },
+    { header: "Data", width: 12, kind: "date" },
+    { header: "Motivazione", width: 50 },
+  ]);
+  for (const v of r.variations) addRow(ws, [v.code, v.fieldLabel, v.fromText, v.toText, v.act, dateCell(v.validFrom), v.reason]);
+  ws.ws.commit();
 }

@@ -8,6 +8,10 @@ import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, type Head
 import { configLabel } from "../domain/scoring/config.ts";
 import { delayCauseLabel } from "../domain/delays/delays.ts";
 import { loadRelazioneRecords } from "../store/relazione.ts";
+import { fieldLabel, valueText } from "../domain/plan/variation-diff.ts";
+import { listVariations, type VariationRecord } from "../store/variations.ts";
+import { actsText, entryDelayDays, evidenceRuleFor, lacksEvidence } from "../domain/validation/evidence.ts";
+import type { Outcome } from "../domain/validation/input.ts";
 
 /**
  * The Relazione sulla performance (and the mid-year monitoring report) as one data model;
@@ -43,6 +47,29 @@ export interface Deviation {
   at: Date | null;
 }
 
+/** A report entered long after the date it claims (SMVP lateEntryDays). */
+export interface LateEntry {
+  occurredOn: string;
+  enteredAt: Date;
+  days: number;
+  by: Person;
+}
+
+/** The counts behind a percentage: 45 of 47, from the protocol register. */
+export interface PercentCounts {
+  numerator: number;
+  denominator: number;
+  source: string | null;
+}
+
+/** The Nucleo di Valutazione's finding on the activity (from its sample check). */
+export interface NucleoFinding {
+  outcome: Outcome;
+  note: string | null;
+  by: Person;
+  at: Date;
+}
+
 export interface RelazioneActivity {
   code: string;
   printedCode: string;
@@ -51,8 +78,12 @@ export interface RelazioneActivity {
   indicatorIndex: string | null;
   targetText: string;
   targetKind: string;
+  /** The deadline in force on the data date. */
   deadline: string | null;
-  deadlineSource: "piano" | "manuale" | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
+  /** Since when the definition shown is in force; the act when a variation set it. */
+  validFrom: string;
+  act: string | null;
   status: string | null;
   statusLabel: string;
   /** The achieved value as a reader expects it ("80%", "3", "Sì", "completata"). */
@@ -73,6 +104,13 @@ export interface RelazioneActivity {
   evidence: Evidence[];
   reportedBy: Person | null;
   reportedAt: Date | null;
+  /** Completed, its indicator needs evidence and it has none the SMVP accepts: "senza evidenza". */
+  withoutEvidence: boolean;
+  /** What the missing evidence should be ("determina, delibera, protocollo o link"). */
+  evidenceExpected: string | null;
+  lateEntries: LateEntry[];
+  counts: PercentCounts | null;
+  finding: NucleoFinding | null;
 }
 
 export interface RelazioneObjective {
@@ -119,24 +157,63 @@ export interface Monitoring {
   atRisk: AtRiskItem[];
 }
 
+/** One field changed by a variation in force by the data date; a removal has field "stralcio". */
+export interface RelazioneVariation {
+  code: string;
+  entityType: "activity" | "objective";
+  field: string;
+  /** Italian name of the field («scadenza», «valore atteso», «stralcio»…). */
+  fieldLabel: string;
+  from: unknown;
+  to: unknown;
+  /** The values as a reader reads them (dates GG/MM/AAAA, targets by their text). */
+  fromText: string;
+  toText: string;
+  act: string;
+  validFrom: string;
+  reason: string;
+}
+
+export interface RelazioneRules {
+  label: string;
+  version: number | null;
+  validFrom: string | null;
+  act: string | null;
+  createdAt: Date | null;
+  /** Set when the version in force was created after the end of the period it scores. */
+  warning: string | null;
+}
+
 export interface Relazione {
   kind: "relazione" | "monitoraggio";
   year: number;
   entity: string;
+  /** The data date ("dati al"): what was known and in force on that day. */
   asOf: string;
+  /** The real time the document was made ("generato il"); the only value that changes between runs. */
   generatedAt: Date;
   configLabel: string;
+  rules: RelazioneRules;
+  /** The adopted plan: its act (if recorded) and the day it applies from. */
+  adopted: { act: string | null; validFrom: string };
+  variations: RelazioneVariation[];
   maxPoints: number;
   sections: RelazioneSection[];
   comuneWide: RelazioneSection;
   heads: HeadLine[];
   overall: { percent: number | null; explanation: string; counts: SectionCounts };
   monitoring: Monitoring | null;
+  /** Days after its claimed date from which a report counts as a late entry. */
+  lateEntryDays: number;
+  /** Every finding the Nucleo recorded for the year, in code order of the plan. */
+  findings: (NucleoFinding & { code: string; title: string })[];
 }
 
 export interface BuildOptions {
   year?: number;
+  /** The data date. */
   asOf: string;
+  /** The real clock's time, for "generato il" only (the data date moves with --oggi, this never). */
   now: Date;
   monitoring?: boolean;
   /** Monitoring: "in scadenza" looks this many days ahead. */
@@ -149,7 +226,9 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
   const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf });
   const year = ev.plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const { evidenceRows, delays, users } = await loadRelazioneRecords(db, year, cutoff);
+  const { evidenceRows, delays, users, liveReports, findingRows } = await loadRelazioneRecords(db, year, cutoff);
+  const lateEntryDays = ev.config.config.lateEntryDays;
+  const evidenceRules = ev.config.config.evidence;
   const names = new Map(users.map((u) => [u.slackUserId, u.name]));
   const person = (id: string): Person => {
     const name = names.get(id);
@@ -163,11 +242,28 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     list.push({ text, by: person(r.userId), at: r.createdAt, occurredOn: r.occurredOn });
     evidenceByCode.set(r.activityCode, list);
   }
+  const lateByCode = new Map<string, LateEntry[]>();
+  const countsByCode = new Map<string, PercentCounts | null>();
+  for (const r of liveReports) {
+    const days = entryDelayDays(r.occurredOn, romeDay(r.createdAt));
+    if (days > lateEntryDays) {
+      const list = lateByCode.get(r.activityCode) ?? [];
+      list.push({ occurredOn: r.occurredOn, enteredAt: r.createdAt, days, by: person(r.enteredBy ?? r.userId) });
+      lateByCode.set(r.activityCode, list);
+    }
+    // The latest percentage decides; one given without counts clears older counts.
+    if (r.kind === "percent") {
+      countsByCode.set(r.activityCode, r.numerator != null && r.denominator != null ? { numerator: r.numerator, denominator: r.denominator, source: r.valueSource } : null);
+    }
+  }
+  const findingByCode = new Map<string, NucleoFinding>();
+  for (const f of findingRows) findingByCode.set(f.activityCode, { outcome: f.outcome as Outcome, note: f.note, by: person(f.recordedBy), at: f.recordedAt });
   // Latest explanation per activity wins: the rows are oldest first.
   const delayByCode = new Map(delays.map((d) => [d.activityCode, d]));
 
   const activity = (a: ActivityEval): RelazioneActivity => {
     const d = delayByCode.get(a.code);
+    const withoutEvidence = lacksEvidence(evidenceRules, a.targetKind, a.state.status, a.evidence);
     const scored = a.score.state === "valutata" && a.score.percent != null;
     const hasGap = scored && a.score.percent! < 100 - 1e-9;
     const isDeviation = hasGap || a.overdue || a.state.status === "bloccata";
@@ -193,9 +289,11 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       targetKind: a.targetKind,
       deadline: a.deadline,
       deadlineSource: a.deadlineSource,
+      validFrom: a.validFrom,
+      act: a.act,
       status: a.state.status,
       statusLabel: a.state.status ? statusLabel(a.state.status) : STATUS_LABELS.non_iniziata,
-      achieved: achievedText(a),
+      achieved: achievedText(a, countsByCode.get(a.code) ?? null),
       achievedOn: a.state.completedOn ?? (a.state.lastReportAt ? romeDay(a.state.lastReportAt) : null),
       percent: a.score.percent,
       scoreState: a.score.state,
@@ -211,6 +309,11 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       evidence: evidenceByCode.get(a.code) ?? [],
       reportedBy: a.state.lastReporterId ? person(a.state.lastReporterId) : null,
       reportedAt: a.state.lastReportAt,
+      withoutEvidence,
+      evidenceExpected: withoutEvidence ? actsText(evidenceRuleFor(evidenceRules, a.targetKind)!.acts) : null,
+      lateEntries: lateByCode.get(a.code) ?? [],
+      counts: countsByCode.get(a.code) ?? null,
+      finding: findingByCode.get(a.code) ?? null,
     };
   };
 
@@ -259,22 +362,73 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     asOf: opts.asOf,
     generatedAt: opts.now,
     configLabel: configLabel(ev.config, year),
+    rules: rulesOf(ev, opts.monitoring ? opts.asOf : minDay(opts.asOf, `${year}-12-31`)),
+    adopted: ev.adopted,
+    variations: variationsOf(await listVariations(db, year), opts.asOf),
     maxPoints: ev.config.config.maxPoints,
     sections,
     comuneWide,
     heads: ev.heads,
     overall: ev.overall,
     monitoring: opts.monitoring ? monitoringOf(ev, [...sections, comuneWide], opts.dueWithinDays ?? 30) : null,
+    lateEntryDays,
+    findings: [...sections, comuneWide].flatMap((sec) =>
+      sec.objectives.flatMap((o) => o.activities.flatMap((a) => (a.finding ? [{ ...a.finding, code: a.code, title: a.title }] : []))),
+    ),
   };
 }
 
+const minDay = (a: string, b: string) => (a < b ? a : b);
 
-function achievedText(a: ActivityEval): string {
+function rulesOf(ev: PlanEvaluation, periodEnd: string): RelazioneRules {
+  const c = ev.config;
+  const createdOn = c.createdAt ? romeDay(c.createdAt) : null;
+  return {
+    label: configLabel(c, ev.plan.year),
+    version: c.version,
+    validFrom: c.validFrom,
+    act: c.act,
+    createdAt: c.createdAt,
+    warning:
+      createdOn && createdOn > periodEnd
+        ? `Attenzione: la ${configLabel(c, ev.plan.year)} è stata creata il ${itDate(createdOn)}, dopo la fine del periodo valutato (${itDate(periodEnd)}).`
+        : null,
+  };
+}
+
+/** The changes in force by the data date, in the order they took effect; one row per field. */
+export function variationsOf(list: readonly VariationRecord[], asOf: string): RelazioneVariation[] {
+  const out: RelazioneVariation[] = [];
+  for (const v of list) {
+    if (v.validFrom > asOf) continue;
+    for (const c of v.changes) {
+      const removal = c.field === "exists" && c.to === false;
+      const addition = c.field === "exists" && c.to === true;
+      const field = removal ? "stralcio" : addition ? "aggiunta" : c.field;
+      out.push({
+        code: c.code,
+        entityType: c.entityType,
+        field,
+        fieldLabel: addition ? "aggiunta" : fieldLabel(c.entityType, removal ? "stralcio" : c.field),
+        from: c.field === "exists" ? null : c.from,
+        to: c.field === "exists" ? null : c.to,
+        fromText: removal ? "in vigore" : addition ? "—" : valueText(c.field, c.from),
+        toText: removal ? (c.entityType === "objective" ? "stralciato" : "stralciata") : addition ? "aggiunta" : valueText(c.field, c.to),
+        act: v.act,
+        validFrom: v.validFrom,
+        reason: v.reason,
+      });
+    }
+  }
+  return out;
+}
+
+function achievedText(a: ActivityEval, counts: PercentCounts | null): string {
   const s = a.state;
   const euro = /euro|€/i.test(`${a.unit ?? ""} ${a.targetText}`);
   switch (a.targetKind) {
     case "percentage":
-      if (s.percent != null) return itPercent(s.percent, 2);
+      if (s.percent != null) return counts ? `${itPercent(s.percent, 2)} (${countsText(counts)})` : itPercent(s.percent, 2);
       break;
     case "count":
       if (s.count != null) return itNumber(s.count);
@@ -293,6 +447,22 @@ function achievedText(a: ActivityEval): string {
   if (s.status === "bloccata") return "bloccata";
   if (s.status === "in_corso") return s.percent != null ? `in corso (${itPercent(s.percent, 0)})` : "in corso";
   return "nessun dato";
+}
+
+/** "45 su 47, fonte: protocollo" */
+export function countsText(c: PercentCounts): string {
+  return `${itNumber(c.numerator, 0)} su ${itNumber(c.denominator, 0)}${c.source ? `, fonte: ${c.source}` : ""}`;
+}
+
+/** What the Nucleo should know about an activity beyond its score: missing evidence, late entries, its finding. */
+export function validationFlags(a: RelazioneActivity, lateEntryDays: number): string[] {
+  const flags: string[] = [];
+  if (a.withoutEvidence) flags.push(`senza evidenza (richiesta: ${a.evidenceExpected})`);
+  for (const l of a.lateEntries) {
+    flags.push(`inserimento tardivo: dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} da ${l.by.label} (${itDays(l.days)} dopo, oltre ${itDays(lateEntryDays)})`);
+  }
+  if (a.finding) flags.push(`esito del Nucleo: ${a.finding.outcome}${a.finding.note ? ` («${a.finding.note}»)` : ""} (${a.finding.by.label}, ${itDate(romeDay(a.finding.at))})`);
+  return flags;
 }
 
 // ---------------------------------------------------------------- monitoring

@@ -13,6 +13,7 @@ import { registerReportActions } from "./listeners/report-buttons.ts";
 import { registerDelayListeners } from "./listeners/delays.ts";
 import { registerHomeListeners } from "./listeners/home.ts";
 import { registerBehaviourListeners } from "./listeners/behaviours.ts";
+import { registerValidationListeners } from "./listeners/validation.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
@@ -125,6 +126,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
   registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
   registerBehaviourListeners(app, surfaceDeps);
+  registerValidationListeners(app, surfaceDeps);
   return app;
 }
 

@@ -6,6 +6,9 @@ import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from 
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 import { effectiveDeadline } from "../domain/plan/deadline.ts";
+import { activityRowInForce } from "../domain/plan/in-force.ts";
+import { loadOverlay } from "./variations.ts";
+import { variedObjectives } from "./varied-objectives.ts";
 
 /**
  * Finding the activity a person means by the code they typed: canonical or printed,
@@ -15,7 +18,9 @@ import { effectiveDeadline } from "../domain/plan/deadline.ts";
 
 type Reader = Db | Tx;
 
-type PlanHeader = PlanRef;
+/** The plan, and optionally the day whose definitions are in force (default: every variation recorded). */
+type PlanHeader = PlanRef & { day?: string };
+const LATEST_DAY = "9999-12-31";
 
 const EFFECTIVE_DEADLINE_SQL = effectiveDeadlineSql("md", "a");
 
@@ -37,6 +42,52 @@ const activitySelect = (year: number) => Prisma.sql`
   JOIN "Objective" o ON o."id" = a."objectiveId"
   LEFT JOIN "Area" ar ON ar."id" = o."areaId"
   LEFT JOIN "ManualDeadline" md ON md."planYear" = ${year} AND md."activityCode" = a."code"`;
+
+/**
+ * The rows as in force on the plan's day (domain/plan/in-force.ts): one query for the
+ * year's variations; rows no variation touches come back as they are. Stralciate (or
+ * not yet added) activities drop out.
+ */
+async function inForce(db: Reader, plan: PlanHeader, rows: ActivityRow[]): Promise<ActivityInfo[]> {
+  if (!rows.length) return [];
+  const overlay = await loadOverlay(db, plan.year, plan.day ?? LATEST_DAY);
+  if (overlay.isEmpty) return rows.map((r) => toInfo(plan.year, r));
+  const out: ActivityInfo[] = [];
+  const moved: ActivityInfo[] = [];
+  for (const r of rows) {
+    const row = activityRowInForce(overlay, { ...r, threshold: r.threshold === null ? null : Number(r.threshold), qualifier: null as string | null });
+    if (!row) continue;
+    const info = toInfo(plan.year, { ...row, manualDeadline: row.deadlineVaried ? null : r.manualDeadline });
+    if (row.objectiveCode !== r.objectiveCode) moved.push(info);
+    out.push(info);
+  }
+  // An activity moved to another objective (rare): that objective's title and area.
+  if (moved.length) {
+    const objectives = await db.objective.findMany({
+      where: { planId: plan.id, code: { in: [...new Set(moved.map((m) => m.objectiveCode))] } },
+      select: { code: true, title: true, area: { select: { code: true, name: true } } },
+    });
+    const byCode = new Map(objectives.map((o) => [o.code, o]));
+    for (const m of moved) {
+      const o = byCode.get(m.objectiveCode);
+      if (!o) continue;
+      m.objectiveTitle = o.title;
+      m.areaCode = o.area?.code ?? null;
+      m.areaName = o.area?.name ?? null;
+    }
+  }
+  // An objective moved to another area, or renamed.
+  for (const info of out) {
+    if (!overlay.isTouched("objective", info.objectiveCode)) continue;
+    const o = overlay.objective({ code: info.objectiveCode, title: info.objectiveTitle, weight: null, areaCode: info.areaCode }, { evenIfAbsent: true })!;
+    info.objectiveTitle = o.title;
+    if (o.areaCode !== info.areaCode) {
+      info.areaCode = o.areaCode;
+      info.areaName = o.areaCode === null ? null : ((await db.area.findFirst({ where: { planId: plan.id, code: o.areaCode }, select: { name: true } }))?.name ?? null);
+    }
+  }
+  return out;
+}
 
 function toInfo(year: number, r: ActivityRow): ActivityInfo {
   return {
@@ -74,12 +125,12 @@ export async function activitiesByCode(db: Reader, plan: PlanHeader, code: strin
        SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "code" = ${code}
        UNION SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "printedCode" = ${code}
      ) AND a."archivedAt" IS NULL ORDER BY a."position"`;
-  return rows.map((r) => toInfo(plan.year, r));
+  return inForce(db, plan, rows);
 }
 
 export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
   const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL AND a."code" = ${code}`;
-  return rows[0] ? toInfo(plan.year, rows[0]) : null;
+  return (await inForce(db, plan, rows.slice(0, 1)))[0] ?? null;
 }
 
 
@@ -250,8 +301,12 @@ export async function openActivitiesOfAreas(
   plan: { id: number; year: number },
   areaCodes: string[],
   limit: number,
+  today: string,
 ): Promise<{ rows: OpenActivityRow[]; total: number }> {
   if (!areaCodes.length) return { rows: [], total: 0 };
+  // Objectives a variation touches are read apart, as in force today.
+  const varied = await variedObjectives(db, plan, today);
+  const skip = varied?.excludeIds.length ? Prisma.sql` AND o.id NOT IN (${Prisma.join(varied.excludeIds)})` : Prisma.empty;
   // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
   const involves = Prisma.join(
     areaCodes.map((c) => Prisma.sql`(',' || a.involvedAreas || ',') LIKE ${`%,${c},%`}`),
@@ -266,7 +321,7 @@ export async function openActivitiesOfAreas(
     WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL
       AND (p.status IS NULL OR p.status <> 'completata')
       AND ((o.areaId IS NOT NULL AND ar.code IN (${Prisma.join(areaCodes)}))
-        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))`;
+        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))${skip}`;
   const [rows, count] = await Promise.all([
     db.$queryRaw<OpenActivityRow[]>`
       SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
@@ -276,5 +331,19 @@ export async function openActivitiesOfAreas(
       LIMIT ${limit}`,
     db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${where}`,
   ]);
-  return { rows, total: Number(count[0]?.n ?? 0) };
+  if (!varied) return { rows, total: Number(count[0]?.n ?? 0) };
+  const extra: OpenActivityRow[] = [];
+  for (const o of varied.objectives) {
+    for (const a of o.activities) {
+      if (a.status === "completata") continue;
+      const mine =
+        o.areaCode !== null
+          ? areaCodes.includes(o.areaCode)
+          : a.involvesAllAreas || a.involvedAreas === "" || a.involvedAreas.split(",").some((c) => areaCodes.includes(c));
+      if (mine) extra.push({ code: a.code, title: a.title, targetText: a.targetText, objectiveCode: o.code, areaCode: o.areaCode, deadline: a.deadline, status: a.status });
+    }
+  }
+  const key = (r: OpenActivityRow) => (r.deadline === null ? "9" : `0${r.deadline}`);
+  const merged = [...rows, ...extra].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0)).slice(0, limit);
+  return { rows: merged, total: Number(count[0]?.n ?? 0) + extra.length };
 }

@@ -2,6 +2,8 @@ import type { Db, Tx } from "../db/client.ts";
 import { daysBetween } from "../domain/calendar/days.ts";
 import { delayCauseLabel, type DelayActivity, type DelayExplanationView, type ValidDelay } from "../domain/delays/delays.ts";
 import { effectiveDeadline } from "../domain/plan/deadline.ts";
+import { activityDefinitionOf, effectiveDeadline as inForceDeadline } from "../domain/plan/in-force.ts";
+import { loadOverlay } from "./variations.ts";
 import { UserError } from "../errors.ts";
 import { planOfYear } from "./plan.ts";
 
@@ -19,11 +21,19 @@ export async function delayActivity(db: Db | Tx, year: number, code: string, tod
     throw new UserError({ code: "unknown_code", context: "delay", activityCode: code, year });
   }
   const manual = await db.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: year, activityCode: code } } });
-  const deadline = effectiveDeadline(activity, manual);
+  // The deadline and title in force today (a variation may have moved them).
+  const overlay = await loadOverlay(db, year, today);
+  const varied = overlay.isTouched("activity", code)
+    ? overlay.activity(
+        activityDefinitionOf({ code, title: activity.title, indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: activity.deadline, objectiveCode: "" }),
+        { evenIfAbsent: true },
+      )
+    : null;
+  const deadline = varied ? inForceDeadline({ deadline: varied.deadline, deadlineVaried: varied.inForce.varied.includes("deadline") }, manual?.deadline) : effectiveDeadline(activity, manual);
   return {
     year,
     code: activity.code,
-    title: activity.title,
+    title: varied?.title ?? activity.title,
     areaCode: activity.objective.area?.code ?? null,
     areaName: activity.objective.area?.name ?? null,
     deadline,

@@ -2,6 +2,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { addDays } from "../domain/calendar/days.ts";
 import {
   DIGEST_DUE_SOON_DAYS,
+  type AreaCompletion,
   type AreaRow,
   type DeadlineRow,
   type HeadRow,
@@ -10,8 +11,10 @@ import {
   type WideRow,
 } from "../domain/digest/digest.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
+import { scopeCompletion } from "../domain/progress/completion.ts";
 import type { ReportFact } from "../domain/progress/progress.ts";
-import { effectiveDeadlineSql } from "./sql.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { ACTIVITY_COMPLETION_SQL, effectiveDeadlineSql } from "./sql.ts";
 
 /**
  * The weekly digest's reads, for every area at once with a handful of set-based queries,
@@ -40,7 +43,7 @@ export async function headRows(db: Reader): Promise<HeadRow[]> {
  * late and due soon: the first `shown` of each per area (worst first) with the totals,
  * in one pass ordered by effective deadline.
  */
-export async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: number): Promise<DeadlineRow[]> {
+export async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: number, skip: readonly number[] = []): Promise<DeadlineRow[]> {
   const horizon = addDays(today, DIGEST_DUE_SOON_DAYS);
   // Ranked on narrow rows (ids and dates); titles are fetched only for the rows shown.
   return db.$queryRaw<DeadlineRow[]>`
@@ -51,7 +54,7 @@ export async function deadlineRows(db: Reader, plan: PlanRef, today: string, sho
       JOIN Objective o ON o.id = a.objectiveId
       LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
       LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
+      WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND o.areaId IS NOT NULL${notIn(skip)}
         AND ${EFFECTIVE_DEADLINE} <= ${horizon}
         AND COALESCE(p.status, '') <> 'completata'
     ), r AS (
@@ -149,7 +152,7 @@ export async function countReportsOf(db: Reader, year: number, codes: readonly s
 }
 
 /** Open Comune-wide activities (objectives of no area, found through the areaId index), by effective deadline, undated last. */
-export async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
+export async function wideRows(db: Reader, plan: PlanRef, skip: readonly number[] = []): Promise<WideRow[]> {
   return db.$queryRaw<WideRow[]>`
     SELECT a.code AS code, a.title AS title, o.code AS objectiveCode, ${EFFECTIVE_DEADLINE} AS deadline,
            p.status AS status, a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas
@@ -157,6 +160,89 @@ export async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
     JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
     LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
+    WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'${notIn(skip)}
     ORDER BY ${EFFECTIVE_DEADLINE} IS NULL, ${EFFECTIVE_DEADLINE}, o.position, a.position, a.code`;
+}
+
+/** Leaves out the objectives a variation touches (they are merged from their definitions in force). */
+function notIn(ids: readonly number[]): Prisma.Sql {
+  return ids.length ? Prisma.sql` AND o.id NOT IN (${Prisma.join(ids)})` : Prisma.empty;
+}
+
+interface TotalsRow {
+  areaId: number;
+  live: bigint | number;
+  activities: bigint | number;
+  completed: bigint | number;
+  weighted: bigint | number;
+  weightSum: number;
+  weightedScore: number;
+  unweightedScore: number;
+}
+
+/**
+ * An area's weighted completion: the figure /stato shows, from the same SQL twin of
+ * `activityCompletion` and the same area formula (`scopeCompletion`), in one streaming
+ * pass over the plan's objectives (in the order of their (planId, code) index, so no sort).
+ */
+export async function completionRows(
+  db: Reader,
+  plan: PlanRef,
+  skip: readonly number[] = [],
+  extra: ReadonlyMap<number | null, Omit<TotalsRow, "areaId">> = new Map(),
+): Promise<Map<number, AreaCompletion>> {
+  const rows = await db.$queryRaw<TotalsRow[]>`
+    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed,
+           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
+           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
+           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
+           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
+    FROM (
+      SELECT o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
+             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
+             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done
+      FROM Objective o
+      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
+      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+      WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.areaId IS NOT NULL${notIn(skip)}
+      GROUP BY o.code
+    )
+    GROUP BY areaId`;
+  // The objectives a variation touches, summed apart as in force (domain/status/varied.ts).
+  const merged = new Map<number, TotalsRow>(rows.map((t) => [Number(t.areaId), t]));
+  for (const [areaId, e] of extra) {
+    if (areaId === null) continue;
+    const t = merged.get(areaId);
+    merged.set(
+      areaId,
+      t
+        ? {
+            areaId,
+            live: Number(t.live) + Number(e.live),
+            activities: Number(t.activities) + Number(e.activities),
+            completed: Number(t.completed) + Number(e.completed),
+            weighted: Number(t.weighted) + Number(e.weighted),
+            weightSum: t.weightSum + e.weightSum,
+            weightedScore: t.weightedScore + e.weightedScore,
+            unweightedScore: t.unweightedScore + e.unweightedScore,
+          }
+        : { ...e, areaId },
+    );
+  }
+  return new Map(
+    [...merged.values()].map((t) => [
+      Number(t.areaId),
+      {
+        completion: scopeCompletion({
+          live: Number(t.live),
+          weighted: Number(t.weighted),
+          weightSum: t.weightSum,
+          weightedScore: t.weightedScore,
+          unweightedScore: t.unweightedScore,
+        }),
+        activities: Number(t.activities),
+        completed: Number(t.completed),
+      },
+    ]),
+  );
 }

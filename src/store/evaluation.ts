@@ -2,6 +2,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { endOfRomeDay, type EvaluationInput, type ReportForFold } from "../domain/scoring/evaluation.ts";
 import { currentPlan } from "./plan.ts";
 import { loadScoringConfig } from "./scoring-config.ts";
+import { loadPlanInForce } from "./plan-definitions.ts";
 
 type Reader = Db | Tx;
 
@@ -12,44 +13,33 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const [plan, config, areas, objectives, activities, progress, manual, later] = await Promise.all([
+  const [plan, config, inForce, progress, later, evidenceRows] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: ref.id }, select: { id: true, year: true, entity: true, sourceName: true, importedAt: true } }),
-    loadScoringConfig(db, year),
-    db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
-    db.objective.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: { id: true, code: true, title: true, publicValue: true, weight: true, areaId: true },
-    }),
-    db.activity.findMany({
-      where: { planId: ref.id, archivedAt: null },
-      orderBy: { position: "asc" },
-      select: {
-        code: true,
-        printedCode: true,
-        title: true,
-        objectiveId: true,
-        indicatorName: true,
-        indicatorIndex: true,
-        targetText: true,
-        targetKind: true,
-        deadline: true,
-        threshold: true,
-        comparator: true,
-        period: true,
-        unit: true,
-        qualifier: true,
-      },
-    }),
+    // The SMVP version and the definitions in force on the evaluation date.
+    loadScoringConfig(db, year, opts.asOf),
+    loadPlanInForce(db, ref, opts.asOf),
     db.progress.findMany({ where: { planYear: year } }),
-    db.manualDeadline.findMany({ where: { planYear: year }, select: { activityCode: true, deadline: true } }),
     // Activities whose Progress is newer than the date: they are rebuilt from their reports.
     db.report.findMany({
       where: { planYear: year, OR: [{ createdAt: { gte: cutoff } }, { undoneAt: { gte: cutoff } }] },
       select: { activityCode: true },
       distinct: ["activityCode"],
     }),
+    // Evidence of the reports live at the date: the SMVP evidence rules read it.
+    db.report.findMany({
+      where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
+      select: { activityCode: true, evidence: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
   ]);
+  const evidence = new Map<string, string[]>();
+  for (const r of evidenceRows) {
+    const text = r.evidence?.trim();
+    if (!text) continue;
+    const list = evidence.get(r.activityCode);
+    if (list) list.push(text);
+    else evidence.set(r.activityCode, [text]);
+  }
 
   const rebuild = new Set(later.map((r) => r.activityCode));
   const byCode = new Map<string, ReportForFold[]>();
@@ -74,6 +64,6 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
       else byCode.set(r.activityCode, [r]);
     }
   }
-  return { plan, config, areas, objectives, activities, progress, manual, rebuild, reportsBefore: byCode };
+  return { plan, config, inForce, progress, rebuild, reportsBefore: byCode, evidence };
 }
 

@@ -1,6 +1,9 @@
 import type { Db } from "../db/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
+import { activityDefinitionOf, effectiveDeadline } from "../domain/plan/in-force.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { effectiveDeadlineSql } from "./sql.ts";
+import { loadOverlay } from "./variations.ts";
 
 /** Reads of the reminder and overdue jobs: which activities are due, and who hears about them. */
 
@@ -38,8 +41,12 @@ export async function openActivitiesDue(
   plan: PlanRef,
   from: string,
   to: string,
-  opts: { unexplainedOnly?: boolean } = {},
+  opts: { unexplainedOnly?: boolean; day?: string } = {},
 ): Promise<NoticeActivity[]> {
+  // Activities a variation touches are left to the rule (deadline and existence in force on the day).
+  const overlay = await loadOverlay(db, plan.year, opts.day ?? to);
+  const touched = overlay.touchedActivityCodes;
+  const skip = touched.length ? Prisma.sql` AND a.code NOT IN (${Prisma.join(touched)})` : Prisma.empty;
   const rows = await db.$queryRaw<NoticeRow[]>`
     SELECT a.code AS code, a.title AS title, ar.code AS areaCode, ar.name AS areaName,
            a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas,
@@ -55,8 +62,35 @@ export async function openActivitiesDue(
       AND COALESCE(p.status, '') <> 'completata'
       AND (${opts.unexplainedOnly ? 1 : 0} = 0 OR NOT EXISTS (
         SELECT 1 FROM DelayExplanation d
-        WHERE d.planYear = ${plan.year} AND d.activityCode = a.code AND d.createdAt >= ${EFFECTIVE_DEADLINE}))
+        WHERE d.planYear = ${plan.year} AND d.activityCode = a.code AND d.createdAt >= ${EFFECTIVE_DEADLINE}))${skip}
     ORDER BY ${EFFECTIVE_DEADLINE}, a.code`;
+  if (touched.length) {
+    const varied = await db.$queryRaw<(NoticeRow & { planDeadline: string | null; manualDeadline: string | null; lastCause: string | null })[]>`
+      SELECT a.code AS code, a.title AS title, ar.code AS areaCode, ar.name AS areaName,
+             a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas,
+             a.deadline AS planDeadline, m.deadline AS manualDeadline, p.lastReporterId AS lastReporterId,
+             (SELECT MAX(d.createdAt) FROM DelayExplanation d WHERE d.planYear = ${plan.year} AND d.activityCode = a.code) AS lastCause
+      FROM Activity a
+      JOIN Objective o ON o.id = a.objectiveId AND o.archivedAt IS NULL
+      LEFT JOIN Area ar ON ar.id = o.areaId
+      LEFT JOIN ManualDeadline m ON m.planYear = ${plan.year} AND m.activityCode = a.code
+      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+      WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.code IN (${Prisma.join(touched)})
+        AND (o.areaId IS NULL OR ar.archivedAt IS NULL)
+        AND COALESCE(p.status, '') <> 'completata'`;
+    for (const v of varied) {
+      if (!overlay.exists("activity", v.code)) continue;
+      const d = overlay.activity(
+        activityDefinitionOf({ code: v.code, title: v.title, indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: v.planDeadline, objectiveCode: "" }),
+      )!;
+      const deadline = effectiveDeadline({ deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") }, v.manualDeadline);
+      if (deadline === null || deadline < from || deadline > to) continue;
+      const cause = v.lastCause === null ? null : new Date(v.lastCause as unknown as string).toISOString();
+      if (opts.unexplainedOnly && cause !== null && cause >= deadline) continue;
+      rows.push({ ...v, title: d.title, deadline });
+    }
+    rows.sort((x, y) => (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : x.code < y.code ? -1 : 1));
+  }
   return rows.map((r) => ({
     code: r.code,
     title: r.title,

@@ -92,13 +92,13 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
       const now = sqlTime(opts.now);
       let planId: number;
       if (existing) {
-        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ? WHERE id = ?`)
-          .run(parsed.entity, parsed.sourceName, hash, now, existing.id);
+        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ?, adoptedAct = COALESCE(adoptedAct, ?), adoptedFrom = COALESCE(adoptedFrom, ?) WHERE id = ?`)
+          .run(parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null, existing.id);
         planId = existing.id;
       } else {
         planId = Number(
-          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (?, ?, ?, ?, ?)`)
-            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now).lastInsertRowid,
+          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt, adoptedAct, adoptedFrom) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null).lastInsertRowid,
         );
       }
       keepCriteria(planId);
@@ -127,7 +127,8 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
           restored: changes.restored,
         }),
       );
-      return { ...base, planId, unchanged: false, ...changes };
+      const hadVariations = existing ? sql.prepare(`SELECT 1 FROM Variation WHERE planYear = ? LIMIT 1`).get(parsed.year) !== undefined : false;
+      return { ...base, planId, unchanged: false, ...changes, hadVariations };
     });
     return write.immediate();
   } finally {

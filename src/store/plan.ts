@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { UserError } from "../errors.ts";
-import { effectiveDeadline } from "../domain/plan/deadline.ts";
+import { loadPlanInForce } from "./plan-definitions.ts";
 
 type Reader = Db | Tx;
 
@@ -46,50 +46,57 @@ export interface PlanJson {
         threshold: number | null;
         period: string | null;
       };
+      /** With `--al`: since when this definition is in force, and the act when a variation set it. */
+      validFrom?: string;
+      act?: string | null;
     }[];
   }[];
   anomalies: { kind: string; code: string; message: string }[];
 }
 
-/** The live plan (archived parts left out); `deadline` is the one in force (set by hand, else parsed). */
-export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
+/** No day given: every variation recorded so far applies (the latest definitions). */
+const LATEST = "9999-12-31";
+
+/**
+ * The plan in force on a day (archived and not-yet-added or stralciate parts left out);
+ * `deadline` is the one in force (a variation's, else set by hand, else parsed). With
+ * `dated`, each activity also says since when it is in force and, when varied, by which act.
+ */
+export async function loadPlanJson(db: Db, year?: number, day = LATEST, opts: { dated?: boolean } = {}): Promise<PlanJson> {
   const ref = await currentPlan(db, year);
-  const [areas, objectives, activities, anomalies, manual] = await Promise.all([
-    db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" } }),
-    db.objective.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, include: { area: true } }),
-    db.activity.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" } }),
+  const [p, anomalies] = await Promise.all([
+    loadPlanInForce(db, ref, day),
     db.planAnomaly.findMany({ where: { planId: ref.id }, orderBy: { id: "asc" } }),
-    db.manualDeadline.findMany({ where: { planYear: ref.year } }),
   ]);
-  const manualByCode = new Map(manual.map((m) => [m.activityCode, m]));
-  const byObjective = new Map<number, PlanJson["objectives"][number]["activities"]>();
-  for (const a of activities) {
-    const list = byObjective.get(a.objectiveId) ?? [];
+  const byObjective = new Map<string, PlanJson["objectives"][number]["activities"]>();
+  for (const a of p.activities) {
+    const list = byObjective.get(a.objectiveCode) ?? [];
     list.push({
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
       indicator: {
-        name: a.indicatorName,
-        kind: a.targetKind,
-        target: a.targetText,
-        deadline: effectiveDeadline(a, manualByCode.get(a.code)),
-        threshold: a.threshold,
-        period: a.period,
+        name: a.indicator.name,
+        kind: a.target.kind,
+        target: a.target.text,
+        deadline: a.effectiveDeadline,
+        threshold: a.target.threshold,
+        period: a.target.period,
       },
+      ...(opts.dated ? { validFrom: a.inForce.validFrom ?? p.adoptedFrom, ...(a.inForce.act ? { act: a.inForce.act } : {}) } : {}),
     });
-    byObjective.set(a.objectiveId, list);
+    byObjective.set(a.objectiveCode, list);
   }
   return {
     year: ref.year,
     entity: ref.entity,
-    areas: areas.map((a) => ({ code: a.code, name: a.name, head: a.head })),
-    objectives: objectives.map((o) => ({
+    areas: p.areas.map((a) => ({ code: a.code, name: a.name, head: a.head })),
+    objectives: p.objectives.map((o) => ({
       code: o.code,
-      areaCode: o.area?.code ?? null,
+      areaCode: o.areaCode,
       title: o.title,
       weight: o.weight,
-      activities: byObjective.get(o.id) ?? [],
+      activities: byObjective.get(o.code) ?? [],
     })),
     anomalies: anomalies.map((a) => ({ kind: a.kind, code: a.code, message: a.message })),
   };

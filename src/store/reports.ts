@@ -10,12 +10,15 @@ import {
   type IndicatorShape,
   type ReportInput,
 } from "../domain/progress/progress.ts";
-import { validateReportInput } from "../domain/progress/validate.ts";
+import { validateReportInput, withCountsPercent } from "../domain/progress/validate.ts";
+import { itDateTime } from "../domain/text/italian.ts";
 import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
 import { appendAudit } from "./audit.ts";
 import { reportAreaFor } from "./report-area.ts";
+import { activityDefinitionOf } from "../domain/plan/in-force.ts";
+import { loadOverlay } from "./variations.ts";
 
 export interface RecordResult {
   report: Report;
@@ -49,7 +52,8 @@ async function recompute(tx: Tx, planYear: number, activityCode: string, indicat
   return { derived, progress };
 }
 
-async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Promise<IndicatorShape> {
+/** The indicator's shape in force on `day` (a variation may change the target's kind or period). */
+async function liveIndicator(tx: Tx, planYear: number, activityCode: string, day: string): Promise<IndicatorShape> {
   const activity = await tx.activity.findFirst({
     where: { code: activityCode, archivedAt: null, plan: { year: planYear } },
     select: { targetKind: true, period: true },
@@ -57,21 +61,28 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Pr
   if (!activity) {
     throw new UserError({ code: "unknown_code", context: "report", activityCode, year: planYear });
   }
-  return activity;
+  const overlay = await loadOverlay(tx, planYear, day);
+  if (!overlay.isTouched("activity", activityCode)) return activity;
+  const target = overlay.activity(
+    activityDefinitionOf({ code: activityCode, title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: activity.targetKind, threshold: null, comparator: null, period: activity.period, unit: null, qualifier: null, deadline: null, objectiveCode: "" }),
+    { evenIfAbsent: true },
+  )!.target;
+  return { targetKind: target.kind, period: target.period };
 }
 
 /**
  * Records one report and recomputes the activity's Progress, in one transaction with its
  * audit row. A repeated idempotency key returns the stored report (duplicate: true).
  */
-export async function recordReport(db: Db, input: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
+export async function recordReport(db: Db, given: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
   const today = romeDay(now);
-  validateReportInput(input, today);
+  validateReportInput(given, today);
+  const input = withCountsPercent(given);
   const result = await db.$transaction(async (tx) => {
     if (input.idempotencyKey) {
       const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
       if (existing) {
-        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode);
+        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
         const reports = await tx.report.findMany({
           where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
           select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
@@ -83,9 +94,12 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         return { report: existing, progress, derived, duplicate: true };
       }
     }
-    const indicator = await liveIndicator(tx, input.planYear, input.activityCode);
+    const indicator = await liveIndicator(tx, input.planYear, input.activityCode, today);
     if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
       throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
+    }
+    if (input.denominator != null && indicator.targetKind !== "percentage") {
+      throw new UserError({ code: "percent_counts", reason: "not_a_percentage", text: `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».` });
     }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
     const areaCode = await reportAreaFor(tx, input);
@@ -94,12 +108,16 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         planYear: input.planYear,
         activityCode: input.activityCode,
         userId: input.userId,
+        enteredBy: input.enteredBy ?? null,
         kind: input.kind,
         status: input.status ?? null,
         value: input.value ?? null,
         occurredOn: input.occurredOn ?? today,
         note: input.note ? wellFormed(input.note).trim() || null : null,
         evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
+        numerator: input.numerator ?? null,
+        denominator: input.denominator ?? null,
+        valueSource: input.valueSource ? wellFormed(input.valueSource).trim() || null : null,
         source: input.source,
         idempotencyKey: input.idempotencyKey ?? null,
         areaCode,
@@ -109,12 +127,25 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
     const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
     await appendAudit(tx, {
       at: now,
-      actor: input.userId,
+      // Who entered it; on someone's behalf, the report says whose fact it is.
+      actor: input.enteredBy ?? input.userId,
       action: "report",
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
       before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
+      after: {
+        ...auditView(progress),
+        report: {
+          id: report.id,
+          kind: report.kind,
+          status: report.status,
+          value: report.value,
+          occurredOn: report.occurredOn,
+          source: report.source,
+          ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
+          ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}),
+        },
+      },
     });
     return { report, progress, derived, duplicate: false };
   });

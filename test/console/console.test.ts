@@ -70,11 +70,23 @@ describe("local console", () => {
     expect(await t.db.auditEntry.count({ where: { entityKey: DEMO_USER_ID } })).toBe(1);
   });
 
+  it("«Aggiungi evidenza» asks for the act, refuses what is not one, attaches it to that report", async () => {
+    const out = await session(t, ["/obiettivo 3.1.5 completato", "premi 1", "evidenza fatto", "evidenza Det. n. 5/2024", "evidenza Det. n. 6/2024"]);
+    expect(replyTo(out, "premi 1")).toContain("Scrivi «evidenza <numero dell'atto o link>» per aggiungerla alla segnalazione di 3.1.5");
+    expect(replyTo(out, "evidenza fatto")).toContain("non è un atto riconosciuto");
+    expect(replyTo(out, "evidenza Det. n. 5/2024")).toContain("Evidenza aggiunta a 3.1.5: Det. n. 5/2024.");
+    expect(replyTo(out, "evidenza Det. n. 6/2024")).toContain("Nessuna segnalazione a cui aggiungere l'evidenza");
+    const report = await t.db.report.findFirst({ where: { activityCode: "3.1.5" } });
+    expect(report?.evidence).toBe("Det. n. 5/2024");
+  });
+
   it("reports with /obiettivo and reads /stato through the same handlers as Slack", async () => {
     const out = await session(t, ["/obiettivo 3.1.4 completato", "/stato tecnica", "premi 1", "esci", "/stato"]);
     const reported = replyTo(out, "/obiettivo 3.1.4 completato");
     expect(reported).toContain("3.1.4");
-    expect(reported).toMatch(/\[1: Annulla\]/);
+    // A deadline completed without an act: the reply says so and offers to add it first.
+    expect(reported).toContain("Manca l'evidenza");
+    expect(reported).toMatch(/\[1: Aggiungi evidenza\] \[2: Annulla\]/);
     const stato = replyTo(out, "/stato tecnica");
     expect(stato).toContain("Stato · 03 Area Tecnico Manutentiva\n═");
     expect(stato).toContain("1 attività completata su 23 · Responsabile: Claudia Nodari");

@@ -51,7 +51,7 @@ describe("scheduler", () => {
     const client = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     // Wednesday 9 October 2024, 10:00 in Rome: Monday's digest and today's 08:00 run were missed.
     const s = startScheduler({ env: loadEnv({}), db: t.db, client, log: createLogger("silent"), clock: () => new Date("2024-10-09T08:00:00Z") });
-    expect(cron.getTasks().size).toBe(before + 3);
+    expect(cron.getTasks().size).toBe(before + 4); // digest, its retry, the daily messages, variation notices
     await s.stop();
     expect(cron.getTasks().size).toBe(before);
     // Everything the start-up run began was finished before stop() returned.

@@ -141,11 +141,12 @@ describe("importing the Leggiuno PIAO", () => {
     expect(a.indicator.deadline).toBe("2024-11-30");
     expect(a.indicator.kind).toBe("text");
     // The canonical code wins; a printed code that names two activities is refused, naming both.
-    expect((await setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).code).toBe("1.2.1");
+    // (1.2.1 has a date in the plan: moving it is a variation, refused here with a pointer to it.)
+    await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(/attività 1\.2\.1 ha nel piano la scadenza.*obiettivi variazione/);
     await t.db.activity.updateMany({ where: { code: "1.2.1" }, data: { code: "1.2.1-x" } });
     await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(/1\.2\.1-x.*1\.3\.1/);
     await expect(setManualDeadline(t.db, { code: "2.2.5", date: "31 febbraio", actor: "U9", now: NOW })).rejects.toThrow(/Data non valida/);
-    expect((await t.db.auditEntry.findMany({ where: { action: "manual_deadline" } })).length).toBe(2);
+    expect((await t.db.auditEntry.findMany({ where: { action: "manual_deadline" } })).length).toBe(1);
   });
 
   it("the CSV export imports back to the same plan", async () => {

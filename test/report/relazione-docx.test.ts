@@ -185,14 +185,19 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
   it("renders the model's variations when it carries them (the pure renderer, no charts)", async () => {
     const model = await buildRelazione(t.db, { year: 2024, asOf: "2025-01-31", now: instantOfDay("2025-01-31") });
     const bytes = await renderRelazioneDocx(
-      { ...model, variations: [{ act: "Delibera G.C. n. 50/2024", validFrom: "2024-06-01", reason: "Nuova normativa regionale", changes: [{ entityType: "activity", code: "3.1.4", field: "deadline", from: "2024-06-30", to: "2024-10-31" }] }] },
+      {
+        ...model,
+        variations: [
+          { code: "3.1.4", entityType: "activity", field: "deadline", fieldLabel: "scadenza", from: "2024-06-30", to: "2024-10-31", fromText: "30/06/2024", toText: "31/10/2024", act: "Delibera G.C. n. 50/2024", validFrom: "2024-06-01", reason: "Nuova normativa regionale" },
+        ],
+      },
       { charts: false },
     );
     const zip = await JSZip.loadAsync(bytes);
     const xml = await zip.file("word/document.xml")!.async("string");
     const text = paragraphs(xml);
     expect(text).toContain("Delibera G.C. n. 50/2024");
-    expect(text).toContain("3.1.4 deadline: 2024-06-30 → 2024-10-31");
+    for (const cell of ["3.1.4", "scadenza", "30/06/2024", "31/10/2024", "01/06/2024", "Nuova normativa regionale"]) expect(text).toContain(cell);
     expect(text.some((p) => p.includes("non sono state registrate variazioni"))).toBe(false);
     expect(Object.keys(zip.files).filter((f) => f.startsWith("word/media/"))).toEqual([]);
   });

@@ -139,8 +139,10 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect(r.text).toContain("3.1.2");
     expect(r.text).toContain("completata il 07/10/2024");
     const b = buttons(r.blocks);
-    expect(b.map((x) => x.action_id)).toEqual([ACTION.reportUndo, ACTION.activityUpdate]);
-    expect(b[0]!.text.text).toBe("Annulla");
+    // 3.1.2 is a deadline: completed without an act, the reply offers to add it (SMVP evidence rule).
+    expect(r.text).toContain("Manca l'evidenza");
+    expect(b.map((x) => x.action_id)).toEqual([ACTION.addEvidence, ACTION.reportUndo, ACTION.activityUpdate]);
+    expect(b[1]!.text.text).toBe("Annulla");
     expect(await progressOf("3.1.2")).toMatchObject({ status: "completata", completedOn: "2024-10-07", lastReporterId: TEC });
     const [report] = await reportsOf("3.1.2");
     expect(report).toMatchObject({ source: "slack_command", userId: TEC, kind: "status", status: "completata" });
@@ -222,7 +224,17 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect(view.callback_id).toBe(VIEW.report);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ year: 2024, code: "3.2.5" });
     const blockIds = view.blocks.map((b) => b.block_id).filter(Boolean);
-    expect(blockIds).toEqual([REPORT_BLOCK.status, REPORT_BLOCK.value, REPORT_BLOCK.date, REPORT_BLOCK.note, REPORT_BLOCK.evidence]);
+    // 3.2.5 is a percentage indicator: the form also asks for numerator, denominator and source.
+    expect(blockIds).toEqual([
+      REPORT_BLOCK.status,
+      REPORT_BLOCK.value,
+      REPORT_BLOCK.numerator,
+      REPORT_BLOCK.denominator,
+      REPORT_BLOCK.source,
+      REPORT_BLOCK.date,
+      REPORT_BLOCK.note,
+      REPORT_BLOCK.evidence,
+    ]);
     expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.value)?.element?.initial_value).toBe("70");
     expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.status)?.element?.initial_option?.value).toBe("in_corso");
   });

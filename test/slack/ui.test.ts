@@ -163,6 +163,9 @@ describe("reply builders", () => {
       userId: "U1",
       enteredBy: null,
       areaCode: null,
+      numerator: null,
+      denominator: null,
+      valueSource: null,
       source: "slack_command",
       idempotencyKey: null,
       undoneAt: i === 0 ? new Date("2024-10-07T08:05:00Z") : null,
@@ -308,12 +311,12 @@ describe("reading a submission", () => {
 
   it("a changed percentage becomes a percent report; an unchanged status is left to the value", () => {
     const r = readReportSubmission(values({ status: "non_iniziata", value: "60,5" }), activity(), none, today);
-    expect(r).toEqual({ ok: true, report: { kind: "percent", status: null, value: 60.5, occurredOn: null, note: null, evidence: null } });
+    expect(r).toEqual({ ok: true, report: { kind: "percent", status: null, value: 60.5, occurredOn: null, note: null, evidence: null, numerator: null, denominator: null, valueSource: null } });
   });
 
   it("completion with a date, a note and a link", () => {
     const r = readReportSubmission(values({ status: "completata", date: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12" }), activity(), none, today);
-    expect(r).toEqual({ ok: true, report: { kind: "status", status: "completata", value: null, occurredOn: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12" } });
+    expect(r).toEqual({ ok: true, report: { kind: "status", status: "completata", value: null, occurredOn: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12", numerator: null, denominator: null, valueSource: null } });
   });
 
   it("the date counts only for a completion", () => {

@@ -7,13 +7,17 @@ export type AuditAction =
   | "report_undo"
   | "delay_cause"
   | "manual_deadline"
+  | "plan_variation"
   | "plan_import"
   | "user_add"
   | "user_remove"
   | "channel_set"
   | "scoring_config"
   | "behaviour_scores"
-  | "restore";
+  | "restore"
+  | "report_evidence"
+  | "validation_finding"
+  | "validation_sample";
 
 export interface AuditRow {
   id: number;
@@ -31,6 +35,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   report_undo: "annullamento segnalazione",
   delay_cause: "causa del ritardo",
   manual_deadline: "scadenza impostata a mano",
+  plan_variation: "variazione del piano",
   plan_import: "importazione del piano",
   user_add: "utente aggiunto o modificato",
   user_remove: "utente rimosso",
@@ -38,6 +43,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   scoring_config: "configurazione SMVP",
   behaviour_scores: "punteggi dei comportamenti",
   restore: "ripristino del database",
+  report_evidence: "evidenza aggiunta a una segnalazione",
+  validation_finding: "esito del Nucleo di Valutazione",
+  validation_sample: "campione per la validazione",
 };
 
 

@@ -2,6 +2,7 @@ import { addDays } from "../calendar/days.ts";
 import { parseItalianDate, parseItalianNumber } from "../plan/targets.ts";
 import { MAX_REPORT_NOTE } from "./progress.ts";
 import { MAX_COUNT, noteTooLong, valueProblem } from "./validate.ts";
+import { checkPercentCounts, MAX_SOURCE_LENGTH } from "../validation/counts.ts";
 
 /**
  * The text after `/obiettivo`, read into a typed command. Pure: the caller gives
@@ -17,6 +18,8 @@ export type ReportAction =
   | { kind: "percent"; percent: number; note: string | null }
   | { kind: "count_add"; delta: number; note: string | null }
   | { kind: "count_set"; value: number; note: string | null }
+  /** A percentage with its counts: "= 45/47 fonte: protocollo". */
+  | { kind: "ratio"; numerator: number; denominator: number; percent: number; source: string | null; note: string | null }
   | { kind: "note"; text: string };
 
 export type ObiettivoCommand =
@@ -39,6 +42,7 @@ export const GRAMMAR_LINES: readonly { form: string; meaning: string }[] = [
   { form: `/obiettivo ${EXAMPLE_CODE} 60%`, meaning: "avanzamento in percentuale" },
   { form: "/obiettivo 3.3.2 +1 sopralluogo via Roma", meaning: "aggiunge 1 al conteggio (indicatori numerici), con una nota facoltativa" },
   { form: "/obiettivo 3.3.2 = 5", meaning: "imposta il conteggio a 5 (indicatori numerici)" },
+  { form: "/obiettivo 5.1.1 = 45/47 fonte: protocollo", meaning: "percentuale con i conteggi (45 su 47 = 95,7%) e la fonte del dato (indicatori in percentuale)" },
   { form: `/obiettivo ${EXAMPLE_CODE} in corso`, meaning: "attività avviata" },
   { form: `/obiettivo ${EXAMPLE_CODE} bloccato in attesa del parere della Regione`, meaning: "attività bloccata, con il motivo" },
   { form: `/obiettivo ${EXAMPLE_CODE} nota inviata la richiesta all'ufficio tecnico`, meaning: "aggiunge una nota senza cambiare lo stato" },
@@ -248,6 +252,10 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
     return err(`Non si sottrae dal conteggio: per correggerlo imposta il totale, per esempio «/obiettivo ${code} = 5», oppure usa il pulsante «Annulla» sotto l'ultimo aggiornamento.`);
   }
 
+  // Percentage with counts: "= 45/47", "= 45 / 47 fonte: protocollo", "= 45/47 nota fonte: registro"
+  const ratio = /^=\s*([^\s/]+)\s*\/\s*([^\s/]*)(.*)$/.exec(rest);
+  if (ratio) return parseRatio(ratio[1]!, ratio[2]!, ratio[3]!, code);
+
   // Count total: "= 5", "=5 nota"
   const equals = /^=\s*(\S+)(.*)$/.exec(rest);
   if (equals) {
@@ -266,6 +274,27 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   return err(
     `Non capisco ${quote(rest)} dopo il codice ${code}. Dopo il codice scrivi per esempio «completato», «60%», «+1», «= 5», «in corso», «bloccato <motivo>», «nota <testo>» oppure «storia». Esempio: «/obiettivo ${code} completato». Per tutti i comandi: «/obiettivo aiuto».`,
   );
+}
+
+function parseRatio(numText: string, denText: string, after: string, code: string): ActionResult {
+  const example = `«/obiettivo ${code} = 45/47 fonte: protocollo»`;
+  if (!/^\d{1,9}$/.test(numText) || !/^\d{1,9}$/.test(denText)) {
+    return err(`Numeratore e denominatore devono essere numeri interi da 0 in su, il denominatore maggiore di zero: per esempio ${example} (45 pratiche evase su 47).`);
+  }
+  const checked = checkPercentCounts(Number(numText), Number(denText));
+  if (!checked.ok) return err(`${checked.message} Esempio: ${example}.`);
+  // "fonte:" (or "fonte") starts the source; what comes before it is a note.
+  const m = /^(.*?)(?:^|\s)fonte\s*:?\s*(.*)$/i.exec(after.trim());
+  const noteRaw = m ? m[1]! : after;
+  const sourceRaw = m ? m[2]!.trim() : "";
+  if (m && !sourceRaw) return err(`Dopo «fonte:» scrivi da dove viene il dato, per esempio ${example}.`);
+  if (sourceRaw.length > MAX_SOURCE_LENGTH) return err(`La fonte è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.`);
+  const note = freeText(noteRaw);
+  if (!note.ok) return note;
+  return {
+    ok: true,
+    value: { kind: "ratio", numerator: Number(numText), denominator: Number(denText), percent: checked.percent, source: sourceRaw || null, note: note.value },
+  };
 }
 
 function parseCompletion(after: string, code: string, ctx: GrammarContext): ActionResult {

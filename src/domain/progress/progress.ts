@@ -39,7 +39,10 @@ export interface ReportInput {
   planYear: number;
   /** Canonical code. */
   activityCode: string;
+  /** Whose fact it is (whose work). */
   userId: string;
+  /** Who typed it, when on someone's behalf (CLI registra); absent: the user himself. */
+  enteredBy?: string | null;
   kind: ReportKind;
   /** An explicit status; wins over what the value implies. */
   status?: ProgressStatus | null;
@@ -48,6 +51,11 @@ export interface ReportInput {
   occurredOn?: string | null;
   note?: string | null;
   evidence?: string | null;
+  /** Percentage indicators: the counts behind the percentage (45 of 47); value is then computed from them. */
+  numerator?: number | null;
+  denominator?: number | null;
+  /** Where the counts come from ("protocollo"). */
+  valueSource?: string | null;
   source: ReportSource;
   /** Slack trigger_id / view id: a second delivery with the same key returns the first report. */
   idempotencyKey?: string | null;

@@ -1,5 +1,6 @@
 import { UserError } from "../../errors.ts";
 import type { AppError } from "../../messages/errors.ts";
+import { checkPercentCounts, MAX_SOURCE_LENGTH } from "../validation/counts.ts";
 import { isStatus, MAX_EVIDENCE, MAX_REPORT_NOTE, REPORT_KINDS, type ReportInput, type ReportKind } from "./progress.ts";
 
 /**
@@ -16,6 +17,13 @@ export type ValueProblem = "not_a_number" | "percent_range" | "count_range" | "n
 export type DayProblem = "bad_date" | "future_date";
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A report given with counts carries the percentage they make (45/47 -> 95.7), whatever value came with it. */
+export function withCountsPercent(input: ReportInput): ReportInput {
+  if (input.numerator == null || input.denominator == null) return input;
+  const checked = checkPercentCounts(input.numerator, input.denominator);
+  return checked.ok ? { ...input, value: checked.percent } : input;
+}
 
 /** A value for a report of that kind: percent 0..100; counts 0..MAX_COUNT (an addition at least 1, whole); amounts from 0. */
 export function valueProblem(kind: ReportKind, value: number): ValueProblem | null {
@@ -66,6 +74,17 @@ function valueError(kind: ReportKind, problem: ValueProblem): AppError {
 
 /** The one check every report passes before it is stored (command, modal, button, CLI). */
 export function validateReportInput(input: ReportInput, today: string): void {
+  if (input.numerator != null || input.denominator != null) {
+    if (input.kind !== "percent") throw new Error("numeratore e denominatore valgono solo per una percentuale");
+    if (input.numerator == null || input.denominator == null) {
+      throw new UserError({ code: "percent_counts", reason: "bad_counts", text: "Indica sia il numeratore sia il denominatore, per esempio 45 su 47." });
+    }
+    const checked = checkPercentCounts(input.numerator, input.denominator);
+    if (!checked.ok) throw new UserError({ code: "percent_counts", reason: "bad_counts", text: checked.message });
+  }
+  if (input.valueSource && input.valueSource.length > MAX_SOURCE_LENGTH) {
+    throw new UserError({ code: "percent_counts", reason: "source_too_long", text: `La fonte del dato è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.` });
+  }
   if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) throw new Error(`tipo di aggiornamento sconosciuto: ${input.kind}`);
   if (input.status != null && !isStatus(input.status)) throw new Error(`stato sconosciuto: ${input.status}`);
   const needsValue = input.kind === "percent" || input.kind === "count_add" || input.kind === "count_set" || input.kind === "boolean";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "../../errors.ts";
+import { ACT_KINDS } from "../validation/evidence.ts";
 
 /**
  * The SMVP (each Comune's own scoring rules) as data: one versioned JSON per plan year in
@@ -34,6 +35,18 @@ const countRule = z.strictObject({
   /** A threshold "al mese" is compared with threshold x months elapsed at the evaluation date. */
   scaleByPeriod: z.boolean().default(true),
 });
+
+const evidenceRule = z.strictObject({
+  /** A completion on this indicator kind needs evidence (an act or a link). */
+  required: z.boolean().default(true),
+  /** The acts that count: determina, delibera, decreto, ordinanza, protocollo, link, altro. */
+  acts: z.array(z.enum(ACT_KINDS)).min(1, "indica almeno un tipo di atto, per esempio [\"determina\", \"link\"]").default(["determina", "delibera", "protocollo", "link"]),
+  /** false: a completion without evidence scores 0%; true: it scores and is marked "senza evidenza". */
+  scoresWithout: z.boolean().default(true),
+});
+
+/** Also in config/smvp-default.json: a configuration stored before evidence rules existed gets these. */
+const DEFAULT_EVIDENCE = { deadline: { required: true, acts: ["determina", "delibera", "protocollo", "link"], scoresWithout: true } } as const;
 
 /** Also in config/smvp-default.json: a partial configuration gets the same windows as the shipped one. */
 const DEFAULT_SEASONS = [{ match: "estiv", label: "stagione estiva", from: "06-01", to: "09-30" }];
@@ -100,6 +113,20 @@ export const scoringConfigSchema = z.strictObject({
   comuneWideScoring: z.record(z.string().min(1), z.enum(["per_area", "ente"])).default({}),
   /** Evaluations decided by hand (targets with no measurable value), by activity code. */
   manualEvaluations: z.record(z.string().min(1), z.strictObject({ percent, reason: z.string().trim().min(1, "serve il motivo della valutazione") })).default({}),
+  /** Evidence rules by indicator kind (deadline, percentage, count, boolean, amount, upper_bound, text). */
+  evidence: z
+    .strictObject({
+      deadline: evidenceRule.optional(),
+      percentage: evidenceRule.optional(),
+      count: evidenceRule.optional(),
+      boolean: evidenceRule.optional(),
+      amount: evidenceRule.optional(),
+      upper_bound: evidenceRule.optional(),
+      text: evidenceRule.optional(),
+    })
+    .default(() => structuredClone(DEFAULT_EVIDENCE) as never),
+  /** A report entered more than this many days after the date it claims is flagged as a late entry. */
+  lateEntryDays: z.number().int().min(0).max(366).default(30),
 });
 
 export type ScoringConfig = z.infer<typeof scoringConfigSchema>;
@@ -110,6 +137,10 @@ export interface ScoringConfigInForce {
   version: number | null;
   createdAt: Date | null;
   createdBy: string | null;
+  /** The day it applies from (null: from the start of the year). */
+  validFrom: string | null;
+  /** The act that adopted it, when given. */
+  act: string | null;
 }
 
 
@@ -131,6 +162,22 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
   return parseScoringConfig(raw, origin);
 }
 
-export function configLabel(c: Pick<ScoringConfigInForce, "version">, planYear: number): string {
-  return c.version === null ? `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})` : `configurazione SMVP ${planYear} versione ${c.version}`;
+/**
+ * The version in force on a day: among those whose validFrom is not after the day (no
+ * validFrom: from the start), the highest. Pure, so every caller dates the rules alike.
+ */
+export function versionInForce<V extends { version: number; validFrom: string | null }>(versions: readonly V[], day: string | undefined): V | null {
+  let best: V | null = null;
+  for (const v of versions) {
+    if (day !== undefined && v.validFrom !== null && v.validFrom > day) continue;
+    if (!best || v.version > best.version) best = v;
+  }
+  return best;
+}
+
+export function configLabel(c: Pick<ScoringConfigInForce, "version"> & Partial<Pick<ScoringConfigInForce, "validFrom" | "act">>, planYear: number): string {
+  if (c.version === null) return `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})`;
+  const from = c.validFrom ? ` in vigore dal ${c.validFrom.slice(8, 10)}/${c.validFrom.slice(5, 7)}/${c.validFrom.slice(0, 4)}` : "";
+  const act = c.act ? ` (${c.act})` : "";
+  return `configurazione SMVP ${planYear} versione ${c.version}${from}${act}`;
 }

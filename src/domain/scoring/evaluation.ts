@@ -14,6 +14,7 @@ import {
   type ScoringContext,
 } from "./scoring.ts";
 import type { ScoringConfigInForce } from "./config.ts";
+import type { PlanInForce } from "../plan/in-force.ts";
 import { deriveProgress, progressFields, type IndicatorShape, type ProgressFields, type ReportFact } from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
 import { effectiveDeadline } from "../plan/deadline.ts";
@@ -46,15 +47,21 @@ export interface ActivityEval {
   period: string | null;
   qualifier: string | null;
   unit: string | null;
-  /** Effective deadline (set by hand wins). */
+  /** Deadline in force on the date (a variation's, else one set by hand, else the document's). */
   deadline: string | null;
-  deadlineSource: "piano" | "manuale" | null;
+  deadlineSource: "piano" | "manuale" | "variazione" | null;
+  /** Since when this definition is in force (the adopted plan's date, or the variation's). */
+  validFrom: string;
+  /** The act of the variation in force, null when as adopted. */
+  act: string | null;
   state: EvaluatedState;
   score: Score;
   /** Past its deadline at the evaluation date and not completed. */
   overdue: boolean;
   /** Days past the deadline (overdue ones), else 0. */
   daysLate: number;
+  /** Evidence texts of its reports live at the date. */
+  evidence: string[];
 }
 
 export interface ObjectiveEval {
@@ -94,6 +101,8 @@ export interface ComuneWideEval {
 export interface PlanEvaluation {
   plan: { id: number; year: number; entity: string; sourceName: string; importedAt: Date };
   asOf: string;
+  /** The adopted plan's act and the day it applies from. */
+  adopted: { act: string | null; validFrom: string };
   config: ScoringConfigInForce;
   areas: AreaEval[];
   comuneWide: ComuneWideEval;
@@ -149,61 +158,57 @@ function addCounts(into: SectionCounts, a: ActivityEval): void {
 /** What scoring a plan at a date reads: filled by the store (src/store/evaluation.ts). */
 export interface EvaluationInput {
   plan: PlanEvaluation["plan"];
+  /** The SMVP version in force on the date. */
   config: ScoringConfigInForce;
-  areas: { id: number; code: string; name: string; head: string | null }[];
-  objectives: { id: number; code: string; title: string; publicValue: string; weight: number | null; areaId: number | null }[];
-  activities: {
-    code: string;
-    printedCode: string;
-    title: string;
-    objectiveId: number;
-    indicatorName: string;
-    indicatorIndex: string | null;
-    targetText: string;
-    targetKind: string;
-    deadline: string | null;
-    threshold: number | null;
-    comparator: string | null;
-    period: string | null;
-    unit: string | null;
-    qualifier: string | null;
-  }[];
+  /** The definitions in force on the date (adopted plan + variations up to it). */
+  inForce: Pick<PlanInForce, "areas" | "objectives" | "activities" | "adoptedAct" | "adoptedFrom">;
   progress: (ProgressFields & { activityCode: string })[];
-  manual: { activityCode: string; deadline: string }[];
   /** Activities with reports (or undos) after the date: rebuilt from these, their reports made before it. */
   rebuild: Set<string>;
   reportsBefore: Map<string, ReportForFold[]>;
+  /** Evidence texts of the reports live at the date, by activity code (the SMVP evidence rules read them). */
+  evidence: Map<string, string[]>;
 }
 
-/** The plan scored at `asOf` from what the store read. */
 export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEvaluation {
-  const { plan, config, areas, objectives, activities, progress, manual, rebuild } = input;
+  const { plan, config, inForce, progress, rebuild } = input;
   const year = plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
   const folded = new Map<string, EvaluatedState>();
   if (rebuild.size) {
-    const shapes = new Map(activities.map((a) => [a.code, { targetKind: a.targetKind, period: a.period }]));
+    const shapes = new Map(inForce.activities.map((a) => [a.code, { targetKind: a.target.kind, period: a.target.period }]));
     for (const code of rebuild) folded.set(code, stateAt(input.reportsBefore.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
-  const manualByCode = new Map(manual.map((m) => [m.activityCode, m.deadline]));
   const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config };
-  const areaById = new Map(areas.map((a) => [a.id, a]));
-  const objectiveById = new Map(objectives.map((o) => [o.id, o]));
-  const actsByObjective = new Map<number, ActivityEval[]>();
+  const { areas, objectives } = inForce;
+  const objectiveByCode = new Map(objectives.map((o) => [o.code, o]));
+  const actsByObjective = new Map<string, ActivityEval[]>();
 
-  for (const a of activities) {
-    const objective = objectiveById.get(a.objectiveId);
-    if (!objective) continue; // its objective was archived
-    const manualDeadline = manualByCode.get(a.code) ?? null;
-    const deadline = effectiveDeadline(a, manualDeadline === null ? null : { deadline: manualDeadline });
+  for (const a of inForce.activities) {
+    const objective = objectiveByCode.get(a.objectiveCode);
+    if (!objective) continue; // its objective is not in force
+    const deadline = a.effectiveDeadline;
     const p = progressByCode.get(a.code);
     const state: EvaluatedState =
       folded.get(a.code) ??
       (p ? progressFields<string | null>(p) : NO_REPORTS);
+    const evidence = input.evidence.get(a.code) ?? [];
     const score = scoreActivity(
-      { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state },
+      {
+        code: a.code,
+        targetKind: a.target.kind,
+        targetText: a.target.text,
+        threshold: a.target.threshold,
+        comparator: a.target.comparator,
+        period: a.target.period,
+        qualifier: a.target.qualifier,
+        unit: a.target.unit,
+        deadline,
+        state,
+        evidence,
+      },
       ctx,
     );
     const overdue = deadline != null && deadline < opts.asOf && state.status !== "completata";
@@ -212,36 +217,39 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
       printedCode: a.printedCode,
       title: a.title,
       objectiveCode: objective.code,
-      areaCode: objective.areaId == null ? null : (areaById.get(objective.areaId)?.code ?? null),
-      indicatorName: a.indicatorName,
-      indicatorIndex: a.indicatorIndex,
-      targetText: a.targetText,
-      targetKind: a.targetKind,
-      threshold: a.threshold,
-      period: a.period,
-      qualifier: a.qualifier,
-      unit: a.unit,
+      areaCode: objective.areaCode,
+      indicatorName: a.indicator.name,
+      indicatorIndex: a.indicator.index,
+      targetText: a.target.text,
+      targetKind: a.target.kind,
+      threshold: a.target.threshold,
+      period: a.target.period,
+      qualifier: a.target.qualifier,
+      unit: a.target.unit,
       deadline,
-      deadlineSource: manualDeadline ? "manuale" : a.deadline ? "piano" : null,
+      deadlineSource: a.deadlineSource,
+      validFrom: a.inForce.validFrom ?? inForce.adoptedFrom,
+      act: a.inForce.act,
       state,
       score,
       overdue,
       daysLate: overdue ? daysBetween(deadline!, opts.asOf) : 0,
+      evidence,
     };
-    const list = actsByObjective.get(a.objectiveId);
+    const list = actsByObjective.get(objective.code);
     if (list) list.push(ev);
-    else actsByObjective.set(a.objectiveId, [ev]);
+    else actsByObjective.set(objective.code, [ev]);
   }
 
-  const objectiveEvals = new Map<number, ObjectiveEval>();
+  const objectiveEvals = new Map<string, ObjectiveEval>();
   for (const o of objectives) {
-    const acts = actsByObjective.get(o.id) ?? [];
-    objectiveEvals.set(o.id, {
+    const acts = actsByObjective.get(o.code) ?? [];
+    objectiveEvals.set(o.code, {
       code: o.code,
       title: o.title,
       publicValue: o.publicValue,
       weight: o.weight,
-      areaCode: o.areaId == null ? null : (areaById.get(o.areaId)?.code ?? null),
+      areaCode: o.areaCode,
       activities: acts,
       score: scoreObjective(o.code, acts, ctx),
     });
@@ -258,12 +266,12 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
     name: area.name,
     head: area.head,
     ...section(
-      objectives.filter((o) => o.areaId === area.id).map((o) => objectiveEvals.get(o.id)!),
+      objectives.filter((o) => o.areaCode === area.code).map((o) => objectiveEvals.get(o.code)!),
       config.config.maxPoints,
     ),
   }));
   const comuneWide = section(
-    objectives.filter((o) => o.areaId == null).map((o) => objectiveEvals.get(o.id)!),
+    objectives.filter((o) => o.areaCode == null).map((o) => objectiveEvals.get(o.code)!),
     config.config.comuneWideMaxPoints,
   );
 
@@ -275,6 +283,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
   return {
     plan,
     asOf: opts.asOf,
+    adopted: { act: inForce.adoptedAct, validFrom: inForce.adoptedFrom },
     config,
     areas: areaEvals,
     comuneWide,

@@ -2,6 +2,7 @@ import { statusLabel } from "../progress/progress.ts";
 import { addDays, daysBetween } from "../calendar/days.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../text/italian.ts";
 import type { ScoringConfig } from "./config.ts";
+import { actsText, evidenceRuleFor, lacksEvidence } from "../validation/evidence.ts";
 
 /**
  * The SMVP rules as pure functions: every score carries the rule that produced it, the
@@ -38,6 +39,7 @@ export type RuleId =
   | "text.manual"
   | "no_target"
   | "manual_evaluation"
+  | "evidence.missing"
   | "objective.weighted_mean"
   | "objective.all_met"
   | "area.points"
@@ -59,6 +61,7 @@ export const RULE_LABELS: Record<RuleId, string> = {
   "text.manual": "Valutazione manuale richiesta",
   no_target: "Valore atteso mancante",
   manual_evaluation: "Valutazione manuale",
+  "evidence.missing": "Completata senza l'evidenza richiesta (0%)",
   "objective.weighted_mean": "Media ponderata delle attività",
   "objective.all_met": "Tutte le attività raggiunte",
   "area.points": "Media degli obiettivi x punti",
@@ -93,6 +96,8 @@ export interface ActivityScoringInput {
   /** Effective deadline: set by hand, else parsed from the plan. */
   deadline: string | null;
   state: ActivityState;
+  /** Evidence texts of its live reports; absent: evidence rules are not applied. */
+  evidence?: readonly string[];
 }
 
 export interface ScoringContext {
@@ -117,6 +122,23 @@ function dueDay(a: ActivityScoringInput, ctx: ScoringContext): string {
 }
 
 export function scoreActivity(a: ActivityScoringInput, ctx: ScoringContext): Score {
+  const base = scoreMeasured(a, ctx);
+  if (!a.evidence || base.rule === "manual_evaluation" || base.state !== "valutata") return base;
+  const rules = ctx.config.evidence;
+  if (!lacksEvidence(rules, a.targetKind, a.state?.status ?? null, a.evidence)) return base;
+  const rule = evidenceRuleFor(rules, a.targetKind)!;
+  if (rule.scoresWithout) return { ...base, explanation: `${base.explanation} (senza evidenza: serve ${actsText(rule.acts)})` };
+  return score(
+    "valutata",
+    0,
+    "evidence.missing",
+    { ...base.inputs, evidenzaRichiesta: actsText(rule.acts), punteggioSenzaEvidenza: base.percent },
+    `${base.explanation}; ma senza evidenza (serve ${actsText(rule.acts)}) la configurazione SMVP non la conta = 0%`,
+    base.provisional,
+  );
+}
+
+function scoreMeasured(a: ActivityScoringInput, ctx: ScoringContext): Score {
   const manual = ctx.config.manualEvaluations[a.code];
   if (manual) {
     return score(

@@ -10,6 +10,9 @@ import type { AppDeps } from "../deps.ts";
 import { listenAction } from "../listen.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
+import { homeSampleBlocks } from "../ui/validation.ts";
+import { currentSample } from "../../app/validation.ts";
+import { romeDay } from "../../domain/calendar/days.ts";
 
 const exportValue = z.object({ year: z.number().int() });
 
@@ -37,8 +40,10 @@ class HomePublisher {
 
   private async publishNow(userId: string): Promise<void> {
     try {
-      const data = await loadHome(this.deps.db, userId, this.deps.clock(), this.cache);
-      await this.client.views.publish({ user_id: userId, view: homeView(data) });
+      const now = this.deps.clock();
+      const data = await loadHome(this.deps.db, userId, now, this.cache);
+      const sample = data.kind === "home" && data.actor.role === "nucleo" ? homeSampleBlocks(await currentSample(this.deps.db, { year: data.year, asOf: romeDay(now), now })) : undefined;
+      await this.client.views.publish({ user_id: userId, view: homeView(data, sample) });
     } catch (e) {
       this.deps.log.error({ err: e, userId }, "App Home non pubblicata");
     }

@@ -33,6 +33,9 @@ export const HOME_TEXT = {
     daysLeft < 0 ? `scaduta il ${itDate(deadline)} (${itDays(-daysLeft)} fa)` : daysLeft === 0 ? `scade oggi (${itDate(deadline)})` : `scade il ${itDate(deadline)} (tra ${itDays(daysLeft)})`,
   comuneWide: "ente",
   overviewHeader: "Punteggio per area",
+  variationsHeader: "Variazioni del piano",
+  variationLine: (v: { act: string; validFrom: string; reason: string; lines: string[]; inForce: boolean }) =>
+    `${v.act}, dal ${itDate(v.validFrom)}${v.inForce ? "" : " (non ancora in vigore)"}: ${v.lines.join("; ")}${v.reason ? ` — ${v.reason}` : ""}`,
   yourAreasHeader: "Il punteggio della tua area",
   overviewNote: (today: string) =>
     `Valutazione al ${itDate(today)} secondo la configurazione SMVP; durante l'anno è provvisoria: non contano le attività con una scadenza non ancora raggiunta.`,
@@ -41,7 +44,7 @@ export const HOME_TEXT = {
     `${a.percent == null ? "non ancora valutabile" : `${itPercent(a.percent, 1)} · ${itNumber(a.points ?? 0, 2)} punti su ${itNumber(a.maxPoints)}`}` +
     ` · ${a.overdue === 0 ? "nessuna scaduta" : a.overdue === 1 ? "1 scaduta" : `${a.overdue} scadute`} · ${a.completed}/${a.activities} completate`,
   overall: (p: number | null) => `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
-  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti.",
+  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti (registra solo gli esiti della verifica a campione).",
   exportButton: "Esporta Relazione",
   exportDocxButton: "Esporta in Word",
   exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, o in Word con i capitoli, le schede e i grafici, con i dati di oggi.",
@@ -74,7 +77,7 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
 }
 
 /** The App Home view for one person (Block Kit, type "home"). */
-export function homeView(data: HomeData): HomeView {
+export function homeView(data: HomeData, validation?: readonly KnownBlock[]): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
   if (data.kind === "unknown") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
@@ -95,6 +98,11 @@ export function homeView(data: HomeData): HomeView {
     blocks.push(context(HOME_TEXT.overviewNote(data.today)));
   }
 
+  if (data.variations?.length) {
+    blocks.push({ type: "divider" }, section(`*${HOME_TEXT.variationsHeader}*`));
+    for (const v of data.variations) blocks.push(section(escapeMrkdwn(HOME_TEXT.variationLine(v))));
+  }
+
   if (data.canExport) {
     blocks.push(
       { type: "divider" },
@@ -113,6 +121,7 @@ export function homeView(data: HomeData): HomeView {
     blocks.push(section(BEHAVIOUR_TEXT.homeHint), actions([button(BEHAVIOUR_TEXT.homeButton, ACTION.behaviourScores, { year: data.year })], "home_behaviours"));
   }
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
+  if (validation) for (const b of validation) blocks.push(b);
 
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));

@@ -24,12 +24,21 @@ export const ACTION = {
   behaviourScores: "behaviour_scores",
   /** In the scoring modal: the Responsabile picked (static_select) */
   behaviourPick: "behaviour_pick",
+  /** "Aggiungi evidenza" on a completion without the act its rule asks for: opens the evidence modal; value {reportId} */
+  addEvidence: "report_add_evidence",
+  /** App Home, Nucleo: a sampled activity is "Conforme" / "Non conforme"; value {year, code} */
+  findingConforme: "finding_conforme",
+  findingNonConforme: "finding_non_conforme",
+  /** App Home, Nucleo: "Nota" opens the finding modal; value {year, code} */
+  findingNote: "finding_note",
 } as const;
 
 export const VIEW = {
   report: "report_modal",
   delayExplanation: "delay_explanation_modal",
   behaviourScores: "behaviour_scores_modal",
+  evidence: "evidence_modal",
+  finding: "finding_modal",
 } as const;
 
 export interface ActivityButtonValue {

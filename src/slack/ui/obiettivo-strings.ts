@@ -24,6 +24,7 @@ export const DELAY_CAUSE_LABEL: Record<string, string> = {
 
 export const T = {
   undoButton: "Annulla",
+  addEvidenceButton: "Aggiungi evidenza",
   updateButton: "Aggiorna",
   chooseButton: "Scegli",
   modalTitle: "Aggiorna attività",
@@ -89,14 +90,27 @@ function unitAmount(value: number, unit: string | null): string {
 
 /** What a report said, as a sentence fragment: "segnata come completata il 12/03/2024". */
 export function describeReport(
-  r: { kind: string; status: string | null; value: number | null; occurredOn: string; note: string | null; evidence?: string | null },
+  r: {
+    kind: string;
+    status: string | null;
+    value: number | null;
+    occurredOn: string;
+    note: string | null;
+    evidence?: string | null;
+    numerator?: number | null;
+    denominator?: number | null;
+    valueSource?: string | null;
+  },
   a: Pick<ActivityInfo, "unit">,
 ): string {
   const parts: string[] = [];
   const v = r.value;
   switch (r.kind) {
     case "percent":
-      if (v !== null) parts.push(`avanzamento ${itPercent(v)}`);
+      if (v !== null) {
+        const counts = r.numerator != null && r.denominator != null ? ` (${itNumber(r.numerator, 0)} su ${itNumber(r.denominator, 0)}${r.valueSource ? `, fonte: ${r.valueSource}` : ""})` : "";
+        parts.push(`avanzamento ${itPercent(v)}${counts}`);
+      }
       break;
     case "count_add":
       if (v !== null) parts.push(`+${itNumber(v)} al conteggio${r.occurredOn ? ` (${itDate(r.occurredOn)})` : ""}`);

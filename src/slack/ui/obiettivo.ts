@@ -38,7 +38,7 @@ export function obiettivoOutcome(r: ObiettivoResult): Outcome {
     case "form":
       return { kind: "modal", view: reportModal({ activity: r.activity, progress: r.progress, today: r.today, meta: r.meta }), text: modalText(r.activity) };
     case "recorded":
-      return messageOutcome(reportRecordedMessage({ activity: r.activity, report: r.report, progress: r.progress, today: r.today, duplicate: r.duplicate }));
+      return messageOutcome(reportRecordedMessage({ activity: r.activity, report: r.report, progress: r.progress, today: r.today, duplicate: r.duplicate, evidenceNeed: r.evidenceNeed }));
   }
 }
 

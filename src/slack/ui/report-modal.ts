@@ -4,6 +4,7 @@ import type { ActivityInfo, PickerOption, PickerSource } from "../../domain/plan
 import { parseItalianNumber } from "../../domain/plan/targets.ts";
 import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, STATUS_LABELS, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
 import { blockedWithoutReason, dayProblem, evidenceTooLong, noteTooLong, valueProblem } from "../../domain/progress/validate.ts";
+import { checkPercentCounts, MAX_SOURCE_LENGTH } from "../../domain/validation/counts.ts";
 import { VIEW } from "./ids.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
 import { shortTitle, stateLines, T, whereText } from "./obiettivo-strings.ts";
@@ -20,6 +21,9 @@ export const REPORT_BLOCK = {
   date: "report_date",
   note: "report_note",
   evidence: "report_evidence",
+  numerator: "report_numerator",
+  denominator: "report_denominator",
+  source: "report_source",
 } as const;
 
 export const REPORT_ELEMENT = {
@@ -29,6 +33,9 @@ export const REPORT_ELEMENT = {
   date: "report_date_pick",
   note: "report_note_input",
   evidence: "report_evidence_input",
+  numerator: "report_numerator_input",
+  denominator: "report_denominator_input",
+  source: "report_source_input",
 } as const;
 
 /** Carried in private_metadata: which activity, and where to answer after the submission. */
@@ -168,6 +175,7 @@ export function reportModal({ activity: a, progress: p, today, meta, picker }: R
     ),
     statusBlock(p.status),
     valueBlock(field, a, p),
+    ...(a.targetKind === "percentage" ? countBlocks() : []),
     {
       type: "input",
       block_id: REPORT_BLOCK.date,
@@ -202,6 +210,31 @@ export function reportModal({ activity: a, progress: p, today, meta, picker }: R
     },
   );
   return baseModal(blocks, { ...meta, year: a.year, code: a.code }, true);
+}
+
+/** Percentage indicators: numerator, denominator and source, which then make the percentage. */
+function countBlocks(): InputBlock[] {
+  const count = (block: string, element: string, label: string, placeholder: string): InputBlock => ({
+    type: "input",
+    block_id: block,
+    optional: true,
+    label: plain(label),
+    element: { type: "plain_text_input", action_id: element, max_length: 12, placeholder: plain(placeholder) },
+  });
+  return [
+    count(REPORT_BLOCK.numerator, REPORT_ELEMENT.numerator, "Numeratore (quanti)", "es. 45 pratiche evase"),
+    {
+      ...count(REPORT_BLOCK.denominator, REPORT_ELEMENT.denominator, "Denominatore (su quanti)", "es. 47 pratiche ricevute"),
+      hint: plain("Con numeratore e denominatore la percentuale si calcola da sola (45 su 47 = 95,7%)."),
+    },
+    {
+      type: "input",
+      block_id: REPORT_BLOCK.source,
+      optional: true,
+      label: plain("Fonte del dato"),
+      element: { type: "plain_text_input", action_id: REPORT_ELEMENT.source, max_length: MAX_SOURCE_LENGTH, placeholder: plain("es. protocollo, gestionale tributi") },
+    },
+  ];
 }
 
 function statusOption(s: ProgressStatus): PlainTextOption {
@@ -287,6 +320,9 @@ export interface ReportSubmission {
   occurredOn: string | null;
   note: string | null;
   evidence: string | null;
+  numerator: number | null;
+  denominator: number | null;
+  valueSource: string | null;
 }
 
 export type SubmissionResult = { ok: true; report: ReportSubmission } | { ok: false; errors: Record<string, string> };
@@ -319,6 +355,33 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
     }
   }
 
+  // Counts (percentage indicators): both or neither; they make the percentage.
+  let numerator: number | null = null;
+  let denominator: number | null = null;
+  const numRaw = (get(REPORT_BLOCK.numerator, REPORT_ELEMENT.numerator)?.value ?? "").trim();
+  const denRaw = (get(REPORT_BLOCK.denominator, REPORT_ELEMENT.denominator)?.value ?? "").trim();
+  const valueSource = (get(REPORT_BLOCK.source, REPORT_ELEMENT.source)?.value ?? "").trim() || null;
+  if (a.targetKind === "percentage" && (numRaw || denRaw)) {
+    const intOf = (t: string) => (/^\d{1,9}$/.test(t) ? Number(t) : null);
+    const n = intOf(numRaw);
+    const d = intOf(denRaw);
+    if (!numRaw) errors[REPORT_BLOCK.numerator] = "Indica anche il numeratore (quanti), per esempio 45.";
+    else if (n === null) errors[REPORT_BLOCK.numerator] = "Il numeratore deve essere un numero intero da 0 in su.";
+    if (!denRaw) errors[REPORT_BLOCK.denominator] = "Indica anche il denominatore (su quanti), per esempio 47.";
+    else if (d === null) errors[REPORT_BLOCK.denominator] = "Il denominatore deve essere un numero intero maggiore di zero.";
+    if (n !== null && d !== null) {
+      const checked = checkPercentCounts(n, d);
+      if (!checked.ok) errors[d === 0 ? REPORT_BLOCK.denominator : REPORT_BLOCK.numerator] = checked.message;
+      else {
+        numerator = n;
+        denominator = d;
+        value = checked.percent;
+        delete errors[REPORT_BLOCK.value];
+      }
+    }
+  }
+  if (valueSource && valueSource.length > MAX_SOURCE_LENGTH) errors[REPORT_BLOCK.source] = `Massimo ${MAX_SOURCE_LENGTH} caratteri.`;
+
   const dateRaw = get(REPORT_BLOCK.date, REPORT_ELEMENT.date)?.selected_date ?? null;
   let occurredOn: string | null = null;
   if (status === "completata" && dateRaw) {
@@ -342,7 +405,7 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
   if (Object.keys(errors).length) return { ok: false, errors };
 
   const currentValue = field === "percent" ? current.percent : field === "count" ? current.count : current.achievedValue;
-  const valueChanged = value !== null && value !== currentValue;
+  const valueChanged = (value !== null && value !== currentValue) || denominator !== null;
   const statusChanged = status !== current.status || (status === "completata" && occurredOn !== null && occurredOn !== current.completedOn);
   if (!valueChanged && !statusChanged && !note && !evidence) {
     return { ok: false, errors: { [REPORT_BLOCK.status]: T.errNothingChanged } };
@@ -357,6 +420,9 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
       occurredOn,
       note,
       evidence,
+      numerator: valueChanged ? numerator : null,
+      denominator: valueChanged ? denominator : null,
+      valueSource: valueChanged && denominator !== null ? valueSource : null,
     },
   };
 }

@@ -43,6 +43,9 @@ interface RecordedReport {
   occurredOn: string;
   note: string | null;
   evidence: string | null;
+  numerator?: number | null;
+  denominator?: number | null;
+  valueSource?: string | null;
   createdAt: Date;
 }
 
@@ -53,6 +56,18 @@ export interface ReportReplyInput {
   today: string;
   /** A Slack retry of a request already recorded. */
   duplicate?: boolean;
+  /** The completion lacks the evidence its SMVP rule asks for: say so, offer "Aggiungi evidenza". */
+  evidenceNeed?: { acts: string; scoresWithout: boolean } | null;
+}
+
+export interface AddEvidenceValue {
+  reportId: number;
+}
+
+export function evidenceNeedText(need: { acts: string; scoresWithout: boolean }): string {
+  return `Manca l'evidenza: per questa attività serve ${need.acts}. ${
+    need.scoresWithout ? "Senza, nella Relazione risulta «senza evidenza»." : "Senza, nella Relazione risulta «senza evidenza» e non conta nel punteggio."
+  } Aggiungila con il pulsante «${T.addEvidenceButton}» o dal modulo «/obiettivo <codice>».`;
 }
 
 function updateButton(a: ActivityInfo) {
@@ -70,7 +85,7 @@ function stateText(a: ActivityInfo, p: DerivedProgress, today: string): string {
 }
 
 /** The answer to a recorded report: what was recorded, the new state, "Annulla" and "Aggiorna". */
-export function reportRecordedMessage({ activity: a, report, progress, today, duplicate }: ReportReplyInput): SlackMessage {
+export function reportRecordedMessage({ activity: a, report, progress, today, duplicate, evidenceNeed }: ReportReplyInput): SlackMessage {
   const what = describeReport(report, a);
   const lead = duplicate ? "Già registrato (richiesta ripetuta da Slack, non contata due volte)" : "Registrato";
   const hint = undoHint(report.createdAt, UNDO_WINDOW_MINUTES);
@@ -78,13 +93,15 @@ export function reportRecordedMessage({ activity: a, report, progress, today, du
     section(`${duplicate ? ":information_source:" : ":white_check_mark:"} *${escapeMrkdwn(lead)}* — *${escapeMrkdwn(a.code)}* ${escapeMrkdwn(shortTitle(a.title))}`),
     section(`${escapeMrkdwn(capitalize(what))}.`),
     stateFields(a, progress, today),
+    ...(evidenceNeed ? [section(`:warning: ${escapeMrkdwn(evidenceNeedText(evidenceNeed))}`)] : []),
     context(`${escapeMrkdwn(whereText(a))} · ${escapeMrkdwn(hint)}`),
     actions([
+      ...(evidenceNeed ? [button(T.addEvidenceButton, ACTION.addEvidence, { reportId: report.id } satisfies AddEvidenceValue, "primary")] : []),
       button(T.undoButton, ACTION.reportUndo, { reportId: report.id } satisfies UndoButtonValue),
       updateButton(a),
     ]),
   ];
-  const text = `${lead}: ${activityRef(a)}: ${what}. ${stateText(a, progress, today)}. ${hint}`;
+  const text = `${lead}: ${activityRef(a)}: ${what}. ${stateText(a, progress, today)}.${evidenceNeed ? ` ${evidenceNeedText(evidenceNeed)}` : ""} ${hint}`;
   return { text: clip(text, 3000), blocks };
 }
 
