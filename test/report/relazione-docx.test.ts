@@ -151,7 +151,9 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(xml).toMatch(/instrText[^>]*>TOC [^<]*\\o/);
     const footer = Object.keys(zip.files).filter((f) => /word\/footer\d*\.xml/.test(f));
     expect((await Promise.all(footer.map((f) => zip.file(f)!.async("string")))).join("")).toContain("PAGE");
-    expect(text).toContain("Documento elaborato il 31 gennaio 2025");
+    // --oggi moves the data date only; the document is dated when it is made (issue 10).
+    expect(text).toContain("Anno 2024 — dati al 31 gennaio 2025");
+    expect(text.some((p) => /^Documento elaborato il \d{1,2} \S+ \d{4}$/.test(p))).toBe(true);
     // The per-area objective shows each area's own figure: 03 trained 2 of 2 (100%), 04 only 1 (50%);
     // its other activity, due 31/12/2024, has no report from either area (0%).
     const from = text.findIndex((p) => p.startsWith("Obiettivo misurato per area"));
