@@ -40,6 +40,8 @@ export interface PlanActivity {
   involvedAreaCodes: string[];
   position: number;
   target: ParsedTarget;
+  /** The phase's weight inside its objective (% or points), null when the document gives none. */
+  weight: number | null;
 }
 
 export type PlanAnomalyKind =
@@ -609,7 +611,7 @@ function parseStructure(lines: string[]): Structure {
 // Plan-level facts
 
 /** The year from a title line ("OBIETTIVI ESECUTIVI 2024"), never from prose or table cells. */
-function findYear(lines: string[]): number | null {
+export function findYear(lines: string[]): number | null {
   const patterns = [
     /OBIETTIVI\s+ESECUTIVI\s+(?:ANNO\s+)?((?:19|20|21)\d{2})\b/i,
     /ANNUALIT(?:A'?|À)\s+((?:19|20|21)\d{2})\b/i,
@@ -641,7 +643,7 @@ function mostCommon<T>(values: T[]): T | null {
 
 const PLACE_NAME = /^[A-ZÀ-Ú][\p{L}'’.-]*(?:\s+(?:[A-ZÀ-Ú][\p{L}'’.-]*|d[ei]l?|sul|in|di|de|al|a))*$/u;
 
-function findEntity(lines: string[]): string | null {
+export function findEntity(lines: string[]): string | null {
   const trimmed = lines.map((l) => collapse(l.replace(/\t/g, " ")));
   // The title page prints "Comune di" and the name on two lines, or on one.
   for (let i = 0; i < Math.min(trimmed.length, 400); i++) {
@@ -802,6 +804,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
       involvedAreaCodes: areaCodes,
       position: i + 1,
       target,
+      weight: null,
     });
 
     const codeAnomaly = codeAnomalies.get(d);
