@@ -20,7 +20,7 @@ const KIND_LABEL: Record<string, string> = {
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("importa")
-    .description("importa un Piano della Performance (documento PIAO in testo, o CSV di esporta-piano)")
+    .description("importa un Piano della Performance (documento Word .docx o PDF, testo PIAO, o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
     .action(async (file: string) => {
       const { db } = await ctx.openDb();

@@ -34,11 +34,30 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
   return looksLikePlanCsv(clean) ? parsePlanCsv(clean, sourceName) : parsePiaoText(clean, sourceName);
 }
 
+/** A Word or PDF plan, by extension or by its first bytes; loaded on first use. */
+async function parseDocumentFile(data: Buffer, sourceName: string): Promise<ParsedPlan | null> {
+  const ext = path.extname(sourceName).toLowerCase();
+  const head = data.subarray(0, 5).toString("latin1");
+  if (ext === ".pdf" || head === "%PDF-") {
+    const { readPdfPlan } = await import("./pdf/read-pdf.ts");
+    return readPdfPlan(new Uint8Array(data), sourceName);
+  }
+  if (ext === ".docx" || ext === ".docm" || ext === ".doc") {
+    const { readDocxPlan } = await import("./docx/read-docx.ts");
+    return readDocxPlan(new Uint8Array(data), sourceName);
+  }
+  return null;
+}
+
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const data = readFileSync(file);
+    const document = await parseDocumentFile(data, path.basename(file));
+    if (document) return importParsedPlan(db, document, opts);
+    text = data.toString("utf8");
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
       "file_unreadable",

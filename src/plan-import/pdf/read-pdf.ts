@@ -195,7 +195,12 @@ function firstWordWidth(l: Line): number {
  * line above was not wrapped but ended).
  */
 function paragraphsOf(lines: Line[], box?: { x0: number; x1: number }): string[] {
+  return placedParagraphs(lines, box).map((p) => p.text);
+}
+
+function placedParagraphs(lines: Line[], box?: { x0: number; x1: number }): { text: string; y: number }[] {
   const out: string[] = [];
+  const tops: number[] = [];
   const kept = lines.filter((l) => lineText(l.items));
   const longest = kept.length ? Math.max(...kept.map(lineEnd)) : 0;
   const left = kept.length ? Math.min(...kept.map((l) => l.items[0]!.x)) : 0;
@@ -213,8 +218,10 @@ function paragraphsOf(lines: Line[], box?: { x0: number; x1: number }): string[]
     const space = l.size * 0.28;
     const ended = prev !== null && lineEnd(prev) + space + firstWordWidth(l) * 1.2 + l.size * 0.5 < right;
     const newPara = prev === null || BULLET.test(text) || gap > pitch + Math.max(2, size * 0.22) || ended;
-    if (newPara) out.push(text);
-    else {
+    if (newPara) {
+      out.push(text);
+      tops.push(l.y);
+    } else {
       // A word longer than the column, cut where the line was full: joined again.
       const prevText = lineText(prev!.items);
       const joined = firstWordWidth(prev!) + firstWordWidth(l);
@@ -223,7 +230,7 @@ function paragraphsOf(lines: Line[], box?: { x0: number; x1: number }): string[]
     }
     prev = l;
   }
-  return out.map((p) => p.replace(/^[•·▪◦●■❖➢►]\s*/, "- "));
+  return out.map((p, i) => ({ text: p.replace(/^[•·▪◦●■❖➢►]\s*/, "- "), y: tops[i]! }));
 }
 
 // ---------------------------------------------------------------------------
@@ -357,7 +364,7 @@ function looseBlocks(items: TextItem[], where: string): { y: number; block: Docu
   let prose: Line[] = [];
   let rowsGroup: { line: Line; chunks: { x: number; items: TextItem[] }[] }[] = [];
   const flushProse = () => {
-    if (prose.length) for (const p of paragraphsOf(prose)) out.push({ y: prose[0]!.y, block: { kind: "paragraph", text: p } });
+    if (prose.length) for (const p of placedParagraphs(prose)) out.push({ y: p.y, block: { kind: "paragraph", text: p.text } });
     prose = [];
   };
   const flushRows = () => {
