@@ -1,12 +1,13 @@
 /**
- * Reads a Word (.docx) plan: the OOXML of word/document.xml, walked directly, into the neutral
- * document model (paragraphs, tables with merged cells, lists and nested tables in cells), then
- * handed to the layout recognisers. jszip and xmldom are loaded on first use.
+ * Reads a Word (.docx) plan: the OOXML of word/document.xml (unzipped with jszip, loaded on first
+ * use), walked directly into the neutral document model (paragraphs, tables with merged cells,
+ * lists and nested tables in cells), then handed to the layout recognisers.
  */
 import { type DocCell, type DocRow, type DocTable, type DocumentBlock, collapseSpaces } from "../document/model.ts";
 import { PlanFormatError, documentMessages } from "../errors.ts";
 import { recognisePlan } from "../layouts/recognise.ts";
 import type { ParsedPlan } from "../parse-piao.ts";
+import { parseXml } from "./xml.ts";
 
 // Minimal structural view of the DOM nodes we walk (xmldom's own types are much wider).
 interface XNode {
@@ -186,7 +187,7 @@ function readTable(tbl: XNode): DocTable {
 
 /** The document's blocks, in reading order. Throws PlanFormatError when the file is not a readable .docx. */
 export async function readDocxBlocks(data: Uint8Array, sourceName: string): Promise<DocumentBlock[]> {
-  const [{ default: JSZip }, { DOMParser }] = await Promise.all([import("jszip"), import("@xmldom/xmldom")]);
+  const { default: JSZip } = await import("jszip");
   let xml: string;
   try {
     const zip = await JSZip.loadAsync(data);
@@ -205,14 +206,13 @@ export async function readDocxBlocks(data: Uint8Array, sourceName: string): Prom
         : "non è un archivio .docx";
     throw new PlanFormatError("broken_document", documentMessages.brokenDocx(sourceName, why));
   }
-  let doc: XNode;
+  let root: XNode;
   try {
-    doc = new DOMParser().parseFromString(xml, "text/xml") as unknown as XNode;
+    root = parseXml(xml);
   } catch {
     throw new PlanFormatError("broken_document", documentMessages.brokenDocx(sourceName, "il testo del documento (word/document.xml) è danneggiato"));
   }
-  const root = children(doc)[0];
-  const body = root && child(root, "body");
+  const body = child(root, "body");
   if (!body) throw new PlanFormatError("broken_document", documentMessages.brokenDocx(sourceName, "il documento non ha un corpo (w:body)"));
   const blocks: DocumentBlock[] = [];
   readContent(body, {
