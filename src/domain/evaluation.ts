@@ -38,6 +38,8 @@ export interface ActivityEval {
   code: string;
   printedCode: string;
   title: string;
+  /** The phase's weight inside its objective, from the plan; null when the document gives none. */
+  weight: number | null;
   objectiveCode: string;
   /** null: a Comune-wide activity. */
   areaCode: string | null;
@@ -189,6 +191,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
         period: true,
         unit: true,
         qualifier: true,
+        weight: true,
       },
     }),
     db.progress.findMany({ where: { planYear: year } }),
@@ -255,6 +258,7 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
+      weight: a.weight,
       objectiveCode: objective.code,
       areaCode: objective.areaId == null ? null : (areaById.get(objective.areaId)?.code ?? null),
       indicatorName: a.indicatorName,
