@@ -5,7 +5,7 @@
  * or as a Gantt grid of months (deadline = end of the last marked month). Areas come from headings
  * (Area, Settore, Servizio, Centro di responsabilità, U.O.) or from the scheda itself. Pure.
  */
-import { parseItalianDate, parseTarget, type ParsedTarget } from "../../domain/targets.ts";
+import { parseItalianDate, parseTarget, type ParsedTarget } from "../../domain/plan/targets.ts";
 import { type DocCell, type DocTable, type DocumentBlock, cellText, collapseSpaces, gridCells } from "../document/model.ts";
 import { PlanFormatError } from "../errors.ts";
 import { findEntity, type ParsedPlan, type PlanActivity, type PlanAnomaly, type PlanArea, type PlanObjective } from "../parse-piao.ts";
