@@ -134,6 +134,7 @@ describe("schede obiettivo with phases and Gantt grids (Valdorno)", () => {
         // "entro giugno", "II semestre"; no phase weights
         ["2.5.1", "2025-06-30", null],
         ["2.5.2", "2025-12-31", null],
+        // Gantt whose months are only filled with grey (no X): read from the cell shading
         ["3.6.1", "2025-06-30", 60],
         ["3.6.2", "2025-11-30", 40],
         ["E1.1", "2025-06-30", null],

@@ -32,6 +32,8 @@ interface PageContent {
   items: TextItem[];
   horizontal: Segment[];
   vertical: Segment[];
+  /** Areas filled with a colour (not white): how a Gantt grid often marks its months. */
+  shades: Segment[];
   images: number;
 }
 
@@ -62,13 +64,15 @@ interface PdfJs {
 }
 
 /** Straight horizontal and vertical strokes, and thin filled rectangles, in page space. */
-function rulingsOf(pdfjs: PdfJs, fnArray: number[], argsArray: unknown[][]): { horizontal: Segment[]; vertical: Segment[]; images: number } {
+function rulingsOf(pdfjs: PdfJs, fnArray: number[], argsArray: unknown[][]): { horizontal: Segment[]; vertical: Segment[]; shades: Segment[]; images: number } {
   const OPS = pdfjs.OPS;
   const horizontal: Segment[] = [];
   const vertical: Segment[] = [];
+  const shades: Segment[] = [];
   let images = 0;
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-  const stack: Matrix[] = [];
+  let fillColor = "#000000";
+  const stack: { ctm: Matrix; fillColor: string }[] = [];
   const addSegment = (ax: number, ay: number, bx: number, by: number) => {
     if (Math.abs(ay - by) <= 0.8 && Math.abs(ax - bx) > 3) horizontal.push({ x0: Math.min(ax, bx), x1: Math.max(ax, bx), y0: ay, y1: ay });
     else if (Math.abs(ax - bx) <= 0.8 && Math.abs(ay - by) > 3) vertical.push({ x0: ax, x1: ax, y0: Math.min(ay, by), y1: Math.max(ay, by) });
@@ -78,13 +82,15 @@ function rulingsOf(pdfjs: PdfJs, fnArray: number[], argsArray: unknown[][]): { h
     const h = Math.abs(y1 - y0);
     if (h <= 2.5 && w > 3) horizontal.push({ x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: (y0 + y1) / 2, y1: (y0 + y1) / 2 });
     else if (w <= 2.5 && h > 3) vertical.push({ x0: (x0 + x1) / 2, x1: (x0 + x1) / 2, y0: Math.min(y0, y1), y1: Math.max(y0, y1) });
+    else if (w > 3 && h > 3 && !isWhite(fillColor)) shades.push({ x0: Math.min(x0, x1), x1: Math.max(x0, x1), y0: Math.min(y0, y1), y1: Math.max(y0, y1) });
   };
   const strokeOps = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const fillOps = new Set([OPS.fill, OPS.eoFill]);
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i]!;
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+    if (fn === OPS.save) stack.push({ ctm, fillColor });
+    else if (fn === OPS.restore) ({ ctm, fillColor } = stack.pop() ?? { ctm: [1, 0, 0, 1, 0, 0], fillColor: "#000000" });
+    else if (fn === OPS.setFillRGBColor) fillColor = String((argsArray[i] as unknown[])[0] ?? "#000000");
     else if (fn === OPS.transform) ctm = multiply(ctm, argsArray[i] as unknown as Matrix);
     else if (fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageMaskXObject || fn === OPS.paintJpegXObject) images++;
     else if (fn === OPS.constructPath) {
@@ -135,7 +141,12 @@ function rulingsOf(pdfjs: PdfJs, fnArray: number[], argsArray: unknown[][]): { h
       flushPoly();
     }
   }
-  return { horizontal, vertical, images };
+  return { horizontal, vertical, shades, images };
+}
+
+function isWhite(color: string): boolean {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  return !m || [m[1], m[2], m[3]].every((h) => Number.parseInt(h!, 16) >= 0xf0);
 }
 
 // ---------------------------------------------------------------------------
@@ -304,7 +315,7 @@ interface BuiltCell {
   to: number; // exclusive
 }
 
-function buildTable(grid: Grid, items: TextItem[], where: string): { table: DocTable; columns: number[] } {
+function buildTable(grid: Grid, items: TextItem[], shades: Segment[], where: string): { table: DocTable; columns: number[] } {
   const rows: BuiltCell[][] = [];
   for (let r = 0; r + 1 < grid.ys.length; r++) {
     const yTop = grid.ys[r]!;
@@ -324,6 +335,9 @@ function buildTable(grid: Grid, items: TextItem[], where: string): { table: DocT
       const lines = toLines(inside);
       const cell: DocCell = { paragraphs: paragraphsOf(lines, { x0, x1 }), colSpan: c - from, rowSpan: 1 };
       cellLines.set(cell, { lines, box: { x0, x1 } });
+      const cx = (x0 + x1) / 2;
+      const cy = (yTop + yBottom) / 2;
+      if (shades.some((r) => r.x0 <= cx && cx <= r.x1 && r.y0 <= cy && cy <= r.y1 && r.x1 - r.x0 < (x1 - x0) * 1.5 + 4)) cell.shaded = true;
       // Continuation of a vertically merged cell: no border on top of it.
       if (r > 0 && !hasHorizontal(grid, yTop, x0, x1)) {
         const above = [...rows].reverse().map((row) => row.find((b) => b.from === from && b.to === c && !b.cell.merged)).find((b) => b);
@@ -443,7 +457,7 @@ function pageBlocks(page: PageContent): PageBlocks {
       return cx >= g.left - 0.5 && cx <= g.right + 0.5 && cy <= g.top && cy >= g.bottom;
     });
     for (const it of inside) used.add(it);
-    const { table, columns } = buildTable(g, inside, where);
+    const { table, columns } = buildTable(g, inside, page.shades, where);
     if (table.rows.length) blocks.push({ y: g.top, block: table, columns, bottom: g.bottom, top: g.top });
   }
   const rest = page.items.filter((it) => !used.has(it));
