@@ -46,6 +46,8 @@ export const documentMessages = {
     `Il file «${source}» non è un PDF leggibile (${why}). Controlla di aver inviato il PDF completo e riprova, oppure usa il file Word del piano. ${TEMPLATE_ADVICE}`,
   scannedPdf: (source: string, pages: number) =>
     `Il PDF «${source}» (${pages} ${pages === 1 ? "pagina" : "pagine"}) è una scansione: contiene solo immagini, senza testo da leggere, quindi non posso ricavarne il piano. Usa il file Word (.docx) da cui è stato ricavato, oppure compila il modello Excel (lo scrive «obiettivi esporta-modello --output modello.xlsx») e importa quello.`,
+  unclearTables: (source: string, area: string) =>
+    `Nel documento «${source}» non riesco a separare con certezza le righe delle tabelle: l'area ${area} contiene il testo delle righe seguenti (succede con tabelle senza bordi in un PDF). Per non caricare un piano a metà non importo nulla. Usa il file Word (.docx) del piano. ${TEMPLATE_ADVICE}`,
   emptyDocument: (source: string) => `Il documento «${source}» non contiene testo né tabelle. ${TEMPLATE_ADVICE}`,
   unknownLayout: (source: string, found: string, expected: string) =>
     `Non riconosco la struttura del piano nel documento «${source}».\n${found}\n${expected}\n${TEMPLATE_ADVICE}`,

@@ -90,6 +90,21 @@ describe("another Comune in the same layout (Castelrupe)", () => {
   }
 });
 
+describe("PDF tables drawn without borders", () => {
+  it("columns and wrapped lines from the text alone: Castelrupe gives the text import's plan", async () => {
+    const reference = parsePiaoText(text("castelrupe-piao-2025.txt"), "castelrupe-piao-2025.txt");
+    const plan = await readPdfPlan(bytes("castelrupe-senza-bordi-2025.pdf"), "castelrupe-senza-bordi-2025.pdf");
+    expect(essentials(plan)).toEqual(essentials(reference));
+  });
+
+  it("long cells whose rows cannot be told apart: refused rather than half a plan", async () => {
+    const err = await readPdfPlan(bytes("leggiuno-senza-bordi-2024.pdf"), "leggiuno-senza-bordi-2024.pdf").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PlanFormatError);
+    expect((err as Error).message).toMatch(/non riesco a separare con certezza le righe delle tabelle/);
+    expect((err as Error).message).toMatch(/Usa il file Word/);
+  });
+});
+
 describe("schede obiettivo with phases and Gantt grids (Valdorno)", () => {
   for (const [format, read] of [
     ["docx", readDocxPlan],

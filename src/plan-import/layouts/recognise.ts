@@ -32,6 +32,19 @@ function hasText(blocks: DocumentBlock[]): boolean {
   return blocks.some((b) => (b.kind === "paragraph" ? b.text.trim().length > 0 : b.rows.some((r) => r.cells.some((c) => cellText(c).length > 0))));
 }
 
+/**
+ * Rows of different cells read as one (a table without borders in a PDF, cells merged across
+ * rows) show as an area whose name swallowed the next rows. Such a plan would be half right:
+ * refused, with what to do instead.
+ */
+function checkedTables(plan: ParsedPlan, sourceName: string): ParsedPlan {
+  const swallowed = plan.areas.find((a) => a.name.length > 150 || /\bOBIETTIVO\s+\d+\.\d+/i.test(a.name) || (a.head?.length ?? 0) > 120);
+  if (swallowed) {
+    throw new PlanFormatError("unknown_layout", documentMessages.unclearTables(sourceName, `${swallowed.code} «${swallowed.name.slice(0, 80)}…»`));
+  }
+  return plan;
+}
+
 export function recognisePlan(blocks: DocumentBlock[], sourceName: string): ParsedPlan {
   if (!hasText(blocks)) throw new PlanFormatError("empty", documentMessages.emptyDocument(sourceName));
   const flat = flattenBlocks(blocks);
@@ -46,7 +59,7 @@ export function recognisePlan(blocks: DocumentBlock[], sourceName: string): Pars
     if (!(err instanceof PlanFormatError) || !["not_a_plan", "no_activities", "empty", "no_year"].includes(err.code)) throw err;
     tabularError = err;
   }
-  if (tabular && tabular.areas.length > 0) return tabular;
+  if (tabular && tabular.areas.length > 0) return checkedTables(tabular, sourceName);
 
   const scheda = readSchedaLayout(flat, sourceName);
   if (scheda) return scheda;

@@ -376,7 +376,8 @@ function looseBlocks(items: TextItem[], where: string): { y: number; block: Docu
   const lines = toLines(items);
   const out: { y: number; block: DocumentBlock }[] = [];
   let prose: Line[] = [];
-  let rowsGroup: { line: Line; chunks: { x: number; items: TextItem[] }[] }[] = [];
+  /** `wraps`: the line follows the one above at one line pitch, so it goes on with the same row. */
+  let rowsGroup: { line: Line; chunks: { x: number; items: TextItem[] }[]; wraps: boolean }[] = [];
   const flushProse = () => {
     if (prose.length) for (const p of placedParagraphs(prose)) out.push({ y: p.y, block: { kind: "paragraph", text: p.text } });
     prose = [];
@@ -394,7 +395,7 @@ function looseBlocks(items: TextItem[], where: string): { y: number; block: Docu
         const placed = r.chunks.map((c) => ({ col: at(c.x), text: lineText(c.items) }));
         const prev = rows[rows.length - 1];
         // A line with text only in later columns wraps the cells of the row above.
-        if (prev && placed[0]!.col > 0 && placed.length < starts.length) {
+        if (prev && (placed[0]!.col > 0 || r.wraps) && placed.length < starts.length) {
           const grid: DocCell[] = [];
           for (const c of prev.cells) {
             grid.push(c);
@@ -422,9 +423,11 @@ function looseBlocks(items: TextItem[], where: string): { y: number; block: Docu
   };
   for (const line of lines) {
     const chunks = gapChunks(line);
-    if (chunks.length >= 2 || (rowsGroup.length > 0 && chunks[0]!.x > rowsGroup[0]!.chunks[0]!.x + 12)) {
+    const above = rowsGroup[rowsGroup.length - 1]?.line;
+    const wraps = !!above && above.y - line.y <= Math.max(above.size, line.size) * 1.3;
+    if (chunks.length >= 2 || (rowsGroup.length > 0 && (chunks[0]!.x > rowsGroup[0]!.chunks[0]!.x + 12 || wraps))) {
       if (!rowsGroup.length) flushProse();
-      rowsGroup.push({ line, chunks });
+      rowsGroup.push({ line, chunks, wraps: chunks.length === 1 && wraps });
     } else {
       if (rowsGroup.length) {
         flushRows();
