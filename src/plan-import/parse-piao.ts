@@ -174,6 +174,10 @@ function looksBinary(text: string): boolean {
 // Recognisers
 
 const CENTRO_RE = /^CENTRO\s+(?:DI\s+)?RESPONSABILIT(?:A'?|À)\s*:?\s*(\d{1,3})\s*[.)\-–]?\s*(.*)$/i;
+/** The same row in a table naming the area otherwise: "SETTORE 2 – Tecnico", "AREA 03 Servizi sociali", "U.O. 4 …". */
+const AREA_ROW_RE = /^(?:AREA|SETTORE|SERVIZIO|U\.?\s?O\.?|UNIT(?:A'?|À)\s+ORGANIZZATIVA)\s*(?:N\.?\s*)?:?\s*(\d{1,3})\s*[.)\-–:]?\s*(.*)$/i;
+/** The head of the area, however the row calls them. */
+const HEAD_LABEL_RE = /\s*(?:\bRESPONSABILE\b|\bTITOLARE(?:\s+DI)?(?:\s+(?:INCARICO\s+DI\s+)?(?:E\.?\s?Q\.?|P\.?\s?O\.?|ELEVATA\s+QUALIFICAZIONE|POSIZIONE\s+ORGANIZZATIVA))?(?=[\s:]|$)|\bP\.\s?O\.(?=[\s:]|$)|\bE\.\s?Q\.(?=[\s:]|$))\s*:?\s*/i;
 const AREA_OBJECTIVE_RE = /^OBIETTIVO\s+(\d{1,4}(?:\s*\.\s*\d{1,4})+)\.?(?=\s|$)\s*[-–:]?\s*([\s\S]*)$/i;
 const ACTIVITY_CODE_RE = /^(\d{1,4}(?:\s*\.\s*\d{1,4}){2,})\.?$/;
 const ACTIVITY_CODE_WITH_TEXT_RE = /^(\d{1,4}(?:\.\d{1,4}){2,})\.?\s+(\S[\s\S]*)$/;
@@ -492,11 +496,19 @@ function parseStructure(lines: string[]): Structure {
     const wasBlank = blank;
     blank = false;
 
-    const centro = CENTRO_RE.exec(row.joined);
+    const centroRow = CENTRO_RE.exec(row.joined);
+    const areaRow = centroRow ? null : row.hasTab && HEAD_LABEL_RE.test(row.joined) ? AREA_ROW_RE.exec(row.joined) : null;
+    const centro = centroRow ?? areaRow;
     if (centro) {
       const code = centro[1]!.padStart(2, "0");
-      const [namePart, ...headParts] = centro[2]!.split(/\s*\bRESPONSABILE\b\s*:?\s*/i);
-      const name = collapse(namePart ?? "").replace(/[\s.:-]+$/, "");
+      const [namePart, ...headParts] = centro[2]!.split(HEAD_LABEL_RE);
+      let name = collapse(namePart ?? "").replace(/[\s.:-]+$/, "");
+      if (areaRow) {
+        // "SETTORE 2 – Servizi Tecnici": the kind of area is part of its name.
+        const label = /^\S+/.exec(row.joined)![0];
+        const kind = label === label.toUpperCase() ? label.charAt(0) + label.slice(1).toLowerCase() : label;
+        if (!name.toLowerCase().startsWith(kind.toLowerCase())) name = collapse(`${kind} ${name}`);
+      }
       const head = collapse(headParts.join(" ")) || null;
       const existing = areas.get(code);
       if (existing) {
