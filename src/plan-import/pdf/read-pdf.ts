@@ -425,6 +425,11 @@ function looseBlocks(items: TextItem[], where: string): { y: number; block: Docu
     const chunks = gapChunks(line);
     const above = rowsGroup[rowsGroup.length - 1]?.line;
     const wraps = !!above && above.y - line.y <= Math.max(above.size, line.size) * 1.3;
+    // An empty line's worth of space ends a table.
+    if (above && above.y - line.y > Math.max(above.size, line.size) * 2.3) {
+      flushRows();
+      flushProse();
+    }
     if (chunks.length >= 2 || (rowsGroup.length > 0 && (chunks[0]!.x > rowsGroup[0]!.chunks[0]!.x + 12 || wraps))) {
       if (!rowsGroup.length) flushProse();
       rowsGroup.push({ line, chunks, wraps: chunks.length === 1 && wraps });
@@ -502,6 +507,10 @@ function lineWasFull(above: CellLines | undefined, below: CellLines | undefined)
   return lineEnd(last) + last.size * 0.28 + firstWordWidth(below.lines[0]!) >= right - 1;
 }
 
+function rowText(row: DocRow): string {
+  return collapseSpaces(row.cells.map((c) => c.paragraphs.join(" ")).join(" "));
+}
+
 function rowKey(row: DocRow): string {
   return row.cells.map((c) => c.paragraphs.join(" ")).join("\t");
 }
@@ -511,8 +520,20 @@ function joinPages(pages: PageBlocks[], bodyBottom: number, lastLineSize: number
   const out: DocumentBlock[] = [];
   let last: { table: DocTable; columns: number[]; bottom: number } | null = null;
   for (const page of pages) {
-    for (const [i, b] of page.blocks.entries()) {
-      if (b.block.kind === "table" && i === 0 && last && out[out.length - 1] === last.table && sameFrame(last.columns, b.columns)) {
+    let atTop = true;
+    for (const b of page.blocks) {
+      const top = atTop;
+      atTop = false;
+      // A header row of the table going on, printed again at the top of the page as plain text.
+      const previous = out[out.length - 1];
+      if (top && b.block.kind === "paragraph" && previous?.kind === "table") {
+        const text = collapseSpaces(b.block.text);
+        if (previous.rows.slice(0, 3).some((r) => rowText(r) === text)) {
+          atTop = true;
+          continue;
+        }
+      }
+      if (b.block.kind === "table" && top && last && out[out.length - 1] === last.table && sameFrame(last.columns, b.columns)) {
         const xs = cluster([...last.columns, ...b.columns!], 3);
         if (xs.length !== last.columns.length || xs.length !== b.columns!.length) {
           regrid(last.table, xs);
@@ -558,6 +579,17 @@ function joinPages(pages: PageBlocks[], bodyBottom: number, lastLineSize: number
         last.table.rows.push(...rows);
         last.bottom = b.bottom ?? last.bottom;
         continue;
+      }
+      // A table without rulings whose header row is printed again at the top of the page.
+      const before = out[out.length - 1];
+      if (b.block.kind === "table" && !b.columns && top && before?.kind === "table" && b.block.rows.length && before.rows.length) {
+        const head = before.rows.slice(0, 3).map(rowText);
+        if (head.includes(rowText(b.block.rows[0]!))) {
+          const rows = [...b.block.rows];
+          while (rows.length && head.includes(rowText(rows[0]!))) rows.shift();
+          before.rows.push(...rows);
+          continue;
+        }
       }
       out.push(b.block);
       last = b.block.kind === "table" && b.columns ? { table: b.block, columns: b.columns, bottom: b.bottom ?? 0 } : null;
