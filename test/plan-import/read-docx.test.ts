@@ -73,3 +73,47 @@ describe("reading Word tables", () => {
     expect((err as Error).message).toMatch(/1 scheda obiettivo ma nessuna fase/);
   });
 });
+
+describe("schede written as paragraphs, other names for areas and heads", () => {
+  const row = (cells: string[]) => new TableRow({ children: cells.map((t) => c([p(t)])) });
+  const table = (rows: string[][]) => new Table({ rows: rows.map(row) });
+
+  it("«Obiettivo n. 1 – Titolo» and «Peso: 30 punti» as paragraphs, U.O. headings, a phase table under synonyms; wrong sums reported", async () => {
+    const data = await docx([
+      p("Comune di Pratolungo"),
+      p("Piano esecutivo di gestione – obiettivi anno 2026"),
+      p("U.O. 1 – Segreteria e affari generali"),
+      p("Titolare di P.O.: Elena Russo"),
+      p("Obiettivo n. 1 – Regolamento del Consiglio comunale"),
+      p("Descrizione: revisione del regolamento di funzionamento."),
+      p("Peso: 30 punti"),
+      table([
+        ["Azione", "Valore atteso", "Termine", "Peso della fase"],
+        ["Bozza in commissione", "Bozza depositata", "31 marzo", "40%"],
+        ["Approvazione in Consiglio", "Delibera", "30/09/2026", "40%"],
+      ]),
+      p("Obiettivo n. 2 – Archivio storico"),
+      p("Peso: 50 punti"),
+      table([
+        ["Attività", "Tempi"],
+        ["Riordino dei fascicoli 1950-1980", "IV trimestre"],
+      ]),
+    ]);
+    const plan = await readDocxPlan(data, "pratolungo.docx");
+    expect(plan.year).toBe(2026);
+    expect(plan.entity).toBe("Comune di Pratolungo");
+    expect(plan.areas).toEqual([{ code: "01", name: "U.O. Segreteria e affari generali", head: "Elena Russo", position: 1 }]);
+    expect(plan.objectives.map((o) => [o.code, o.title, o.weight, o.description])).toEqual([
+      ["1.1", "Regolamento del Consiglio comunale", 30, "revisione del regolamento di funzionamento."],
+      ["1.2", "Archivio storico", 50, ""],
+    ]);
+    expect(plan.activities.map((a) => [a.code, a.title, a.targetText, a.target.deadline, a.weight])).toEqual([
+      ["1.1.1", "Bozza in commissione", "Bozza depositata", "2026-03-31", 40],
+      ["1.1.2", "Approvazione in Consiglio", "Delibera", "2026-09-30", 40],
+      ["1.2.1", "Riordino dei fascicoli 1950-1980", "IV trimestre", "2026-12-31", null],
+    ]);
+    expect(plan.anomalies.map((a) => a.kind)).toEqual(["phase_weights", "objective_weights"]);
+    expect(plan.anomalies[0]!.message).toBe("Nell'obiettivo 1.1 i pesi delle fasi sommano a 80: attesi 100.");
+    expect(plan.anomalies[1]!.message).toContain("sommano a 80: attesi 100");
+  });
+});

@@ -419,8 +419,12 @@ function findPlanYear(paragraphs: string[]): number | null {
 export function readSchedaLayout(blocks: DocumentBlock[], sourceName: string): ParsedPlan | null {
   const tables = blocks.filter((b): b is DocTable => b.kind === "table");
   const schedaTables = tables.filter(tableHasScheda).length;
+  // A scheda may also be written as paragraphs: "Obiettivo n. 1 – Titolo", "Titolo: …".
+  const schedaParagraphs = blocks.filter(
+    (b) => b.kind === "paragraph" && b.text.length <= 160 && (OBJECTIVE_HEADING.test(collapseSpaces(b.text)) || kvPairs([collapseSpaces(b.text)]).some(([k]) => k === "title" || k === "number")),
+  ).length;
   const phaseTables = tables.filter((t) => t.rows.some((_, r) => phaseHeader(t, r) !== null)).length;
-  if (schedaTables === 0 || phaseTables === 0) return null;
+  if (schedaTables + schedaParagraphs === 0 || phaseTables === 0) return null;
 
   const paragraphs = blocks.filter((b) => b.kind === "paragraph").map((b) => b.text);
   const ctx: Context = { year: findPlanYear(paragraphs), areas: [], area: null, orgWide: false, objectives: [], current: null };
@@ -461,7 +465,8 @@ export function readSchedaLayout(blocks: DocumentBlock[], sourceName: string): P
         o.title = (heading[2] ?? "").trim();
         continue;
       }
-      if (short && ORG_WIDE.test(text) && /\bobiettiv/i.test(text)) {
+      // "Obiettivi trasversali", "Obiettivi di ente", or a bare heading "Performance organizzativa".
+      if (short && ORG_WIDE.test(text) && (/\bobiettiv/i.test(text) || (text.length <= 60 && !/[.;]$/.test(text)))) {
         ctx.orgWide = true;
         ctx.area = null;
         ctx.current = null;
