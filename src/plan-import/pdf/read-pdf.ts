@@ -74,6 +74,8 @@ function rulingsOf(
 	pdfjs: PdfJs,
 	fnArray: number[],
 	argsArray: unknown[][],
+	/** User space to the upright page (rotation undone, y upwards). */
+	base: Matrix,
 ): {
 	horizontal: Segment[];
 	vertical: Segment[];
@@ -85,7 +87,7 @@ function rulingsOf(
 	const vertical: Segment[] = [];
 	const shades: Segment[] = [];
 	let images = 0;
-	let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+	let ctm: Matrix = base;
 	let fillColor = "#000000";
 	const stack: { ctm: Matrix; fillColor: string }[] = [];
 	const addSegment = (ax: number, ay: number, bx: number, by: number) => {
@@ -143,7 +145,7 @@ function rulingsOf(
 		if (fn === OPS.save) stack.push({ ctm, fillColor });
 		else if (fn === OPS.restore)
 			({ ctm, fillColor } = stack.pop() ?? {
-				ctm: [1, 0, 0, 1, 0, 0],
+				ctm: base,
 				fillColor: "#000000",
 			});
 		else if (fn === OPS.setFillRGBColor)
@@ -953,17 +955,25 @@ export async function readPdfBlocks(
 				page.getTextContent(),
 				page.getOperatorList(),
 			]);
+			// A page printed with /Rotate (landscape tables): positions as the page is read.
+			const viewport = page.getViewport({ scale: 1 });
+			const base = multiply(
+				[1, 0, 0, -1, 0, viewport.height],
+				viewport.transform as Matrix,
+			);
 			const items: TextItem[] = [];
 			for (const raw of content.items) {
 				if (!("str" in raw) || !raw.str || !raw.str.trim()) continue;
 				const t = raw.transform;
 				const size = Math.hypot(t[2]!, t[3]!) || raw.height || 10;
-				items.push({ str: raw.str, x: t[4]!, y: t[5]!, w: raw.width, size });
+				const [x, y] = apply(base, t[4]!, t[5]!);
+				items.push({ str: raw.str, x, y, w: raw.width, size });
 			}
 			const rulings = rulingsOf(
 				pdfjs,
 				ops.fnArray,
 				ops.argsArray as unknown[][],
+				base,
 			);
 			pages.push({ number: n, items, ...rulings });
 			page.cleanup();
@@ -1011,6 +1021,7 @@ interface PdfDocument {
 		}>;
 		getOperatorList(): Promise<{ fnArray: number[]; argsArray: unknown[] }>;
 		cleanup(): void;
+		getViewport(opts: { scale: number }): { width: number; height: number; transform: number[] };
 	}>;
 	destroy(): Promise<void>;
 }
