@@ -218,8 +218,9 @@ function normalizeCode(code: string): string {
   return code.replace(/\s+/g, "");
 }
 
+/** "10%", or points: "20 punti", "20 pt", "20". */
 function parseWeight(text: string): number | null {
-  const m = /(\d+(?:[.,]\d+)?)\s*%/.exec(text);
+  const m = /(\d+(?:[.,]\d+)?)\s*%/.exec(text) ?? /^\s*(\d+(?:[.,]\d+)?)\s*(?:punti|punto|pt\.?|p\.)?\s*$/i.exec(text);
   return m ? Number(m[1]!.replace(",", ".")) : null;
 }
 

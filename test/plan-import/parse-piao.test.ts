@@ -575,6 +575,7 @@ describe("areas named Settore / Area / U.O. with heads as Titolare di E.Q. or P.
       "",
       ["AREA 3 Servizi sociali", "", "P.O. Anna Verdi"].join(T),
       ["OBIETTIVO 3.1", "", "ANZIANI"].join(T),
+      ["PESO", "", "35 punti"].join(T),
       ["ATTIVITA' E FASI", "", "INDICATORE", "INDICE", "VALORE ATTESO"].join(T),
       ["3.1.1", "Centro diurno Apertura", "Apertura", "Tempo previsto", "31 Ottobre 2025"].join(T),
       "",
@@ -584,6 +585,10 @@ describe("areas named Settore / Area / U.O. with heads as Titolare di E.Q. or P.
     expect(p.areas.map((a) => [a.code, a.name, a.head])).toEqual([
       ["02", "Settore Servizi Tecnici", "Mario Rossi"],
       ["03", "Area Servizi sociali", "Anna Verdi"],
+    ]);
+    expect(p.objectives.map((o) => [o.code, o.weight])).toEqual([
+      ["2.1", null],
+      ["3.1", 35],
     ]);
     expect(p.activities.map((a) => [a.code, a.objectiveCode, a.target.deadline])).toEqual([
       ["2.1.1", "2.1", "2025-06-30"],
