@@ -242,3 +242,51 @@ describe("schede written as paragraphs, other names for areas and heads", () => 
 		expect(plan.anomalies[1]!.message).toContain("sommano a 80: attesi 100");
 	});
 });
+
+describe("a whole plan laid out inside one table cell", () => {
+  it("the cell's headings and tables are read in their order", async () => {
+    const row = (cells: string[]) => new TableRow({ children: cells.map((t) => c([p(t)])) });
+    const inner = (rows: string[][]) => new Table({ rows: rows.map(row) });
+    const wrapper = new Table({
+      rows: [
+        new TableRow({
+          children: [
+            c([
+              p("Comune di Sassalbo – Piano degli obiettivi 2025"),
+              p("Settore 1 – Servizi generali"),
+              p("Responsabile: Ida Conti"),
+              inner([
+                ["Obiettivo n.", "1"],
+                ["Titolo", "Protocollo informatico"],
+                ["Peso", "100%"],
+              ]),
+              inner([
+                ["Fase", "Scadenza"],
+                ["Formazione del personale", "30/04/2025"],
+              ]),
+              p("Settore 2 – Tecnico"),
+              p("Responsabile: Leo Sala"),
+              inner([
+                ["Obiettivo n.", "1"],
+                ["Titolo", "Strade"],
+              ]),
+              inner([
+                ["Fase", "Scadenza"],
+                ["Asfaltature", "31/07/2025"],
+              ]),
+            ]),
+          ],
+        }),
+      ],
+    });
+    const plan = await readDocxPlan(await docx([wrapper]), "sassalbo.docx");
+    expect(plan.areas.map((a) => [a.code, a.head])).toEqual([
+      ["01", "Ida Conti"],
+      ["02", "Leo Sala"],
+    ]);
+    expect(plan.activities.map((a) => [a.code, a.objectiveCode, a.target.deadline])).toEqual([
+      ["1.1.1", "1.1", "2025-04-30"],
+      ["2.1.1", "2.1", "2025-07-31"],
+    ]);
+  });
+});

@@ -22,6 +22,8 @@ export interface DocCell {
 	shaded?: boolean;
 	/** Tables nested in the cell, in order. */
 	tables?: DocTable[];
+	/** The cell's paragraphs and nested tables in reading order, when it holds tables. */
+	content?: DocumentBlock[];
 }
 
 export interface DocRow {
@@ -80,11 +82,17 @@ export function flattenBlocks(blocks: DocumentBlock[]): DocumentBlock[] {
 			out.push(b);
 			continue;
 		}
+		// A table of one cell that holds tables is page layout: its content stands for it.
+		const only = b.rows.length === 1 && b.rows[0]!.cells.length === 1 ? b.rows[0]!.cells[0]! : null;
+		if (only?.content && only.tables?.length) {
+			out.push(...flattenBlocks(only.content));
+			continue;
+		}
 		const nested: DocTable[] = [];
 		const rows = b.rows.map((r) => ({
 			cells: r.cells.map((c) => {
 				if (c.tables?.length) nested.push(...c.tables);
-				return { ...c, tables: undefined };
+				return { ...c, tables: undefined, content: undefined };
 			}),
 		}));
 		out.push({ ...b, rows });

@@ -185,14 +185,20 @@ function readTable(tbl: XNode): DocTable {
 				: null;
 			const paragraphs: string[] = [];
 			const tables: DocTable[] = [];
+			const content: DocumentBlock[] = [];
 			readContent(tc, {
-				paragraphs: (lines, list) =>
-					paragraphs.push(
-						...lines.map((l, i) => (list && i === 0 ? `- ${l}` : l)),
-					),
-				table: (t) => tables.push(t),
+				paragraphs: (lines, list) => {
+					const texts = lines.map((l, i) => (list && i === 0 ? `- ${l}` : l));
+					paragraphs.push(...texts);
+					for (const text of texts) content.push({ kind: "paragraph", text });
+				},
+				table: (t) => {
+					tables.push(t);
+					content.push(t);
+				},
 			});
 			const cell: DocCell = { paragraphs, colSpan: span, rowSpan: 1 };
+			if (tables.length) cell.content = content;
 			const fill = (
 				attr(tcPr && child(tcPr, "shd"), "fill") ?? "auto"
 			).toLowerCase();
