@@ -891,24 +891,25 @@ function joinPages(
 
 // ---------------------------------------------------------------------------
 
-/** Page furniture: a line repeated at the same height on most pages (running header, page numbers). */
+/**
+ * Page furniture: running headers and footers (the same text at the same height on most pages,
+ * page numbers counted as one) above or below the page's tables. Dropped, so a table going on
+ * over a page break still joins up.
+ */
 function dropRunningLines(pages: PageContent[]): void {
 	if (pages.length < 3) return;
+	const key = (it: TextItem) => `${Math.round(it.y / 2)}|${it.str.replace(/\d+/g, "#").trim()}`;
 	const seen = new Map<string, number>();
-	const key = (it: TextItem) =>
-		`${Math.round(it.y)}|${it.str.replace(/\d+/g, "#").trim()}`;
-	for (const p of pages)
-		for (const k of new Set(p.items.map(key)))
-			seen.set(k, (seen.get(k) ?? 0) + 1);
+	for (const p of pages) for (const k of new Set(p.items.map(key))) seen.set(k, (seen.get(k) ?? 0) + 1);
+	const threshold = Math.max(3, pages.length * 0.6);
 	for (const p of pages) {
+		const ys = [...p.horizontal.map((s) => s.y0), ...p.vertical.flatMap((s) => [s.y0, s.y1])];
+		const top = ys.length ? Math.max(...ys) : Number.NEGATIVE_INFINITY;
+		const bottom = ys.length ? Math.min(...ys) : Number.POSITIVE_INFINITY;
 		p.items = p.items.filter((it) => {
-			const n = seen.get(key(it)) ?? 0;
-			return !(
-				n >= Math.max(3, pages.length * 0.6) &&
-				/^\s*(?:pag(?:ina|\.)?\s*)?#(?:\s*(?:di|\/)\s*#)?\s*$/i.test(
-					it.str.replace(/\d+/g, "#"),
-				)
-			);
+			if ((seen.get(key(it)) ?? 0) < threshold) return true;
+			const outside = ys.length === 0 || it.y > top + 1 || it.y < bottom - 1;
+			return !outside;
 		});
 	}
 }
