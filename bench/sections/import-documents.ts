@@ -15,22 +15,29 @@ async function timeImport(
 	read: Reader,
 	file: string,
 	runs: number,
-): Promise<{ first: number; best: number }> {
+): Promise<{ first: number; best: number; firstCpu: number }> {
 	const data = new Uint8Array(readFileSync(path.join(PLANS, file)));
 	const times: number[] = [];
+	let firstCpu = 0;
 	for (let i = 0; i < runs; i++) {
 		const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-documents-"));
 		const { db, close } = await openDatabase(`file:${dir}/b.db`);
 		const t0 = performance.now();
+		const cpu0 = process.cpuUsage();
 		await importParsedPlan(db, await read(data, file), {
 			actor: "bench",
 			now: new Date(),
 		});
 		times.push(performance.now() - t0);
+		// CPU time of this process: what the wall time would be on a machine nobody else is using.
+		if (i === 0) {
+			const cpu = process.cpuUsage(cpu0);
+			firstCpu = (cpu.user + cpu.system) / 1000;
+		}
 		await close();
 		rmSync(dir, { recursive: true, force: true });
 	}
-	return { first: times[0]!, best: Math.min(...times) };
+	return { first: times[0]!, best: Math.min(...times), firstCpu };
 }
 
 async function pageCount(file: string): Promise<number> {
@@ -78,6 +85,12 @@ export const section: BenchSection = {
 			goal: "<= 1000 ms",
 			ok: word.best <= 1000,
 		});
+		rows.push({
+			section: "import-documents",
+			metric: "Word Leggiuno, prima volta: tempo CPU",
+			value: word.firstCpu,
+			unit: "ms",
+		});
 
 		const pages = await pageCount("piano-lungo.pdf");
 		const pdf = await timeImport(readPdfPlan, "piano-lungo.pdf", 3);
@@ -96,6 +109,12 @@ export const section: BenchSection = {
 			unit: "ms",
 			goal: "<= 3000 ms",
 			ok: pdf.best <= 3000,
+		});
+		rows.push({
+			section: "import-documents",
+			metric: `PDF di ${pages} pagine, prima volta: tempo CPU`,
+			value: pdf.firstCpu,
+			unit: "ms",
 		});
 		return rows;
 	},
