@@ -246,7 +246,7 @@ describe("documents that cannot give a plan", () => {
 			"scansione-piano.pdf",
 		).catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(PlanFormatError);
-		expect((err as PlanFormatError).code).toBe("scanned_pdf");
+		expect((err as PlanFormatError).code).toBe("document_scanned");
 		expect((err as Error).message).toMatch(/scansione/);
 		expect((err as Error).message).toMatch(/Word \(\.docx\)/);
 		expect((err as Error).message).toMatch(/esporta-modello/);
@@ -258,7 +258,7 @@ describe("documents that cannot give a plan", () => {
 			"piano-troncato.docx",
 		).catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(PlanFormatError);
-		expect((err as PlanFormatError).code).toBe("broken_document");
+		expect((err as PlanFormatError).code).toBe("document_broken");
 		expect((err as Error).message).toMatch(/non è un documento Word leggibile/);
 	});
 
@@ -267,7 +267,7 @@ describe("documents that cannot give a plan", () => {
 			new TextEncoder().encode("%PDF-1.7 nient'altro"),
 			"finto.pdf",
 		).catch((e: unknown) => e);
-		expect((pdf as PlanFormatError).code).toBe("broken_document");
+		expect((pdf as PlanFormatError).code).toBe("document_broken");
 		expect((pdf as Error).message).toMatch(/non è un PDF leggibile/);
 		const docx = await readDocxPlan(
 			new TextEncoder().encode("solo testo"),

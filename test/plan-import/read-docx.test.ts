@@ -120,7 +120,7 @@ describe("reading Word tables", () => {
 			(e: unknown) => e,
 		);
 		expect(err).toBeInstanceOf(PlanFormatError);
-		expect((err as PlanFormatError).code).toBe("unknown_layout");
+		expect((err as PlanFormatError).code).toBe("document_unknown_layout");
 		const message = (err as Error).message;
 		expect(message).toContain(
 			"Non riconosco la struttura del piano nel documento «relazione.docx»",
@@ -139,7 +139,7 @@ describe("reading Word tables", () => {
 		const empty = await readDocxPlan(await docx([p("")]), "vuoto.docx").catch(
 			(e: unknown) => e,
 		);
-		expect((empty as PlanFormatError).code).toBe("empty");
+		expect((empty as PlanFormatError).code).toBe("document_empty");
 		const schedaOnly = await docx([
 			p("Piano degli obiettivi 2025"),
 			new Table({
@@ -158,7 +158,7 @@ describe("reading Word tables", () => {
 		const err = await readDocxPlan(schedaOnly, "schede.docx").catch(
 			(e: unknown) => e,
 		);
-		expect((err as PlanFormatError).code).toBe("no_activities");
+		expect((err as PlanFormatError).code).toBe("document_no_phases");
 		expect((err as Error).message).toMatch(
 			/1 scheda obiettivo ma nessuna fase/,
 		);

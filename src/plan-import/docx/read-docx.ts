@@ -10,7 +10,8 @@ import {
 	type DocumentBlock,
 	collapseSpaces,
 } from "../document/model.ts";
-import { PlanFormatError, documentMessages } from "../errors.ts";
+import type { DocumentBrokenReason } from "../../messages/errors.ts";
+import { PlanFormatError } from "../errors.ts";
 import { recognisePlan } from "../layouts/recognise.ts";
 import type { ParsedPlan } from "../parse-piao.ts";
 import { parseXml } from "./xml.ts";
@@ -241,54 +242,27 @@ export async function readDocxBlocks(
 	sourceName: string,
 ): Promise<DocumentBlock[]> {
 	const { default: JSZip } = await import("jszip");
+	const broken = (reason: DocumentBrokenReason) =>
+		new PlanFormatError({ code: "document_broken", source: sourceName, format: "docx", reason });
 	let xml: string;
 	try {
 		const zip = await JSZip.loadAsync(data);
 		const entry = zip.file("word/document.xml");
-		if (!entry) {
-			throw new PlanFormatError(
-				"broken_document",
-				documentMessages.brokenDocx(
-					sourceName,
-					"nel pacchetto manca word/document.xml",
-				),
-			);
-		}
+		if (!entry) throw broken("no_document_xml");
 		xml = await entry.async("string");
 	} catch (err) {
 		if (err instanceof PlanFormatError) throw err;
 		const head = Buffer.from(data.subarray(0, 8)).toString("latin1");
-		const why = head.startsWith("\xD0\xCF\x11\xE0")
-			? "è un documento Word vecchio formato .doc: salvalo come .docx"
-			: head.startsWith("PK")
-				? "l'archivio .docx è danneggiato o incompleto"
-				: "non è un archivio .docx";
-		throw new PlanFormatError(
-			"broken_document",
-			documentMessages.brokenDocx(sourceName, why),
-		);
+		throw broken(head.startsWith("\xD0\xCF\x11\xE0") ? "old_doc" : head.startsWith("PK") ? "damaged_zip" : "not_zip");
 	}
 	let root: XNode;
 	try {
 		root = parseXml(xml);
 	} catch {
-		throw new PlanFormatError(
-			"broken_document",
-			documentMessages.brokenDocx(
-				sourceName,
-				"il testo del documento (word/document.xml) è danneggiato",
-			),
-		);
+		throw broken("bad_xml");
 	}
 	const body = child(root, "body");
-	if (!body)
-		throw new PlanFormatError(
-			"broken_document",
-			documentMessages.brokenDocx(
-				sourceName,
-				"il documento non ha un corpo (w:body)",
-			),
-		);
+	if (!body) throw broken("no_body");
 	const blocks: DocumentBlock[] = [];
 	readContent(body, {
 		paragraphs: (lines, list) => {

@@ -9,39 +9,31 @@ import {
 	cellText,
 	flattenBlocks,
 } from "../document/model.ts";
-import { PlanFormatError, documentMessages } from "../errors.ts";
+import type { FoundTable } from "../../messages/errors.ts";
+import { PlanFormatError } from "../errors.ts";
 import { type ParsedPlan, parsePiaoText } from "../parse-piao.ts";
 import { readSchedaLayout } from "./scheda.ts";
 import { blocksToTabText } from "./table-text.ts";
 
-const EXPECTED_LAYOUTS = [
-	"Strutture attese:",
-	"• tabelle per obiettivo con le righe «CENTRO RESPONSABILITA' …» (o «Area/Settore …» e «RESPONSABILE …»), «OBIETTIVO 1.1 …», «DESCRIZIONE», «PESO» e la tabella delle attività con intestazione «ATTIVITA' E FASI | INDICATORE | INDICE | VALORE ATTESO»;",
-	"• una scheda per obiettivo con le voci «Obiettivo n.», «Titolo», «Descrizione», «Peso», «Responsabile» seguita dalla tabella delle fasi con le colonne «Fase/Attività/Azione», «Scadenza/Termine/Tempi» (oppure i mesi G F M A M G L A S O N D), e se presenti «Indicatore», «Target/Valore atteso», «Peso della fase».",
-].join("\n");
-
-function describeTables(blocks: DocumentBlock[]): string {
+/** The first tables of the document with their header row, for the report of an unknown layout. */
+function foundTables(blocks: DocumentBlock[]): { tables: FoundTable[]; total: number } {
 	const tables = allTables(blocks);
-	if (tables.length === 0)
-		return "Nel documento non ho trovato nessuna tabella.";
-	const shown = tables.slice(0, 8).map((t, i) => {
-		const header = t.rows.find((r) =>
-			r.cells.some((c) => cellText(c).length > 0),
-		);
-		const cells = header
-			? header.cells
-					.map((c) => cellText(c))
-					.filter((s) => s.length > 0)
-					.map((s) => (s.length > 40 ? `${s.slice(0, 39)}…` : s))
-			: [];
-		const where = t.where ? ` (${t.where})` : "";
-		return `• tabella ${i + 1}${where}, ${t.rows.length} ${t.rows.length === 1 ? "riga" : "righe"}: ${cells.length ? `«${cells.join(" | ")}»` : "vuota"}`;
-	});
-	const more =
-		tables.length > shown.length
-			? `\n… e altre ${tables.length - shown.length} tabelle.`
-			: "";
-	return `Ho trovato ${tables.length} ${tables.length === 1 ? "tabella" : "tabelle"}; le intestazioni:\n${shown.join("\n")}${more}`;
+	return {
+		total: tables.length,
+		tables: tables.slice(0, 8).map((t) => {
+			const header = t.rows.find((r) => r.cells.some((c) => cellText(c).length > 0));
+			return {
+				where: t.where ?? "",
+				rows: t.rows.length,
+				header: header
+					? header.cells
+							.map((c) => cellText(c))
+							.filter((s) => s.length > 0)
+							.map((s) => (s.length > 40 ? `${s.slice(0, 39)}…` : s))
+					: [],
+			};
+		}),
+	};
 }
 
 function hasText(blocks: DocumentBlock[]): boolean {
@@ -65,13 +57,7 @@ function checkedTables(plan: ParsedPlan, sourceName: string): ParsedPlan {
 			(a.head?.length ?? 0) > 120,
 	);
 	if (swallowed) {
-		throw new PlanFormatError(
-			"unknown_layout",
-			documentMessages.unclearTables(
-				sourceName,
-				`${swallowed.code} «${swallowed.name.slice(0, 80)}…»`,
-			),
-		);
+		throw new PlanFormatError({ code: "document_unclear_tables", source: sourceName, area: `${swallowed.code} «${swallowed.name.slice(0, 80)}…»` });
 	}
 	return plan;
 }
@@ -81,10 +67,7 @@ export function recognisePlan(
 	sourceName: string,
 ): ParsedPlan {
 	if (!hasText(blocks))
-		throw new PlanFormatError(
-			"empty",
-			documentMessages.emptyDocument(sourceName),
-		);
+		throw new PlanFormatError({ code: "document_empty", source: sourceName });
 	const flat = flattenBlocks(blocks);
 
 	// Leggiuno's layout first: its «CENTRO RESPONSABILITA'» rows are unmistakable. Its Comune-wide
@@ -108,12 +91,5 @@ export function recognisePlan(
 	if (scheda) return scheda;
 	if (tabular) return tabular;
 	if (tabularError?.code === "no_year") throw tabularError;
-	throw new PlanFormatError(
-		"unknown_layout",
-		documentMessages.unknownLayout(
-			sourceName,
-			describeTables(blocks),
-			EXPECTED_LAYOUTS,
-		),
-	);
+	throw new PlanFormatError({ code: "document_unknown_layout", source: sourceName, ...foundTables(blocks) });
 }

@@ -741,10 +741,7 @@ function buildPlan(
 	const anomalies: PlanAnomaly[] = [];
 	const drafts = ctx.objectives.filter((o) => o.title || o.phases.length > 0);
 	if (drafts.every((o) => o.phases.length === 0)) {
-		throw new PlanFormatError(
-			"no_activities",
-			`Nel documento «${sourceName}» ho trovato ${drafts.length} ${drafts.length === 1 ? "scheda obiettivo" : "schede obiettivo"} ma nessuna fase: dopo ogni scheda è attesa la tabella delle fasi con le colonne «Fase/Attività/Azione» e «Scadenza/Termine/Tempi» (o i mesi G F M A M G L A S O N D).`,
-		);
+		throw new PlanFormatError({ code: "document_no_phases", source: sourceName, schede: drafts.length });
 	}
 	const year =
 		ctx.year ??
@@ -758,10 +755,7 @@ function buildPlan(
 				: null;
 		})();
 	if (year === null) {
-		throw new PlanFormatError(
-			"no_year",
-			`Nel documento «${sourceName}» non ho trovato l'anno del piano: atteso un titolo come «Piano degli obiettivi 2025» o scadenze con la data.`,
-		);
+		throw new PlanFormatError({ code: "document_no_year", source: sourceName });
 	}
 
 	// Areas named in the scheda ("Settore: …") and heads given only there.

@@ -13,7 +13,7 @@ import {
 	type DocumentBlock,
 	collapseSpaces,
 } from "../document/model.ts";
-import { PlanFormatError, documentMessages } from "../errors.ts";
+import { PlanFormatError } from "../errors.ts";
 import { recognisePlan } from "../layouts/recognise.ts";
 import type { ParsedPlan } from "../parse-piao.ts";
 
@@ -937,16 +937,8 @@ export async function readPdfBlocks(
 		}).promise;
 	} catch (err) {
 		const name = (err as { name?: string }).name ?? "";
-		const why =
-			name === "PasswordException"
-				? "è protetto da password: toglila e riprova"
-				: name === "InvalidPDFException"
-					? "la struttura del file è danneggiata"
-					: "il file non si apre";
-		throw new PlanFormatError(
-			"broken_document",
-			documentMessages.brokenPdf(sourceName, why),
-		);
+		const reason = name === "PasswordException" ? "password" : name === "InvalidPDFException" ? "invalid_pdf" : "unopenable";
+		throw new PlanFormatError({ code: "document_broken", source: sourceName, format: "pdf", reason });
 	}
 	try {
 		const pages: PageContent[] = [];
@@ -985,14 +977,8 @@ export async function readPdfBlocks(
 		);
 		if (chars < 20) {
 			if (pages.some((p) => p.images > 0))
-				throw new PlanFormatError(
-					"scanned_pdf",
-					documentMessages.scannedPdf(sourceName, pages.length),
-				);
-			throw new PlanFormatError(
-				"empty",
-				documentMessages.emptyDocument(sourceName),
-			);
+				throw new PlanFormatError({ code: "document_scanned", source: sourceName, pages: pages.length });
+			throw new PlanFormatError({ code: "document_empty", source: sourceName });
 		}
 		dropRunningLines(pages);
 		const perPage = pages.map(pageBlocks);
