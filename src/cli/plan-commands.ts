@@ -22,7 +22,7 @@ const KIND_LABEL: Record<string, string> = {
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("importa")
-    .description("importa un Piano della Performance (documento PIAO in testo, o CSV di esporta-piano)")
+    .description("importa un Piano della Performance (documento Word .docx o PDF, testo PIAO, o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
     .option("--atto <testo>", "l'atto che adotta il piano, per esempio \"Delibera G.C. n. 5 del 30/01/2024\"")
     .option("--dal <data>", "da quando il piano adottato è in vigore, AAAA-MM-GG (predefinito: 1° gennaio)")

@@ -76,7 +76,7 @@ export const register: RegisterCommands = (program, ctx) => {
       const { db } = await ctx.openDb();
       let prepared: PreparedVariation;
       if (file) {
-        const parsed = readPlanDocument(file);
+        const parsed = await readPlanDocument(file);
         if (opts.anno !== undefined && parsed.year !== opts.anno) {
           throw new UserError({ code: "variation_year", documentYear: parsed.year, asked: opts.anno });
         }

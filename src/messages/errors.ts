@@ -34,6 +34,7 @@ export type AppError =
   | { code: "plan_inconsistent"; detail: string }
   | { code: "csv_invalid"; detail: string }
   | { code: PlanFormatCode; source: string; objectives?: number }
+  | DocumentProblem
   // reports
   | { code: "bad_value" }
   | { code: "bad_percent" }
@@ -122,6 +123,59 @@ export type ErrorCode = AppError["code"];
 
 /** Why a document cannot be read as a Piano della Performance. */
 export type PlanFormatCode = "empty" | "binary" | "not_a_plan" | "no_activities" | "no_year";
+
+/** Why a Word or PDF file gives no plan (src/plan-import/docx, pdf, layouts). */
+export type DocumentProblem =
+  | { code: "document_broken"; source: string; format: "docx" | "pdf"; reason: DocumentBrokenReason }
+  | { code: "document_scanned"; source: string; pages: number }
+  | { code: "document_empty"; source: string }
+  /** No known layout: the tables found (the first few, with their header row) and how many in all. */
+  | { code: "document_unknown_layout"; source: string; tables: FoundTable[]; total: number }
+  /** Rows of a table read as one (an area whose name swallowed the next rows). */
+  | { code: "document_unclear_tables"; source: string; area: string }
+  | { code: "document_no_phases"; source: string; schede: number }
+  | { code: "document_no_year"; source: string };
+
+export type DocumentBrokenReason = "old_doc" | "damaged_zip" | "not_zip" | "no_document_xml" | "bad_xml" | "no_body" | "password" | "invalid_pdf" | "unopenable";
+
+export interface FoundTable {
+  /** "pagina 3" in a PDF, "" in a Word file. */
+  where: string;
+  rows: number;
+  header: string[];
+}
+
+const BROKEN_REASON: Record<DocumentBrokenReason, string> = {
+  old_doc: "è un documento Word vecchio formato .doc: salvalo come .docx",
+  damaged_zip: "l'archivio .docx è danneggiato o incompleto",
+  not_zip: "non è un archivio .docx",
+  no_document_xml: "nel pacchetto manca word/document.xml",
+  bad_xml: "il testo del documento (word/document.xml) è danneggiato",
+  no_body: "il documento non ha un corpo (w:body)",
+  password: "è protetto da password: toglila e riprova",
+  invalid_pdf: "la struttura del file è danneggiata",
+  unopenable: "il file non si apre",
+};
+
+const TEMPLATE_ADVICE =
+  "In alternativa compila il modello Excel (lo scrive «npx obiettivi esporta-modello --output modello.xlsx») e importa quello.";
+
+const EXPECTED_LAYOUTS = [
+  "Strutture attese:",
+  "• tabelle per obiettivo con le righe «CENTRO RESPONSABILITA' …» (o «Area/Settore …» e «RESPONSABILE …»), «OBIETTIVO 1.1 …», «DESCRIZIONE», «PESO» e la tabella delle attività con intestazione «ATTIVITA' E FASI | INDICATORE | INDICE | VALORE ATTESO»;",
+  "• una scheda per obiettivo con le voci «Obiettivo n.», «Titolo», «Descrizione», «Peso», «Responsabile» seguita dalla tabella delle fasi con le colonne «Fase/Attività/Azione», «Scadenza/Termine/Tempi» (oppure i mesi G F M A M G L A S O N D), e se presenti «Indicatore», «Target/Valore atteso», «Peso della fase».",
+].join("\n");
+
+function describeTables(tables: FoundTable[], total: number): string {
+  if (total === 0) return "Nel documento non ho trovato nessuna tabella.";
+  const lines = tables.map((t, i) => {
+    const where = t.where ? ` (${t.where})` : "";
+    const header = t.header.length ? `«${t.header.join(" | ")}»` : "vuota";
+    return `• tabella ${i + 1}${where}, ${t.rows} ${t.rows === 1 ? "riga" : "righe"}: ${header}`;
+  });
+  const more = total > tables.length ? `\n… e altre ${total - tables.length} tabelle.` : "";
+  return `Ho trovato ${total} ${total === 1 ? "tabella" : "tabelle"}; le intestazioni:\n${lines.join("\n")}${more}`;
+}
 
 const EXPECTED_PLAN =
   "Atteso un documento PIAO in testo con celle separate da tabulazioni (righe «CENTRO RESPONSABILITA'», «OBIETTIVO n.n» e attività numerate come 1.1.1).";
@@ -216,6 +270,22 @@ export function errorText(e: AppError, s: Surface): string {
       const n = e.objectives ?? 0;
       return `Nel file «${e.source}» ho trovato ${n} ${n === 1 ? "obiettivo" : "obiettivi"} ma nessuna attività: mancano le righe delle attività (codice come 1.1.1, attività, indicatore, indice, valore atteso). ${EXPECTED_PLAN}`;
     }
+    case "document_broken":
+      return e.format === "docx"
+        ? `Il file «${e.source}» non è un documento Word leggibile (${BROKEN_REASON[e.reason]}). Controlla di aver inviato il file .docx originale (non un .doc, non un file danneggiato o troncato) e riprova. ${TEMPLATE_ADVICE}`
+        : `Il file «${e.source}» non è un PDF leggibile (${BROKEN_REASON[e.reason]}). Controlla di aver inviato il PDF completo e riprova, oppure usa il file Word del piano. ${TEMPLATE_ADVICE}`;
+    case "document_scanned":
+      return `Il PDF «${e.source}» (${e.pages} ${e.pages === 1 ? "pagina" : "pagine"}) è una scansione: contiene solo immagini, senza testo da leggere, quindi non posso ricavarne il piano. Usa il file Word (.docx) da cui è stato ricavato, oppure compila il modello Excel (lo scrive «npx obiettivi esporta-modello --output modello.xlsx») e importa quello.`;
+    case "document_empty":
+      return `Il documento «${e.source}» non contiene testo né tabelle. ${TEMPLATE_ADVICE}`;
+    case "document_unknown_layout":
+      return `Non riconosco la struttura del piano nel documento «${e.source}».\n${describeTables(e.tables, e.total)}\n${EXPECTED_LAYOUTS}\n${TEMPLATE_ADVICE}`;
+    case "document_unclear_tables":
+      return `Nel documento «${e.source}» non riesco a separare con certezza le righe delle tabelle: l'area ${e.area} contiene il testo delle righe seguenti (succede con tabelle senza bordi in un PDF). Per non caricare un piano a metà non importo nulla. Usa il file Word (.docx) del piano. ${TEMPLATE_ADVICE}`;
+    case "document_no_phases":
+      return `Nel documento «${e.source}» ho trovato ${e.schede} ${e.schede === 1 ? "scheda obiettivo" : "schede obiettivo"} ma nessuna fase: dopo ogni scheda è attesa la tabella delle fasi con le colonne «Fase/Attività/Azione» e «Scadenza/Termine/Tempi» (o i mesi G F M A M G L A S O N D).`;
+    case "document_no_year":
+      return `Nel documento «${e.source}» non ho trovato l'anno del piano: atteso un titolo come «Piano degli obiettivi 2025» o scadenze con la data.`;
     case "no_year":
       return `Nel file «${e.source}» non ho trovato l'anno del piano: atteso un titolo come «OBIETTIVI ESECUTIVI 2024» o «PIANO DETTAGLIATO DEGLI OBIETTIVI PER L'ANNUALITA' 2024», oppure scadenze con la data.`;
     case "plan_inconsistent":

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { readUserFile } from "../files.ts";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
@@ -39,13 +40,35 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
   return looksLikePlanCsv(clean) ? parsePlanCsv(clean, sourceName) : parsePiaoText(clean, sourceName);
 }
 
-export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
-  return importParsedPlan(db, readPlanDocument(file), opts);
+/** A Word or PDF plan, by extension or by its first bytes; loaded on first use. */
+async function parseDocumentFile(data: Buffer, sourceName: string): Promise<ParsedPlan | null> {
+  const ext = path.extname(sourceName).toLowerCase();
+  const head = data.subarray(0, 5).toString("latin1");
+  if (ext === ".pdf" || head === "%PDF-") {
+    const { readPdfPlan } = await import("./pdf/read-pdf.ts");
+    return readPdfPlan(new Uint8Array(data), sourceName);
+  }
+  if (ext === ".docx" || ext === ".docm" || ext === ".doc") {
+    const { readDocxPlan } = await import("./docx/read-docx.ts");
+    return readDocxPlan(new Uint8Array(data), sourceName);
+  }
+  return null;
 }
 
-/** Reads and parses a plan document (PIAO text or the CSV of esporta-piano). */
-export function readPlanDocument(file: string): ParsedPlan {
-  return parsePlanSource(readUserFile(file), path.basename(file));
+export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
+  return importParsedPlan(db, await readPlanDocument(file), opts);
+}
+
+/** Reads and parses a plan document: Word, PDF, PIAO text or the CSV of esporta-piano. */
+export async function readPlanDocument(file: string): Promise<ParsedPlan> {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
+  }
+  return (await parseDocumentFile(data, path.basename(file))) ?? parsePlanSource(data.toString("utf8"), path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {

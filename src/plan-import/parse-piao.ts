@@ -41,6 +41,8 @@ export interface PlanActivity {
   involvedAreaCodes: string[];
   position: number;
   target: ParsedTarget;
+  /** The phase's weight inside its objective (% or points), null when the document gives none. */
+  weight: number | null;
 }
 
 export type PlanAnomalyKind =
@@ -175,6 +177,10 @@ function looksBinary(text: string): boolean {
 // Recognisers
 
 const CENTRO_RE = /^CENTRO\s+(?:DI\s+)?RESPONSABILIT(?:A'?|À)\s*:?\s*(\d{1,3})\s*[.)\-–]?\s*(.*)$/i;
+/** The same row in a table naming the area otherwise: "SETTORE 2 – Tecnico", "AREA 03 Servizi sociali", "U.O. 4 …". */
+const AREA_ROW_RE = /^(?:AREA|SETTORE|SERVIZIO|U\.?\s?O\.?|UNIT(?:A'?|À)\s+ORGANIZZATIVA)\s*(?:N\.?\s*)?:?\s*(\d{1,3})\s*[.)\-–:]?\s*(.*)$/i;
+/** The head of the area, however the row calls them. */
+const HEAD_LABEL_RE = /\s*(?:\bRESPONSABILE\b|\bTITOLARE(?:\s+DI)?(?:\s+(?:INCARICO\s+DI\s+)?(?:E\.?\s?Q\.?|P\.?\s?O\.?|ELEVATA\s+QUALIFICAZIONE|POSIZIONE\s+ORGANIZZATIVA))?(?=[\s:]|$)|\bP\.\s?O\.(?=[\s:]|$)|\bE\.\s?Q\.(?=[\s:]|$))\s*:?\s*/i;
 const AREA_OBJECTIVE_RE = /^OBIETTIVO\s+(\d{1,4}(?:\s*\.\s*\d{1,4})+)\.?(?=\s|$)\s*[-–:]?\s*([\s\S]*)$/i;
 const ACTIVITY_CODE_RE = /^(\d{1,4}(?:\s*\.\s*\d{1,4}){2,})\.?$/;
 const ACTIVITY_CODE_WITH_TEXT_RE = /^(\d{1,4}(?:\.\d{1,4}){2,})\.?\s+(\S[\s\S]*)$/;
@@ -215,8 +221,9 @@ function normalizeCode(code: string): string {
   return code.replace(/\s+/g, "");
 }
 
+/** "10%", or points: "20 punti", "20 pt", "20". */
 function parseWeight(text: string): number | null {
-  const m = /(\d+(?:[.,]\d+)?)\s*%/.exec(text);
+  const m = /(\d+(?:[.,]\d+)?)\s*%/.exec(text) ?? /^\s*(\d+(?:[.,]\d+)?)\s*(?:punti|punto|pt\.?|p\.)?\s*$/i.exec(text);
   return m ? Number(m[1]!.replace(",", ".")) : null;
 }
 
@@ -493,11 +500,19 @@ function parseStructure(lines: string[]): Structure {
     const wasBlank = blank;
     blank = false;
 
-    const centro = CENTRO_RE.exec(row.joined);
+    const centroRow = CENTRO_RE.exec(row.joined);
+    const areaRow = centroRow ? null : row.hasTab && HEAD_LABEL_RE.test(row.joined) ? AREA_ROW_RE.exec(row.joined) : null;
+    const centro = centroRow ?? areaRow;
     if (centro) {
       const code = centro[1]!.padStart(2, "0");
-      const [namePart, ...headParts] = centro[2]!.split(/\s*\bRESPONSABILE\b\s*:?\s*/i);
-      const name = collapse(namePart ?? "").replace(/[\s.:-]+$/, "");
+      const [namePart, ...headParts] = centro[2]!.split(HEAD_LABEL_RE);
+      let name = collapse(namePart ?? "").replace(/[\s.:-]+$/, "");
+      if (areaRow) {
+        // "SETTORE 2 – Servizi Tecnici": the kind of area is part of its name.
+        const label = /^\S+/.exec(row.joined)![0];
+        const kind = label === label.toUpperCase() ? label.charAt(0) + label.slice(1).toLowerCase() : label;
+        if (!name.toLowerCase().startsWith(kind.toLowerCase())) name = collapse(`${kind} ${name}`);
+      }
       const head = collapse(headParts.join(" ")) || null;
       const existing = areas.get(code);
       if (existing) {
@@ -612,7 +627,7 @@ function parseStructure(lines: string[]): Structure {
 // Plan-level facts
 
 /** The year from a title line ("OBIETTIVI ESECUTIVI 2024"), never from prose or table cells. */
-function findYear(lines: string[]): number | null {
+export function findYear(lines: string[]): number | null {
   const patterns = [
     /OBIETTIVI\s+ESECUTIVI\s+(?:ANNO\s+)?((?:19|20|21)\d{2})\b/i,
     /ANNUALIT(?:A'?|À)\s+((?:19|20|21)\d{2})\b/i,
@@ -644,7 +659,7 @@ function mostCommon<T>(values: T[]): T | null {
 
 const PLACE_NAME = /^[A-ZÀ-Ú][\p{L}'’.-]*(?:\s+(?:[A-ZÀ-Ú][\p{L}'’.-]*|d[ei]l?|sul|in|di|de|al|a))*$/u;
 
-function findEntity(lines: string[]): string | null {
+export function findEntity(lines: string[]): string | null {
   const trimmed = lines.map((l) => collapse(l.replace(/\t/g, " ")));
   // The title page prints "Comune di" and the name on two lines, or on one.
   for (let i = 0; i < Math.min(trimmed.length, 400); i++) {
@@ -805,6 +820,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
       involvedAreaCodes: areaCodes,
       position: i + 1,
       target,
+      weight: null,
     });
 
     const codeAnomaly = codeAnomalies.get(d);

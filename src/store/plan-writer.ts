@@ -32,12 +32,13 @@ type ActivityRow = {
   involved: string | null;
   involvesAllAreas: boolean;
   involvedAreas: string;
+  weight: number | null;
 };
 
 const ACTIVITY_FIELDS = [
   "printedCode", "title", "description", "position", "indicatorName", "indicatorIndex", "targetText", "targetKind",
   "deadline", "threshold", "comparator", "period", "unit", "qualifier", "needsManualDate", "involved",
-  "involvesAllAreas", "involvedAreas",
+  "involvesAllAreas", "involvedAreas", "weight",
 ] as const;
 
 export function activityRow(a: ParsedPlan["activities"][number]): ActivityRow {
@@ -62,6 +63,7 @@ export function activityRow(a: ParsedPlan["activities"][number]): ActivityRow {
     involved: a.involved,
     involvesAllAreas: a.involvesAllAreas,
     involvedAreas: a.involvedAreaCodes.join(","),
+    weight: a.weight ?? null,
   };
 }
 

@@ -38,6 +38,8 @@ export interface PlanJson {
       code: string;
       printedCode: string;
       title: string;
+      /** The phase's weight inside its objective; null when the document gives none. */
+      weight: number | null;
       indicator: {
         name: string;
         kind: string;
@@ -75,6 +77,7 @@ export async function loadPlanJson(db: Db, year?: number, day = LATEST, opts: { 
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
+      weight: a.weight,
       indicator: {
         name: a.indicator.name,
         kind: a.target.kind,

@@ -292,6 +292,22 @@ describe("objective, area and head", () => {
     expect(o.explanation).toContain("Media ponderata");
   });
 
+  it("objective: phase weights printed in the plan weigh the activities; the configuration overrides them", () => {
+    const phases = [
+      { ...scored("3.1.1", 100), weight: 70 },
+      { ...scored("3.1.2", 0), weight: 30 },
+    ];
+    const o = scoreObjective("3.1", phases, ctx());
+    expect(o.percent).toBeCloseTo(70, 10);
+    expect(o.explanation).toBe("Media ponderata di 2 attività valutate: (100x70 + 0x30)/100 = 70%");
+    const overridden = scoreObjective("3.1", phases, ctx(undefined, (c) => {
+      c.activityWeights["3.1.2"] = 70;
+    }));
+    expect(overridden.percent).toBeCloseTo(50, 10);
+    // No weight in the document: every activity counts the same.
+    expect(scoreObjective("3.1", [{ ...scored("3.1.1", 100), weight: null }, scored("3.1.2", 0)], ctx()).percent).toBe(50);
+  });
+
   it("objective: tutte_raggiunte", () => {
     const all = (c: ScoringConfig) => {
       c.objective.overrides["3.1"] = "tutte_raggiunte";

@@ -561,3 +561,38 @@ function otherComune(text: string): string {
   [sections[3], sections[5]] = [sections[5]!, sections[3]!];
   return sections.join("");
 }
+
+describe("areas named Settore / Area / U.O. with heads as Titolare di E.Q. or P.O.", () => {
+  it("reads the area row of the table however it names the area and its head", () => {
+    const T = "\t";
+    const text = [
+      "OBIETTIVI ESECUTIVI 2025",
+      "",
+      ["SETTORE 2 – Servizi Tecnici", "", "TITOLARE DI E.Q.: Mario Rossi"].join(T),
+      ["OBIETTIVO 2.1", "", "STRADE"].join(T),
+      ["ATTIVITA' E FASI", "", "INDICATORE", "INDICE", "VALORE ATTESO"].join(T),
+      ["2.1.1", "Asfaltature Rifacimento del manto", "Km", "Tempo previsto", "30 Giugno 2025"].join(T),
+      "",
+      ["AREA 3 Servizi sociali", "", "P.O. Anna Verdi"].join(T),
+      ["OBIETTIVO 3.1", "", "ANZIANI"].join(T),
+      ["PESO", "", "35 punti"].join(T),
+      ["ATTIVITA' E FASI", "", "INDICATORE", "INDICE", "VALORE ATTESO"].join(T),
+      ["3.1.1", "Centro diurno Apertura", "Apertura", "Tempo previsto", "31 Ottobre 2025"].join(T),
+      "",
+      "Area tecnica e manutentiva: la descrizione di un'area nel testo non è una riga della tabella.",
+    ].join("\n");
+    const p = parsePiaoText(text, "settori.txt");
+    expect(p.areas.map((a) => [a.code, a.name, a.head])).toEqual([
+      ["02", "Settore Servizi Tecnici", "Mario Rossi"],
+      ["03", "Area Servizi sociali", "Anna Verdi"],
+    ]);
+    expect(p.objectives.map((o) => [o.code, o.weight])).toEqual([
+      ["2.1", null],
+      ["3.1", 35],
+    ]);
+    expect(p.activities.map((a) => [a.code, a.objectiveCode, a.target.deadline])).toEqual([
+      ["2.1.1", "2.1", "2025-06-30"],
+      ["3.1.1", "3.1", "2025-10-31"],
+    ]);
+  });
+});

@@ -36,6 +36,8 @@ export interface ActivityEval {
   code: string;
   printedCode: string;
   title: string;
+  /** The phase's weight inside its objective, from the plan; null when the document gives none. */
+  weight: number | null;
   objectiveCode: string;
   /** null: a Comune-wide activity. */
   areaCode: string | null;
@@ -216,6 +218,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
+      weight: a.weight,
       objectiveCode: objective.code,
       areaCode: objective.areaCode,
       indicatorName: a.indicator.name,

@@ -484,6 +484,8 @@ export interface AggregateScore {
 export interface ScoredActivity {
   code: string;
   score: Score;
+  /** The phase weight printed in the plan; the scoring configuration's activityWeights override it. */
+  weight?: number | null;
 }
 
 function aggregateState(parts: { state: ScoreState }[]): ScoreState {
@@ -535,7 +537,7 @@ export function scoreObjective(objectiveCode: string, activities: ScoredActivity
       ...counts,
     };
   }
-  const weights = evaluated.map((a) => ctx.config.activityWeights[a.code] ?? 1);
+  const weights = evaluated.map((a) => ctx.config.activityWeights[a.code] ?? (a.weight != null && a.weight > 0 ? a.weight : 1));
   const total = weights.reduce((s, w) => s + w, 0);
   const mean = evaluated.reduce((s, a, i) => s + (a.score.percent ?? 0) * weights[i]!, 0) / total;
   const equal = weights.every((w) => w === 1);
