@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { readUserFile } from "../files.ts";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { activityRow, writePlan } from "../store/plan-writer.ts";

@@ -168,7 +168,8 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
                    : Prisma.sql`p.status AS status, p.percent AS percent, p.count AS cnt, p.achievedValue AS achieved, p.completedOn AS completedOn,`
                }
                ${manualCodes ? Prisma.sql`man.pct` : Prisma.sql`NULL`} AS manualPct,
-               ${weighted ? Prisma.sql`COALESCE(wts.w, 1.0)` : Prisma.sql`1.0`} AS w
+               -- the configuration's activityWeights, else the phase weight printed in the plan, else 1 (scoreObjective)
+               ${weighted ? Prisma.sql`COALESCE(wts.w, CASE WHEN a.weight > 0 THEN a.weight ELSE 1.0 END)` : Prisma.sql`CASE WHEN a.weight > 0 THEN a.weight ELSE 1.0 END`} AS w
         FROM "Activity" a
         LEFT JOIN "ManualDeadline" md ON md.planYear = ${year} AND md.activityCode = a.code
         LEFT JOIN "Progress" p ON p.planYear = ${year} AND p.activityCode = a.code
