@@ -15,6 +15,8 @@ export interface PlanJson {
       code: string;
       printedCode: string;
       title: string;
+      /** Phase weight inside the objective; null when the plan gives none. */
+      weight: number | null;
       indicator: {
         name: string;
         kind: string;
@@ -46,6 +48,7 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
       code: a.code,
       printedCode: a.printedCode,
       title: a.title,
+      weight: a.weight,
       indicator: {
         name: a.indicatorName,
         kind: a.targetKind,

@@ -74,12 +74,13 @@ type ActivityRow = {
   involved: string | null;
   involvesAllAreas: boolean;
   involvedAreas: string;
+  weight: number | null;
 };
 
 const ACTIVITY_FIELDS = [
   "printedCode", "title", "description", "position", "indicatorName", "indicatorIndex", "targetText", "targetKind",
   "deadline", "threshold", "comparator", "period", "unit", "qualifier", "needsManualDate", "involved",
-  "involvesAllAreas", "involvedAreas",
+  "involvesAllAreas", "involvedAreas", "weight",
 ] as const;
 
 function activityRow(a: ParsedPlan["activities"][number]): ActivityRow {
@@ -104,6 +105,7 @@ function activityRow(a: ParsedPlan["activities"][number]): ActivityRow {
     involved: a.involved,
     involvesAllAreas: a.involvesAllAreas,
     involvedAreas: a.involvedAreaCodes.join(","),
+    weight: a.weight ?? null,
   };
 }
 

@@ -40,6 +40,8 @@ export interface PlanActivity {
   involvedAreaCodes: string[];
   position: number;
   target: ParsedTarget;
+  /** Phase weight inside its objective; null (or absent) when the document gives none. */
+  weight?: number | null;
 }
 
 export type PlanAnomalyKind =
