@@ -3,7 +3,10 @@ import { setManualDeadline } from "../domain/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
 import { formatItalianDate } from "../domain/targets.ts";
 import { UserError } from "../errors.ts";
-import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
+import { previewPlan } from "../app/plan-preview.ts";
+import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
+import { previewText } from "../plan-import/preview-text.ts";
+import { loadStoredPlan } from "../store/stored-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
 import type { RegisterCommands } from "./context.ts";
 
@@ -20,12 +23,28 @@ const KIND_LABEL: Record<string, string> = {
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("importa")
-    .description("importa un Piano della Performance (documento PIAO in testo, o CSV di esporta-piano)")
+    .description("importa un Piano della Performance (PDF, Word, modello Excel, testo PIAO o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
-    .action(async (file: string) => {
+    .option("--anteprima", "mostra cosa verrebbe importato e le differenze con il piano caricato, senza scrivere nulla")
+    .action(async (file: string, opts: { anteprima?: boolean }) => {
+      const parsed = await readPlanFile(file);
       const { db } = await ctx.openDb();
-      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()() });
+      if (opts.anteprima) {
+        ctx.out(previewText(await previewPlan(db, parsed)));
+        return;
+      }
+      const result = await importParsedPlan(db, parsed, { actor: ctx.actor, now: ctx.clock()() });
       ctx.out(importReport(result));
+    });
+
+  program
+    .command("esporta-modello")
+    .description("scrive il modello Excel vuoto del piano (aree, obiettivi, attività, istruzioni) da compilare e importare")
+    .requiredOption("--output <file>", "il file .xlsx da scrivere, per esempio modello.xlsx")
+    .action(async (opts: { output: string }) => {
+      const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
+      writeFileSync(opts.output, await writePlanTemplate(null));
+      ctx.err(`Modello del piano scritto in ${opts.output}: compilalo e importalo con «obiettivi importa ${opts.output}».`);
     });
 
   program
@@ -41,18 +60,30 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("esporta-piano")
-    .description("esporta il piano per Excel (CSV UTF-8 con BOM, separatore «;»)")
-    .requiredOption("--csv", "formato CSV (l'unico disponibile)")
+    .description("esporta il piano: CSV per Excel (UTF-8 con BOM, separatore «;») o il modello Excel compilato (xlsx)")
+    .option("--csv", "formato CSV (come --formato csv)")
+    .option("--formato <formato>", "csv | xlsx (il modello Excel, reimportabile con «importa»)")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (opts: { output?: string; anno?: number }) => {
+    .action(async (opts: { csv?: boolean; formato?: string; output?: string; anno?: number }) => {
+      const format = exportFormat(opts);
+      if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
+        throw new UserError("xlsx_to_tty", "Il formato xlsx è un file binario: indica dove salvarlo con --output, per esempio --output piano.xlsx.");
+      }
       const { db } = await ctx.openDb();
-      const csv = await exportPlanCsv(db, opts.anno);
+      let content: string | Buffer;
+      if (format === "xlsx") {
+        const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
+        const stored = await loadStoredPlan(db, opts.anno);
+        content = await writePlanTemplate(stored.plan, { manualDeadlines: stored.manualDeadlines });
+      } else {
+        content = await exportPlanCsv(db, opts.anno);
+      }
       if (opts.output) {
-        writeFileSync(opts.output, csv);
+        writeFileSync(opts.output, content);
         ctx.err(`Piano esportato in ${opts.output}`);
       } else {
-        process.stdout.write(csv);
+        process.stdout.write(content);
       }
     });
 
@@ -71,6 +102,13 @@ export const register: RegisterCommands = (program, ctx) => {
       );
     });
 };
+
+function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
+  const f = (opts.formato ?? "csv").trim().toLowerCase();
+  if (f !== "csv" && f !== "xlsx") throw new UserError("bad_format", `Formato non valido: «${opts.formato}». Formati disponibili: csv, xlsx.`);
+  if (opts.csv && f !== "csv") throw new UserError("bad_format", "Indica un solo formato: --csv oppure --formato xlsx.");
+  return f;
+}
 
 function parseYear(v: string): number {
   const n = Number(v);

@@ -6,6 +6,7 @@ import { databaseFileOf, type Db } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { looksLikePlanCsv, parsePlanCsv } from "./plan-csv.ts";
 import { parsePiaoText, type ParsedPlan } from "./parse-piao.ts";
+import { readPlanDocument } from "./read-document.ts";
 
 export interface ImportOptions {
   actor: string;
@@ -35,9 +36,14 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
 }
 
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
-  let text: string;
+  return importParsedPlan(db, await readPlanFile(file), opts);
+}
+
+/** Reads a plan document of any supported format from disk (PDF, Word, Excel template, text, CSV). */
+export async function readPlanFile(file: string): Promise<ParsedPlan> {
+  let data: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    data = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(
@@ -45,7 +51,7 @@ export async function importPlanFile(db: Db, file: string, opts: ImportOptions):
       code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`,
     );
   }
-  return importPlanText(db, text, path.basename(file), opts);
+  return readPlanDocument(data, path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {
