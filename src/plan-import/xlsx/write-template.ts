@@ -72,9 +72,6 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
   }
   const colOf = (key: string) => letter(ACTIVITY_COLUMNS.findIndex((c) => c.key === key) + 1);
   const range = (key: string) => `${colOf(key)}2:${colOf(key)}${last(activities)}`;
-  const lists = wb.addWorksheet(SHEET.lists, { state: "hidden" });
-  KIND_LABELS.forEach((k, i) => (lists.getCell(i + 1, 1).value = k.label));
-  YES_NO.forEach((v, i) => (lists.getCell(i + 1, 2).value = v));
   validate(activities, range("objectiveCode"), { type: "list", formulae: [objectiveList], allowBlank: false, error: "Scegli il codice di un obiettivo del foglio Obiettivi." });
   validate(activities, range("kind"), { type: "list", formulae: [`'${SHEET.lists}'!$A$1:$A$${KIND_LABELS.length}`], allowBlank: true, error: `Scegli un tipo dall'elenco: ${KIND_LABELS.map((k) => k.label).join(", ")}.` });
   validate(activities, range("deadline"), { type: "date", operator: "between", formulae: [new Date(Date.UTC(2000, 0, 1)), new Date(Date.UTC(2100, 11, 31))], allowBlank: true, error: "Scrivi una data come 31/12/2024." });
@@ -84,6 +81,11 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
 
   const anomalies = dataSheet(wb, SHEET.anomalies, ANOMALY_COLUMNS);
   for (const an of plan?.anomalies ?? []) anomalies.addRow([an.kind, an.code, an.message]);
+
+  // The drop-down lists the validations above point to, out of the way.
+  const lists = wb.addWorksheet(SHEET.lists, { state: "hidden" });
+  KIND_LABELS.forEach((k, i) => (lists.getCell(i + 1, 1).value = k.label));
+  YES_NO.forEach((v, i) => (lists.getCell(i + 1, 2).value = v));
 
   const buffer = await wb.xlsx.writeBuffer();
   return Buffer.from(buffer as ArrayBuffer);
