@@ -1,9 +1,12 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { setManualDeadline } from "../domain/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
 import { formatItalianDate } from "../domain/targets.ts";
 import { UserError } from "../errors.ts";
 import { previewPlan } from "../app/plan-preview.ts";
+import { importProgress } from "../app/progress-import.ts";
+import { readProgressFile } from "../plan-import/progress-sheet.ts";
 import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { previewText } from "../plan-import/preview-text.ts";
 import { loadStoredPlan } from "../store/stored-plan.ts";
@@ -45,6 +48,25 @@ export const register: RegisterCommands = (program, ctx) => {
       const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
       writeFileSync(opts.output, await writePlanTemplate(null));
       ctx.err(`Modello del piano scritto in ${opts.output}: compilalo e importalo con «obiettivi importa ${opts.output}».`);
+    });
+
+  program
+    .command("importa-avanzamento")
+    .description("importa l'avanzamento tenuto altrove (xlsx o csv: codice, data, stato/valore, nota, evidenza, autore); tutte le righe o nessuna")
+    .argument("<file>", "il file .xlsx o .csv")
+    .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
+    .action(async (file: string, opts: { anno?: number }) => {
+      const content = readInput(file);
+      const rows = await readProgressFile(content, file);
+      const { db } = await ctx.openDb();
+      const r = await importProgress(db, rows, { actor: ctx.actor, now: ctx.clock()(), content, sourceName: path.basename(file), year: opts.anno });
+      ctx.out(
+        r.recorded === 0
+          ? `Nessuna riga nuova: le ${r.alreadyImported} righe di ${path.basename(file)} erano già state importate.`
+          : `Avanzamento ${r.year} importato da ${path.basename(file)}: ${r.recorded} ${r.recorded === 1 ? "segnalazione registrata" : "segnalazioni registrate"} su ${r.activities} ${r.activities === 1 ? "attività" : "attività"}` +
+              (r.alreadyImported ? ` (${r.alreadyImported} righe erano già state importate)` : "") +
+              ".",
+      );
     });
 
   program
@@ -102,6 +124,15 @@ export const register: RegisterCommands = (program, ctx) => {
       );
     });
 };
+
+function readInput(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError("file_unreadable", code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`);
+  }
+}
 
 function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
   const f = (opts.formato ?? "csv").trim().toLowerCase();

@@ -25,6 +25,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   delay_cause: "causa del ritardo",
   manual_deadline: "scadenza impostata a mano",
   plan_import: "importazione del piano",
+  progress_import: "importazione dell'avanzamento",
   user_add: "utente aggiunto o modificato",
   user_remove: "utente rimosso",
   channel_set: "canale dell'area",

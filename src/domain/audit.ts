@@ -6,6 +6,7 @@ export type AuditAction =
   | "delay_cause"
   | "manual_deadline"
   | "plan_import"
+  | "progress_import"
   | "user_add"
   | "user_remove"
   | "channel_set"

@@ -46,6 +46,8 @@ export interface ReportInput {
   source: ReportSource;
   /** Slack trigger_id / view id: a second delivery with the same key returns the first report. */
   idempotencyKey?: string | null;
+  /** Who typed it, when on someone else's behalf (an import, the CLI); null: the user himself. */
+  enteredBy?: string | null;
 }
 
 /** What the derivation needs of a report. */
@@ -195,7 +197,8 @@ export interface RecordResult {
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-function validateInput(input: ReportInput, today: string): void {
+/** The checks every report passes, whichever surface it comes from. Throws a UserError in Italian. */
+export function validateInput(input: ReportInput, today: string): void {
   if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) throw new Error(`tipo di aggiornamento sconosciuto: ${input.kind}`);
   if (input.status != null && !isStatus(input.status)) throw new Error(`stato sconosciuto: ${input.status}`);
   if (input.value != null && !Number.isFinite(input.value)) throw new UserError("bad_value", "Il valore indicato non è un numero valido.");
@@ -273,59 +276,67 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Pr
  * audit row. A repeated idempotency key returns the stored report (duplicate: true).
  */
 export async function recordReport(db: Db, input: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
-  const today = romeDay(now);
-  validateInput(input, today);
-  const result = await db.$transaction(async (tx) => {
-    if (input.idempotencyKey) {
-      const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (existing) {
-        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode);
-        const reports = await tx.report.findMany({
-          where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
-          select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
-        });
-        const derived = deriveProgress(reports, indicator);
-        const progress =
-          (await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } } })) ??
-          ({ planYear: existing.planYear, activityCode: existing.activityCode, ...progressData(derived, now) } satisfies Progress);
-        return { report: existing, progress, derived, duplicate: true };
-      }
-    }
-    const indicator = await liveIndicator(tx, input.planYear, input.activityCode);
-    if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
-      throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
-    }
-    const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
-    const report = await tx.report.create({
-      data: {
-        planYear: input.planYear,
-        activityCode: input.activityCode,
-        userId: input.userId,
-        kind: input.kind,
-        status: input.status ?? null,
-        value: input.value ?? null,
-        occurredOn: input.occurredOn ?? today,
-        note: input.note ? wellFormed(input.note).trim() || null : null,
-        evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
-        source: input.source,
-        idempotencyKey: input.idempotencyKey ?? null,
-        createdAt: now,
-      },
-    });
-    const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
-    await appendAudit(tx, {
-      at: now,
-      actor: input.userId,
-      action: "report",
-      entityType: "progress",
-      entityKey: `${input.planYear}:${input.activityCode}`,
-      before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
-    });
-    return { report, progress, derived, duplicate: false };
-  });
+  validateInput(input, romeDay(now));
+  const result = await db.$transaction((tx) => recordReportIn(tx, input, now));
   if (!result.duplicate) changes?.emit({ userId: input.userId, planYear: input.planYear, activityCode: input.activityCode, kind: "report" });
   return result;
+}
+
+/**
+ * The same, inside the caller's transaction (an import of many reports, all or none).
+ * Validates like recordReport; the caller emits changes once the transaction is committed.
+ */
+export async function recordReportIn(tx: Tx, input: ReportInput, now: Date): Promise<RecordResult> {
+  const today = romeDay(now);
+  validateInput(input, today);
+  if (input.idempotencyKey) {
+    const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+    if (existing) {
+      const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode);
+      const reports = await tx.report.findMany({
+        where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
+        select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+      });
+      const derived = deriveProgress(reports, indicator);
+      const progress =
+        (await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } } })) ??
+        ({ planYear: existing.planYear, activityCode: existing.activityCode, ...progressData(derived, now) } satisfies Progress);
+      return { report: existing, progress, derived, duplicate: true };
+    }
+  }
+  const indicator = await liveIndicator(tx, input.planYear, input.activityCode);
+  if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
+    throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
+  }
+  const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
+  const report = await tx.report.create({
+    data: {
+      planYear: input.planYear,
+      activityCode: input.activityCode,
+      userId: input.userId,
+      kind: input.kind,
+      status: input.status ?? null,
+      value: input.value ?? null,
+      occurredOn: input.occurredOn ?? today,
+      note: input.note ? wellFormed(input.note).trim() || null : null,
+      evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
+      source: input.source,
+      idempotencyKey: input.idempotencyKey ?? null,
+      enteredBy: input.enteredBy ?? null,
+      createdAt: now,
+    },
+  });
+  const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
+  await appendAudit(tx, {
+    at: now,
+    actor: input.enteredBy ?? input.userId,
+    action: "report",
+    entityType: "progress",
+    entityKey: `${input.planYear}:${input.activityCode}`,
+    before: auditView(before),
+    after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
+  });
+  return { report, progress, derived, duplicate: false };
 }
 
 export interface UndoInput {

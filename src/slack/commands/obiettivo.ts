@@ -174,7 +174,13 @@ function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
   assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
 }
 
-function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction, ctx: RunContext): ReportInput {
+/** A command of the /obiettivo grammar as the report it records (also used by importa-avanzamento). */
+export function reportInput(
+  actor: Actor,
+  activity: Pick<ActivityInfo, "year" | "code">,
+  action: ReportAction,
+  ctx: Pick<RunContext, "source" | "idempotencyKey">,
+): ReportInput {
   const base = {
     planYear: activity.year,
     activityCode: activity.code,
