@@ -11,6 +11,7 @@ import { registerStato } from "./commands/stato.ts";
 import { registerReportActions } from "./actions/report-actions.ts";
 import { registerDelayListeners } from "./delays/register.ts";
 import { registerHomeListeners } from "./home/register.ts";
+import { registerPlanImportListeners } from "./listeners/plan-import.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
@@ -111,6 +112,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
   registerStato(app, deps);
   registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
+  registerPlanImportListeners(app, deps);
   return app;
 }
 

@@ -3,7 +3,9 @@ import { HOW_TO_BE_ADDED, type Role } from "../../domain/permissions.ts";
 import type { AreaScoreLine, HomeData, OpenActivity } from "../../domain/home.ts";
 import { itDate, itDays, itNumber, itPercent } from "../../domain/italian-format.ts";
 import { STATUS_LABELS } from "../../domain/scoring.ts";
+import { canImportPlan } from "../../domain/plan/import-permission.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
+import { PLAN_IMPORT_TEXT } from "./plan-import.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
 
 /** Every word the App Home says, in one place. */
@@ -66,6 +68,11 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
   return blocks;
 }
 
+/** Segretario and admin: how to load the plan from Slack (a DM with the instructions and the Excel template). */
+function planImportBlocks(): KnownBlock[] {
+  return [{ type: "divider" }, section(PLAN_IMPORT_TEXT.homeHint), actions([button(PLAN_IMPORT_TEXT.homeButton, ACTION.planImportHelp, {})], "home_plan_import")];
+}
+
 /** The App Home view for one person (Block Kit, type "home"). */
 export function homeView(data: HomeData): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
@@ -75,6 +82,7 @@ export function homeView(data: HomeData): HomeView {
   }
   if (data.kind === "no_plan") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.noPlan)));
+    if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
     return { type: "home", blocks };
   }
   blocks.push(context(`${escapeMrkdwn(data.entity)} · Piano ${data.year} · ${escapeMrkdwn(HOME_TEXT.roleLine(data.actor.role, data.actor.areaCodes))}`));
@@ -95,6 +103,7 @@ export function homeView(data: HomeData): HomeView {
       actions([button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary")], "home_export"),
     );
   }
+  if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
 
   if (data.own) {

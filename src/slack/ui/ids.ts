@@ -18,6 +18,11 @@ export const ACTION = {
   delayExplain: "delay_explain",
   /** App Home, Nucleo/Segretario: "Esporta Relazione" */
   exportRelazione: "export_relazione",
+  /** Under the preview of a plan document sent to the bot: value {requestId} */
+  planImportConfirm: "plan_import_confirm",
+  planImportCancel: "plan_import_cancel",
+  /** App Home, Segretario/admin: how to send the plan (DM with the instructions and the Excel template) */
+  planImportHelp: "plan_import_help",
 } as const;
 
 export const VIEW = {

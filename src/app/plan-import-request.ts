@@ -1,0 +1,111 @@
+import type { Db } from "../db/client.ts";
+import { canImportPlan, IMPORT_REFUSED } from "../domain/plan/import-permission.ts";
+import { loadActor } from "../domain/permissions.ts";
+import { UserError } from "../errors.ts";
+import { importParsedPlan, type ImportResult } from "../plan-import/import-plan.ts";
+import { readPlanDocument } from "../plan-import/read-document.ts";
+import { claimImportRequest, findImportRequest, saveImportRequest, setImportDecision, type PlanImportDecision } from "../store/plan-import-requests.ts";
+import { previewPlan, type PlanPreview } from "./plan-preview.ts";
+
+/**
+ * A plan document sent to the bot (in Slack): preview first, import on confirmation.
+ * Transport-free: the caller brings the bytes (downloaded with the bot token) and renders
+ * the outcome. The role is checked on receipt and again on the click.
+ */
+
+/** Slack files larger than this are refused before download: no plan document is this big. */
+export const MAX_PLAN_FILE_BYTES = 30 * 1024 * 1024;
+
+export interface ReceivedFile {
+  id: string;
+  name: string;
+  size: number | null;
+}
+
+export type ReceiveOutcome =
+  /** The same upload arrived already (Slack sends a message event and a file_shared event). */
+  | { kind: "ignored" }
+  | { kind: "refused"; message: string }
+  | { kind: "unreadable"; fileName: string; message: string }
+  | { kind: "preview"; requestId: number; preview: PlanPreview };
+
+export interface FetchedFile {
+  file: ReceivedFile;
+  download(): Promise<Uint8Array>;
+}
+
+export async function receivePlanFile(
+  db: Db,
+  req: { userId: string; channelId: string; fileId: string; now: Date; fetchFile(): Promise<FetchedFile> },
+): Promise<ReceiveOutcome> {
+  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused", message: IMPORT_REFUSED };
+  if (await db.planImportRequest.findUnique({ where: { fileId: req.fileId }, select: { id: true } })) return { kind: "ignored" };
+  let fetched: FetchedFile;
+  let content: Uint8Array;
+  try {
+    fetched = await req.fetchFile();
+    const { size, name } = fetched.file;
+    if (size !== null && size > MAX_PLAN_FILE_BYTES) {
+      return { kind: "unreadable", fileName: name, message: `il file è troppo grande (${Math.round(size / 1024 / 1024)} MB): un piano non supera ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB. Controlla di aver inviato il documento giusto.` };
+    }
+    content = await fetched.download();
+  } catch (e) {
+    if (e instanceof UserError) return { kind: "unreadable", fileName: "il file", message: e.message };
+    throw e;
+  }
+  const file = fetched.file;
+  try {
+    const parsed = await readPlanDocument(content, file.name);
+    const preview = await previewPlan(db, parsed);
+    const saved = await saveImportRequest(db, {
+      fileId: req.fileId,
+      userId: req.userId,
+      channelId: req.channelId,
+      fileName: file.name,
+      content,
+      year: parsed.year,
+      now: req.now,
+    });
+    if (!saved) return { kind: "ignored" };
+    return { kind: "preview", requestId: saved.id, preview };
+  } catch (e) {
+    if (e instanceof UserError) return { kind: "unreadable", fileName: file.name, message: e.message };
+    throw e;
+  }
+}
+
+export type DecideOutcome =
+  | { kind: "refused"; message: string }
+  | { kind: "unknown" }
+  /** Someone (or an earlier click) decided already: nothing was done now. */
+  | { kind: "already"; decision: string | null; decidedBy: string | null; decidedAt: Date | null }
+  | { kind: "cancelled"; fileName: string }
+  | { kind: "imported"; fileName: string; result: ImportResult }
+  | { kind: "failed"; fileName: string; message: string };
+
+export async function decidePlanImport(
+  db: Db,
+  req: { userId: string; requestId: number; confirm: boolean; now: Date },
+): Promise<DecideOutcome> {
+  // The buttons are shown only to these roles, but a request can be forged: check again.
+  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused", message: IMPORT_REFUSED };
+  const request = await findImportRequest(db, req.requestId);
+  if (!request) return { kind: "unknown" };
+  const decision: PlanImportDecision = req.confirm ? "importing" : "cancelled";
+  if (!(await claimImportRequest(db, request.id, req.userId, decision, req.now))) {
+    const now = await findImportRequest(db, request.id);
+    return { kind: "already", decision: now?.decision ?? null, decidedBy: now?.decidedBy ?? null, decidedAt: now?.decidedAt ?? null };
+  }
+  if (!req.confirm) return { kind: "cancelled", fileName: request.fileName };
+  try {
+    // Exactly the bytes that were previewed, read again by the same reader.
+    const parsed = await readPlanDocument(request.content, request.fileName);
+    const result = await importParsedPlan(db, parsed, { actor: req.userId, now: req.now });
+    await setImportDecision(db, request.id, "imported");
+    return { kind: "imported", fileName: request.fileName, result };
+  } catch (e) {
+    await setImportDecision(db, request.id, "failed");
+    if (e instanceof UserError) return { kind: "failed", fileName: request.fileName, message: e.message };
+    throw e;
+  }
+}
