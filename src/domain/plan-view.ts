@@ -15,7 +15,7 @@ export interface PlanJson {
       code: string;
       printedCode: string;
       title: string;
-      /** Phase weight inside the objective; null when the plan gives none. */
+      /** The phase's weight inside its objective; null when the document gives none. */
       weight: number | null;
       indicator: {
         name: string;

@@ -40,8 +40,8 @@ export interface PlanActivity {
   involvedAreaCodes: string[];
   position: number;
   target: ParsedTarget;
-  /** Phase weight inside its objective; null (or absent) when the document gives none. */
-  weight?: number | null;
+  /** The phase's weight inside its objective (% or points), null when the document gives none. */
+  weight: number | null;
 }
 
 export type PlanAnomalyKind =
@@ -804,6 +804,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
       involvedAreaCodes: areaCodes,
       position: i + 1,
       target,
+      weight: null,
     });
 
     const codeAnomaly = codeAnomalies.get(d);

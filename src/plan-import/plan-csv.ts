@@ -157,6 +157,7 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
           involvedAreaCodes: r.aree_coinvolte ? r.aree_coinvolte.split(",") : [],
           position: intOf(r.posizione, line),
           target: parseTarget(r.valore_atteso ?? "", { indice: r.indice || undefined, indicator: r.indicatore, year }),
+          weight: null,
         });
         break;
       case ROW_KINDS.anomaly:

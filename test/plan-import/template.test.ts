@@ -130,6 +130,10 @@ describe("the Excel template", () => {
     ]);
     const e1 = plan.objectives.find((o: { code: string }) => o.code === "E1");
     expect(e1).toMatchObject({ areaCode: null, activities: [{ code: "E1.1", weight: null, indicator: { kind: "percentage" } }] });
+
+    // Weights, typed kinds and dates survive the round trip through the exported template.
+    expect((await cli(["esporta-piano", "--formato", "xlsx", "--output", file("a-mano-2.xlsx")])).code).toBe(0);
+    expect((await cli(["importa", file("a-mano-2.xlsx")])).out).toContain("Nessuna modifica");
   });
 
   it("errors name sheet, row and column, in Italian; nothing is written", async () => {
