@@ -96,11 +96,18 @@ export async function decidePlanImport(
     const now = await findImportRequest(db, request.id);
     return { kind: "already", decision: now?.decision ?? null, decidedBy: now?.decidedBy ?? null, decidedAt: now?.decidedAt ?? null };
   }
-  if (!req.confirm) return { kind: "cancelled", fileName: request.fileName };
+  if (!req.confirm) {
+    await setImportDecision(db, request.id, "cancelled");
+    return { kind: "cancelled", fileName: request.fileName };
+  }
   try {
     // Exactly the bytes that were previewed, read again by the same reader.
     const parsed = await readPlanDocument(request.content, request.fileName);
-    const result = await importParsedPlan(db, parsed, { actor: req.userId, now: req.now });
+    // The bulk writer uses its own connection and waits synchronously for the write lock. In
+    // the running bot another listener may hold it inside a Prisma transaction, which could
+    // not finish while we wait: holding the adapter's transaction slot (an empty, deferred
+    // transaction) keeps this process's Prisma writes out of the way until the import is done.
+    const result = await db.$transaction(() => importParsedPlan(db, parsed, { actor: req.userId, now: req.now }), { timeout: 120_000, maxWait: 30_000 });
     await setImportDecision(db, request.id, "imported");
     return { kind: "imported", fileName: request.fileName, result };
   } catch (e) {

@@ -39,6 +39,7 @@ export async function claimImportRequest(db: Db, id: number, by: string, decisio
   });
 }
 
+/** The final decision; the document's bytes are dropped, nothing will read them again. */
 export async function setImportDecision(db: Db, id: number, decision: PlanImportDecision): Promise<void> {
-  await db.$transaction((tx) => tx.planImportRequest.update({ where: { id }, data: { decision } }));
+  await db.$transaction((tx) => tx.planImportRequest.update({ where: { id }, data: { decision, content: new Uint8Array() } }));
 }

@@ -153,6 +153,9 @@ describe("importing the plan from Slack", () => {
     await click(ADMIN, ACTION.planImportCancel, value);
     expect(fake.callsTo("chat.update")).toHaveLength(1);
     expect(await auditCount()).toBe(1);
+    const decided = await database.db.planImportRequest.findUniqueOrThrow({ where: { id: value.requestId } });
+    expect(decided).toMatchObject({ decision: "imported", decidedBy: SEGRETARIO, fileName: "leggiuno-piao-2024.txt" });
+    expect(decided.content.length).toBe(0);
     const answers = fake.callsTo("chat.postMessage").slice(-2).map((c) => String(c.body.text));
     for (const a of answers) expect(a).toContain("è già stato deciso");
   });
