@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
 import { canImportPlan, IMPORT_REFUSED } from "../domain/plan/import-permission.ts";
-import { loadActor } from "../domain/permissions.ts";
+import { loadActor } from "../store/users.ts";
 import { UserError } from "../errors.ts";
 import { importParsedPlan, type ImportResult } from "../plan-import/import-plan.ts";
 import { readPlanDocument } from "../plan-import/read-document.ts";

@@ -1,16 +1,19 @@
 import { createHash } from "node:crypto";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
-import { resolveActivityCode, type ActivityInfo } from "../domain/activity-lookup.ts";
-import { appendAudit } from "../domain/audit.ts";
-import { cleanCommandText, foldWord, parseObiettivoText, type ReportAction } from "../domain/command-grammar.ts";
+import type { ActivityInfo } from "../domain/plan/activity.ts";
+import { resolveActivityCode } from "../store/activities.ts";
+import { appendAudit } from "../store/audit.ts";
+import { cleanCommandText, foldWord, parseObiettivoText, type ReportAction } from "../domain/progress/command-grammar.ts";
 import { assertCanWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { isCountIndicator, recordReportIn, validateInput, type ReportInput } from "../domain/progress.ts";
-import { parseItalianDate } from "../domain/targets.ts";
+import { currentPlan } from "../store/plan.ts";
+import { isCountIndicator, type ReportInput } from "../domain/progress/progress.ts";
+import { validateReportInput } from "../domain/progress/validate.ts";
+import { recordReportIn } from "../store/reports.ts";
+import { parseItalianDate } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import type { ProgressRow } from "../plan-import/progress-sheet.ts";
-import { reportInput } from "../slack/commands/obiettivo.ts";
+import { reportInput } from "./obiettivo.ts";
 
 export interface ProgressImportOptions {
   /** Who runs the import ("cli:<user>"): recorded as who typed each report. */
@@ -93,7 +96,7 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
       if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(activity.targetKind)) {
         throw new UserError("not_a_count", `l'attività ${activity.code} non ha un indicatore numerico: «+N» e «= N» valgono solo per i conteggi; usa una percentuale o «completato».`);
       }
-      validateInput(input, today);
+      validateReportInput(input, today);
       inputs.push({ where: row.where, input });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { setManualDeadline } from "../domain/deadlines.ts";
-import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
-import { formatItalianDate } from "../domain/targets.ts";
+import { setManualDeadline } from "../app/deadlines.ts";
+import { loadPlanJson, type PlanJson } from "../store/plan.ts";
+import { formatItalianDate } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import { previewPlan } from "../app/plan-preview.ts";
 import { importProgress } from "../app/progress-import.ts";

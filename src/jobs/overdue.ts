@@ -1,8 +1,9 @@
-import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { planIfAny } from "../domain/plan-repo.ts";
+import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
+import { planIfAny } from "../store/plan.ts";
 import { overdueQuestionMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
-import { headsByArea, headsOf, openActivitiesDue, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { headsOf, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { headsByArea, openActivitiesDue } from "../store/notices.ts";
 
 /**
  * How long after a deadline the question is still asked: enough to cover a bot that was

@@ -1,8 +1,9 @@
-import { addDays, daysBetween, romeDay } from "../clock.ts";
-import { planIfAny } from "../domain/plan-repo.ts";
+import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
+import { planIfAny } from "../store/plan.ts";
 import { reminderMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
-import { headsByArea, headsOf, openActivitiesDue, registeredUsers, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { headsOf, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { headsByArea, openActivitiesDue, registeredUsers } from "../store/notices.ts";
 
 /**
  * The threshold a reminder is due for: the smallest of REMINDER_DAYS not below the days

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client.ts";
-import type { Comparator, Period, TargetKind } from "../domain/targets.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import type { Comparator, Period, TargetKind } from "../domain/plan/targets.ts";
+import { currentPlan } from "./plan.ts";
 import type { ParsedPlan } from "../plan-import/parse-piao.ts";
 
 export interface StoredPlan {

@@ -1,5 +1,5 @@
 import type ExcelJS from "exceljs";
-import { foldWord } from "../../domain/command-grammar.ts";
+import { foldWord } from "../../domain/progress/command-grammar.ts";
 
 /**
  * Reading cells of a workbook filled in by people: whatever Excel or LibreOffice stored

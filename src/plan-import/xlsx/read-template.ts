@@ -1,6 +1,6 @@
 // exceljs is loaded on first use: the bot does not need it to start.
 import type ExcelJS from "exceljs";
-import { parseItalianDate, parseTarget, type TargetKind } from "../../domain/targets.ts";
+import { parseItalianDate, parseTarget, type TargetKind } from "../../domain/plan/targets.ts";
 import { UserError } from "../../errors.ts";
 import type { ParsedPlan, PlanActivity, PlanAnomaly, PlanArea, PlanObjective } from "../parse-piao.ts";
 import { cellDate, cellText, columnLetter, foldHeader } from "./cells.ts";

@@ -4,7 +4,7 @@
  * and by the reader (`importa modello.xlsx`), so the two cannot drift apart.
  * Pure: no exceljs here.
  */
-import type { TargetKind } from "../../domain/targets.ts";
+import type { TargetKind } from "../../domain/plan/targets.ts";
 
 export const SHEET = {
   instructions: "Istruzioni",

@@ -3,7 +3,7 @@ import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { decidePlanImport, receivePlanFile, type ReceivedFile } from "../../app/plan-import-request.ts";
 import { canImportPlan, IMPORT_REFUSED } from "../../domain/plan/import-permission.ts";
-import { loadActor } from "../../domain/permissions.ts";
+import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { ACTION } from "../ui/ids.ts";

@@ -2,7 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import type { DecideOutcome } from "../../app/plan-import-request.ts";
 import type { PlanPreview } from "../../app/plan-preview.ts";
 import type { SectionDiff } from "../../domain/plan/plan-diff.ts";
-import { itDateTime } from "../../domain/italian-format.ts";
+import { itDateTime } from "../../domain/text/italian.ts";
 import { ACTION } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, plainMessage, section, type SlackMessage } from "./message.ts";
 

@@ -1,5 +1,5 @@
-import { shorten } from "../../domain/digest-text.ts";
-import { itDate, itDays } from "../../domain/italian-format.ts";
+import { shorten } from "../../domain/digest/text.ts";
+import { itDate, itDays } from "../../domain/text/italian.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
 
