@@ -8,7 +8,7 @@ import { previewPlan } from "../app/plan-preview.ts";
 import { importProgress } from "../app/progress-import.ts";
 import { readProgressFile } from "../plan-import/progress-sheet.ts";
 import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
-import { previewText } from "../plan-import/preview-text.ts";
+import { previewText } from "./plan-preview.ts";
 import { loadStoredPlan } from "../store/stored-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
 import type { RegisterCommands } from "./context.ts";
