@@ -40,38 +40,37 @@ export async function receivePlanFile(
 ): Promise<ReceiveOutcome> {
   if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused", message: IMPORT_REFUSED };
   if (await db.planImportRequest.findUnique({ where: { fileId: req.fileId }, select: { id: true } })) return { kind: "ignored" };
+  // An upload that cannot be read is answered once too: the other event of the same upload finds it.
+  const unreadable = async (fileName: string, message: string): Promise<ReceiveOutcome> => {
+    const saved = await saveImportRequest(db, { fileId: req.fileId, userId: req.userId, channelId: req.channelId, fileName, content: new Uint8Array(), year: 0, now: req.now, unreadable: true });
+    return saved ? { kind: "unreadable", fileName, message } : { kind: "ignored" };
+  };
   let fetched: FetchedFile;
   let content: Uint8Array;
   try {
     fetched = await req.fetchFile();
     const { size, name } = fetched.file;
     if (size !== null && size > MAX_PLAN_FILE_BYTES) {
-      return { kind: "unreadable", fileName: name, message: `il file è troppo grande (${Math.round(size / 1024 / 1024)} MB): un piano non supera ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB. Controlla di aver inviato il documento giusto.` };
+      return unreadable(name, `il file è troppo grande (${Math.round(size / 1024 / 1024)} MB): un piano non supera ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB. Controlla di aver inviato il documento giusto.`);
     }
     content = await fetched.download();
   } catch (e) {
-    if (e instanceof UserError) return { kind: "unreadable", fileName: "il file", message: e.message };
+    if (e instanceof UserError) return unreadable("il file", e.message);
     throw e;
   }
   const file = fetched.file;
+  let preview: PlanPreview;
+  let year: number;
   try {
     const parsed = await readPlanDocument(content, file.name);
-    const preview = await previewPlan(db, parsed);
-    const saved = await saveImportRequest(db, {
-      fileId: req.fileId,
-      userId: req.userId,
-      channelId: req.channelId,
-      fileName: file.name,
-      content,
-      year: parsed.year,
-      now: req.now,
-    });
-    if (!saved) return { kind: "ignored" };
-    return { kind: "preview", requestId: saved.id, preview };
+    preview = await previewPlan(db, parsed);
+    year = parsed.year;
   } catch (e) {
-    if (e instanceof UserError) return { kind: "unreadable", fileName: file.name, message: e.message };
+    if (e instanceof UserError) return unreadable(file.name, e.message);
     throw e;
   }
+  const saved = await saveImportRequest(db, { fileId: req.fileId, userId: req.userId, channelId: req.channelId, fileName: file.name, content, year, now: req.now });
+  return saved ? { kind: "preview", requestId: saved.id, preview } : { kind: "ignored" };
 }
 
 export type DecideOutcome =

@@ -1,12 +1,13 @@
 import type { Db } from "../db/client.ts";
 import type { PlanImportRequest } from "../generated/prisma/client.ts";
 
-export type PlanImportDecision = "importing" | "imported" | "cancelled" | "failed";
+/** "unreadable": the document could not be read; the request only records that this upload was answered. */
+export type PlanImportDecision = "importing" | "imported" | "cancelled" | "failed" | "unreadable";
 
 /** Keeps a document sent in Slack until its sender decides; null when this upload was already received (its other event, a retry). */
 export async function saveImportRequest(
   db: Db,
-  r: { fileId: string; userId: string; channelId: string; fileName: string; content: Uint8Array; year: number; now: Date },
+  r: { fileId: string; userId: string; channelId: string; fileName: string; content: Uint8Array; year: number; now: Date; unreadable?: boolean },
 ): Promise<PlanImportRequest | null> {
   return db.$transaction(async (tx) => {
     if (await tx.planImportRequest.findUnique({ where: { fileId: r.fileId }, select: { id: true } })) return null;
@@ -16,9 +17,10 @@ export async function saveImportRequest(
         userId: r.userId,
         channelId: r.channelId,
         fileName: r.fileName,
-        content: Uint8Array.from(r.content),
+        content: r.unreadable ? new Uint8Array() : Uint8Array.from(r.content),
         year: r.year,
         createdAt: r.now,
+        ...(r.unreadable ? { decidedAt: r.now, decision: "unreadable" } : {}),
       },
     });
   });

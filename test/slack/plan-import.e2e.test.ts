@@ -185,8 +185,8 @@ describe("importing the plan from Slack", () => {
   });
 
   it("another role is refused in Italian, before any download; a forged click is refused on the server", async () => {
-    await sendFile(DIPENDENTE, "piano.txt", readFileSync(DEMO_PLAN));
-    expect(String(lastPost().body.text)).toBe(IMPORT_REFUSED);
+    await sendFile(DIPENDENTE, "piano.txt", readFileSync(DEMO_PLAN), { alsoFileShared: true });
+    expect(fake.callsTo("chat.postMessage").map((c) => String(c.body.text))).toEqual([IMPORT_REFUSED]);
     expect(fake.callsTo("files.info")).toEqual([]);
     expect(fake.downloads).toEqual([]);
 
@@ -202,14 +202,17 @@ describe("importing the plan from Slack", () => {
 
   it("a document that is not a plan, and a damaged Excel file: an Italian message, nothing stored", async () => {
     const requests = await database.db.planImportRequest.count();
-    await sendFile(SEGRETARIO, "appunti.txt", Buffer.from("Lista della spesa\npane\nlatte\n"));
+    await sendFile(SEGRETARIO, "appunti.txt", Buffer.from("Lista della spesa\npane\nlatte\n"), { alsoFileShared: true });
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
     expect(String(lastPost().body.text)).toMatch(/^Non ho importato «appunti\.txt»: .*Piano della Performance/);
     const wb = new ExcelJS.Workbook();
     wb.addWorksheet("Foglio1").addRow(["x"]);
     const good = Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer);
     await sendFile(SEGRETARIO, "rotto.xlsx", good.subarray(0, 200));
     expect(String(lastPost().body.text)).toContain("Non ho importato «rotto.xlsx»");
-    expect(await database.db.planImportRequest.count()).toBe(requests);
+    // Only that the two uploads were answered is kept: no bytes, nothing to import.
+    const kept = await database.db.planImportRequest.findMany({ skip: requests });
+    expect(kept.map((r) => [r.fileName, r.decision, r.content.length])).toEqual([["appunti.txt", "unreadable", 0], ["rotto.xlsx", "unreadable", 0]]);
   });
 
   it("a file shared in a channel, or by the bot itself, is ignored", async () => {

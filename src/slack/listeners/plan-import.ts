@@ -34,7 +34,7 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
     if (e.channel_type !== "im" || !e.user || e.bot_id || !Array.isArray(e.files) || e.files.length === 0 || !e.channel) return;
     for (const f of e.files) {
       const parsed = slackFile.safeParse(f);
-      if (parsed.success) await handleFile(client, deps, context.botToken, { userId: e.user, channelId: e.channel, fileId: parsed.data.id });
+      if (parsed.success) await handleFile(client, deps, context.botToken, { userId: e.user, channelId: e.channel, fileId: parsed.data.id }, true);
     }
   });
 
@@ -42,7 +42,8 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
     const e = event as unknown as { file_id?: string; user_id?: string; channel_id?: string };
     // Only files shared with the bot in its DM; files in channels are none of its business.
     if (!e.file_id || !e.user_id || !e.channel_id?.startsWith("D")) return;
-    await handleFile(client, deps, context.botToken, { userId: e.user_id, channelId: e.channel_id, fileId: e.file_id });
+    // The message event of the same upload answers a refusal: this one stays silent.
+    await handleFile(client, deps, context.botToken, { userId: e.user_id, channelId: e.channel_id, fileId: e.file_id }, false);
   });
 
   const decide = (confirm: boolean) =>
@@ -82,7 +83,13 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
   });
 }
 
-async function handleFile(client: WebClient, deps: AppDeps, botToken: string | undefined, req: { userId: string; channelId: string; fileId: string }): Promise<void> {
+async function handleFile(
+  client: WebClient,
+  deps: AppDeps,
+  botToken: string | undefined,
+  req: { userId: string; channelId: string; fileId: string },
+  answerRefusal: boolean,
+): Promise<void> {
   const outcome = await receivePlanFile(deps.db, {
     ...req,
     now: deps.clock(),
@@ -102,7 +109,7 @@ async function handleFile(client: WebClient, deps: AppDeps, botToken: string | u
     case "ignored":
       return;
     case "refused":
-      await postDm(client, req.userId, plainMessage(outcome.message), req.channelId);
+      if (answerRefusal) await postDm(client, req.userId, plainMessage(outcome.message), req.channelId);
       return;
     case "unreadable":
       await postDm(client, req.userId, plainMessage(PLAN_IMPORT_TEXT.unreadable(outcome.fileName, outcome.message)), req.channelId);
