@@ -2,7 +2,8 @@ import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { UserError } from "../errors.ts";
 import { documentKind } from "./read-document.ts";
-import { cellDate, cellText, foldHeader } from "./xlsx/cells.ts";
+import type ExcelJS from "exceljs";
+import { cellDate, cellText, foldHeader, percentCellValue } from "./xlsx/cells.ts";
 
 /**
  * A file of progress kept elsewhere (a spreadsheet of the Comune that starts using the
@@ -113,11 +114,17 @@ async function readProgressXlsx(data: Uint8Array, sourceName: string): Promise<P
       code: at("code"),
       date: at("date"),
       dateIso: cellDate(raw("date")),
-      value: at("value"),
+      value: cols.has("value") ? percentText(row.getCell(cols.get("value")! + 1)) ?? at("value") : "",
       note: at("note"),
       evidence: at("evidence"),
       author: at("author"),
     });
   }
   return rows;
+}
+
+/** A cell formatted as a percentage (0,6 shown as 60%) reads as «60%», as the grammar writes it. */
+function percentText(cell: ExcelJS.Cell): string | null {
+  const p = percentCellValue(cell);
+  return p === null ? null : `${String(p).replace(".", ",")}%`;
 }

@@ -91,6 +91,8 @@ describe("obiettivi importa-avanzamento", () => {
     ws.addRow(["Autore", "Codice", "Stato", "Data", "Evidenza", "Nota"]);
     ws.addRow(["Claudia Nodari", "3.4.1", "completato", new Date(Date.UTC(2024, 5, 28)), "Det. n. 120/2024", null]);
     ws.addRow(["U0BIANCHI", "3.1.7", "= 7", new Date(Date.UTC(2024, 11, 1)), null, "manutenzioni"]);
+    // 50% typed in a percentage cell: Excel keeps 0.5.
+    ws.addRow(["U0BIANCHI", "3.2.1", 0.5, new Date(Date.UTC(2024, 11, 15)), null, null]).getCell(3).numFmt = "0%";
     const file = path.join(dir, "avanzamento.xlsx");
     await wb.xlsx.writeFile(file);
     const r = await cli(["importa-avanzamento", file]);
@@ -98,6 +100,7 @@ describe("obiettivi importa-avanzamento", () => {
     expect(r.code).toBe(0);
     expect(await progress("3.4.1")).toMatchObject({ status: "completata", completedOn: "2024-06-28" });
     expect(await progress("3.1.7")).toMatchObject({ count: 7 });
+    expect(await progress("3.2.1")).toMatchObject({ status: "in_corso", percent: 50 });
 
     const bad = new ExcelJS.Workbook();
     const b = bad.addWorksheet("Foglio1");

@@ -110,6 +110,8 @@ describe("the Excel template", () => {
     ob.addRow(["Codice obiettivo", "Titolo", "Codice area", "Peso"]);
     ob.addRow(["1", "Manutenzione strade", "A1", "60%"]);
     ob.addRow(["E1", "Trasparenza", null, null]);
+    // Typed as 40% in a cell formatted as a percentage: Excel keeps 0.4.
+    ob.addRow(["2", "Verde pubblico", "A1", 0.4]).getCell(4).numFmt = "0%";
     const at = wb.addWorksheet("Attivita");
     at.addRow(["Fase", "Codice attività", "Codice obiettivo", "Valore atteso", "Scadenza", "Peso della fase", "Tipo"]);
     at.addRow(["Progetto esecutivo", "1.1", "1", "Approvazione progetto", new Date(Date.UTC(2025, 5, 30)), 40, "scadenza"]);
@@ -124,6 +126,7 @@ describe("the Excel template", () => {
     expect(plan).toMatchObject({ year: 2025, entity: "Comune di Prova", areas: [{ code: "A1", name: "Settore Tecnico", head: "Anna Neri" }] });
     const o1 = plan.objectives.find((o: { code: string }) => o.code === "1");
     expect(o1).toMatchObject({ areaCode: "A1", weight: 60 });
+    expect(plan.objectives.find((o: { code: string }) => o.code === "2")).toMatchObject({ weight: 40, activities: [] });
     expect(o1.activities).toMatchObject([
       { code: "1.1", weight: 40, indicator: { kind: "deadline", deadline: "2025-06-30" } },
       { code: "1.2", weight: 60, indicator: { deadline: "2025-10-31" } },

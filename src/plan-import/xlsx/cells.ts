@@ -51,3 +51,10 @@ export function columnLetter(n: number): string {
 export function isZip(data: Uint8Array): boolean {
   return data.length >= 4 && data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
 }
+
+/** A number shown as a percentage (Excel keeps 10% as 0.1): the figure the person typed, 10. */
+export function percentCellValue(cell: ExcelJS.Cell): number | null {
+  const v = cell.value;
+  if (typeof v !== "number" || !String(cell.numFmt ?? "").includes("%")) return null;
+  return Math.round(v * 100 * 1e6) / 1e6;
+}

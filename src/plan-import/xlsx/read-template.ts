@@ -3,7 +3,7 @@ import type ExcelJS from "exceljs";
 import { parseItalianDate, parseTarget, type TargetKind } from "../../domain/plan/targets.ts";
 import { UserError } from "../../errors.ts";
 import type { ParsedPlan, PlanActivity, PlanAnomaly, PlanArea, PlanObjective } from "../parse-piao.ts";
-import { cellDate, cellText, columnLetter, foldHeader } from "./cells.ts";
+import { cellDate, cellText, columnLetter, foldHeader, percentCellValue } from "./cells.ts";
 import {
   ACTIVITY_COLUMNS,
   ANOMALY_COLUMNS,
@@ -67,6 +67,8 @@ class Problems {
 interface Located<K extends string> {
   get(key: K): string;
   raw(key: K): ExcelJS.CellValue;
+  /** The figure of a cell formatted as a percentage (10 for 10%), else null. */
+  percent(key: K): number | null;
   column(key: K): { header: string; index: number } | null;
   row: number;
 }
@@ -98,6 +100,10 @@ function rowsOf<K extends string>(ws: ExcelJS.Worksheet, cols: readonly Template
     out.push({
       row: r,
       raw,
+      percent: (key) => {
+        const i = index.get(key);
+        return i === undefined ? null : percentCellValue(row.getCell(i));
+      },
       get: (key) => cellText(raw(key)),
       column: (key) => {
         const i = index.get(key);
@@ -183,7 +189,7 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
   const weightOf = <K extends string>(sheet: string, r: Located<K>, key: K): number | null => {
     const text = r.get(key);
     if (!text) return null;
-    const n = typeof r.raw(key) === "number" ? (r.raw(key) as number) : numberOf(text);
+    const n = r.percent(key) ?? (typeof r.raw(key) === "number" ? (r.raw(key) as number) : numberOf(text));
     if (n === null || n < 0) {
       problems.at(sheet, r.row, r.column(key), `peso non valido «${text}»: atteso un numero da 0 in su, per esempio 10 o 12,5.`);
       return null;
