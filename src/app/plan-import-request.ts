@@ -1,5 +1,5 @@
 import type { Db } from "../db/client.ts";
-import { canImportPlan, IMPORT_REFUSED } from "../domain/plan/import-permission.ts";
+import { canImportPlan } from "../domain/plan/import-permission.ts";
 import { loadActor } from "../store/users.ts";
 import { UserError } from "../errors.ts";
 import { importParsedPlan, type ImportResult } from "../plan-import/import-plan.ts";
@@ -25,7 +25,8 @@ export interface ReceivedFile {
 export type ReceiveOutcome =
   /** The same upload arrived already (Slack sends a message event and a file_shared event). */
   | { kind: "ignored" }
-  | { kind: "refused"; message: string }
+  /** Only the Segretario and the admin may load the plan. */
+  | { kind: "refused" }
   | { kind: "unreadable"; fileName: string; message: string }
   | { kind: "preview"; requestId: number; preview: PlanPreview };
 
@@ -38,7 +39,7 @@ export async function receivePlanFile(
   db: Db,
   req: { userId: string; channelId: string; fileId: string; now: Date; fetchFile(): Promise<FetchedFile> },
 ): Promise<ReceiveOutcome> {
-  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused", message: IMPORT_REFUSED };
+  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused" };
   if (await db.planImportRequest.findUnique({ where: { fileId: req.fileId }, select: { id: true } })) return { kind: "ignored" };
   // An upload that cannot be read is answered once too: the other event of the same upload finds it.
   const unreadable = async (fileName: string, message: string): Promise<ReceiveOutcome> => {
@@ -74,7 +75,7 @@ export async function receivePlanFile(
 }
 
 export type DecideOutcome =
-  | { kind: "refused"; message: string }
+  | { kind: "refused" }
   | { kind: "unknown" }
   /** Someone (or an earlier click) decided already: nothing was done now. */
   | { kind: "already"; decision: string | null; decidedBy: string | null; decidedAt: Date | null }
@@ -87,7 +88,7 @@ export async function decidePlanImport(
   req: { userId: string; requestId: number; confirm: boolean; now: Date },
 ): Promise<DecideOutcome> {
   // The buttons are shown only to these roles, but a request can be forged: check again.
-  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused", message: IMPORT_REFUSED };
+  if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused" };
   const request = await findImportRequest(db, req.requestId);
   if (!request) return { kind: "unknown" };
   const decision: PlanImportDecision = req.confirm ? "importing" : "cancelled";

@@ -45,7 +45,7 @@ const MAX_LISTED = 25;
 export async function importProgress(db: Db, rows: readonly ProgressRow[], opts: ProgressImportOptions): Promise<ProgressImportResult> {
   const plan = await currentPlan(db, opts.year);
   const today = romeDay(opts.now);
-  if (rows.length === 0) throw new UserError("progress_file_invalid", `Il file «${opts.sourceName}» non contiene righe da importare.`);
+  if (rows.length === 0) throw new UserError({ code: "progress_file_invalid", source: opts.sourceName, reason: "no_rows" });
 
   const users = await db.user.findMany({ include: { areas: true } });
   const actors = users.map((u) => ({
@@ -84,7 +84,7 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
       continue;
     }
     try {
-      if (author.role === "nucleo") throw new UserError("forbidden", `${row.author} è del Nucleo di Valutazione, che non registra avanzamenti.`);
+      if (author.role === "nucleo") throw new UserError({ code: "nucleo_read_only", action: "report" });
       assertCanWriteActivity(author, { code: activity.code, areaCode: activity.areaCode });
       const base = reportInput(author, activity, action, { source: "cli", idempotencyKey: `import:${fileHash}:${i}` });
       const input: ReportInput = {
@@ -94,22 +94,22 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
         enteredBy: opts.actor,
       };
       if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(activity.targetKind)) {
-        throw new UserError("not_a_count", `l'attività ${activity.code} non ha un indicatore numerico: «+N» e «= N» valgono solo per i conteggi; usa una percentuale o «completato».`);
+        throw new UserError({ code: "not_a_count", activityCode: activity.code });
       }
       validateReportInput(input, today);
       inputs.push({ where: row.where, input });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      fail(e.message);
+      fail(e.textFor("cli"));
     }
   }
   if (problems.length) {
-    const shown = problems.slice(0, MAX_LISTED).map((p) => `  - ${p}`);
-    if (problems.length > MAX_LISTED) shown.push(`  … e altri ${problems.length - MAX_LISTED} errori.`);
-    throw new UserError(
-      "progress_import_invalid",
-      `Il file «${opts.sourceName}» contiene ${problems.length === 1 ? "una riga con un errore" : `${problems.length} errori`}: non è stata importata nessuna riga. Correggi e riprova.\n${shown.join("\n")}`,
-    );
+    throw new UserError({
+      code: "progress_import_invalid",
+      source: opts.sourceName,
+      problems: problems.slice(0, MAX_LISTED),
+      more: Math.max(0, problems.length - MAX_LISTED),
+    });
   }
 
   // Facts apply in the order they happened: a file may list the latest first.
@@ -124,7 +124,7 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
           if (r.duplicate) alreadyImported += 1;
           else recorded += 1;
         } catch (e) {
-          if (e instanceof UserError) throw new UserError(e.code, `${where}: ${e.message} Non è stata importata nessuna riga.`);
+          if (e instanceof UserError) throw new UserError({ code: "progress_row_invalid", where, detail: e.textFor("cli") });
           throw e;
         }
       }

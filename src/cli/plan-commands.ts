@@ -90,7 +90,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (opts: { csv?: boolean; formato?: string; output?: string; anno?: number }) => {
       const format = exportFormat(opts);
       if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
-        throw new UserError("xlsx_to_tty", "Il formato xlsx è un file binario: indica dove salvarlo con --output, per esempio --output piano.xlsx.");
+        throw new UserError({ code: "xlsx_to_tty" });
       }
       const { db } = await ctx.openDb();
       let content: string | Buffer;
@@ -130,20 +130,20 @@ function readInput(file: string): Buffer {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError("file_unreadable", code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`);
+    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
   }
 }
 
 function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
   const f = (opts.formato ?? "csv").trim().toLowerCase();
-  if (f !== "csv" && f !== "xlsx") throw new UserError("bad_format", `Formato non valido: «${opts.formato}». Formati disponibili: csv, xlsx.`);
-  if (opts.csv && f !== "csv") throw new UserError("bad_format", "Indica un solo formato: --csv oppure --formato xlsx.");
+  if (f !== "csv" && f !== "xlsx") throw new UserError({ code: "bad_format", raw: opts.formato ?? "", formats: "csv, xlsx" });
+  if (opts.csv && f !== "csv") throw new UserError({ code: "two_formats" });
   return f;
 }
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }
 

@@ -78,7 +78,10 @@ export class ConsoleSession {
   private userId = DEMO_USER_ID;
   private buttons: RenderedButton[] = [];
 
-  constructor(private readonly deps: ConsoleDeps) {}
+  private readonly deps: ConsoleDeps & { surface: "console" };
+  constructor(deps: ConsoleDeps) {
+    this.deps = { ...deps, surface: "console" };
+  }
 
   get currentUser(): string {
     return this.userId;
@@ -121,7 +124,7 @@ export class ConsoleSession {
       return { output: await this.dispatch(line), exit: /^(esci|exit|quit|\/esci)$/i.test(line) };
     } catch (e) {
       if (!(e instanceof UserError)) this.deps.log.error({ err: e, userId: this.userId }, "console: comando non riuscito");
-      return { output: userMessageOf(e), exit: false };
+      return { output: userMessageOf(e, "console"), exit: false };
     }
   }
 

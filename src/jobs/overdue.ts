@@ -1,5 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
-import { planIfAny } from "../store/plan.ts";
+import { planOfYear } from "../store/plan.ts";
 import { overdueQuestionMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsOf, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
@@ -24,7 +24,7 @@ export function overdueKey(year: number, code: string, deadline: string, userId:
 export async function runOverdueQuestions(deps: JobDeps): Promise<NoticeResult> {
   const { db, log } = deps;
   const empty: NoticeResult = { sent: [], failed: [], settled: [] };
-  const plan = await planIfAny(db);
+  const plan = await planOfYear(db);
   if (!plan) return empty;
   const today = romeDay(deps.now);
   const late = await openActivitiesDue(db, plan, addDays(today, -OVERDUE_QUESTION_DAYS), addDays(today, -1), { unexplainedOnly: true });

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
-import { planIfAny } from "../store/plan.ts";
+import { planOfYear } from "../store/plan.ts";
 import { reminderMessage } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
 import { headsOf, sendNotices, type Notice, type NoticeResult } from "./notices.ts";
@@ -30,7 +30,7 @@ export async function runReminders(deps: JobDeps): Promise<NoticeResult> {
   const thresholds = deps.env.REMINDER_DAYS;
   const empty: NoticeResult = { sent: [], failed: [], settled: [] };
   if (thresholds.length === 0) return empty;
-  const plan = await planIfAny(db);
+  const plan = await planOfYear(db);
   if (!plan) return empty;
   const today = romeDay(deps.now);
   const due = await openActivitiesDue(db, plan, today, addDays(today, Math.max(...thresholds)));

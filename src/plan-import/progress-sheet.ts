@@ -34,7 +34,6 @@ const HEADERS: Record<Key, { label: string; words: string[]; required: boolean }
   author: { label: "autore", words: ["autore", "utente", "id slack"], required: true },
 };
 
-const EXPECTED = "Attese le colonne codice, data, stato/valore, nota, evidenza, autore (la prima riga con i nomi delle colonne).";
 
 function columnsOf(headers: string[], sourceName: string): Map<Key, number> {
   const found = new Map<Key, number>();
@@ -46,7 +45,7 @@ function columnsOf(headers: string[], sourceName: string): Map<Key, number> {
   });
   const missing = (Object.entries(HEADERS) as [Key, (typeof HEADERS)[Key]][]).filter(([k, s]) => s.required && !found.has(k)).map(([, s]) => `«${s.label}»`);
   if (missing.length) {
-    throw new UserError("progress_file_invalid", `Nel file «${sourceName}» mancano le colonne ${missing.join(", ")}. ${EXPECTED}`);
+    throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "missing_columns", detail: missing.join(", ") });
   }
   return found;
 }
@@ -56,7 +55,7 @@ export async function readProgressFile(data: Uint8Array, fileName: string): Prom
   const kind = documentKind(data, fileName);
   if (kind === "xlsx") return readProgressXlsx(data, sourceName);
   if (kind !== "text") {
-    throw new UserError("progress_file_invalid", `Il file «${sourceName}» non è un foglio Excel (.xlsx) né un CSV. ${EXPECTED}`);
+    throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "not_a_sheet" });
   }
   return readProgressCsv(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, ""), sourceName);
 }
@@ -69,11 +68,11 @@ function readProgressCsv(text: string, sourceName: string): ProgressRow[] {
       return parse(input, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: true });
     } catch (e) {
       const why = (e as Error).message.split("\n")[0]!;
-      throw new UserError("progress_file_invalid", `Il CSV «${sourceName}» non è leggibile (${why.length > 120 ? `${why.slice(0, 117)}…` : why}). ${EXPECTED}`);
+      throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "unreadable_csv", detail: why.length > 120 ? `${why.slice(0, 117)}…` : why });
     }
   };
   // The headings first: a file of another kind is told what it lacks, not where its quotes are wrong.
-  if (text.trim() === "") throw new UserError("progress_file_invalid", `Il file «${sourceName}» è vuoto. ${EXPECTED}`);
+  if (text.trim() === "") throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "empty" });
   const cols = columnsOf(read(firstLine)[0] ?? [], sourceName);
   const rest = read(text).slice(1);
   const at = (r: string[], k: Key) => (cols.has(k) ? (r[cols.get(k)!] ?? "").trim() : "");
@@ -98,7 +97,7 @@ async function readProgressXlsx(data: Uint8Array, sourceName: string): Promise<P
   const { loadWorkbook, findSheet } = await import("./xlsx/read-template.ts");
   const wb = await loadWorkbook(data, sourceName);
   const ws = findSheet(wb, "Avanzamento") ?? wb.worksheets.find((w) => w.state !== "hidden");
-  if (!ws) throw new UserError("progress_file_invalid", `Il file «${sourceName}» non contiene fogli. ${EXPECTED}`);
+  if (!ws) throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "no_sheet" });
   const header: string[] = [];
   ws.getRow(1).eachCell({ includeEmpty: true }, (c, n) => (header[n - 1] = cellText(c.value)));
   const cols = columnsOf(header, sourceName);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { PlanFormatError } from "./errors.ts";
+import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "./parse-piao.ts";
 import { looksLikePlanCsv, parsePlanCsv } from "./plan-csv.ts";
 import { parsePiaoText } from "./parse-piao.ts";
@@ -47,10 +47,7 @@ export async function readPlanDocument(data: Uint8Array, fileName: string): Prom
       return readTemplatePlan(data, sourceName);
     }
     case "legacy_office":
-      throw new PlanFormatError(
-        "binary",
-        `Il file «${sourceName}» è nel vecchio formato di Office (.doc o .xls), che non leggo: aprilo e salvalo come .docx (Word) o .xlsx (il modello Excel di «obiettivi esporta-modello»), poi riprova.`,
-      );
+      throw new UserError({ code: "legacy_office", source: sourceName });
     case "text": {
       const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8").replace(/^\uFEFF/, "");
       return looksLikePlanCsv(text) ? parsePlanCsv(text, sourceName) : parsePiaoText(text, sourceName);

@@ -73,7 +73,7 @@ describe("obiettivi importa-avanzamento", () => {
     expect(r.err).toContain("non è stata importata nessuna riga");
     expect(r.err).toContain("riga 3: l'attività 9.9.9 non è nel piano 2024");
     expect(r.err).toMatch(/riga 4: La data 31\/12\/2099 è nel futuro/);
-    expect(r.err).toContain("riga 5: l'attività 2.1.4 non ha un indicatore numerico");
+    expect(r.err).toContain("riga 5: L'attività 2.1.4 non ha un indicatore numerico");
     expect(r.err).toMatch(/riga 6: Non puoi aggiornare l'attività 1\.1\.1: appartiene all'area 01/);
     expect(r.err).toMatch(/riga 7: stato\/valore non riconosciuto: Non capisco «forse»/);
     expect(r.err).toContain("riga 8: manca la data");

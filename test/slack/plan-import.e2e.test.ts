@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
 import { loadStoredPlan } from "../../src/store/stored-plan.ts";
 import { writePlanTemplate } from "../../src/plan-import/xlsx/write-template.ts";
-import { IMPORT_REFUSED } from "../../src/domain/plan/import-permission.ts";
+import { errorText } from "../../src/messages/errors.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { PLAN_IMPORT_TEXT } from "../../src/slack/ui/plan-import.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../helpers/fake-slack.ts";
@@ -21,6 +21,7 @@ import { blockActionBody, startTestApp, TEST_BOT_TOKEN, type TestApp } from "../
 const SEGRETARIO = "U0SEGRET";
 const ADMIN = "U0ADMIN";
 const DIPENDENTE = "U0BIANCHI";
+const IMPORT_REFUSED = errorText({ code: "plan_import_refused" }, "slack");
 const DEMO_PLAN = path.resolve(import.meta.dirname, "../../plans/demo-piao.txt");
 
 interface Block {

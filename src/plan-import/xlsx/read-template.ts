@@ -27,7 +27,7 @@ export async function loadWorkbook(data: Uint8Array, sourceName: string): Promis
   try {
     await wb.xlsx.load(Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as ExcelJS.Buffer);
   } catch {
-    throw new UserError("xlsx_unreadable", `Il file «${sourceName}» non è un file Excel (.xlsx) leggibile: forse è danneggiato o in un altro formato. Salvalo da Excel come «Cartella di lavoro Excel (.xlsx)» e riprova.`);
+    throw new UserError({ code: "xlsx_unreadable", source: sourceName });
   }
   return wb;
 }
@@ -54,13 +54,12 @@ class Problems {
   }
   throwIfAny(sourceName: string): void {
     if (!this.list.length) return;
-    const n = this.list.length;
-    const shown = this.list.slice(0, MAX_LISTED).map((p) => `  - ${p}`);
-    if (n > MAX_LISTED) shown.push(`  … e altri ${n - MAX_LISTED} errori.`);
-    throw new UserError(
-      "template_invalid",
-      `Il modello «${sourceName}» contiene ${n === 1 ? "un errore" : `${n} errori`}: non è stato importato nulla. Correggi e riprova.\n${shown.join("\n")}`,
-    );
+    throw new UserError({
+      code: "template_invalid",
+      source: sourceName,
+      problems: this.list.slice(0, MAX_LISTED),
+      more: Math.max(0, this.list.length - MAX_LISTED),
+    });
   }
 }
 
@@ -131,11 +130,7 @@ const KIND_BY_WORD = new Map<string, TargetKind>(KIND_LABELS.flatMap((k) => [[fo
 export async function readTemplatePlan(data: Uint8Array, sourceName: string): Promise<ParsedPlan> {
   const wb = await loadWorkbook(data, sourceName);
   if (!isPlanTemplate(wb)) {
-    const found = wb.worksheets.map((w) => `«${w.name}»`).join(", ") || "nessuno";
-    throw new UserError(
-      "template_invalid",
-      `Il file Excel «${sourceName}» non è il modello del piano: attesi i fogli «${SHEET.areas}», «${SHEET.objectives}» e «${SHEET.activities}», trovati ${found}. ${TEMPLATE_HINT}`,
-    );
+    throw new UserError({ code: "not_a_template", source: sourceName, found: wb.worksheets.map((w) => w.name) });
   }
   return readTemplateWorkbook(wb, sourceName);
 }

@@ -2,9 +2,10 @@ import type { App, BlockAction, ButtonAction } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { decidePlanImport, receivePlanFile, type ReceivedFile } from "../../app/plan-import-request.ts";
-import { canImportPlan, IMPORT_REFUSED } from "../../domain/plan/import-permission.ts";
+import { canImportPlan } from "../../domain/plan/import-permission.ts";
 import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
+import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { ACTION } from "../ui/ids.ts";
 import { plainMessage, type SlackMessage } from "../ui/message.ts";
@@ -50,7 +51,7 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
     async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction<ButtonAction>; action: ButtonAction; client: WebClient }) => {
       await ack();
       const parsed = buttonValue.safeParse(safeJson(action.value));
-      if (!parsed.success) throw new UserError("bad_request", PLAN_IMPORT_TEXT.unknown);
+      if (!parsed.success) throw new UserError({ code: "plan_import_gone" });
       const outcome = await decidePlanImport(deps.db, { userId: body.user.id, requestId: parsed.data.requestId, confirm, now: deps.clock() });
       const message = planDecisionMessage(outcome);
       const channel = body.container?.channel_id ?? body.channel?.id;
@@ -68,7 +69,7 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
   app.action<BlockAction<ButtonAction>>(ACTION.planImportHelp, async ({ ack, body, client }) => {
     await ack();
     const userId = body.user.id;
-    if (!canImportPlan(await loadActor(deps.db, userId))) throw new UserError("forbidden", IMPORT_REFUSED);
+    if (!canImportPlan(await loadActor(deps.db, userId))) throw new UserError({ code: "plan_import_refused" });
     const dm = await client.conversations.open({ users: userId });
     const channel = dm.channel?.id;
     if (!channel) throw new Error("conversations.open senza canale");
@@ -99,7 +100,7 @@ async function handleFile(
       return {
         file,
         download: () => {
-          if (!url) throw new UserError("file_unreadable", "Slack non mi dà accesso a questo file: invialo di nuovo come allegato del messaggio.");
+          if (!url) throw new UserError({ code: "slack_file_unavailable", reason: "no_url" });
           return downloadPrivate(url, botToken ?? deps.env.SLACK_BOT_TOKEN ?? "");
         },
       };
@@ -109,7 +110,7 @@ async function handleFile(
     case "ignored":
       return;
     case "refused":
-      if (answerRefusal) await postDm(client, req.userId, plainMessage(outcome.message), req.channelId);
+      if (answerRefusal) await postDm(client, req.userId, plainMessage(errorText({ code: "plan_import_refused" }, "slack")), req.channelId);
       return;
     case "unreadable":
       await postDm(client, req.userId, plainMessage(PLAN_IMPORT_TEXT.unreadable(outcome.fileName, outcome.message)), req.channelId);
@@ -125,15 +126,10 @@ async function describe(client: WebClient, fileId: string): Promise<{ file: Rece
     info = await client.files.info({ file: fileId });
   } catch (e) {
     const reason = (e as { data?: { error?: string } }).data?.error;
-    throw new UserError(
-      "file_unreadable",
-      reason === "missing_scope"
-        ? "Non ho il permesso di leggere i file (manca «files:read» all'app Slack): chiedi all'amministratore di aggiornare l'app dal manifest."
-        : `Slack non mi ha dato il file${reason ? ` (${reason})` : ""}: invialo di nuovo come allegato del messaggio.`,
-    );
+    throw new UserError({ code: "slack_file_unavailable", reason: reason === "missing_scope" ? "missing_scope" : "slack_error", detail: reason });
   }
   const f = slackFile.safeParse(info.file);
-  if (!f.success) throw new UserError("file_unreadable", "Non riesco a leggere il file da Slack: invialo di nuovo come allegato del messaggio.");
+  if (!f.success) throw new UserError({ code: "slack_file_unavailable", reason: "no_file" });
   return {
     file: { id: f.data.id, name: f.data.name ?? f.data.title ?? "documento", size: f.data.size ?? null },
     url: f.data.url_private_download ?? f.data.url_private,
@@ -144,7 +140,7 @@ async function describe(client: WebClient, fileId: string): Promise<{ file: Rece
 async function downloadPrivate(url: string, token: string): Promise<Uint8Array> {
   const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, redirect: "manual" });
   if (res.status !== 200) {
-    throw new UserError("file_unreadable", `Slack non mi ha consegnato il file (risposta ${res.status}): controlla che l'app abbia il permesso «files:read» e invialo di nuovo.`);
+    throw new UserError({ code: "slack_file_unavailable", reason: "not_delivered", detail: String(res.status) });
   }
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -71,7 +71,7 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     const result = await recordFromForm(deps, w, read.report, `view:${input.viewId}`);
     return { kind: "recorded", meta, reply: reportRecordedMessage(result) };
   } catch (e) {
-    if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.message } };
+    if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.textFor("slack") } };
     deps.log.error({ err: e, userId: input.userId }, "errore non previsto nel modulo di aggiornamento");
     return { kind: "errors", errors: { [topBlock]: GENERIC_ERROR_MESSAGE } };
   }

@@ -3,6 +3,7 @@ import type { DecideOutcome } from "../../app/plan-import-request.ts";
 import type { PlanPreview } from "../../app/plan-preview.ts";
 import type { SectionDiff } from "../../domain/plan/plan-diff.ts";
 import { itDateTime } from "../../domain/text/italian.ts";
+import { errorText } from "../../messages/errors.ts";
 import { ACTION } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, plainMessage, section, type SlackMessage } from "./message.ts";
 
@@ -30,7 +31,6 @@ export const PLAN_IMPORT_TEXT = {
   templateFilename: "modello-piano.xlsx",
   unreadable: (fileName: string, message: string) => `Non ho importato «${fileName}»: ${message}`,
   cancelled: (fileName: string) => `Importazione di «${fileName}» annullata: il piano caricato non è cambiato.`,
-  unknown: "Questa anteprima non è più disponibile: invia di nuovo il documento.",
   already: (decision: string | null, by: string | null, at: Date | null) =>
     `Su questo documento è già stato deciso${by ? ` da <@${by}>` : ""}${at ? ` il ${itDateTime(at)}` : ""}: ${
       decision === "cancelled" ? "importazione annullata" : decision === "failed" ? "l'importazione non è riuscita" : decision === "importing" ? "importazione in corso" : "piano importato"
@@ -105,9 +105,9 @@ export function planPreviewMessage(p: PlanPreview, requestId: number): SlackMess
 export function planDecisionMessage(o: DecideOutcome): SlackMessage {
   switch (o.kind) {
     case "refused":
-      return plainMessage(o.message);
+      return plainMessage(errorText({ code: "plan_import_refused" }, "slack"));
     case "unknown":
-      return plainMessage(PLAN_IMPORT_TEXT.unknown);
+      return plainMessage(errorText({ code: "plan_import_gone" }, "slack"));
     case "already":
       return plainMessage(PLAN_IMPORT_TEXT.already(o.decision, o.decidedBy, o.decidedAt));
     case "cancelled":
