@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { decidePlanImport, receivePlanFile, type ReceivedFile } from "../../app/plan-import-request.ts";
@@ -7,6 +7,7 @@ import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
 import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import { listenAction, listenButton } from "../listen.ts";
 import { ACTION } from "../ui/ids.ts";
 import { plainMessage, type SlackMessage } from "../ui/message.ts";
 import { PLAN_IMPORT_TEXT, planDecisionMessage, planPreviewMessage } from "../ui/plan-import.ts";
@@ -47,40 +48,41 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
     await handleFile(client, deps, context.botToken, { userId: e.user_id, channelId: e.channel_id, fileId: e.file_id }, false);
   });
 
-  const decide = (confirm: boolean) =>
-    async ({ ack, body, action, client }: { ack: () => Promise<void>; body: BlockAction<ButtonAction>; action: ButtonAction; client: WebClient }) => {
-      await ack();
-      const parsed = buttonValue.safeParse(safeJson(action.value));
-      if (!parsed.success) throw new UserError({ code: "plan_import_gone" });
-      const outcome = await decidePlanImport(deps.db, { userId: body.user.id, requestId: parsed.data.requestId, confirm, now: deps.clock() });
-      const message = planDecisionMessage(outcome);
-      const channel = body.container?.channel_id ?? body.channel?.id;
-      const ts = body.container?.message_ts ?? body.message?.ts;
-      // The decision replaces the buttons; someone refused, or a repeated click, only gets an answer.
-      if (channel && ts && outcome.kind !== "refused" && outcome.kind !== "already") {
-        await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-      } else {
-        await postDm(client, body.user.id, message, channel);
-      }
-    };
-  app.action<BlockAction<ButtonAction>>(ACTION.planImportConfirm, decide(true));
-  app.action<BlockAction<ButtonAction>>(ACTION.planImportCancel, decide(false));
-
-  app.action<BlockAction<ButtonAction>>(ACTION.planImportHelp, async ({ ack, body, client }) => {
-    await ack();
-    const userId = body.user.id;
-    if (!canImportPlan(await loadActor(deps.db, userId))) throw new UserError({ code: "plan_import_refused" });
-    const dm = await client.conversations.open({ users: userId });
-    const channel = dm.channel?.id;
-    if (!channel) throw new Error("conversations.open senza canale");
-    const { writePlanTemplate } = await import("../../plan-import/xlsx/write-template.ts");
-    await client.files.uploadV2({
-      channel_id: channel,
-      file: await writePlanTemplate(null),
-      filename: PLAN_IMPORT_TEXT.templateFilename,
-      title: PLAN_IMPORT_TEXT.templateTitle,
-      initial_comment: PLAN_IMPORT_TEXT.howTo,
+  for (const [actionId, confirm] of [[ACTION.planImportConfirm, true], [ACTION.planImportCancel, false]] as const) {
+    listenButton(app, deps, actionId, buttonValue, { code: "plan_import_gone" }, {
+      run: (d, { userId, value }) => decidePlanImport(d.db, { userId, requestId: value.parsed.requestId, confirm, now: d.clock() }),
+      deliver: async (_d, { client, userId, value: { body } }, outcome) => {
+        const message = planDecisionMessage(outcome);
+        const channel = body.container?.channel_id ?? body.channel?.id;
+        const ts = body.container?.message_ts ?? body.message?.ts;
+        // The decision replaces the buttons; someone refused, or a repeated click, only gets an answer.
+        if (channel && ts && outcome.kind !== "refused" && outcome.kind !== "already") {
+          await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+        } else {
+          await postDm(client, userId, message, channel);
+        }
+      },
     });
+  }
+
+  listenAction(app, deps, ACTION.planImportHelp, {
+    run: async (d, { userId }) => {
+      if (!canImportPlan(await loadActor(d.db, userId))) throw new UserError({ code: "plan_import_refused" });
+      const { writePlanTemplate } = await import("../../plan-import/xlsx/write-template.ts");
+      return writePlanTemplate(null);
+    },
+    deliver: async (_d, { client, userId }, template) => {
+      const dm = await client.conversations.open({ users: userId });
+      const channel = dm.channel?.id;
+      if (!channel) throw new Error("conversations.open senza canale");
+      await client.files.uploadV2({
+        channel_id: channel,
+        file: template,
+        filename: PLAN_IMPORT_TEXT.templateFilename,
+        title: PLAN_IMPORT_TEXT.templateTitle,
+        initial_comment: PLAN_IMPORT_TEXT.howTo,
+      });
+    },
   });
 }
 
@@ -147,12 +149,4 @@ async function downloadPrivate(url: string, token: string): Promise<Uint8Array> 
 
 async function postDm(client: WebClient, userId: string, message: SlackMessage, channel?: string): Promise<void> {
   await client.chat.postMessage({ channel: channel ?? userId, text: message.text, blocks: message.blocks });
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return null;
-  }
 }
