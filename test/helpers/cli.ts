@@ -11,7 +11,14 @@ export interface CliRun {
 export async function cli(args: string[]): Promise<CliRun> {
   let out = "";
   let err = "";
-  const code = await runCli(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  const code = await runCli(args, {
+    out: (s) => {
+      out += s;
+    },
+    err: (s) => {
+      err += s;
+    },
+  });
   return { code, out, err };
 }
 

@@ -84,8 +84,12 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
 
   // The drop-down lists the validations above point to, out of the way.
   const lists = wb.addWorksheet(SHEET.lists, { state: "hidden" });
-  KIND_LABELS.forEach((k, i) => (lists.getCell(i + 1, 1).value = k.label));
-  YES_NO.forEach((v, i) => (lists.getCell(i + 1, 2).value = v));
+  KIND_LABELS.forEach((k, i) => {
+    lists.getCell(i + 1, 1).value = k.label;
+  });
+  YES_NO.forEach((v, i) => {
+    lists.getCell(i + 1, 2).value = v;
+  });
 
   const buffer = await wb.xlsx.writeBuffer();
   return Buffer.from(buffer as ArrayBuffer);
