@@ -99,7 +99,9 @@ async function readProgressXlsx(data: Uint8Array, sourceName: string): Promise<P
   const ws = findSheet(wb, "Avanzamento") ?? wb.worksheets.find((w) => w.state !== "hidden");
   if (!ws) throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "no_sheet" });
   const header: string[] = [];
-  ws.getRow(1).eachCell({ includeEmpty: true }, (c, n) => (header[n - 1] = cellText(c.value)));
+  ws.getRow(1).eachCell({ includeEmpty: true }, (c, n) => {
+    header[n - 1] = cellText(c.value);
+  });
   const cols = columnsOf(header, sourceName);
   const rows: ProgressRow[] = [];
   for (let r = 2; r <= ws.rowCount; r++) {
