@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
-import { type PlanEvaluation } from "../domain/scoring/evaluation.ts";
+import type { PlanEvaluation } from "../domain/scoring/evaluation.ts";
 import { evaluatePlan } from "./evaluation.ts";
 import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { openActivitiesOfAreas } from "../store/activities.ts";

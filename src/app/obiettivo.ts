@@ -5,7 +5,6 @@ import { assertCanWriteActivity, requireActor, type Actor } from "../domain/perm
 import type { ActivityInfo, CodeResolution, PickerOption, PickerSource } from "../domain/plan/activity.ts";
 import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../domain/progress/command-grammar.ts";
 import type { DerivedProgress, ReportInput, ReportSource } from "../domain/progress/progress.ts";
-import { UserError } from "../errors.ts";
 import {
   activityByCanonicalCode,
   PICKER_STATIC_LIMIT,
@@ -13,7 +12,7 @@ import {
   writableActivities,
 } from "../store/activities.ts";
 import { currentPlan } from "../store/plan.ts";
-import { type PlanRef } from "../domain/plan/plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import { activityHistory, currentProgress, recordReport, undoReport, type ActivityHistory, type RecordResult } from "../store/reports.ts";
 import { loadActor } from "../store/users.ts";
 import type { ChangeBus } from "./events.ts";

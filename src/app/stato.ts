@@ -21,7 +21,7 @@ import {
 } from "../domain/status/status.ts";
 import { requireActor } from "../domain/permissions.ts";
 import { currentPlan } from "../store/plan.ts";
-import { type PlanRef } from "../domain/plan/plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import { loadActor } from "../store/users.ts";
 import {
   latestReports,

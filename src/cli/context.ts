@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import type { Command } from "commander";
 import { fixedClock, systemClock, type Clock } from "../clock.ts";
@@ -50,5 +51,22 @@ function safeUser(): string {
     return os.userInfo().username;
   } catch {
     return "sconosciuto";
+  }
+}
+
+/** `--anno <anno>`: a plan year, 2000 to 2100. */
+export function parseYear(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
+  return n;
+}
+
+/** `--output <file>`: the file, and a line on standard error saying so; without it, standard output. */
+export function writeOutput(ctx: CliContext, file: string | undefined, content: string | Uint8Array, said: (file: string) => string): void {
+  if (file) {
+    writeFileSync(file, content);
+    ctx.err(said(file));
+  } else {
+    process.stdout.write(content);
   }
 }

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { setManualDeadline } from "../app/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
+import { readUserBytes } from "../files.ts";
 import { previewPlan } from "../app/plan-preview.ts";
 import { importProgress } from "../app/progress-import.ts";
 import { readProgressFile } from "../plan-import/progress-sheet.ts";
@@ -11,7 +12,7 @@ import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-impor
 import { previewText } from "./plan-preview.ts";
 import { loadStoredPlan } from "../store/stored-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
-import type { RegisterCommands } from "./context.ts";
+import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 
 const KIND_LABEL: Record<string, string> = {
   deadline: "scadenza",
@@ -56,7 +57,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .argument("<file>", "il file .xlsx o .csv")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .action(async (file: string, opts: { anno?: number }) => {
-      const content = readInput(file);
+      const content = readUserBytes(file);
       const rows = await readProgressFile(content, file);
       const { db } = await ctx.openDb();
       const r = await importProgress(db, rows, { actor: ctx.actor, now: ctx.clock()(), content, sourceName: path.basename(file), year: opts.anno });
@@ -101,12 +102,7 @@ export const register: RegisterCommands = (program, ctx) => {
       } else {
         content = await exportPlanCsv(db, opts.anno);
       }
-      if (opts.output) {
-        writeFileSync(opts.output, content);
-        ctx.err(`Piano esportato in ${opts.output}`);
-      } else {
-        process.stdout.write(content);
-      }
+      writeOutput(ctx, opts.output, content, (file) => `Piano esportato in ${file}`);
     });
 
   program
@@ -125,26 +121,11 @@ export const register: RegisterCommands = (program, ctx) => {
     });
 };
 
-function readInput(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
-  }
-}
-
 function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
   const f = (opts.formato ?? "csv").trim().toLowerCase();
   if (f !== "csv" && f !== "xlsx") throw new UserError({ code: "bad_format", raw: opts.formato ?? "", formats: "csv, xlsx" });
   if (opts.csv && f !== "csv") throw new UserError({ code: "two_formats" });
   return f;
-}
-
-function parseYear(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
-  return n;
 }
 
 export function importReport(r: ImportResult): string {

@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from "node:fs";
+
+import { readUserFile } from "../files.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { formatAuditRow } from "../domain/audit/format.ts";
 import { listAudit } from "../store/audit.ts";
@@ -11,7 +12,7 @@ import { buildRelazione } from "../report/relazione.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
-import type { RegisterCommands } from "./context.ts";
+import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 import { userNames } from "../store/users.ts";
 
 const FORMATS = ["md", "csv", "xlsx"] as const;
@@ -45,12 +46,7 @@ export const register: RegisterCommands = (program, ctx) => {
       });
       const what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
       const content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);
-      if (opts.output) {
-        writeFileSync(opts.output, content);
-        ctx.err(`${what} ${relazione.year} scritta in ${opts.output}`);
-      } else {
-        process.stdout.write(content);
-      }
+      writeOutput(ctx, opts.output, content, (file) => `${what} ${relazione.year} scritta in ${file}`);
     });
 
   program
@@ -99,14 +95,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .argument("<file>", "file JSON, per esempio ottenuto da «smvp mostra»")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .action(async (file: string, opts: { anno?: number }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
-      }
-      const raw = JSON.parse(JSON.stringify(parseScoringConfigText(text, file)));
+      const raw = JSON.parse(JSON.stringify(parseScoringConfigText(readUserFile(file), file)));
       const { db } = await ctx.openDb();
       const year = opts.anno ?? (await currentPlan(db)).year;
       const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()() });
@@ -118,12 +107,6 @@ function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
   throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx" });
-}
-
-function parseYear(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
-  return n;
 }
 
 function parsePositive(v: string): number {

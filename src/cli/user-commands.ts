@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+
 import { ROLES } from "../domain/permissions.ts";
 import { addUser, listAreaChannels, removeUser, setAreaChannel } from "../app/users.ts";
 import { listUsers, type UserView } from "../store/users.ts";

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { ChangeBus } from "../app/events.ts";
 import { normalizeWords } from "../domain/plan/areas.ts";
-import { type Actor } from "../domain/permissions.ts";
+import type { Actor } from "../domain/permissions.ts";
 import { loadActor } from "../store/users.ts";
 import { currentPlan, planOverview } from "../store/plan.ts";
 import { addUser } from "../app/users.ts";

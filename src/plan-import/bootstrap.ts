@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Clock } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readUserBytes } from "../files.ts";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { activityRow, writePlan } from "../store/plan-writer.ts";
@@ -41,14 +41,7 @@ export async function importPlanFile(db: Db, file: string, opts: ImportOptions):
 
 /** Reads a plan document of any supported format from disk (PDF, Word, Excel template, text, CSV). */
 export async function readPlanFile(file: string): Promise<ParsedPlan> {
-  let data: Buffer;
-  try {
-    data = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
-  }
-  return readPlanDocument(data, path.basename(file));
+  return readPlanDocument(readUserBytes(file), path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {

@@ -3,8 +3,7 @@ import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { effectiveDeadlineSql } from "./sql.ts";
 import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
-import { currentPlan } from "./plan.ts";
-import { type PlanRef } from "../domain/plan/plan.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
 import { effectiveDeadline } from "../domain/plan/deadline.ts";
 

@@ -4,13 +4,13 @@ import { romeDay } from "../domain/calendar/days.ts";
 import {
   deriveProgress,
   isCountIndicator,
+  progressFields,
   UNDO_WINDOW_MINUTES,
   type DerivedProgress,
   type IndicatorShape,
   type ReportInput,
 } from "../domain/progress/progress.ts";
 import { validateReportInput } from "../domain/progress/validate.ts";
-import { itDateTime } from "../domain/text/italian.ts";
 import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
@@ -25,17 +25,7 @@ export interface RecordResult {
 }
 
 function progressData(d: DerivedProgress, now: Date) {
-  return {
-    status: d.status,
-    percent: d.percent,
-    count: d.count,
-    achievedValue: d.achievedValue,
-    completedOn: d.completedOn,
-    blockedReason: d.blockedReason,
-    lastReportAt: d.lastReportAt,
-    lastReporterId: d.lastReporterId,
-    updatedAt: now,
-  };
+  return { ...progressFields(d), updatedAt: now };
 }
 
 function auditView(p: Progress | null) {

@@ -3,7 +3,7 @@ import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { matchArea } from "../../src/domain/plan/areas.ts";
 import { activityCompletion, weightedMean } from "../../src/domain/progress/completion.ts";
 import { setManualDeadline } from "../../src/app/deadlines.ts";
-import { type ReportInput } from "../../src/domain/progress/progress.ts";
+import type { ReportInput } from "../../src/domain/progress/progress.ts";
 import { recordReport, undoReport } from "../../src/store/reports.ts";
 import { parseStatusQuery } from "../../src/domain/status/status.ts";
 import { allAreasStatus, areaStatus, enteStatus, statusForText } from "../../src/app/stato.ts";

@@ -1,4 +1,4 @@
-import { daysBetween } from "../calendar/days.ts";
+
 import { wellFormed } from "../text/well-formed.ts";
 import { UserError } from "../../errors.ts";
 import { itDate } from "../text/italian.ts";

@@ -86,6 +86,31 @@ export interface DerivedProgress {
   lastReporterId: string | null;
 }
 
+/** What Progress keeps of a derivation (and the Relazione reads of a state): the same fields everywhere. */
+export interface ProgressFields<S = string> {
+  status: S;
+  percent: number | null;
+  count: number | null;
+  achievedValue: number | null;
+  completedOn: string | null;
+  blockedReason: string | null;
+  lastReportAt: Date | null;
+  lastReporterId: string | null;
+}
+
+export function progressFields<S>(p: ProgressFields<S>): ProgressFields<S> {
+  return {
+    status: p.status,
+    percent: p.percent,
+    count: p.count,
+    achievedValue: p.achievedValue,
+    completedOn: p.completedOn,
+    blockedReason: p.blockedReason,
+    lastReportAt: p.lastReportAt,
+    lastReporterId: p.lastReporterId,
+  };
+}
+
 export interface IndicatorShape {
   targetKind: string;
   period: string | null;

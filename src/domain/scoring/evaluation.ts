@@ -14,7 +14,7 @@ import {
   type ScoringContext,
 } from "./scoring.ts";
 import type { ScoringConfigInForce } from "./config.ts";
-import { deriveProgress, type IndicatorShape, type ReportFact } from "../progress/progress.ts";
+import { deriveProgress, progressFields, type IndicatorShape, type ProgressFields, type ReportFact } from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
 import { effectiveDeadline } from "../plan/deadline.ts";
 
@@ -119,17 +119,8 @@ export interface ReportForFold extends ReportFact {
 export function stateAt(reports: readonly ReportForFold[], cutoff: Date, indicator: IndicatorShape): EvaluatedState {
   const live = reports.filter((r) => r.createdAt < cutoff && !(r.undoneAt && r.undoneAt < cutoff));
   const d = deriveProgress(live, indicator);
-  return {
-    // Nothing recorded yet reads as "no report" rather than a status someone chose.
-    status: live.length ? d.status : null,
-    percent: d.percent,
-    count: d.count,
-    achievedValue: d.achievedValue,
-    completedOn: d.completedOn,
-    blockedReason: d.blockedReason,
-    lastReportAt: d.lastReportAt,
-    lastReporterId: d.lastReporterId,
-  };
+  // Nothing recorded yet reads as "no report" rather than a status someone chose.
+  return { ...progressFields<string | null>(d), status: live.length ? d.status : null };
 }
 
 const NO_REPORTS: EvaluatedState = Object.freeze({
@@ -177,17 +168,7 @@ export interface EvaluationInput {
     unit: string | null;
     qualifier: string | null;
   }[];
-  progress: {
-    activityCode: string;
-    status: string;
-    percent: number | null;
-    count: number | null;
-    achievedValue: number | null;
-    completedOn: string | null;
-    blockedReason: string | null;
-    lastReportAt: Date | null;
-    lastReporterId: string | null;
-  }[];
+  progress: (ProgressFields & { activityCode: string })[];
   manual: { activityCode: string; deadline: string }[];
   /** Activities with reports (or undos) after the date: rebuilt from these, their reports made before it. */
   rebuild: Set<string>;
@@ -220,18 +201,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
     const p = progressByCode.get(a.code);
     const state: EvaluatedState =
       folded.get(a.code) ??
-      (p
-        ? {
-            status: p.status,
-            percent: p.percent,
-            count: p.count,
-            achievedValue: p.achievedValue,
-            completedOn: p.completedOn,
-            blockedReason: p.blockedReason,
-            lastReportAt: p.lastReportAt,
-            lastReporterId: p.lastReporterId,
-          }
-        : NO_REPORTS);
+      (p ? progressFields<string | null>(p) : NO_REPORTS);
     const score = scoreActivity(
       { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: a.comparator, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline, state },
       ctx,

@@ -1,4 +1,4 @@
-import { addDays, daysBetween } from "../calendar/days.ts";
+import { addDays, } from "../calendar/days.ts";
 import { UserError } from "../../errors.ts";
 import { matchArea, normalizeWords, type AreaMatch } from "../plan/areas.ts";
 import { activityCompletion, scopeCompletion, weightedMean } from "../progress/completion.ts";

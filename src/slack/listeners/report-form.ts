@@ -4,7 +4,7 @@ import { romeDay } from "../../domain/calendar/days.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import { pickerSource, recordFromForm, searchWritableActivities, writableActivity } from "../../app/obiettivo.ts";
 import { holdChanges } from "../deliver.ts";
-import { type ObiettivoDeps } from "../handlers.ts";
+import type { ObiettivoDeps } from "../handlers.ts";
 import { tryPrivateReply } from "../reply.ts";
 import { VIEW } from "../ui/ids.ts";
 import { activityGone, T } from "../ui/obiettivo-strings.ts";
