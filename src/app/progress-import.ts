@@ -167,7 +167,7 @@ function actionOf(code: string, row: ProgressRow, on: string): ReportAction | st
     const parsed = parseObiettivoText(`${code} nota ${note}`, ctx);
     return parsed.ok && parsed.command.kind === "report" ? parsed.command.action : grammarMessage(parsed);
   }
-  let parsed = parseObiettivoText(`${code} ${value}`, ctx);
+  const parsed = parseObiettivoText(`${code} ${value}`, ctx);
   // "bloccato" with its reason in the note column.
   if (!parsed.ok && note) {
     const withNote = parseObiettivoText(`${code} ${value} ${note}`, ctx);
