@@ -231,7 +231,13 @@ async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext
 }
 
 
-function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction, ctx: RunContext): ReportInput {
+/** A command of the /obiettivo grammar as the report it records (also used by importa-avanzamento). */
+export function reportInput(
+  actor: Actor,
+  activity: Pick<ActivityInfo, "year" | "code">,
+  action: ReportAction,
+  ctx: Pick<RunContext, "source" | "idempotencyKey">,
+): ReportInput {
   const base = {
     planYear: activity.year,
     activityCode: activity.code,

@@ -1,11 +1,18 @@
-
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { setManualDeadline } from "../app/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
 import { applyVariation, describeVariation, isoDay, prepareTargetedVariation, requireVariationMeta } from "../app/variations.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { UserError } from "../errors.ts";
-import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
+import { readUserBytes } from "../files.ts";
+import { previewPlan } from "../app/plan-preview.ts";
+import { importProgress } from "../app/progress-import.ts";
+import { readProgressFile } from "../plan-import/progress-sheet.ts";
+import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
+import { previewText } from "./plan-preview.ts";
+import { loadStoredPlan } from "../store/stored-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
 import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 
@@ -22,20 +29,55 @@ const KIND_LABEL: Record<string, string> = {
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("importa")
-    .description("importa un Piano della Performance (documento Word .docx o PDF, testo PIAO, o CSV di esporta-piano)")
+    .description("importa un Piano della Performance (PDF, Word, modello Excel, testo PIAO o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
+    .option("--anteprima", "mostra cosa verrebbe importato e le differenze con il piano caricato, senza scrivere nulla")
     .option("--atto <testo>", "l'atto che adotta il piano, per esempio \"Delibera G.C. n. 5 del 30/01/2024\"")
     .option("--dal <data>", "da quando il piano adottato è in vigore, AAAA-MM-GG (predefinito: 1° gennaio)")
-    .action(async (file: string, opts: { atto?: string; dal?: string }) => {
+    .action(async (file: string, opts: { anteprima?: boolean; atto?: string; dal?: string }) => {
       const adoptedFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
+      const parsed = await readPlanFile(file);
       const { db } = await ctx.openDb();
-      const result = await importPlanFile(db, file, { actor: ctx.actor, now: ctx.clock()(), adoptedAct: opts.atto?.trim() || null, adoptedFrom });
+      if (opts.anteprima) {
+        ctx.out(previewText(await previewPlan(db, parsed)));
+        return;
+      }
+      const result = await importParsedPlan(db, parsed, { actor: ctx.actor, now: ctx.clock()(), adoptedAct: opts.atto?.trim() || null, adoptedFrom });
       ctx.out(importReport(result));
       if (result.hadVariations) {
         ctx.err(
           "Attenzione: il piano aveva variazioni registrate e questa importazione ne cambia il testo adottato, dall'inizio dell'anno. Per cambiare il piano da una data, con l'atto che lo approva, usa «obiettivi variazione <file> --atto … --dal … --motivo …».",
         );
       }
+    });
+
+  program
+    .command("esporta-modello")
+    .description("scrive il modello Excel vuoto del piano (aree, obiettivi, attività, istruzioni) da compilare e importare")
+    .requiredOption("--output <file>", "il file .xlsx da scrivere, per esempio modello.xlsx")
+    .action(async (opts: { output: string }) => {
+      const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
+      writeFileSync(opts.output, await writePlanTemplate(null));
+      ctx.err(`Modello del piano scritto in ${opts.output}: compilalo e importalo con «obiettivi importa ${opts.output}».`);
+    });
+
+  program
+    .command("importa-avanzamento")
+    .description("importa l'avanzamento tenuto altrove (xlsx o csv: codice, data, stato/valore, nota, evidenza, autore); tutte le righe o nessuna")
+    .argument("<file>", "il file .xlsx o .csv")
+    .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
+    .action(async (file: string, opts: { anno?: number }) => {
+      const content = readUserBytes(file);
+      const rows = await readProgressFile(content, file);
+      const { db } = await ctx.openDb();
+      const r = await importProgress(db, rows, { actor: ctx.actor, now: ctx.clock()(), content, sourceName: path.basename(file), year: opts.anno });
+      ctx.out(
+        r.recorded === 0
+          ? `Nessuna riga nuova: le ${r.alreadyImported} righe di ${path.basename(file)} erano già state importate.`
+          : `Avanzamento ${r.year} importato da ${path.basename(file)}: ${r.recorded} ${r.recorded === 1 ? "segnalazione registrata" : "segnalazioni registrate"} su ${r.activities} ${r.activities === 1 ? "attività" : "attività"}` +
+              (r.alreadyImported ? ` (${r.alreadyImported} righe erano già state importate)` : "") +
+              ".",
+      );
     });
 
   program
@@ -53,14 +95,26 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("esporta-piano")
-    .description("esporta il piano per Excel (CSV UTF-8 con BOM, separatore «;»)")
-    .requiredOption("--csv", "formato CSV (l'unico disponibile)")
+    .description("esporta il piano: CSV per Excel (UTF-8 con BOM, separatore «;») o il modello Excel compilato (xlsx)")
+    .option("--csv", "formato CSV (come --formato csv)")
+    .option("--formato <formato>", "csv | xlsx (il modello Excel, reimportabile con «importa»)")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (opts: { output?: string; anno?: number }) => {
+    .action(async (opts: { csv?: boolean; formato?: string; output?: string; anno?: number }) => {
+      const format = exportFormat(opts);
+      if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
+        throw new UserError({ code: "xlsx_to_tty" });
+      }
       const { db } = await ctx.openDb();
-      const csv = await exportPlanCsv(db, opts.anno);
-      writeOutput(ctx, opts.output, csv, (file) => `Piano esportato in ${file}`);
+      let content: string | Buffer;
+      if (format === "xlsx") {
+        const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
+        const stored = await loadStoredPlan(db, opts.anno);
+        content = await writePlanTemplate(stored.plan, { manualDeadlines: stored.manualDeadlines });
+      } else {
+        content = await exportPlanCsv(db, opts.anno);
+      }
+      writeOutput(ctx, opts.output, content, (file) => `Piano esportato in ${file}`);
     });
 
   program
@@ -90,6 +144,13 @@ export const register: RegisterCommands = (program, ctx) => {
       );
     });
 };
+
+function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
+  const f = (opts.formato ?? "csv").trim().toLowerCase();
+  if (f !== "csv" && f !== "xlsx") throw new UserError({ code: "bad_format", raw: opts.formato ?? "", formats: "csv, xlsx" });
+  if (opts.csv && f !== "csv") throw new UserError({ code: "two_formats" });
+  return f;
+}
 
 export function importReport(r: ImportResult): string {
   const lines: string[] = [];

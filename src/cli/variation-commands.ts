@@ -3,7 +3,7 @@ import { applyVariation, describeVariation, prepareDocumentVariation, prepareTar
 import { changeLine } from "../domain/plan/variation-diff.ts";
 import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
-import { readPlanDocument } from "../plan-import/import-plan.ts";
+import { readPlanFile } from "../plan-import/import-plan.ts";
 import { listVariations, type VariationRecord } from "../store/variations.ts";
 import type { RegisterCommands } from "./context.ts";
 
@@ -76,7 +76,7 @@ export const register: RegisterCommands = (program, ctx) => {
       const { db } = await ctx.openDb();
       let prepared: PreparedVariation;
       if (file) {
-        const parsed = await readPlanDocument(file);
+        const parsed = await readPlanFile(file);
         if (opts.anno !== undefined && parsed.year !== opts.anno) {
           throw new UserError({ code: "variation_year", documentYear: parsed.year, asked: opts.anno });
         }

@@ -94,7 +94,6 @@ export type AppError =
   | { code: "texts_dir_missing"; dir: string; files: string[] }
   | { code: "binary_to_tty"; format: string }
   | { code: "bad_json"; file: string; detail: string; example: string }
-
   // plan history (variations)
   | { code: "variation_incomplete"; missing: ("atto" | "dal" | "motivo")[] }
   | { code: "bad_day"; option: string; raw: string }
@@ -117,7 +116,21 @@ export type AppError =
   // row, a column, an act); `reason` is the stable code. To be split into codes with data.
   | { code: "validation"; reason: string; text: string }
   | { code: "evidence"; reason: string; text: string }
-  | { code: "percent_counts"; reason: string; text: string };
+  | { code: "percent_counts"; reason: string; text: string }
+  // plan documents: Excel template, readers not yet available, progress files, import from Slack
+  /** `problems` are already placed ("foglio «Attività», riga 7, colonna «Scadenza» (J): …"); `more` were not listed. */
+  | { code: "template_invalid"; source: string; problems: string[]; more: number }
+  | { code: "not_a_template"; source: string; found: string[] }
+  | { code: "xlsx_unreadable"; source: string }
+  | { code: "legacy_office"; source: string }
+  | { code: "progress_file_invalid"; source: string; reason: "missing_columns" | "not_a_sheet" | "unreadable_csv" | "empty" | "no_sheet" | "no_rows"; detail?: string }
+  /** `problems` are already placed ("riga 7: …"). */
+  | { code: "progress_import_invalid"; source: string; problems: string[]; more: number }
+  | { code: "progress_row_invalid"; where: string; detail: string }
+  | { code: "plan_import_refused" }
+  | { code: "plan_import_gone" }
+  | { code: "slack_file_unavailable"; reason: "no_url" | "no_file" | "missing_scope" | "slack_error" | "not_delivered"; detail?: string }
+  | { code: "two_formats" };
 
 export type ErrorCode = AppError["code"];
 
@@ -179,6 +192,8 @@ function describeTables(tables: FoundTable[], total: number): string {
 
 const EXPECTED_PLAN =
   "Atteso un documento PIAO in testo con celle separate da tabulazioni (righe «CENTRO RESPONSABILITA'», «OBIETTIVO n.n» e attività numerate come 1.1.1).";
+
+const TEMPLATE_HINT = "Scarica un modello vuoto con «obiettivi esporta-modello --output modello.xlsx» e leggi il foglio «Istruzioni».";
 
 export const GENERIC_ERROR_MESSAGE =
   "Si è verificato un errore imprevisto: la richiesta non è stata registrata. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.";
@@ -457,5 +472,50 @@ export function errorText(e: AppError, s: Surface): string {
         : `Nessuna attività con codice «${e.typed}» nel piano ${e.year}. Usa «obiettivi piano» per vedere i codici.`;
     case "confirm_needs_tty":
       return "Serve una conferma, ma non c'è un terminale per chiederla: aggiungi --si per confermare il ripristino.";
+    case "template_invalid": {
+      const n = e.problems.length + e.more;
+      const lines = e.problems.map((p) => `  - ${p}`);
+      if (e.more) lines.push(`  … e altri ${e.more} errori.`);
+      return `Il modello «${e.source}» contiene ${n === 1 ? "un errore" : `${n} errori`}: non è stato importato nulla. Correggi e riprova.\n${lines.join("\n")}`;
+    }
+    case "not_a_template":
+      return `Il file Excel «${e.source}» non è il modello del piano: attesi i fogli «Aree», «Obiettivi» e «Attività», trovati ${e.found.map((f) => `«${f}»`).join(", ") || "nessuno"}. ${TEMPLATE_HINT}`;
+    case "xlsx_unreadable":
+      return `Il file «${e.source}» non è un file Excel (.xlsx) leggibile: forse è danneggiato o in un altro formato. Salvalo da Excel come «Cartella di lavoro Excel (.xlsx)» e riprova.`;
+    case "legacy_office":
+      return `Il file «${e.source}» è nel vecchio formato di Office (.doc o .xls), che non leggo: aprilo e salvalo come .docx (Word) o .xlsx (il modello Excel di «obiettivi esporta-modello»), poi riprova.`;
+    case "progress_file_invalid": {
+      const why = {
+        missing_columns: `nel file «${e.source}» mancano le colonne ${e.detail ?? ""}`,
+        not_a_sheet: `il file «${e.source}» non è un foglio Excel (.xlsx) né un CSV`,
+        unreadable_csv: `il CSV «${e.source}» non è leggibile (${e.detail ?? ""})`,
+        empty: `il file «${e.source}» è vuoto`,
+        no_sheet: `il file «${e.source}» non contiene fogli`,
+        no_rows: `il file «${e.source}» non contiene righe da importare`,
+      }[e.reason];
+      return `${why.charAt(0).toUpperCase()}${why.slice(1)}. Attese le colonne codice, data, stato/valore, nota, evidenza, autore (la prima riga con i nomi delle colonne).`;
+    }
+    case "progress_import_invalid": {
+      const n = e.problems.length + e.more;
+      const lines = e.problems.map((p) => `  - ${p}`);
+      if (e.more) lines.push(`  … e altri ${e.more} errori.`);
+      return `Il file «${e.source}» contiene ${n === 1 ? "una riga con un errore" : `${n} errori`}: non è stata importata nessuna riga. Correggi e riprova.\n${lines.join("\n")}`;
+    }
+    case "progress_row_invalid":
+      return `${e.where}: ${e.detail} Non è stata importata nessuna riga.`;
+    case "plan_import_refused":
+      return "Solo il Segretario Comunale e l'amministratore del bot possono caricare il Piano della Performance. Se devi aggiornare il piano, invia il documento al Segretario.";
+    case "plan_import_gone":
+      return "Questa anteprima non è più disponibile: invia di nuovo il documento.";
+    case "slack_file_unavailable":
+      return {
+        no_url: "Slack non mi dà accesso a questo file: invialo di nuovo come allegato del messaggio.",
+        no_file: "Non riesco a leggere il file da Slack: invialo di nuovo come allegato del messaggio.",
+        missing_scope: "Non ho il permesso di leggere i file (manca «files:read» all'app Slack): chiedi all'amministratore di aggiornare l'app dal manifest.",
+        slack_error: `Slack non mi ha dato il file${e.detail ? ` (${e.detail})` : ""}: invialo di nuovo come allegato del messaggio.`,
+        not_delivered: `Slack non mi ha consegnato il file${e.detail ? ` (risposta ${e.detail})` : ""}: controlla che l'app abbia il permesso «files:read» e invialo di nuovo.`,
+      }[e.reason];
+    case "two_formats":
+      return "Indica un solo formato: --csv oppure --formato xlsx.";
   }
 }

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readUserBytes } from "../files.ts";
 import path from "node:path";
 import type { Db } from "../db/client.ts";
 import { activityRow, writePlan } from "../store/plan-writer.ts";
 import { UserError } from "../errors.ts";
 import { looksLikePlanCsv, parsePlanCsv } from "./plan-csv.ts";
 import { parsePiaoText, type ParsedPlan } from "./parse-piao.ts";
+import { readPlanDocument } from "./read-document.ts";
 
 export interface ImportOptions {
   actor: string;
@@ -39,35 +40,13 @@ export function parsePlanSource(text: string, sourceName: string): ParsedPlan {
   return looksLikePlanCsv(clean) ? parsePlanCsv(clean, sourceName) : parsePiaoText(clean, sourceName);
 }
 
-/** A Word or PDF plan, by extension or by its first bytes; loaded on first use. */
-async function parseDocumentFile(data: Buffer, sourceName: string): Promise<ParsedPlan | null> {
-  const ext = path.extname(sourceName).toLowerCase();
-  const head = data.subarray(0, 5).toString("latin1");
-  if (ext === ".pdf" || head === "%PDF-") {
-    const { readPdfPlan } = await import("./pdf/read-pdf.ts");
-    return readPdfPlan(new Uint8Array(data), sourceName);
-  }
-  if (ext === ".docx" || ext === ".docm" || ext === ".doc") {
-    const { readDocxPlan } = await import("./docx/read-docx.ts");
-    return readDocxPlan(new Uint8Array(data), sourceName);
-  }
-  return null;
-}
-
 export async function importPlanFile(db: Db, file: string, opts: ImportOptions): Promise<ImportResult> {
-  return importParsedPlan(db, await readPlanDocument(file), opts);
+  return importParsedPlan(db, await readPlanFile(file), opts);
 }
 
-/** Reads and parses a plan document: Word, PDF, PIAO text or the CSV of esporta-piano. */
-export async function readPlanDocument(file: string): Promise<ParsedPlan> {
-  let data: Buffer;
-  try {
-    data = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
-  }
-  return (await parseDocumentFile(data, path.basename(file))) ?? parsePlanSource(data.toString("utf8"), path.basename(file));
+/** Reads a plan document of any supported format from disk (PDF, Word, Excel template, text, CSV). */
+export async function readPlanFile(file: string): Promise<ParsedPlan> {
+  return readPlanDocument(readUserBytes(file), path.basename(file));
 }
 
 export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {

@@ -14,6 +14,7 @@ import { registerDelayListeners } from "./listeners/delays.ts";
 import { registerHomeListeners } from "./listeners/home.ts";
 import { registerBehaviourListeners } from "./listeners/behaviours.ts";
 import { registerValidationListeners } from "./listeners/validation.ts";
+import { registerPlanImportListeners } from "./listeners/plan-import.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
@@ -127,6 +128,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
   registerHomeListeners(app, surfaceDeps);
   registerBehaviourListeners(app, surfaceDeps);
   registerValidationListeners(app, surfaceDeps);
+  registerPlanImportListeners(app, deps);
   return app;
 }
 

@@ -75,82 +75,89 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string, day
  * audit row. A repeated idempotency key returns the stored report (duplicate: true).
  */
 export async function recordReport(db: Db, given: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
+  validateReportInput(given, romeDay(now));
+  const result = await db.$transaction((tx) => recordReportIn(tx, given, now));
+  if (!result.duplicate) changes?.emit({ userId: given.userId, planYear: given.planYear, activityCode: given.activityCode, kind: "report" });
+  return result;
+}
+
+/**
+ * The same, inside the caller's transaction (an import of many reports, all or none).
+ * Validates like recordReport; the caller emits changes once the transaction is committed.
+ */
+export async function recordReportIn(tx: Tx, given: ReportInput, now: Date): Promise<RecordResult> {
   const today = romeDay(now);
   validateReportInput(given, today);
   const input = withCountsPercent(given);
-  const result = await db.$transaction(async (tx) => {
-    if (input.idempotencyKey) {
-      const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-      if (existing) {
-        const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
-        const reports = await tx.report.findMany({
-          where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
-          select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
-        });
-        const derived = deriveProgress(reports, indicator);
-        const progress =
-          (await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } } })) ??
-          ({ planYear: existing.planYear, activityCode: existing.activityCode, ...progressData(derived, now) } satisfies Progress);
-        return { report: existing, progress, derived, duplicate: true };
-      }
+  if (input.idempotencyKey) {
+    const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
+    if (existing) {
+      const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
+      const reports = await tx.report.findMany({
+        where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
+        select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+      });
+      const derived = deriveProgress(reports, indicator);
+      const progress =
+        (await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } } })) ??
+        ({ planYear: existing.planYear, activityCode: existing.activityCode, ...progressData(derived, now) } satisfies Progress);
+      return { report: existing, progress, derived, duplicate: true };
     }
-    const indicator = await liveIndicator(tx, input.planYear, input.activityCode, today);
-    if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
-      throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
-    }
-    if (input.denominator != null && indicator.targetKind !== "percentage") {
-      throw new UserError({ code: "percent_counts", reason: "not_a_percentage", text: `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».` });
-    }
-    const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
-    const areaCode = await reportAreaFor(tx, input);
-    const report = await tx.report.create({
-      data: {
-        planYear: input.planYear,
-        activityCode: input.activityCode,
-        userId: input.userId,
-        enteredBy: input.enteredBy ?? null,
-        kind: input.kind,
-        status: input.status ?? null,
-        value: input.value ?? null,
-        occurredOn: input.occurredOn ?? today,
-        note: input.note ? wellFormed(input.note).trim() || null : null,
-        evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
-        numerator: input.numerator ?? null,
-        denominator: input.denominator ?? null,
-        valueSource: input.valueSource ? wellFormed(input.valueSource).trim() || null : null,
-        source: input.source,
-        idempotencyKey: input.idempotencyKey ?? null,
-        areaCode,
-        createdAt: now,
-      },
-    });
-    const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
-    await appendAudit(tx, {
-      at: now,
-      // Who entered it; on someone's behalf, the report says whose fact it is.
-      actor: input.enteredBy ?? input.userId,
-      action: "report",
-      entityType: "progress",
-      entityKey: `${input.planYear}:${input.activityCode}`,
-      before: auditView(before),
-      after: {
-        ...auditView(progress),
-        report: {
-          id: report.id,
-          kind: report.kind,
-          status: report.status,
-          value: report.value,
-          occurredOn: report.occurredOn,
-          source: report.source,
-          ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
-          ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}),
-        },
-      },
-    });
-    return { report, progress, derived, duplicate: false };
+  }
+  const indicator = await liveIndicator(tx, input.planYear, input.activityCode, today);
+  if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
+    throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
+  }
+  if (input.denominator != null && indicator.targetKind !== "percentage") {
+    throw new UserError({ code: "percent_counts", reason: "not_a_percentage", text: `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».` });
+  }
+  const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
+  const areaCode = await reportAreaFor(tx, input);
+  const report = await tx.report.create({
+    data: {
+      planYear: input.planYear,
+      activityCode: input.activityCode,
+      userId: input.userId,
+      enteredBy: input.enteredBy ?? null,
+      kind: input.kind,
+      status: input.status ?? null,
+      value: input.value ?? null,
+      occurredOn: input.occurredOn ?? today,
+      note: input.note ? wellFormed(input.note).trim() || null : null,
+      evidence: input.evidence ? wellFormed(input.evidence).trim() || null : null,
+      numerator: input.numerator ?? null,
+      denominator: input.denominator ?? null,
+      valueSource: input.valueSource ? wellFormed(input.valueSource).trim() || null : null,
+      source: input.source,
+      idempotencyKey: input.idempotencyKey ?? null,
+      areaCode,
+      createdAt: now,
+    },
   });
-  if (!result.duplicate) changes?.emit({ userId: input.userId, planYear: input.planYear, activityCode: input.activityCode, kind: "report" });
-  return result;
+  const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
+  await appendAudit(tx, {
+    at: now,
+    // Who entered it; on someone's behalf, the report says whose fact it is.
+    actor: input.enteredBy ?? input.userId,
+    action: "report",
+    entityType: "progress",
+    entityKey: `${input.planYear}:${input.activityCode}`,
+    before: auditView(before),
+    after: {
+      ...auditView(progress),
+      report: {
+        id: report.id,
+        kind: report.kind,
+        status: report.status,
+        value: report.value,
+        occurredOn: report.occurredOn,
+        source: report.source,
+        ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
+        ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}),
+      },
+    },
+  });
+  return { report, progress, derived, duplicate: false };
 }
 
 export interface UndoInput {

@@ -9,7 +9,9 @@ import type { AddressInfo } from "node:net";
  *
  * Also serves:
  * - `POST /response/<id>`: a slash command's / button's `response_url` (see `responseUrl()`);
- * - `POST /upload/<fileId>`: the upload step of files.uploadV2.
+ * - `POST /upload/<fileId>`: the upload step of files.uploadV2;
+ * - `GET /private/<fileId>/<name>`: a file a user shared (see `addFile`), as `url_private_download`,
+ *   only with the bot token in the Authorization header, like Slack.
  */
 
 export interface FakeSlackCall {
@@ -41,6 +43,23 @@ export interface FakeReply {
   body?: unknown;
 }
 
+/** A file a user shared with the bot: files.info describes it, its private URL serves it. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  content: Buffer;
+  mimetype?: string;
+  /** Who shared it (files.info `user`). */
+  user?: string;
+}
+
+export interface FakeDownload {
+  fileId: string;
+  /** The Authorization header's bearer token, if any. */
+  token: string | undefined;
+  status: number;
+}
+
 export type FakeOverride = (call: FakeSlackCall, nth: number) => FakeReply | undefined;
 
 export interface FakeSlack {
@@ -51,6 +70,10 @@ export interface FakeSlack {
   calls: FakeSlackCall[];
   responses: FakeResponsePost[];
   uploads: FakeUpload[];
+  /** Downloads of shared files through their private URL. */
+  downloads: FakeDownload[];
+  /** Makes a shared file known to files.info and downloadable; returns its private URL. */
+  addFile(file: FakeFile): string;
   /** A fresh response_url on this server; its posts land in `responses` with that id. */
   responseUrl(id?: string): string;
   callsTo(method: string): FakeSlackCall[];
@@ -76,6 +99,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: FakeSlackCall[] = [];
   const responses: FakeResponsePost[] = [];
   const uploads: FakeUpload[] = [];
+  const downloads: FakeDownload[] = [];
+  const files = new Map<string, FakeFile>();
+  const privateUrl = (f: FakeFile) => `${origin}/private/${encodeURIComponent(f.id)}/${encodeURIComponent(f.name)}`;
+  /** The token the fake accepts for downloads: the one the app calls the Web API with. */
+  let botToken: string | undefined;
   const overrides = new Map<string, FakeOverride>();
   const counts = new Map<string, number>();
   const events = new EventEmitter();
@@ -123,6 +151,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const id = String(b.user ?? "U0");
         return { ok: true, user: { id, team_id: FAKE_TEAM_ID, name: id.toLowerCase(), real_name: `Utente ${id}`, tz: "Europe/Rome", is_bot: false, profile: { real_name: `Utente ${id}`, display_name: id.toLowerCase() } } };
       }
+      case "files.info": {
+        const f = files.get(String(b.file ?? ""));
+        if (!f) return { ok: false, error: "file_not_found" };
+        const ext = f.name.includes(".") ? f.name.slice(f.name.lastIndexOf(".") + 1).toLowerCase() : "";
+        return {
+          ok: true,
+          file: {
+            id: f.id, name: f.name, title: f.name, user: f.user ?? "U0", size: f.content.length, mimetype: f.mimetype ?? "application/octet-stream",
+            filetype: ext, url_private: privateUrl(f), url_private_download: privateUrl(f), is_external: false,
+          },
+        };
+      }
       case "files.getUploadURLExternal": {
         const fileId = `F${String(next()).padStart(8, "0")}`;
         return { ok: true, upload_url: `${origin}/upload/${fileId}`, file_id: fileId };
@@ -151,6 +191,28 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       events.emit("upload");
       return send(res, 200, `OK - ${raw.length}`, "text/plain");
     }
+    if (path.startsWith("/private/") && req.method === "GET") {
+      const [id] = path.slice("/private/".length).split("/").map(decodeURIComponent);
+      const auth = req.headers.authorization;
+      const token = auth?.startsWith("Bearer ") ? auth.slice(7) : undefined;
+      const f = files.get(id ?? "");
+      // Without the bot token Slack answers with its login page, not the file.
+      const status = !f ? 404 : !token || token !== botToken ? 302 : 200;
+      downloads.push({ fileId: id ?? "", token, status });
+      events.emit("download");
+      if (status === 200) {
+        res.writeHead(200, { "content-type": f!.mimetype ?? "application/octet-stream", "content-length": String(f!.content.length) });
+        res.end(f!.content);
+        return;
+      }
+      if (status === 302) {
+        res.writeHead(302, { location: `${origin}/login` });
+        res.end();
+        return;
+      }
+      return send(res, 404, "not found", "text/plain");
+    }
+    if (path === "/login") return send(res, 200, "<html>login</html>", "text/html");
     if (!path.startsWith("/api/") || req.method !== "POST") return send(res, 404, "not found", "text/plain");
 
     const method = path.slice("/api/".length);
@@ -158,6 +220,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const auth = req.headers.authorization;
     const token = auth?.startsWith("Bearer ") ? auth.slice(7) : typeof body.token === "string" ? body.token : undefined;
     const call: FakeSlackCall = { method, body, token, at: Date.now() };
+    if (method === "auth.test" && token) botToken = token;
     calls.push(call);
     const nth = (counts.get(method) ?? 0) + 1;
     counts.set(method, nth);
@@ -206,6 +269,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     responses,
     uploads,
+    downloads,
+    addFile(file) {
+      files.set(file.id, file);
+      return privateUrl(file);
+    },
     responseUrl: (id = `r${next()}`) => `${origin}/response/${encodeURIComponent(id)}`,
     callsTo: (method) => calls.filter((c) => c.method === method),
     responsesTo: (id) => responses.filter((r) => r.id === id),
@@ -235,6 +303,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       calls.length = 0;
       responses.length = 0;
       uploads.length = 0;
+      downloads.length = 0;
       overrides.clear();
       counts.clear();
     },

@@ -9,6 +9,7 @@ export type AuditAction =
   | "manual_deadline"
   | "plan_variation"
   | "plan_import"
+  | "progress_import"
   | "user_add"
   | "user_remove"
   | "channel_set"
@@ -37,6 +38,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   manual_deadline: "scadenza impostata a mano",
   plan_variation: "variazione del piano",
   plan_import: "importazione del piano",
+  progress_import: "importazione dell'avanzamento",
   user_add: "utente aggiunto o modificato",
   user_remove: "utente rimosso",
   channel_set: "canale dell'area",

@@ -5,7 +5,9 @@ import { errorText, HOW_TO_BE_ADDED } from "../../messages/errors.ts";
 import type { AreaScoreLine, HomeData, OpenActivity } from "../../app/home.ts";
 import { itDate, itDays, itNumber, itPercent } from "../../domain/text/italian.ts";
 import { STATUS_LABELS, statusLabel } from "../../domain/progress/progress.ts";
+import { canImportPlan } from "../../domain/plan/import-permission.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
+import { PLAN_IMPORT_TEXT } from "./plan-import.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
 
 /** Every word the App Home says, in one place. */
@@ -76,6 +78,11 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
   return blocks;
 }
 
+/** Segretario and admin: how to load the plan from Slack (a DM with the instructions and the Excel template). */
+function planImportBlocks(): KnownBlock[] {
+  return [{ type: "divider" }, section(PLAN_IMPORT_TEXT.homeHint), actions([button(PLAN_IMPORT_TEXT.homeButton, ACTION.planImportHelp, {})], "home_plan_import")];
+}
+
 /** The App Home view for one person (Block Kit, type "home"). */
 export function homeView(data: HomeData, validation?: readonly KnownBlock[]): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
@@ -85,6 +92,7 @@ export function homeView(data: HomeData, validation?: readonly KnownBlock[]): Ho
   }
   if (data.kind === "no_plan") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.noPlan)));
+    if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
     return { type: "home", blocks };
   }
   blocks.push(context(`${escapeMrkdwn(data.entity)} · Piano ${data.year} · ${escapeMrkdwn(HOME_TEXT.roleLine(data.actor.role, data.actor.areaCodes))}`));
@@ -120,6 +128,7 @@ export function homeView(data: HomeData, validation?: readonly KnownBlock[]): Ho
   if (data.actor.role === "segretario" || data.actor.role === "nucleo") {
     blocks.push(section(BEHAVIOUR_TEXT.homeHint), actions([button(BEHAVIOUR_TEXT.homeButton, ACTION.behaviourScores, { year: data.year })], "home_behaviours"));
   }
+  if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
   if (validation) for (const b of validation) blocks.push(b);
 

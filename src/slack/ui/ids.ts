@@ -31,6 +31,11 @@ export const ACTION = {
   findingNonConforme: "finding_non_conforme",
   /** App Home, Nucleo: "Nota" opens the finding modal; value {year, code} */
   findingNote: "finding_note",
+  /** Under the preview of a plan document sent to the bot: value {requestId} */
+  planImportConfirm: "plan_import_confirm",
+  planImportCancel: "plan_import_cancel",
+  /** App Home, Segretario/admin: how to send the plan (DM with the instructions and the Excel template) */
+  planImportHelp: "plan_import_help",
 } as const;
 
 export const VIEW = {
