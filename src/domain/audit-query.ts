@@ -30,6 +30,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   channel_set: "canale dell'area",
   scoring_config: "configurazione SMVP",
   restore: "ripristino del database",
+  calendar: "calendario lavorativo",
+  absence: "assenza",
+  notification_pref: "preferenze dei promemoria",
 };
 
 export interface AuditQuery {

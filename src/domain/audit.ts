@@ -10,7 +10,10 @@ export type AuditAction =
   | "user_remove"
   | "channel_set"
   | "scoring_config"
-  | "restore";
+  | "restore"
+  | "calendar"
+  | "absence"
+  | "notification_pref";
 
 export interface AuditInput {
   actor: string; // Slack user id, or "cli:<os user>"
