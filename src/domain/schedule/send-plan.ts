@@ -117,8 +117,8 @@ export interface PlannedSend {
   items?: PlannedItem[];
 }
 
-/** Items in one direct message: Slack allows 50 blocks, an item takes 3. */
-export const BUNDLE_MAX_ITEMS = 15;
+/** Items in one direct message: Slack allows 50 blocks, an item takes 4 (divider, text, context, buttons). */
+export const BUNDLE_MAX_ITEMS = 12;
 export const OVERDUE_WORKING_DAYS = 10;
 
 export function digestKey(planYear: number, areaCode: string, week: string): string {

@@ -18,14 +18,30 @@ export const ACTION = {
   delayExplain: "delay_explain",
   /** App Home, Nucleo/Segretario: "Esporta Relazione" */
   exportRelazione: "export_relazione",
+  /** "Ricordamelo tra 3 giorni" on a reminder or question: value {year, code, kind} */
+  snooze: "notice_snooze",
+  /** App Home: "Segnala un'assenza" opens the absence modal */
+  absenceOpen: "absence_open",
+  /** App Home: cancel one of my absences; value {id} */
+  absenceCancel: "absence_cancel",
+  /** App Home: reminder preferences modal */
+  remindersPrefsOpen: "reminder_prefs_open",
 } as const;
 
 export const VIEW = {
   report: "report_modal",
   delayExplanation: "delay_explanation_modal",
+  absence: "absence_modal",
+  reminderPrefs: "reminder_prefs_modal",
 } as const;
 
 export interface ActivityButtonValue {
   year: number;
   code: string;
+}
+
+export interface SnoozeButtonValue {
+  year: number;
+  code: string;
+  kind: "reminder" | "question";
 }
