@@ -7,6 +7,7 @@ import { register as registerUsers } from "./user-commands.ts";
 import { register as registerDigest } from "./digest-commands.ts";
 import { register as registerReports } from "./report-commands.ts";
 import { register as registerOps } from "./ops-commands.ts";
+import { register as registerSchedule } from "./schedule-commands.ts";
 
 /** Runs one CLI invocation; returns the exit code (tests call this directly). */
 export async function runCli(argv: string[], io?: { out(s: string): void; err(s: string): void }): Promise<number> {
@@ -25,7 +26,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
     .exitOverride()
     .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) })
     .showHelpAfterError("(usa --help per l'elenco dei comandi)");
-  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps]) register(program, ctx);
+  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerSchedule]) register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);

@@ -305,7 +305,9 @@ function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: str
 
 /** Everything planned for `day` that is not settled yet (digests first). */
 export function plannedOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): PlannedSend[] {
-  return [...digestsOn(facts, config, day, settled), ...directMessagesOn(facts, config, day, settled)];
+  const all = [...digestsOn(facts, config, day, settled), ...directMessagesOn(facts, config, day, settled)];
+  // Stable: by time, digests before direct messages at the same time.
+  return all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
 
 /**
