@@ -35,6 +35,8 @@ export interface ReportInput {
   /** Canonical code. */
   activityCode: string;
   userId: string;
+  /** Who typed it, when on `userId`'s behalf (a Responsabile for a colleague); null or absent = the person. */
+  enteredBy?: string | null;
   kind: ReportKind;
   /** An explicit status; wins over what the value implies. */
   status?: ProgressStatus | null;
@@ -301,6 +303,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
         planYear: input.planYear,
         activityCode: input.activityCode,
         userId: input.userId,
+        enteredBy: input.enteredBy ?? null,
         kind: input.kind,
         status: input.status ?? null,
         value: input.value ?? null,
@@ -315,7 +318,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
     const { derived, progress } = await recompute(tx, input.planYear, input.activityCode, indicator, now);
     await appendAudit(tx, {
       at: now,
-      actor: input.userId,
+      actor: input.enteredBy ?? input.userId,
       action: "report",
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
@@ -345,8 +348,9 @@ export async function undoReport(db: Db, input: UndoInput, changes?: ChangeBus):
   const result = await db.$transaction(async (tx) => {
     const report = await tx.report.findUnique({ where: { id: input.reportId } });
     if (!report) throw new UserError("report_not_found", "Questo aggiornamento non esiste più: non c'è niente da annullare.");
-    if (report.userId !== input.userId) {
-      throw new UserError("not_author", `Solo chi ha registrato l'aggiornamento (<@${report.userId}>) può annullarlo. Se è sbagliato, registra un nuovo aggiornamento con lo stato corretto.`);
+    // The author is who typed it: the colleague who recorded on someone's behalf, or the person.
+    if ((report.enteredBy ?? report.userId) !== input.userId) {
+      throw new UserError("not_author", `Solo chi ha registrato l'aggiornamento (<@${report.enteredBy ?? report.userId}>) può annullarlo. Se è sbagliato, registra un nuovo aggiornamento con lo stato corretto.`);
     }
     if (report.undoneAt) {
       throw new UserError("already_undone", `Questo aggiornamento è già stato annullato (${itDateTime(report.undoneAt)}).`);

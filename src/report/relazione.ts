@@ -149,7 +149,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
   const [evidenceRows, delays, users] = await Promise.all([
     db.report.findMany({
       where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
-      select: { activityCode: true, evidence: true, userId: true, createdAt: true, occurredOn: true },
+      select: { activityCode: true, evidence: true, userId: true, enteredBy: true, createdAt: true, occurredOn: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.delayExplanation.findMany({ where: { planYear: year, createdAt: { lt: cutoff } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
@@ -165,7 +165,8 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     const text = r.evidence!.trim();
     if (!text) continue;
     const list = evidenceByCode.get(r.activityCode) ?? [];
-    list.push({ text, by: person(r.userId), at: r.createdAt, occurredOn: r.occurredOn });
+    const by = r.enteredBy && r.enteredBy !== r.userId ? { id: r.userId, label: `registrato da ${person(r.enteredBy).label} per ${person(r.userId).label}` } : person(r.userId);
+    list.push({ text, by, at: r.createdAt, occurredOn: r.occurredOn });
     evidenceByCode.set(r.activityCode, list);
   }
   // Latest explanation per activity wins: the rows are oldest first.

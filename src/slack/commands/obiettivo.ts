@@ -13,6 +13,7 @@ import {
 import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../../domain/command-grammar.ts";
 import { ChangeBus, type ChangeEvent } from "../../domain/events.ts";
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
+import { displayNames, resolveOnBehalf } from "../../domain/on-behalf.ts";
 import { activityHistory, currentProgress, recordReport, type ReportInput, type ReportSource } from "../../domain/progress.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import type { Logger } from "../../logger.ts";
@@ -20,7 +21,7 @@ import type { AppDeps } from "../deps.ts";
 import { sendPrivateReply, type ReplyTarget } from "../reply.ts";
 import type { SlackMessage } from "../ui/message.ts";
 import { modalText, T } from "../ui/obiettivo-strings.ts";
-import { pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../ui/report-modal.ts";
+import { mayActForOthers, pickerModal, reportModal, type PickerSource, type ReportModalMeta } from "../ui/report-modal.ts";
 import {
   chooseActivityMessage,
   errorMessage,
@@ -147,13 +148,19 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanHeader, c
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
     return {
       kind: "modal",
-      view: reportModal({ activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } }),
+      view: reportModal({ activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year }, onBehalf: mayActForOthers(actor.role) }),
       text: modalText(activity),
     };
   }
+  const person = command.onBehalfOf ? await resolveOnBehalf(deps.db, actor, activity, command.onBehalfOf) : null;
   const input = reportInput(actor, activity, command.action, ctx);
+  if (person) {
+    input.userId = person.slackUserId;
+    input.enteredBy = actor.slackUserId;
+  }
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
-  return message(reportRecordedMessage({ activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate }));
+  const names = person ? await displayNames(deps.db, [actor.slackUserId, person.slackUserId]) : undefined;
+  return message(reportRecordedMessage({ activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, names }));
 }
 
 async function findActivity(deps: ObiettivoDeps, plan: PlanHeader, code: string, ctx: RunContext): Promise<ActivityInfo | Outcome> {

@@ -3,6 +3,7 @@ import type { ModalView } from "@slack/types";
 import { romeDay } from "../../clock.ts";
 import { activityByCanonicalCode, planHeader, writableActivities, type ActivityInfo } from "../../domain/activity-lookup.ts";
 import { assertCanWriteActivity, loadActor, requireActor, type Actor } from "../../domain/permissions.ts";
+import { displayNames, resolveOnBehalf } from "../../domain/on-behalf.ts";
 import { currentProgress, recordReport } from "../../domain/progress.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
 import { holdChanges, pickerSource, type ObiettivoDeps } from "../commands/obiettivo.ts";
@@ -10,6 +11,8 @@ import { tryPrivateReply } from "../reply.ts";
 import { VIEW } from "../ui/ids.ts";
 import { activityGone, T } from "../ui/obiettivo-strings.ts";
 import {
+  mayActForOthers,
+  selectedOnBehalf,
   parseReportModalMeta,
   readReportSubmission,
   REPORT_BLOCK,
@@ -68,18 +71,29 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
 
     // The picker changed but the form below still shows another activity: show the right form first.
     if (code !== meta.code) {
-      return { kind: "update", view: reportModal({ activity, progress: current, today, meta, picker: await pickerSource(deps, actor, plan) }) };
+      return { kind: "update", view: reportModal({ activity, progress: current, today, meta, picker: await pickerSource(deps, actor, plan), onBehalf: mayActForOthers(actor.role) }) };
     }
 
     const read = readReportSubmission(input.values, activity, current, today);
     if (!read.ok) return { kind: "errors", errors: read.errors };
     const r = read.report;
+    const chosen = selectedOnBehalf(input.values);
+    let person: Awaited<ReturnType<typeof resolveOnBehalf>> = null;
+    if (chosen) {
+      try {
+        person = await resolveOnBehalf(deps.db, actor, activity, { userId: chosen });
+      } catch (e) {
+        if (e instanceof UserError) return { kind: "errors", errors: { [REPORT_BLOCK.behalf]: e.message } };
+        throw e;
+      }
+    }
     const result = await recordReport(
       deps.db,
       {
         planYear: plan.year,
         activityCode: activity.code,
-        userId: actor.slackUserId,
+        userId: person?.slackUserId ?? actor.slackUserId,
+        enteredBy: person ? actor.slackUserId : null,
         kind: r.kind,
         status: r.status,
         value: r.value,
@@ -95,7 +109,14 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     return {
       kind: "recorded",
       meta,
-      reply: reportRecordedMessage({ activity, report: result.report, progress: result.derived, today, duplicate: result.duplicate }),
+      reply: reportRecordedMessage({
+        activity,
+        report: result.report,
+        progress: result.derived,
+        today,
+        duplicate: result.duplicate,
+        names: person ? await displayNames(deps.db, [actor.slackUserId, person.slackUserId]) : undefined,
+      }),
     };
   } catch (e) {
     if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.message } };
@@ -122,7 +143,7 @@ export async function handlePickerChoice(
   if (!activity) return null;
   assertCanWrite(actor, activity);
   const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
-  return reportModal({ activity, progress, today: romeDay(deps.clock()), meta, picker: await pickerSource(deps, actor, plan) });
+  return reportModal({ activity, progress, today: romeDay(deps.clock()), meta, picker: await pickerSource(deps, actor, plan), onBehalf: mayActForOthers(actor.role) });
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */
