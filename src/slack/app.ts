@@ -8,6 +8,8 @@ import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
 import { registerObiettivo } from "./commands/obiettivo.ts";
 import { registerStato } from "./commands/stato.ts";
+import { registerAssenza } from "./commands/assenza.ts";
+import { registerSnooze } from "./actions/snooze.ts";
 import { registerReportActions } from "./actions/report-actions.ts";
 import { registerDelayListeners } from "./delays/register.ts";
 import { registerHomeListeners } from "./home/register.ts";
@@ -111,6 +113,8 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
   registerStato(app, deps);
   registerDelayListeners(app, surfaceDeps);
   registerHomeListeners(app, surfaceDeps);
+  registerAssenza(app, surfaceDeps);
+  registerSnooze(app, surfaceDeps);
   return app;
 }
 
