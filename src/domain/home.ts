@@ -1,5 +1,8 @@
 import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../clock.ts";
+import type { Preference } from "./schedule/send-plan.ts";
+import { listAbsences, type AbsenceView } from "../store/absences.ts";
+import { preferenceOf } from "../store/notifications.ts";
 import type { Db } from "../db/client.ts";
 import { evaluatePlan, type PlanEvaluation } from "./evaluation.ts";
 import { canWriteActivity, loadActor, type Actor, type Role } from "./permissions.ts";
@@ -70,6 +73,8 @@ export type HomeData =
       own: { activities: OpenActivity[]; total: number } | null;
       overview: HomeOverview | null;
       canExport: boolean;
+      /** The person's reminder choice and their absences to come (App Home "Promemoria e assenze"). */
+      notices?: { preference: Preference; absences: AbsenceView[] };
     };
 
 /**
@@ -189,5 +194,6 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
     : null;
   // Heads see their own areas' score; overseers see every area.
   const overview = ev && ev.plan.year === plan.year ? overviewOf(ev, oversees ? null : actor.areaCodes) : null;
-  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor) };
+  const notices = { preference: await preferenceOf(db, userId), absences: await listAbsences(db, { userId, today }) };
+  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor), notices };
 }

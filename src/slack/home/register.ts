@@ -11,6 +11,7 @@ import { renderRelazioneXlsx } from "../../report/relazione-xlsx.ts";
 import type { AppDeps } from "../deps.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
+import { registerNoticeSettings } from "./notice-settings.ts";
 
 const exportValue = z.object({ year: z.number().int() });
 
@@ -39,7 +40,7 @@ class HomePublisher {
   private async publishNow(userId: string): Promise<void> {
     try {
       const data = await loadHome(this.deps.db, userId, this.deps.clock(), this.cache);
-      await this.client.views.publish({ user_id: userId, view: homeView(data) });
+      await this.client.views.publish({ user_id: userId, view: homeView(data, { reminderDays: this.deps.env.REMINDER_DAYS }) });
     } catch (e) {
       this.deps.log.error({ err: e, userId }, "App Home non pubblicata");
     }
@@ -61,6 +62,8 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     cache.invalidate();
     void publisher.publish(e.userId);
   });
+
+  registerNoticeSettings(app, deps, (userId) => void publisher.publish(userId));
 
   app.action<BlockAction<ButtonAction>>(ACTION.exportRelazione, async ({ ack, body, action, client }) => {
     await ack();

@@ -5,6 +5,7 @@ import { itDate, itDays, itNumber, itPercent } from "../../domain/italian-format
 import { STATUS_LABELS } from "../../domain/scoring.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
+import { noticeSettingsBlocks } from "./notice-settings.ts";
 
 /** Every word the App Home says, in one place. */
 export const HOME_TEXT = {
@@ -67,7 +68,7 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
 }
 
 /** The App Home view for one person (Block Kit, type "home"). */
-export function homeView(data: HomeData): HomeView {
+export function homeView(data: HomeData, opts: { reminderDays?: readonly number[] } = {}): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
   if (data.kind === "unknown") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
@@ -96,6 +97,10 @@ export function homeView(data: HomeData): HomeView {
     );
   }
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
+
+  if (data.notices && data.actor.role !== "nucleo") {
+    blocks.push(...noticeSettingsBlocks(data.notices.preference, data.notices.absences, opts.reminderDays ?? []));
+  }
 
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
