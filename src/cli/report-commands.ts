@@ -42,6 +42,7 @@ export const register: RegisterCommands = (program, ctx) => {
         now,
         monitoring: opts.monitoraggio ?? false,
         dueWithinDays: opts.giorni,
+        patron: ctx.env.PATRONO,
       });
       const what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
       const content = format === "md" ? renderRelazioneMarkdown(relazione) : format === "csv" ? renderRelazioneCsv(relazione) : await renderRelazioneXlsx(relazione);

@@ -1,5 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays, daysBetween, TIME_ZONE } from "../clock.ts";
+import { loadCalendar } from "../store/calendar.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { currentPlan } from "./plan-repo.ts";
 import {
@@ -158,7 +159,7 @@ function addCounts(into: SectionCounts, a: ActivityEval): void {
   if (a.overdue) into.overdue += 1;
 }
 
-export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: string }): Promise<PlanEvaluation> {
+export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: string; patron?: string }): Promise<PlanEvaluation> {
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
@@ -221,7 +222,9 @@ export async function evaluatePlan(db: Reader, opts: { year?: number; asOf: stri
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
   const manualByCode = new Map(manual.map((m) => [m.activityCode, m.deadline]));
-  const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config };
+  // Lateness in working days (SMVP rules.deadline.days): the Comune's calendar, the patron set with the CLI or PATRONO.
+  const calendar = await loadCalendar(db, opts.patron);
+  const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config, calendar };
   const areaById = new Map(areas.map((a) => [a.id, a]));
   const objectiveById = new Map(objectives.map((o) => [o.id, o]));
   const actsByObjective = new Map<number, ActivityEval[]>();

@@ -86,13 +86,15 @@ export class EvaluationCache {
   constructor(
     private readonly clock: Clock,
     private readonly ttlMs = 60_000,
+    /** PATRONO, for lateness in working days (a patron set with the CLI wins). */
+    private readonly patron?: string,
   ) {}
 
   get(db: Db, asOf: string): Promise<PlanEvaluation> {
     const now = this.clock().getTime();
     const hit = this.entries.get(asOf);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = evaluatePlan(db, { asOf });
+    const value = evaluatePlan(db, { asOf, patron: this.patron });
     this.entries.set(asOf, { at: now, value });
     value.catch(() => this.entries.delete(asOf));
     return value;

@@ -138,12 +138,14 @@ export interface BuildOptions {
   monitoring?: boolean;
   /** Monitoring: "in scadenza" looks this many days ahead. */
   dueWithinDays?: number;
+  /** PATRONO, for lateness in working days. */
+  patron?: string;
 }
 
 type Reader = Db | Tx;
 
 export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Relazione> {
-  const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf });
+  const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf, patron: opts.patron });
   const year = ev.plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
   const [evidenceRows, delays, users] = await Promise.all([

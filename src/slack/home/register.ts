@@ -49,7 +49,7 @@ class HomePublisher {
 
 /** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
 export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus }): void {
-  const cache = new EvaluationCache(deps.clock);
+  const cache = new EvaluationCache(deps.clock, undefined, deps.env.PATRONO);
   const publisher = new HomePublisher(app.client, deps, cache);
 
   app.event("app_home_opened", async ({ event }) => {
@@ -73,7 +73,7 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     const parsed = exportValue.safeParse(safeJson(action.value));
     const now = deps.clock();
     const today = romeDay(now);
-    const relazione = await buildRelazione(deps.db, { year: parsed.success ? parsed.data.year : undefined, asOf: today, now });
+    const relazione = await buildRelazione(deps.db, { year: parsed.success ? parsed.data.year : undefined, asOf: today, now, patron: deps.env.PATRONO });
     const file = await renderRelazioneXlsx(relazione);
     try {
       const dm = await client.conversations.open({ users: userId });

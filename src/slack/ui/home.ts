@@ -98,15 +98,16 @@ export function homeView(data: HomeData, opts: { reminderDays?: readonly number[
   }
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
 
-  if (data.notices && data.actor.role !== "nucleo") {
-    blocks.push(...noticeSettingsBlocks(data.notices.preference, data.notices.absences, opts.reminderDays ?? []));
-  }
-
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
     if (!data.own.activities.length) blocks.push(section(HOME_TEXT.ownNone));
     for (const a of data.own.activities) for (const b of activityBlocks(a)) blocks.push(b);
     if (data.own.total > data.own.activities.length) blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
+  }
+  if (data.notices && data.actor.role !== "nucleo") {
+    const settings = noticeSettingsBlocks(data.notices.preference, data.notices.absences, opts.reminderDays ?? []);
+    // Slack's 100 blocks: the settings always fit, the list of activities gives way.
+    return { type: "home", blocks: [...blocks.slice(0, 100 - settings.length), ...settings] };
   }
   return { type: "home", blocks: blocks.slice(0, 100) };
 }
