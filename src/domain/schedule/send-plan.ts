@@ -161,10 +161,19 @@ export function romeInstant(day: string, time: string): Date {
   return new Date(new TZDate(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10), h, m, 0, TIME_ZONE).getTime());
 }
 
-/** The day the digest of `day`'s ISO week goes out, or null when the rest of that week is closed. */
+/**
+ * The day the digest of `day`'s ISO week goes out: the first working day on or after
+ * DIGEST_CRON's weekday in that week (Easter Monday moves it to Tuesday); when the rest of
+ * the week is closed (a Friday digest on 1 November), the last working day before it;
+ * null when the whole week is closed.
+ */
 export function digestDayOfWeek(cal: WorkingCalendar, config: ScheduleConfig, day: string): string | null {
   const monday = mondayOf(day);
-  for (let d = addDays(monday, config.digest.weekday - 1); d <= addDays(monday, 6); d = addDays(d, 1)) {
+  const nominal = addDays(monday, config.digest.weekday - 1);
+  for (let d = nominal; d <= addDays(monday, 6); d = addDays(d, 1)) {
+    if (cal.isWorkingDay(d)) return d;
+  }
+  for (let d = addDays(nominal, -1); d >= monday; d = addDays(d, -1)) {
     if (cal.isWorkingDay(d)) return d;
   }
   return null;
