@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db/url.ts";
-import { parseMonthDay } from "./domain/calendar/days.ts";
+import { parseMonthDay } from "./domain/calendar/day-formats.ts";
 
 const optionalText = z
   .string()

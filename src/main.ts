@@ -2,7 +2,7 @@ import type { App } from "@slack/bolt";
 import { systemClock } from "./clock.ts";
 import { startConsole } from "./console/console.ts";
 import { openDatabase, type OpenedDatabase } from "./db/client.ts";
-import { ChangeBus } from "./domain/events.ts";
+import { ChangeBus } from "./app/events.ts";
 import { EnvError, loadDotEnvFile, loadEnv, slackMode, type Env } from "./env.ts";
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";

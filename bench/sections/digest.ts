@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { openDatabase } from "../../src/db/client.ts";
-import { buildDigests } from "../../src/domain/digest.ts";
+import { buildDigests } from "../../src/app/digest.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { generatePiaoText } from "../generate-plan.ts";
 import type { BenchRow, BenchSection } from "../types.ts";

@@ -1,7 +1,7 @@
-import { romeDay } from "../clock.ts";
-import { buildDigests } from "../domain/digest.ts";
-import { renderDigestText } from "../domain/digest-text.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { buildDigests } from "../app/digest.ts";
+import { renderDigestText } from "../domain/digest/text.ts";
+import { currentPlan, liveAreasOf } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
 import type { RegisterCommands } from "./context.ts";
 
@@ -45,7 +45,7 @@ export const register: RegisterCommands = (program, ctx) => {
       const plan = await currentPlan(db, year);
       let areaCodes: string[] | undefined;
       if (opts.area) {
-        const areas = await db.area.findMany({ where: { planId: plan.id, archivedAt: null }, orderBy: { position: "asc" }, select: { code: true, name: true } });
+        const areas = await liveAreasOf(db, plan.id);
         const found = areas.find((a) => sameAreaCode(opts.area!, a.code));
         if (!found) {
           throw new UserError(

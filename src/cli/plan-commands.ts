@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
-import { setManualDeadline } from "../domain/deadlines.ts";
-import { loadPlanJson, type PlanJson } from "../domain/plan-view.ts";
-import { formatItalianDate } from "../domain/targets.ts";
+import { setManualDeadline } from "../app/deadlines.ts";
+import { loadPlanJson, type PlanJson } from "../store/plan.ts";
+import { formatItalianDate } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import { importPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";

@@ -1,15 +1,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { romeDay } from "../clock.ts";
-import { formatAuditRow, listAudit } from "../domain/audit-query.ts";
-import { itDateTime } from "../domain/italian-format.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { configLabel, loadScoringConfig, parseScoringConfigText, setScoringConfig } from "../domain/scoring-config.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { formatAuditRow } from "../domain/audit/format.ts";
+import { listAudit } from "../store/audit.ts";
+import { itDateTime } from "../domain/text/italian.ts";
+import { currentPlan } from "../store/plan.ts";
+import { configLabel, parseScoringConfigText } from "../domain/scoring/config.ts";
+import { loadScoringConfig, setScoringConfig } from "../store/scoring-config.ts";
 import { UserError } from "../errors.ts";
 import { buildRelazione } from "../report/relazione.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
 import type { RegisterCommands } from "./context.ts";
+import { userNames } from "../store/users.ts";
 
 const FORMATS = ["md", "csv", "xlsx"] as const;
 type Format = (typeof FORMATS)[number];
@@ -72,8 +75,7 @@ export const register: RegisterCommands = (program, ctx) => {
         ctx.out(opts.codice ? `Nessuna modifica registrata per «${opts.codice}».` : "Nessuna modifica registrata.");
         return;
       }
-      const users = await db.user.findMany({ select: { slackUserId: true, name: true } });
-      const names = new Map(users.map((u) => [u.slackUserId, u.name]));
+      const names = await userNames(db);
       ctx.out(rows.map((r) => formatAuditRow(r, names)).join("\n"));
     });
 

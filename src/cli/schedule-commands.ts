@@ -1,8 +1,8 @@
-import { addDays, daysBetween, romeDay } from "../clock.ts";
+import { addDays, daysBetween, romeDay } from "../domain/calendar/days.ts";
 import { parseDayInput } from "../domain/calendar/day-input.ts";
-import { parseIsoDay } from "../domain/calendar/days.ts";
+import { parseIsoDay } from "../domain/calendar/day-formats.ts";
 import { weekdayName, WorkingCalendar } from "../domain/calendar/working-calendar.ts";
-import { itDate } from "../domain/italian-format.ts";
+import { itDate } from "../domain/text/italian.ts";
 import type { PlannedSend } from "../domain/schedule/send-plan.ts";
 import { normalizeSlackUserId } from "../domain/users.ts";
 import { UserError } from "../errors.ts";

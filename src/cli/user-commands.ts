@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ROLES } from "../domain/permissions.ts";
-import { addUser, listAreaChannels, listUsers, removeUser, setAreaChannel, type UserView } from "../domain/users.ts";
+import { addUser, listAreaChannels, removeUser, setAreaChannel } from "../app/users.ts";
+import { listUsers, type UserView } from "../store/users.ts";
 import { UserError } from "../errors.ts";
 import type { CliContext, RegisterCommands } from "./context.ts";
 

@@ -1,19 +1,14 @@
 import { createInterface } from "node:readline";
-import type { ChangeBus } from "../domain/events.ts";
-import { normalizeWords } from "../domain/area-query.ts";
-import { loadActor, type Actor } from "../domain/permissions.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
-import { addUser, listUsers } from "../domain/users.ts";
+import type { ChangeBus } from "../app/events.ts";
+import { normalizeWords } from "../domain/plan/areas.ts";
+import { type Actor } from "../domain/permissions.ts";
+import { loadActor } from "../store/users.ts";
+import { currentPlan, planOverview } from "../store/plan.ts";
+import { addUser } from "../app/users.ts";
+import { findUser, listUsers } from "../store/users.ts";
 import { userMessageOf, UserError } from "../errors.ts";
-import { handleUndo } from "../slack/actions/report-actions.ts";
-import {
-  handleChosenActivity,
-  handleCompleteButton,
-  handleObiettivo,
-  handleUpdateButton,
-  type Outcome,
-} from "../slack/commands/obiettivo.ts";
-import { buildSharedStatus, handleStato } from "../slack/commands/stato.ts";
+import { handleChosenActivity, handleCompleteButton, handleObiettivo, handleUndo, handleUpdateButton, type Outcome } from "../slack/handlers.ts";
+import { buildSharedStatus, handleStato } from "../slack/handlers.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";
 import type { SlackMessage } from "../slack/ui/message.ts";
@@ -91,7 +86,7 @@ export class ConsoleSession {
 
   /** Creates the demo user through the users service (audited) if it is not there yet. */
   async ensureDemoUser(): Promise<void> {
-    const existing = await this.deps.db.user.findUnique({ where: { slackUserId: DEMO_USER_ID } });
+    const existing = await findUser(this.deps.db, DEMO_USER_ID);
     if (existing) return;
     await addUser(this.deps.db, { slackUserId: DEMO_USER_ID, role: DEMO_USER_ROLE, name: "Utente dimostrativo" }, { actor: CONSOLE_ACTOR, now: this.deps.clock() });
   }
@@ -101,18 +96,9 @@ export class ConsoleSession {
     const db = this.deps.db;
     try {
       const plan = await currentPlan(db);
-      const [areas, objectives, activities] = await Promise.all([
-        db.area.findMany({ where: { planId: plan.id, archivedAt: null }, orderBy: { position: "asc" }, select: { code: true, name: true } }),
-        db.objective.count({ where: { planId: plan.id, archivedAt: null } }),
-        db.activity.count({ where: { planId: plan.id, archivedAt: null } }),
-      ]);
+      const { areas, objectives, activities, example } = await planOverview(db, plan);
       lines.push(S.plan(plan.entity, plan.year, areas.length, objectives, activities));
-      const example = await db.activity.findFirst({
-        where: { planId: plan.id, archivedAt: null, objective: { areaId: { not: null }, archivedAt: null } },
-        orderBy: [{ objective: { area: { position: "asc" } } }, { objective: { position: "asc" } }, { position: "asc" }],
-        select: { code: true, objective: { select: { area: { select: { name: true } } } } },
-      });
-      const areaWord = exampleAreaWord(example?.objective.area?.name ?? areas[0]?.name ?? "");
+      const areaWord = exampleAreaWord(example?.areaName ?? areas[0]?.name ?? "");
       lines.push(S.youAre(describeActor(this.userId, await loadActor(db, this.userId))));
       lines.push(S.tryThese);
       if (areaWord) lines.push(`  /stato ${areaWord}`);

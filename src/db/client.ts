@@ -49,3 +49,8 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Ope
     close: () => db.$disconnect(),
   };
 }
+
+/** The health check: touching a table (not just "SELECT 1") also notices a database file replaced or damaged under us. */
+export async function checkDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1 FROM "_prisma_migrations" LIMIT 1`;
+}

@@ -1,4 +1,3 @@
-import type { Db, Tx } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 
 export const ROLES = ["dipendente", "responsabile", "segretario", "nucleo", "admin"] as const;
@@ -13,10 +12,14 @@ export interface Actor {
 export const HOW_TO_BE_ADDED =
   "Chiedi al Segretario Comunale o all'amministratore del bot di aggiungerti con: npx obiettivi utenti aggiungi <il tuo ID Slack> --ruolo <ruolo> [--area <codice>]";
 
-export async function loadActor(db: Db | Tx, slackUserId: string): Promise<Actor | null> {
-  const user = await db.user.findUnique({ where: { slackUserId }, include: { areas: true } });
-  if (!user) return null;
-  return { slackUserId, role: user.role as Role, areaCodes: user.areas.map((a) => a.areaCode) };
+/** Roles that work for given areas; the others see (and, but the Nucleo, write) everything. */
+export const AREA_ROLES: readonly Role[] = ["dipendente", "responsabile"];
+
+/** Who may export the Relazione (App Home button, checked again on the server). */
+export const EXPORT_ROLES: readonly Role[] = ["nucleo", "segretario", "admin"];
+
+export function canExportRelazione(actor: Actor | null): boolean {
+  return actor !== null && EXPORT_ROLES.includes(actor.role);
 }
 
 /** Every registered user reads; an unknown one is told who can add them. */

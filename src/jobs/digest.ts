@@ -1,17 +1,19 @@
 import type { WebClient } from "@slack/web-api";
-import { romeDay } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
-import { buildDigests, isoWeekOf } from "../domain/digest.ts";
+import { isoWeekOf } from "../domain/digest/digest.ts";
+import { buildDigests } from "../app/digest.ts";
 import { digestDayOfWeek, digestKey, romeInstant } from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { digestMessage } from "../slack/ui/digest.ts";
 import { loadCalendar } from "../store/calendar.ts";
 import { digestPeople } from "../store/digest-people.ts";
-import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped } from "./delivery.ts";
+import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, startedKeys } from "../store/deliveries.ts";
 import { sendsDueNow } from "./due.ts";
 import { scheduleConfig } from "./schedule-config.ts";
 import { postMessage, slackErrorReason, type Sleep } from "./slack-post.ts";
+import { areaChannelsInOrder } from "../store/channels.ts";
 
 export interface JobDeps {
   db: Db;
@@ -50,7 +52,7 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
   const week = isoWeekOf(today);
   const result: DigestRunResult = { week, posted: [], skipped: [], failed: [], settled: [] };
 
-  const channels = await db.areaChannel.findMany({ orderBy: { areaCode: "asc" } });
+  const channels = await areaChannelsInOrder(db);
   if (channels.length === 0) {
     log.info({ week }, "riepilogo settimanale: nessun canale di area configurato (npx obiettivi canale <area> <idCanale>)");
     return result;
@@ -76,7 +78,7 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
   result.settled = channels.filter((c) => liveAreas.has(c.areaCode) && !dueKeys.has(keyOf(c.areaCode))).map((c) => c.areaCode);
   if (opts.retryOnly) {
     const started = new Set(
-      (await db.delivery.findMany({ where: { key: { in: pending.map((c) => keyOf(c.areaCode)) } }, select: { key: true } })).map((r) => r.key),
+      await startedKeys(db, pending.map((c) => keyOf(c.areaCode))),
     );
     pending = pending.filter((c) => started.has(keyOf(c.areaCode)));
   }

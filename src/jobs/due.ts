@@ -1,12 +1,13 @@
-import { addDays, romeDay } from "../clock.ts";
+import { addDays, romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
-import { planIfAny, type PlanRef } from "../domain/plan-repo.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
+import { planIfAny } from "../store/plan.ts";
 import { dueAt, planWindow, type PlannedSend, type ScheduleConfig, type ScheduleFacts } from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";
 import { loadCalendar } from "../store/calendar.ts";
 import { loadScheduleFacts, settledDeliveryKeys } from "../store/schedule-facts.ts";
-import { DELIVERY_LEASE_MS } from "./delivery.ts";
+import { DELIVERY_LEASE_MS } from "../store/deliveries.ts";
 import { scheduleConfig } from "./schedule-config.ts";
 
 /**

@@ -1,9 +1,9 @@
-import { daysBetween } from "../clock.ts";
+import { daysBetween } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { PlannedItem, PlannedSend } from "../domain/schedule/send-plan.ts";
 import { noticeBundleMessage, type NoticeItem } from "../slack/ui/reminders.ts";
 import type { JobDeps } from "./digest.ts";
-import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markKeysSent, markSent } from "./delivery.ts";
+import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markKeysSent, markSent } from "../store/deliveries.ts";
 import { sendsDueNow } from "./due.ts";
 import { postMessage, slackErrorReason } from "./slack-post.ts";
 

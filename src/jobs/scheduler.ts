@@ -1,6 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import cron, { type ScheduledTask } from "node-cron";
-import { TIME_ZONE, type Clock } from "../clock.ts";
+import { type Clock } from "../clock.ts";
+import { TIME_ZONE } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { romeDay, type Clock } from "../clock.ts";
+import { type Clock } from "../clock.ts";
+import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { importPlanFile, importPlanText } from "./import-plan.ts";
+import { hasAnyPlan } from "../store/plan.ts";
 
 /** The demo plan shipped with the product, for a fictional Comune, written for DEMO_YEAR. */
 export const DEMO_PLAN_FILE = fileURLToPath(new URL("../../plans/demo-piao.txt", import.meta.url));
@@ -22,7 +24,7 @@ export function demoPlanText(currentYear: number): string {
 
 /** On an empty database, load the demo plan (or DEMO_PLAN, as it is), so the bot is usable at once. */
 export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; clock: Clock }): Promise<void> {
-  if ((await db.plan.count()) > 0) return;
+  if (await hasAnyPlan(db)) return;
   const now = deps.clock();
   const opts = { actor: "sistema:avvio", now };
   if (deps.env.DEMO_PLAN) {

@@ -3,7 +3,7 @@
  * into areas, objectives and activities, with a report of what had to be interpreted.
  * Pure: no database, no clock. Nothing about a particular Comune is assumed.
  */
-import { parseTarget, type ParsedTarget } from "../domain/targets.ts";
+import { parseTarget, type ParsedTarget } from "../domain/plan/targets.ts";
 import { PlanFormatError, planFormatMessages } from "./errors.ts";
 
 export interface PlanArea {

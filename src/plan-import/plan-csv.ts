@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import type { Db } from "../db/client.ts";
-import { parseTarget } from "../domain/targets.ts";
-import { currentPlan } from "../domain/plan-repo.ts";
+import { parseTarget } from "../domain/plan/targets.ts";
+import { livePlanTree } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "./parse-piao.ts";
 
@@ -29,19 +29,7 @@ export function looksLikePlanCsv(text: string): boolean {
 const num = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n).replace(".", ","));
 
 export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
-  const ref = await currentPlan(db, year);
-  const plan = await db.plan.findUniqueOrThrow({
-    where: { id: ref.id },
-    include: {
-      areas: { where: { archivedAt: null }, orderBy: { position: "asc" } },
-      objectives: { where: { archivedAt: null }, orderBy: { position: "asc" }, include: { area: true } },
-      activities: { where: { archivedAt: null }, orderBy: { position: "asc" } },
-      anomalies: { orderBy: { id: "asc" } },
-    },
-  });
-  const manual = new Map(
-    (await db.manualDeadline.findMany({ where: { planYear: plan.year } })).map((m) => [m.activityCode, m.deadline]),
-  );
+  const { plan, manual } = await livePlanTree(db, year);
   const common = { anno: String(plan.year), ente: plan.entity };
   const rows: Row[] = [];
   for (const a of plan.areas) {

@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
-import { romeDay } from "../clock.ts";
-import { itDate, itDecimal } from "../domain/italian-format.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { itDate, itDecimal } from "../domain/text/italian.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 
 /**

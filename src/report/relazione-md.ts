@@ -1,6 +1,6 @@
-import { romeDay } from "../clock.ts";
-import { itDate, itDateTime, itNumber, itPercent } from "../domain/italian-format.ts";
-import type { HeadLine } from "../domain/scoring.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
+import type { HeadLine } from "../domain/scoring/scoring.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 
 /** The Relazione (or the monitoring report) as Markdown: readable as is, pasteable into a document. */

@@ -1,7 +1,7 @@
 // Loaded on first use: exceljs is ~25% of start-up and ~14 MB, and only exports need it.
 import type ExcelJS from "exceljs";
-import { romeDay } from "../clock.ts";
-import { itDate, itNumber } from "../domain/italian-format.ts";
+import { romeDay } from "../domain/calendar/days.ts";
+import { itDate, itNumber } from "../domain/text/italian.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 
 /**

@@ -1,10 +1,12 @@
-import { daysBetween, romeDay } from "../clock.ts";
+import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { endOfRomeDay, evaluatePlan, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/evaluation.ts";
-import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/italian-format.ts";
-import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring.ts";
-import { configLabel } from "../domain/scoring-config.ts";
-import { delayCauseLabel } from "../domain/delays.ts";
+import { endOfRomeDay, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
+import { evaluatePlan } from "../app/evaluation.ts";
+import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";
+import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
+import { configLabel } from "../domain/scoring/config.ts";
+import { delayCauseLabel } from "../domain/delays/delays.ts";
+import { loadRelazioneRecords } from "../store/relazione.ts";
 
 /**
  * The Relazione sulla performance (and the mid-year monitoring report) as one data model;
@@ -148,15 +150,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
   const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf, patron: opts.patron });
   const year = ev.plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
-  const [evidenceRows, delays, users] = await Promise.all([
-    db.report.findMany({
-      where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
-      select: { activityCode: true, evidence: true, userId: true, enteredBy: true, createdAt: true, occurredOn: true },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
-    db.delayExplanation.findMany({ where: { planYear: year, createdAt: { lt: cutoff } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-    db.user.findMany({ select: { slackUserId: true, name: true } }),
-  ]);
+  const { evidenceRows, delays, users } = await loadRelazioneRecords(db, year, cutoff);
   const names = new Map(users.map((u) => [u.slackUserId, u.name]));
   const person = (id: string): Person => {
     const name = names.get(id);

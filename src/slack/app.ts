@@ -1,22 +1,22 @@
 import type { ServerResponse } from "node:http";
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
 import type { WebClientOptions } from "@slack/web-api";
-import type { Db } from "../db/client.ts";
-import type { ChangeBus } from "../domain/events.ts";
+import { checkDatabase, type Db } from "../db/client.ts";
+import type { ChangeBus } from "../app/events.ts";
 import { slackMode, type Env } from "../env.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import { boltLogger, type Logger } from "../logger.ts";
-import { registerObiettivo } from "./commands/obiettivo.ts";
-import { registerStato } from "./commands/stato.ts";
-import { registerAssenza } from "./commands/assenza.ts";
-import { registerSnooze } from "./actions/snooze.ts";
-import { registerReportActions } from "./actions/report-actions.ts";
-import { registerDelayListeners } from "./delays/register.ts";
-import { registerHomeListeners } from "./home/register.ts";
+import { registerObiettivo } from "./listeners/obiettivo.ts";
+import { registerStato } from "./listeners/stato.ts";
+import { registerAssenza } from "./listeners/assenza.ts";
+import { registerSnooze } from "./listeners/snooze.ts";
+import { registerReportActions } from "./listeners/report-buttons.ts";
+import { registerDelayListeners } from "./listeners/delays.ts";
+import { registerHomeListeners } from "./listeners/home.ts";
 import type { AppDeps } from "./deps.ts";
 import { replyTargetOf, tryPrivateReply } from "./reply.ts";
 import { plainMessage } from "./ui/message.ts";
-import { registerReportModal } from "./views/report-modal.ts";
+import { registerReportModal } from "./listeners/report-form.ts";
 
 export interface CreateAppOptions {
   env: Env;
@@ -144,10 +144,6 @@ function healthRoute(db: Db, log: Logger): CustomRoute {
   };
 }
 
-async function checkDatabase(db: Db): Promise<void> {
-  // Touching a table (not just "SELECT 1") also notices a database file replaced or damaged under us.
-  await db.$queryRawUnsafe(`SELECT 1 FROM "_prisma_migrations" LIMIT 1`);
-}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
-import { parseIsoDay, parseMonthDay } from "../domain/calendar/days.ts";
+import { appendAudit } from "./audit.ts";
+import { parseIsoDay, parseMonthDay } from "../domain/calendar/day-formats.ts";
 import { WorkingCalendar, type CalendarData } from "../domain/calendar/working-calendar.ts";
 import { UserError } from "../errors.ts";
 

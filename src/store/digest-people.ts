@@ -1,7 +1,7 @@
-import { addDays } from "../clock.ts";
+import { addDays } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import type { DigestPeople } from "../domain/digest.ts";
-import type { PlanRef } from "../domain/plan-repo.ts";
+import type { DigestPeople } from "../domain/digest/digest.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 
 type Reader = Db | Tx;
 

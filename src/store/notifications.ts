@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db/client.ts";
-import { appendAudit } from "../domain/audit.ts";
+import { appendAudit } from "./audit.ts";
 import type { Preference } from "../domain/schedule/send-plan.ts";
 
 type Reader = Db | Tx;

@@ -1,7 +1,7 @@
-import { addDays } from "../clock.ts";
+import { addDays } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
-import type { PlanRef } from "../domain/plan-repo.ts";
+import type { PlanRef } from "../domain/plan/plan.ts";
 import type { PlannedActivity, Preference, ScheduleConfig, ScheduleFacts } from "../domain/schedule/send-plan.ts";
 
 interface ActivityRow {

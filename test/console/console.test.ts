@@ -1,10 +1,11 @@
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import { DEMO_USER_ID, startConsole } from "../../src/console/console.ts";
 import { mrkdwnToText, renderMessage, viewToText } from "../../src/console/render.ts";
-import { ChangeBus } from "../../src/domain/events.ts";
-import { addUser } from "../../src/domain/users.ts";
+import { ChangeBus } from "../../src/app/events.ts";
+import { addUser } from "../../src/app/users.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanCommandText, normalizeCode, parseObiettivoText, type GrammarResult, type ObiettivoCommand } from "../../src/domain/command-grammar.ts";
+import { cleanCommandText, normalizeCode, parseObiettivoText, type GrammarResult, type ObiettivoCommand } from "../../src/domain/progress/command-grammar.ts";
 
 const ctx = { today: "2024-10-07" };
 const parse = (t: string) => parseObiettivoText(t, ctx);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DelayValidationError, delayExplanationsOf, recordDelayExplanation, validateDelayInput } from "../../src/domain/delays.ts";
-import { ChangeBus, type ChangeEvent } from "../../src/domain/events.ts";
+import { DelayValidationError, validateDelayInput } from "../../src/domain/delays/delays.ts";
+import { delayExplanationsOf } from "../../src/store/delays.ts";
+import { recordDelayExplanation } from "../../src/app/delays.ts";
+import { ChangeBus, type ChangeEvent } from "../../src/app/events.ts";
 import { UserError } from "../../src/errors.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";

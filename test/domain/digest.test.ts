@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
-import { buildDigests, expectedCount, isoWeekOf, mondayOf, paceClock, type AreaDigest } from "../../src/domain/digest.ts";
-import { renderDigestText } from "../../src/domain/digest-text.ts";
-import { deriveProgress, periodKey, type ReportFact } from "../../src/domain/progress.ts";
-import { allAreasStatus } from "../../src/domain/status.ts";
+import { expectedCount, isoWeekOf, mondayOf, paceClock, type AreaDigest } from "../../src/domain/digest/digest.ts";
+import { buildDigests } from "../../src/app/digest.ts";
+import { renderDigestText } from "../../src/domain/digest/text.ts";
+import { deriveProgress, periodKey, type ReportFact } from "../../src/domain/progress/progress.ts";
+import { allAreasStatus } from "../../src/app/stato.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 

@@ -1,14 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ChangeBus, type ChangeEvent } from "../../src/domain/events.ts";
-import {
-  activityHistory,
-  deriveProgress,
-  periodKey,
-  recordReport,
-  undoReport,
-  type ReportFact,
-  type ReportInput,
-} from "../../src/domain/progress.ts";
+import { ChangeBus, type ChangeEvent } from "../../src/app/events.ts";
+import { deriveProgress, periodKey, type ReportFact, type ReportInput } from "../../src/domain/progress/progress.ts";
+import { activityHistory, recordReport, undoReport } from "../../src/store/reports.ts";
 import { UserError } from "../../src/errors.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";

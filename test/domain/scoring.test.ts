@@ -16,8 +16,9 @@ import {
   type ActivityScoringInput,
   type ActivityState,
   type ScoringContext,
-} from "../../src/domain/scoring.ts";
-import { defaultScoringConfig, loadScoringConfig, parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring-config.ts";
+} from "../../src/domain/scoring/scoring.ts";
+import { parseScoringConfig, type ScoringConfig } from "../../src/domain/scoring/config.ts";
+import { defaultScoringConfig, loadScoringConfig } from "../../src/store/scoring-config.ts";
 import { UserError } from "../../src/errors.ts";
 
 const EMPTY: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };

@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { instantOfDay } from "../../src/clock.ts";
-import { matchArea } from "../../src/domain/area-query.ts";
-import { activityCompletion, weightedMean } from "../../src/domain/completion.ts";
-import { setManualDeadline } from "../../src/domain/deadlines.ts";
-import { recordReport, undoReport, type ReportInput } from "../../src/domain/progress.ts";
-import {
-  ACTIVITY_COMPLETION_SQL,
-  allAreasStatus,
-  areaStatus,
-  enteStatus,
-  parseStatusQuery,
-  scopeCompletion,
-  statusForText,
-} from "../../src/domain/status.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { matchArea } from "../../src/domain/plan/areas.ts";
+import { activityCompletion, weightedMean } from "../../src/domain/progress/completion.ts";
+import { setManualDeadline } from "../../src/app/deadlines.ts";
+import { type ReportInput } from "../../src/domain/progress/progress.ts";
+import { recordReport, undoReport } from "../../src/store/reports.ts";
+import { parseStatusQuery } from "../../src/domain/status/status.ts";
+import { allAreasStatus, areaStatus, enteStatus, statusForText } from "../../src/app/stato.ts";
+import { scopeCompletion } from "../../src/domain/progress/completion.ts";
+import { ACTIVITY_COMPLETION_SQL } from "../../src/store/sql.ts";
 import { UserError } from "../../src/errors.ts";
 import { Prisma } from "../../src/generated/prisma/client.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatItalianDate, parseItalianDate, parseItalianNumber, parseTarget, type ParsedTarget } from "../../src/domain/targets.ts";
+import { formatItalianDate, parseItalianDate, parseItalianNumber, parseTarget, type ParsedTarget } from "../../src/domain/plan/targets.ts";
 
 const YEAR = { year: 2024 };
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { App } from "@slack/bolt";
 import type { Clock } from "../../src/clock.ts";
 import type { Db } from "../../src/db/client.ts";
-import { ChangeBus } from "../../src/domain/events.ts";
+import { ChangeBus } from "../../src/app/events.ts";
 import { loadEnv, type Env } from "../../src/env.ts";
 import { createLogger, type Logger } from "../../src/logger.ts";
 import { createApp, InFlight, SLACK_EVENTS_PATH } from "../../src/slack/app.ts";

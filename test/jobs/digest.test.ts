@@ -4,7 +4,7 @@ import { WebClient } from "@slack/web-api";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "../../src/db/client.ts";
 import { loadEnv } from "../../src/env.ts";
-import { claimDelivery, DELIVERY_LEASE_MS } from "../../src/jobs/delivery.ts";
+import { claimDelivery, DELIVERY_LEASE_MS } from "../../src/store/deliveries.ts";
 import { digestKey, runDigest, runDigestCatchUp, type JobDeps } from "../../src/jobs/digest.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";

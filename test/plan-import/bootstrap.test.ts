@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";
-import { loadPlanJson } from "../../src/domain/plan-view.ts";
+import { loadPlanJson } from "../../src/store/plan.ts";
 import { ensurePlanLoaded } from "../../src/plan-import/bootstrap.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 

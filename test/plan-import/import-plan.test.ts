@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
-import { setManualDeadline } from "../../src/domain/deadlines.ts";
-import { loadPlanJson } from "../../src/domain/plan-view.ts";
+import { setManualDeadline } from "../../src/app/deadlines.ts";
+import { loadPlanJson } from "../../src/store/plan.ts";
 import { UserError } from "../../src/errors.ts";
 import { importParsedPlan, importPlanFile, importPlanText, parsePlanSource } from "../../src/plan-import/import-plan.ts";
 import { exportPlanCsv } from "../../src/plan-import/plan-csv.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { TargetKind } from "../../src/domain/targets.ts";
+import type { TargetKind } from "../../src/domain/plan/targets.ts";
 import { UserError } from "../../src/errors.ts";
 import { PlanFormatError } from "../../src/plan-import/errors.ts";
 import { parsePiaoText, type ParsedPlan } from "../../src/plan-import/parse-piao.ts";

@@ -1,7 +1,7 @@
-import { instantOfDay } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
 import type { Db } from "../../src/db/client.ts";
-import { appendAudit } from "../../src/domain/audit.ts";
-import { setScoringConfig } from "../../src/domain/scoring-config.ts";
+import { appendAudit } from "../../src/store/audit.ts";
+import { setScoringConfig } from "../../src/store/scoring-config.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN } from "../helpers/db.ts";
 

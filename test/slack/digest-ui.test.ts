@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { AreaDigest, DeadlineEntry } from "../../src/domain/digest.ts";
+import type { AreaDigest, DeadlineEntry } from "../../src/domain/digest/digest.ts";
 import { digestMessage, fitLines } from "../../src/slack/ui/digest.ts";
 import { delayModal, delayErrorsByBlock, parseDelayState, DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
 import { noticeBundleMessage, SNOOZE_LABEL, type NoticeItem } from "../../src/slack/ui/reminders.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
-import { DELAY_CAUSES } from "../../src/domain/delays.ts";
+import { DELAY_CAUSES } from "../../src/domain/delays/delays.ts";
 
 function entry(i: number, daysLate: number, titleLength = 40): DeadlineEntry {
   return { code: `3.${i}.1`, title: `Attività <numero> & ${i} ${"x".repeat(titleLength)}`, objectiveCode: `3.${i}`, deadline: "2024-09-15", daysLate, status: null };

@@ -3,7 +3,7 @@ import { fixedClock } from "../../src/clock.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
-import { handleObiettivo, type ObiettivoDeps, type Outcome } from "../../src/slack/commands/obiettivo.ts";
+import { handleObiettivo, type ObiettivoDeps, type Outcome } from "../../src/slack/handlers.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 
 /**

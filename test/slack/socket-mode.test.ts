@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "@slack/bolt";
 import { fixedClock } from "../../src/clock.ts";
-import { ChangeBus } from "../../src/domain/events.ts";
+import { ChangeBus } from "../../src/app/events.ts";
 import { loadEnv, slackMode } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";

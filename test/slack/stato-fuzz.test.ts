@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
-import { addUser } from "../../src/domain/users.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { addUser } from "../../src/app/users.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
-import { handleStato } from "../../src/slack/commands/stato.ts";
+import { handleStato } from "../../src/slack/handlers.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 
 /** Random and hostile /stato texts: each gets a clear Italian answer; nothing throws, is logged as an error, or is written. */

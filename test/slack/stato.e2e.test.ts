@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fixedClock, instantOfDay } from "../../src/clock.ts";
-import { recordReport } from "../../src/domain/progress.ts";
-import { addUser } from "../../src/domain/users.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { recordReport } from "../../src/store/reports.ts";
+import { addUser } from "../../src/app/users.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AllAreasStatus, AreaSummary, ObjectiveStatus, ScopeStatus } from "../../src/domain/status.ts";
+import type { AllAreasStatus, AreaSummary, ObjectiveStatus, ScopeStatus } from "../../src/domain/status/status.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import {
   allAreasMessage,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityInfo, PickerOption } from "../../src/domain/activity-lookup.ts";
-import { deriveProgress, type DerivedProgress } from "../../src/domain/progress.ts";
+import type { ActivityInfo, PickerOption } from "../../src/domain/plan/activity.ts";
+import { deriveProgress, type DerivedProgress } from "../../src/domain/progress/progress.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import type { SlackMessage } from "../../src/slack/ui/message.ts";
 import {

@@ -1,4 +1,4 @@
-import { parseIsoDay } from "./days.ts";
+import { parseIsoDay } from "./day-formats.ts";
 
 /** A day typed by a person: 2025-08-10, 10/08/2025 or 10-08-2025 (day first, as in Italy). Null when not a real day. */
 export function parseDayInput(raw: string): string | null {

@@ -1,6 +1,6 @@
 import Holidays from "date-holidays";
-import { addDays } from "../../clock.ts";
-export { parseIsoDay, parseMonthDay } from "./days.ts";
+import { addDays } from "./days.ts";
+export { parseIsoDay, parseMonthDay } from "./day-formats.ts";
 
 /**
  * The Comune's working calendar: Monday to Friday, minus the Italian national holidays

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from "@slack/types";
-import { shorten } from "../../domain/digest-text.ts";
-import { CORRECTIVE_MAX, DELAY_CAUSES, delayCauseLabel, EXPLANATION_MAX, type DelayActivity, type DelayField, type DelayInput, type ValidDelay } from "../../domain/delays.ts";
-import { itDate, itDays } from "../../domain/italian-format.ts";
+import { shorten } from "../../domain/digest/text.ts";
+import { CORRECTIVE_MAX, DELAY_CAUSES, delayCauseLabel, EXPLANATION_MAX, type DelayActivity, type DelayField, type DelayInput, type ValidDelay } from "../../domain/delays/delays.ts";
+import { itDate, itDays } from "../../domain/text/italian.ts";
 import { VIEW } from "./ids.ts";
 import { context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
 

@@ -1,6 +1,6 @@
 import type { HeaderBlock, KnownBlock } from "@slack/types";
-import type { AreaDigest } from "../../domain/digest.ts";
-import { digestWords, moreLine, type DigestStyle } from "../../domain/digest-text.ts";
+import type { AreaDigest } from "../../domain/digest/digest.ts";
+import { digestWords, moreLine, type DigestStyle } from "../../domain/digest/text.ts";
 import { clip, context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
 
 /** Slack's limits: 50 blocks a message, 3000 characters a section text, 150 a header. */

@@ -1,8 +1,8 @@
 import type { HomeView, KnownBlock } from "@slack/types";
 import { HOW_TO_BE_ADDED, type Role } from "../../domain/permissions.ts";
-import type { AreaScoreLine, HomeData, OpenActivity } from "../../domain/home.ts";
-import { itDate, itDays, itNumber, itPercent } from "../../domain/italian-format.ts";
-import { STATUS_LABELS } from "../../domain/scoring.ts";
+import type { AreaScoreLine, HomeData, OpenActivity } from "../../app/home.ts";
+import { itDate, itDays, itNumber, itPercent } from "../../domain/text/italian.ts";
+import { STATUS_LABELS } from "../../domain/scoring/scoring.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
 import { noticeSettingsBlocks } from "./notice-settings.ts";

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView } from "@slack/types";
-import { itDate } from "../../domain/italian-format.ts";
+import { itDate } from "../../domain/text/italian.ts";
 import type { Preference } from "../../domain/schedule/send-plan.ts";
 import type { AbsenceView } from "../../store/absences.ts";
 import { ACTION, VIEW } from "./ids.ts";

@@ -1,7 +1,7 @@
-import { daysBetween } from "../../clock.ts";
-import type { ActivityInfo } from "../../domain/activity-lookup.ts";
-import { itDate, itDateTime, itDays, itEuro, itNumber, itPercent } from "../../domain/italian-format.ts";
-import type { DerivedProgress, ProgressStatus } from "../../domain/progress.ts";
+import { daysBetween } from "../../domain/calendar/days.ts";
+import type { ActivityInfo } from "../../domain/plan/activity.ts";
+import { itDate, itDateTime, itDays, itEuro, itNumber, itPercent } from "../../domain/text/italian.ts";
+import type { DerivedProgress, ProgressStatus } from "../../domain/progress/progress.ts";
 
 /** Every Italian word of /obiettivo, its modal and its buttons, in one place. */
 

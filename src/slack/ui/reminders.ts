@@ -1,6 +1,6 @@
 import type { KnownBlock } from "@slack/types";
-import { shorten } from "../../domain/digest-text.ts";
-import { itDate, itDays } from "../../domain/italian-format.ts";
+import { shorten } from "../../domain/digest/text.ts";
+import { itDate, itDays } from "../../domain/text/italian.ts";
 import { ACTION, type ActivityButtonValue, type SnoozeButtonValue } from "./ids.ts";
 import { actions, button, context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
 

@@ -1,8 +1,8 @@
 import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from "@slack/types";
 import { z } from "zod";
-import type { ActivityInfo, PickerOption } from "../../domain/activity-lookup.ts";
-import { parseItalianNumber } from "../../domain/targets.ts";
-import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress.ts";
+import type { ActivityInfo, PickerOption, PickerSource } from "../../domain/plan/activity.ts";
+import { parseItalianNumber } from "../../domain/plan/targets.ts";
+import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
 import { VIEW } from "./ids.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
 import { shortTitle, stateLines, STATUS_LABEL, T, whereText } from "./obiettivo-strings.ts";
@@ -84,8 +84,6 @@ function pickerOptionOf(o: Pick<PickerOption, "code" | "title">): PlainTextOptio
   return { text: plain(clip(`${o.code} — ${o.title.replace(/\s+/g, " ")}`, 75)), value: o.code };
 }
 
-export type PickerSource = { kind: "static"; options: PickerOption[] } | { kind: "external" };
-
 function pickerBlock(source: PickerSource, selected?: Pick<PickerOption, "code" | "title">): InputBlock {
   const initial = selected ? pickerOptionOf(selected) : undefined;
   if (source.kind === "external") {
@@ -157,10 +155,7 @@ export interface ReportModalInput {
   onBehalf?: boolean;
 }
 
-/** Roles who see the "Per conto di" picker; the rule itself is domain/on-behalf.ts. */
-export function mayActForOthers(role: string): boolean {
-  return role === "responsabile" || role === "segretario" || role === "admin";
-}
+export { mayActForOthers } from "../../domain/progress/on-behalf.ts";
 
 /** The colleague chosen in "Per conto di", or null. */
 export function selectedOnBehalf(values: ViewValues): string | null {
@@ -399,4 +394,16 @@ function isHttpUrl(s: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The external picker's options, grouped as the static list is (own area, Comune-wide, others). */
+export function pickerOptionGroups(options: readonly PickerOption[]) {
+  const groups = new Map<string, { text: { type: "plain_text"; text: string }; value: string }[]>();
+  for (const o of options) {
+    const list = groups.get(o.group) ?? [];
+    const label = `${o.code} — ${o.title.replace(/\s+/g, " ")}`;
+    list.push({ text: { type: "plain_text", text: label.length > 75 ? `${label.slice(0, 74)}…` : label }, value: o.code });
+    groups.set(o.group, list);
+  }
+  return [...groups.entries()].map(([label, opts]) => ({ label: { type: "plain_text" as const, text: label.slice(0, 75) }, options: opts }));
 }

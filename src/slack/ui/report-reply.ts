@@ -1,9 +1,10 @@
 import type { KnownBlock, SectionBlock } from "@slack/types";
-import type { ActivityInfo, CodeResolution, CodeSuggestion } from "../../domain/activity-lookup.ts";
-import { GRAMMAR_LINES } from "../../domain/command-grammar.ts";
-import { itDateTime } from "../../domain/italian-format.ts";
-import type { ActivityHistory, DerivedProgress } from "../../domain/progress.ts";
-import { UNDO_WINDOW_MINUTES } from "../../domain/progress.ts";
+import type { ActivityInfo, CodeResolution, CodeSuggestion } from "../../domain/plan/activity.ts";
+import { GRAMMAR_LINES } from "../../domain/progress/command-grammar.ts";
+import { itDateTime } from "../../domain/text/italian.ts";
+import type { DerivedProgress } from "../../domain/progress/progress.ts";
+import type { ActivityHistory } from "../../store/reports.ts";
+import { UNDO_WINDOW_MINUTES } from "../../domain/progress/progress.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, fieldsSection, section, type SlackMessage } from "./message.ts";
 import {

@@ -1,6 +1,6 @@
 import type { ActionsBlock, KnownBlock, SectionBlock } from "@slack/types";
-import type { AllAreasStatus, AreaSummary, DeadlineItem, RecentReport, ScopeStatus, StatusResult, StatusScope } from "../../domain/status.ts";
-import { romeDay } from "../../clock.ts";
+import type { AllAreasStatus, AreaSummary, DeadlineItem, RecentReport, ScopeStatus, StatusResult, StatusScope } from "../../domain/status/status.ts";
+import { romeDay } from "../../domain/calendar/days.ts";
 import { ACTION } from "./ids.ts";
 import { escapeMrkdwn, type SlackMessage } from "./message.ts";
 

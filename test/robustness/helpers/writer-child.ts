@@ -4,7 +4,7 @@
  * writing, and the number of committed transactions at the end.
  */
 import { openDatabase } from "../../../src/db/client.ts";
-import { appendAudit } from "../../../src/domain/audit.ts";
+import { appendAudit } from "../../../src/store/audit.ts";
 
 const [file] = process.argv.slice(2);
 const { db, close } = await openDatabase(`file:${file}`);

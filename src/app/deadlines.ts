@@ -1,0 +1,51 @@
+import type { Db } from "../db/client.ts";
+import { UserError } from "../errors.ts";
+import { appendAudit } from "../store/audit.ts";
+import { manualDeadlineOf, saveManualDeadline } from "../store/deadlines.ts";
+import { activitiesByCode, activityByCanonicalCode } from "../store/activities.ts";
+import { currentPlan } from "../store/plan.ts";
+import { parseItalianDate } from "../domain/plan/targets.ts";
+
+/**
+ * Sets by hand the deadline of an activity whose target names no date we can know
+ * ("Entro termini di legge"), or corrects one. Stored apart from the plan, so it
+ * survives re-imports; audited with the previous value.
+ */
+export async function setManualDeadline(
+  db: Db,
+  input: { year?: number; code: string; date: string; actor: string; now: Date },
+): Promise<{ code: string; deadline: string; previous: string | null; target: string }> {
+  const plan = await currentPlan(db, input.year);
+  const iso = parseItalianDate(input.date.trim(), plan.year);
+  if (!iso) {
+    throw new UserError("bad_date", `Data non valida: «${input.date}». Attesa una data come 31/12/2024, 2024-12-31 o «31 dicembre 2024».`);
+  }
+  // An admin tool: the canonical code (as `piano` prints it) wins; a printed code is a fallback.
+  const code = input.code.trim();
+  const exact = await activityByCanonicalCode(db, plan, code);
+  const found = exact ? [exact] : await activitiesByCode(db, plan, code);
+  if (found.length === 0) {
+    throw new UserError("unknown_code", `Nessuna attività con codice «${input.code}» nel piano ${plan.year}. Usa «obiettivi piano» per vedere i codici.`);
+  }
+  if (found.length > 1) {
+    throw new UserError(
+      "ambiguous_code",
+      `Il codice stampato «${input.code}» indica più attività: ${found.map((a) => `${a.code} (obiettivo ${a.objectiveCode})`).join(", ")}. Indica il codice univoco.`,
+    );
+  }
+  const activity = found[0]!;
+  return db.$transaction(async (tx) => {
+    const previous = await manualDeadlineOf(tx, plan.year, activity.code);
+    await saveManualDeadline(tx, { year: plan.year, code: activity.code, deadline: iso, setBy: input.actor, setAt: input.now });
+    await appendAudit(tx, {
+      at: input.now,
+      actor: input.actor,
+      action: "manual_deadline",
+      entityType: "activity",
+      entityKey: `${plan.year}:${activity.code}`,
+      before: { deadline: previous?.deadline ?? activity.deadline },
+      after: { deadline: iso },
+    });
+    return { code: activity.code, deadline: iso, previous: previous?.deadline ?? activity.deadline, target: activity.targetText };
+  });
+}

@@ -1,0 +1,280 @@
+import { distance } from "fastest-levenshtein";
+import type { Db, Tx } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { effectiveDeadlineSql } from "./sql.ts";
+import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
+import { currentPlan } from "./plan.ts";
+import { type PlanRef } from "../domain/plan/plan.ts";
+import { canWriteActivity, type Actor } from "../domain/permissions.ts";
+
+/**
+ * Finding the activity a person means by the code they typed: canonical or printed,
+ * ambiguous printed codes, and the closest codes when nothing matches. One SQL query on
+ * the hot path; the in-memory code index is built only when a code is not found.
+ */
+
+type Reader = Db | Tx;
+
+type PlanHeader = PlanRef;
+
+const EFFECTIVE_DEADLINE_SQL = effectiveDeadlineSql("md", "a");
+
+
+/** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */
+type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "position"> & {
+  id: bigint | number;
+  manualDeadline: string | null;
+  needsManualDate: bigint | number | boolean;
+  position: bigint | number;
+};
+
+const activitySelect = (year: number) => Prisma.sql`
+  SELECT a."id", a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle",
+         ar."code" AS "areaCode", ar."name" AS "areaName", a."indicatorName", a."indicatorIndex", a."targetText",
+         a."targetKind", a."threshold", a."comparator", a."period", a."unit", a."deadline",
+         md."deadline" AS "manualDeadline", a."needsManualDate", a."position"
+  FROM "Activity" a
+  JOIN "Objective" o ON o."id" = a."objectiveId"
+  LEFT JOIN "Area" ar ON ar."id" = o."areaId"
+  LEFT JOIN "ManualDeadline" md ON md."planYear" = ${year} AND md."activityCode" = a."code"`;
+
+function toInfo(year: number, r: ActivityRow): ActivityInfo {
+  return {
+    id: Number(r.id),
+    year,
+    code: r.code,
+    printedCode: r.printedCode,
+    title: r.title,
+    objectiveCode: r.objectiveCode,
+    objectiveTitle: r.objectiveTitle,
+    areaCode: r.areaCode,
+    areaName: r.areaName,
+    indicatorName: r.indicatorName,
+    indicatorIndex: r.indicatorIndex,
+    targetText: r.targetText,
+    targetKind: r.targetKind,
+    threshold: r.threshold === null ? null : Number(r.threshold),
+    comparator: r.comparator,
+    period: r.period,
+    unit: r.unit,
+    deadline: r.manualDeadline ?? r.deadline,
+    needsManualDate: Boolean(Number(r.needsManualDate)),
+    position: Number(r.position),
+  };
+}
+
+/**
+ * Live activities whose canonical or printed code is exactly `code`. All of them: when a
+ * printed code is shared, the one whose canonical code happens to equal it is still ambiguous
+ * for a person reading the printed plan.
+ */
+export async function activitiesByCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo[]> {
+  // A UNION of two index lookups: with "code = ? OR printedCode = ?" SQLite scans the whole plan.
+  const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."id" IN (
+       SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "code" = ${code}
+       UNION SELECT "id" FROM "Activity" WHERE "planId" = ${plan.id} AND "printedCode" = ${code}
+     ) AND a."archivedAt" IS NULL ORDER BY a."position"`;
+  return rows.map((r) => toInfo(plan.year, r));
+}
+
+export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
+  const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL AND a."code" = ${code}`;
+  return rows[0] ? toInfo(plan.year, rows[0]) : null;
+}
+
+
+
+interface IndexEntry {
+  code: string;
+  printedCode: string;
+  title: string;
+  objectiveCode: string;
+  objectiveTitle: string;
+  position: number;
+}
+
+interface CodeIndex {
+  version: string;
+  entries: IndexEntry[];
+}
+
+const indexes = new WeakMap<object, CodeIndex>();
+
+function versionOf(plan: PlanHeader): string {
+  return `${plan.id}:${plan.sourceHash}:${plan.importedAt.getTime()}`;
+}
+
+/** Every live code of the plan, cached per database and plan version (a re-import changes the version). */
+async function codeIndex(db: Reader, plan: PlanHeader): Promise<IndexEntry[]> {
+  const version = versionOf(plan);
+  const cached = indexes.get(db);
+  if (cached && cached.version === version) return cached.entries;
+  const rows = await db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; objectiveTitle: string; position: bigint | number }[]>`
+    SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle", a."position"
+    FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId"
+    WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL ORDER BY a."position"`;
+  const entries = rows.map((r) => ({ ...r, position: Number(r.position) }));
+  indexes.set(db, { version, entries });
+  return entries;
+}
+
+export const MAX_SUGGESTIONS = 5;
+
+/** Resolves a typed code: found, ambiguous (a printed code used twice), or unknown with the closest codes. */
+export async function resolveActivityCode(db: Reader, plan: PlanHeader, typed: string): Promise<CodeResolution> {
+  const direct = await activitiesByCode(db, plan, typed);
+  if (direct.length === 1) return { kind: "found", activity: direct[0]! };
+  if (direct.length > 1) return { kind: "ambiguous", activities: direct };
+
+  const entries = await codeIndex(db, plan);
+  const folded = typed.toLowerCase();
+  // "e1.1" for "E1.1": same code in another case.
+  const sameCase = entries.find((e) => e.code.toLowerCase() === folded) ?? entries.find((e) => e.printedCode.toLowerCase() === folded);
+  if (sameCase) {
+    const again = await activitiesByCode(db, plan, sameCase.code.toLowerCase() === folded ? sameCase.code : sameCase.printedCode);
+    if (again.length === 1) return { kind: "found", activity: again[0]! };
+    if (again.length > 1) return { kind: "ambiguous", activities: again };
+  }
+
+  const objectiveActivities = entries.filter((e) => e.objectiveCode.toLowerCase() === folded);
+  const objective = objectiveActivities.length
+    ? { code: objectiveActivities[0]!.objectiveCode, title: objectiveActivities[0]!.objectiveTitle, activities: objectiveActivities.slice(0, 10).map(suggestion) }
+    : null;
+  return { kind: "unknown", typed, suggestions: closestCodes(entries, folded), objective };
+}
+
+function suggestion(e: IndexEntry): CodeSuggestion {
+  return { code: e.code, printedCode: e.printedCode, title: e.title };
+}
+
+/** The few codes at the smallest edit distance (canonical or printed), in plan order among equals. */
+function closestCodes(entries: readonly IndexEntry[], typed: string): CodeSuggestion[] {
+  // Codes are short: more than two edits away is another activity, not a typo.
+  const limit = typed.length <= 4 ? 1 : 2;
+  const scored: { e: IndexEntry; d: number }[] = [];
+  for (const e of entries) {
+    const d = Math.min(distance(typed, e.code.toLowerCase()), distance(typed, e.printedCode.toLowerCase()));
+    if (d <= limit) scored.push({ e, d });
+  }
+  // Among equally close codes, those sharing more of the beginning and numerically nearest first ("3.1.8" -> 3.1.7).
+  const prefix = (code: string) => commonPrefixLength(typed, code.toLowerCase());
+  const gap = (code: string) => Math.abs(lastNumber(typed) - lastNumber(code));
+  scored.sort((a, b) => a.d - b.d || prefix(b.e.code) - prefix(a.e.code) || gap(a.e.code) - gap(b.e.code) || a.e.position - b.e.position);
+  const seen = new Set<string>();
+  const out: CodeSuggestion[] = [];
+  for (const { e } of scored) {
+    if (seen.has(e.code)) continue;
+    seen.add(e.code);
+    out.push(suggestion(e));
+    if (out.length >= MAX_SUGGESTIONS) break;
+  }
+  return out;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function lastNumber(code: string): number {
+  const m = /(\d+)\D*$/.exec(code);
+  return m ? Number(m[1]) : 0;
+}
+
+
+export const PICKER_STATIC_LIMIT = 100;
+
+/**
+ * Activities the actor may report on, their own area(s) first, then the Comune-wide ones,
+ * then (for Segretario/admin) the other areas; filtered by `query` (code prefix or words of the title).
+ */
+export async function writableActivities(
+  db: Reader,
+  plan: PlanHeader,
+  actor: Actor,
+  options: { query?: string; limit?: number } = {},
+): Promise<{ options: PickerOption[]; total: number }> {
+  const limit = options.limit ?? PICKER_STATIC_LIMIT;
+  if (actor.role === "nucleo") return { options: [], total: 0 };
+  const conditions: Prisma.Sql[] = [Prisma.sql`a."planId" = ${plan.id} AND a."archivedAt" IS NULL`];
+  if (actor.role === "dipendente" || actor.role === "responsabile") {
+    conditions.push(
+      actor.areaCodes.length ? Prisma.sql`(o."areaId" IS NULL OR ar."code" IN (${Prisma.join(actor.areaCodes)}))` : Prisma.sql`o."areaId" IS NULL`,
+    );
+  }
+  const q = (options.query ?? "").trim().slice(0, 100);
+  if (q) {
+    const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(
+      Prisma.sql`(a."code" LIKE ${`${escaped}%`} ESCAPE '\\' OR a."printedCode" LIKE ${`${escaped}%`} ESCAPE '\\' OR a."title" LIKE ${`%${escaped}%`} ESCAPE '\\')`,
+    );
+  }
+  const own = actor.areaCodes.length
+    ? Prisma.sql`CASE WHEN ar."code" IN (${Prisma.join(actor.areaCodes)}) THEN 0 WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`
+    : Prisma.sql`CASE WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`;
+  const from = Prisma.sql`FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId" LEFT JOIN "Area" ar ON ar."id" = o."areaId" WHERE ${Prisma.join(conditions, " AND ")}`;
+  const [rows, countRows] = await Promise.all([
+    db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; areaCode: string | null; areaName: string | null }[]>`
+      SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", ar."code" AS "areaCode", ar."name" AS "areaName"
+      ${from} ORDER BY ${own}, ar."position", o."position", a."position" LIMIT ${Math.max(1, Math.floor(limit))}`,
+    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS "n" ${from}`,
+  ]);
+  return {
+    total: Number(countRows[0]?.n ?? 0),
+    options: rows
+      .filter((r) => canWriteActivity(actor, { areaCode: r.areaCode }))
+      .map((r) => ({
+        code: r.code,
+        printedCode: r.printedCode,
+        title: r.title,
+        objectiveCode: r.objectiveCode,
+        group: r.areaCode === null ? "Obiettivi dell'ente" : `${r.areaCode}. ${r.areaName ?? ""}`.trim(),
+      })),
+  };
+}
+
+export interface OpenActivityRow {
+  code: string;
+  title: string;
+  targetText: string;
+  objectiveCode: string;
+  areaCode: string | null;
+  deadline: string | null;
+  status: string | null;
+}
+
+/** Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by effective deadline. */
+export async function openActivitiesOfAreas(
+  db: Reader,
+  plan: { id: number; year: number },
+  areaCodes: string[],
+  limit: number,
+): Promise<{ rows: OpenActivityRow[]; total: number }> {
+  if (!areaCodes.length) return { rows: [], total: 0 };
+  // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
+  const involves = Prisma.join(
+    areaCodes.map((c) => Prisma.sql`(',' || a.involvedAreas || ',') LIKE ${`%,${c},%`}`),
+    " OR ",
+  );
+  const where = Prisma.sql`
+    FROM "Activity" a
+    JOIN "Objective" o ON o.id = a.objectiveId
+    LEFT JOIN "Area" ar ON ar.id = o.areaId
+    LEFT JOIN "ManualDeadline" md ON md.planYear = ${plan.year} AND md.activityCode = a.code
+    LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+    WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL
+      AND (p.status IS NULL OR p.status <> 'completata')
+      AND ((o.areaId IS NOT NULL AND ar.code IN (${Prisma.join(areaCodes)}))
+        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))`;
+  const [rows, count] = await Promise.all([
+    db.$queryRaw<OpenActivityRow[]>`
+      SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
+             ${EFFECTIVE_DEADLINE_SQL} AS deadline, p.status AS status
+      ${where}
+      ORDER BY ${EFFECTIVE_DEADLINE_SQL} IS NULL, ${EFFECTIVE_DEADLINE_SQL}, o.position, a.position
+      LIMIT ${limit}`,
+    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${where}`,
+  ]);
+  return { rows, total: Number(count[0]?.n ?? 0) };
+}
