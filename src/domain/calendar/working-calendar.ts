@@ -7,7 +7,7 @@ export { parseIsoDay, parseMonthDay } from "./day-formats.ts";
  * (public holidays of `date-holidays` for IT: Capodanno, Epifania, Pasquetta, 25 aprile,
  * 1 maggio, 2 giugno, Ferragosto, Ognissanti, Immacolata, Natale, Santo Stefano), the
  * patron saint's day and any extra closure. Pure: a function of this data and the day.
- * Days are ISO strings of the Rome calendar (see clock.ts romeDay).
+ * Days are ISO strings of the Rome calendar (see days.ts romeDay).
  */
 
 export interface CalendarData {
