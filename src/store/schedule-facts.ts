@@ -1,8 +1,12 @@
 import { addDays } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
+import { effectiveDeadlineSql } from "./sql.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import type { PlannedActivity, Preference, ScheduleConfig, ScheduleFacts } from "../domain/schedule/send-plan.ts";
+
+/** The deadline in force (a manual one wins), as every other query reads it. */
+const EFFECTIVE_DEADLINE = effectiveDeadlineSql("m", "a");
 
 interface ActivityRow {
   code: string;
@@ -35,9 +39,9 @@ export async function loadScheduleFacts(
   const rows = await db.$queryRaw<ActivityRow[]>`
     SELECT a.code AS code, a.title AS title, ar.code AS areaCode, ar.name AS areaName,
            a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas,
-           COALESCE(m.deadline, a.deadline) AS deadline, p.lastReporterId AS lastReporterId,
+           ${EFFECTIVE_DEADLINE} AS deadline, p.lastReporterId AS lastReporterId,
            EXISTS (SELECT 1 FROM DelayExplanation d
-                   WHERE d.planYear = ${plan.year} AND d.activityCode = a.code AND d.createdAt >= COALESCE(m.deadline, a.deadline)) AS explained
+                   WHERE d.planYear = ${plan.year} AND d.activityCode = a.code AND d.createdAt >= ${EFFECTIVE_DEADLINE}) AS explained
     FROM Activity a
     JOIN Objective o ON o.id = a.objectiveId AND o.archivedAt IS NULL
     LEFT JOIN Area ar ON ar.id = o.areaId
@@ -45,9 +49,9 @@ export async function loadScheduleFacts(
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
     WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL
       AND (o.areaId IS NULL OR ar.archivedAt IS NULL)
-      AND COALESCE(m.deadline, a.deadline) >= ${earliest} AND COALESCE(m.deadline, a.deadline) <= ${latest}
+      AND ${EFFECTIVE_DEADLINE} >= ${earliest} AND ${EFFECTIVE_DEADLINE} <= ${latest}
       AND COALESCE(p.status, '') <> 'completata'
-    ORDER BY COALESCE(m.deadline, a.deadline), a.code`;
+    ORDER BY ${EFFECTIVE_DEADLINE}, a.code`;
   const activities: PlannedActivity[] = rows.map((r) => ({
     code: r.code,
     title: r.title,
