@@ -8,6 +8,12 @@ import type { PlannedActivity, Preference, ScheduleConfig, ScheduleFacts } from 
 /** The deadline in force (a manual one wins), as every other query reads it. */
 const EFFECTIVE_DEADLINE = effectiveDeadlineSql("m", "a");
 
+/**
+ * Snoozes still holding an item (their day to come) or bringing one back (their day just
+ * passed, not yet sent): a snooze older than this is spent.
+ */
+const SNOOZE_LOOKBACK_DAYS = 60;
+
 interface ActivityRow {
   code: string;
   title: string;
@@ -80,7 +86,7 @@ export async function loadScheduleFacts(
   const absences = (
     await db.absence.findMany({ where: { cancelledAt: null, toDay: { gte: window.from }, fromDay: { lte: window.to } }, orderBy: { id: "asc" } })
   ).map((a) => ({ userId: a.slackUserId, from: a.fromDay, to: a.toDay }));
-  const snoozes = (await db.snooze.findMany({ where: { planYear: plan.year, untilDay: { lte: addDays(window.to, 1) } }, orderBy: { id: "asc" } })).map((s) => ({
+  const snoozes = (await db.snooze.findMany({ where: { planYear: plan.year, untilDay: { gte: addDays(window.from, -SNOOZE_LOOKBACK_DAYS) } }, orderBy: { id: "asc" } })).map((s) => ({
     id: s.id,
     userId: s.slackUserId,
     code: s.activityCode,

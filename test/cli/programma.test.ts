@@ -289,6 +289,15 @@ describe("the scheduler posts what the planner planned", () => {
     const head = next.filter((s) => s.recipient === HEAD03);
     expect(head.filter((s) => s.date < "2025-04-28").flatMap((s) => s.items!.map((i) => i.activity))).not.toContain("3.1.2");
     expect(head.find((s) => s.date === "2025-04-28")!.items!.map((i) => i.activity)).toContain("3.1.2");
+    // The scheduler holds it too: on Thursday 24 (1 working day before 3.1.2) the head's message has 3.1.5, not 3.1.2.
+    fake.reset();
+    await run("2025-04-24T09:00:00Z");
+    const codes = fake
+      .callsTo("chat.postMessage")
+      .filter((c) => c.body.channel === HEAD03)
+      .flatMap((c) => (c.body.blocks as { type: string; elements?: { value: string }[] }[]).filter((b) => b.type === "actions").map((b) => (JSON.parse(b.elements![0]!.value) as { code: string }).code));
+    expect(codes).toContain("3.1.5");
+    expect(codes).not.toContain("3.1.2");
   });
 });
 
