@@ -5,6 +5,7 @@ import { runCli } from "../../src/cli/index.ts";
 import type { Clock } from "../../src/clock.ts";
 import { isoWeekOf } from "../../src/domain/digest/digest.ts";
 import { loadEnv } from "../../src/env.ts";
+import { sendsDueNow } from "../../src/jobs/due.ts";
 import { startScheduler } from "../../src/jobs/scheduler.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
@@ -289,6 +290,9 @@ describe("the scheduler posts what the planner planned", () => {
     const head = next.filter((s) => s.recipient === HEAD03);
     expect(head.filter((s) => s.date < "2025-04-28").flatMap((s) => s.items!.map((i) => i.activity))).not.toContain("3.1.2");
     expect(head.find((s) => s.date === "2025-04-28")!.items!.map((i) => i.activity)).toContain("3.1.2");
+    // What the scheduler reads at any instant before the snooze's day holds it.
+    const due = await sendsDueNow(t.db, loadEnv({ LOG_LEVEL: "silent" }), new Date("2025-04-23T09:00:00Z"));
+    expect(due!.view.facts.snoozes).toEqual([expect.objectContaining({ userId: HEAD03, code: "3.1.2", until: "2025-04-25" })]);
     // The scheduler holds it too: on Thursday 24 (1 working day before 3.1.2) the head's message has 3.1.5, not 3.1.2.
     fake.reset();
     await run("2025-04-24T09:00:00Z");
