@@ -122,7 +122,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
       entityType: "progress",
       entityKey: `${input.planYear}:${input.activityCode}`,
       before: auditView(before),
-      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source } },
+      after: { ...auditView(progress), report: { id: report.id, kind: report.kind, status: report.status, value: report.value, occurredOn: report.occurredOn, source: report.source, ...(report.enteredBy ? { userId: report.userId, enteredBy: report.enteredBy } : {}) } },
     });
     return { report, progress, derived, duplicate: false };
   });
