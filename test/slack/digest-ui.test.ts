@@ -106,6 +106,29 @@ describe("digest message", () => {
   });
 });
 
+describe("digest: who is away, who has not reported", () => {
+  it("names the absent without notifying them, and mentions the silent ones", () => {
+    const msg = digestMessage(
+      digest({
+        away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-10", to: "2025-08-25" }],
+        notReported: { weeks: 3, people: [{ slackUserId: "U0LUCA", name: "Luca", lastReportAt: null }] },
+      }),
+    );
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain("Assenti questa settimana (1)");
+    expect(text).toContain("Mario Rossi (U0MARIO) — dal 10/08/2025 al 25/08/2025");
+    expect(text).not.toContain("<@U0MARIO>");
+    expect(text).toContain("Nessun aggiornamento nelle ultime 3 settimane (1)");
+    expect(text).toContain("<@U0LUCA> — nessun aggiornamento finora");
+  });
+
+  it("a quiet week with someone away says so in its one line", () => {
+    const QUIET = { quiet: true, overdue: { total: 0, items: [] }, dueSoon: { total: 0, days: 14, items: [] }, behindPace: { total: 0, items: [] } };
+    const quiet = digestMessage(digest({ ...QUIET, away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-11", to: "2025-08-11" }] }));
+    expect(quiet.text).toContain("Assenti questa settimana: Mario Rossi (U0MARIO) (il 11/08/2025).");
+  });
+});
+
 describe("direct messages and the delay modal", () => {
   const notice = { year: 2024, code: "3.1.3", title: "Lavori in Via Piave", areaLabel: "03. Area Tecnico Manutentiva", deadline: "2024-10-31" };
   const item = (over: Partial<NoticeItem>): NoticeItem => ({ ...notice, kind: "reminder", days: 7, workingDays: 5, onBehalfOf: [], snoozed: false, ...over });

@@ -165,8 +165,10 @@ export function digestWords(d: AreaDigest, s: DigestStyle): DigestWords {
       notShown: 0,
     });
   }
-  const awayLine = d.away.length ? `Assenti questa settimana: ${d.away.map((p) => `${s.mention(p.slackUserId, p.name)} (${absenceSpan(p.from, p.to)})`).join(", ")}.` : "";
-  if (d.away.length) sections.push({ key: "away", heading: `Assenti questa settimana (${d.away.length})`, lines: d.away.map((p) => `• ${s.mention(p.slackUserId, p.name)} — ${absenceSpan(p.from, p.to)}`), notShown: 0 });
+  // The absent are named, not mentioned: a mention would notify them while they are away.
+  const awayName = (p: { slackUserId: string; name: string | null }) => (p.name ? `${s.text(p.name)} (${p.slackUserId})` : p.slackUserId);
+  const awayLine = d.away.length ? `Assenti questa settimana: ${d.away.map((p) => `${awayName(p)} (${absenceSpan(p.from, p.to)})`).join(", ")}.` : "";
+  if (d.away.length) sections.push({ key: "away", heading: `Assenti questa settimana (${d.away.length})`, lines: d.away.map((p) => `• ${awayName(p)} — ${absenceSpan(p.from, p.to)}`), notShown: 0 });
   const counts = [
     d.overdue.total ? `${d.overdue.total} in ritardo` : "",
     d.dueSoon.total ? `${d.dueSoon.total} in scadenza` : "",
