@@ -1,5 +1,5 @@
 import Holidays from "date-holidays";
-import { addDays } from "./days.ts";
+import { addDays, daysBetween } from "./days.ts";
 export { parseIsoDay, parseMonthDay } from "./day-formats.ts";
 
 /**
@@ -95,15 +95,48 @@ export class WorkingCalendar {
   /**
    * Working days from `from` to `to`: those in (from, to] when `to` is later, minus those in
    * (to, from] when it is earlier. Friday to Monday is 1; a deadline on Saturday seen on
-   * Friday is 0 (nothing left to work before it).
+   * Friday is 0 (nothing left to work before it). O(1) after a year's first use: the planner
+   * asks it for every open activity on every day it simulates.
    */
   workingDaysBetween(from: string, to: string): number {
     if (from === to) return 0;
-    const [lo, hi, sign] = from < to ? [from, to, 1] : [to, from, -1];
-    let n = 0;
-    for (let d = addDays(lo, 1); d <= hi; d = addDays(d, 1)) if (this.isWorkingDay(d)) n++;
-    return n * sign;
+    return this.cumulative(to) - this.cumulative(from);
+  }
+
+  private readonly years = new Map<number, Int32Array>();
+
+  /** Working days of the year up to and including each day of it (index = day of year, 0-based). */
+  private yearPrefix(year: number): Int32Array {
+    let prefix = this.years.get(year);
+    if (!prefix) {
+      const days = daysBetween(`${year}-01-01`, `${year + 1}-01-01`);
+      prefix = new Int32Array(days);
+      let n = 0;
+      let d = `${year}-01-01`;
+      for (let i = 0; i < days; i++, d = addDays(d, 1)) {
+        if (this.isWorkingDay(d)) n++;
+        prefix[i] = n;
+      }
+      this.years.set(year, prefix);
+    }
+    return prefix;
+  }
+
+  /** Working days from 1 January 2000 (any fixed origin works: only differences are used) up to `day`. */
+  private cumulative(day: string): number {
+    const year = +day.slice(0, 4);
+    let before = 0;
+    for (let y = Math.min(year, CUMULATIVE_ORIGIN); y < Math.max(year, CUMULATIVE_ORIGIN); y++) before += this.yearTotal(y);
+    if (year < CUMULATIVE_ORIGIN) before = -before;
+    return before + this.yearPrefix(year)[daysBetween(`${year}-01-01`, day)]!;
+  }
+
+  private yearTotal(year: number): number {
+    const p = this.yearPrefix(year);
+    return p[p.length - 1]!;
   }
 }
+
+const CUMULATIVE_ORIGIN = 2000;
 
 export const NO_EXTRA_CLOSURES: CalendarData = { patron: null, closures: [] };

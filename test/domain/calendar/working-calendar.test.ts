@@ -34,6 +34,21 @@ describe("working calendar", () => {
     expect(cal.addWorkingDays("2025-08-13", 1)).toBe("2025-08-18");
   });
 
+  it("counts across years as a day-by-day count does (the planner's fast path)", () => {
+    const naive = (from: string, to: string) => {
+      let n = 0;
+      for (let d = new Date(`${from}T00:00:00Z`); d.toISOString().slice(0, 10) < to; ) {
+        d = new Date(d.getTime() + 86_400_000);
+        if (cal.isWorkingDay(d.toISOString().slice(0, 10))) n++;
+      }
+      return n;
+    };
+    for (const [from, to] of [["2024-12-20", "2025-01-10"], ["1999-12-30", "2000-01-04"], ["2025-03-01", "2026-02-01"], ["2025-06-23", "2025-06-25"]] as const) {
+      expect(cal.workingDaysBetween(from, to)).toBe(naive(from, to));
+      expect(cal.workingDaysBetween(to, from)).toBe(-naive(from, to));
+    }
+  });
+
   it("reads the day formats of the settings", () => {
     expect(parseMonthDay("06-24")).toBe("06-24");
     expect(parseMonthDay("02-29")).toBe("02-29");
