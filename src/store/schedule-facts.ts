@@ -3,7 +3,7 @@ import type { Db } from "../db/client.ts";
 import { effectiveDeadlineSql } from "./sql.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
-import type { PlannedActivity, Preference, ScheduleConfig, ScheduleFacts } from "../domain/schedule/send-plan.ts";
+import { SCAN_BACK_DAYS, type PlannedActivity, type Preference, type ScheduleConfig, type ScheduleFacts } from "../domain/schedule/send-plan.ts";
 
 /** The deadline in force (a manual one wins), as every other query reads it. */
 const EFFECTIVE_DEADLINE = effectiveDeadlineSql("m", "a");
@@ -40,7 +40,7 @@ export async function loadScheduleFacts(
 ): Promise<ScheduleFacts> {
   const maxThreshold = Math.max(0, ...config.thresholds, ...(await preferredDays(db)));
   // Calendar bounds wide enough for working-day counts: a working day is at most a few calendar days.
-  const earliest = addDays(window.from, -(config.overdueDays * 2 + 14));
+  const earliest = addDays(window.from, -SCAN_BACK_DAYS);
   const latest = addDays(calendar.addWorkingDays(window.to, maxThreshold), 1);
   const rows = await db.$queryRaw<ActivityRow[]>`
     SELECT a.code AS code, a.title AS title, ar.code AS areaCode, ar.name AS areaName,

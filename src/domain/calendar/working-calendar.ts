@@ -92,6 +92,16 @@ export class WorkingCalendar {
     return d;
   }
 
+  /** The working day `n` working days before `day` (n >= 0; n = 0 is `day` itself). */
+  subtractWorkingDays(day: string, n: number): string {
+    let d = day;
+    for (let left = n; left > 0; ) {
+      d = addDays(d, -1);
+      if (this.isWorkingDay(d)) left--;
+    }
+    return d;
+  }
+
   /**
    * Working days from `from` to `to`: those in (from, to] when `to` is later, minus those in
    * (to, from] when it is earlier. Friday to Monday is 1; a deadline on Saturday seen on
@@ -104,6 +114,7 @@ export class WorkingCalendar {
   }
 
   private readonly years = new Map<number, Int32Array>();
+  private readonly memo = new Map<string, number>();
 
   /** Working days of the year up to and including each day of it (index = day of year, 0-based). */
   private yearPrefix(year: number): Int32Array {
@@ -122,8 +133,16 @@ export class WorkingCalendar {
     return prefix;
   }
 
-  /** Working days from 1 January 2000 (any fixed origin works: only differences are used) up to `day`. */
+  /** Working days from 1 January 2000 (any fixed origin works: only differences are used) up to `day`, memoised. */
   private cumulative(day: string): number {
+    const hit = this.memo.get(day);
+    if (hit !== undefined) return hit;
+    const value = this.count(day);
+    this.memo.set(day, value);
+    return value;
+  }
+
+  private count(day: string): number {
     const year = +day.slice(0, 4);
     let before = 0;
     for (let y = Math.min(year, CUMULATIVE_ORIGIN); y < Math.max(year, CUMULATIVE_ORIGIN); y++) before += this.yearTotal(y);

@@ -199,6 +199,52 @@ function digestsOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, se
     .map(({ c, key }) => ({ key, date: day, time: config.digest.time, at, kind: "digest" as const, recipient: c.channelId, area: c.areaCode }));
 }
 
+/** Calendar days back that the facts cover for questions: more than any overdue window, even across a closed August. */
+export const SCAN_BACK_DAYS = 90;
+
+interface ActivityIndex {
+  byCode: Map<string, PlannedActivity>;
+  /** By deadline, for the range of each simulated day. */
+  sorted: PlannedActivity[];
+}
+
+const indexes = new WeakMap<readonly PlannedActivity[], ActivityIndex>();
+
+function indexOf(facts: ScheduleFacts): ActivityIndex {
+  let ix = indexes.get(facts.activities);
+  if (!ix) {
+    const sorted = [...facts.activities].sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0));
+    ix = { byCode: new Map(facts.activities.map((a) => [a.code, a])), sorted };
+    indexes.set(facts.activities, ix);
+  }
+  return ix;
+}
+
+function lowerBound(sorted: readonly PlannedActivity[], day: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]!.deadline < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The activities whose deadline may matter on `day`: up to the day before the first working
+ * day past the largest threshold, and back to the last day a question can be asked. A narrow slice of a
+ * large plan, found by binary search.
+ */
+function activitiesAround(facts: ScheduleFacts, config: ScheduleConfig, day: string): readonly PlannedActivity[] {
+  const { sorted } = indexOf(facts);
+  const widest = Math.max(0, ...config.thresholds, ...[...facts.preferences.values()].map((p) => p.daysBefore ?? 0));
+  const cal = facts.calendar;
+  const last = addDays(cal.nextWorkingDay(addDays(cal.addWorkingDays(day, widest), 1)), -1);
+  const first = cal.subtractWorkingDays(day, config.overdueDays + 1);
+  return sorted.slice(lowerBound(sorted, first), lowerBound(sorted, addDays(last, 1)));
+}
+
 interface Candidate {
   recipient: string;
   item: PlannedItem;
@@ -223,9 +269,9 @@ function candidatesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string,
     onBehalfOf: [],
     snoozed,
   });
-  const byCode = new Map(facts.activities.map((a) => [a.code, a]));
+  const { byCode } = indexOf(facts);
 
-  for (const a of facts.activities) {
+  for (const a of activitiesAround(facts, config, day)) {
     const heads = headsOf(a, facts.heads);
     if (a.deadline >= day) {
       const daysLeft = cal.workingDaysBetween(day, a.deadline);
@@ -266,7 +312,7 @@ function candidatesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string,
 function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): PlannedSend[] {
   if (!facts.calendar.isWorkingDay(day)) return [];
   const absent = (u: string) => isAbsent(facts.absences, u, day);
-  const byCode = new Map(facts.activities.map((a) => [a.code, a]));
+  const { byCode } = indexOf(facts);
   const bundles = new Map<string, Map<string, PlannedItem>>();
   const add = (recipient: string, item: PlannedItem) => {
     let items = bundles.get(recipient);
