@@ -1,6 +1,6 @@
 import { addDays } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import type { DigestPeople } from "../domain/digest/digest.ts";
+import type { AwayPerson, DigestPeople, SilentPerson } from "../domain/digest/digest.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 
 type Reader = Db | Tx;
@@ -50,8 +50,10 @@ export async function digestPeople(db: Reader, plan: PlanRef, opts: { today: str
     ORDER BY ua.areaCode, COALESCE(u.name, u.slackUserId)`;
   const out: DigestPeople = new Map();
   const entry = (area: string) => {
-    let e = out.get(area);
-    if (!e) out.set(area, (e = { away: [], notReported: { weeks: opts.notReportedWeeks, people: [] } }));
+    const found = out.get(area);
+    if (found) return found;
+    const e = { away: [] as AwayPerson[], notReported: { weeks: opts.notReportedWeeks, people: [] as SilentPerson[] } };
+    out.set(area, e);
     return e;
   };
   for (const r of away) entry(r.areaCode).away.push({ slackUserId: r.slackUserId, name: r.name, from: r.fromDay, to: r.toDay });

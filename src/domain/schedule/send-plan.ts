@@ -316,7 +316,10 @@ function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: str
   const bundles = new Map<string, Map<string, PlannedItem>>();
   const add = (recipient: string, item: PlannedItem) => {
     let items = bundles.get(recipient);
-    if (!items) bundles.set(recipient, (items = new Map()));
+    if (!items) {
+      items = new Map();
+      bundles.set(recipient, items);
+    }
     const id = `${item.kind}:${item.code}`;
     const had = items.get(id);
     if (!had) items.set(id, { ...item, keys: [...item.keys], onBehalfOf: [...item.onBehalfOf] });
