@@ -1,21 +1,27 @@
+import { errorText, GENERIC_ERROR_MESSAGE, type AppError, type ErrorCode, type Surface } from "./messages/errors.ts";
+
 /**
- * An error whose message is written for the user, in Italian, saying what was expected.
- * Transports show `message` as is; any other error becomes a generic Italian apology
- * and goes to the log, never to the user.
+ * An error the person can act on: a code with its data (see src/messages/errors.ts, the one
+ * catalogue of their Italian texts). Each surface renders it with `textFor`; `message` is the
+ * Slack text, so logs and tests read the same words. Any other error becomes the generic
+ * Italian apology and goes to the log, never to the user.
  */
 export class UserError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+  readonly code: ErrorCode;
+  constructor(readonly error: AppError) {
+    super(errorText(error, "slack"));
+    this.code = error.code;
     this.name = "UserError";
+  }
+
+  textFor(surface: Surface): string {
+    return errorText(this.error, surface);
   }
 }
 
-export const GENERIC_ERROR_MESSAGE =
-  "Si è verificato un errore imprevisto: la richiesta non è stata registrata. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.";
+export { GENERIC_ERROR_MESSAGE };
 
-export function userMessageOf(err: unknown): string {
-  return err instanceof UserError ? err.message : GENERIC_ERROR_MESSAGE;
+/** What a surface shows for any error: the user error's text, else the generic message. */
+export function userMessageOf(err: unknown, surface: Surface): string {
+  return err instanceof UserError ? err.textFor(surface) : GENERIC_ERROR_MESSAGE;
 }

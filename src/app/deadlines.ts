@@ -18,20 +18,21 @@ export async function setManualDeadline(
   const plan = await currentPlan(db, input.year);
   const iso = parseItalianDate(input.date.trim(), plan.year);
   if (!iso) {
-    throw new UserError("bad_date", `Data non valida: «${input.date}». Attesa una data come 31/12/2024, 2024-12-31 o «31 dicembre 2024».`);
+    throw new UserError({ code: "bad_date", raw: input.date, expected: "plan" });
   }
   // An admin tool: the canonical code (as `piano` prints it) wins; a printed code is a fallback.
   const code = input.code.trim();
   const exact = await activityByCanonicalCode(db, plan, code);
   const found = exact ? [exact] : await activitiesByCode(db, plan, code);
   if (found.length === 0) {
-    throw new UserError("unknown_code", `Nessuna attività con codice «${input.code}» nel piano ${plan.year}. Usa «obiettivi piano» per vedere i codici.`);
+    throw new UserError({ code: "unknown_code", context: "deadline", activityCode: input.code, year: plan.year });
   }
   if (found.length > 1) {
-    throw new UserError(
-      "ambiguous_code",
-      `Il codice stampato «${input.code}» indica più attività: ${found.map((a) => `${a.code} (obiettivo ${a.objectiveCode})`).join(", ")}. Indica il codice univoco.`,
-    );
+    throw new UserError({
+      code: "ambiguous_code",
+      typed: input.code,
+      candidates: found.map((a) => `${a.code} (obiettivo ${a.objectiveCode})`).join(", "),
+    });
   }
   const activity = found[0]!;
   return db.$transaction(async (tx) => {

@@ -15,7 +15,7 @@ import type { ChangeBus } from "./events.ts";
 export async function delayActivityFor(db: Db, q: { year: number; code: string; userId: string; today: string }): Promise<DelayActivity> {
   const actor = requireActor(await loadActor(db, q.userId), q.userId);
   const activity = await delayActivity(db, q.year, q.code, q.today);
-  assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
+  assertCanWriteActivity(actor, activity, "delay");
   return activity;
 }
 
@@ -40,7 +40,7 @@ export async function recordDelayExplanation(db: Db, input: RecordDelayInput, ch
   const saved = await db.$transaction(async (tx) => {
     const actor = requireActor(await loadActor(tx, input.userId), input.userId);
     const activity = await delayActivity(tx, input.year, input.code, input.today);
-    assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
+    assertCanWriteActivity(actor, activity, "delay");
     const row = await insertDelayExplanation(tx, { year: input.year, code: activity.code, value: v.value, userId: input.userId, now: input.now });
     await appendAudit(tx, {
       at: input.now,

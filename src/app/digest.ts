@@ -8,7 +8,9 @@ import {
   type DigestOptions,
   type DigestSet,
 } from "../domain/digest/digest.ts";
-import { completionRows, countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
+import { summarize } from "../domain/status/status.ts";
+import { countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
+import { planFilter, totalsRows } from "../store/status.ts";
 import { currentPlan } from "../store/plan.ts";
 
 type Reader = Db | Tx;
@@ -33,6 +35,13 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
   const reports = await countReportsOf(db, plan.year, toReplay.map((r) => r.code), clock.asOf);
   const pace = mergePace(paceRanked, replayedCounts(toReplay, reports, clock), shown);
   const wide = await wideRows(db, plan);
-  const completion = await completionRows(db, plan);
+  // The same aggregate pass as /stato's, so an area's figure is the same on both.
+  const totals = await totalsRows(db, plan, planFilter(plan), today, true);
+  const completion = new Map(
+    totals.filter((t) => t.areaId !== null).map((t) => {
+      const s = summarize(null, t, [], today);
+      return [Number(t.areaId), { completion: s.completion, activities: s.activities, completed: s.completed }] as const;
+    }),
+  );
   return assembleDigests({ plan, today, areas, heads, deadlines, pace, wide, completion, wideShown: opts.wideShown, people: opts.people });
 }

@@ -8,7 +8,7 @@ import { type PlanEvaluation } from "../domain/scoring/evaluation.ts";
 import { evaluatePlan } from "./evaluation.ts";
 import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { openActivitiesOfAreas } from "../store/activities.ts";
-import { planIfAny } from "../store/plan.ts";
+import { planOfYear } from "../store/plan.ts";
 import { loadActor } from "../store/users.ts";
 
 /**
@@ -123,7 +123,7 @@ function overviewOf(ev: PlanEvaluation, areaCodes: string[] | null): HomeOvervie
 export async function loadHome(db: Db, userId: string, now: Date, cache: EvaluationCache): Promise<HomeData> {
   const actor = await loadActor(db, userId);
   if (!actor) return { kind: "unknown", userId };
-  const plan = await planIfAny(db);
+  const plan = await planOfYear(db);
   if (!plan) return { kind: "no_plan", userId, actor };
   const today = romeDay(now);
   const oversees = OVERVIEW_ROLES.includes(actor.role);

@@ -148,7 +148,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     case "help":
       return { kind: "help" };
     case "picker":
-      assertCanWriteSomething(actor);
+      assertCanWriteActivity(actor, null);
       return { kind: "picker", source: await pickerSource(deps.db, actor, plan), meta: ctx.meta };
     default:
       break;
@@ -162,7 +162,7 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
     const history = await activityHistory(deps.db, plan.year, activity.code);
     return { kind: "history", activity, progress, history, today: ctx.today };
   }
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
     return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year }, onBehalf: mayActForOthers(actor.role) };
@@ -191,17 +191,6 @@ async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext
   return { kind: "unknown", resolution, year: plan.year, rest: ctx.rest };
 }
 
-export const NUCLEO_READ_ONLY =
-  "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.";
-
-function assertCanWriteSomething(actor: Actor): void {
-  if (actor.role === "nucleo") throw new UserError("forbidden", NUCLEO_READ_ONLY);
-}
-
-function assertCanWrite(actor: Actor, activity: ActivityInfo): void {
-  assertCanWriteSomething(actor);
-  assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
-}
 
 function reportInput(actor: Actor, activity: ActivityInfo, action: ReportAction, ctx: RunContext): ReportInput {
   const base = {
@@ -278,7 +267,7 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
   const plan = await currentPlan(deps.db, req.year);
   const activity = await activityByCanonicalCode(deps.db, plan, req.code);
   if (!activity) return null;
-  assertCanWrite(actor, activity);
+  assertCanWriteActivity(actor, activity);
   const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
   return { actor, plan, activity, progress };
 }

@@ -12,10 +12,10 @@ export async function resolveOnBehalf(db: Reader, actor: Actor, activity: { code
   const id = "userId" in who ? who.userId : await userIdByName(db, who.name);
   const person = await loadActor(db, id);
   if (!person) {
-    throw new UserError("unknown_user", `<@${id}> non è registrato nel bot: chiedi al Segretario di aggiungerlo prima di registrare per suo conto.`);
+    throw new UserError({ code: "behalf_unknown_person", userId: id });
   }
   const refusal = onBehalfRefusal(actor, person, activity);
-  if (refusal) throw new UserError("forbidden", refusal);
+  if (refusal) throw new UserError(refusal);
   return person.slackUserId === actor.slackUserId ? null : person;
 }
 
@@ -29,10 +29,7 @@ async function userIdByName(db: Reader, name: string): Promise<string> {
   });
   if (hits.length === 1) return hits[0]!.slackUserId;
   throw new UserError(
-    hits.length === 0 ? "unknown_user" : "ambiguous_user",
-    hits.length === 0
-      ? `Non trovo «@${name}» tra gli utenti del bot: scegli il collega dal menu di Slack scrivendo @ (per esempio «/obiettivo 3.1.2 completato per @Mario»).`
-      : `«@${name}» indica più persone (${hits.map((h) => h.name ?? h.slackUserId).join(", ")}): scegli il collega dal menu di Slack scrivendo @.`,
+    hits.length === 0 ? { code: "behalf_name_unknown", name } : { code: "behalf_name_ambiguous", name, candidates: hits.map((h) => h.name ?? h.slackUserId).join(", ") },
   );
 }
 

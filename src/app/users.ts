@@ -46,7 +46,7 @@ async function areasForRole(db: Db, role: Role): Promise<PlanAreas> {
     return await planAreas(db);
   } catch (e) {
     if (e instanceof UserError && e.code === "no_plan") {
-      throw new UserError("no_plan", `Il ruolo ${role} richiede un'area del piano, ma nessun piano è caricato. Importa prima il piano con: npx obiettivi importa <file>`);
+      throw new UserError({ code: "no_plan", forRole: role });
     }
     throw e;
   }
@@ -66,7 +66,7 @@ export async function addUser(db: Db, input: AddUserInput, ctx: ChangeContext): 
   if (AREA_ROLES.includes(role)) {
     const p = await areasForRole(db, role);
     if (asked.length === 0) {
-      throw new UserError("area_required", `Il ruolo ${role} richiede almeno un'area: aggiungi --area <codice> (ripetibile). Aree del piano ${p.year}: ${areaChoices(p)}.`);
+      throw new UserError({ code: "area_required", role, year: p.year, choices: areaChoices(p) });
     }
     areaCodes = [...new Set(asked.map((a) => resolveArea(p, a).code))].sort();
   } else if (asked.length > 0) {
@@ -99,7 +99,7 @@ export async function removeUser(db: Db, rawId: string, ctx: ChangeContext): Pro
   return db.$transaction(async (tx) => {
     const before = await findUser(tx, slackUserId);
     if (!before) {
-      throw new UserError("user_unknown", `L'utente ${slackUserId} non è registrato: niente da rimuovere. Vedi gli utenti con: npx obiettivi utenti elenco`);
+      throw new UserError({ code: "user_not_registered", userId: slackUserId });
     }
     await deleteUser(tx, slackUserId);
     await appendAudit(tx, {

@@ -32,7 +32,7 @@ export function createCliContext(env: Env, io: { out(s: string): void; err(s: st
     clock(oggi) {
       if (oggi === undefined) return systemClock;
       if (!/^\d{4}-\d{2}-\d{2}$/.test(oggi) || Number.isNaN(Date.parse(oggi))) {
-        throw new UserError("bad_date", `Data non valida per --oggi: «${oggi}». Atteso il formato AAAA-MM-GG, per esempio 2024-10-07.`);
+        throw new UserError({ code: "bad_date", raw: oggi, expected: "cli" });
       }
       return fixedClock(oggi);
     },

@@ -31,14 +31,14 @@ export const register: RegisterCommands = (program, ctx) => {
     .addHelpText("after", "\nEsempi:\n  npx obiettivi riepilogo --area 03 --oggi 2024-10-07\n  npx obiettivi riepilogo --tutte")
     .action(async (opts: RiepilogoOptions) => {
       if (!opts.area && !opts.tutte) {
-        throw new UserError("missing_area", "Indica l'area con --area <codice> (per esempio --area 03) oppure --tutte per tutte le aree.");
+        throw new UserError({ code: "missing_area" });
       }
       if (opts.area && opts.tutte) {
-        throw new UserError("area_and_all", "Usa --area <codice> oppure --tutte, non entrambi.");
+        throw new UserError({ code: "area_and_all" });
       }
       let year: number | undefined;
       if (opts.anno !== undefined) {
-        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError("bad_year", `Anno non valido per --anno: «${opts.anno}». Atteso un anno come 2024.`);
+        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
         year = Number(opts.anno);
       }
       const now = ctx.clock(opts.oggi)();
@@ -50,10 +50,13 @@ export const register: RegisterCommands = (program, ctx) => {
         const areas = await liveAreasOf(db, plan.id);
         const found = areas.find((a) => sameAreaCode(opts.area!, a.code));
         if (!found) {
-          throw new UserError(
-            "area_unknown",
-            `Nessuna area con codice «${opts.area}» nel piano ${plan.year}. Aree:\n${areas.map((a) => `  ${a.code}  ${a.name}`).join("\n")}`,
-          );
+          throw new UserError({
+            code: "area_unknown",
+            context: "digest",
+            query: opts.area,
+            year: plan.year,
+            list: areas.map((a) => `  ${a.code}  ${a.name}`).join("\n"),
+          });
         }
         areaCodes = [found.code];
       }

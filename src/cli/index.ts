@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { loadDotEnvFile, loadEnv, EnvError } from "../env.ts";
 import { userMessageOf, UserError } from "../errors.ts";
 import { createCliContext } from "./context.ts";
+import { italianHelp } from "./italian-help.ts";
 import { register as registerPlan } from "./plan-commands.ts";
 import { register as registerUsers } from "./user-commands.ts";
 import { register as registerDigest } from "./digest-commands.ts";
@@ -21,18 +22,19 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
     return 2;
   }
   const ctx = createCliContext(env, write);
-  const program = new Command("obiettivi")
-    .description("Obiettivi: il Piano della Performance del Comune, da riga di comando")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) })
-    .showHelpAfterError("(usa --help per l'elenco dei comandi)");
+  const program = italianHelp(
+    new Command("obiettivi")
+      .description("Obiettivi: il Piano della Performance del Comune, da riga di comando")
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) }),
+  ).showHelpAfterError("(usa --help per l'elenco dei comandi)");
   for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerSchedule]) register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
-    write.err(`${userMessageOf(e)}\n`);
+    write.err(`${userMessageOf(e, "cli")}\n`);
     if (!(e instanceof UserError) && process.env.LOG_LEVEL === "debug") write.err(`${e instanceof Error ? e.stack : String(e)}\n`);
     return 1;
   } finally {

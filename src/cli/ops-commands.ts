@@ -51,7 +51,7 @@ export function registerOps(program: Parameters<RegisterCommands>[0], ctx: CliCo
 
 function liveDatabaseFile(ctx: CliContext): string {
   const file = databaseFilePath(ctx.env.DATABASE_URL);
-  if (file === ":memory:") throw new UserError("db_memory", "DATABASE_URL indica un database in memoria: non c'è un file da copiare o ripristinare.");
+  if (file === ":memory:") throw new UserError({ code: "db_memory" });
   return file;
 }
 
@@ -68,7 +68,7 @@ function describeRestore(summary: DatabaseSummary, current: DatabaseSummary | nu
  */
 export const terminalConfirmer: Confirmer = async (question) => {
   if (!process.stdin.isTTY) {
-    throw new UserError("confirm_needs_tty", "Serve una conferma, ma non c'è un terminale per chiederla: aggiungi --si per confermare il ripristino.");
+    throw new UserError({ code: "confirm_needs_tty" });
   }
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {

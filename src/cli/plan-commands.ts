@@ -74,7 +74,7 @@ export const register: RegisterCommands = (program, ctx) => {
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }
 

@@ -31,10 +31,7 @@ export const register: RegisterCommands = (program, ctx) => {
       const format = parseFormat(opts.formato);
       // Refuse before the work: binary on a terminal only garbles the screen.
       if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
-        throw new UserError(
-          "xlsx_to_tty",
-          "Il formato xlsx è un file binario: indica dove salvarlo con --output, per esempio --output relazione-2024.xlsx (oppure reindirizza l'uscita: > relazione-2024.xlsx).",
-        );
+        throw new UserError({ code: "xlsx_to_tty" });
       }
       const clock = ctx.clock(opts.oggi);
       const now = clock();
@@ -108,7 +105,7 @@ export const register: RegisterCommands = (program, ctx) => {
         text = readFileSync(file, "utf8");
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new UserError("file_unreadable", code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`);
+        throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
       }
       const raw = JSON.parse(JSON.stringify(parseScoringConfigText(text, file)));
       const { db } = await ctx.openDb();
@@ -121,23 +118,23 @@ export const register: RegisterCommands = (program, ctx) => {
 function parseFormat(v: string): Format {
   const f = v.trim().toLowerCase();
   if ((FORMATS as readonly string[]).includes(f)) return f as Format;
-  throw new UserError("bad_format", `Formato non valido: «${v}». Formati disponibili: md, csv, xlsx.`);
+  throw new UserError({ code: "bad_format", raw: v, formats: "md, csv, xlsx" });
 }
 
 function parseYear(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError("bad_year", `Anno non valido: «${v}». Atteso un anno come 2024.`);
+  if (!Number.isInteger(n) || n < 2000 || n > 2100) throw new UserError({ code: "bad_year", raw: v });
   return n;
 }
 
 function parsePositive(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UserError("bad_number", `Valore non valido: «${v}». Atteso un numero intero maggiore di zero.`);
+  if (!Number.isInteger(n) || n < 1) throw new UserError({ code: "bad_number", raw: v, range: "positive" });
   return n;
 }
 
 function parseDays(v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 366) throw new UserError("bad_number", `Giorni non validi: «${v}». Atteso un numero da 0 a 366.`);
+  if (!Number.isInteger(n) || n < 0 || n > 366) throw new UserError({ code: "bad_number", raw: v, range: "days" });
   return n;
 }

@@ -18,16 +18,16 @@ export const MAX_PROGRAM_DAYS = 366;
 const KIND_LABEL: Record<PlannedSend["kind"], string> = { digest: "riepilogo", reminder: "promemoria", question: "domanda" };
 
 function isoOption(raw: string | undefined, flag: string): string {
-  if (raw === undefined) throw new UserError("missing_day", `Manca ${flag} AAAA-MM-GG, per esempio ${flag} 2025-04-14.`);
+  if (raw === undefined) throw new UserError({ code: "missing_day", flag, example: "2025-04-14" });
   const day = parseIsoDay(raw);
-  if (!day) throw new UserError("bad_day", `Data non valida per ${flag}: «${raw}». Atteso il formato AAAA-MM-GG, per esempio 2025-04-14.`);
+  if (!day) throw new UserError({ code: "bad_iso_day", raw, flag });
   return day;
 }
 
 function dayOption(raw: string | undefined, flag: string): string {
-  if (raw === undefined) throw new UserError("missing_day", `Manca ${flag} <data>, per esempio ${flag} 2025-08-10 (oppure 10/08/2025).`);
+  if (raw === undefined) throw new UserError({ code: "missing_day", flag, example: "10/08/2025" });
   const day = parseDayInput(raw);
-  if (!day) throw new UserError("bad_day", `Data non valida per ${flag}: «${raw}». Atteso AAAA-MM-GG o GG/MM/AAAA, per esempio 2025-08-10.`);
+  if (!day) throw new UserError({ code: "bad_day", raw, flag });
   return day;
 }
 
@@ -75,7 +75,7 @@ export const register: RegisterCommands = (program, ctx) => {
         ...closures.map((c) => `  ${c.date}  ${weekdayName(c.date)}${c.note ? `  ${c.note}` : ""}`),
       ];
       if (opts.anno !== undefined) {
-        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError("bad_year", `Anno non valido per --anno: «${opts.anno}». Atteso un anno come 2025.`);
+        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
         const c = new WorkingCalendar(data);
         lines.push(`Giorni non lavorativi del ${opts.anno} (esclusi sabati e domeniche):`);
         for (let d = `${opts.anno}-01-01`; d <= `${opts.anno}-12-31`; d = addDays(d, 1)) {
@@ -119,7 +119,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .command("rimuovi <numero>")
     .description("annulla un'assenza (il numero è nell'elenco)")
     .action(async (raw: string) => {
-      if (!/^\d+$/.test(raw.trim())) throw new UserError("bad_absence_id", `Numero di assenza non valido: «${raw}». Lo trovi in «obiettivi assenze elenco».`);
+      if (!/^\d+$/.test(raw.trim())) throw new UserError({ code: "bad_absence_id", raw });
       const { db } = await ctx.openDb();
       const a = await cancelAbsence(db, Number(raw), who());
       ctx.out(`Assenza n. ${a.id} annullata (${a.name ?? a.slackUserId}, dal ${itDate(a.from)} al ${itDate(a.to)}).`);
@@ -135,11 +135,11 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (opts: { dal?: string; al?: string; json?: boolean }) => {
       const from = isoOption(opts.dal, "--dal");
       const to = isoOption(opts.al, "--al");
-      if (to < from) throw new UserError("bad_window", `--al (${to}) viene prima di --dal (${from}).`);
-      if (daysBetween(from, to) + 1 > MAX_PROGRAM_DAYS) throw new UserError("window_too_long", `Il periodo può essere al massimo di ${MAX_PROGRAM_DAYS} giorni.`);
+      if (to < from) throw new UserError({ code: "bad_window", from, to });
+      if (daysBetween(from, to) + 1 > MAX_PROGRAM_DAYS) throw new UserError({ code: "window_too_long", max: MAX_PROGRAM_DAYS });
       const { db } = await ctx.openDb();
       const planned = await sendsPlanned(db, ctx.env, from, to, ctx.clock()());
-      if (!planned) throw new UserError("no_plan", "Nessun piano caricato: importa il Piano della Performance con «npx obiettivi importa <file>».");
+      if (!planned) throw new UserError({ code: "no_plan" });
       const { sends, view } = planned;
       const names = view.facts.users;
       if (opts.json) {

@@ -7,42 +7,6 @@ import type { CliContext, RegisterCommands } from "./context.ts";
 
 const ROLE_HELP = `ruolo: ${ROLES.join(", ")}`;
 
-const HELP_TITLES: Record<string, string> = {
-  "Usage:": "Uso:",
-  "Options:": "Opzioni:",
-  "Arguments:": "Argomenti:",
-  "Commands:": "Comandi:",
-  "Global Options:": "Opzioni generali:",
-};
-
-// Commander writes its own parse errors in English; ours speak Italian like the rest of the CLI.
-const ERROR_PATTERNS: [RegExp, (...m: string[]) => string][] = [
-  [/unknown option '([^']+)'/, (o) => `errore: opzione sconosciuta «${o}»`],
-  [/option '([^']+)' argument missing/, (o) => `errore: manca il valore dell'opzione «${o}»`],
-  [/missing required argument '([^']+)'/, (a) => `errore: manca l'argomento «${a}»`],
-  [/too many arguments for '([^']+)'/, (c) => `errore: troppi argomenti per «${c}»`],
-  [/too many arguments/, () => "errore: troppi argomenti"],
-  [/unknown command '([^']+)'/, (c) => `errore: comando sconosciuto «${c}»`],
-];
-
-function italianError(text: string): string {
-  for (const [re, say] of ERROR_PATTERNS) {
-    const m = re.exec(text);
-    if (m) return `${say(...m.slice(1))}\n`;
-  }
-  return text;
-}
-
-function italianize(cmd: Command): Command {
-  const inherited = cmd.configureOutput();
-  cmd
-    .helpOption("-h, --help", "mostra questo aiuto")
-    .configureHelp({ ...cmd.configureHelp(), styleTitle: (t: string) => HELP_TITLES[t] ?? t })
-    .configureOutput({ ...inherited, outputError: (text, write) => write(italianError(text)) })
-    .showHelpAfterError("(usa --help per l'aiuto)");
-  return cmd;
-}
-
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -63,19 +27,15 @@ function now(ctx: CliContext): Date {
 }
 
 export const register: RegisterCommands = (program, ctx) => {
-  const users = italianize(
-    program
+  const users = program
       .command("utenti")
       .description("gestisce chi può usare il bot: aggiungi, rimuovi, elenco")
       .addHelpText(
         "after",
         `\nEsempi:\n  npx obiettivi utenti aggiungi U0123ABCD --ruolo responsabile --area 03\n  npx obiettivi utenti aggiungi U0456EFGH --ruolo dipendente --area 03 --area 05\n  npx obiettivi utenti aggiungi U0789IJKL --ruolo segretario\n  npx obiettivi utenti rimuovi U0123ABCD\n  npx obiettivi utenti elenco`,
-      ),
-  );
-  users.helpCommand("aiuto [comando]", "mostra l'aiuto di un comando");
+      );
 
-  italianize(
-    users
+  users
       .command("aggiungi")
       .description("aggiunge un utente, o ne aggiorna ruolo e aree se c'è già")
       .argument("[idSlack]", "ID Slack dell'utente, per esempio U0123ABCD (profilo → ⋮ → «Copia ID membro»)")
@@ -83,31 +43,27 @@ export const register: RegisterCommands = (program, ctx) => {
       .option("--area <codice>", "area di lavoro (codice come 03 o 3, oppure nome); obbligatoria per dipendente e responsabile, ripetibile", collect, [])
       .option("--nome <nome>", "nome da mostrare negli elenchi (facoltativo)")
       .action(async (id: string | undefined, opts: { ruolo?: string; area: string[]; nome?: string }) => {
-        if (!id) throw new UserError("missing_user_id", "Manca l'ID Slack dell'utente. Uso: npx obiettivi utenti aggiungi <idSlack> --ruolo <ruolo> [--area <codice>]");
+        if (!id) throw new UserError({ code: "missing_user_id", usage: "npx obiettivi utenti aggiungi <idSlack> --ruolo <ruolo> [--area <codice>]" });
         const { db } = await ctx.openDb();
         const r = await addUser(db, { slackUserId: id, role: opts.ruolo, areas: opts.area, name: opts.nome }, { actor: ctx.actor, now: now(ctx) });
         const what = r.created ? "aggiunto" : r.changed ? "aggiornato" : "già registrato così, nessuna modifica";
         const areas = r.user.areaCodes.length ? `, area ${r.user.areaCodes.join(", ")}` : "";
         ctx.out(`Utente ${r.user.slackUserId} ${what}: ruolo ${r.user.role}${areas}.`);
         for (const n of r.notes) ctx.out(n);
-      }),
-  );
+      });
 
-  italianize(
-    users
+  users
       .command("rimuovi")
       .description("toglie a un utente l'accesso al bot")
       .argument("[idSlack]", "ID Slack dell'utente, per esempio U0123ABCD")
       .action(async (id: string | undefined) => {
-        if (!id) throw new UserError("missing_user_id", "Manca l'ID Slack dell'utente. Uso: npx obiettivi utenti rimuovi <idSlack>");
+        if (!id) throw new UserError({ code: "missing_user_id", usage: "npx obiettivi utenti rimuovi <idSlack>" });
         const { db } = await ctx.openDb();
         const u = await removeUser(db, id, { actor: ctx.actor, now: now(ctx) });
         ctx.out(`Utente ${u.slackUserId} rimosso (era ${u.role}${u.areaCodes.length ? `, area ${u.areaCodes.join(", ")}` : ""}).`);
-      }),
-  );
+      });
 
-  italianize(
-    users
+  users
       .command("elenco")
       .description("elenca gli utenti registrati, con ruolo e aree")
       .action(async () => {
@@ -124,11 +80,9 @@ export const register: RegisterCommands = (program, ctx) => {
           ),
         );
         ctx.out(`${list.length} ${list.length === 1 ? "utente" : "utenti"}.`);
-      }),
-  );
+      });
 
-  italianize(
-    program
+  program
       .command("canale")
       .description("imposta il canale Slack di un'area (riepiloghi e promemoria); senza argomenti mostra i canali")
       .argument("[area]", "codice dell'area (03 o 3) oppure nome")
@@ -145,10 +99,9 @@ export const register: RegisterCommands = (program, ctx) => {
           ctx.out(table(["Area", "Nome", "Canale"], rows.map((r) => [r.areaCode, r.areaName ?? "(non più nel piano)", r.channelId ?? "—"])));
           return;
         }
-        if (channel === undefined) throw new UserError("missing_channel", `Manca l'ID del canale. Uso: npx obiettivi canale <area> <idCanale>, per esempio: npx obiettivi canale ${area} C0123ABCD`);
+        if (channel === undefined) throw new UserError({ code: "missing_channel", area });
         const r = await setAreaChannel(db, { area, channelId: channel }, { actor: ctx.actor, now: now(ctx) });
         const before = r.previous === null ? "prima: nessuno" : r.previous === r.channelId ? "era già questo" : `prima: ${r.previous}`;
         ctx.out(`Canale dell'area ${r.areaCode} (${r.areaName}): ${r.channelId} (${before}).`);
-      }),
-  );
+      });
 };

@@ -20,7 +20,7 @@ import { plainMessage } from "../slack/ui/message.ts";
 /** /assenza in the console: a refusal is shown like any other answer. */
 function absenceMessageOrError(r: AbsenceOutcome | unknown): SlackMessage {
   if (r && typeof r === "object" && "kind" in r) return absenceMessage(r as AbsenceOutcome);
-  return plainMessage(userMessageOf(r));
+  return plainMessage(userMessageOf(r, "console"));
 }
 
 /**
@@ -88,7 +88,10 @@ export class ConsoleSession {
   private userId = DEMO_USER_ID;
   private buttons: RenderedButton[] = [];
 
-  constructor(private readonly deps: ConsoleDeps) {}
+  private readonly deps: ConsoleDeps & { surface: "console" };
+  constructor(deps: ConsoleDeps) {
+    this.deps = { ...deps, surface: "console" };
+  }
 
   get currentUser(): string {
     return this.userId;
@@ -131,7 +134,7 @@ export class ConsoleSession {
       return { output: await this.dispatch(line), exit: /^(esci|exit|quit|\/esci)$/i.test(line) };
     } catch (e) {
       if (!(e instanceof UserError)) this.deps.log.error({ err: e, userId: this.userId }, "console: comando non riuscito");
-      return { output: userMessageOf(e), exit: false };
+      return { output: userMessageOf(e, "console"), exit: false };
     }
   }
 

@@ -9,8 +9,6 @@ export interface Actor {
   areaCodes: string[];
 }
 
-export const HOW_TO_BE_ADDED =
-  "Chiedi al Segretario Comunale o all'amministratore del bot di aggiungerti con: npx obiettivi utenti aggiungi <il tuo ID Slack> --ruolo <ruolo> [--area <codice>]";
 
 /** Roles that work for given areas; the others see (and, but the Nucleo, write) everything. */
 export const AREA_ROLES: readonly Role[] = ["dipendente", "responsabile"];
@@ -25,7 +23,7 @@ export function canExportRelazione(actor: Actor | null): boolean {
 /** Every registered user reads; an unknown one is told who can add them. */
 export function requireActor(actor: Actor | null, slackUserId: string): Actor {
   if (!actor) {
-    throw new UserError("unknown_user", `Non sei ancora abilitato a usare Obiettivi (utente ${slackUserId}). ${HOW_TO_BE_ADDED}`);
+    throw new UserError({ code: "unknown_user", userId: slackUserId });
   }
   return actor;
 }
@@ -44,19 +42,18 @@ export function canWriteActivity(actor: Actor, activity: { areaCode: string | nu
   }
 }
 
-export function assertCanWriteActivity(actor: Actor, activity: { code: string; areaCode: string | null }): void {
-  if (canWriteActivity(actor, activity)) return;
-  if (actor.role === "nucleo") {
-    throw new UserError("forbidden", "Il Nucleo di Valutazione ha accesso in sola lettura: non può registrare avanzamenti.");
-  }
-  throw new UserError(
-    "forbidden",
-    `Non puoi aggiornare l'attività ${activity.code}: appartiene all'area ${activity.areaCode}, mentre tu sei abilitato per ${
-      actor.areaCodes.length ? `l'area ${actor.areaCodes.join(", ")}` : "nessuna area"
-    }. Chiedi al responsabile dell'area o al Segretario.`,
-  );
-}
-
-export function isOverseer(actor: Actor): boolean {
-  return actor.role === "segretario" || actor.role === "admin" || actor.role === "nucleo";
+/**
+ * The one write check, on the server, for every command, button and form: the Nucleo reads
+ * only; area staff write their areas' activities and the Comune-wide ones. `activity` null:
+ * writing in general (the picker of activities). `flow` chooses the Nucleo's hint: from
+ * /obiettivo it is told where to read the history.
+ */
+export function assertCanWriteActivity(
+  actor: Actor,
+  activity: { code: string; areaCode: string | null } | null,
+  flow: "report" | "delay" = "report",
+): void {
+  if (actor.role === "nucleo") throw new UserError({ code: "nucleo_read_only", action: flow === "report" ? "history_hint" : "report" });
+  if (activity === null || canWriteActivity(actor, activity)) return;
+  throw new UserError({ code: "forbidden_area", activityCode: activity.code, activityArea: activity.areaCode, actorAreas: actor.areaCodes });
 }

@@ -18,10 +18,7 @@ const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 export function normalizeSlackUserId(raw: string): string {
   const id = raw.trim().replace(/^<@([^|>]+)(\|[^>]*)?>$/, "$1").toUpperCase();
   if (!USER_ID.test(id)) {
-    throw new UserError(
-      "bad_user_id",
-      `ID utente Slack non valido: «${raw.trim()}». Atteso un ID come U0123ABCD (in Slack: profilo della persona → ⋮ → «Copia ID membro»).`,
-    );
+    throw new UserError({ code: "bad_user_id", raw });
   }
   return id;
 }
@@ -30,10 +27,7 @@ export function normalizeSlackUserId(raw: string): string {
 export function normalizeSlackChannelId(raw: string): string {
   const id = raw.trim().replace(/^<#([^|>]+)(\|[^>]*)?>$/, "$1").toUpperCase();
   if (!CHANNEL_ID.test(id)) {
-    throw new UserError(
-      "bad_channel_id",
-      `ID canale Slack non valido: «${raw.trim()}». Atteso un ID come C0123ABCD (canale pubblico) o G0123ABCD (privato): in Slack apri il canale → nome del canale → in fondo «ID canale».`,
-    );
+    throw new UserError({ code: "bad_channel_id", raw });
   }
   return id;
 }
@@ -41,12 +35,7 @@ export function normalizeSlackChannelId(raw: string): string {
 export function parseRole(raw: string | undefined): Role {
   const r = (raw ?? "").trim().toLowerCase();
   if ((ROLES as readonly string[]).includes(r)) return r as Role;
-  throw new UserError(
-    "bad_role",
-    raw === undefined || raw.trim() === ""
-      ? `Manca il ruolo: aggiungi --ruolo <ruolo>, uno tra ${ROLES.join(", ")}.`
-      : `Ruolo non valido: «${raw.trim()}». I ruoli sono: ${ROLES.join(", ")}.`,
-  );
+  throw new UserError({ code: "bad_role", raw, roles: ROLES });
 }
 
 
@@ -66,9 +55,9 @@ export function resolveArea(p: PlanAreas, raw: string): { code: string; name: st
   const m = matchArea(p.areas, raw);
   if (m.kind === "one") return m.area;
   if (m.kind === "many") {
-    throw new UserError("area_ambiguous", `L'area «${raw.trim()}» è ambigua: può essere ${m.areas.map((a) => `${a.code} (${a.name})`).join(" o ")}. Indica il codice.`);
+    throw new UserError({ code: "area_ambiguous", context: "users", query: raw.trim(), candidates: m.areas.map((a) => `${a.code} (${a.name})`).join(" o ") });
   }
-  throw new UserError("area_unknown", `Area «${raw.trim()}» non trovata nel piano ${p.year}. Aree: ${areaChoices(p)}.`);
+  throw new UserError({ code: "area_unknown", context: "users", query: raw.trim(), year: p.year, choices: areaChoices(p) });
 }
 
 /** "--area 01,03 --area 04" -> ["01", "03", "04"] */

@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import cron from "node-cron";
 import { addDays, romeDay, TIME_ZONE } from "../domain/calendar/days.ts";
-import { mondayOf } from "../domain/digest/digest.ts";
+import { mondayOf } from "../domain/calendar/weeks.ts";
 
 /** Midnight in Rome at the start of the ISO week holding `at` (Monday 00:00). */
 export function startOfRomeWeek(at: Date): Date {

@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
-import { isoWeekOf } from "../domain/digest/digest.ts";
+import { isoWeekOf } from "../domain/calendar/weeks.ts";
 import { buildDigests } from "../app/digest.ts";
 import { digestDayOfWeek, digestKey, romeInstant } from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";

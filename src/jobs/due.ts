@@ -2,7 +2,7 @@ import { addDays, romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
-import { planIfAny } from "../store/plan.ts";
+import { planOfYear } from "../store/plan.ts";
 import { dueAt, planWindow, type PlannedSend, type ScheduleConfig, type ScheduleFacts } from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";
 import { loadCalendar } from "../store/calendar.ts";
@@ -26,7 +26,7 @@ export interface PlannerView {
 }
 
 async function view(db: Db, env: PlannerEnv, window: { from: string; to: string }, now: Date, leaseMs: number): Promise<PlannerView | null> {
-  const plan = await planIfAny(db);
+  const plan = await planOfYear(db);
   if (!plan) return null;
   const calendar = await loadCalendar(db, env.PATRONO);
   const config = scheduleConfig(env);

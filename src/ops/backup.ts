@@ -48,11 +48,11 @@ export interface BackupResult {
  */
 export async function backupDatabase(liveFile: string, target: string, opts: { overwrite?: boolean } = {}): Promise<BackupResult> {
   const dest = path.resolve(target);
-  if (!existsSync(liveFile)) throw new UserError("db_missing", `Il database ${liveFile} non esiste: non c'è niente da copiare. Controlla DATABASE_URL.`);
-  if (samePath(dest, liveFile)) throw new UserError("backup_same_file", `La copia non può sovrascrivere il database in uso (${liveFile}): indica un altro file.`);
-  if (!existsSync(path.dirname(dest))) throw new UserError("backup_dir_missing", `La cartella ${path.dirname(dest)} non esiste: creala o indica un altro percorso.`);
+  if (!existsSync(liveFile)) throw new UserError({ code: "db_missing", file: liveFile });
+  if (samePath(dest, liveFile)) throw new UserError({ code: "backup_same_file", file: liveFile });
+  if (!existsSync(path.dirname(dest))) throw new UserError({ code: "backup_dir_missing", dir: path.dirname(dest) });
   if (existsSync(dest) && !opts.overwrite) {
-    throw new UserError("backup_exists", `Il file ${dest} esiste già: non lo sovrascrivo. Indica un altro nome, oppure aggiungi --forza per sostituirlo.`);
+    throw new UserError({ code: "backup_exists", file: dest });
   }
   const tmp = `${dest}.parziale-${process.pid}`;
   removeDatabaseFiles(tmp);
@@ -62,7 +62,7 @@ export async function backupDatabase(liveFile: string, target: string, opts: { o
     await source.backup(tmp, { progress: () => 0x7fffffff });
   } catch (e) {
     removeDatabaseFiles(tmp);
-    throw new UserError("backup_failed", `Copia non riuscita: ${(e as Error).message}. Il database in uso non è stato toccato.`);
+    throw new UserError({ code: "backup_failed", reason: (e as Error).message });
   } finally {
     source.close();
   }
@@ -71,7 +71,7 @@ export async function backupDatabase(liveFile: string, target: string, opts: { o
     try {
       copy.pragma("journal_mode = DELETE");
       const check = integrityCheck(copy);
-      if (check !== "ok") throw new UserError("backup_corrupt", `La copia non supera il controllo di integrità (${check}): non è stata salvata.`);
+      if (check !== "ok") throw new UserError({ code: "backup_corrupt", check });
     } finally {
       copy.close();
     }
@@ -84,7 +84,7 @@ export async function backupDatabase(liveFile: string, target: string, opts: { o
         linkSync(tmp, dest);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EEXIST") {
-          throw new UserError("backup_exists", `Il file ${dest} esiste già: non lo sovrascrivo. Indica un altro nome, oppure aggiungi --forza per sostituirlo.`);
+          throw new UserError({ code: "backup_exists", file: dest });
         }
         throw e;
       }
@@ -102,8 +102,8 @@ export async function backupDatabase(liveFile: string, target: string, opts: { o
  */
 export function inspectDatabase(file: string): DatabaseSummary {
   const abs = path.resolve(file);
-  if (!existsSync(abs)) throw new UserError("file_missing", `File non trovato: ${abs}`);
-  if (!statSync(abs).isFile()) throw new UserError("not_a_file", `${abs} non è un file.`);
+  if (!existsSync(abs)) throw new UserError({ code: "file_unreadable", file: abs, reason: null });
+  if (!statSync(abs).isFile()) throw new UserError({ code: "not_a_file", file: abs });
   let db: Database.Database;
   try {
     db = new Database(abs, { readonly: true, fileMustExist: true });
@@ -117,7 +117,7 @@ export function inspectDatabase(file: string): DatabaseSummary {
     } catch (e) {
       throw notObiettivi(abs, (e as Error).message);
     }
-    if (check !== "ok") throw new UserError("db_corrupt", `Il file ${abs} è un database danneggiato (integrity_check: ${check}): non lo uso.`);
+    if (check !== "ok") throw new UserError({ code: "db_corrupt", file: abs, check });
     const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
     if (missing.length) throw notObiettivi(abs, `mancano le tabelle ${missing.join(", ")}`);
@@ -129,10 +129,7 @@ export function inspectDatabase(file: string): DatabaseSummary {
     const known = new Set(knownMigrations());
     const unknown = applied.filter((m) => !known.has(m));
     if (unknown.length) {
-      throw new UserError(
-        "db_newer",
-        `Il file ${abs} viene da una versione di Obiettivi più recente di questa (migrazioni sconosciute: ${unknown.join(", ")}). Aggiorna il programma prima di ripristinarlo.`,
-      );
+      throw new UserError({ code: "db_newer", file: abs, migrations: unknown });
     }
     const count = (sql: string) => Number((db.prepare(sql).get() as { n: number | bigint }).n);
     const last = db.prepare("SELECT at FROM AuditEntry ORDER BY id DESC LIMIT 1").get() as { at: string | number } | undefined;
@@ -170,7 +167,7 @@ export type RestoreResult =
  */
 export async function restoreDatabase(backupFile: string, liveFile: string, opts: RestoreOptions): Promise<RestoreResult> {
   const source = path.resolve(backupFile);
-  if (samePath(source, liveFile)) throw new UserError("restore_same_file", `${source} è il database in uso: indica il file di una copia.`);
+  if (samePath(source, liveFile)) throw new UserError({ code: "restore_same_file", file: source });
   const summary = inspectDatabase(source);
   const current = existsSync(liveFile) ? safeInspect(liveFile) : null;
   if (!(await opts.confirm(summary, current))) return { restored: false, summary };
@@ -184,10 +181,7 @@ export async function restoreDatabase(backupFile: string, liveFile: string, opts
   try {
     await from.backup(liveFile, { progress: () => 0x7fffffff });
   } catch (e) {
-    throw new UserError(
-      "restore_failed",
-      `Ripristino non riuscito: ${(e as Error).message}.${safetyCopy ? ` Il database precedente è salvato in ${safetyCopy}.` : ""}`,
-    );
+    throw new UserError({ code: "restore_failed", reason: (e as Error).message, safetyCopy: safetyCopy ?? null });
   } finally {
     from.close();
   }
@@ -280,7 +274,7 @@ function knownMigrations(): string[] {
 }
 
 function notObiettivi(file: string, reason: string): UserError {
-  return new UserError("not_obiettivi_db", `Il file ${file} non è un database di Obiettivi (${reason}).`);
+  return new UserError({ code: "not_obiettivi_db", file, reason });
 }
 
 function samePath(a: string, b: string): boolean {

@@ -40,10 +40,7 @@ export async function importPlanFile(db: Db, file: string, opts: ImportOptions):
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(
-      "file_unreadable",
-      code === "ENOENT" ? `File non trovato: ${file}` : `Impossibile leggere il file ${file} (${code ?? "errore di lettura"}).`,
-    );
+    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
   }
   return importPlanText(db, text, path.basename(file), opts);
 }
@@ -75,8 +72,8 @@ function assertConsistent(p: ParsedPlan): void {
   const once = (codes: string[], what: string) => {
     const seen = new Set<string>();
     for (const c of codes) {
-      if (c.trim() === "") throw new UserError("plan_inconsistent", `Un${what === "area" ? "'area" : what === "attività" ? "'attività" : " obiettivo"} senza codice ${where}: ogni riga deve avere il suo codice.`);
-      if (seen.has(c)) throw new UserError("plan_inconsistent", `Il codice ${c} compare due volte tra ${what === "area" ? "le aree" : what === "attività" ? "le attività" : "gli obiettivi"} ${where}: ogni codice univoco deve comparire una volta sola.`);
+      if (c.trim() === "") throw new UserError({ code: "plan_inconsistent", detail: `Un${what === "area" ? "'area" : what === "attività" ? "'attività" : " obiettivo"} senza codice ${where}: ogni riga deve avere il suo codice.` });
+      if (seen.has(c)) throw new UserError({ code: "plan_inconsistent", detail: `Il codice ${c} compare due volte tra ${what === "area" ? "le aree" : what === "attività" ? "le attività" : "gli obiettivi"} ${where}: ogni codice univoco deve comparire una volta sola.` });
       seen.add(c);
     }
   };

@@ -4,7 +4,7 @@
  * Pure: no database, no clock. Nothing about a particular Comune is assumed.
  */
 import { parseTarget, type ParsedTarget } from "../domain/plan/targets.ts";
-import { PlanFormatError, planFormatMessages } from "./errors.ts";
+import { PlanFormatError } from "./errors.ts";
 
 export interface PlanArea {
   code: string;
@@ -695,9 +695,9 @@ function quote(text: string, max = 70): string {
  */
 export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
   if (typeof text !== "string" || text.trim().replace(/^\uFEFF/, "").length === 0) {
-    throw new PlanFormatError("empty", planFormatMessages.empty(sourceName));
+    throw new PlanFormatError("empty", sourceName);
   }
-  if (looksBinary(text)) throw new PlanFormatError("binary", planFormatMessages.binary(sourceName));
+  if (looksBinary(text)) throw new PlanFormatError("binary", sourceName);
 
   const normalized = normalizeDocument(text);
   const lines = normalized.split("\n");
@@ -705,10 +705,10 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
   const { areas, objectives: objectiveDrafts, activities: drafts } = structure;
 
   if (areas.length === 0 && objectiveDrafts.length === 0) {
-    throw new PlanFormatError("not_a_plan", planFormatMessages.notAPlan(sourceName));
+    throw new PlanFormatError("not_a_plan", sourceName);
   }
   if (drafts.length === 0) {
-    throw new PlanFormatError("no_activities", planFormatMessages.noActivities(sourceName, objectiveDrafts.length));
+    throw new PlanFormatError("no_activities", sourceName, objectiveDrafts.length);
   }
 
   const anomalies: PlanAnomaly[] = [];
@@ -721,7 +721,7 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
         .filter((d): d is string => d !== null)
         .map((d) => Number(d.slice(0, 4))),
     );
-  if (year === null) throw new PlanFormatError("no_year", planFormatMessages.noYear(sourceName));
+  if (year === null) throw new PlanFormatError("no_year", sourceName);
 
   // Objective codes are the keys of the plan: a number printed twice gets the next free one.
   const objectiveCodes = new Set<string>();

@@ -88,26 +88,27 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
   try {
     records = parse(text, { columns: true, delimiter: ";", bom: true, skip_empty_lines: true, relax_column_count: true });
   } catch (e) {
-    throw new UserError("csv_invalid", `Il CSV del piano non è leggibile (${(e as Error).message.split("\n")[0]}). Atteso il formato scritto da «obiettivi esporta-piano --csv»: separatore «;», prima riga con i nomi delle colonne.`);
+    throw new UserError({ code: "csv_invalid", detail: `Il CSV del piano non è leggibile (${(e as Error).message.split("\n")[0]}). Atteso il formato scritto da «obiettivi esporta-piano --csv»: separatore «;», prima riga con i nomi delle colonne.` });
   }
   const missing = COLUMNS.filter((c) => c !== "scadenza_manuale" && records.length > 0 && !(c in records[0]!));
   if (records.length === 0 || missing.length) {
-    throw new UserError(
-      "csv_invalid",
-      records.length === 0
-        ? "Il CSV del piano non contiene righe. Atteso il formato scritto da «obiettivi esporta-piano --csv»."
-        : `Il CSV del piano non ha le colonne ${missing.join(", ")}. Atteso il formato scritto da «obiettivi esporta-piano --csv».`,
-    );
+    throw new UserError({
+      code: "csv_invalid",
+      detail:
+        records.length === 0
+          ? "Il CSV del piano non contiene righe. Atteso il formato scritto da «obiettivi esporta-piano --csv»."
+          : `Il CSV del piano non ha le colonne ${missing.join(", ")}. Atteso il formato scritto da «obiettivi esporta-piano --csv».`,
+    });
   }
   const first = records[0]!;
   const year = Number(first.anno);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new UserError("csv_invalid", `Anno non valido nel CSV: «${first.anno}». Atteso un anno come 2024 nella colonna «anno».`);
+    throw new UserError({ code: "csv_invalid", detail: `Anno non valido nel CSV: «${first.anno}». Atteso un anno come 2024 nella colonna «anno».` });
   }
   const plan: ParsedPlan = { year, entity: first.ente ?? "", sourceName, areas: [], objectives: [], activities: [], anomalies: [] };
   const intOf = (v: string | undefined, line: number) => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new UserError("csv_invalid", `Riga ${line}: «posizione» deve essere un numero intero, trovato «${v ?? ""}».`);
+    if (!Number.isInteger(n)) throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: «posizione» deve essere un numero intero, trovato «${v ?? ""}».` });
     return n;
   };
   records.forEach((r, i) => {
@@ -118,7 +119,7 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
         break;
       case ROW_KINDS.objective: {
         const weight = r.peso ? Number(r.peso.replace(",", ".")) : null;
-        if (weight !== null && !Number.isFinite(weight)) throw new UserError("csv_invalid", `Riga ${line}: «peso» deve essere un numero, trovato «${r.peso}».`);
+        if (weight !== null && !Number.isFinite(weight)) throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: «peso» deve essere un numero, trovato «${r.peso}».` });
         plan.objectives.push({
           code: r.codice_obiettivo ?? "",
           areaCode: r.codice_area || null,
@@ -151,10 +152,10 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
         plan.anomalies.push({ kind: r.tipo_anomalia ?? "", code: r.codice_attivita ?? "", message: r.messaggio ?? "" });
         break;
       default:
-        throw new UserError("csv_invalid", `Riga ${line}: tipo «${r.tipo ?? ""}» sconosciuto. Attesi: area, obiettivo, attivita, anomalia.`);
+        throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: tipo «${r.tipo ?? ""}» sconosciuto. Attesi: area, obiettivo, attivita, anomalia.` });
     }
   });
   const missingCode = plan.activities.find((a) => !a.code) ?? plan.objectives.find((o) => !o.code);
-  if (missingCode) throw new UserError("csv_invalid", "Nel CSV c'è una riga senza codice (colonna «codice_attivita» o «codice_obiettivo»).");
+  if (missingCode) throw new UserError({ code: "csv_invalid", detail: "Nel CSV c'è una riga senza codice (colonna «codice_attivita» o «codice_obiettivo»)." });
   return plan;
 }

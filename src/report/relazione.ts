@@ -1,9 +1,10 @@
+import { STATUS_LABELS, statusLabel } from "../domain/progress/progress.ts";
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { endOfRomeDay, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
 import { evaluatePlan } from "../app/evaluation.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";
-import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, STATUS_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
+import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
 import { configLabel } from "../domain/scoring/config.ts";
 import { delayCauseLabel } from "../domain/delays/delays.ts";
 import { loadRelazioneRecords } from "../store/relazione.ts";
@@ -196,7 +197,7 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
       deadline: a.deadline,
       deadlineSource: a.deadlineSource,
       status: a.state.status,
-      statusLabel: a.state.status ? (STATUS_LABELS[a.state.status] ?? a.state.status) : "non iniziata",
+      statusLabel: a.state.status ? statusLabel(a.state.status) : STATUS_LABELS.non_iniziata,
       achieved: achievedText(a),
       achievedOn: a.state.completedOn ?? (a.state.lastReportAt ? romeDay(a.state.lastReportAt) : null),
       percent: a.score.percent,

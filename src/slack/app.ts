@@ -99,7 +99,7 @@ export async function createApp({ env, deps, changes, receiver, inFlight }: Crea
     const original = unwrapBoltError(error);
     const target = replyTargetOf(body);
     if (original instanceof UserError) {
-      await tryPrivateReply(app.client, target, plainMessage(original.message), deps.log);
+      await tryPrivateReply(app.client, target, plainMessage(original.textFor("slack")), deps.log);
       return;
     }
     deps.log.error({ err: original, userId: target?.userId }, "errore non previsto in un listener Slack");

@@ -12,6 +12,7 @@ import { stato, statoAgain } from "../app/stato.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { GENERIC_ERROR_MESSAGE, UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { errorText, type Surface } from "../messages/errors.ts";
 import type { AppDeps } from "./deps.ts";
 import type { SlackMessage } from "./ui/message.ts";
 import { decodeShareValue, statusMessage, statusNotice } from "./ui/status.ts";
@@ -23,37 +24,38 @@ import { errorMessage } from "./ui/report-reply.ts";
  * deliver and the local console prints. No Slack transport here.
  */
 
-export type ObiettivoDeps = AppDeps & { changes?: ChangeBus };
+/** `surface`: whose words a refusal is written in (the console shares these handlers); Slack when absent. */
+export type ObiettivoDeps = AppDeps & { changes?: ChangeBus; surface?: Surface };
 export type { Outcome };
 
 /** UserErrors become their Italian message; anything else the generic one, logged. Never throws. */
-export async function guard(log: Logger, userId: string, work: () => Promise<Outcome>): Promise<Outcome> {
+export async function guard(log: Logger, userId: string, work: () => Promise<Outcome>, surface: Surface = "slack"): Promise<Outcome> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof UserError) return messageOutcome(errorMessage(e.message));
+    if (e instanceof UserError) return messageOutcome(errorMessage(e.textFor(surface)));
     log.error({ err: e, userId }, "errore non previsto in /obiettivo");
     return messageOutcome(errorMessage(GENERIC_ERROR_MESSAGE));
   }
 }
 
 export function handleObiettivo(deps: ObiettivoDeps, req: ObiettivoRequest): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => obiettivoOutcome(await obiettivo(deps, req)));
+  return guard(deps.log, req.userId, async () => obiettivoOutcome(await obiettivo(deps, req)), deps.surface);
 }
 
 export function handleChosenActivity(deps: ObiettivoDeps, req: ChosenActivityRequest): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => obiettivoOutcome(await chosenActivity(deps, req)));
+  return guard(deps.log, req.userId, async () => obiettivoOutcome(await chosenActivity(deps, req)), deps.surface);
 }
 
 export function handleCompleteButton(deps: ObiettivoDeps, req: { userId: string; year: number; code: string; triggerId?: string }): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => obiettivoOutcome(await completeActivity(deps, req)));
+  return guard(deps.log, req.userId, async () => obiettivoOutcome(await completeActivity(deps, req)), deps.surface);
 }
 
 export function handleUpdateButton(
   deps: ObiettivoDeps,
   req: { userId: string; year: number; code: string; responseUrl?: string; channelId?: string },
 ): Promise<Outcome> {
-  return guard(deps.log, req.userId, async () => obiettivoOutcome(await updateActivity(deps, req)));
+  return guard(deps.log, req.userId, async () => obiettivoOutcome(await updateActivity(deps, req)), deps.surface);
 }
 
 /** Undo a report: the author only, within 15 minutes (the store enforces both). */
@@ -63,17 +65,16 @@ export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; rep
     const r = await undo(deps, req);
     undone = true;
     return undoneOutcome(r);
-  });
+  }, deps.surface);
   return { outcome, undone };
 }
 
-export const STALE_SHARE_BUTTON = "Questo pulsante non è più valido: ripeti /stato e premi di nuovo «Condividi nel canale».";
 
 /**
  * `/stato [area|ente] [anno]`: the reply as blocks and text. Same answer in Slack and in
  * the local console; any registered role may read, an unknown user is told who can add them.
  */
-export async function handleStato(deps: AppDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
+export async function handleStato(deps: ObiettivoDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
   try {
     const result = await stato(deps.db, { userId: input.userId, text: input.text ?? "", today: romeDay(deps.clock()) });
     return statusMessage(result, { shareButton: true });
@@ -88,18 +89,18 @@ export type ShareOutcome = { kind: "post"; message: SlackMessage } | { kind: "re
  * What "Condividi nel canale" posts: the status computed again now (the numbers may have
  * moved since the private reply), without the button, saying who shared it.
  */
-export async function buildSharedStatus(deps: AppDeps, input: { userId: string; value: string | undefined }): Promise<ShareOutcome> {
+export async function buildSharedStatus(deps: ObiettivoDeps, input: { userId: string; value: string | undefined }): Promise<ShareOutcome> {
   try {
     const result = await statoAgain(deps.db, { userId: input.userId, wanted: decodeShareValue(input.value), today: romeDay(deps.clock()) });
-    if (!result) return { kind: "refused", message: statusNotice(STALE_SHARE_BUTTON) };
+    if (!result) return { kind: "refused", message: statusNotice(errorText({ code: "stale_button", flow: "share" }, deps.surface ?? "slack")) };
     return { kind: "post", message: statusMessage(result, { shareButton: false, sharedBy: input.userId }) };
   } catch (e) {
     return { kind: "refused", message: failure(deps, e, input.userId, "condivisione dello stato non riuscita") };
   }
 }
 
-function failure(deps: AppDeps, e: unknown, userId: string, what: string): SlackMessage {
-  if (e instanceof UserError) return statusNotice(e.message);
+function failure(deps: ObiettivoDeps, e: unknown, userId: string, what: string): SlackMessage {
+  if (e instanceof UserError) return statusNotice(e.textFor(deps.surface ?? "slack"));
   deps.log.error({ err: e, userId }, what);
   return statusNotice(GENERIC_ERROR_MESSAGE);
 }

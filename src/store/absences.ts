@@ -22,13 +22,13 @@ export async function addAbsence(
   input: { userId: string; from: string; to: string; note?: string | null; actor: string; now: Date },
 ): Promise<AbsenceView> {
   if (input.to < input.from) {
-    throw new UserError("absence_order", `La fine dell'assenza (${itDay(input.to)}) viene prima dell'inizio (${itDay(input.from)}): scrivi prima la data di inizio, per esempio «dal 10/08/2025 al 25/08/2025».`);
+    throw new UserError({ code: "absence_order", from: input.from, to: input.to });
   }
   const days = (Date.parse(input.to) - Date.parse(input.from)) / 86_400_000 + 1;
-  if (days > MAX_ABSENCE_DAYS) throw new UserError("absence_too_long", `Un'assenza può durare al massimo ${MAX_ABSENCE_DAYS} giorni: controlla l'anno delle date.`);
+  if (days > MAX_ABSENCE_DAYS) throw new UserError({ code: "absence_too_long", max: MAX_ABSENCE_DAYS });
   return db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { slackUserId: input.userId } });
-    if (!user) throw new UserError("unknown_user", `L'utente ${input.userId} non è registrato nel bot: «obiettivi utenti elenco» mostra chi lo è.`);
+    if (!user) throw new UserError({ code: "absence_user_unknown", userId: input.userId });
     const row = await tx.absence.create({
       data: { slackUserId: input.userId, fromDay: input.from, toDay: input.to, note: input.note ?? null, createdBy: input.actor, createdAt: input.now },
     });
@@ -58,15 +58,11 @@ export async function cancelAbsence(db: Db, id: number, who: { actor: string; no
   return db.$transaction(async (tx) => {
     const row = await tx.absence.findUnique({ where: { id } });
     if (!row || row.cancelledAt || (who.ownerId && row.slackUserId !== who.ownerId)) {
-      throw new UserError("absence_unknown", `Nessuna assenza numero ${id}${who.ownerId ? " tra le tue" : ""}: l'elenco mostra i numeri.`);
+      throw new UserError({ code: "absence_unknown", id, own: Boolean(who.ownerId) });
     }
     await tx.absence.update({ where: { id }, data: { cancelledAt: who.now, cancelledBy: who.actor } });
     await appendAudit(tx, { at: who.now, actor: who.actor, action: "absence", entityType: "absence", entityKey: `${id}:${row.slackUserId}`, before: { from: row.fromDay, to: row.toDay } });
     const user = await tx.user.findUnique({ where: { slackUserId: row.slackUserId }, select: { name: true } });
     return { id, slackUserId: row.slackUserId, name: user?.name ?? null, from: row.fromDay, to: row.toDay, note: row.note, createdBy: row.createdBy };
   });
-}
-
-function itDay(iso: string): string {
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }

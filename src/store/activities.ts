@@ -6,6 +6,7 @@ import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from 
 import { currentPlan } from "./plan.ts";
 import { type PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
+import { effectiveDeadline } from "../domain/plan/deadline.ts";
 
 /**
  * Finding the activity a person means by the code they typed: canonical or printed,
@@ -57,7 +58,7 @@ function toInfo(year: number, r: ActivityRow): ActivityInfo {
     comparator: r.comparator,
     period: r.period,
     unit: r.unit,
-    deadline: r.manualDeadline ?? r.deadline,
+    deadline: effectiveDeadline(r, r.manualDeadline === null ? null : { deadline: r.manualDeadline }),
     needsManualDate: Boolean(Number(r.needsManualDate)),
     position: Number(r.position),
   };

@@ -24,7 +24,7 @@ export async function loadCalendar(db: Reader, envPatron: string | undefined): P
 export async function setPatron(db: Db, raw: string, who: { actor: string; now: Date }): Promise<{ patron: string; previous: string | null }> {
   const patron = parseMonthDay(raw);
   if (!patron) {
-    throw new UserError("bad_patron", `Giorno del patrono non valido: «${raw}». Atteso MM-GG, per esempio «obiettivi calendario patrono 06-24» per il 24 giugno.`);
+    throw new UserError({ code: "bad_patron", raw });
   }
   return db.$transaction(async (tx) => {
     const previous = await tx.botSetting.findUnique({ where: { key: PATRON_SETTING } });
@@ -40,7 +40,7 @@ export async function setPatron(db: Db, raw: string, who: { actor: string; now: 
 
 function closureDay(raw: string): string {
   const day = parseIsoDay(raw);
-  if (!day) throw new UserError("bad_day", `Data non valida: «${raw}». Atteso AAAA-MM-GG, per esempio «obiettivi calendario chiusura 2025-08-14».`);
+  if (!day) throw new UserError({ code: "bad_closure_day", raw });
   return day;
 }
 
@@ -58,7 +58,7 @@ export async function removeClosure(db: Db, raw: string, who: { actor: string; n
   const date = closureDay(raw);
   return db.$transaction(async (tx) => {
     const row = await tx.calendarClosure.findUnique({ where: { date } });
-    if (!row) throw new UserError("closure_unknown", `Il ${date} non è tra le chiusure: «obiettivi calendario chiusure» le elenca.`);
+    if (!row) throw new UserError({ code: "closure_unknown", day: date });
     await tx.calendarClosure.delete({ where: { date } });
     await appendAudit(tx, { at: who.now, actor: who.actor, action: "calendar", entityType: "closure", entityKey: date, before: { note: row.note } });
     return date;

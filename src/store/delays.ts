@@ -3,11 +3,12 @@ import { daysBetween } from "../domain/calendar/days.ts";
 import { delayCauseLabel, type DelayActivity, type DelayExplanationView, type ValidDelay } from "../domain/delays/delays.ts";
 import { effectiveDeadline } from "../domain/plan/deadline.ts";
 import { UserError } from "../errors.ts";
+import { planOfYear } from "./plan.ts";
 
 /** Delay causes ("scostamenti"): the activity they are about, and the causes recorded. */
 
 export async function delayActivity(db: Db | Tx, year: number, code: string, today: string): Promise<DelayActivity> {
-  const plan = await db.plan.findUnique({ where: { year }, select: { id: true } });
+  const plan = await planOfYear(db, year);
   const activity = plan
     ? await db.activity.findFirst({
         where: { planId: plan.id, code, archivedAt: null },
@@ -15,7 +16,7 @@ export async function delayActivity(db: Db | Tx, year: number, code: string, tod
       })
     : null;
   if (!activity) {
-    throw new UserError("unknown_code", `L'attività ${code} non è (più) nel piano ${year}: forse il piano è stato aggiornato. Controlla con «/obiettivo ${code}».`);
+    throw new UserError({ code: "unknown_code", context: "delay", activityCode: code, year });
   }
   const manual = await db.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: year, activityCode: code } } });
   const deadline = effectiveDeadline(activity, manual);

@@ -2,7 +2,6 @@ import type { Db, Tx } from "../db/client.ts";
 import { addDays } from "../domain/calendar/days.ts";
 import {
   DIGEST_DUE_SOON_DAYS,
-  type AreaCompletion,
   type AreaRow,
   type DeadlineRow,
   type HeadRow,
@@ -11,9 +10,8 @@ import {
   type WideRow,
 } from "../domain/digest/digest.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
-import { scopeCompletion } from "../domain/progress/completion.ts";
 import type { ReportFact } from "../domain/progress/progress.ts";
-import { ACTIVITY_COMPLETION_SQL, effectiveDeadlineSql } from "./sql.ts";
+import { effectiveDeadlineSql } from "./sql.ts";
 
 /**
  * The weekly digest's reads, for every area at once with a handful of set-based queries,
@@ -161,56 +159,4 @@ export async function wideRows(db: Reader, plan: PlanRef): Promise<WideRow[]> {
     LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
     WHERE o.areaId IS NULL AND +o.planId = ${plan.id} AND o.archivedAt IS NULL AND COALESCE(p.status, '') <> 'completata'
     ORDER BY ${EFFECTIVE_DEADLINE} IS NULL, ${EFFECTIVE_DEADLINE}, o.position, a.position, a.code`;
-}
-
-interface TotalsRow {
-  areaId: number;
-  live: bigint | number;
-  activities: bigint | number;
-  completed: bigint | number;
-  weighted: bigint | number;
-  weightSum: number;
-  weightedScore: number;
-  unweightedScore: number;
-}
-
-/**
- * An area's weighted completion: the figure /stato shows, from the same SQL twin of
- * `activityCompletion` and the same area formula (`scopeCompletion`), in one streaming
- * pass over the plan's objectives (in the order of their (planId, code) index, so no sort).
- */
-export async function completionRows(db: Reader, plan: PlanRef): Promise<Map<number, AreaCompletion>> {
-  const rows = await db.$queryRaw<TotalsRow[]>`
-    SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed,
-           SUM(CASE WHEN weight > 0 THEN 1 ELSE 0 END) AS weighted,
-           TOTAL(CASE WHEN weight > 0 THEN weight END) AS weightSum,
-           TOTAL(CASE WHEN weight > 0 THEN weight * score / n END) AS weightedScore,
-           TOTAL(CASE WHEN weight > 0 THEN 0.0 ELSE score / n END) AS unweightedScore
-    FROM (
-      SELECT o.areaId AS areaId, o.weight AS weight, COUNT(*) AS n,
-             TOTAL(${ACTIVITY_COMPLETION_SQL}) AS score,
-             SUM(CASE WHEN p.status = 'completata' THEN 1 ELSE 0 END) AS done
-      FROM Objective o
-      JOIN Activity a ON a.objectiveId = o.id AND a.archivedAt IS NULL
-      LEFT JOIN Progress p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-      WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.areaId IS NOT NULL
-      GROUP BY o.code
-    )
-    GROUP BY areaId`;
-  return new Map(
-    rows.map((t) => [
-      Number(t.areaId),
-      {
-        completion: scopeCompletion({
-          live: Number(t.live),
-          weighted: Number(t.weighted),
-          weightSum: t.weightSum,
-          weightedScore: t.weightedScore,
-          unweightedScore: t.unweightedScore,
-        }),
-        activities: Number(t.activities),
-        completed: Number(t.completed),
-      },
-    ]),
-  );
 }

@@ -168,7 +168,7 @@ function syncObjectives(sql: Sql, planId: number, parsed: ParsedPlan, areaIds: M
   const ids = new Map<string, number>();
   for (const o of parsed.objectives) {
     const areaId = o.areaCode === null ? null : areaIds.get(o.areaCode);
-    if (areaId === undefined) throw new UserError("plan_inconsistent", `L'obiettivo ${o.code} indica l'area ${o.areaCode}, che il piano non contiene.`);
+    if (areaId === undefined) throw new UserError({ code: "plan_inconsistent", detail: `L'obiettivo ${o.code} indica l'area ${o.areaCode}, che il piano non contiene.` });
     const old = stored.get(o.code);
     if (!old) {
       ids.set(o.code, Number(insert.run(planId, areaId, o.code, o.title, o.description, o.publicValue, o.weight, o.position).lastInsertRowid));
@@ -204,7 +204,7 @@ function syncActivities(sql: Sql, planId: number, parsed: ParsedPlan, objectiveI
     const row = activityRow(a);
     const objectiveId = objectiveIds.get(row.objectiveCode);
     if (objectiveId === undefined) {
-      throw new UserError("plan_inconsistent", `L'attività ${row.code} indica l'obiettivo ${row.objectiveCode}, che il piano non contiene.`);
+      throw new UserError({ code: "plan_inconsistent", detail: `L'attività ${row.code} indica l'obiettivo ${row.objectiveCode}, che il piano non contiene.` });
     }
     seen.add(row.code);
     const values = [objectiveId, ...ACTIVITY_FIELDS.map((f) => (typeof row[f] === "boolean" ? sqlBool(row[f] as boolean) : row[f]))];

@@ -1,37 +1,27 @@
 import type { Db, Tx } from "../db/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { UserError } from "../errors.ts";
+import { effectiveDeadline } from "../domain/plan/deadline.ts";
 
 type Reader = Db | Tx;
 
 
-/** The plan in force: the given year, or the most recent one imported. */
-export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
-  const plan = await db.plan.findFirst({
+/** The plan of that year (the most recent one imported when absent), or null when none is (jobs then have nothing to do). */
+export async function planOfYear(db: Reader, year?: number): Promise<PlanRef | null> {
+  return db.plan.findFirst({
     where: year === undefined ? {} : { year },
     orderBy: { year: "desc" },
     select: { id: true, year: true, entity: true, sourceHash: true, importedAt: true },
   });
-  if (!plan) {
-    throw new UserError(
-      "no_plan",
-      year === undefined
-        ? "Nessun piano caricato: l'amministratore del bot deve importare il Piano della Performance con «npx obiettivi importa <file>»."
-        : `Nessun piano caricato per l'anno ${year}: l'amministratore del bot può importarlo con «npx obiettivi importa <file>».`,
-    );
-  }
+}
+
+/** The plan in force: the given year, or the most recent one imported. The one way to find it. */
+export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
+  const plan = await planOfYear(db, year);
+  if (!plan) throw new UserError({ code: "no_plan", year });
   return plan;
 }
 
-/** The plan in force, or null when none was imported yet (jobs then have nothing to do). */
-export async function planIfAny(db: Reader): Promise<PlanRef | null> {
-  try {
-    return await currentPlan(db);
-  } catch (e) {
-    if (e instanceof UserError && e.code === "no_plan") return null;
-    throw e;
-  }
-}
 
 
 /** The `piano --json` shape: other tools read it, so names here are a contract. */
@@ -71,7 +61,7 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
     db.planAnomaly.findMany({ where: { planId: ref.id }, orderBy: { id: "asc" } }),
     db.manualDeadline.findMany({ where: { planYear: ref.year } }),
   ]);
-  const manualByCode = new Map(manual.map((m) => [m.activityCode, m.deadline]));
+  const manualByCode = new Map(manual.map((m) => [m.activityCode, m]));
   const byObjective = new Map<number, PlanJson["objectives"][number]["activities"]>();
   for (const a of activities) {
     const list = byObjective.get(a.objectiveId) ?? [];
@@ -83,7 +73,7 @@ export async function loadPlanJson(db: Db, year?: number): Promise<PlanJson> {
         name: a.indicatorName,
         kind: a.targetKind,
         target: a.targetText,
-        deadline: manualByCode.get(a.code) ?? a.deadline,
+        deadline: effectiveDeadline(a, manualByCode.get(a.code)),
         threshold: a.threshold,
         period: a.period,
       },

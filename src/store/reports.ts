@@ -64,7 +64,7 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string): Pr
     select: { targetKind: true, period: true },
   });
   if (!activity) {
-    throw new UserError("unknown_code", `L'attività ${activityCode} non è nel piano ${planYear} in vigore (forse è stata tolta da un nuovo piano).`);
+    throw new UserError({ code: "unknown_code", context: "report", activityCode, year: planYear });
   }
   return activity;
 }
@@ -94,7 +94,7 @@ export async function recordReport(db: Db, input: ReportInput, now: Date, change
     }
     const indicator = await liveIndicator(tx, input.planYear, input.activityCode);
     if ((input.kind === "count_add" || input.kind === "count_set") && !isCountIndicator(indicator.targetKind)) {
-      throw new UserError("not_a_count", `L'attività ${input.activityCode} non ha un indicatore numerico: «+1» e «= N» valgono solo per i conteggi. Usa per esempio una percentuale («/obiettivo ${input.activityCode} 60%») o «/obiettivo ${input.activityCode} completato».`);
+      throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
     }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
     const report = await tx.report.create({
@@ -146,20 +146,17 @@ export interface UndoResult {
 export async function undoReport(db: Db, input: UndoInput, changes?: ChangeBus): Promise<UndoResult> {
   const result = await db.$transaction(async (tx) => {
     const report = await tx.report.findUnique({ where: { id: input.reportId } });
-    if (!report) throw new UserError("report_not_found", "Questo aggiornamento non esiste più: non c'è niente da annullare.");
+    if (!report) throw new UserError({ code: "report_not_found" });
     // The author is who typed it: the colleague who recorded on someone's behalf, or the person.
     if ((report.enteredBy ?? report.userId) !== input.userId) {
-      throw new UserError("not_author", `Solo chi ha registrato l'aggiornamento (<@${report.enteredBy ?? report.userId}>) può annullarlo. Se è sbagliato, registra un nuovo aggiornamento con lo stato corretto.`);
+      throw new UserError({ code: "not_author", authorId: report.enteredBy ?? report.userId });
     }
     if (report.undoneAt) {
-      throw new UserError("already_undone", `Questo aggiornamento è già stato annullato (${itDateTime(report.undoneAt)}).`);
+      throw new UserError({ code: "already_undone", at: report.undoneAt });
     }
     const ageMs = input.now.getTime() - report.createdAt.getTime();
     if (ageMs > UNDO_WINDOW_MINUTES * 60_000) {
-      throw new UserError(
-        "undo_expired",
-        `Sono passati più di ${UNDO_WINDOW_MINUTES} minuti dalla registrazione: non si può più annullare. Registra un nuovo aggiornamento con lo stato corretto, per esempio «/obiettivo ${report.activityCode} in corso».`,
-      );
+      throw new UserError({ code: "undo_expired", minutes: UNDO_WINDOW_MINUTES, activityCode: report.activityCode });
     }
     const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: report.planYear, activityCode: report.activityCode } } });
     const undone = await tx.report.update({ where: { id: report.id }, data: { undoneAt: input.now, undoneBy: input.userId } });

@@ -3,7 +3,7 @@ import { WebClient } from "@slack/web-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.ts";
 import type { Clock } from "../../src/clock.ts";
-import { isoWeekOf } from "../../src/domain/digest/digest.ts";
+import { isoWeekOf } from "../../src/domain/calendar/weeks.ts";
 import { loadEnv } from "../../src/env.ts";
 import { sendsDueNow } from "../../src/jobs/due.ts";
 import { startScheduler } from "../../src/jobs/scheduler.ts";

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/client.ts";
-import { expectedCount, isoWeekOf, mondayOf, paceClock, type AreaDigest } from "../../src/domain/digest/digest.ts";
+import { expectedCount, paceClock, type AreaDigest } from "../../src/domain/digest/digest.ts";
+import { isoWeekOf, mondayOf } from "../../src/domain/calendar/weeks.ts";
 import { buildDigests } from "../../src/app/digest.ts";
 import { renderDigestText } from "../../src/domain/digest/text.ts";
 import { deriveProgress, periodKey, type ReportFact } from "../../src/domain/progress/progress.ts";

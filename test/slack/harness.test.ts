@@ -59,7 +59,7 @@ describe("test harness", () => {
   it("the global error handler: a UserError reaches the user as is, anything else as the generic Italian message, logged", async () => {
     t.app.command("/prova-errore-utente", async ({ ack }) => {
       await ack();
-      throw new UserError("test", "Messaggio per l'utente.");
+      throw new UserError({ code: "plan_inconsistent", detail: "Messaggio per l'utente." });
     });
     t.app.command("/prova-errore", async ({ ack }) => {
       await ack();

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
-import { HOW_TO_BE_ADDED } from "../../src/domain/permissions.ts";
+import { HOW_TO_BE_ADDED } from "../../src/messages/errors.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { HOME_TEXT } from "../../src/slack/ui/home.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../helpers/fake-slack.ts";

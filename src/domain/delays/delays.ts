@@ -46,7 +46,7 @@ export type DelayField = keyof DelayInput;
 /** Field-by-field problems, in Italian, so a form can show each next to its field. */
 export class DelayValidationError extends UserError {
   constructor(readonly errors: Partial<Record<DelayField, string>>) {
-    super("invalid_delay", Object.values(errors).join(" "));
+    super({ code: "invalid_delay", detail: Object.values(errors).join(" ") });
   }
 }
 

@@ -1,3 +1,4 @@
+import { weekNumber } from "../calendar/weeks.ts";
 import type { AreaDigest, DeadlineEntry, PaceEntry, WideEntry } from "./digest.ts";
 import { romeDay } from "../calendar/days.ts";
 import { itDate, itDays, itNumber, itPercent } from "../text/italian.ts";
@@ -48,10 +49,6 @@ const TITLE_MAX = 90;
 export function shorten(s: string, max = TITLE_MAX): string {
   const t = s.replace(/\s+/g, " ").trim();
   return t.length <= max ? t : `${t.slice(0, max - 1).trimEnd()}…`;
-}
-
-export function weekNumber(week: string): number {
-  return Number(week.slice(week.indexOf("W") + 1));
 }
 
 export function moreLine(n: number): string {

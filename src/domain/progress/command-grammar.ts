@@ -1,6 +1,7 @@
-import { z } from "zod";
 import { addDays } from "../calendar/days.ts";
 import { parseItalianDate, parseItalianNumber } from "../plan/targets.ts";
+import { MAX_REPORT_NOTE } from "./progress.ts";
+import { MAX_COUNT, noteTooLong, valueProblem } from "./validate.ts";
 
 /**
  * The text after `/obiettivo`, read into a typed command. Pure: the caller gives
@@ -31,8 +32,6 @@ export type OnBehalf = { userId: string } | { name: string };
 export type GrammarResult = { ok: true; command: ObiettivoCommand } | { ok: false; message: string };
 
 export const MAX_COMMAND_LENGTH = 3000;
-export const MAX_NOTE_LENGTH = 1000;
-export const MAX_COUNT = 1_000_000;
 
 export const EXAMPLE_CODE = "3.1.2";
 
@@ -67,9 +66,10 @@ const HISTORY_WORDS = new Set(["storia", "storico", "cronologia"]);
 const HELP_WORDS = new Set(["aiuto", "help", "?", "guida", "istruzioni", "comandi"]);
 const DATE_LEAD_WORDS = new Set(["il", "in", "data", "in data", "al", "giorno", "del"]);
 
-const percentSchema = z.number().min(0).max(100);
-const deltaSchema = z.number().int().min(1).max(MAX_COUNT);
-const countSchema = z.number().min(0).max(MAX_COUNT);
+/** A number the shared report rules accept for that kind (src/domain/progress/validate.ts). */
+function accepted(kind: "percent" | "count_add" | "count_set", n: number | null): n is number {
+  return n !== null && valueProblem(kind, n) === null;
+}
 
 /** Lowercase, without accents: how keywords are compared ("è" = "e", "COMPLETATO" = "completato"). */
 export function foldWord(word: string): string {
@@ -121,8 +121,8 @@ function quote(text: string): string {
 function freeText(raw: string): { ok: true; value: string | null } | { ok: false; message: string } {
   const value = raw.trim();
   if (value.length === 0) return { ok: true, value: null };
-  if (value.length > MAX_NOTE_LENGTH) {
-    return { ok: false, message: `La nota è troppo lunga (${value.length} caratteri): il massimo è ${MAX_NOTE_LENGTH}. Per testi lunghi usa il modulo: «/obiettivo ${EXAMPLE_CODE}».` };
+  if (noteTooLong(value)) {
+    return { ok: false, message: `La nota è troppo lunga (${value.length} caratteri): il massimo è ${MAX_REPORT_NOTE}. Per testi lunghi usa il modulo: «/obiettivo ${EXAMPLE_CODE}».` };
   }
   return { ok: true, value };
 }
@@ -260,24 +260,22 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   const percent = /^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percento|per\s+cento)(?=\s|$)(.*)$/i.exec(rest);
   if (percent) {
     const value = parseItalianNumber(percent[1]!.replace(".", ","));
-    const parsed = percentSchema.safeParse(value);
-    if (!parsed.success) return err(`La percentuale deve essere tra 0% e 100%: hai scritto ${percent[1]}%. Per esempio «/obiettivo ${code} 60%».`);
+    if (!accepted("percent", value)) return err(`La percentuale deve essere tra 0% e 100%: hai scritto ${percent[1]}%. Per esempio «/obiettivo ${code} 60%».`);
     const note = freeText(percent[2]!);
     if (!note.ok) return note;
-    return { ok: true, value: { kind: "percent", percent: parsed.data, note: note.value } };
+    return { ok: true, value: { kind: "percent", percent: value, note: note.value } };
   }
 
   // Count increment: "+1", "+ 3 nota"
   const plus = /^\+\s*(\S+)(.*)$/.exec(rest);
   if (plus) {
     const n = /^\d{1,7}$/.test(plus[1]!) ? Number(plus[1]) : NaN;
-    const parsed = deltaSchema.safeParse(n);
-    if (!parsed.success) {
+    if (!accepted("count_add", n)) {
       return err(`Dopo «+» serve un numero intero da 1 a ${MAX_COUNT.toLocaleString("it-IT")}, per esempio «/obiettivo ${code} +1» oppure «/obiettivo ${code} +3 controlli in spiaggia».`);
     }
     const note = freeText(plus[2]!);
     if (!note.ok) return note;
-    return { ok: true, value: { kind: "count_add", delta: parsed.data, note: note.value } };
+    return { ok: true, value: { kind: "count_add", delta: n, note: note.value } };
   }
   if (/^-\s*\d/.test(rest)) {
     return err(`Non si sottrae dal conteggio: per correggerlo imposta il totale, per esempio «/obiettivo ${code} = 5», oppure usa il pulsante «Annulla» sotto l'ultimo aggiornamento.`);
@@ -287,11 +285,10 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   const equals = /^=\s*(\S+)(.*)$/.exec(rest);
   if (equals) {
     const n = /^\d{1,7}(?:,\d{1,2})?$/.test(equals[1]!) ? parseItalianNumber(equals[1]!) : null;
-    const parsed = countSchema.safeParse(n);
-    if (!parsed.success) return err(`Dopo «=» serve il totale raggiunto, un numero da 0 in su, per esempio «/obiettivo ${code} = 5».`);
+    if (!accepted("count_set", n)) return err(`Dopo «=» serve il totale raggiunto, un numero da 0 in su, per esempio «/obiettivo ${code} = 5».`);
     const note = freeText(equals[2]!);
     if (!note.ok) return note;
-    return { ok: true, value: { kind: "count_set", value: parsed.data, note: note.value } };
+    return { ok: true, value: { kind: "count_set", value: n, note: note.value } };
   }
 
   // A bare number: the user meant a percentage or a count; say which forms exist.

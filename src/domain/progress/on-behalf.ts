@@ -1,3 +1,4 @@
+import type { AppError } from "../../messages/errors.ts";
 import type { Actor } from "../permissions.ts";
 import { canWriteActivity } from "../permissions.ts";
 
@@ -6,16 +7,14 @@ import { canWriteActivity } from "../permissions.ts";
  * areas, the Segretario or the admin for anyone; always for a person who could record on
  * that activity themselves. Pure: the lookups are in app/on-behalf.ts.
  */
-export function onBehalfRefusal(actor: Actor, person: Actor, activity: { code: string; areaCode: string | null }): string | null {
+export function onBehalfRefusal(actor: Actor, person: Actor, activity: { code: string; areaCode: string | null }): AppError | null {
   if (person.slackUserId === actor.slackUserId) return null;
-  if (actor.role === "dipendente" || actor.role === "nucleo") {
-    return "Solo il responsabile dell'area, il Segretario o l'amministratore possono registrare un aggiornamento per conto di un collega.";
-  }
+  if (actor.role === "dipendente" || actor.role === "nucleo") return { code: "behalf_role" };
   if (actor.role === "responsabile" && !person.areaCodes.some((c) => actor.areaCodes.includes(c))) {
-    return `Puoi registrare per conto dei colleghi della tua area (${actor.areaCodes.join(", ") || "nessuna"}): <@${person.slackUserId}> non ne fa parte.`;
+    return { code: "behalf_other_area", personId: person.slackUserId, actorAreas: actor.areaCodes };
   }
   if (person.role === "nucleo" || !canWriteActivity(person, activity)) {
-    return `<@${person.slackUserId}> non può aggiornare l'attività ${activity.code} (non è della sua area): non si può registrare per suo conto.`;
+    return { code: "behalf_cannot_write", personId: person.slackUserId, activityCode: activity.code };
   }
   return null;
 }

@@ -1,3 +1,4 @@
+import { isoWeekOf } from "../calendar/weeks.ts";
 /**
  * Progress is never edited: people record Reports, and the state of an activity is
  * recomputed from all its non-undone reports. So an undo is exact, a retried Slack
@@ -6,6 +7,19 @@
 
 export const PROGRESS_STATUSES = ["non_iniziata", "in_corso", "completata", "bloccata"] as const;
 export type ProgressStatus = (typeof PROGRESS_STATUSES)[number];
+
+/** How each status reads, everywhere (replies, /stato, App Home, Relazione). */
+export const STATUS_LABELS: Record<ProgressStatus, string> = {
+  non_iniziata: "non iniziata",
+  in_corso: "in corso",
+  completata: "completata",
+  bloccata: "bloccata",
+};
+
+/** A stored status as words; an unknown one as it is. */
+export function statusLabel(status: string): string {
+  return (STATUS_LABELS as Record<string, string>)[status] ?? status;
+}
 
 export const REPORT_KINDS = ["status", "percent", "count_add", "count_set", "boolean", "amount", "measure", "note"] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -167,14 +181,8 @@ export function periodKey(isoDay: string, period: Period): string {
       return isoDay.slice(0, 7);
     case "year":
       return isoDay.slice(0, 4);
-    case "week": {
-      // ISO 8601 week: the Thursday of the week decides the year.
-      const d = new Date(Date.UTC(+isoDay.slice(0, 4), +isoDay.slice(5, 7) - 1, +isoDay.slice(8, 10)));
-      d.setUTCDate(d.getUTCDate() + 4 - (d.getUTCDay() || 7));
-      const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-      const week = Math.ceil(((d.getTime() - yearStart) / 86_400_000 + 1) / 7);
-      return `${d.getUTCFullYear()}-W${String(week).padStart(2, "0")}`;
-    }
+    case "week":
+      return isoWeekOf(isoDay);
   }
 }
 

@@ -1,7 +1,7 @@
 import { TZDate } from "@date-fns/tz";
 import { addDays, romeDay, TIME_ZONE } from "../calendar/days.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-import { isoWeekOf, mondayOf } from "../digest/digest.ts";
+import { isoWeekOf, mondayOf } from "../calendar/weeks.ts";
 
 /**
  * What the bot sends, and when: one pure planner for the scheduler (what is due at this

@@ -91,7 +91,7 @@ export function parseScoringConfig(raw: unknown, origin = "configurazione SMVP")
   const parsed = scoringConfigSchema.safeParse(raw, { error: z.locales.it().localeError });
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => `- ${i.path.length ? i.path.join(".") : "(radice)"}: ${i.message}`);
-  throw new UserError("bad_scoring_config", `${origin} non valida:\n${lines.join("\n")}`);
+  throw new UserError({ code: "bad_scoring_config", detail: `${origin} non valida:\n${lines.join("\n")}` });
 }
 
 export function parseScoringConfigText(text: string, origin = "configurazione SMVP"): ScoringConfig {
@@ -99,7 +99,7 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
-    throw new UserError("bad_scoring_config", `${origin}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}).`);
+    throw new UserError({ code: "bad_scoring_config", detail: `${origin}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}).` });
   }
   return parseScoringConfig(raw, origin);
 }

@@ -16,6 +16,7 @@ import {
 import type { ScoringConfigInForce } from "./config.ts";
 import { deriveProgress, type IndicatorShape, type ReportFact } from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
+import { effectiveDeadline } from "../plan/deadline.ts";
 
 /**
  * The plan scored at a date: what the Relazione, the monitoring report and the App Home
@@ -217,7 +218,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
     const objective = objectiveById.get(a.objectiveId);
     if (!objective) continue; // its objective was archived
     const manualDeadline = manualByCode.get(a.code) ?? null;
-    const deadline = manualDeadline ?? a.deadline;
+    const deadline = effectiveDeadline(a, manualDeadline === null ? null : { deadline: manualDeadline });
     const p = progressByCode.get(a.code);
     const state: EvaluatedState =
       folded.get(a.code) ??

@@ -1,3 +1,4 @@
+import { statusLabel } from "../progress/progress.ts";
 import { addDays, daysBetween } from "../calendar/days.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../text/italian.ts";
 import type { ScoringConfig } from "./config.ts";
@@ -70,12 +71,6 @@ export const SCORE_STATE_LABELS: Record<ScoreState, string> = {
   non_scaduta: "non ancora scaduta",
 };
 
-export const STATUS_LABELS: Record<string, string> = {
-  non_iniziata: "non iniziata",
-  in_corso: "in corso",
-  completata: "completata",
-  bloccata: "bloccata",
-};
 
 /** What people have recorded about an activity (from Progress, or from its reports up to a date). */
 export interface ActivityState {
@@ -124,7 +119,7 @@ function score(state: ScoreState, percent: number | null, rule: RuleId, inputs: 
 }
 
 const pct = (n: number) => itPercent(n, 2);
-const statusText = (s: string | null) => (s ? (STATUS_LABELS[s] ?? s) : "nessun avanzamento registrato");
+const statusText = (s: string | null) => (s ? statusLabel(s) : "nessun avanzamento registrato");
 
 /** The day an activity without a deadline is due: the end of the plan year. */
 function dueDay(a: ActivityScoringInput, ctx: ScoringContext): string {

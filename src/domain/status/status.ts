@@ -129,20 +129,9 @@ export function parseStatusQuery(text: string): { year?: number; scope: StatusSc
 export function statusArea(year: number, areas: AreaInfo[], query: string, exactCode = false): AreaInfo {
   const match = exactCode ? exactArea(areas, query) : matchArea(areas, query);
   const asked = query.length > 60 ? `${query.slice(0, 59)}…` : query;
-  const hint = "Scrivi il codice o una parola del nome, per esempio";
-  const example = areas[0] ? ` «/stato ${areas[0].code}»` : "";
-  if (match.kind === "none") {
-    throw new UserError(
-      "area_unknown",
-      `Nessuna area del piano ${year} corrisponde a «${asked}». ${hint}${example}. Aree:\n${areaList(areas)}\nOppure «/stato ente» per gli obiettivi dell'ente, «/stato» per tutte le aree.`,
-    );
-  }
-  if (match.kind === "many") {
-    throw new UserError(
-      "area_ambiguous",
-      `«${asked}» corrisponde a più aree:\n${areaList(match.areas)}\n${hint}${example}.`,
-    );
-  }
+  const example = areas[0]?.code ?? null;
+  if (match.kind === "none") throw new UserError({ code: "area_unknown", context: "status", query: asked, year, example, list: areaList(areas) });
+  if (match.kind === "many") throw new UserError({ code: "area_ambiguous", context: "status", query: asked, example, list: areaList(match.areas) });
   return match.area;
 }
 

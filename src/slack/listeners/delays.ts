@@ -1,11 +1,13 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { z } from "zod";
 import { romeDay } from "../../domain/calendar/days.ts";
 import { DelayValidationError, validateDelayInput } from "../../domain/delays/delays.ts";
 import { delayActivityFor, recordDelayExplanation } from "../../app/delays.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { UserError } from "../../errors.ts";
+import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import { listenButton } from "../listen.ts";
 import {
   delayAnsweredMessage,
   delayErrorsByBlock,
@@ -19,37 +21,29 @@ import { ACTION, VIEW } from "../ui/ids.ts";
 
 const buttonValue = z.object({ year: z.number().int(), code: z.string().min(1) });
 
-const BAD_BUTTON = "Questo pulsante non è più valido: apri di nuovo l'attività con «/obiettivo <codice>».";
-
 /** Listeners of the delay-cause flow ("Spiega il ritardo" button and its modal). */
 export function registerDelayListeners(app: App, deps: AppDeps & { changes?: ChangeBus }): void {
-  app.action<BlockAction<ButtonAction>>(ACTION.delayExplain, async ({ ack, body, action, client }) => {
-    await ack();
-    let value;
-    try {
-      value = buttonValue.parse(JSON.parse(action.value ?? ""));
-    } catch {
-      throw new UserError("bad_button", BAD_BUTTON);
-    }
-    const today = romeDay(deps.clock());
+  listenButton(app, deps, ACTION.delayExplain, buttonValue, { code: "stale_button", flow: "delay" }, {
     // Checked before opening: someone who may not write the activity sees why at once.
-    const activity = await delayActivityFor(deps.db, { year: value.year, code: value.code, userId: body.user.id, today });
-    const container = body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
-    const fromMessage = container?.channel_id && container.message_ts && !container.is_ephemeral;
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: delayModal(activity, {
-        year: value.year,
-        code: activity.code,
-        ...(fromMessage ? { channel: container.channel_id, ts: container.message_ts } : {}),
-      }),
-    });
+    run: (d, { userId, value }) => delayActivityFor(d.db, { year: value.parsed.year, code: value.parsed.code, userId, today: romeDay(d.clock()) }),
+    deliver: async (_d, { client, triggerId, value }, activity) => {
+      const container = value.body.container as { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } | undefined;
+      const fromMessage = container?.channel_id && container.message_ts && !container.is_ephemeral;
+      await client.views.open({
+        trigger_id: triggerId ?? value.body.trigger_id,
+        view: delayModal(activity, {
+          year: value.parsed.year,
+          code: activity.code,
+          ...(fromMessage ? { channel: container.channel_id, ts: container.message_ts } : {}),
+        }),
+      });
+    },
   });
 
   app.view(VIEW.delayExplanation, async ({ ack, body, view, client }) => {
     const meta = parseDelayMetadata(view.private_metadata);
     if (!meta) {
-      await ack({ response_action: "update", view: delayProblemView(BAD_BUTTON) });
+      await ack({ response_action: "update", view: delayProblemView(errorText({ code: "stale_button", flow: "delay" }, "slack")) });
       return;
     }
     const now = deps.clock();
@@ -70,7 +64,7 @@ export function registerDelayListeners(app: App, deps: AppDeps & { changes?: Cha
       }
       if (e instanceof UserError) {
         // As the report modal does: the reason shows on the form, over its first field.
-        await ack({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: e.message } });
+        await ack({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: e.textFor("slack") } });
         return;
       }
       await ack({ response_action: "errors", errors: { [DELAY_FIELDS.explanation.block]: "Non è stato possibile registrare la causa: riprova tra poco." } });

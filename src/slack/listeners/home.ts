@@ -1,15 +1,12 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { romeDay } from "../../domain/calendar/days.ts";
 import type { ChangeBus } from "../../app/events.ts";
 import { EvaluationCache, loadHome } from "../../app/home.ts";
-import { canExportRelazione } from "../../domain/permissions.ts";
-import { loadActor } from "../../store/users.ts";
+import { relazioneExport } from "../../app/relazione.ts";
 import { UserError } from "../../errors.ts";
-import { buildRelazione } from "../../report/relazione.ts";
-import { renderRelazioneXlsx } from "../../report/relazione-xlsx.ts";
 import type { AppDeps } from "../deps.ts";
+import { listenAction } from "../listen.ts";
 import { HOME_TEXT, homeView } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
 import { registerNoticeSettings } from "./notice-settings.ts";
@@ -66,31 +63,28 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
 
   registerNoticeSettings(app, deps, (userId) => void publisher.publish(userId));
 
-  app.action<BlockAction<ButtonAction>>(ACTION.exportRelazione, async ({ ack, body, action, client }) => {
-    await ack();
-    const userId = body.user.id;
-    // The button is only shown to these roles, but a request can be forged: check here.
-    if (!canExportRelazione(await loadActor(deps.db, userId))) throw new UserError("forbidden", HOME_TEXT.exportRefused);
-    const parsed = exportValue.safeParse(safeJson(action.value));
-    const now = deps.clock();
-    const today = romeDay(now);
-    const relazione = await buildRelazione(deps.db, { year: parsed.success ? parsed.data.year : undefined, asOf: today, now, patron: deps.env.PATRONO });
-    const file = await renderRelazioneXlsx(relazione);
-    try {
-      const dm = await client.conversations.open({ users: userId });
-      const channel = dm.channel?.id;
-      if (!channel) throw new Error("conversations.open senza canale");
-      await client.files.uploadV2({
-        channel_id: channel,
-        file,
-        filename: HOME_TEXT.exportFilename(relazione.year, today),
-        title: HOME_TEXT.exportTitle(relazione.year, today),
-        initial_comment: HOME_TEXT.exportDone(relazione.year, today),
-      });
-    } catch (e) {
-      deps.log.error({ err: e, userId }, "Relazione non inviata");
-      throw new UserError("export_failed", HOME_TEXT.exportFailed);
-    }
+  listenAction(app, deps, ACTION.exportRelazione, {
+    run: (d, { userId, value: body }) => {
+      const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
+      return relazioneExport(d.db, { userId, year: parsed.success ? parsed.data.year : undefined, now: d.clock() });
+    },
+    deliver: async (d, { client, userId }, { relazione, today, file }) => {
+      try {
+        const dm = await client.conversations.open({ users: userId });
+        const channel = dm.channel?.id;
+        if (!channel) throw new Error("conversations.open senza canale");
+        await client.files.uploadV2({
+          channel_id: channel,
+          file,
+          filename: HOME_TEXT.exportFilename(relazione.year, today),
+          title: HOME_TEXT.exportTitle(relazione.year, today),
+          initial_comment: HOME_TEXT.exportDone(relazione.year, today),
+        });
+      } catch (e) {
+        d.log.error({ err: e, userId }, "Relazione non inviata");
+        throw new UserError({ code: "export_failed" });
+      }
+    },
   });
 }
 

@@ -1,37 +1,15 @@
 import type { App } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
-import { deliverOutcome, holdChanges } from "../deliver.ts";
+import { deliverOutcome } from "../deliver.ts";
 import { handleObiettivo, type ObiettivoDeps } from "../handlers.ts";
+import { listenCommand } from "../listen.ts";
+import { errorMessage } from "../ui/report-reply.ts";
 
+/** `/obiettivo`: the use case answers as an outcome, delivered as a private reply or a modal. */
 export function registerObiettivo(app: App, deps: ObiettivoDeps): void {
-  app.command("/obiettivo", async ({ ack, command, client, context }) => {
-    await ack();
-    const held = holdChanges(deps);
-    try {
-      await answerCommand(held.deps, command, client, context.retryNum);
-    } finally {
-      held.release();
-    }
+  listenCommand(app, deps, "/obiettivo", {
+    renderError: errorMessage,
+    run: (d, { userId, value: command, triggerId }) =>
+      handleObiettivo(d, { userId, text: command.text ?? "", triggerId, responseUrl: command.response_url, channelId: command.channel_id }),
+    deliver: (d, { client, target, triggerId, retryNum }, outcome) => deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
   });
-}
-
-async function answerCommand(
-  deps: ObiettivoDeps,
-  command: { user_id: string; text?: string; trigger_id: string; response_url: string; channel_id: string },
-  client: WebClient,
-  retryNum: number | undefined,
-): Promise<void> {
-  const outcome = await handleObiettivo(deps, {
-    userId: command.user_id,
-    text: command.text ?? "",
-    triggerId: command.trigger_id,
-    responseUrl: command.response_url,
-    channelId: command.channel_id,
-  });
-  await deliverOutcome(
-    client,
-    outcome,
-    { target: { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, triggerId: command.trigger_id, retryNum },
-    deps.log,
-  );
 }

@@ -75,14 +75,14 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
       result = await recordFromForm(deps, w, read.report, `view:${input.viewId}`, selectedOnBehalf(input.values));
     } catch (e) {
       // A refused "Per conto di" shows under the picker, not over the whole form.
-      if (e instanceof UserError && (e.code === "forbidden" || e.code === "unknown_user") && selectedOnBehalf(input.values)) {
+      if (e instanceof UserError && e.code.startsWith("behalf_") && selectedOnBehalf(input.values)) {
         return { kind: "errors", errors: { [REPORT_BLOCK.behalf]: e.message } };
       }
       throw e;
     }
     return { kind: "recorded", meta, reply: reportRecordedMessage(result) };
   } catch (e) {
-    if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.message } };
+    if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.textFor("slack") } };
     deps.log.error({ err: e, userId: input.userId }, "errore non previsto nel modulo di aggiornamento");
     return { kind: "errors", errors: { [topBlock]: GENERIC_ERROR_MESSAGE } };
   }

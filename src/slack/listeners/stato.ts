@@ -1,7 +1,7 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { buildSharedStatus, handleStato } from "../handlers.ts";
-import type { AppDeps } from "../deps.ts";
-import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../reply.ts";
+import type { App } from "@slack/bolt";
+import { buildSharedStatus, handleStato, type ObiettivoDeps } from "../handlers.ts";
+import { listenAction, listenCommand } from "../listen.ts";
+import { sendPrivateReply, tryPrivateReply } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
 import { section } from "../ui/message.ts";
 import { statusNotice } from "../ui/status.ts";
@@ -30,35 +30,33 @@ function postErrorText(e: unknown): string {
   }
 }
 
-export function registerStato(app: App, deps: AppDeps): void {
+export function registerStato(app: App, deps: ObiettivoDeps): void {
   // Everything after ack(): Slack gets its 200 at once, the reply goes to the response_url.
-  app.command(STATO_COMMAND, async ({ ack, body, client }) => {
-    await ack();
-    const reply = await handleStato(deps, { userId: body.user_id, text: body.text ?? "" });
-    const target = replyTargetOf(body);
-    if (target) await sendPrivateReply(client, target, reply);
+  listenCommand(app, deps, STATO_COMMAND, {
+    run: (d, { userId, value: command }) => handleStato(d, { userId, text: command.text ?? "" }),
+    deliver: (_d, { client, target }, reply) => sendPrivateReply(client, target, reply),
   });
 
-  app.action<BlockAction<ButtonAction>>(ACTION.shareStatus, async ({ ack, body, client }) => {
-    await ack();
-    const target = replyTargetOf(body);
-    const outcome = await buildSharedStatus(deps, { userId: body.user.id, value: body.actions[0]?.value });
-    if (outcome.kind === "refused") {
-      await tryPrivateReply(client, target, outcome.message, deps.log);
-      return;
-    }
-    const channelId = body.channel?.id ?? body.container?.channel_id;
-    if (!channelId) {
-      await tryPrivateReply(client, target, statusNotice(SHARE_TEXT.noChannel), deps.log);
-      return;
-    }
-    try {
-      await client.chat.postMessage({ channel: channelId, text: outcome.message.text, blocks: outcome.message.blocks });
-    } catch (e) {
-      deps.log.warn({ err: e, channelId, userId: body.user.id }, "stato non pubblicato nel canale");
-      await tryPrivateReply(client, target, statusNotice(postErrorText(e)), deps.log);
-      return;
-    }
-    await tryPrivateReply(client, target, { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] }, deps.log);
+  listenAction(app, deps, ACTION.shareStatus, {
+    run: (d, { userId, value: body }) => buildSharedStatus(d, { userId, value: body.actions[0]?.value }),
+    deliver: async (d, { client, target, userId, value: body }, outcome) => {
+      if (outcome.kind === "refused") {
+        await tryPrivateReply(client, target, outcome.message, d.log);
+        return;
+      }
+      const channelId = body.channel?.id ?? body.container?.channel_id;
+      if (!channelId) {
+        await tryPrivateReply(client, target, statusNotice(SHARE_TEXT.noChannel), d.log);
+        return;
+      }
+      try {
+        await client.chat.postMessage({ channel: channelId, text: outcome.message.text, blocks: outcome.message.blocks });
+      } catch (e) {
+        d.log.warn({ err: e, channelId, userId }, "stato non pubblicato nel canale");
+        await tryPrivateReply(client, target, statusNotice(postErrorText(e)), d.log);
+        return;
+      }
+      await tryPrivateReply(client, target, { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] }, d.log);
+    },
   });
 }

@@ -1,8 +1,9 @@
 import type { HomeView, KnownBlock } from "@slack/types";
-import { HOW_TO_BE_ADDED, type Role } from "../../domain/permissions.ts";
+import type { Role } from "../../domain/permissions.ts";
+import { errorText, HOW_TO_BE_ADDED } from "../../messages/errors.ts";
 import type { AreaScoreLine, HomeData, OpenActivity } from "../../app/home.ts";
 import { itDate, itDays, itNumber, itPercent } from "../../domain/text/italian.ts";
-import { STATUS_LABELS } from "../../domain/scoring/scoring.ts";
+import { STATUS_LABELS, statusLabel } from "../../domain/progress/progress.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
 import { noticeSettingsBlocks } from "./notice-settings.ts";
@@ -10,6 +11,8 @@ import { noticeSettingsBlocks } from "./notice-settings.ts";
 /** Every word the App Home says, in one place. */
 export const HOME_TEXT = {
   title: "Obiettivi",
+  /** The refusal an export request gets (the catalogue's text, shown the same way). */
+  exportRefused: errorText({ code: "export_refused" }, "slack"),
   unknown: (userId: string) => `Non sei ancora abilitato a usare Obiettivi (utente ${userId}).\n\n${HOW_TO_BE_ADDED}`,
   noPlan: "Nessun piano caricato. Il Segretario o l'amministratore lo importa con: npx obiettivi importa <file>",
   roleLine: (role: Role, areas: string[]) =>
@@ -41,9 +44,7 @@ export const HOME_TEXT = {
   readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti.",
   exportButton: "Esporta Relazione",
   exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, con i dati di oggi.",
-  exportRefused: "Solo il Nucleo di Valutazione, il Segretario e l'amministratore possono esportare la Relazione sulla performance.",
   exportDone: (year: number, today: string) => `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
-  exportFailed: "Non sono riuscito a inviarti la Relazione: riprova tra poco. Se il problema continua, usa da riga di comando: npx obiettivi relazione --formato xlsx --output relazione.xlsx",
   exportTitle: (year: number, today: string) => `Relazione sulla performance ${year} al ${itDate(today)}`,
   exportFilename: (year: number, today: string) => `relazione-performance-${year}-al-${today}.xlsx`,
 } as const;
@@ -55,7 +56,7 @@ export interface ExportButtonValue {
 function activityBlocks(a: OpenActivity): KnownBlock[] {
   const where = a.areaCode === null ? ` · ${HOME_TEXT.comuneWide}` : "";
   const due = a.deadline && a.daysLeft !== null ? HOME_TEXT.due(a.deadline, a.daysLeft) : HOME_TEXT.noDeadline;
-  const status = a.status ? (STATUS_LABELS[a.status] ?? a.status) : STATUS_LABELS.non_iniziata!;
+  const status = a.status ? statusLabel(a.status) : STATUS_LABELS.non_iniziata;
   const mark = a.daysLeft !== null && a.daysLeft < 0 ? "🔴 " : "";
   const blocks: KnownBlock[] = [
     section(`${mark}*${escapeMrkdwn(a.code)}* ${escapeMrkdwn(clip(a.title, 150))}\n${due} · ${status} · atteso: ${escapeMrkdwn(clip(a.targetText, 80))}${where}`),

@@ -1,16 +1,10 @@
 import { daysBetween } from "../../domain/calendar/days.ts";
 import type { ActivityInfo } from "../../domain/plan/activity.ts";
 import { itDate, itDateTime, itDays, itEuro, itNumber, itPercent } from "../../domain/text/italian.ts";
-import type { DerivedProgress, ProgressStatus } from "../../domain/progress/progress.ts";
+import { STATUS_LABELS, type DerivedProgress, type ProgressStatus } from "../../domain/progress/progress.ts";
 
 /** Every Italian word of /obiettivo, its modal and its buttons, in one place. */
 
-export const STATUS_LABEL: Record<ProgressStatus, string> = {
-  non_iniziata: "non iniziata",
-  in_corso: "in corso",
-  completata: "completata",
-  bloccata: "bloccata",
-};
 
 export const STATUS_EMOJI: Record<ProgressStatus, string> = {
   non_iniziata: ":white_circle:",
@@ -65,8 +59,6 @@ export const T = {
   pickerModalText: "Modulo di aggiornamento: scegli l'attività dall'elenco (prima quelle della tua area).",
   modalNotOpened: "Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato».",
   modalStale: "Il modulo non è più valido: chiudilo e riaprilo con /obiettivo.",
-  staleButton: "Questo pulsante non è più valido: ripeti il comando, per esempio «/obiettivo 3.1.2 completato».",
-  nucleoReadOnly: "Il Nucleo di Valutazione ha accesso in sola lettura: può consultare la cronologia («/obiettivo 3.1.2 storia») ma non registrare avanzamenti.",
 } as const;
 
 export function modalText(a: Pick<ActivityInfo, "code" | "title">): string {
@@ -78,7 +70,7 @@ export function activityGone(code: string): string {
 }
 
 export function statusText(status: ProgressStatus): string {
-  return `${STATUS_EMOJI[status]} ${STATUS_LABEL[status]}`;
+  return `${STATUS_EMOJI[status]} ${STATUS_LABELS[status]}`;
 }
 
 export function activityRef(a: Pick<ActivityInfo, "code" | "title">): string {
@@ -124,9 +116,9 @@ export function describeReport(
     default:
       break;
   }
-  if (r.status && r.status in STATUS_LABEL) {
+  if (r.status && r.status in STATUS_LABELS) {
     const s = r.status as ProgressStatus;
-    parts.push(s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABEL[s]}`);
+    parts.push(s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABELS[s]}`);
   }
   if (r.note) parts.push(r.kind === "note" ? `nota: ${r.note}` : r.status === "bloccata" ? `motivo: ${r.note}` : `nota: ${r.note}`);
   if (r.evidence) parts.push(`evidenza: ${r.evidence}`);

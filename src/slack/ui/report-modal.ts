@@ -2,10 +2,11 @@ import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from 
 import { z } from "zod";
 import type { ActivityInfo, PickerOption, PickerSource } from "../../domain/plan/activity.ts";
 import { parseItalianNumber } from "../../domain/plan/targets.ts";
-import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
+import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, STATUS_LABELS, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
+import { blockedWithoutReason, dayProblem, evidenceTooLong, noteTooLong, valueProblem } from "../../domain/progress/validate.ts";
 import { VIEW } from "./ids.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
-import { shortTitle, stateLines, STATUS_LABEL, T, whereText } from "./obiettivo-strings.ts";
+import { shortTitle, stateLines, T, whereText } from "./obiettivo-strings.ts";
 
 /**
  * The report modal, as data: the builder and the reader of its submission share the
@@ -226,7 +227,7 @@ export function reportModal({ activity: a, progress: p, today, meta, picker, onB
 }
 
 function statusOption(s: ProgressStatus): PlainTextOption {
-  return { text: plain(STATUS_LABEL[s]), value: s };
+  return { text: plain(STATUS_LABELS[s]), value: s };
 }
 
 function statusBlock(current: ProgressStatus): InputBlock {
@@ -312,8 +313,6 @@ export interface ReportSubmission {
 
 export type SubmissionResult = { ok: true; report: ReportSubmission } | { ok: false; errors: Record<string, string> };
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Validates the form against the activity's indicator; errors are keyed by block_id,
  * as `ack({ response_action: "errors" })` wants them. Only what changed becomes the report.
@@ -335,13 +334,9 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
     const raw = (valueState?.value ?? "").trim().replace(/\s*%$/, "").replace(/\s*€$/, "");
     if (raw !== "") {
       const n = parseItalianNumber(raw.startsWith(".") || raw.startsWith(",") ? `0${raw}` : raw);
-      if (field === "percent") {
-        if (n === null || n < 0 || n > 100) errors[REPORT_BLOCK.value] = T.errPercent;
-        else value = n;
-      } else if (field === "count") {
-        if (n === null || !Number.isInteger(n) || n < 0 || n > 1_000_000) errors[REPORT_BLOCK.value] = T.errCount;
-        else value = n;
-      } else if (n === null || n < 0) errors[REPORT_BLOCK.value] = T.errNumber;
+      // The form sets a total: a whole count, a percentage, or an amount.
+      const problem = n === null ? "not_a_number" : valueProblem(VALUE_KIND[field], n) ?? (field === "count" && !Number.isInteger(n) ? "count_range" : null);
+      if (problem) errors[REPORT_BLOCK.value] = field === "percent" ? T.errPercent : field === "count" ? T.errCount : T.errNumber;
       else value = n;
     }
   }
@@ -349,18 +344,19 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
   const dateRaw = get(REPORT_BLOCK.date, REPORT_ELEMENT.date)?.selected_date ?? null;
   let occurredOn: string | null = null;
   if (status === "completata" && dateRaw) {
-    if (!ISO_DAY.test(dateRaw)) errors[REPORT_BLOCK.date] = "Data non valida.";
-    else if (dateRaw > today) errors[REPORT_BLOCK.date] = `La data di completamento non può essere nel futuro (oggi è ${today.split("-").reverse().join("/")}).`;
+    const problem = dayProblem(dateRaw, today);
+    if (problem === "bad_date") errors[REPORT_BLOCK.date] = "Data non valida.";
+    else if (problem === "future_date") errors[REPORT_BLOCK.date] = `La data di completamento non può essere nel futuro (oggi è ${today.split("-").reverse().join("/")}).`;
     else occurredOn = dateRaw;
   }
 
   const note = (get(REPORT_BLOCK.note, REPORT_ELEMENT.note)?.value ?? "").trim() || null;
-  if (note && note.length > MAX_REPORT_NOTE) errors[REPORT_BLOCK.note] = `Massimo ${MAX_REPORT_NOTE} caratteri.`;
-  if (status === "bloccata" && !note && current.status !== "bloccata") errors[REPORT_BLOCK.note] = T.errBlockedReason;
+  if (noteTooLong(note)) errors[REPORT_BLOCK.note] = `Massimo ${MAX_REPORT_NOTE} caratteri.`;
+  if (blockedWithoutReason(status, note, current.status)) errors[REPORT_BLOCK.note] = T.errBlockedReason;
 
   const evidence = (get(REPORT_BLOCK.evidence, REPORT_ELEMENT.evidence)?.value ?? "").trim() || null;
   if (evidence) {
-    if (evidence.length > MAX_EVIDENCE) errors[REPORT_BLOCK.evidence] = `Massimo ${MAX_EVIDENCE} caratteri.`;
+    if (evidenceTooLong(evidence)) errors[REPORT_BLOCK.evidence] = `Massimo ${MAX_EVIDENCE} caratteri.`;
     else if (/^(?:https?|www\.)/i.test(evidence) && !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)) {
       errors[REPORT_BLOCK.evidence] = T.errUrl;
     }

@@ -1,3 +1,5 @@
+import { statusLabel } from "../../domain/progress/progress.ts";
+import { itDate } from "../../domain/text/italian.ts";
 import type { ActionsBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type { AllAreasStatus, AreaSummary, DeadlineItem, RecentReport, ScopeStatus, StatusResult, StatusScope } from "../../domain/status/status.ts";
 import { romeDay } from "../../domain/calendar/days.ts";
@@ -15,12 +17,6 @@ const MAX_FALLBACK_TEXT = 3000;
 
 const BAR_CELLS = 10;
 
-const STATUS_LABEL: Record<string, string> = {
-  non_iniziata: "non iniziata",
-  in_corso: "in corso",
-  completata: "completata",
-  bloccata: "bloccata",
-};
 
 /** The value of the "Condividi nel canale" button: which status, of which year. */
 export interface ShareStatusValue {
@@ -69,10 +65,6 @@ export function progressBar(completion: number): string {
 }
 
 /** 2024-10-31 -> 31/10/2024, as Italians write dates. */
-export function italianDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
-}
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -80,16 +72,16 @@ function plural(n: number, one: string, many: string): string {
 
 function lateLabel(item: DeadlineItem): string {
   const late = -item.daysLeft;
-  return `scadenza ${italianDate(item.deadline)}, ${plural(late, "giorno", "giorni")} di ritardo`;
+  return `scadenza ${itDate(item.deadline)}, ${plural(late, "giorno", "giorni")} di ritardo`;
 }
 
 function dueLabel(item: DeadlineItem): string {
   const when = item.daysLeft === 0 ? "oggi" : item.daysLeft === 1 ? "domani" : `tra ${item.daysLeft} giorni`;
-  return `scade ${when} (${italianDate(item.deadline)})`;
+  return `scade ${when} (${itDate(item.deadline)})`;
 }
 
 function statusSuffix(status: string | null): string {
-  return status && status !== "non_iniziata" ? ` · _${STATUS_LABEL[status] ?? status}_` : "";
+  return status && status !== "non_iniziata" ? ` · _${statusLabel(status)}_` : "";
 }
 
 function formatNumber(n: number): string {
@@ -101,7 +93,7 @@ export function describeReport(r: Pick<RecentReport, "kind" | "status" | "value"
   const v = r.value;
   switch (r.kind) {
     case "status":
-      return r.status ? (STATUS_LABEL[r.status] ?? r.status) : "stato aggiornato";
+      return r.status ? statusLabel(r.status) : "stato aggiornato";
     case "percent":
       return v === null ? "percentuale" : `${formatNumber(v)}%`;
     case "count_add":
@@ -122,7 +114,7 @@ export function describeReport(r: Pick<RecentReport, "kind" | "status" | "value"
 }
 
 function reportLine(r: RecentReport): string {
-  const day = italianDate(romeDay(r.createdAt));
+  const day = itDate(romeDay(r.createdAt));
   const note = r.note ? ` — «${escapeMrkdwn(clip(r.note, 80))}»` : "";
   return `• ${day} <@${r.userId}> \`${escapeMrkdwn(r.activityCode)}\` ${escapeMrkdwn(clip(r.activityTitle, 60))}: *${escapeMrkdwn(describeReport(r))}*${note}`;
 }
@@ -193,7 +185,7 @@ function scopeTitle(s: { area: { code: string; name: string } | null }): string 
 }
 
 function footer(s: { year: number; entity: string; today: string }, opts: StatusOptions): KnownBlock {
-  const parts = [`Piano ${s.year} · ${escapeMrkdwn(s.entity)} · situazione al ${italianDate(s.today)}`];
+  const parts = [`Piano ${s.year} · ${escapeMrkdwn(s.entity)} · situazione al ${itDate(s.today)}`];
   if (opts.sharedBy) parts.push(`condiviso da <@${opts.sharedBy}>`);
   return { type: "context", elements: [{ type: "mrkdwn", text: parts.join(" · ") }] };
 }
