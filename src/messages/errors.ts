@@ -94,6 +94,8 @@ export type AppError =
   | { code: "absence_user_unknown"; userId: string }
   | { code: "absence_unknown"; id: number; own: boolean }
   | { code: "bad_absence_id"; raw: string }
+  | { code: "stale_absence_button" }
+  | { code: "stale_snooze_button" }
   | { code: "behalf_role" }
   | { code: "behalf_other_area"; personId: string; actorAreas: string[] }
   | { code: "behalf_cannot_write"; personId: string; activityCode: string }
@@ -320,6 +322,10 @@ export function errorText(e: AppError, s: Surface): string {
       return `L'utente ${e.userId} non è registrato nel bot: «npx obiettivi utenti elenco» mostra chi lo è.`;
     case "absence_unknown":
       return `Nessuna assenza numero ${e.id}${e.own ? " tra le tue" : ""}: ${e.own ? slash(s, "/assenza elenco") : "«npx obiettivi assenze elenco»"} mostra i numeri.`;
+    case "stale_absence_button":
+      return `Questo pulsante non è più valido: usa ${slash(s, "/assenza elenco")}.`;
+    case "stale_snooze_button":
+      return "Questo pulsante non è più valido: il promemoria è troppo vecchio.";
     case "bad_absence_id":
       return `Numero di assenza non valido: «${e.raw}». Lo trovi in «obiettivi assenze elenco».`;
     case "behalf_role":

@@ -109,6 +109,21 @@ describe("App Home: reminders and absences", () => {
   });
 });
 
+describe("buttons with a value that no longer fits", () => {
+  it("a forged snooze or absence button is refused in Italian, nothing stored", async () => {
+    for (const [actionId, value, expected] of [
+      [ACTION.snooze, JSON.stringify({ year: 2025, code: "3.1.2", kind: "sempre" }), "il promemoria è troppo vecchio"],
+      [ACTION.absenceCancel, "non-json", "«/assenza elenco»"],
+    ] as const) {
+      const id = `stale-${actionId}`;
+      expect((await t.send(blockActionBody({ userId: MARIO, actionId, value, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+      await t.idle();
+      expect(String((fake.responsesTo(id)[0]!.body as { text: string }).text)).toContain(expected);
+    }
+    expect(await database.db.snooze.count()).toBe(0);
+  });
+});
+
 describe("report modal: Per conto di", () => {
   const values = (onBehalf: string | null): ViewStateValues => ({
     [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } } },

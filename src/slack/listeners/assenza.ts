@@ -1,49 +1,31 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
+import { z } from "zod";
 import { absenceCommand } from "../../app/absences.ts";
-import { GENERIC_ERROR_MESSAGE, UserError } from "../../errors.ts";
-import type { AppDeps } from "../deps.ts";
-import { replyTargetOf, sendPrivateReply, tryPrivateReply } from "../reply.ts";
+import type { ObiettivoDeps } from "../handlers.ts";
+import { listenButton, listenCommand } from "../listen.ts";
+import { tryPrivateReply } from "../reply.ts";
 import { absenceMessage } from "../ui/absences.ts";
 import { ACTION } from "../ui/ids.ts";
-import { plainMessage, type SlackMessage } from "../ui/message.ts";
 
 /** `/assenza` and the "Annulla" buttons of its answers and of App Home. The admin uses `obiettivi assenze`. */
 
 export const ASSENZA_COMMAND = "/assenza";
 
-/** The answer to `/assenza <text>`, for Slack and the console; never throws. */
-export async function handleAssenza(deps: AppDeps, input: { userId: string; text: string }): Promise<SlackMessage> {
-  try {
-    return absenceMessage(await absenceCommand(deps, input));
-  } catch (e) {
-    if (e instanceof UserError) return plainMessage(e.message);
-    deps.log.error({ err: e, userId: input.userId }, "/assenza non riuscito");
-    return plainMessage(GENERIC_ERROR_MESSAGE);
-  }
-}
+const cancelValue = z.object({ id: z.number().int().positive() });
 
-export function cancelButtonText(value: string | undefined): string | null {
-  try {
-    const v = JSON.parse(value ?? "") as { id?: unknown };
-    return typeof v.id === "number" && Number.isInteger(v.id) ? `annulla ${v.id}` : null;
-  } catch {
-    return null;
-  }
-}
-
-export function registerAssenza(app: App, deps: AppDeps, onChange?: (userId: string) => void): void {
-  app.command(ASSENZA_COMMAND, async ({ ack, body, client }) => {
-    await ack();
-    const reply = await handleAssenza(deps, { userId: body.user_id, text: body.text ?? "" });
-    const target = replyTargetOf(body);
-    if (target) await sendPrivateReply(client, target, reply);
-    onChange?.(body.user_id);
+export function registerAssenza(app: App, deps: ObiettivoDeps, onChange?: (userId: string) => void): void {
+  listenCommand(app, deps, ASSENZA_COMMAND, {
+    run: (d, { userId, value }) => absenceCommand(d, { userId, text: value.text ?? "" }),
+    deliver: async (d, { client, target, userId }, outcome) => {
+      await tryPrivateReply(client, target, absenceMessage(outcome), d.log);
+      onChange?.(userId);
+    },
   });
-  app.action<BlockAction<ButtonAction>>(ACTION.absenceCancel, async ({ ack, body, client }) => {
-    await ack();
-    const text = cancelButtonText(body.actions[0]?.value);
-    const reply = text ? await handleAssenza(deps, { userId: body.user.id, text }) : plainMessage("Questo pulsante non è più valido: usa «/assenza elenco».");
-    await tryPrivateReply(client, replyTargetOf(body), reply, deps.log);
-    onChange?.(body.user.id);
+  listenButton(app, deps, ACTION.absenceCancel, cancelValue, { code: "stale_absence_button" }, {
+    run: (d, { userId, value }) => absenceCommand(d, { userId, text: `annulla ${value.parsed.id}` }),
+    deliver: async (d, { client, target, userId }, outcome) => {
+      await tryPrivateReply(client, target, absenceMessage(outcome), d.log);
+      onChange?.(userId);
+    },
   });
 }

@@ -1,25 +1,30 @@
-import type { App, BlockAction, ButtonAction } from "@slack/bolt";
+import type { App } from "@slack/bolt";
 import { romeDay } from "../../domain/calendar/days.ts";
 import { requireActor } from "../../domain/permissions.ts";
 import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
 import { addAbsence } from "../../store/absences.ts";
 import { MAX_DAYS_BEFORE, preferenceOf, setPreference } from "../../store/notifications.ts";
-import type { AppDeps } from "../deps.ts";
+import type { ObiettivoDeps } from "../handlers.ts";
+import { listenAction } from "../listen.ts";
 import { ACTION, VIEW } from "../ui/ids.ts";
 import { ABSENCE_FIELDS, absenceModal, preferencesModal, readAbsenceForm, readPreferenceForm } from "../ui/notice-settings.ts";
 
 /** App Home buttons "Segnala un'assenza" and "Preferenze promemoria", and their modals. `refresh` republishes the home. */
-export function registerNoticeSettings(app: App, deps: AppDeps, refresh: (userId: string) => void): void {
-  app.action<BlockAction<ButtonAction>>(ACTION.absenceOpen, async ({ ack, body, client }) => {
-    await ack();
-    requireActor(await loadActor(deps.db, body.user.id), body.user.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: absenceModal(romeDay(deps.clock())) });
+export function registerNoticeSettings(app: App, deps: ObiettivoDeps, refresh: (userId: string) => void): void {
+  listenAction(app, deps, ACTION.absenceOpen, {
+    run: async (d, { userId }) => {
+      requireActor(await loadActor(d.db, userId), userId);
+      return absenceModal(romeDay(d.clock()));
+    },
+    deliver: async (_d, { client, triggerId }, view) => void (await client.views.open({ trigger_id: triggerId ?? "", view })),
   });
-  app.action<BlockAction<ButtonAction>>(ACTION.remindersPrefsOpen, async ({ ack, body, client }) => {
-    await ack();
-    requireActor(await loadActor(deps.db, body.user.id), body.user.id);
-    await client.views.open({ trigger_id: body.trigger_id, view: preferencesModal(await preferenceOf(deps.db, body.user.id), deps.env.REMINDER_DAYS) });
+  listenAction(app, deps, ACTION.remindersPrefsOpen, {
+    run: async (d, { userId }) => {
+      requireActor(await loadActor(d.db, userId), userId);
+      return preferencesModal(await preferenceOf(d.db, userId), d.env.REMINDER_DAYS);
+    },
+    deliver: async (_d, { client, triggerId }, view) => void (await client.views.open({ trigger_id: triggerId ?? "", view })),
   });
 
   app.view(VIEW.absence, async ({ ack, body, view }) => {
@@ -32,7 +37,7 @@ export function registerNoticeSettings(app: App, deps: AppDeps, refresh: (userId
       await addAbsence(deps.db, { userId: body.user.id, from: form.from, to: form.to, note: form.note, actor: body.user.id, now: deps.clock() });
     } catch (e) {
       if (e instanceof UserError) {
-        await ack({ response_action: "errors", errors: { [ABSENCE_FIELDS.to.block]: e.message } });
+        await ack({ response_action: "errors", errors: { [ABSENCE_FIELDS.to.block]: e.textFor("slack") } });
         return;
       }
       throw e;

@@ -1,6 +1,7 @@
 import type { KnownBlock } from "@slack/types";
 import { shorten } from "../../domain/digest/text.ts";
 import { itDate, itDays } from "../../domain/text/italian.ts";
+import { weekdayName } from "../../domain/calendar/working-calendar.ts";
 import { ACTION, type ActivityButtonValue, type SnoozeButtonValue } from "./ids.ts";
 import { actions, button, context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
 
@@ -105,4 +106,10 @@ export function noticeBundleMessage(items: readonly NoticeItem[]): SlackMessage 
   const blocks: KnownBlock[] = [section(`*${head}*`)];
   for (const i of items) blocks.push({ type: "divider" }, ...itemBlocks(i));
   return { text: `${head} ${items.map(itemText).join(" ")}`, blocks: blocks.slice(0, 50) };
+}
+
+/** The answer to "Ricordamelo tra 3 giorni". */
+export function snoozedMessage(code: string, day: string): SlackMessage {
+  const text = `Va bene: te lo ricordo ${weekdayName(day)} ${itDate(day)} (${code}). Fino ad allora non ti scrivo per questa attività.`;
+  return { text, blocks: [section(`:zzz: ${escapeMrkdwn(text)}`)] };
 }
