@@ -115,6 +115,7 @@ export class WorkingCalendar {
 
   private readonly years = new Map<number, Int32Array>();
   private readonly memo = new Map<string, number>();
+  private origin: number | null = null;
 
   /** Working days of the year up to and including each day of it (index = day of year, 0-based). */
   private yearPrefix(year: number): Int32Array {
@@ -133,7 +134,7 @@ export class WorkingCalendar {
     return prefix;
   }
 
-  /** Working days from 1 January 2000 (any fixed origin works: only differences are used) up to `day`, memoised. */
+  /** Working days from 1 January of the first year asked up to `day` (only differences are used), memoised. */
   private cumulative(day: string): number {
     const hit = this.memo.get(day);
     if (hit !== undefined) return hit;
@@ -144,9 +145,12 @@ export class WorkingCalendar {
 
   private count(day: string): number {
     const year = +day.slice(0, 4);
+    // Only differences are used, so the origin is the first year asked: no holidays are computed for years nobody needs.
+    this.origin ??= year;
+    const origin = this.origin;
     let before = 0;
-    for (let y = Math.min(year, CUMULATIVE_ORIGIN); y < Math.max(year, CUMULATIVE_ORIGIN); y++) before += this.yearTotal(y);
-    if (year < CUMULATIVE_ORIGIN) before = -before;
+    for (let y = Math.min(year, origin); y < Math.max(year, origin); y++) before += this.yearTotal(y);
+    if (year < origin) before = -before;
     return before + this.yearPrefix(year)[daysBetween(`${year}-01-01`, day)]!;
   }
 
@@ -155,7 +159,5 @@ export class WorkingCalendar {
     return p[p.length - 1]!;
   }
 }
-
-const CUMULATIVE_ORIGIN = 2000;
 
 export const NO_EXTRA_CLOSURES: CalendarData = { patron: null, closures: [] };
