@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./db/url.ts";
+import { parseMonthDay } from "./domain/calendar/day-formats.ts";
 
 const optionalText = z
   .string()
@@ -35,6 +36,17 @@ export const envSchema = z.object({
       }
       return [...new Set(days)].sort((a, b) => b - a);
     }),
+  /** Patron saint's day, MM-GG (a day off); `obiettivi calendario patrono` overrides it. */
+  PATRONO: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => parseMonthDay(v) !== null, "deve essere il giorno del santo patrono nel formato MM-GG, per esempio 06-24 (24 giugno)")
+      .optional(),
+  ),
+  /** Reminders of an absent person: to the area's Responsabile, or held until the person is back. */
+  ABSENCE_REMINDERS: z.enum(["responsabile", "rientro"], "deve essere «responsabile» oppure «rientro»").default("responsabile"),
+  /** The Responsabile's digest lists people with no report in this many weeks. */
+  NOT_REPORTED_WEEKS: z.coerce.number("deve essere un numero di settimane, per esempio 3").int("deve essere un numero intero di settimane").min(1, "deve essere almeno 1").max(52, "deve essere al massimo 52").default(3),
   /** Plan loaded on an empty database, so that a newcomer can try the bot at once. */
   DEMO_PLAN: optionalText,
 });

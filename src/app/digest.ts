@@ -43,5 +43,5 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
   const pace = mergePace(paceRanked, replayedCounts(toReplay, reports, clock), shown);
   const wide = withVariedWide(await wideRows(db, plan, skip), inForce);
   const completion = await completionRows(db, plan, skip, variedTotals(inForce, today));
-  return assembleDigests({ plan, today, areas, heads, deadlines, pace, wide, completion, wideShown: opts.wideShown });
+  return assembleDigests({ plan, today, areas, heads, deadlines, pace, wide, completion, wideShown: opts.wideShown, people: opts.people });
 }

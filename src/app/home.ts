@@ -1,13 +1,20 @@
 import type { Clock } from "../clock.ts";
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
+import type { Preference } from "../domain/schedule/send-plan.ts";
+import { listAbsences, type AbsenceView } from "../store/absences.ts";
+import { preferenceOf } from "../store/notifications.ts";
 import type { Db } from "../db/client.ts";
 import type { ScoreSummary, SectionSummary } from "../domain/scoring/summary.ts";
+import { summaryOfEvaluation } from "../domain/scoring/summary.ts";
 import { summarizeScores } from "../store/score-summary.ts";
+import { loadCalendar } from "../store/calendar.ts";
+import { loadScoringConfig } from "../store/scoring-config.ts";
+import { evaluatePlan } from "./evaluation.ts";
 import { canExportRelazione, canWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { openActivitiesOfAreas } from "../store/activities.ts";
 import { changeLine } from "../domain/plan/variation-diff.ts";
 import { listVariations } from "../store/variations.ts";
-import { planOfYear } from "../store/plan.ts";
+import { currentPlan, planOfYear } from "../store/plan.ts";
 import { loadActor } from "../store/users.ts";
 
 /**
@@ -72,12 +79,39 @@ export type HomeData =
       canExport: boolean;
       /** For the Segretario (and the other overseers): the plan's variations, newest first. */
       variations: HomeVariation[] | null;
+      /** The person's reminder choice and their absences to come (App Home "Promemoria e assenze"). */
+      notices?: { preference: Preference; absences: AbsenceView[] };
     };
 
 /** Where the scores come from: the SQL aggregate here, or the same run in the heavy-work thread (Slack). */
 export type ScoreLoader = (db: Db, asOf: string) => Promise<ScoreSummary>;
 
-const loadScoresHere: ScoreLoader = (db, asOf) => summarizeScores(db, { asOf });
+/** The scores computed in this thread, with lateness counted on the Comune's calendar (PATRONO). */
+export const scoreLoader =
+  (patron?: string): ScoreLoader =>
+  (db, asOf) =>
+    homeScores(db, { asOf, patron });
+
+const loadScoresHere = scoreLoader();
+
+/**
+ * The App Home scores. The set-based SQL twin (store/score-summary.ts) gives the figures of the
+ * SMVP rules at a fraction of their cost while the plan is as adopted and no evidence rule can
+ * zero a score; a year with variations in force, or such a rule, is scored by the rules
+ * themselves (evaluatePlan), which read the definitions in force and the evidence.
+ */
+export async function homeScores(db: Db, opts: { year?: number; asOf: string; patron?: string }): Promise<ScoreSummary> {
+  const plan = await currentPlan(db, opts.year);
+  const [calendar, config, variations] = await Promise.all([
+    loadCalendar(db, opts.patron),
+    loadScoringConfig(db, plan.year, opts.asOf),
+    listVariations(db, plan.year),
+  ]);
+  const varied = variations.some((v) => v.validFrom <= opts.asOf);
+  const evidenceZeroes = Object.values(config.config.evidence).some((r) => r && r.scoresWithout === false);
+  if (!varied && !evidenceZeroes) return summarizeScores(db, { year: plan.year, asOf: opts.asOf, calendar });
+  return summaryOfEvaluation(await evaluatePlan(db, { year: plan.year, asOf: opts.asOf, patron: opts.patron }));
+}
 export interface HomeVariation {
   act: string;
   validFrom: string;
@@ -173,5 +207,18 @@ export async function loadHome(db: Db, userId: string, now: Date, cache: Evaluat
     : null;
   // Heads see their own areas' score; overseers see every area.
   const overview = ev && ev.plan.year === plan.year ? overviewOf(ev, oversees ? null : actor.areaCodes) : null;
-  return { kind: "home", userId, actor, year: plan.year, entity: plan.entity, today, own, overview, canExport: canExportRelazione(actor), variations: oversees ? await homeVariations(db, plan.year, today) : null };
+  const notices = { preference: await preferenceOf(db, userId), absences: await listAbsences(db, { userId, today }) };
+  return {
+    kind: "home",
+    userId,
+    actor,
+    year: plan.year,
+    entity: plan.entity,
+    today,
+    own,
+    overview,
+    canExport: canExportRelazione(actor),
+    variations: oversees ? await homeVariations(db, plan.year, today) : null,
+    notices,
+  };
 }

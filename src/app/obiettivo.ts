@@ -18,6 +18,8 @@ import type { PlanRef } from "../domain/plan/plan.ts";
 import { activityHistory, currentProgress, recordReport, undoReport, type ActivityHistory, type RecordResult } from "../store/reports.ts";
 import { loadActor } from "../store/users.ts";
 import type { ChangeBus } from "./events.ts";
+import { displayNames, resolveOnBehalf } from "./on-behalf.ts";
+import { mayActForOthers } from "../domain/progress/on-behalf.ts";
 
 /**
  * /obiettivo as use cases: (actor, input) -> a result as data. Slack, the local console and
@@ -47,7 +49,9 @@ export type ObiettivoResult =
   | { kind: "choose"; typed: string; activities: ActivityInfo[]; rest: string }
   | { kind: "unknown"; resolution: Extract<CodeResolution, { kind: "unknown" }>; year: number; rest: string }
   | { kind: "history"; activity: ActivityInfo; progress: DerivedProgress; history: ActivityHistory; today: string }
-  | { kind: "form"; activity: ActivityInfo; progress: DerivedProgress; today: string; meta: ReplyMeta }
+  /** `onBehalf`: the form offers "Per conto di" (the person may record for a colleague). */
+  | { kind: "form"; activity: ActivityInfo; progress: DerivedProgress; today: string; meta: ReplyMeta; onBehalf: boolean }
+  /** `names`: display names of the person and the typist, for "registrato da X per Y". */
   | {
       kind: "recorded";
       activity: ActivityInfo;
@@ -57,6 +61,7 @@ export type ObiettivoResult =
       duplicate: boolean;
       /** The completion lacks the evidence its SMVP rule asks for (the reply offers "Aggiungi evidenza"). */
       evidenceNeed: EvidenceNeed | null;
+      names?: ReadonlyMap<string, string | null>;
     };
 
 export interface ObiettivoRequest {
@@ -209,12 +214,18 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
   assertCanWriteActivity(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
-    return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year } };
+    return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year }, onBehalf: mayActForOthers(actor.role) };
   }
+  const person = command.onBehalfOf ? await resolveOnBehalf(deps.db, actor, activity, command.onBehalfOf) : null;
   const input = reportInput(actor, activity, command.action, ctx);
+  if (person) {
+    input.userId = person.slackUserId;
+    input.enteredBy = actor.slackUserId;
+  }
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
   const evidenceNeed = await evidenceNeedFor(deps.db, activity, result.derived.status);
-  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, evidenceNeed };
+  const names = person ? await displayNames(deps.db, [actor.slackUserId, person.slackUserId]) : undefined;
+  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, evidenceNeed, names };
 }
 
 async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext): Promise<ActivityInfo | ObiettivoResult> {
@@ -319,22 +330,36 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
   return { actor, plan, activity, progress };
 }
 
-/** Records what a form submitted, for an activity checked by writableActivity. */
+/**
+ * Records what a form submitted, for an activity checked by writableActivity; `onBehalfOf`
+ * (the "Per conto di" picker) records it for that colleague, if the rule allows.
+ */
 export async function recordFromForm(
   deps: ObiettivoDeps,
   w: WritableActivity,
   r: Pick<ReportInput, "kind" | "status" | "value" | "occurredOn" | "note" | "evidence" | "numerator" | "denominator" | "valueSource">,
   idempotencyKey: string,
+  onBehalfOf?: string | null,
 ): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
   const now = deps.clock();
+  const person = onBehalfOf ? await resolveOnBehalf(deps.db, w.actor, w.activity, { userId: onBehalfOf }) : null;
   const result = await recordReport(
     deps.db,
-    { ...r, planYear: w.plan.year, activityCode: w.activity.code, userId: w.actor.slackUserId, source: "slack_modal", idempotencyKey },
+    {
+      ...r,
+      planYear: w.plan.year,
+      activityCode: w.activity.code,
+      userId: person?.slackUserId ?? w.actor.slackUserId,
+      enteredBy: person ? w.actor.slackUserId : null,
+      source: "slack_modal",
+      idempotencyKey,
+    },
     now,
     deps.changes,
   );
   const evidenceNeed = await evidenceNeedFor(deps.db, w.activity, result.derived.status);
-  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate, evidenceNeed };
+  const names = person ? await displayNames(deps.db, [w.actor.slackUserId, person.slackUserId]) : undefined;
+  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate, evidenceNeed, names };
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */

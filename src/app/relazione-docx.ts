@@ -14,6 +14,8 @@ export interface RelazioneDocxRequest {
   monitoring?: boolean;
   dueWithinDays?: number;
   texts?: RelazioneTexts;
+  /** PATRONO, for lateness in working days (a patron set with the CLI wins). */
+  patron?: string;
 }
 
 /** Plain data (structured-clone safe) for the scorecard renderers. */
@@ -34,8 +36,8 @@ export function scorecardsInput(set: ScorecardSet): ScorecardsInput {
  * run in a worker thread.
  */
 export async function relazioneDocxInputs(db: Reader, req: RelazioneDocxRequest): Promise<{ model: Relazione; options: RelazioneDocxOptions }> {
-  const model = await buildRelazione(db, { year: req.year, asOf: req.asOf, now: req.now, monitoring: req.monitoring, dueWithinDays: req.dueWithinDays });
-  const evaluation = await evaluatePlan(db, { year: model.year, asOf: req.asOf });
+  const model = await buildRelazione(db, { year: req.year, asOf: req.asOf, now: req.now, monitoring: req.monitoring, dueWithinDays: req.dueWithinDays, patron: req.patron });
+  const evaluation = await evaluatePlan(db, { year: model.year, asOf: req.asOf, patron: req.patron });
   const [set, trend] = await Promise.all([buildScorecards(db, { asOf: req.asOf, evaluation }), completionTrend(db, { year: model.year, asOf: req.asOf })]);
   return { model, options: { texts: req.texts, scorecards: scorecardsInput(set), trend } };
 }

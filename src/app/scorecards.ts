@@ -82,8 +82,8 @@ function paymentTimesObjective(config: ScoringConfig, objectives: ObjectiveEval[
   return objectives.find((o) => o.title.toLowerCase().includes(word)) ?? null;
 }
 
-export async function buildScorecards(db: Reader, opts: { year?: number; asOf: string; evaluation?: PlanEvaluation }): Promise<ScorecardSet> {
-  const ev = opts.evaluation ?? (await evaluatePlan(db, { year: opts.year, asOf: opts.asOf }));
+export async function buildScorecards(db: Reader, opts: { year?: number; asOf: string; patron?: string; evaluation?: PlanEvaluation }): Promise<ScorecardSet> {
+  const ev = opts.evaluation ?? (await evaluatePlan(db, { year: opts.year, asOf: opts.asOf, patron: opts.patron }));
   const year = ev.plan.year;
   const config = ev.config.config;
   const [fromPlan, behaviours, perAreaList] = await Promise.all([planBehaviourCriteria(db, ev.plan.id), behaviourScoresOfYear(db, year), scorePerAreaObjectives(db, ev)]);

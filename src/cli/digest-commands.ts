@@ -3,6 +3,7 @@ import { buildDigests } from "../app/digest.ts";
 import { renderDigestText } from "../domain/digest/text.ts";
 import { currentPlan, liveAreasOf } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
+import { digestPeople } from "../store/digest-people.ts";
 import type { RegisterCommands } from "./context.ts";
 
 interface RiepilogoOptions {
@@ -40,7 +41,8 @@ export const register: RegisterCommands = (program, ctx) => {
         if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
         year = Number(opts.anno);
       }
-      const today = romeDay(ctx.clock(opts.oggi)());
+      const now = ctx.clock(opts.oggi)();
+      const today = romeDay(now);
       const { db } = await ctx.openDb();
       const plan = await currentPlan(db, year);
       let areaCodes: string[] | undefined;
@@ -58,7 +60,9 @@ export const register: RegisterCommands = (program, ctx) => {
         }
         areaCodes = [found.code];
       }
-      const set = await buildDigests(db, { today, year: plan.year, areaCodes });
+      // Who is away and who has not reported: as the posted digest says it.
+      const people = await digestPeople(db, plan, { today, now, notReportedWeeks: ctx.env.NOT_REPORTED_WEEKS });
+      const set = await buildDigests(db, { today, year: plan.year, areaCodes, people });
       if (set.digests.length === 0) {
         ctx.out(`Il piano ${plan.year} non ha aree: nessun riepilogo.`);
         return;

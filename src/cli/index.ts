@@ -12,6 +12,7 @@ import { register as registerBehaviours } from "./behaviour-commands.ts";
 import { register as registerVariations } from "./variation-commands.ts";
 import { register as registerRecord } from "./record-commands.ts";
 import { register as registerValidation } from "./validation-commands.ts";
+import { register as registerSchedule } from "./schedule-commands.ts";
 
 /** Runs one CLI invocation; returns the exit code (tests call this directly). */
 export async function runCli(argv: string[], io?: { out(s: string): void; err(s: string): void }): Promise<number> {
@@ -31,7 +32,7 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
       .exitOverride()
       .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) }),
   ).showHelpAfterError("(usa --help per l'elenco dei comandi)");
-  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerBehaviours, registerVariations, registerRecord, registerValidation]) register(program, ctx);
+  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerBehaviours, registerVariations, registerRecord, registerValidation, registerSchedule]) register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);

@@ -58,7 +58,7 @@ export const register: RegisterCommands = (program, ctx) => {
         let what: string;
         let year: number;
         if (opts.schede) {
-          const set = await buildScorecards(db, { year: opts.anno, asOf });
+          const set = await buildScorecards(db, { year: opts.anno, asOf, patron: ctx.env.PATRONO });
           year = set.year;
           what = "Schede di valutazione";
           content =
@@ -68,12 +68,12 @@ export const register: RegisterCommands = (program, ctx) => {
                 ? await renderScorecardsXlsx(scorecardsInput(set))
                 : await renderScorecardsDocx(scorecardsInput(set), { generatedAt: now });
         } else if (format === "docx") {
-          const { model, options } = await relazioneDocxInputs(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, texts });
+          const { model, options } = await relazioneDocxInputs(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, texts, patron: ctx.env.PATRONO });
           year = model.year;
           what = model.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
           content = await renderRelazioneDocx(model, options);
         } else {
-          const relazione = await buildRelazione(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni });
+          const relazione = await buildRelazione(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, patron: ctx.env.PATRONO });
           year = relazione.year;
           what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
           content =

@@ -14,6 +14,15 @@ import { ACTION } from "../slack/ui/ids.ts";
 import { attachEvidence, evidenceTarget } from "../app/evidence.ts";
 import type { SlackMessage } from "../slack/ui/message.ts";
 import { renderMessage, viewToText, type RenderedButton } from "./render.ts";
+import { absenceCommand, type AbsenceOutcome } from "../app/absences.ts";
+import { absenceMessage } from "../slack/ui/absences.ts";
+import { plainMessage } from "../slack/ui/message.ts";
+
+/** /assenza in the console: a refusal is shown like any other answer. */
+function absenceMessageOrError(r: AbsenceOutcome | unknown): SlackMessage {
+  if (r && typeof r === "object" && "kind" in r) return absenceMessage(r as AbsenceOutcome);
+  return plainMessage(userMessageOf(r, "console"));
+}
 
 /**
  * The local console (no Slack tokens): type what you would type in Slack, as any user,
@@ -48,6 +57,7 @@ const S = {
     "  /obiettivo <codice> <aggiornamento>   come in Slack, per esempio «/obiettivo 3.1.2 completato», «/obiettivo 3.1.2 60%»",
     "  /obiettivo aiuto                      la grammatica completa di /obiettivo",
     "  /stato [area | ente]                  lo stato di un'area, dell'ente o di tutte le aree",
+    "  /assenza dal 10/08/2025 al 25/08/2025  registra un'assenza (anche «/assenza elenco», «/assenza annulla 3»)",
     "  premi <N>  (o solo N)                 preme il pulsante [N: …] dell'ultima risposta",
     "  evidenza <atto o link>                dopo «Aggiungi evidenza»: l'evidenza della segnalazione",
     "  utente <ID Slack>                     agisci come un altro utente (anche non registrato, per vedere il rifiuto)",
@@ -159,6 +169,9 @@ export class ConsoleSession {
       case "/stato":
       case "stato":
         return this.showMessage(await handleStato(this.deps, { userId: this.userId, text: rest }));
+      case "/assenza":
+      case "assenza":
+        return this.showMessage(absenceMessageOrError(await absenceCommand(this.deps, { userId: this.userId, text: rest }).catch((e: unknown) => e)));
       case "premi":
         return this.press(restWords[0]);
       case "evidenza": {

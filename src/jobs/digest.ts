@@ -3,15 +3,17 @@ import { romeDay } from "../domain/calendar/days.ts";
 import type { Db } from "../db/client.ts";
 import { isoWeekOf } from "../domain/calendar/weeks.ts";
 import { buildDigests } from "../app/digest.ts";
-import { currentPlan } from "../store/plan.ts";
+import { digestDayOfWeek, digestKey, romeInstant } from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";
-import { UserError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { statusForScope } from "../app/stato.ts";
 import { uploadAreaChart } from "../slack/area-chart.ts";
 import { digestMessage } from "../slack/ui/digest.ts";
-import { lastFireBetween, startOfRomeWeek } from "./cron-window.ts";
-import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, settledKeys, startedKeys } from "../store/deliveries.ts";
+import { loadCalendar } from "../store/calendar.ts";
+import { digestPeople } from "../store/digest-people.ts";
+import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, startedKeys } from "../store/deliveries.ts";
+import { sendsDueNow } from "./due.ts";
+import { scheduleConfig } from "./schedule-config.ts";
 import { postMessage, slackErrorReason, type Sleep } from "./slack-post.ts";
 import { areaChannelsInOrder } from "../store/channels.ts";
 
@@ -20,7 +22,7 @@ export interface JobDeps {
   client: WebClient;
   now: Date;
   log: Logger;
-  env: Pick<Env, "DIGEST_CRON" | "DIGEST_EMPTY_WEEK" | "REMINDER_DAYS">;
+  env: Pick<Env, "DIGEST_CRON" | "DIGEST_EMPTY_WEEK" | "REMINDER_DAYS" | "PATRONO" | "ABSENCE_REMINDERS" | "NOT_REPORTED_WEEKS">;
   /** Waiting out Slack's rate limits; tests pass a recorder. */
   sleep?: Sleep;
   leaseMs?: number;
@@ -38,16 +40,15 @@ export interface DigestRunResult {
   settled: string[];
 }
 
-export function digestKey(planYear: number, areaCode: string, week: string): string {
-  return `digest:${planYear}:${areaCode}:${week}`;
-}
+export { digestKey };
 
 /**
- * Posts this ISO week's digest to every area channel that has not had it: each (area, week)
- * once, whatever the restarts and however many copies run (see delivery.ts). A channel
- * that fails is recorded as failed, logged, and tried again by the next run of the week;
- * the others go on. `retryOnly` posts only digests that an earlier run of the week
- * attempted and did not finish (the hourly retry), never a first one.
+ * Posts this ISO week's digest to every area channel that has not had it, once the planner
+ * says it is due (its first working day, at DIGEST_CRON's time): each (area, week) once,
+ * whatever the restarts and however many copies run (see delivery.ts). A channel that
+ * fails is recorded as failed, logged, and tried again by the next run of the week; the
+ * others go on. `retryOnly` posts only digests that an earlier run of the week attempted
+ * and did not finish (the hourly retry), never a first one.
  */
 export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {}): Promise<DigestRunResult> {
   const { db, log, now } = deps;
@@ -60,22 +61,25 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
     log.info({ week }, "riepilogo settimanale: nessun canale di area configurato (npx obiettivi canale <area> <idCanale>)");
     return result;
   }
-  let plan;
-  try {
-    plan = await currentPlan(db);
-  } catch (e) {
-    if (e instanceof UserError) {
-      log.warn({ week }, `riepilogo settimanale non inviato: ${e.message}`);
-      return result;
-    }
-    throw e;
-  }
-
-  const keyOf = (areaCode: string) => digestKey(plan.year, areaCode, week);
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
-  const settled = await settledKeys(db, channels.map((c) => keyOf(c.areaCode)), now, leaseMs);
-  let pending = channels.filter((c) => !settled.has(keyOf(c.areaCode)));
-  result.settled = channels.filter((c) => settled.has(keyOf(c.areaCode))).map((c) => c.areaCode);
+  const due = await sendsDueNow(db, deps.env, now, leaseMs);
+  if (!due) {
+    log.warn({ week }, "riepilogo settimanale non inviato: nessun piano caricato");
+    return result;
+  }
+  const plan = due.view.plan;
+  const digestDay = digestDayOfWeek(due.view.calendar, due.view.config, today);
+  if (!digestDay || romeInstant(digestDay, due.view.config.digest.time) > now) return result;
+  const keyOf = (areaCode: string) => digestKey(plan.year, areaCode, week);
+  const dueKeys = new Set(due.sends.filter((s) => s.kind === "digest").map((s) => s.key));
+  const liveAreas = new Set(due.view.facts.channels.map((c) => c.areaCode));
+  for (const ch of channels) {
+    if (!liveAreas.has(ch.areaCode)) {
+      log.warn({ area: ch.areaCode, channel: ch.channelId }, `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`);
+    }
+  }
+  let pending = channels.filter((c) => dueKeys.has(keyOf(c.areaCode)));
+  result.settled = channels.filter((c) => liveAreas.has(c.areaCode) && !dueKeys.has(keyOf(c.areaCode))).map((c) => c.areaCode);
   if (opts.retryOnly) {
     const started = new Set(
       await startedKeys(db, pending.map((c) => keyOf(c.areaCode))),
@@ -84,7 +88,12 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
   }
   if (pending.length === 0) return result;
 
-  const { digests } = await buildDigests(db, { today, year: plan.year, areaCodes: pending.map((c) => c.areaCode) });
+  const { digests } = await buildDigests(db, {
+    today,
+    year: plan.year,
+    areaCodes: pending.map((c) => c.areaCode),
+    people: await digestPeople(db, plan, { today, now, notReportedWeeks: deps.env.NOT_REPORTED_WEEKS }),
+  });
   const byArea = new Map(digests.map((d) => [d.area.code, d]));
 
   for (const ch of pending) {
@@ -128,8 +137,11 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
  * failed), post this week's digest now. An earlier week is never posted late.
  */
 export async function runDigestCatchUp(deps: JobDeps): Promise<DigestRunResult | null> {
-  const due = lastFireBetween(deps.env.DIGEST_CRON, startOfRomeWeek(deps.now), deps.now);
-  if (!due) return null;
+  const today = romeDay(deps.now);
+  const calendar = await loadCalendar(deps.db, deps.env.PATRONO);
+  const config = scheduleConfig(deps.env);
+  const day = digestDayOfWeek(calendar, config, today);
+  if (!day || romeInstant(day, config.digest.time) > deps.now) return null;
   return runDigest(deps);
 }
 

@@ -44,7 +44,7 @@ export interface PlanImportInput {
 
 export interface HeavyJobs {
   relazione: { input: RelazioneExportInput; output: HeavyFile };
-  "home-scores": { input: { asOf: string; year?: number }; output: ScoreSummary };
+  "home-scores": { input: { asOf: string; year?: number; patron?: string }; output: ScoreSummary };
   "plan-import": { input: PlanImportInput; output: ImportResult };
 }
 
@@ -86,8 +86,8 @@ export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInp
   },
 
   async "home-scores"({ db }, input) {
-    const { summarizeScores } = await import("../store/score-summary.ts");
-    return summarizeScores(db, input);
+    const { homeScores } = await import("../app/home.ts");
+    return homeScores(db, input);
   },
 
   async "plan-import"({ db }, input) {

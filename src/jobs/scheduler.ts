@@ -7,9 +7,9 @@ import type { Env } from "../env.ts";
 import type { Logger } from "../logger.ts";
 import { lastFireBetween, startOfRomeDay } from "./cron-window.ts";
 import { runDigest, runDigestCatchUp, type JobDeps } from "./digest.ts";
-import { runOverdueQuestions } from "./overdue.ts";
-import { runReminders } from "./reminders.ts";
 import { runVariationNotices } from "./variation-notices.ts";
+import { runDirectMessages } from "./notices.ts";
+import { dailyCronAt, DAILY_TIME, digestSlot } from "./schedule-config.ts";
 
 export interface SchedulerDeps {
   env: Env;
@@ -24,14 +24,20 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Reminders and overdue questions: every morning, before the working day. */
-export const DAILY_CRON = "0 8 * * *";
+/** Reminders and overdue questions: every morning, before the working day (the planner skips closed days). */
+export const DAILY_CRON = dailyCronAt(DAILY_TIME);
 /** Variations in force not yet announced in their area channels (a no-op once sent). */
 export const VARIATION_CRON = "*/10 * * * *";
 /** Digests that failed this week are tried again every hour (never a first post). */
 export const DIGEST_RETRY_CRON = "15 * * * *";
 
-/** Starts the weekly digest and the daily reminders (cron, Europe/Rome) and catches up a missed digest. */
+/**
+ * Starts the weekly digest and the daily direct messages (cron, Europe/Rome) and catches up
+ * a missed digest. The ticks only wake the jobs: what goes out, and on which day, is the
+ * send planner's answer for that instant (src/domain/schedule), the same that
+ * `obiettivi programma` prints. The digest tick runs every day at DIGEST_CRON's time, so
+ * that a digest moved off a holiday Monday goes out on Tuesday.
+ */
 export function startScheduler(deps: SchedulerDeps): Scheduler {
   const { log } = deps;
   const client = deps.client;
@@ -58,14 +64,22 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   const daily = async () => {
     const d = jobDeps();
     await runVariationNotices(d);
-    await runOverdueQuestions(d);
-    await runReminders(d);
+    await runDirectMessages(d);
   };
+  const digestCron = dailyCronAt(digestSlot(deps.env.DIGEST_CRON).time);
 
   const options = { timezone: TIME_ZONE, noOverlap: true } as const;
   const tasks: ScheduledTask[] = [
-    cron.schedule(deps.env.DIGEST_CRON, () => run("riepilogo", () => runDigest(jobDeps())), { ...options, name: "riepilogo" }),
-    cron.schedule(DIGEST_RETRY_CRON, () => run("riepilogo-riprova", () => runDigest(jobDeps(), { retryOnly: true })), {
+    cron.schedule(digestCron, () => run("riepilogo", () => runDigest(jobDeps())), { ...options, name: "riepilogo" }),
+    cron.schedule(
+      DIGEST_RETRY_CRON,
+      () =>
+        run("riepilogo-riprova", async () => {
+          await runDigest(jobDeps(), { retryOnly: true });
+          // Direct messages that failed this morning (each person's message is still claimed once a day).
+          await runDirectMessages(jobDeps());
+        }),
+      {
       ...options,
       name: "riepilogo-riprova",
     }),
@@ -84,7 +98,7 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
     else await runVariationNotices(jobDeps());
   });
 
-  log.info({ digest: deps.env.DIGEST_CRON, daily: DAILY_CRON, timezone: TIME_ZONE }, "pianificazione avviata");
+  log.info({ digest: deps.env.DIGEST_CRON, digestTick: digestCron, daily: DAILY_CRON, timezone: TIME_ZONE }, "pianificazione avviata");
   return {
     async stop() {
       stopped = true;

@@ -4,7 +4,7 @@ import { allAreaChannels } from "../store/channels.ts";
 import { planOfYear } from "../store/plan.ts";
 import { listVariations, loadChanges, placesOf } from "../store/variations.ts";
 import type { JobDeps } from "./digest.ts";
-import { sendNotices, type Notice, type NoticeResult } from "./notices.ts";
+import { sendOnce as sendNotices, type OnceNotice as Notice, type OnceResult as NoticeResult } from "./send-once.ts";
 
 /**
  * Each area channel hears ONCE about a variation touching its activities, on the day it

@@ -130,7 +130,29 @@ export type AppError =
   | { code: "plan_import_refused" }
   | { code: "plan_import_gone" }
   | { code: "slack_file_unavailable"; reason: "no_url" | "no_file" | "missing_scope" | "slack_error" | "not_delivered"; detail?: string }
-  | { code: "two_formats" };
+  | { code: "two_formats" }
+  // working calendar, absences, reports on someone's behalf (issue 13)
+  | { code: "bad_patron"; raw: string }
+  | { code: "bad_closure_day"; raw: string }
+  | { code: "closure_unknown"; day: string }
+  | { code: "missing_day"; flag: string; example: string }
+  | { code: "bad_iso_day"; raw: string; flag: string }
+  | { code: "bad_window_day"; raw: string; flag: string }
+  | { code: "bad_window"; from: string; to: string }
+  | { code: "window_too_long"; max: number }
+  | { code: "absence_order"; from: string; to: string }
+  | { code: "absence_too_long"; max: number }
+  | { code: "absence_user_unknown"; userId: string }
+  | { code: "absence_unknown"; id: number; own: boolean }
+  | { code: "bad_absence_id"; raw: string }
+  | { code: "stale_absence_button" }
+  | { code: "stale_snooze_button" }
+  | { code: "behalf_role" }
+  | { code: "behalf_other_area"; personId: string; actorAreas: string[] }
+  | { code: "behalf_cannot_write"; personId: string; activityCode: string }
+  | { code: "behalf_unknown_person"; userId: string }
+  | { code: "behalf_name_unknown"; name: string }
+  | { code: "behalf_name_ambiguous"; name: string; candidates: string };
 
 export type ErrorCode = AppError["code"];
 
@@ -517,5 +539,47 @@ export function errorText(e: AppError, s: Surface): string {
       }[e.reason];
     case "two_formats":
       return "Indica un solo formato: --csv oppure --formato xlsx.";
+    case "bad_patron":
+      return `Giorno del patrono non valido: «${e.raw}». Atteso MM-GG, per esempio «obiettivi calendario patrono 06-24» per il 24 giugno.`;
+    case "bad_closure_day":
+      return `Data non valida: «${e.raw}». Atteso AAAA-MM-GG, per esempio «obiettivi calendario chiusura 2025-08-14».`;
+    case "closure_unknown":
+      return `Il ${itDate(e.day)} non è tra le chiusure: «obiettivi calendario elenco» le mostra.`;
+    case "missing_day":
+      return `Manca ${e.flag} ${e.example.includes("/") ? "<data>" : "AAAA-MM-GG"}, per esempio ${e.flag} ${e.example}.`;
+    case "bad_iso_day":
+      return `Data non valida per ${e.flag}: «${e.raw}». Atteso il formato AAAA-MM-GG, per esempio 2025-04-14.`;
+    case "bad_window_day":
+      return `Data non valida per ${e.flag}: «${e.raw}». Atteso AAAA-MM-GG o GG/MM/AAAA, per esempio 2025-08-10.`;
+    case "bad_window":
+      return `--al (${e.to}) viene prima di --dal (${e.from}).`;
+    case "window_too_long":
+      return `Il periodo può essere al massimo di ${e.max} giorni.`;
+    case "absence_order":
+      return `La fine dell'assenza (${itDate(e.to)}) viene prima dell'inizio (${itDate(e.from)}): scrivi prima la data di inizio, per esempio «dal 10/08/2025 al 25/08/2025».`;
+    case "absence_too_long":
+      return `Un'assenza può durare al massimo ${e.max} giorni: controlla l'anno delle date.`;
+    case "absence_user_unknown":
+      return `L'utente ${e.userId} non è registrato nel bot: «npx obiettivi utenti elenco» mostra chi lo è.`;
+    case "absence_unknown":
+      return `Nessuna assenza numero ${e.id}${e.own ? " tra le tue" : ""}: ${e.own ? slash(s, "/assenza elenco") : "«npx obiettivi assenze elenco»"} mostra i numeri.`;
+    case "stale_absence_button":
+      return `Questo pulsante non è più valido: usa ${slash(s, "/assenza elenco")}.`;
+    case "stale_snooze_button":
+      return "Questo pulsante non è più valido: il promemoria è troppo vecchio.";
+    case "bad_absence_id":
+      return `Numero di assenza non valido: «${e.raw}». Lo trovi in «obiettivi assenze elenco».`;
+    case "behalf_role":
+      return "Solo il responsabile dell'area, il Segretario o l'amministratore possono registrare un aggiornamento per conto di un collega.";
+    case "behalf_other_area":
+      return `Puoi registrare per conto dei colleghi della tua area (${e.actorAreas.join(", ") || "nessuna"}): ${person(s, e.personId)} non ne fa parte.`;
+    case "behalf_cannot_write":
+      return `${person(s, e.personId)} non può aggiornare l'attività ${e.activityCode} (non è della sua area): non si può registrare per suo conto.`;
+    case "behalf_unknown_person":
+      return `${person(s, e.userId)} non è registrato nel bot: chiedi al Segretario di aggiungerlo prima di registrare per suo conto.`;
+    case "behalf_name_unknown":
+      return `Non trovo «@${e.name}» tra gli utenti del bot: scegli il collega dal menu di Slack scrivendo @ (per esempio ${slash(s, "/obiettivo 3.1.2 completato per @Mario")}).`;
+    case "behalf_name_ambiguous":
+      return `«@${e.name}» indica più persone (${e.candidates}): scegli il collega dal menu di Slack scrivendo @.`;
   }
 }

@@ -218,12 +218,14 @@ export interface BuildOptions {
   monitoring?: boolean;
   /** Monitoring: "in scadenza" looks this many days ahead. */
   dueWithinDays?: number;
+  /** PATRONO, for lateness in working days. */
+  patron?: string;
 }
 
 type Reader = Db | Tx;
 
 export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Relazione> {
-  const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf });
+  const ev = await evaluatePlan(db, { year: opts.year, asOf: opts.asOf, patron: opts.patron });
   const year = ev.plan.year;
   const cutoff = endOfRomeDay(opts.asOf);
   const { evidenceRows, delays, users, liveReports, findingRows } = await loadRelazioneRecords(db, year, cutoff);
@@ -239,7 +241,8 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     const text = r.evidence!.trim();
     if (!text) continue;
     const list = evidenceByCode.get(r.activityCode) ?? [];
-    list.push({ text, by: person(r.userId), at: r.createdAt, occurredOn: r.occurredOn });
+    const by = r.enteredBy && r.enteredBy !== r.userId ? { id: r.userId, label: `registrato da ${person(r.enteredBy).label} per ${person(r.userId).label}` } : person(r.userId);
+    list.push({ text, by, at: r.createdAt, occurredOn: r.occurredOn });
     evidenceByCode.set(r.activityCode, list);
   }
   const lateByCode = new Map<string, LateEntry[]>();

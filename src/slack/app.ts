@@ -9,6 +9,8 @@ import { HeavyRunner } from "../jobs/heavy.ts";
 import { boltLogger, type Logger } from "../logger.ts";
 import { registerObiettivo } from "./listeners/obiettivo.ts";
 import { registerStato } from "./listeners/stato.ts";
+import { registerAssenza } from "./listeners/assenza.ts";
+import { registerSnooze } from "./listeners/snooze.ts";
 import { registerReportActions } from "./listeners/report-buttons.ts";
 import { registerDelayListeners } from "./listeners/delays.ts";
 import { registerHomeListeners } from "./listeners/home.ts";
@@ -129,6 +131,8 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
   registerBehaviourListeners(app, surfaceDeps);
   registerValidationListeners(app, surfaceDeps);
   registerPlanImportListeners(app, deps);
+  registerAssenza(app, surfaceDeps);
+  registerSnooze(app, surfaceDeps);
   return app;
 }
 

@@ -102,6 +102,19 @@ export async function settledKeys(db: Db, keys: readonly string[], now: Date, le
   return out;
 }
 
+/**
+ * Marks keys as sent without a claim of their own: the items carried by a message that was
+ * claimed and posted under its own key (a day's bundle). Idempotent.
+ */
+export async function markKeysSent(db: Db, keys: readonly string[], what: { kind: string; target: string; at: Date; messageTs: string | null }): Promise<void> {
+  for (const key of new Set(keys)) {
+    await db.$executeRaw`
+      INSERT INTO Delivery (key, kind, target, status, attempts, claimedAt, sentAt, messageTs)
+      VALUES (${key}, ${what.kind}, ${what.target}, 'sent', 1, ${what.at}, ${what.at}, ${what.messageTs})
+      ON CONFLICT (key) DO UPDATE SET status = 'sent', sentAt = excluded.sentAt, messageTs = excluded.messageTs, lastError = NULL`;
+  }
+}
+
 /** Of these keys, those some run has claimed already (sent, failed or under way). */
 export async function startedKeys(db: Db, keys: readonly string[]): Promise<string[]> {
   return (await db.delivery.findMany({ where: { key: { in: [...keys] } }, select: { key: true } })).map((r) => r.key);

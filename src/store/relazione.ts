@@ -5,7 +5,7 @@ export async function loadRelazioneRecords(db: Db | Tx, year: number, cutoff: Da
   const [evidenceRows, delays, users, liveReports, findingRows] = await Promise.all([
     db.report.findMany({
       where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
-      select: { activityCode: true, evidence: true, userId: true, createdAt: true, occurredOn: true },
+      select: { activityCode: true, evidence: true, userId: true, enteredBy: true, createdAt: true, occurredOn: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.delayExplanation.findMany({ where: { planYear: year, createdAt: { lt: cutoff } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),

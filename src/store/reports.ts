@@ -177,8 +177,9 @@ export async function undoReport(db: Db, input: UndoInput, changes?: ChangeBus):
   const result = await db.$transaction(async (tx) => {
     const report = await tx.report.findUnique({ where: { id: input.reportId } });
     if (!report) throw new UserError({ code: "report_not_found" });
-    if (report.userId !== input.userId) {
-      throw new UserError({ code: "not_author", authorId: report.userId });
+    // The author is who typed it: the colleague who recorded on someone's behalf, or the person.
+    if ((report.enteredBy ?? report.userId) !== input.userId) {
+      throw new UserError({ code: "not_author", authorId: report.enteredBy ?? report.userId });
     }
     if (report.undoneAt) {
       throw new UserError({ code: "already_undone", at: report.undoneAt });

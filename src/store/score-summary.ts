@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { endOfRomeDay, stateAt, type EvaluatedState } from "../domain/scoring/evaluation.ts";
+import { addDays } from "../domain/calendar/days.ts";
 import { currentPlan } from "./plan.ts";
 import { countWindow, periodsElapsed, scoreArea, type AggregateScore, type ScoreState, type ScoringContext } from "../domain/scoring/scoring.ts";
 import type { ScoringConfig } from "../domain/scoring/config.ts";
@@ -77,9 +78,14 @@ async function countPeriods(db: Reader, planId: number, ctx: ScoringContext): Pr
   });
 }
 
-function activityScoreSql(config: ScoringConfig, asOf: string): Prisma.Sql {
+function activityScoreSql(config: ScoringConfig, asOf: string, workingDays: boolean): Prisma.Sql {
   const completed = Prisma.sql`CASE WHEN status = 'completata' THEN 100.0 ELSE 0.0 END`;
-  const late = Prisma.sql`CAST(round(julianday(substr(completedOn, 1, 10)) - julianday(substr(deadline, 1, 10))) AS INTEGER)`;
+  const calendarLate = Prisma.sql`CAST(round(julianday(substr(completedOn, 1, 10)) - julianday(substr(deadline, 1, 10))) AS INTEGER)`;
+  // In working days (SMVP rules.deadline.days = "lavorativi", as lateDays counts them): the days in
+  // (deadline, completedOn] less the closed ones among them (the "closed" table holds them).
+  const late = workingDays
+    ? Prisma.sql`(${calendarLate} - (SELECT COUNT(*) FROM closed c WHERE c.d > substr(deadline, 1, 10) AND c.d <= substr(completedOn, 1, 10)))`
+    : calendarLate;
   const lateScore =
     config.rules.deadline.late === "zero" ? Prisma.sql`0.0` : Prisma.sql`COALESCE((SELECT b.pct FROM bands b WHERE ${late} <= b.maxLate ORDER BY b.i LIMIT 1), 0.0)`;
   const deadline = Prisma.sql`CASE
@@ -125,12 +131,15 @@ function activityScoreSql(config: ScoringConfig, asOf: string): Prisma.Sql {
  * The plan's scores at `asOf`, area by area, without the per-activity detail: what the App
  * Home shows. Same figures as evaluatePlan (which the Relazione reads), at a fraction of the cost.
  */
-export async function summarizeScores(db: Reader, opts: { year?: number; asOf: string }): Promise<ScoreSummary> {
+export async function summarizeScores(
+  db: Reader,
+  opts: { year?: number; asOf: string; calendar?: { isWorkingDay(day: string): boolean } },
+): Promise<ScoreSummary> {
   const ref = await currentPlan(db, opts.year);
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
   const [inForce, areas, folded] = await Promise.all([
-    loadScoringConfig(db, year),
+    loadScoringConfig(db, year, opts.asOf),
     db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
     foldedStates(db, ref.id, year, cutoff),
   ]);
@@ -138,6 +147,8 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
   const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config };
   const windows = await countPeriods(db, ref.id, ctx);
   const json = (v: unknown) => JSON.stringify(v);
+  const workingDays = opts.calendar !== undefined && config.rules.deadline.days === "lavorativi";
+  const closedDays = workingDays ? closedDaysAround(year, opts.calendar!) : [];
   const manual = json(Object.fromEntries(Object.entries(config.manualEvaluations).map(([code, m]) => [code, m.percent])));
   const foldedJson = json(folded.map(([code, s]) => [code, s.status, s.percent, s.count, s.achievedValue, s.completedOn]));
 
@@ -147,6 +158,7 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
   const sql = Prisma.sql`
     WITH
       man(code, pct) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${manual})),
+      closed(d) AS MATERIALIZED (SELECT value FROM json_each(${json(closedDays)})),
       wts(code, w) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${json(config.activityWeights)})),
       bands(i, maxLate, pct) AS (SELECT key, json_extract(value, '$.maxDaysLate'), CAST(json_extract(value, '$.percent') AS REAL) FROM json_each(${json(config.rules.deadline.bands)})),
       win(period, qualifier, periods) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${json(windows)})),
@@ -180,7 +192,7 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
         WHERE a.planId = ${ref.id} AND a.archivedAt IS NULL),
       -- MATERIALIZED: each activity's score is computed once, not once per aggregate that reads it.
       sc AS MATERIALIZED (
-        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf)} AS pct FROM s),
+        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct FROM s),
       byObjective AS (
         SELECT objectiveId,
                COUNT(*) AS n,
@@ -256,3 +268,10 @@ export async function summarizeScores(db: Reader, opts: { year?: number; asOf: s
 }
 
 export type { ScoreState };
+
+/** The closed days (weekends, holidays, closures) from the year before the plan's to the year after. */
+function closedDaysAround(year: number, calendar: { isWorkingDay(day: string): boolean }): string[] {
+  const out: string[] = [];
+  for (let d = `${year - 1}-01-01`; d < `${year + 2}-01-01`; d = addDays(d, 1)) if (!calendar.isWorkingDay(d)) out.push(d);
+  return out;
+}

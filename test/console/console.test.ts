@@ -139,6 +139,13 @@ describe("local console", () => {
     expect(replyTo(out, "aiuto")).toContain("/stato [area | ente]");
     expect(replyTo(out, "/stato urbanistica")).toContain("Nessuna area del piano 2024 corrisponde a «urbanistica»");
   });
+  it("/assenza works as in Slack: registers, lists, refuses in Italian", async () => {
+    const out = await session(t, ["/assenza dal 10/10/2024 al 18/10/2024 ferie", "/assenza elenco", "/assenza dal 18/10/2024 al 10/10/2024"]);
+    expect(replyTo(out, "/assenza dal 10/10/2024 al 18/10/2024 ferie")).toContain("Assenza n. 1 registrata dal 10/10/2024 al 18/10/2024.");
+    expect(replyTo(out, "/assenza elenco")).toContain("n. 1 — dal 10/10/2024 al 18/10/2024 · ferie");
+    expect(replyTo(out, "/assenza dal 18/10/2024 al 10/10/2024")).toContain("viene prima di quella di inizio");
+    expect(await t.db.absence.count()).toBe(1);
+  });
 });
 
 describe("Block Kit as text", () => {

@@ -131,3 +131,32 @@ describe("/obiettivo grammar: errors say what was expected, with an example", ()
     expect(error("3.1.2 storia extra")).toContain("«/obiettivo 3.1.2 storia»");
   });
 });
+
+describe("per @collega (a report on someone's behalf)", () => {
+  it("takes a trailing Slack mention, escaped or not, off any report form", () => {
+    expect(command("3.1.2 completato per <@U123ABC|mario>")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "complete", on: null, note: null },
+      onBehalfOf: { userId: "U123ABC" },
+    });
+    expect(command("3.1.2 60% per <@U123ABC>")).toMatchObject({ action: { kind: "percent", percent: 60 }, onBehalfOf: { userId: "U123ABC" } });
+    expect(command("3.1.2 completato il 12/03/2024 per <@U1234|m>")).toMatchObject({ action: { on: "2024-03-12" }, onBehalfOf: { userId: "U1234" } });
+    expect(command("3.1.2 completato per @Mario")).toMatchObject({ onBehalfOf: { name: "Mario" } });
+    // "per" inside a note is not a person.
+    expect(command("3.1.2 nota inviata la richiesta per email")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "note", text: "inviata la richiesta per email" } });
+  });
+
+  it("refuses it where nothing is recorded, and a broken mention", () => {
+    const open = parse("3.1.2 per <@U123ABC>");
+    expect(open.ok === false && open.message).toContain("serve solo per registrare un aggiornamento");
+    const history = parse("3.1.2 storia per <@U123ABC>");
+    expect(history.ok).toBe(false);
+    const broken = parse("3.1.2 completato per <@>");
+    expect(broken.ok === false && broken.message).toContain("Non riconosco la persona dopo «per»");
+  });
+
+  it("unwraps the links and channels Slack escapes once should_escape is on", () => {
+    expect(cleanCommandText("3.1.2 nota vedi <https://comune.it/atto|comune.it/atto> in <#C123ABC|generale>")).toBe("3.1.2 nota vedi https://comune.it/atto in #generale");
+  });
+});

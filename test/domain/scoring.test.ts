@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/index.ts";
 import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
+import { WorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import {
   countWindow,
   periodsElapsed,
@@ -46,7 +47,7 @@ function ctx(asOf = "2025-01-31", patch: (c: ScoringConfig) => void = () => {}):
 }
 
 const bands = (c: ScoringConfig) => {
-  c.rules.deadline = { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }, { maxDaysLate: 60, percent: 25 }] };
+  c.rules.deadline = { late: "fasce", days: "lavorativi", bands: [{ maxDaysLate: 30, percent: 50 }, { maxDaysLate: 60, percent: 25 }] };
 };
 
 describe("deadline rule", () => {
@@ -454,5 +455,31 @@ describe("configuration per plan year, stored and versioned", () => {
     expect((await cli(["smvp", "imposta", file])).err).toContain("il file non è JSON valido");
     expect((await cli(["smvp", "imposta", path.join(dir, "manca.json")])).err).toContain("File non trovato");
     expect(await t.db.scoringConfig.count()).toBe(2);
+  });
+});
+
+describe("lateness in working days (SMVP rules.deadline.days)", () => {
+  const cal = new WorkingCalendar({ patron: "04-02", closures: [] });
+  const withCal = (asOf: string, days: "lavorativi" | "calendario" = "lavorativi"): ScoringContext => {
+    const c = ctx(asOf, (x) => {
+      bands(x);
+      x.rules.deadline.days = days;
+    });
+    return { ...c, calendar: cal };
+  };
+
+  it("counts the working days after the deadline: Easter Monday, the patron day and the weekend do not count", () => {
+    // Deadline Friday 29 March 2024; completed Thursday 4 April: Sat, Sun, Easter Monday (1/4) and the patron (2/4) are off.
+    const s = scoreActivity(act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }), withCal("2024-12-31"));
+    expect(s.inputs.giorniRitardo).toBe(2);
+    expect(s.explanation).toContain("2 giorni lavorativi di ritardo");
+    const calendarDays = scoreActivity(act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }), withCal("2024-12-31", "calendario"));
+    expect(calendarDays.inputs.giorniRitardo).toBe(6);
+  });
+
+  it("a completion on the first working day after a holiday deadline is on time", () => {
+    // Deadline Saturday 30 March, done Wednesday 3 April: no working day was lost.
+    const s = scoreActivity(act({ deadline: "2024-03-30", state: { status: "completata", completedOn: "2024-04-02" } }), withCal("2024-12-31"));
+    expect(s.rule).toBe("deadline.on_time");
   });
 });

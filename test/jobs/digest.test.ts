@@ -251,9 +251,15 @@ describe("catch-up at start", () => {
   });
 
   it("follows DIGEST_CRON in Rome time, across the change to winter time", async () => {
-    // Friday 17:00 in Rome; on 1 November 2024 Rome is UTC+1.
+    // Friday 17:00 in Rome; on 8 November 2024 Rome is UTC+1.
     const env = loadEnv({ DIGEST_CRON: "0 17 * * 5" });
-    expect(await runDigestCatchUp(deps(t.db, new Date("2024-11-01T15:59:00Z"), { env }))).toBeNull();
-    expect((await runDigestCatchUp(deps(t.db, new Date("2024-11-01T16:00:00Z"), { env })))?.week).toBe("2024-W44");
+    expect(await runDigestCatchUp(deps(t.db, new Date("2024-11-08T15:59:00Z"), { env }))).toBeNull();
+    expect((await runDigestCatchUp(deps(t.db, new Date("2024-11-08T16:00:00Z"), { env })))?.week).toBe("2024-W45");
+  });
+
+  it("a Friday digest whose Friday is a holiday (1 November) goes out on the Thursday before", async () => {
+    const env = loadEnv({ DIGEST_CRON: "0 17 * * 5" });
+    expect(await runDigestCatchUp(deps(t.db, new Date("2024-10-31T15:59:00Z"), { env }))).toBeNull();
+    expect((await runDigestCatchUp(deps(t.db, new Date("2024-10-31T16:00:00Z"), { env })))?.posted.sort()).toEqual(["02", "03", "04"]);
   });
 });

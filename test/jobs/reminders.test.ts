@@ -54,12 +54,35 @@ function deps(db: Db, now: Date, env: Record<string, string> = {}): JobDeps {
   };
 }
 
-/** [user, activity code] of every DM sent so far, from the buttons' values. */
+type Buttons = { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[];
+
+/** Every item of every DM sent so far (a day's message bundles several), from the buttons' values. */
+function items(): { user: string; code: string; kind: "reminder" | "question" }[] {
+  return fake.callsTo("chat.postMessage").flatMap((c) =>
+    (c.body.blocks as Buttons)
+      .filter((b) => b.type === "actions")
+      .map((b) => ({
+        user: String(c.body.channel),
+        code: (JSON.parse(b.elements![0]!.value) as { code: string }).code,
+        kind: b.elements![0]!.action_id === ACTION.delayExplain ? ("question" as const) : ("reminder" as const),
+      })),
+  );
+}
+
+/** [user, activity code] of every reminder sent so far. */
 function dms(): [string, string][] {
-  return fake.callsTo("chat.postMessage").map((c) => {
-    const actions = (c.body.blocks as { type: string; elements?: { value: string }[] }[]).find((b) => b.type === "actions")!;
-    return [String(c.body.channel), (JSON.parse(actions.elements![0]!.value) as { code: string }).code];
-  });
+  return items()
+    .filter((i) => i.kind === "reminder")
+    .map((i) => [i.user, i.code]);
+}
+
+/** Messages to one user whose text mentions the activity. */
+function textsFor(user: string, code: string): string[] {
+  return fake
+    .callsTo("chat.postMessage")
+    .filter((c) => c.body.channel === user)
+    .map((c) => String(c.body.text))
+    .filter((t) => t.includes(`attività ${code} `));
 }
 
 describe("reminder thresholds", () => {
@@ -80,12 +103,14 @@ describe("reminders before deadlines", () => {
       ["U0HEAD03", "3.1.3"],
       ["U0STAFF03", "3.1.3"],
     ]);
-    const msg = fake.callsTo("chat.postMessage")[0]!.body;
-    expect(String(msg.text)).toContain("scade tra 7 giorni (31/10/2024)");
-    const buttons = (msg.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]).find((b) => b.type === "actions")!.elements!;
+    // Thursday 24 October: 5 working days to Thursday 31 (1 November is after it), within the 7-day threshold.
+    const msg = fake.callsTo("chat.postMessage").find((c) => c.body.channel === "U0STAFF03")!.body;
+    expect(String(msg.text)).toContain("scade tra 7 giorni (5 lavorativi) (31/10/2024)");
+    const buttons = (msg.blocks as Buttons).find((b) => b.type === "actions")!.elements!;
     expect(buttons.map((b) => [b.text.text, b.action_id, JSON.parse(b.value)])).toEqual([
       ["Segna completata", ACTION.activityComplete, { year: 2024, code: "3.1.3" }],
       ["Aggiorna", ACTION.activityUpdate, { year: 2024, code: "3.1.3" }],
+      ["Ricordamelo tra 3 giorni", ACTION.snooze, { year: 2024, code: "3.1.3", kind: "reminder" }],
     ]);
 
     // The same day again, and the days in between: nothing new.
@@ -98,7 +123,7 @@ describe("reminders before deadlines", () => {
     await runReminders(deps(t.db, morning("2024-10-31")));
     const all = dms().filter(([, c]) => c === "3.1.3");
     expect(all).toHaveLength(4);
-    expect(fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("scade domani"))).toHaveLength(2);
+    expect(fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("3.1.3 scade domani"))).toHaveLength(2);
     const keys = (await t.db.delivery.findMany({ where: { key: { contains: ":3.1.3:" } }, orderBy: { key: "asc" } })).map((d) => [d.key, d.status]);
     expect(keys).toEqual([
       ["reminder:2024:3.1.3:2024-10-31:1:U0HEAD03", "sent"],
@@ -118,12 +143,12 @@ describe("reminders before deadlines", () => {
   });
 
   it("catches up a threshold missed while the bot was down, without sending a stale one", async () => {
-    await runReminders(deps(t.db, morning("2024-10-27"))); // 4 days before 3.1.3: the 7-day reminder
+    await runReminders(deps(t.db, morning("2024-10-28"))); // 3 working days before 3.1.3: the 7-day reminder
     await runReminders(deps(t.db, morning("2024-10-31"))); // due today: the 1-day one
-    const texts = fake.callsTo("chat.postMessage").filter((c) => c.body.channel === "U0HEAD03").map((c) => String(c.body.text));
+    const texts = textsFor("U0HEAD03", "3.1.3");
     expect(texts).toHaveLength(2);
-    expect(texts[0]).toContain("scade tra 4 giorni");
-    expect(texts[1]).toContain("scade oggi");
+    expect(texts[0]).toContain("3.1.3 scade tra 3 giorni");
+    expect(texts[1]).toContain("3.1.3 scade oggi");
   });
 
   it("follows REMINDER_DAYS, skips completed activities, and reminds again for a deadline moved by hand", async () => {
@@ -153,28 +178,38 @@ describe("reminders before deadlines", () => {
     fake.override("chat.postMessage", (call) => (call.body.channel === "U0HEAD03" ? { body: { ok: false, error: "user_not_found" } } : undefined));
     await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "U0STAFF03", updatedAt: AT } });
     const first = await runReminders(deps(t.db, morning("2024-10-24")));
-    expect(first.failed).toEqual(["reminder:2024:3.1.3:2024-10-31:7:U0HEAD03"]);
+    expect(first.failed).toContain("reminder:2024:3.1.3:2024-10-31:7:U0HEAD03");
+    expect(first.failed.every((k) => k.endsWith(":U0HEAD03"))).toBe(true);
     expect(first.sent).toContain("reminder:2024:3.1.3:2024-10-31:7:U0STAFF03");
+    expect((await t.db.delivery.findUniqueOrThrow({ where: { key: "dm:2024-10-24:U0HEAD03" } })).status).toBe("failed");
     fake.reset();
     const next = await runReminders(deps(t.db, morning("2024-10-25")));
-    expect(next.sent).toEqual(["reminder:2024:3.1.3:2024-10-31:7:U0HEAD03"]);
+    expect(next.sent).toContain("reminder:2024:3.1.3:2024-10-31:7:U0HEAD03");
+    expect(next.sent.some((k) => k.endsWith(":U0STAFF03"))).toBe(false);
   });
 });
 
 describe("asking the cause of a delay", () => {
   it("asks the head once when an activity becomes overdue, with a Spiega il ritardo button", async () => {
-    // 3.1.4 was due on 15 September 2024.
+    // 3.1.4 was due on Sunday 15 September 2024; the bot writes on working days only.
+    await runOverdueQuestions(deps(t.db, morning("2024-09-13")));
+    expect(items().filter((i) => i.kind === "question")).toEqual([]);
     await runOverdueQuestions(deps(t.db, morning("2024-09-15")));
-    expect(fake.callsTo("chat.postMessage")).toHaveLength(0);
+    expect(fake.callsTo("chat.postMessage")).toHaveLength(1); // only Friday's message: nothing on Sunday
     await runOverdueQuestions(deps(t.db, morning("2024-09-16")));
     await runOverdueQuestions(deps(t.db, morning("2024-09-17")));
-    const asked = fake.callsTo("chat.postMessage");
+    expect(items().filter((i) => i.kind === "question")).toEqual([{ user: "U0HEAD03", code: "3.1.4", kind: "question" }]);
+    const asked = fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("L'attività 3.1.4 doveva concludersi entro il 15/09/2024"));
     expect(asked).toHaveLength(1);
     expect(asked[0]!.body.channel).toBe("U0HEAD03");
-    expect(String(asked[0]!.body.text)).toContain("L'attività 3.1.4 doveva concludersi entro il 15/09/2024");
-    const button = (asked[0]!.body.blocks as { type: string; elements?: { action_id: string; value: string; text: { text: string } }[] }[]).find((b) => b.type === "actions")!.elements![0]!;
+    const block = (asked[0]!.body.blocks as Buttons).find((b) => b.type === "actions" && b.elements![0]!.action_id === ACTION.delayExplain)!;
+    const button = block.elements![0]!;
     expect([button.text.text, button.action_id, JSON.parse(button.value)]).toEqual(["Spiega il ritardo", ACTION.delayExplain, { year: 2024, code: "3.1.4" }]);
-    expect(await t.db.delivery.findMany({ select: { key: true, status: true } })).toEqual([{ key: "overdue:2024:3.1.4:2024-09-15:U0HEAD03", status: "sent" }]);
+    const rows = await t.db.delivery.findMany({ where: { key: { startsWith: "overdue:" } }, select: { key: true, status: true } });
+    expect(rows).toEqual([{ key: "overdue:2024:3.1.4:2024-09-15:U0HEAD03", status: "sent" }]);
+    // One message a day per person, whatever it carries.
+    const perDay = await t.db.delivery.findMany({ where: { key: { startsWith: "dm:" } }, select: { key: true } });
+    expect(perDay.map((r) => r.key).sort()).toEqual(["dm:2024-09-13:U0HEAD03", "dm:2024-09-16:U0HEAD03"]);
   });
 
   it("does not ask when the cause is already recorded, nor about delays older than two weeks", async () => {
@@ -182,13 +217,13 @@ describe("asking the cause of a delay", () => {
       data: { planYear: 2024, activityCode: "3.1.4", cause: "altro", explanation: "già spiegato", userId: "U0HEAD03", createdAt: new Date("2024-09-15T12:00:00Z") },
     });
     await runOverdueQuestions(deps(t.db, morning("2024-09-16")));
-    expect(fake.callsTo("chat.postMessage")).toHaveLength(0);
+    expect(items().filter((i) => i.kind === "question")).toEqual([]);
     // On 7 October: 5.2.4 and the Comune-wide E2.1 (30 September, Polizia Locale) are asked;
     // 3.3.1 (31 March) is left to the digest; 1.1.2's area has no head registered.
     await runOverdueQuestions(deps(t.db, morning("2024-10-07")));
-    expect(fake.callsTo("chat.postMessage").map((c) => [c.body.channel, String(c.body.text).slice(0, 20)])).toEqual([
-      ["U0HEAD05", "L'attività 5.2.4 dov"],
-      ["U0HEAD04", "L'attività E2.1 dove"],
+    expect(items().filter((i) => i.kind === "question").map((i) => [i.user, i.code])).toEqual([
+      ["U0HEAD04", "E2.1"],
+      ["U0HEAD05", "5.2.4"],
     ]);
   });
 });

@@ -82,8 +82,8 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expectPct("2.1.4", 80, "percentage.ratio");
       expectPct("E1.1", 75, "upper_bound.ratio");
       expectPct("E5.2", 100, "count.ratio");
-      expect(findActivity(rel, "3.1.3").explanation).toBe("Scadenza 31/10/2024, completata il 15/11/2024: 15 giorni di ritardo -> fascia fino a 30 giorni = 50%");
-      expect(findActivity(rel, "1.2.7").explanation).toBe("Scadenza 31/03/2024, completata il 20/05/2024: 50 giorni di ritardo -> fascia 31-60 giorni = 25%");
+      expect(findActivity(rel, "3.1.3").explanation).toBe("Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%");
+      expect(findActivity(rel, "1.2.7").explanation).toBe("Scadenza 31/03/2024, completata il 20/05/2024: 33 giorni lavorativi di ritardo -> fascia 31-60 giorni = 25%");
       expect(findActivity(rel, "3.3.2").explanation).toBe(
         "Valore atteso «> 2 al mese»; al 31/12/2024 trascorsi 12 mesi (anno 2024) -> atteso 24; registrati 18: 18/24 = 75%",
       );
@@ -165,7 +165,7 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect(md).toContain("| 3.1.3 Lavori di messa in sicurezza e abbattimento barriere architettoniche in Via Piave | Realizzazione opere (Tempo previsto) | 31 Ottobre 2024 | 31/10/2024 | completata | completata il 15/11/2024 | 15/11/2024 | 50% |");
       expect(md).toMatch(/\| 3\.1\.6 [^|]+ \| [^|]+ \| > 200\.000,00 Euro \| — \| in corso \| 150\.000,00 € \| 01\/10\/2024 \| 75% \|/);
       expect(md).toMatch(/\| 3\.1\.1 [^|]+ \| [^|]+ \| Entro termini di legge \| — \| non iniziata \| nessun dato \| — \| non valutabile \|/);
-      expect(md).toContain("- 3.1.3: Scadenza 31/10/2024, completata il 15/11/2024: 15 giorni di ritardo -> fascia fino a 30 giorni = 50%");
+      expect(md).toContain("- 3.1.3: Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%");
     });
 
     it("deviations and evidence", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AreaDigest, DeadlineEntry } from "../../src/domain/digest/digest.ts";
 import { digestMessage, fitLines } from "../../src/slack/ui/digest.ts";
 import { delayModal, delayErrorsByBlock, parseDelayState, DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
-import { overdueQuestionMessage, reminderMessage } from "../../src/slack/ui/reminders.ts";
+import { noticeBundleMessage, SNOOZE_LABEL, type NoticeItem } from "../../src/slack/ui/reminders.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { DELAY_CAUSES } from "../../src/domain/delays/delays.ts";
 
@@ -36,6 +36,8 @@ function digest(over: Partial<AreaDigest> = {}): AreaDigest {
       ],
     },
     comuneWide: { total: 0, items: [] },
+    away: [],
+    notReported: null,
     completion: 0.425,
     activities: 23,
     completed: 4,
@@ -104,25 +106,58 @@ describe("digest message", () => {
   });
 });
 
+describe("digest: who is away, who has not reported", () => {
+  it("names the absent without notifying them, and mentions the silent ones", () => {
+    const msg = digestMessage(
+      digest({
+        away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-10", to: "2025-08-25" }],
+        notReported: { weeks: 3, people: [{ slackUserId: "U0LUCA", name: "Luca", lastReportAt: null }] },
+      }),
+    );
+    const text = JSON.stringify(msg.blocks);
+    expect(text).toContain("Assenti questa settimana (1)");
+    expect(text).toContain("Mario Rossi (U0MARIO) — dal 10/08/2025 al 25/08/2025");
+    expect(text).not.toContain("<@U0MARIO>");
+    expect(text).toContain("Nessun aggiornamento nelle ultime 3 settimane (1)");
+    expect(text).toContain("<@U0LUCA> — nessun aggiornamento finora");
+  });
+
+  it("a quiet week with someone away says so in its one line", () => {
+    const QUIET = { quiet: true, overdue: { total: 0, items: [] }, dueSoon: { total: 0, days: 14, items: [] }, behindPace: { total: 0, items: [] } };
+    const quiet = digestMessage(digest({ ...QUIET, away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-11", to: "2025-08-11" }] }));
+    expect(quiet.text).toContain("Assenti questa settimana: Mario Rossi (U0MARIO) (il 11/08/2025).");
+  });
+});
+
 describe("direct messages and the delay modal", () => {
   const notice = { year: 2024, code: "3.1.3", title: "Lavori in Via Piave", areaLabel: "03. Area Tecnico Manutentiva", deadline: "2024-10-31" };
+  const item = (over: Partial<NoticeItem>): NoticeItem => ({ ...notice, kind: "reminder", days: 7, workingDays: 5, onBehalfOf: [], snoozed: false, ...over });
 
-  it("a reminder carries Segna completata and Aggiorna with {year, code}", () => {
-    const msg = reminderMessage({ ...notice, daysLeft: 7 });
-    expect(msg.text).toContain("scade tra 7 giorni (31/10/2024)");
+  it("a reminder carries Segna completata, Aggiorna and the snooze button", () => {
+    const msg = noticeBundleMessage([item({})]);
+    expect(msg.text).toContain("scade tra 7 giorni (5 lavorativi) (31/10/2024)");
     const actions = msg.blocks.find((b) => b.type === "actions") as { elements: { action_id: string; value: string; text: { text: string } }[] };
     expect(actions.elements.map((e) => [e.text.text, e.action_id, JSON.parse(e.value)])).toEqual([
       ["Segna completata", ACTION.activityComplete, { year: 2024, code: "3.1.3" }],
       ["Aggiorna", ACTION.activityUpdate, { year: 2024, code: "3.1.3" }],
+      [SNOOZE_LABEL, ACTION.snooze, { year: 2024, code: "3.1.3", kind: "reminder" }],
     ]);
-    expect(reminderMessage({ ...notice, daysLeft: 1 }).text).toContain("scade domani");
+    expect(SNOOZE_LABEL).toBe("Ricordamelo tra 3 giorni");
+    expect(noticeBundleMessage([item({ days: 1, workingDays: 1 })]).text).toContain("scade domani");
   });
 
   it("the overdue question carries Spiega il ritardo", () => {
-    const msg = overdueQuestionMessage({ ...notice, daysLate: 3 });
+    const msg = noticeBundleMessage([item({ kind: "question", days: 3, workingDays: 3 })]);
     const actions = msg.blocks.find((b) => b.type === "actions") as { elements: { action_id: string; text: { text: string } }[] };
     expect(actions.elements[0]).toMatchObject({ action_id: ACTION.delayExplain, text: { text: "Spiega il ritardo" } });
     expect(msg.text).toContain("3 giorni di ritardo");
+  });
+
+  it("a day's items are one message under one heading, and say for whom they stand in", () => {
+    const msg = noticeBundleMessage([item({ kind: "question", code: "3.1.4", days: 2, workingDays: 2 }), item({ onBehalfOf: ["Mario Rossi"] })]);
+    expect(msg.text).toMatch(/^Oggi per te: 1 scadenza in arrivo e 1 attività in ritardo\./);
+    expect(msg.blocks.filter((b) => b.type === "actions")).toHaveLength(2);
+    expect(JSON.stringify(msg.blocks)).toContain("Ti arriva al posto di Mario Rossi, assente.");
   });
 
   it("the modal offers exactly the six causes and maps errors to its blocks", () => {

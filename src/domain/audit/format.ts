@@ -18,7 +18,10 @@ export type AuditAction =
   | "restore"
   | "report_evidence"
   | "validation_finding"
-  | "validation_sample";
+  | "validation_sample"
+  | "calendar"
+  | "absence"
+  | "notification_pref";
 
 export interface AuditRow {
   id: number;
@@ -48,6 +51,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   report_evidence: "evidenza aggiunta a una segnalazione",
   validation_finding: "esito del Nucleo di Valutazione",
   validation_sample: "campione per la validazione",
+  calendar: "calendario lavorativo",
+  absence: "assenza",
+  notification_pref: "preferenze dei promemoria",
 };
 
 

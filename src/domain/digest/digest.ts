@@ -89,9 +89,30 @@ export interface AreaDigest {
   completion: number;
   activities: number;
   completed: number;
-  /** Nothing to flag: no overdue, due-soon or behind-pace activity of the area, and no Comune-wide one late or due soon. */
+  /** People of the area away during the week (absences). */
+  away: AwayPerson[];
+  /** People of the area with open activities and no report in `weeks` weeks; null when not computed. */
+  notReported: { weeks: number; people: SilentPerson[] } | null;
+  /** Nothing to flag: no overdue, due-soon or behind-pace activity of the area, no Comune-wide one late or due soon, nobody silent. */
   quiet: boolean;
 }
+
+export interface AwayPerson {
+  slackUserId: string;
+  name: string | null;
+  from: string;
+  to: string;
+}
+
+export interface SilentPerson {
+  slackUserId: string;
+  name: string | null;
+  /** Their last report (by them or on their behalf); null: never. */
+  lastReportAt: Date | null;
+}
+
+/** Per area code: who is away this week, and who has open work but no report in `weeks` weeks. */
+export type DigestPeople = Map<string, { away: AwayPerson[]; notReported: { weeks: number; people: SilentPerson[] } }>;
 
 export interface DigestSet {
   plan: PlanRef;
@@ -212,6 +233,8 @@ export interface DigestOptions {
   areaCodes?: readonly string[];
   shown?: number;
   wideShown?: number;
+  /** Absences and silent people per area (store/digest-people.ts); none when absent. */
+  people?: DigestPeople;
 }
 
 
@@ -308,6 +331,7 @@ export interface DigestInput {
   wide: WideRow[];
   completion: Map<number, AreaCompletion>;
   wideShown?: number;
+  people?: DigestPeople;
 }
 
 /** Every area's digest from the rows the store read: sections, pace, Comune-wide context, quiet weeks. */
@@ -355,9 +379,12 @@ export function assembleDigests(input: DigestInput): DigestSet {
       completion: comp.completion,
       activities: comp.activities,
       completed: comp.completed,
+      away: input.people?.get(area.code)?.away ?? [],
+      notReported: input.people?.get(area.code)?.notReported ?? null,
       quiet: false,
     };
-    d.quiet = d.overdue.total === 0 && d.dueSoon.total === 0 && d.behindPace.total === 0 && !wideNeedsAttention;
+    d.quiet =
+      d.overdue.total === 0 && d.dueSoon.total === 0 && d.behindPace.total === 0 && !wideNeedsAttention && (d.notReported?.people.length ?? 0) === 0;
     return d;
   });
   return { plan, today, digests };

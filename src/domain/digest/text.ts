@@ -1,5 +1,6 @@
 import { weekNumber } from "../calendar/weeks.ts";
 import type { AreaDigest, DeadlineEntry, PaceEntry, WideEntry } from "./digest.ts";
+import { romeDay } from "../calendar/days.ts";
 import { itDate, itDays, itNumber, itPercent } from "../text/italian.ts";
 
 /**
@@ -23,7 +24,7 @@ export const PLAIN_STYLE: DigestStyle = {
 };
 
 export interface DigestSection {
-  key: "overdue" | "dueSoon" | "behindPace" | "comuneWide";
+  key: "overdue" | "dueSoon" | "behindPace" | "comuneWide" | "notReported" | "away";
   heading: string;
   /** A line under the heading before the items (the heads to mention). */
   intro?: string;
@@ -103,6 +104,14 @@ export function headsLine(s: DigestStyle, d: AreaDigest): string {
   return `${d.heads.length === 1 ? "Responsabile" : "Responsabili"}: ${d.heads.map((h) => s.mention(h.slackUserId, h.name)).join(", ")}`;
 }
 
+function absenceSpan(from: string, to: string): string {
+  return from === to ? `il ${itDate(from)}` : `dal ${itDate(from)} al ${itDate(to)}`;
+}
+
+function romeDayOf(at: Date): string {
+  return romeDay(at);
+}
+
 export function digestWords(d: AreaDigest, s: DigestStyle): DigestWords {
   const areaLabel = `${d.area.code}. ${d.area.name}`;
   const completion = itPercent(d.completion * 100, 1);
@@ -141,12 +150,28 @@ export function digestWords(d: AreaDigest, s: DigestStyle): DigestWords {
       notShown: d.comuneWide.total - d.comuneWide.items.length,
     });
   }
+  if (d.notReported && d.notReported.people.length > 0) {
+    const weeks = d.notReported.weeks === 1 ? "nell'ultima settimana" : `nelle ultime ${d.notReported.weeks} settimane`;
+    sections.push({
+      key: "notReported",
+      heading: `Nessun aggiornamento ${weeks} (${d.notReported.people.length})`,
+      intro: "Persone dell'area con attività aperte che non hanno registrato nulla:",
+      lines: d.notReported.people.map(
+        (p) => `• ${s.mention(p.slackUserId, p.name)} — ${p.lastReportAt ? `ultimo aggiornamento il ${itDate(romeDayOf(p.lastReportAt))}` : "nessun aggiornamento finora"}`,
+      ),
+      notShown: 0,
+    });
+  }
+  // The absent are named, not mentioned: a mention would notify them while they are away.
+  const awayName = (p: { slackUserId: string; name: string | null }) => (p.name ? `${s.text(p.name)} (${p.slackUserId})` : p.slackUserId);
+  const awayLine = d.away.length ? `Assenti questa settimana: ${d.away.map((p) => `${awayName(p)} (${absenceSpan(p.from, p.to)})`).join(", ")}.` : "";
+  if (d.away.length) sections.push({ key: "away", heading: `Assenti questa settimana (${d.away.length})`, lines: d.away.map((p) => `• ${awayName(p)} — ${absenceSpan(p.from, p.to)}`), notShown: 0 });
   const counts = [
     d.overdue.total ? `${d.overdue.total} in ritardo` : "",
     d.dueSoon.total ? `${d.dueSoon.total} in scadenza` : "",
     d.behindPace.total ? `${d.behindPace.total} sotto il ritmo` : "",
   ].filter(Boolean);
-  const quietLine = `${areaLabel}: niente da segnalare questa settimana, nessuna attività in ritardo o in scadenza nei prossimi ${d.dueSoon.days} giorni. Completamento ponderato: ${completion}.`;
+  const quietLine = `${areaLabel}: niente da segnalare questa settimana, nessuna attività in ritardo o in scadenza nei prossimi ${d.dueSoon.days} giorni. Completamento ponderato: ${completion}.${awayLine ? ` ${awayLine}` : ""}`;
   return {
     title: `Riepilogo settimanale – ${areaLabel}`,
     subtitle: `Settimana ${weekNumber(d.week)} · ${itDate(d.today)} · Piano ${d.planYear}`,

@@ -27,7 +27,10 @@ export type ObiettivoCommand =
   | { kind: "picker" }
   | { kind: "open"; code: string }
   | { kind: "history"; code: string }
-  | { kind: "report"; code: string; action: ReportAction };
+  | { kind: "report"; code: string; action: ReportAction; onBehalfOf?: OnBehalf };
+
+/** `… per <@U123|mario>`: a report recorded for someone else (a Slack mention, or a plain "@nome" to look up). */
+export type OnBehalf = { userId: string } | { name: string };
 
 export type GrammarResult = { ok: true; command: ObiettivoCommand } | { ok: false; message: string };
 
@@ -46,6 +49,7 @@ export const GRAMMAR_LINES: readonly { form: string; meaning: string }[] = [
   { form: `/obiettivo ${EXAMPLE_CODE} in corso`, meaning: "attività avviata" },
   { form: `/obiettivo ${EXAMPLE_CODE} bloccato in attesa del parere della Regione`, meaning: "attività bloccata, con il motivo" },
   { form: `/obiettivo ${EXAMPLE_CODE} nota inviata la richiesta all'ufficio tecnico`, meaning: "aggiunge una nota senza cambiare lo stato" },
+  { form: `/obiettivo ${EXAMPLE_CODE} completato per @Mario`, meaning: "registra per un collega della tua area (solo responsabili e Segretario)" },
   { form: `/obiettivo ${EXAMPLE_CODE}`, meaning: "apre il modulo di aggiornamento, già compilato" },
   { form: "/obiettivo", meaning: "apre il modulo con l'elenco delle attività (prima quelle della tua area)" },
   { form: `/obiettivo ${EXAMPLE_CODE} storia`, meaning: "la cronologia degli aggiornamenti dell'attività" },
@@ -83,6 +87,9 @@ export function foldWord(word: string): string {
 export function cleanCommandText(text: string): string {
   return text
     .normalize("NFKC")
+    // With should_escape (needed for the user ids of "per @collega") Slack wraps links and channels.
+    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>/g, "$1")
+    .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, "#$1")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
@@ -140,9 +147,12 @@ export function parseObiettivoText(input: string, ctx: GrammarContext): GrammarR
     return err(`Il testo è troppo lungo (${text.length} caratteri, massimo ${MAX_COMMAND_LENGTH}). ${usageHint()}`);
   }
 
-  const firstSpace = text.search(/\s/);
-  const head = firstSpace < 0 ? text : text.slice(0, firstSpace);
-  const rest = firstSpace < 0 ? "" : text.slice(firstSpace + 1).trim();
+  const behalf = splitOnBehalf(text);
+  if (behalf && "error" in behalf) return err(behalf.error);
+  const body = behalf ? behalf.text : text;
+  const firstSpace = body.search(/\s/);
+  const head = firstSpace < 0 ? body : body.slice(0, firstSpace);
+  const rest = firstSpace < 0 ? "" : body.slice(firstSpace + 1).trim();
   const headWord = keyword(head);
 
   if (HELP_WORDS.has(headWord) && rest.length === 0) return { ok: true, command: { kind: "help" } };
@@ -159,11 +169,34 @@ export function parseObiettivoText(input: string, ctx: GrammarContext): GrammarR
     return err(`Non riconosco ${quote(head)} come codice di un'attività (un codice è fatto di numeri separati da punti, come ${EXAMPLE_CODE}). ${usageHint()}`);
   }
 
-  if (rest.length === 0) return { ok: true, command: { kind: "open", code } };
+  if (rest.length === 0) {
+    if (behalf) return err(onBehalfOnlyForReports(code));
+    return { ok: true, command: { kind: "open", code } };
+  }
   const action = parseAction(rest, code, ctx);
   if (!action.ok) return action;
-  if (action.value === "history") return { ok: true, command: { kind: "history", code } };
-  return { ok: true, command: { kind: "report", code, action: action.value } };
+  if (action.value === "history") {
+    if (behalf) return err(onBehalfOnlyForReports(code));
+    return { ok: true, command: { kind: "history", code } };
+  }
+  return { ok: true, command: { kind: "report", code, action: action.value, ...(behalf ? { onBehalfOf: behalf.who } : {}) } };
+}
+
+const ON_BEHALF = /\s+per\s+(?:<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>|@([\p{L}\p{N}._-]{1,80}))\s*$/iu;
+
+/** The trailing `per <@U…>` clause, taken off the text; null when there is none. */
+function splitOnBehalf(text: string): { text: string; who: OnBehalf } | { error: string } | null {
+  const m = ON_BEHALF.exec(text);
+  if (!m) {
+    if (/\s+per\s+<@[^>]*>?\s*$/i.test(text)) return { error: `Non riconosco la persona dopo «per»: scegli il collega dal menu di Slack scrivendo @, per esempio «/obiettivo ${EXAMPLE_CODE} completato per @Mario».` };
+    return null;
+  }
+  const rest = text.slice(0, m.index).trim();
+  return { text: rest, who: m[1] ? { userId: m[1].toUpperCase() } : { name: m[2]! } };
+}
+
+function onBehalfOnlyForReports(code: string): string {
+  return `«per @collega» serve solo per registrare un aggiornamento al posto di un collega, per esempio «/obiettivo ${code} completato per @Mario».`;
 }
 
 /** A keyword as compared: folded, without the punctuation people type after it ("completato:", "nota,"). */

@@ -41,7 +41,7 @@ export interface ReportInput {
   activityCode: string;
   /** Whose fact it is (whose work). */
   userId: string;
-  /** Who typed it, when on someone's behalf (CLI registra); absent: the user himself. */
+  /** Who typed it, when on `userId`'s behalf (a Responsabile for a colleague); null or absent = the person. */
   enteredBy?: string | null;
   kind: ReportKind;
   /** An explicit status; wins over what the value implies. */

@@ -16,6 +16,8 @@ const deadlineRule = z
   .strictObject({
     /** Late completion: "zero" = 0%; "fasce" = the first band whose maxDaysLate covers the delay, 0% beyond. */
     late: z.enum(["zero", "fasce"]).default("zero"),
+    /** How days of lateness are counted: working days of the Comune's calendar (default), or calendar days. */
+    days: z.enum(["lavorativi", "calendario"]).default("lavorativi"),
     bands: z.array(z.strictObject({ maxDaysLate: z.number().int().positive(), percent })).default([]),
   })
   .superRefine((r, ctx) => {

@@ -170,6 +170,8 @@ export interface EvaluationInput {
   reportsBefore: Map<string, ReportForFold[]>;
   /** Evidence texts of the reports live at the date, by activity code (the SMVP evidence rules read them). */
   evidence: Map<string, string[]>;
+  /** The working calendar, for lateness in working days (SMVP rules.deadline.days). */
+  calendar?: { workingDaysBetween(from: string, to: string): number };
 }
 
 export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEvaluation {
@@ -183,7 +185,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
-  const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config };
+  const ctx: ScoringContext = { planYear: year, asOf: opts.asOf, config: config.config, calendar: input.calendar };
   const { areas, objectives } = inForce;
   const objectiveByCode = new Map(objectives.map((o) => [o.code, o]));
   const actsByObjective = new Map<string, ActivityEval[]>();

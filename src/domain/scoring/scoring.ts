@@ -105,6 +105,16 @@ export interface ScoringContext {
   /** The evaluation date (ISO day). */
   asOf: string;
   config: ScoringConfig;
+  /** The working calendar: with `rules.deadline.days = "lavorativi"` lateness is counted on it. Absent: calendar days. */
+  calendar?: { workingDaysBetween(from: string, to: string): number };
+}
+
+/** Days late from `deadline` to `day`, as the SMVP counts them, with the unit for the explanation. */
+function lateDays(ctx: ScoringContext, deadline: string, day: string): { n: number; text: (n: number) => string } {
+  if (ctx.calendar && ctx.config.rules.deadline.days === "lavorativi") {
+    return { n: ctx.calendar.workingDaysBetween(deadline, day), text: (n) => (n === 1 ? "1 giorno lavorativo" : `${itNumber(n, 0)} giorni lavorativi`) };
+  }
+  return { n: daysBetween(deadline, day), text: itDays };
 }
 
 const EMPTY_STATE: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };
@@ -195,12 +205,14 @@ function scoreDeadline(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCo
     if (!s.completedOn) {
       return score("non_valutabile", null, "deadline.missing_date", inputs, `${head}, segnata completata senza data di completamento: non valutabile.`);
     }
-    const late = daysBetween(deadline, s.completedOn);
+    const counted = lateDays(ctx, deadline, s.completedOn);
+    const late = counted.n;
+    const lateText = counted.text;
     const done = `${head}, completata il ${itDate(s.completedOn)}`;
     if (late <= 0) return score("valutata", 100, "deadline.on_time", { ...inputs, giorniRitardo: 0 }, `${done}: nei termini = 100%`);
     const rule = ctx.config.rules.deadline;
     if (rule.late === "zero") {
-      return score("valutata", 0, "deadline.late_zero", { ...inputs, giorniRitardo: late }, `${done}: ${itDays(late)} di ritardo -> completata oltre la scadenza = 0%`);
+      return score("valutata", 0, "deadline.late_zero", { ...inputs, giorniRitardo: late }, `${done}: ${lateText(late)} di ritardo -> completata oltre la scadenza = 0%`);
     }
     let from = 1;
     for (const band of rule.bands) {
@@ -211,13 +223,13 @@ function scoreDeadline(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCo
           band.percent,
           "deadline.late_bands",
           { ...inputs, giorniRitardo: late, fasciaFinoA: band.maxDaysLate },
-          `${done}: ${itDays(late)} di ritardo -> fascia ${range} = ${pct(band.percent)}`,
+          `${done}: ${lateText(late)} di ritardo -> fascia ${range} = ${pct(band.percent)}`,
         );
       }
       from = band.maxDaysLate + 1;
     }
     const last = rule.bands[rule.bands.length - 1]!.maxDaysLate;
-    return score("valutata", 0, "deadline.late_bands", { ...inputs, giorniRitardo: late }, `${done}: ${itDays(late)} di ritardo -> oltre ${last} giorni = 0%`);
+    return score("valutata", 0, "deadline.late_bands", { ...inputs, giorniRitardo: late }, `${done}: ${lateText(late)} di ritardo -> oltre ${last} giorni = 0%`);
   }
   if (deadline >= asOf) {
     return score(
@@ -229,13 +241,14 @@ function scoreDeadline(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCo
       true,
     );
   }
-  const late = daysBetween(deadline, asOf);
+  const counted = lateDays(ctx, deadline, asOf);
+  const late = counted.n;
   return score(
     "valutata",
     0,
     "deadline.open_overdue",
     { ...inputs, giorniRitardo: late },
-    `${head}: al ${itDate(asOf)} non completata (stato: ${statusText(s.status)}), ${itDays(late)} di ritardo = 0%`,
+    `${head}: al ${itDate(asOf)} non completata (stato: ${statusText(s.status)}), ${counted.text(late)} di ritardo = 0%`,
   );
 }
 

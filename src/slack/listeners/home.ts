@@ -13,6 +13,7 @@ import { ACTION } from "../ui/ids.ts";
 import { homeSampleBlocks } from "../ui/validation.ts";
 import { currentSample } from "../../app/validation.ts";
 import { romeDay } from "../../domain/calendar/days.ts";
+import { registerNoticeSettings } from "./notice-settings.ts";
 
 const exportValue = z.object({ year: z.number().int() });
 
@@ -43,7 +44,7 @@ class HomePublisher {
       const now = this.deps.clock();
       const data = await loadHome(this.deps.db, userId, now, this.cache);
       const sample = data.kind === "home" && data.actor.role === "nucleo" ? homeSampleBlocks(await currentSample(this.deps.db, { year: data.year, asOf: romeDay(now), now })) : undefined;
-      await this.client.views.publish({ user_id: userId, view: homeView(data, sample) });
+      await this.client.views.publish({ user_id: userId, view: homeView(data, { validation: sample, reminderDays: this.deps.env.REMINDER_DAYS }) });
     } catch (e) {
       this.deps.log.error({ err: e, userId }, "App Home non pubblicata");
     }
@@ -53,7 +54,7 @@ class HomePublisher {
 /** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
 export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus; heavy: HeavyRunner }): void {
   // Scores are computed in the heavy-work thread: a large plan never stalls other commands.
-  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) => deps.heavy.run("home-scores", { asOf }, { key: `home-scores:${asOf}` }));
+  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) => deps.heavy.run("home-scores", { asOf, patron: deps.env.PATRONO }, { key: `home-scores:${asOf}` }));
   const publisher = new HomePublisher(app.client, deps, cache);
 
   app.event("app_home_opened", async ({ event }) => {
@@ -66,6 +67,8 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     cache.invalidate();
     void publisher.publish(e.userId);
   });
+
+  registerNoticeSettings(app, deps, (userId) => void publisher.publish(userId));
 
   for (const [actionId, format] of [
     [ACTION.exportRelazione, "xlsx"],

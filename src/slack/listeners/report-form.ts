@@ -9,6 +9,8 @@ import { tryPrivateReply } from "../reply.ts";
 import { VIEW } from "../ui/ids.ts";
 import { activityGone, T } from "../ui/obiettivo-strings.ts";
 import {
+  mayActForOthers,
+  selectedOnBehalf,
   parseReportModalMeta,
   readReportSubmission,
   REPORT_BLOCK,
@@ -63,12 +65,21 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     // The picker changed but the form below still shows another activity: show the right form first.
     if (code !== meta.code) {
       const picker = await pickerSource(deps.db, w.actor, w.plan);
-      return { kind: "update", view: reportModal({ activity: w.activity, progress: w.progress, today, meta, picker }) };
+      return { kind: "update", view: reportModal({ activity: w.activity, progress: w.progress, today, meta, picker, onBehalf: mayActForOthers(w.actor.role) }) };
     }
 
     const read = readReportSubmission(input.values, w.activity, w.progress, today);
     if (!read.ok) return { kind: "errors", errors: read.errors };
-    const result = await recordFromForm(deps, w, read.report, `view:${input.viewId}`);
+    let result;
+    try {
+      result = await recordFromForm(deps, w, read.report, `view:${input.viewId}`, selectedOnBehalf(input.values));
+    } catch (e) {
+      // A refused "Per conto di" shows under the picker, not over the whole form.
+      if (e instanceof UserError && e.code.startsWith("behalf_") && selectedOnBehalf(input.values)) {
+        return { kind: "errors", errors: { [REPORT_BLOCK.behalf]: e.message } };
+      }
+      throw e;
+    }
     return { kind: "recorded", meta, reply: reportRecordedMessage(result) };
   } catch (e) {
     if (e instanceof UserError) return { kind: "errors", errors: { [topBlock]: e.textFor("slack") } };
@@ -87,7 +98,7 @@ export async function handlePickerChoice(
   const w = await writableActivity(deps, { userId: input.userId, year: meta.year, code: input.code });
   if (!w) return null;
   const picker = await pickerSource(deps.db, w.actor, w.plan);
-  return reportModal({ activity: w.activity, progress: w.progress, today: romeDay(deps.clock()), meta, picker });
+  return reportModal({ activity: w.activity, progress: w.progress, today: romeDay(deps.clock()), meta, picker, onBehalf: mayActForOthers(w.actor.role) });
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */

@@ -9,6 +9,7 @@ import { canImportPlan } from "../../domain/plan/import-permission.ts";
 import { ACTION, type ActivityButtonValue } from "./ids.ts";
 import { PLAN_IMPORT_TEXT } from "./plan-import.ts";
 import { actions, button, clip, context, escapeMrkdwn, section } from "./message.ts";
+import { noticeSettingsBlocks } from "./notice-settings.ts";
 
 /** Every word the App Home says, in one place. */
 export const HOME_TEXT = {
@@ -84,7 +85,7 @@ function planImportBlocks(): KnownBlock[] {
 }
 
 /** The App Home view for one person (Block Kit, type "home"). */
-export function homeView(data: HomeData, validation?: readonly KnownBlock[]): HomeView {
+export function homeView(data: HomeData, opts: { validation?: readonly KnownBlock[]; reminderDays?: readonly number[] } = {}): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
   if (data.kind === "unknown") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
@@ -130,13 +131,18 @@ export function homeView(data: HomeData, validation?: readonly KnownBlock[]): Ho
   }
   if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
-  if (validation) for (const b of validation) blocks.push(b);
+  if (opts.validation) for (const b of opts.validation) blocks.push(b);
 
   if (data.own) {
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
     if (!data.own.activities.length) blocks.push(section(HOME_TEXT.ownNone));
     for (const a of data.own.activities) for (const b of activityBlocks(a)) blocks.push(b);
     if (data.own.total > data.own.activities.length) blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
+  }
+  if (data.notices && data.actor.role !== "nucleo") {
+    const settings = noticeSettingsBlocks(data.notices.preference, data.notices.absences, opts.reminderDays ?? []);
+    // Slack's 100 blocks: the settings always fit, the list of activities gives way.
+    return { type: "home", blocks: [...blocks.slice(0, 100 - settings.length), ...settings] };
   }
   return { type: "home", blocks: blocks.slice(0, 100) };
 }

@@ -36,6 +36,14 @@ export const ACTION = {
   planImportCancel: "plan_import_cancel",
   /** App Home, Segretario/admin: how to send the plan (DM with the instructions and the Excel template) */
   planImportHelp: "plan_import_help",
+  /** "Ricordamelo tra 3 giorni" on a reminder or question: value {year, code, kind} */
+  snooze: "notice_snooze",
+  /** App Home: "Segnala un'assenza" opens the absence modal */
+  absenceOpen: "absence_open",
+  /** App Home: cancel one of my absences; value {id} */
+  absenceCancel: "absence_cancel",
+  /** App Home: reminder preferences modal */
+  remindersPrefsOpen: "reminder_prefs_open",
 } as const;
 
 export const VIEW = {
@@ -44,9 +52,17 @@ export const VIEW = {
   behaviourScores: "behaviour_scores_modal",
   evidence: "evidence_modal",
   finding: "finding_modal",
+  absence: "absence_modal",
+  reminderPrefs: "reminder_prefs_modal",
 } as const;
 
 export interface ActivityButtonValue {
   year: number;
   code: string;
+}
+
+export interface SnoozeButtonValue {
+  year: number;
+  code: string;
+  kind: "reminder" | "question";
 }

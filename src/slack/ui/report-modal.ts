@@ -24,6 +24,7 @@ export const REPORT_BLOCK = {
   numerator: "report_numerator",
   denominator: "report_denominator",
   source: "report_source",
+  behalf: "report_behalf",
 } as const;
 
 export const REPORT_ELEMENT = {
@@ -36,6 +37,7 @@ export const REPORT_ELEMENT = {
   numerator: "report_numerator_input",
   denominator: "report_denominator_input",
   source: "report_source_input",
+  behalf: "report_behalf_pick",
 } as const;
 
 /** Carried in private_metadata: which activity, and where to answer after the submission. */
@@ -157,10 +159,20 @@ export interface ReportModalInput {
   meta: ReportModalMeta;
   /** Present when the modal was opened from the picker: it stays on top to change activity. */
   picker?: PickerSource;
+  /** The person may record for a colleague (Responsabile, Segretario, admin): a user picker is shown. */
+  onBehalf?: boolean;
+}
+
+export { mayActForOthers } from "../../domain/progress/on-behalf.ts";
+
+/** The colleague chosen in "Per conto di", or null. */
+export function selectedOnBehalf(values: ViewValues): string | null {
+  const v = values[REPORT_BLOCK.behalf]?.[REPORT_ELEMENT.behalf] as { selected_user?: string | null } | undefined;
+  return v?.selected_user ?? null;
 }
 
 /** The full form for one activity, prefilled with its current state. */
-export function reportModal({ activity: a, progress: p, today, meta, picker }: ReportModalInput): ModalView {
+export function reportModal({ activity: a, progress: p, today, meta, picker, onBehalf }: ReportModalInput): ModalView {
   const field = valueFieldFor(a.targetKind);
   const blocks: KnownBlock[] = [];
   if (picker) blocks.push(pickerBlock(picker, a));
@@ -209,6 +221,16 @@ export function reportModal({ activity: a, progress: p, today, meta, picker }: R
       },
     },
   );
+  if (onBehalf) {
+    blocks.push({
+      type: "input",
+      block_id: REPORT_BLOCK.behalf,
+      optional: true,
+      label: plain("Per conto di"),
+      hint: plain("Solo se registri il lavoro di un collega della tua area: resterà scritto «registrato da te per lui/lei»."),
+      element: { type: "users_select", action_id: REPORT_ELEMENT.behalf, placeholder: plain("Scegli un collega (facoltativo)") },
+    });
+  }
   return baseModal(blocks, { ...meta, year: a.year, code: a.code }, true);
 }
 

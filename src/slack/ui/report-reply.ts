@@ -47,6 +47,13 @@ interface RecordedReport {
   denominator?: number | null;
   valueSource?: string | null;
   createdAt: Date;
+  /** Whose work it is, and who typed it when on their behalf (absent: not shown). */
+  userId?: string;
+  enteredBy?: string | null;
+}
+
+function mentionOf(id: string, names?: ReadonlyMap<string, string | null>): string {
+  return names?.get(id) ?? id;
 }
 
 export interface ReportReplyInput {
@@ -56,6 +63,8 @@ export interface ReportReplyInput {
   today: string;
   /** A Slack retry of a request already recorded. */
   duplicate?: boolean;
+  /** Display names, for "registrato da X per Y". */
+  names?: ReadonlyMap<string, string | null>;
   /** The completion lacks the evidence its SMVP rule asks for: say so, offer "Aggiungi evidenza". */
   evidenceNeed?: { acts: string; scoresWithout: boolean } | null;
 }
@@ -85,9 +94,15 @@ function stateText(a: ActivityInfo, p: DerivedProgress, today: string): string {
 }
 
 /** The answer to a recorded report: what was recorded, the new state, "Annulla" and "Aggiorna". */
-export function reportRecordedMessage({ activity: a, report, progress, today, duplicate, evidenceNeed }: ReportReplyInput): SlackMessage {
+export function reportRecordedMessage(input: ReportReplyInput): SlackMessage {
+  const { activity: a, report, progress, today, duplicate, evidenceNeed } = input;
   const what = describeReport(report, a);
-  const lead = duplicate ? "Già registrato (richiesta ripetuta da Slack, non contata due volte)" : "Registrato";
+  const behalf = report.enteredBy && report.userId && report.enteredBy !== report.userId;
+  const lead = behalf
+    ? `${duplicate ? "Già registrato (richiesta ripetuta da Slack, non contata due volte): aggiornamento" : "Aggiornamento"} registrato da ${mentionOf(report.enteredBy!, input.names)} per ${mentionOf(report.userId!, input.names)}`
+    : duplicate
+      ? "Già registrato (richiesta ripetuta da Slack, non contata due volte)"
+      : "Registrato";
   const hint = undoHint(report.createdAt, UNDO_WINDOW_MINUTES);
   const blocks: KnownBlock[] = [
     section(`${duplicate ? ":information_source:" : ":white_check_mark:"} *${escapeMrkdwn(lead)}* — *${escapeMrkdwn(a.code)}* ${escapeMrkdwn(shortTitle(a.title))}`),
@@ -125,9 +140,10 @@ export function historyMessage(a: ActivityInfo, progress: DerivedProgress, histo
   const lines = history.reports.map((r) => {
     const when = itDateTime(r.createdAt);
     const what = escapeMrkdwn(describeReport(r, a));
+    const who = r.enteredBy && r.enteredBy !== r.userId ? `registrato da <@${r.enteredBy}> per <@${r.userId}>` : `<@${r.userId}>`;
     return r.undoneAt
-      ? `• ~${when} <@${r.userId}>: ${what}~ _(annullato il ${itDateTime(r.undoneAt)})_`
-      : `• ${when} <@${r.userId}>: ${what}`;
+      ? `• ~${when} ${who}: ${what}~ _(annullato il ${itDateTime(r.undoneAt)})_`
+      : `• ${when} ${who}: ${what}`;
   });
   const delayLines = history.delays.map((d) => {
     const parts = [`${itDateTime(d.createdAt)} <@${d.userId}>: ritardo per ${DELAY_CAUSE_LABEL[d.cause] ?? d.cause} — ${escapeMrkdwn(d.explanation)}`];
