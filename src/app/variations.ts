@@ -8,7 +8,7 @@ import { parseItalianDate, parseTarget } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "../plan-import/parse-piao.ts";
 import { loadPlanInForce, type PlanInForce } from "../store/plan-definitions.ts";
-import { insertVariation } from "../store/variations.ts";
+import { insertVariation, noteVariationWritten } from "../store/variations.ts";
 
 /**
  * Variations of the plan (D.Lgs. 150/2009 art. 6): always an act, a date from which they
@@ -197,7 +197,7 @@ export function describeVariation(p: PreparedVariation): string {
 /** Writes the variation, the rows of codes never seen before, and one audit entry per entity touched. */
 export async function applyVariation(db: Db, p: PreparedVariation, ctx: { actor: string; now: Date }): Promise<{ id: number }> {
   if (!p.changes.length) throw new UserError({ code: "variation_no_change", validFrom: p.meta.validFrom });
-  return db.$transaction(async (tx) => {
+  const written = await db.$transaction(async (tx) => {
     if (p.document && (p.document.diff.newObjectives.length || p.document.diff.newActivities.length)) {
       const { parsed, diff } = p.document;
       const areas = new Map((await tx.area.findMany({ where: { planId: p.plan.id } })).map((a) => [a.code, a.id]));
@@ -283,4 +283,6 @@ export async function applyVariation(db: Db, p: PreparedVariation, ctx: { actor:
     }
     return { id };
   });
+  noteVariationWritten();
+  return written;
 }

@@ -24,21 +24,30 @@ const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v))
 
 /**
  * Variations are append-only, so a year's changes are read once per client and kept until
- * a new one appears (the stamp: how many rows and the highest id). Every hot path asks.
+ * a new one appears (the stamp: how many rows and the highest id). Every hot path asks, so
+ * the stamp itself is trusted for a moment (variations come from the CLI, seconds apart);
+ * one written by this process invalidates at once.
  */
-const cached = new WeakMap<object, Map<number, { stamp: string; changes: DatedChange[] }>>();
+const STAMP_TRUST_MS = 2_000;
+let generation = 0;
+const cached = new WeakMap<object, Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>>();
 
 export async function loadChanges(db: Reader, planYear: number): Promise<DatedChange[]> {
+  const perDb = cached.get(db) ?? new Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>();
+  cached.set(db, perDb);
+  const hit = perDb.get(planYear);
+  const now = performance.now();
+  if (hit && hit.generation === generation && now - hit.checkedAt < STAMP_TRUST_MS) return hit.changes;
   const [s] = await db.$queryRaw<{ n: bigint | number; m: bigint | number | null }[]>`
     SELECT COUNT(*) AS n, MAX(id) AS m FROM VariationChange WHERE planYear = ${planYear}`;
   const stamp = `${Number(s?.n ?? 0)}:${Number(s?.m ?? 0)}`;
-  if (stamp === "0:0") return [];
-  const perDb = cached.get(db) ?? new Map<number, { stamp: string; changes: DatedChange[] }>();
-  cached.set(db, perDb);
-  const hit = perDb.get(planYear);
-  if (hit && hit.stamp === stamp) return hit.changes;
-  const changes = await readChanges(db, planYear);
-  perDb.set(planYear, { stamp, changes });
+  if (hit && hit.stamp === stamp) {
+    hit.checkedAt = now;
+    hit.generation = generation;
+    return hit.changes;
+  }
+  const changes = stamp === "0:0" ? [] : await readChanges(db, planYear);
+  perDb.set(planYear, { stamp, checkedAt: now, generation, changes });
   return changes;
 }
 
@@ -123,7 +132,13 @@ export interface NewVariation {
 }
 
 /** Writes a variation and its changes inside the caller's transaction. */
+/** After a variation's transaction commits: every cached stamp is checked again at once. */
+export function noteVariationWritten(): void {
+  generation += 1;
+}
+
 export async function insertVariation(tx: Tx, v: NewVariation): Promise<number> {
+  generation += 1;
   const row = await tx.variation.create({
     data: { planYear: v.planYear, act: v.act, validFrom: v.validFrom, reason: v.reason, source: v.source, createdAt: v.createdAt, createdBy: v.createdBy },
   });
