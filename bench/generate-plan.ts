@@ -11,7 +11,20 @@ const AREAS = [
   ["05", "Area Servizi Sociali", "Elena Gialli"],
 ] as const;
 
-const MONTHS = ["Gennaio", "Febbraio", "Marzo", "Aprile", "Maggio", "Giugno", "Luglio", "Agosto", "Settembre", "Ottobre", "Novembre", "Dicembre"];
+const MONTHS = [
+  "Gennaio",
+  "Febbraio",
+  "Marzo",
+  "Aprile",
+  "Maggio",
+  "Giugno",
+  "Luglio",
+  "Agosto",
+  "Settembre",
+  "Ottobre",
+  "Novembre",
+  "Dicembre",
+];
 
 function target(i: number, year: number): [string, string] {
   switch (i % 8) {
@@ -72,7 +85,9 @@ export function generatePiaoText(activityCount: number, year = 2024): string {
       const n = Math.min(5, inArea - (o - 1) * 5);
       for (let k = 1; k <= n; k++) {
         const [index, value] = target(made, year);
-        out.push(`${areaNo}.${o}.${k}\tAttività ${areaNo}.${o}.${k} Svolgimento delle fasi previste per l'attività numero ${made}\tRisultato ${made}\t${index}\t${value}`);
+        out.push(
+          `${areaNo}.${o}.${k}\tAttività ${areaNo}.${o}.${k} Svolgimento delle fasi previste per l'attività numero ${made}\tRisultato ${made}\t${index}\t${value}`,
+        );
         made++;
       }
       out.push("");

@@ -7,7 +7,9 @@ import type { BenchRow, BenchSection } from "./types.ts";
 // (or only those named on the command line: `npm run bench -- import digest`).
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(path.join(dir, "sections")).filter((f) => f.endsWith(".ts")).sort();
+const files = readdirSync(path.join(dir, "sections"))
+  .filter((f) => f.endsWith(".ts"))
+  .sort();
 const rows: BenchRow[] = [];
 for (const f of files) {
   const mod = (await import(pathToFileURL(path.join(dir, "sections", f)).href)) as { section: BenchSection };
@@ -20,13 +22,20 @@ for (const f of files) {
 const ID = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 const seen = new Set<string>();
 for (const r of rows) {
-  if (!ID.test(r.id)) throw new Error(`bench: id non valido «${r.id}» (${r.section} · ${r.metric}): usa sezione.nome_in_minuscolo`);
+  if (!ID.test(r.id))
+    throw new Error(`bench: id non valido «${r.id}» (${r.section} · ${r.metric}): usa sezione.nome_in_minuscolo`);
   if (seen.has(r.id)) throw new Error(`bench: id ripetuto «${r.id}»`);
   seen.add(r.id);
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
-const table = rows.map((r) => [r.id, r.metric, `${fmt(r.value)} ${r.unit}`, r.goal ?? "", r.ok === undefined ? "" : r.ok ? "ok" : "NO"]);
+const table = rows.map((r) => [
+  r.id,
+  r.metric,
+  `${fmt(r.value)} ${r.unit}`,
+  r.goal ?? "",
+  r.ok === undefined ? "" : r.ok ? "ok" : "NO",
+]);
 const head = ["id", "misura", "valore", "obiettivo", "esito"];
 const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");

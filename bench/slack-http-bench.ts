@@ -54,7 +54,11 @@ export function startSlackClient(): SlackClient {
   return {
     post(url, body) {
       const ts = Math.floor(Date.now() / 1000);
-      const headers = { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": signSlackBody(body, ts) };
+      const headers = {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-slack-request-timestamp": String(ts),
+        "x-slack-signature": signSlackBody(body, ts),
+      };
       const id = ++seq;
       return new Promise<number>((resolve, reject) => {
         waiting.set(id, { resolve, reject });

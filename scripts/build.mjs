@@ -40,7 +40,17 @@ export function buildIsCurrent() {
 }
 
 /** Libraries that only some commands need: loaded with `await import()` on first use, never at start. */
-export const LAZY_PACKAGES = ["exceljs", "docx", "vega", "vega-lite", "@resvg/resvg-js", "pdfjs-dist", "mammoth", "jszip", "@xmldom/xmldom"];
+export const LAZY_PACKAGES = [
+  "exceljs",
+  "docx",
+  "vega",
+  "vega-lite",
+  "@resvg/resvg-js",
+  "pdfjs-dist",
+  "mammoth",
+  "jszip",
+  "@xmldom/xmldom",
+];
 
 const OPTIONS = {
   absWorkingDir: ROOT,
@@ -68,7 +78,13 @@ const packageOf = (spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).
  */
 export async function startupPackages(entry) {
   const esbuild = await import("esbuild");
-  const { metafile } = await esbuild.build({ ...OPTIONS, write: false, metafile: true, sourcemap: false, logLevel: "silent" });
+  const { metafile } = await esbuild.build({
+    ...OPTIONS,
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    logLevel: "silent",
+  });
   const outputs = metafile.outputs;
   const start = Object.keys(outputs).find((o) => outputs[o].entryPoint === ENTRIES[entry]);
   if (!start) throw new Error(`entry ${entry} non trovato`);

@@ -12,6 +12,10 @@ export function readUserBytes(file: string): Buffer {
     return readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError({ code: "file_unreadable", file, reason: code === "ENOENT" ? null : (code ?? "errore di lettura") });
+    throw new UserError({
+      code: "file_unreadable",
+      file,
+      reason: code === "ENOENT" ? null : (code ?? "errore di lettura"),
+    });
   }
 }

@@ -41,7 +41,10 @@ const BOLT_LEVELS: Record<LogLevel, pino.Level> = {
 export function boltLogger(log: Logger): BoltLogger {
   let name = "bolt";
   const child = () => log.child({ component: name });
-  const fmt = (msg: unknown[]) => msg.map((m) => (typeof m === "string" ? m : m instanceof Error ? m.stack ?? m.message : JSON.stringify(m))).join(" ");
+  const fmt = (msg: unknown[]) =>
+    msg
+      .map((m) => (typeof m === "string" ? m : m instanceof Error ? (m.stack ?? m.message) : JSON.stringify(m)))
+      .join(" ");
   return {
     debug: (...m: unknown[]) => child().debug(fmt(m)),
     info: (...m: unknown[]) => child().info(fmt(m)),

@@ -25,7 +25,9 @@ try {
   process.exit(2);
 }
 
-const secrets = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].filter((s): s is string => Boolean(s));
+const secrets = [env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET].filter((s): s is string =>
+  Boolean(s),
+);
 const mode = slackMode(env);
 // In the local console stdout is the conversation: log lines go to stderr instead.
 const log = createLogger(env.LOG_LEVEL, secrets, mode === "console" ? process.stderr : process.stdout);

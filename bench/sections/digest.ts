@@ -22,7 +22,9 @@ export function seedProgress(file: string): { progress: number; reports: number 
   const sql = new Database(file);
   try {
     const acts = sql
-      .prepare(`SELECT a.code AS code, a.targetKind AS kind, a.period AS period FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`)
+      .prepare(
+        `SELECT a.code AS code, a.targetKind AS kind, a.period AS period FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`,
+      )
       .all(YEAR) as { code: string; kind: string; period: string | null }[];
     const at = new Date("2024-09-30T10:00:00Z").toISOString().replace("Z", "+00:00");
     const insProgress = sql.prepare(
@@ -34,8 +36,12 @@ export function seedProgress(file: string): { progress: number; reports: number 
     const insSet = sql.prepare(
       `INSERT INTO Report (planYear, activityCode, userId, kind, value, occurredOn, source, createdAt) VALUES (?, ?, ?, 'count_set', ?, ?, 'cli', ?)`,
     );
-    const insManual = sql.prepare(`INSERT INTO ManualDeadline (planYear, activityCode, deadline, setBy, setAt) VALUES (?, ?, ?, 'bench', ?)`);
-    const insUser = sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES (?, 'responsabile', ?, ?)`);
+    const insManual = sql.prepare(
+      `INSERT INTO ManualDeadline (planYear, activityCode, deadline, setBy, setAt) VALUES (?, ?, ?, 'bench', ?)`,
+    );
+    const insUser = sql.prepare(
+      `INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES (?, 'responsabile', ?, ?)`,
+    );
     const insUserArea = sql.prepare(`INSERT OR IGNORE INTO UserArea (slackUserId, areaCode) VALUES (?, ?)`);
     let progress = 0;
     let reports = 0;
@@ -47,13 +53,21 @@ export function seedProgress(file: string): { progress: number; reports: number 
       acts.forEach((a, i) => {
         const r = i % 10;
         if (r < 2) insProgress.run(YEAR, a.code, "completata", 100, null, at, "UHEAD01", at);
-        else if (r < 4) insProgress.run(YEAR, a.code, "in_corso", 10 * (i % 9), a.kind === "count" ? i % 7 : null, at, "UHEAD02", at);
+        else if (r < 4)
+          insProgress.run(YEAR, a.code, "in_corso", 10 * (i % 9), a.kind === "count" ? i % 7 : null, at, "UHEAD02", at);
         else if (r === 4) insProgress.run(YEAR, a.code, "bloccata", null, null, at, "UHEAD03", at);
         if (r < 5) progress++;
         if (i % 50 === 7) insManual.run(YEAR, a.code, `2024-${String(1 + (i % 12)).padStart(2, "0")}-15`, at);
         if (a.kind === "count" && a.period && i % 3 === 0) {
           for (let k = 0; k < 4; k++) {
-            insReport.run(YEAR, a.code, "UHEAD03", 1, `2024-${String(1 + ((i + k * 3) % 10)).padStart(2, "0")}-0${1 + k}`, at);
+            insReport.run(
+              YEAR,
+              a.code,
+              "UHEAD03",
+              1,
+              `2024-${String(1 + ((i + k * 3) % 10)).padStart(2, "0")}-0${1 + k}`,
+              at,
+            );
             reports++;
           }
           // Now and then a total corrected by hand.
@@ -100,7 +114,10 @@ async function measure(n: number): Promise<BenchRow[]> {
   const file = path.join(dir, "b.db");
   try {
     const opened = await openDatabase(`file:${file}`);
-    const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
+    const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", {
+      actor: "bench",
+      now: new Date("2024-01-10T10:00:00Z"),
+    });
     const seeded = seedProgress(file);
     const label = `${imported.counts.activities.toLocaleString("it-IT")} attività`;
 
@@ -138,7 +155,13 @@ async function measure(n: number): Promise<BenchRow[]> {
         unit: "ms",
         ...(big ? { goal: "<= 1000 ms", ok: digest.ms <= 1000 } : {}),
       },
-      { id: `digest.raw_overdue_query_${sizeId(n)}_ms`, section: "digest", metric: `query diretta attività in ritardo, ${label}`, value: rawRun.ms, unit: "ms" },
+      {
+        id: `digest.raw_overdue_query_${sizeId(n)}_ms`,
+        section: "digest",
+        metric: `query diretta attività in ritardo, ${label}`,
+        value: rawRun.ms,
+        unit: "ms",
+      },
       {
         id: `digest.ratio_to_raw_${sizeId(n)}`,
         section: "digest",

@@ -5,7 +5,12 @@ import { openDatabase } from "../../src/db/client.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { startFakeSlack } from "../../test/helpers/fake-slack.ts";
 import { newTriggerId, slashCommandBody } from "../../test/helpers/slack-http.ts";
-import { CHILD_SIGNING_SECRET, processMemoryMb, startBotProcess, type BotProcess } from "../../test/robustness/helpers/bot-process.ts";
+import {
+  CHILD_SIGNING_SECRET,
+  processMemoryMb,
+  startBotProcess,
+  type BotProcess,
+} from "../../test/robustness/helpers/bot-process.ts";
 import { generatePiaoText } from "../generate-plan.ts";
 import { build } from "../../scripts/build.mjs";
 import type { BenchRow, BenchSection } from "../types.ts";
@@ -32,7 +37,9 @@ async function buildTemplate(activities: number): Promise<{ file: string; year: 
   const r = await importPlanText(opened.db, generatePiaoText(activities), "bench.txt", { actor: "bench", now });
   await opened.db.$transaction(async (tx) => {
     for (const u of USERS) {
-      await tx.user.create({ data: { slackUserId: u.id, role: "dipendente", createdAt: now, areas: { create: [{ areaCode: u.area }] } } });
+      await tx.user.create({
+        data: { slackUserId: u.id, role: "dipendente", createdAt: now, areas: { create: [{ areaCode: u.area }] } },
+      });
     }
     await tx.user.create({ data: { slackUserId: "UBENCHSEG", role: "segretario", createdAt: now } });
   });
@@ -44,7 +51,9 @@ async function buildTemplate(activities: number): Promise<{ file: string; year: 
  * A database with a generated plan of `activities` activities and one registered user per
  * area (plus a Segretario), ready for a bot to serve. The caller owns `dir`.
  */
-export async function preparedDatabase(activities: number): Promise<{ url: string; dir: string; year: number; users: { id: string; area: string }[] }> {
+export async function preparedDatabase(
+  activities: number,
+): Promise<{ url: string; dir: string; year: number; users: { id: string; area: string }[] }> {
   let template = templates.get(activities);
   if (!template) {
     template = buildTemplate(activities);
@@ -62,7 +71,13 @@ const RSS_GOAL_MB = 120;
 const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
 
 /** What `npm start` runs once the build is current (scripts/start.mjs imports dist/main.js in-process). */
-export const BUILT_BOT: [string, ...string[]] = [process.execPath, "--max-semi-space-size=1", "--v8-pool-size=1", "--enable-source-maps", "dist/main.js"];
+export const BUILT_BOT: [string, ...string[]] = [
+  process.execPath,
+  "--max-semi-space-size=1",
+  "--v8-pool-size=1",
+  "--enable-source-maps",
+  "dist/main.js",
+];
 
 export const section: BenchSection = {
   name: "memoria",
@@ -73,7 +88,11 @@ export const section: BenchSection = {
     let floor: BotProcess | undefined;
     try {
       await build({ quiet: true });
-      floor = await startBotProcess({ databaseUrl: prepared.url, fake, command: [process.execPath, "--max-semi-space-size=1", "--input-type=module", "-e", IDLE_RUNTIME] });
+      floor = await startBotProcess({
+        databaseUrl: prepared.url,
+        fake,
+        command: [process.execPath, "--max-semi-space-size=1", "--input-type=module", "-e", IDLE_RUNTIME],
+      });
       await new Promise((r) => setTimeout(r, 1_000));
       const runtime = processMemoryMb(floor.child.pid!);
       await floor.stop();
@@ -87,7 +106,15 @@ export const section: BenchSection = {
       for (let i = 0; i < 40; i++) {
         const u = prepared.users[i % prepared.users.length]!;
         const areaNo = Number(u.area);
-        bodies.push(slashCommandBody({ command: "/stato", text: i % 4 === 0 ? "" : u.area, userId: u.id, responseUrl: fake.responseUrl(), triggerId: newTriggerId() }));
+        bodies.push(
+          slashCommandBody({
+            command: "/stato",
+            text: i % 4 === 0 ? "" : u.area,
+            userId: u.id,
+            responseUrl: fake.responseUrl(),
+            triggerId: newTriggerId(),
+          }),
+        );
         bodies.push(
           slashCommandBody({
             command: "/obiettivo",
@@ -105,8 +132,20 @@ export const section: BenchSection = {
       await new Promise((r) => setTimeout(r, 1_000)); // let the replies after ack finish
       const served = processMemoryMb(bot.child.pid!);
       const rows: BenchRow[] = [
-        { id: "memory.rss_node_floor", section: "memoria", metric: "RSS di node senza il bot (pavimento)", value: runtime.rss, unit: "MB" },
-        { id: "memory.rss_idle_100k", section: "memoria", metric: "RSS a riposo, bot compilato (dist), piano di 100.000 attività", value: idle.rss, unit: "MB" },
+        {
+          id: "memory.rss_node_floor",
+          section: "memoria",
+          metric: "RSS di node senza il bot (pavimento)",
+          value: runtime.rss,
+          unit: "MB",
+        },
+        {
+          id: "memory.rss_idle_100k",
+          section: "memoria",
+          metric: "RSS a riposo, bot compilato (dist), piano di 100.000 attività",
+          value: idle.rss,
+          unit: "MB",
+        },
         {
           id: "memory.rss_after_commands_100k",
           section: "memoria",
@@ -118,7 +157,16 @@ export const section: BenchSection = {
         },
         { id: "memory.rss_peak_100k", section: "memoria", metric: "picco RSS (VmHWM)", value: served.peak, unit: "MB" },
       ];
-      if (failures) rows.push({ id: "memory.http_failures", section: "memoria", metric: "risposte HTTP non 200", value: failures, unit: "", goal: "0", ok: false });
+      if (failures)
+        rows.push({
+          id: "memory.http_failures",
+          section: "memoria",
+          metric: "risposte HTTP non 200",
+          value: failures,
+          unit: "",
+          goal: "0",
+          ok: false,
+        });
       return rows;
     } finally {
       await floor?.stop();

@@ -12,7 +12,13 @@ export const section: BenchSection = {
       const rows: BenchRow[] = [];
       for (const size of [100_000]) {
         // The same plan without variations, in the same run: the cost of the versioning.
-        rows.push(...(await measure(size, fake, { name: "obiettivo-variazioni", key: "senza_variazioni_", prepare: () => "senza variazioni" })));
+        rows.push(
+          ...(await measure(size, fake, {
+            name: "obiettivo-variazioni",
+            key: "senza_variazioni_",
+            prepare: () => "senza variazioni",
+          })),
+        );
         rows.push(
           ...(await measure(size, fake, {
             name: "obiettivo-variazioni",

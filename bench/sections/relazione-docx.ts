@@ -17,9 +17,17 @@ const LEGGIUNO = path.resolve(import.meta.dirname, "../../test/fixtures/plans/le
 function seed(file: string): void {
   const sql = new Database(file);
   try {
-    const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(YEAR) as { code: string }[]).map((r) => r.code);
-    const progress = sql.prepare(`INSERT INTO Progress (planYear, activityCode, status, percent, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, 'UBENCH01', ?)`);
-    const report = sql.prepare(`INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, evidence, source, createdAt) VALUES (?, ?, 'UBENCH01', 'status', 'completata', ?, ?, 'cli', ?)`);
+    const codes = (
+      sql
+        .prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`)
+        .all(YEAR) as { code: string }[]
+    ).map((r) => r.code);
+    const progress = sql.prepare(
+      `INSERT INTO Progress (planYear, activityCode, status, percent, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, 'UBENCH01', ?)`,
+    );
+    const report = sql.prepare(
+      `INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, evidence, source, createdAt) VALUES (?, ?, 'UBENCH01', 'status', 'completata', ?, ?, 'cli', ?)`,
+    );
     sql.transaction(() => {
       codes.forEach((code, i) => {
         if (i % 3 === 2) return;
@@ -40,12 +48,20 @@ async function measure(label: string, key: string, text: string, goalMs?: number
   const file = path.join(dir, "b.db");
   try {
     const opened = await openDatabase(`file:${file}`);
-    const imported = await importPlanText(opened.db, text, `${label}.txt`, { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
+    const imported = await importPlanText(opened.db, text, `${label}.txt`, {
+      actor: "bench",
+      now: new Date("2024-01-10T10:00:00Z"),
+    });
     seed(file);
     const name = `${label}, ${imported.counts.activities.toLocaleString("it-IT")} attività`;
     const now = new Date("2025-01-31T10:00:00Z");
     // Warm-up: the first run loads docx, vega, vega-lite and resvg and compiles the queries.
-    if (goalMs !== undefined) await renderRelazioneDocx(...Object.values(await relazioneDocxInputs(opened.db, { asOf: YEAR_END, now })) as Parameters<typeof renderRelazioneDocx>);
+    if (goalMs !== undefined)
+      await renderRelazioneDocx(
+        ...(Object.values(await relazioneDocxInputs(opened.db, { asOf: YEAR_END, now })) as Parameters<
+          typeof renderRelazioneDocx
+        >),
+      );
 
     // The event loop's longest stall while the document is built in-process: what a worker thread removes.
     let stall = 0;
@@ -82,11 +98,41 @@ async function measure(label: string, key: string, text: string, goalMs?: number
         unit: "ms",
         ...(goalMs !== undefined ? { goal: `<= ${goalMs} ms`, ok: cpuTotal <= goalMs } : {}),
       },
-      { id: `relazione_docx.wall_${key}_ms`, section: "relazione-docx", metric: `Relazione DOCX completa, tempo reale, ${name}`, value: t2 - t0, unit: "ms" },
-      { id: `relazione_docx.data_${key}_ms`, section: "relazione-docx", metric: `di cui dati (modello, schede, andamento), ${name}`, value: t1 - t0, unit: "ms" },
-      { id: `relazione_docx.document_${key}_ms`, section: "relazione-docx", metric: `di cui documento e grafici, ${name}`, value: t2 - t1, unit: "ms" },
-      { id: `relazione_docx.size_${key}_mb`, section: "relazione-docx", metric: `dimensione DOCX, ${name}`, value: docx.length / 1e6, unit: "MB" },
-      { id: `relazione_docx.max_stall_${key}_ms`, section: "relazione-docx", metric: `blocco massimo del ciclo degli eventi in processo, ${name}`, value: stall, unit: "ms" },
+      {
+        id: `relazione_docx.wall_${key}_ms`,
+        section: "relazione-docx",
+        metric: `Relazione DOCX completa, tempo reale, ${name}`,
+        value: t2 - t0,
+        unit: "ms",
+      },
+      {
+        id: `relazione_docx.data_${key}_ms`,
+        section: "relazione-docx",
+        metric: `di cui dati (modello, schede, andamento), ${name}`,
+        value: t1 - t0,
+        unit: "ms",
+      },
+      {
+        id: `relazione_docx.document_${key}_ms`,
+        section: "relazione-docx",
+        metric: `di cui documento e grafici, ${name}`,
+        value: t2 - t1,
+        unit: "ms",
+      },
+      {
+        id: `relazione_docx.size_${key}_mb`,
+        section: "relazione-docx",
+        metric: `dimensione DOCX, ${name}`,
+        value: docx.length / 1e6,
+        unit: "MB",
+      },
+      {
+        id: `relazione_docx.max_stall_${key}_ms`,
+        section: "relazione-docx",
+        metric: `blocco massimo del ciclo degli eventi in processo, ${name}`,
+        value: stall,
+        unit: "ms",
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -97,6 +143,9 @@ export const section: BenchSection = {
   name: "relazione-docx",
   async run() {
     const leggiuno = existsSync(LEGGIUNO) ? readFileSync(LEGGIUNO, "utf8") : generatePiaoText(121);
-    return [...(await measure("Leggiuno", "leggiuno", leggiuno, 2000)), ...(await measure("piano generato", "10k", generatePiaoText(10_000, YEAR)))];
+    return [
+      ...(await measure("Leggiuno", "leggiuno", leggiuno, 2000)),
+      ...(await measure("piano generato", "10k", generatePiaoText(10_000, YEAR))),
+    ];
   },
 };

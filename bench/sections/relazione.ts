@@ -22,14 +22,32 @@ const TODAY = "2024-10-07";
 export function seedRelazioneBench(file: string): void {
   const sql = new Database(file);
   try {
-    const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(YEAR) as { code: string }[]).map((r) => r.code);
+    const codes = (
+      sql
+        .prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`)
+        .all(YEAR) as { code: string }[]
+    ).map((r) => r.code);
     const at = "2024-09-30T10:00:00.000+00:00";
-    const progress = sql.prepare(`INSERT INTO Progress (planYear, activityCode, status, percent, count, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'UBENCH01', ?)`);
-    const report = sql.prepare(`INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, evidence, source, createdAt) VALUES (?, ?, 'UBENCH01', 'status', 'completata', '2024-09-30', ?, 'cli', ?)`);
-    const delay = sql.prepare(`INSERT INTO DelayExplanation (planYear, activityCode, cause, explanation, correctiveAction, userId, createdAt) VALUES (?, ?, 'carenza_personale', 'Personale ridotto', 'Riorganizzazione', 'UBENCH01', ?)`);
-    sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCH01', 'dipendente', 'Utente di prova', ?)`).run(at);
+    const progress = sql.prepare(
+      `INSERT INTO Progress (planYear, activityCode, status, percent, count, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, 'UBENCH01', ?)`,
+    );
+    const report = sql.prepare(
+      `INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, evidence, source, createdAt) VALUES (?, ?, 'UBENCH01', 'status', 'completata', '2024-09-30', ?, 'cli', ?)`,
+    );
+    const delay = sql.prepare(
+      `INSERT INTO DelayExplanation (planYear, activityCode, cause, explanation, correctiveAction, userId, createdAt) VALUES (?, ?, 'carenza_personale', 'Personale ridotto', 'Riorganizzazione', 'UBENCH01', ?)`,
+    );
+    sql
+      .prepare(
+        `INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCH01', 'dipendente', 'Utente di prova', ?)`,
+      )
+      .run(at);
     sql.prepare(`INSERT OR IGNORE INTO UserArea (slackUserId, areaCode) VALUES ('UBENCH01', '03')`).run();
-    sql.prepare(`INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCHSEG', 'segretario', 'Segretario di prova', ?)`).run(at);
+    sql
+      .prepare(
+        `INSERT OR IGNORE INTO User (slackUserId, role, name, createdAt) VALUES ('UBENCHSEG', 'segretario', 'Segretario di prova', ?)`,
+      )
+      .run(at);
     sql.transaction(() => {
       codes.forEach((code, i) => {
         const r = i % 10;
@@ -75,7 +93,10 @@ async function measure(n: number): Promise<BenchRow[]> {
   const file = path.join(dir, "b.db");
   try {
     const opened = await openDatabase(`file:${file}`);
-    const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", { actor: "bench", now: new Date("2024-01-10T10:00:00Z") });
+    const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", {
+      actor: "bench",
+      now: new Date("2024-01-10T10:00:00Z"),
+    });
     seedRelazioneBench(file);
     const db = opened.db;
     const label = `${imported.counts.activities.toLocaleString("it-IT")} attività`;
@@ -87,12 +108,16 @@ async function measure(n: number): Promise<BenchRow[]> {
     const csv = await timed(async () => renderRelazioneCsv(model.value));
     const xlsx = await timed(() => renderRelazioneXlsx(model.value));
     // What an export costs end to end: the model and the workbook (best of 2).
-    const xlsxExport = await best(2, async () => renderRelazioneXlsx(await buildRelazione(db, { asOf: YEAR_END, now: new Date() })));
+    const xlsxExport = await best(2, async () =>
+      renderRelazioneXlsx(await buildRelazione(db, { asOf: YEAR_END, now: new Date() })),
+    );
     const cache = new EvaluationCache(fixedClock(TODAY));
     const now = new Date(`${TODAY}T10:00:00Z`);
     const homeStaff = await timed(() => loadHome(db, "UBENCH01", now, cache));
     // Not cached: a fresh cache each run, best of HOME_RUNS.
-    const homeCold = await best(HOME_RUNS, () => loadHome(db, "UBENCHSEG", now, new EvaluationCache(fixedClock(TODAY))));
+    const homeCold = await best(HOME_RUNS, () =>
+      loadHome(db, "UBENCHSEG", now, new EvaluationCache(fixedClock(TODAY))),
+    );
     await loadHome(db, "UBENCHSEG", now, cache);
     const homeWarm = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
     await opened.close();
@@ -103,11 +128,41 @@ async function measure(n: number): Promise<BenchRow[]> {
     const z = sizeId(n);
     const big = n >= 100_000;
     return [
-      { id: `relazione.scores_${z}_ms`, section: "relazione", metric: `punteggi SMVP di tutto il piano, ${label}`, value: scored.ms, unit: "ms" },
-      { id: `relazione.model_${z}_ms`, section: "relazione", metric: `modello della Relazione, ${label}`, value: model.ms, unit: "ms" },
-      { id: `relazione.md_${z}_ms`, section: "relazione", metric: `Relazione in Markdown, ${label}`, value: md.ms, unit: "ms" },
-      { id: `relazione.csv_${z}_ms`, section: "relazione", metric: `Relazione in CSV, ${label}`, value: csv.ms, unit: "ms" },
-      { id: `relazione.xlsx_render_${z}_ms`, section: "relazione", metric: `Relazione in XLSX (solo il foglio, dal modello), ${label}`, value: xlsx.ms, unit: "ms" },
+      {
+        id: `relazione.scores_${z}_ms`,
+        section: "relazione",
+        metric: `punteggi SMVP di tutto il piano, ${label}`,
+        value: scored.ms,
+        unit: "ms",
+      },
+      {
+        id: `relazione.model_${z}_ms`,
+        section: "relazione",
+        metric: `modello della Relazione, ${label}`,
+        value: model.ms,
+        unit: "ms",
+      },
+      {
+        id: `relazione.md_${z}_ms`,
+        section: "relazione",
+        metric: `Relazione in Markdown, ${label}`,
+        value: md.ms,
+        unit: "ms",
+      },
+      {
+        id: `relazione.csv_${z}_ms`,
+        section: "relazione",
+        metric: `Relazione in CSV, ${label}`,
+        value: csv.ms,
+        unit: "ms",
+      },
+      {
+        id: `relazione.xlsx_render_${z}_ms`,
+        section: "relazione",
+        metric: `Relazione in XLSX (solo il foglio, dal modello), ${label}`,
+        value: xlsx.ms,
+        unit: "ms",
+      },
       {
         id: `relazione.xlsx_${z}_ms`,
         section: "relazione",
@@ -116,7 +171,13 @@ async function measure(n: number): Promise<BenchRow[]> {
         unit: "ms",
         ...(big ? { goal: `<= ${XLSX_GOAL_MS} ms`, ok: xlsxExport.ms <= XLSX_GOAL_MS } : {}),
       },
-      { id: `relazione.home_staff_${z}_ms`, section: "relazione", metric: `App Home di un dipendente (attività aperte), ${label}`, value: homeStaff.ms, unit: "ms" },
+      {
+        id: `relazione.home_staff_${z}_ms`,
+        section: "relazione",
+        metric: `App Home di un dipendente (attività aperte), ${label}`,
+        value: homeStaff.ms,
+        unit: "ms",
+      },
       {
         id: `relazione.home_segretario_uncached_${z}_ms`,
         section: "relazione",
@@ -125,9 +186,27 @@ async function measure(n: number): Promise<BenchRow[]> {
         unit: "ms",
         ...(big ? { goal: `<= ${HOME_GOAL_MS} ms`, ok: homeCold.ms <= HOME_GOAL_MS } : {}),
       },
-      { id: `relazione.home_segretario_uncached_cpu_${z}_ms`, section: "relazione", metric: `  tempo CPU della stessa, ${label}`, value: homeCold.cpuMs, unit: "ms" },
-      { id: `relazione.xlsx_cpu_${z}_ms`, section: "relazione", metric: `  tempo CPU dell'esportazione XLSX, ${label}`, value: xlsxExport.cpuMs, unit: "ms" },
-      { id: `relazione.home_segretario_cached_${z}_ms`, section: "relazione", metric: `App Home del Segretario, punteggi in cache, ${label}`, value: homeWarm.ms, unit: "ms" },
+      {
+        id: `relazione.home_segretario_uncached_cpu_${z}_ms`,
+        section: "relazione",
+        metric: `  tempo CPU della stessa, ${label}`,
+        value: homeCold.cpuMs,
+        unit: "ms",
+      },
+      {
+        id: `relazione.xlsx_cpu_${z}_ms`,
+        section: "relazione",
+        metric: `  tempo CPU dell'esportazione XLSX, ${label}`,
+        value: xlsxExport.cpuMs,
+        unit: "ms",
+      },
+      {
+        id: `relazione.home_segretario_cached_${z}_ms`,
+        section: "relazione",
+        metric: `App Home del Segretario, punteggi in cache, ${label}`,
+        value: homeWarm.ms,
+        unit: "ms",
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -63,7 +63,10 @@ export async function measure(
   const opened = await openDatabase(`file:${dir}/b.db`);
   const bare = await startBareApp("/stato");
   try {
-    await importPlanText(opened.db, generatePiaoText(size), "bench.txt", { actor: "bench", now: new Date("2024-01-15T10:00:00Z") });
+    await importPlanText(opened.db, generatePiaoText(size), "bench.txt", {
+      actor: "bench",
+      now: new Date("2024-01-15T10:00:00Z"),
+    });
     await seedProgress(opened.db);
     const suffix = variant.prepare ? `, ${await variant.prepare(opened.db, opened.file)}` : "";
     await opened.db.user.create({ data: { slackUserId: USER, role: "segretario", createdAt: new Date() } });
@@ -77,7 +80,12 @@ export async function measure(
     try {
       for (let i = 0; i < WARMUP + samples; i++) {
         const id = `s${size}-${i}`;
-        const body = slashCommandBody({ command: "/stato", text: QUERIES[i % QUERIES.length]!, userId: USER, responseUrl: fake.responseUrl(id) });
+        const body = slashCommandBody({
+          command: "/stato",
+          text: QUERIES[i % QUERIES.length]!,
+          userId: USER,
+          responseUrl: fake.responseUrl(id),
+        });
         const bareMs = await client.post(bare.url, body);
         const t0 = performance.now();
         const appMs = await client.post(appUrl, body);
@@ -89,7 +97,9 @@ export async function measure(
           full.push(fullMs);
         }
       }
-      const wrong = fake.responses.find((r) => r.id.startsWith(`s${size}-`) && !String(r.body.text).startsWith("Stato "));
+      const wrong = fake.responses.find(
+        (r) => r.id.startsWith(`s${size}-`) && !String(r.body.text).startsWith("Stato "),
+      );
       if (wrong) throw new Error(`una risposta non è uno stato: ${String(wrong.body.text)}`);
     } finally {
       await app.close();
@@ -101,13 +111,57 @@ export async function measure(
     // Stable ids: the plain section keeps its own; a variant adds its key ("senza_variazioni_", "con_variazioni_").
     const idBase = `${section.replace(/-/g, "_")}.${variant.key ?? ""}`;
     return [
-      { id: `${idBase}http_p50_${sizeId(size)}_ms`, section, metric: `risposta HTTP p50, ${label}`, value: percentile(http, 0.5), unit: "ms" },
-      { id: `${idBase}http_p95_${sizeId(size)}_ms`, section, metric: `risposta HTTP p95, ${label}`, value: percentile(http, 0.95), unit: "ms" },
-      { id: `${idBase}http_p99_${sizeId(size)}_ms`, section, metric: `risposta HTTP p99, ${label}`, value: p99, unit: "ms", goal: `<= ${GOAL_P99_MS} ms`, ok: p99 <= GOAL_P99_MS },
-      { id: `${idBase}bare_p99_${sizeId(size)}_ms`, section, metric: `app vuota p99, ${label}`, value: percentile(floor, 0.99), unit: "ms" },
-      { id: `${idBase}full_p50_${sizeId(size)}_ms`, section, metric: `stato completo p50, ${label}`, value: percentile(full, 0.5), unit: "ms" },
-      { id: `${idBase}full_p95_${sizeId(size)}_ms`, section, metric: `stato completo p95, ${label}`, value: percentile(full, 0.95), unit: "ms" },
-      { id: `${idBase}full_p99_${sizeId(size)}_ms`, section, metric: `stato completo p99, ${label}`, value: percentile(full, 0.99), unit: "ms" },
+      {
+        id: `${idBase}http_p50_${sizeId(size)}_ms`,
+        section,
+        metric: `risposta HTTP p50, ${label}`,
+        value: percentile(http, 0.5),
+        unit: "ms",
+      },
+      {
+        id: `${idBase}http_p95_${sizeId(size)}_ms`,
+        section,
+        metric: `risposta HTTP p95, ${label}`,
+        value: percentile(http, 0.95),
+        unit: "ms",
+      },
+      {
+        id: `${idBase}http_p99_${sizeId(size)}_ms`,
+        section,
+        metric: `risposta HTTP p99, ${label}`,
+        value: p99,
+        unit: "ms",
+        goal: `<= ${GOAL_P99_MS} ms`,
+        ok: p99 <= GOAL_P99_MS,
+      },
+      {
+        id: `${idBase}bare_p99_${sizeId(size)}_ms`,
+        section,
+        metric: `app vuota p99, ${label}`,
+        value: percentile(floor, 0.99),
+        unit: "ms",
+      },
+      {
+        id: `${idBase}full_p50_${sizeId(size)}_ms`,
+        section,
+        metric: `stato completo p50, ${label}`,
+        value: percentile(full, 0.5),
+        unit: "ms",
+      },
+      {
+        id: `${idBase}full_p95_${sizeId(size)}_ms`,
+        section,
+        metric: `stato completo p95, ${label}`,
+        value: percentile(full, 0.95),
+        unit: "ms",
+      },
+      {
+        id: `${idBase}full_p99_${sizeId(size)}_ms`,
+        section,
+        metric: `stato completo p99, ${label}`,
+        value: percentile(full, 0.99),
+        unit: "ms",
+      },
     ];
   } finally {
     await bare.stop();

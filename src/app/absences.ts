@@ -16,7 +16,10 @@ export type AbsenceOutcome =
   /** The whole absence is before today: nothing to store. */
   | { kind: "past"; to: string };
 
-export async function absenceCommand(deps: { db: Db; clock: Clock }, req: { userId: string; text: string }): Promise<AbsenceOutcome> {
+export async function absenceCommand(
+  deps: { db: Db; clock: Clock },
+  req: { userId: string; text: string },
+): Promise<AbsenceOutcome> {
   const parsed = parseAbsenceText(req.text);
   if (!parsed.ok) return { kind: "invalid", message: parsed.message };
   requireActor(await loadActor(deps.db, req.userId), req.userId);
@@ -28,9 +31,22 @@ export async function absenceCommand(deps: { db: Db; clock: Clock }, req: { user
     case "list":
       return { kind: "list", absences: await listAbsences(deps.db, { userId: req.userId, today }) };
     case "cancel":
-      return { kind: "cancelled", absence: await cancelAbsence(deps.db, c.id, { actor: req.userId, now, ownerId: req.userId }) };
+      return {
+        kind: "cancelled",
+        absence: await cancelAbsence(deps.db, c.id, { actor: req.userId, now, ownerId: req.userId }),
+      };
     case "add":
       if (c.to < today) return { kind: "past", to: c.to };
-      return { kind: "added", absence: await addAbsence(deps.db, { userId: req.userId, from: c.from, to: c.to, note: c.note, actor: req.userId, now }) };
+      return {
+        kind: "added",
+        absence: await addAbsence(deps.db, {
+          userId: req.userId,
+          from: c.from,
+          to: c.to,
+          note: c.note,
+          actor: req.userId,
+          now,
+        }),
+      };
   }
 }

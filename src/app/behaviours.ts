@@ -3,9 +3,21 @@ import { appendAudit } from "../store/audit.ts";
 import { currentPlan } from "../store/plan.ts";
 import type { ScoringConfigInForce } from "../domain/scoring/config.ts";
 import { loadScoringConfig } from "../store/scoring-config.ts";
-import { matchResponsabile, numberCriteria, parseBehaviourScores, type BehaviourCriterion, type BehaviourScores } from "../domain/scoring/scorecard.ts";
+import {
+  matchResponsabile,
+  numberCriteria,
+  parseBehaviourScores,
+  type BehaviourCriterion,
+  type BehaviourScores,
+} from "../domain/scoring/scorecard.ts";
 import { UserError } from "../errors.ts";
-import { behaviourScoresOf, defaultBehaviourCriteria, planBehaviourCriteria, planHeads, writeBehaviourScores } from "../store/behaviour-scores.ts";
+import {
+  behaviourScoresOf,
+  defaultBehaviourCriteria,
+  planBehaviourCriteria,
+  planHeads,
+  writeBehaviourScores,
+} from "../store/behaviour-scores.ts";
 
 type Reader = Db | Tx;
 
@@ -26,14 +38,20 @@ export interface CriteriaInForce {
  * The behaviour criteria in force: those a stored SMVP version of the year lists, else those
  * the plan document lists, else the shipped ones (config/smvp-comportamenti-default.json).
  */
-export function resolveCriteria(inForce: ScoringConfigInForce, fromPlan: { title: string; maxPoints: number }[] | null): CriteriaInForce {
+export function resolveCriteria(
+  inForce: ScoringConfigInForce,
+  fromPlan: { title: string; maxPoints: number }[] | null,
+): CriteriaInForce {
   const own = inForce.version !== null ? inForce.config.behaviours.criteria : undefined;
   if (own?.length) return { criteria: numberCriteria(own), source: "configurazione" };
   if (fromPlan?.length) return { criteria: numberCriteria(fromPlan), source: "piano" };
   return { criteria: numberCriteria(defaultBehaviourCriteria()), source: "predefinita" };
 }
 
-export async function criteriaInForce(db: Reader, year?: number): Promise<CriteriaInForce & { year: number; config: ScoringConfigInForce }> {
+export async function criteriaInForce(
+  db: Reader,
+  year?: number,
+): Promise<CriteriaInForce & { year: number; config: ScoringConfigInForce }> {
   const plan = await currentPlan(db, year);
   const [config, fromPlan] = await Promise.all([loadScoringConfig(db, plan.year), planBehaviourCriteria(db, plan.id)]);
   return { ...resolveCriteria(config, fromPlan), year: plan.year, config };
@@ -82,7 +100,15 @@ export async function setBehaviourScores(db: Db, input: SetBehavioursInput): Pro
     return before != null;
   });
   const total = Object.values(scores).reduce((s, v) => s + Math.round(v * 100), 0) / 100;
-  return { year: plan.year, responsabile, scores, criteria, total, maxTotal: criteria.reduce((s, c) => s + c.maxPoints, 0), replaced };
+  return {
+    year: plan.year,
+    responsabile,
+    scores,
+    criteria,
+    total,
+    maxTotal: criteria.reduce((s, c) => s + c.maxPoints, 0),
+    replaced,
+  };
 }
 
 export interface BehaviourForm {
@@ -94,7 +120,10 @@ export interface BehaviourForm {
 }
 
 /** What the Slack modal shows: the plan's Responsabili, the criteria, and the scores already entered for one of them. */
-export async function behaviourForm(db: Reader, opts: { year?: number; responsabile?: string | null }): Promise<BehaviourForm> {
+export async function behaviourForm(
+  db: Reader,
+  opts: { year?: number; responsabile?: string | null },
+): Promise<BehaviourForm> {
   const plan = await currentPlan(db, opts.year);
   const [{ criteria }, heads] = await Promise.all([criteriaInForce(db, plan.year), planHeads(db, plan.id)]);
   const responsabile = opts.responsabile ? matchResponsabile(opts.responsabile, heads) : null;
@@ -103,7 +132,11 @@ export async function behaviourForm(db: Reader, opts: { year?: number; responsab
 }
 
 /** The SMVP says who enters behaviour scores (by default the Segretario and the Nucleo). */
-export async function assertCanEnterBehaviours(db: Reader, actor: { role: string } | null, year?: number): Promise<void> {
+export async function assertCanEnterBehaviours(
+  db: Reader,
+  actor: { role: string } | null,
+  year?: number,
+): Promise<void> {
   const plan = await currentPlan(db, year);
   const { config } = await loadScoringConfig(db, plan.year);
   const editors: readonly string[] = config.behaviours.editors;
@@ -112,4 +145,9 @@ export async function assertCanEnterBehaviours(db: Reader, actor: { role: string
   }
 }
 
-const ROLE_NAMES: Record<string, string> = { segretario: "il Segretario", nucleo: "il Nucleo di Valutazione", admin: "l'amministratore", responsabile: "i Responsabili" };
+const ROLE_NAMES: Record<string, string> = {
+  segretario: "il Segretario",
+  nucleo: "il Nucleo di Valutazione",
+  admin: "l'amministratore",
+  responsabile: "i Responsabili",
+};

@@ -4,7 +4,7 @@ import { appendAudit } from "../store/audit.ts";
 import { documentDeadlineOf, manualDeadlineOf, saveManualDeadline } from "../store/deadlines.ts";
 import { activitiesByCode, activityByCanonicalCode } from "../store/activities.ts";
 import { currentPlan } from "../store/plan.ts";
-import { formatItalianDate, parseItalianDate } from "../domain/plan/targets.ts";
+import { parseItalianDate } from "../domain/plan/targets.ts";
 
 /**
  * Sets by hand the deadline of an activity whose target names no date we can know
@@ -38,12 +38,25 @@ export async function setManualDeadline(
   // A date printed in the adopted document is a definition: moving it is a variation, with its act.
   const printed = await documentDeadlineOf(db, plan.id, activity.code);
   if (printed) {
-    throw new UserError({ code: "deadline_is_variation", activityCode: activity.code, deadline: printed, target: activity.targetText, date: input.date.trim() });
+    throw new UserError({
+      code: "deadline_is_variation",
+      activityCode: activity.code,
+      deadline: printed,
+      target: activity.targetText,
+      date: input.date.trim(),
+    });
   }
   const note = input.note?.trim() || null;
   return db.$transaction(async (tx) => {
     const previous = await manualDeadlineOf(tx, plan.year, activity.code);
-    await saveManualDeadline(tx, { year: plan.year, code: activity.code, deadline: iso, setBy: input.actor, setAt: input.now, note });
+    await saveManualDeadline(tx, {
+      year: plan.year,
+      code: activity.code,
+      deadline: iso,
+      setBy: input.actor,
+      setAt: input.now,
+      note,
+    });
     await appendAudit(tx, {
       at: input.now,
       actor: input.actor,
@@ -53,6 +66,11 @@ export async function setManualDeadline(
       before: { deadline: previous?.deadline ?? activity.deadline, ...(previous?.note ? { note: previous.note } : {}) },
       after: { deadline: iso, ...(note ? { note } : {}) },
     });
-    return { code: activity.code, deadline: iso, previous: previous?.deadline ?? activity.deadline, target: activity.targetText };
+    return {
+      code: activity.code,
+      deadline: iso,
+      previous: previous?.deadline ?? activity.deadline,
+      target: activity.targetText,
+    };
   });
 }

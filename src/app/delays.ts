@@ -1,5 +1,11 @@
 import type { Db } from "../db/client.ts";
-import { DelayValidationError, validateDelayInput, type DelayActivity, type DelayInput, type ValidDelay } from "../domain/delays/delays.ts";
+import {
+  DelayValidationError,
+  validateDelayInput,
+  type DelayActivity,
+  type DelayInput,
+  type ValidDelay,
+} from "../domain/delays/delays.ts";
 import { assertCanWriteActivity, requireActor } from "../domain/permissions.ts";
 import { appendAudit } from "../store/audit.ts";
 import { delayActivity, insertDelayExplanation } from "../store/delays.ts";
@@ -12,7 +18,10 @@ import type { ChangeBus } from "./events.ts";
  * The activity a delay cause is about, checked for the user: only those who may write
  * the activity may explain its delay (the same rule as reporting progress).
  */
-export async function delayActivityFor(db: Db, q: { year: number; code: string; userId: string; today: string }): Promise<DelayActivity> {
+export async function delayActivityFor(
+  db: Db,
+  q: { year: number; code: string; userId: string; today: string },
+): Promise<DelayActivity> {
   const actor = requireActor(await loadActor(db, q.userId), q.userId);
   const activity = await delayActivity(db, q.year, q.code, q.today);
   assertCanWriteActivity(actor, activity, "delay");
@@ -34,14 +43,24 @@ export interface RecordedDelay {
 }
 
 /** Validates, checks permission, stores the cause with author and time, audits it, and tells listeners. */
-export async function recordDelayExplanation(db: Db, input: RecordDelayInput, changes?: ChangeBus): Promise<RecordedDelay> {
+export async function recordDelayExplanation(
+  db: Db,
+  input: RecordDelayInput,
+  changes?: ChangeBus,
+): Promise<RecordedDelay> {
   const v = validateDelayInput(input, input.today);
   if (!v.ok) throw new DelayValidationError(v.errors);
   const saved = await db.$transaction(async (tx) => {
     const actor = requireActor(await loadActor(tx, input.userId), input.userId);
     const activity = await delayActivity(tx, input.year, input.code, input.today);
     assertCanWriteActivity(actor, activity, "delay");
-    const row = await insertDelayExplanation(tx, { year: input.year, code: activity.code, value: v.value, userId: input.userId, now: input.now });
+    const row = await insertDelayExplanation(tx, {
+      year: input.year,
+      code: activity.code,
+      value: v.value,
+      userId: input.userId,
+      now: input.now,
+    });
     await appendAudit(tx, {
       at: input.now,
       actor: input.userId,
@@ -55,5 +74,3 @@ export async function recordDelayExplanation(db: Db, input: RecordDelayInput, ch
   changes?.emit({ userId: input.userId, planYear: input.year, activityCode: saved.activity.code, kind: "delay_cause" });
   return { ...saved, value: v.value };
 }
-
-

@@ -8,9 +8,15 @@ import {
   type DigestOptions,
   type DigestSet,
 } from "../domain/digest/digest.ts";
-import { summarize } from "../domain/status/status.ts";
-import { completionRows, countReportsOf, deadlineRows, digestAreas, headRows, paceRows, wideRows } from "../store/digest.ts";
-import { planFilter, totalsRows } from "../store/status.ts";
+import {
+  completionRows,
+  countReportsOf,
+  deadlineRows,
+  digestAreas,
+  headRows,
+  paceRows,
+  wideRows,
+} from "../store/digest.ts";
 import { currentPlan } from "../store/plan.ts";
 import { withVariedDeadlines, withVariedWide } from "../domain/digest/varied.ts";
 import { variedTotals } from "../domain/status/varied.ts";
@@ -39,9 +45,25 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
   const deadlines = withVariedDeadlines(await deadlineRows(db, plan, today, shown, skip), inForce, today, shown);
   const paceRanked = await paceRows(db, plan, clock, shown);
   const toReplay = paceRanked.filter((r) => Number(r.replay) === 1);
-  const reports = await countReportsOf(db, plan.year, toReplay.map((r) => r.code), clock.asOf);
+  const reports = await countReportsOf(
+    db,
+    plan.year,
+    toReplay.map((r) => r.code),
+    clock.asOf,
+  );
   const pace = mergePace(paceRanked, replayedCounts(toReplay, reports, clock), shown);
   const wide = withVariedWide(await wideRows(db, plan, skip), inForce);
   const completion = await completionRows(db, plan, skip, variedTotals(inForce, today));
-  return assembleDigests({ plan, today, areas, heads, deadlines, pace, wide, completion, wideShown: opts.wideShown, people: opts.people });
+  return assembleDigests({
+    plan,
+    today,
+    areas,
+    heads,
+    deadlines,
+    pace,
+    wide,
+    completion,
+    wideShown: opts.wideShown,
+    people: opts.people,
+  });
 }

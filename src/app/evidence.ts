@@ -25,7 +25,11 @@ export interface EvidenceNeed {
 }
 
 /** Null unless the activity is completed, its indicator kind needs evidence, and none of its live reports has one. */
-export async function evidenceNeedFor(db: Db, activity: { year: number; code: string; targetKind: string }, status: string): Promise<EvidenceNeed | null> {
+export async function evidenceNeedFor(
+  db: Db,
+  activity: { year: number; code: string; targetKind: string },
+  status: string,
+): Promise<EvidenceNeed | null> {
   if (status !== "completata") return null;
   const { config } = await loadScoringConfig(db, activity.year);
   const rule = evidenceRuleFor(config.evidence, activity.targetKind);
@@ -34,7 +38,15 @@ export async function evidenceNeedFor(db: Db, activity: { year: number; code: st
     where: { planYear: activity.year, activityCode: activity.code, undoneAt: null, evidence: { not: null } },
     select: { evidence: true },
   });
-  if (!lacksEvidence(config.evidence, activity.targetKind, status, rows.map((r) => r.evidence))) return null;
+  if (
+    !lacksEvidence(
+      config.evidence,
+      activity.targetKind,
+      status,
+      rows.map((r) => r.evidence),
+    )
+  )
+    return null;
   return { acts: actsText(rule.acts), scoresWithout: rule.scoresWithout };
 }
 
@@ -46,29 +58,71 @@ export interface AttachEvidenceInput {
 }
 
 /** Attaches evidence to a report: who may update the activity (never the Nucleo), on a report not undone. */
-export async function attachEvidence(db: Db, input: AttachEvidenceInput, changes?: ChangeBus): Promise<{ code: string; year: number; evidence: string }> {
+export async function attachEvidence(
+  db: Db,
+  input: AttachEvidenceInput,
+  changes?: ChangeBus,
+): Promise<{ code: string; year: number; evidence: string }> {
   const text = wellFormed(input.evidence).trim();
-  if (!text) throw new UserError({ code: "evidence", reason: "evidence_missing", text: "Scrivi l'evidenza: il numero dell'atto (per esempio «Det. n. 245/2024») o un link." });
-  if (text.length > MAX_EVIDENCE) throw new UserError({ code: "evidence", reason: "evidence_too_long", text: `L'evidenza è troppo lunga: il massimo è ${MAX_EVIDENCE} caratteri.` });
+  if (!text)
+    throw new UserError({
+      code: "evidence",
+      reason: "evidence_missing",
+      text: "Scrivi l'evidenza: il numero dell'atto (per esempio «Det. n. 245/2024») o un link.",
+    });
+  if (text.length > MAX_EVIDENCE)
+    throw new UserError({
+      code: "evidence",
+      reason: "evidence_too_long",
+      text: `L'evidenza è troppo lunga: il massimo è ${MAX_EVIDENCE} caratteri.`,
+    });
   const actor = requireActor(await loadActor(db, input.userId), input.userId);
   if (actor.role === "nucleo") {
-    throw new UserError({ code: "evidence", reason: "forbidden", text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni." });
+    throw new UserError({
+      code: "evidence",
+      reason: "forbidden",
+      text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni.",
+    });
   }
   const result = await db.$transaction(async (tx) => {
     const report = await tx.report.findUnique({ where: { id: input.reportId } });
-    if (!report) throw new UserError({ code: "evidence", reason: "report_not_found", text: "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo)." });
-    if (report.undoneAt) throw new UserError({ code: "evidence", reason: "already_undone", text: "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida." });
+    if (!report)
+      throw new UserError({
+        code: "evidence",
+        reason: "report_not_found",
+        text: "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo).",
+      });
+    if (report.undoneAt)
+      throw new UserError({
+        code: "evidence",
+        reason: "already_undone",
+        text: "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida.",
+      });
     const plan = await currentPlan(tx, report.planYear);
     const activity = await activityByCanonicalCode(tx, plan, report.activityCode);
-    if (!activity) throw new UserError({ code: "evidence", reason: "unknown_code", text: `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.` });
+    if (!activity)
+      throw new UserError({
+        code: "evidence",
+        reason: "unknown_code",
+        text: `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.`,
+      });
     assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
     const { config } = await loadScoringConfig(tx, report.planYear);
     const rule = evidenceRuleFor(config.evidence, activity.targetKind);
     if (rule && !satisfiesRule(rule, [text])) {
-      throw new UserError({ code: "evidence", reason: "evidence_not_an_act", text: `«${text.length > 60 ? `${text.slice(0, 60)}…` : text}» non è un atto riconosciuto: per l'attività ${activity.code} serve ${actsText(rule.acts)}, per esempio «Det. n. 245/2024», «Delibera G.C. n. 30/2024», «Prot. n. 4521» o un link.` });
+      throw new UserError({
+        code: "evidence",
+        reason: "evidence_not_an_act",
+        text: `«${text.length > 60 ? `${text.slice(0, 60)}…` : text}» non è un atto riconosciuto: per l'attività ${activity.code} serve ${actsText(rule.acts)}, per esempio «Det. n. 245/2024», «Delibera G.C. n. 30/2024», «Prot. n. 4521» o un link.`,
+      });
     }
     const evidence = report.evidence ? `${report.evidence}; ${text}` : text;
-    if (evidence.length > MAX_EVIDENCE) throw new UserError({ code: "evidence", reason: "evidence_too_long", text: `Con questa aggiunta l'evidenza supererebbe i ${MAX_EVIDENCE} caratteri.` });
+    if (evidence.length > MAX_EVIDENCE)
+      throw new UserError({
+        code: "evidence",
+        reason: "evidence_too_long",
+        text: `Con questa aggiunta l'evidenza supererebbe i ${MAX_EVIDENCE} caratteri.`,
+      });
     await tx.report.update({ where: { id: report.id }, data: { evidence } });
     await appendAudit(tx, {
       at: input.now,
@@ -81,22 +135,49 @@ export async function attachEvidence(db: Db, input: AttachEvidenceInput, changes
     });
     return { code: report.activityCode, year: report.planYear, evidence };
   });
-  changes?.emit({ userId: actor.slackUserId, planYear: result.year, activityCode: result.code, kind: "report_evidence" });
+  changes?.emit({
+    userId: actor.slackUserId,
+    planYear: result.year,
+    activityCode: result.code,
+    kind: "report_evidence",
+  });
   return result;
 }
 
 /** Before opening the evidence modal: who may add it, to which report, and what act is asked for. */
-export async function evidenceTarget(db: Db, input: { reportId: number; userId: string }): Promise<{ code: string; title: string; acts: string | null }> {
+export async function evidenceTarget(
+  db: Db,
+  input: { reportId: number; userId: string },
+): Promise<{ code: string; title: string; acts: string | null }> {
   const actor = requireActor(await loadActor(db, input.userId), input.userId);
   if (actor.role === "nucleo") {
-    throw new UserError({ code: "evidence", reason: "forbidden", text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni." });
+    throw new UserError({
+      code: "evidence",
+      reason: "forbidden",
+      text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni.",
+    });
   }
   const report = await db.report.findUnique({ where: { id: input.reportId } });
-  if (!report) throw new UserError({ code: "evidence", reason: "report_not_found", text: "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo)." });
-  if (report.undoneAt) throw new UserError({ code: "evidence", reason: "already_undone", text: "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida." });
+  if (!report)
+    throw new UserError({
+      code: "evidence",
+      reason: "report_not_found",
+      text: "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo).",
+    });
+  if (report.undoneAt)
+    throw new UserError({
+      code: "evidence",
+      reason: "already_undone",
+      text: "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida.",
+    });
   const plan = await currentPlan(db, report.planYear);
   const activity = await activityByCanonicalCode(db, plan, report.activityCode);
-  if (!activity) throw new UserError({ code: "evidence", reason: "unknown_code", text: `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.` });
+  if (!activity)
+    throw new UserError({
+      code: "evidence",
+      reason: "unknown_code",
+      text: `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.`,
+    });
   assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
   const { config } = await loadScoringConfig(db, report.planYear);
   const rule = evidenceRuleFor(config.evidence, activity.targetKind);

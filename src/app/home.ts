@@ -100,7 +100,10 @@ const loadScoresHere = scoreLoader();
  * zero a score; a year with variations in force, or such a rule, is scored by the rules
  * themselves (evaluatePlan), which read the definitions in force and the evidence.
  */
-export async function homeScores(db: Db, opts: { year?: number; asOf: string; patron?: string }): Promise<ScoreSummary> {
+export async function homeScores(
+  db: Db,
+  opts: { year?: number; asOf: string; patron?: string },
+): Promise<ScoreSummary> {
   const plan = await currentPlan(db, opts.year);
   const [calendar, config, variations] = await Promise.all([
     loadCalendar(db, opts.patron),
@@ -128,7 +131,13 @@ async function homeVariations(db: Db, year: number, today: string): Promise<Home
   return list
     .slice(-HOME_VARIATIONS_SHOWN)
     .reverse()
-    .map((v) => ({ act: v.act, validFrom: v.validFrom, reason: v.reason, lines: v.changes.map(changeLine), inForce: v.validFrom <= today }));
+    .map((v) => ({
+      act: v.act,
+      validFrom: v.validFrom,
+      reason: v.reason,
+      lines: v.changes.map(changeLine),
+      inForce: v.validFrom <= today,
+    }));
 }
 
 /**
@@ -167,10 +176,20 @@ function overviewOf(ev: ScoreSummary, areaCodes: string[] | null): HomeOverview 
     activities: s.counts.activities,
     completed: s.counts.completed,
   });
-  const areas = ev.areas.filter((a) => areaCodes === null || areaCodes.includes(a.code)).map((a) => ({ code: a.code, name: a.name, head: a.head, ...line(a) }));
+  const areas = ev.areas
+    .filter((a) => areaCodes === null || areaCodes.includes(a.code))
+    .map((a) => ({ code: a.code, name: a.name, head: a.head, ...line(a) }));
   return {
     areas,
-    comuneWide: areaCodes === null && ev.comuneWide.objectives > 0 ? { code: "ENTE", name: "Obiettivi di performance organizzativa (dell'ente)", head: null, ...line(ev.comuneWide) } : null,
+    comuneWide:
+      areaCodes === null && ev.comuneWide.objectives > 0
+        ? {
+            code: "ENTE",
+            name: "Obiettivi di performance organizzativa (dell'ente)",
+            head: null,
+            ...line(ev.comuneWide),
+          }
+        : null,
     overallPercent: areaCodes === null ? ev.overallPercent : null,
   };
 }

@@ -5,7 +5,12 @@ import { UserError } from "../errors.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { assertCanWriteActivity, requireActor, type Actor } from "../domain/permissions.ts";
 import type { ActivityInfo, CodeResolution, PickerOption, PickerSource } from "../domain/plan/activity.ts";
-import { cleanCommandText, parseObiettivoText, type ObiettivoCommand, type ReportAction } from "../domain/progress/command-grammar.ts";
+import {
+  cleanCommandText,
+  parseObiettivoText,
+  type ObiettivoCommand,
+  type ReportAction,
+} from "../domain/progress/command-grammar.ts";
 import type { DerivedProgress, ReportInput, ReportSource } from "../domain/progress/progress.ts";
 import {
   activityByCanonicalCode,
@@ -15,7 +20,14 @@ import {
 } from "../store/activities.ts";
 import { currentPlan } from "../store/plan.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
-import { activityHistory, currentProgress, recordReport, undoReport, type ActivityHistory, type RecordResult } from "../store/reports.ts";
+import {
+  activityHistory,
+  currentProgress,
+  recordReport,
+  undoReport,
+  type ActivityHistory,
+  type RecordResult,
+} from "../store/reports.ts";
 import { loadActor } from "../store/users.ts";
 import type { ChangeBus } from "./events.ts";
 import { displayNames, resolveOnBehalf } from "./on-behalf.ts";
@@ -40,7 +52,6 @@ export interface ReplyMeta {
   channelId?: string;
 }
 
-
 export type ObiettivoResult =
   /** The text did not parse: `message` says what was expected. */
   | { kind: "invalid"; message: string }
@@ -50,7 +61,14 @@ export type ObiettivoResult =
   | { kind: "unknown"; resolution: Extract<CodeResolution, { kind: "unknown" }>; year: number; rest: string }
   | { kind: "history"; activity: ActivityInfo; progress: DerivedProgress; history: ActivityHistory; today: string }
   /** `onBehalf`: the form offers "Per conto di" (the person may record for a colleague). */
-  | { kind: "form"; activity: ActivityInfo; progress: DerivedProgress; today: string; meta: ReplyMeta; onBehalf: boolean }
+  | {
+      kind: "form";
+      activity: ActivityInfo;
+      progress: DerivedProgress;
+      today: string;
+      meta: ReplyMeta;
+      onBehalf: boolean;
+    }
   /** `names`: display names of the person and the typist, for "registrato da X per Y". */
   | {
       kind: "recorded";
@@ -141,36 +159,72 @@ export interface OnBehalfRequest {
  * The same grammar, validation, permissions and audit as /obiettivo, on someone's behalf.
  * Anything but a recorded fact is refused with a UserError (the CLI exits non-zero).
  */
-export async function recordOnBehalf(deps: ObiettivoDeps, req: OnBehalfRequest): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
+export async function recordOnBehalf(
+  deps: ObiettivoDeps,
+  req: OnBehalfRequest,
+): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
   const now = deps.clock();
   const today = romeDay(now);
   const parsed = parseObiettivoText(req.text, { today });
   if (!parsed.ok) throw new UserError({ code: "bad_command", detail: parsed.message });
   if (parsed.command.kind !== "report") {
-    throw new UserError({ code: "bad_command", detail: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%»." });
+    throw new UserError({
+      code: "bad_command",
+      detail: "Indica il codice e cosa registrare, come dopo /obiettivo: per esempio «3.1.2 completato» o «2.1.4 60%».",
+    });
   }
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const plan = { ...(await currentPlan(deps.db)), day: req.occurredOn ?? today };
-  const ctx: RunContext = { now, today, rest: restAfterCode(req.text), canonicalOnly: false, idempotencyKey: null, source: "cli", meta: { year: plan.year } };
+  const ctx: RunContext = {
+    now,
+    today,
+    rest: restAfterCode(req.text),
+    canonicalOnly: false,
+    idempotencyKey: null,
+    source: "cli",
+    meta: { year: plan.year },
+  };
   const found = await findActivity(deps.db, plan, parsed.command.code, ctx);
   if (!("code" in found)) {
-    throw new UserError({ code: "not_one_activity", typed: parsed.command.code, year: plan.year, candidates: found.kind === "choose" ? found.activities.map((a) => a.code) : [] });
+    throw new UserError({
+      code: "not_one_activity",
+      typed: parsed.command.code,
+      year: plan.year,
+      candidates: found.kind === "choose" ? found.activities.map((a) => a.code) : [],
+    });
   }
   assertCanWriteActivity(actor, found);
   const input = reportInput(actor, found, parsed.command.action, ctx);
   const note = [input.note, req.note?.trim()].filter(Boolean).join(" — ") || null;
   const result = await recordReport(
     deps.db,
-    { ...input, occurredOn: req.occurredOn ?? input.occurredOn, note, evidence: req.evidence?.trim() || null, enteredBy: req.enteredBy },
+    {
+      ...input,
+      occurredOn: req.occurredOn ?? input.occurredOn,
+      note,
+      evidence: req.evidence?.trim() || null,
+      enteredBy: req.enteredBy,
+    },
     now,
     deps.changes,
   );
   const evidenceNeed = await evidenceNeedFor(deps.db, found, result.derived.status);
-  return { kind: "recorded", activity: found, report: result.report, progress: result.derived, today, duplicate: result.duplicate, evidenceNeed };
+  return {
+    kind: "recorded",
+    activity: found,
+    report: result.report,
+    progress: result.derived,
+    today,
+    duplicate: result.duplicate,
+    evidenceNeed,
+  };
 }
 
 /** "Segna completata" (digest, App Home, reminders): done today, on a canonical code. */
-export function completeActivity(deps: ObiettivoDeps, req: { userId: string; year: number; code: string; triggerId?: string }): Promise<ObiettivoResult> {
+export function completeActivity(
+  deps: ObiettivoDeps,
+  req: { userId: string; year: number; code: string; triggerId?: string },
+): Promise<ObiettivoResult> {
   return chosenActivity(deps, { ...req, rest: "completato" });
 }
 
@@ -192,7 +246,13 @@ interface RunContext {
   meta: ReplyMeta;
 }
 
-async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, command: ObiettivoCommand, ctx: RunContext): Promise<ObiettivoResult> {
+async function runCommand(
+  deps: ObiettivoDeps,
+  actor: Actor,
+  plan: PlanRef,
+  command: ObiettivoCommand,
+  ctx: RunContext,
+): Promise<ObiettivoResult> {
   switch (command.kind) {
     case "help":
       return { kind: "help" };
@@ -214,7 +274,14 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
   assertCanWriteActivity(actor, activity);
   if (command.kind === "open") {
     const progress = await currentProgress(deps.db, plan.year, activity.code, activity);
-    return { kind: "form", activity, progress, today: ctx.today, meta: { ...ctx.meta, year: plan.year }, onBehalf: mayActForOthers(actor.role) };
+    return {
+      kind: "form",
+      activity,
+      progress,
+      today: ctx.today,
+      meta: { ...ctx.meta, year: plan.year },
+      onBehalf: mayActForOthers(actor.role),
+    };
   }
   const person = command.onBehalfOf ? await resolveOnBehalf(deps.db, actor, activity, command.onBehalfOf) : null;
   const input = reportInput(actor, activity, command.action, ctx);
@@ -225,10 +292,24 @@ async function runCommand(deps: ObiettivoDeps, actor: Actor, plan: PlanRef, comm
   const result = await recordReport(deps.db, input, ctx.now, deps.changes);
   const evidenceNeed = await evidenceNeedFor(deps.db, activity, result.derived.status);
   const names = person ? await displayNames(deps.db, [actor.slackUserId, person.slackUserId]) : undefined;
-  return { kind: "recorded", activity, report: result.report, progress: result.derived, today: ctx.today, duplicate: result.duplicate, evidenceNeed, names };
+  return {
+    kind: "recorded",
+    activity,
+    report: result.report,
+    progress: result.derived,
+    today: ctx.today,
+    duplicate: result.duplicate,
+    evidenceNeed,
+    names,
+  };
 }
 
-async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext): Promise<ActivityInfo | ObiettivoResult> {
+async function findActivity(
+  db: Db,
+  plan: PlanRef,
+  code: string,
+  ctx: RunContext,
+): Promise<ActivityInfo | ObiettivoResult> {
   const resolution = await resolveActivityCode(db, plan, code);
   if (resolution.kind === "found") return resolution.activity;
   if (resolution.kind === "ambiguous") {
@@ -240,7 +321,6 @@ async function findActivity(db: Db, plan: PlanRef, code: string, ctx: RunContext
   }
   return { kind: "unknown", resolution, year: plan.year, rest: ctx.rest };
 }
-
 
 /** A command of the /obiettivo grammar as the report it records (also used by importa-avanzamento). */
 export function reportInput(
@@ -272,7 +352,15 @@ export function reportInput(
     case "count_set":
       return { ...base, kind: "count_set", value: action.value, note: action.note };
     case "ratio":
-      return { ...base, kind: "percent", value: action.percent, numerator: action.numerator, denominator: action.denominator, valueSource: action.source, note: action.note };
+      return {
+        ...base,
+        kind: "percent",
+        value: action.percent,
+        numerator: action.numerator,
+        denominator: action.denominator,
+        valueSource: action.source,
+        note: action.note,
+      };
     case "note":
       return { ...base, kind: "note", note: action.text };
   }
@@ -303,7 +391,11 @@ export interface UndoneResult {
 export async function undo(deps: ObiettivoDeps, req: { userId: string; reportId: number }): Promise<UndoneResult> {
   requireActor(await loadActor(deps.db, req.userId), req.userId);
   const now = deps.clock();
-  const { report, derived } = await undoReport(deps.db, { reportId: req.reportId, userId: req.userId, now }, deps.changes);
+  const { report, derived } = await undoReport(
+    deps.db,
+    { reportId: req.reportId, userId: req.userId, now },
+    deps.changes,
+  );
   const plan = await currentPlan(deps.db, report.planYear).catch(() => null);
   const activity = plan ? await activityByCanonicalCode(deps.db, plan, report.activityCode) : null;
   return { activity, activityCode: report.activityCode, report, progress: derived, today: romeDay(now) };
@@ -320,7 +412,10 @@ export interface WritableActivity {
  * The activity a form is about, checked for the user: null when it is no longer in the plan.
  * Used by the report form (submission and picker choice).
  */
-export async function writableActivity(deps: ObiettivoDeps, req: { userId: string; year: number; code: string }): Promise<WritableActivity | null> {
+export async function writableActivity(
+  deps: ObiettivoDeps,
+  req: { userId: string; year: number; code: string },
+): Promise<WritableActivity | null> {
   const actor = requireActor(await loadActor(deps.db, req.userId), req.userId);
   const plan = await currentPlan(deps.db, req.year);
   const activity = await activityByCanonicalCode(deps.db, plan, req.code);
@@ -337,7 +432,10 @@ export async function writableActivity(deps: ObiettivoDeps, req: { userId: strin
 export async function recordFromForm(
   deps: ObiettivoDeps,
   w: WritableActivity,
-  r: Pick<ReportInput, "kind" | "status" | "value" | "occurredOn" | "note" | "evidence" | "numerator" | "denominator" | "valueSource">,
+  r: Pick<
+    ReportInput,
+    "kind" | "status" | "value" | "occurredOn" | "note" | "evidence" | "numerator" | "denominator" | "valueSource"
+  >,
   idempotencyKey: string,
   onBehalfOf?: string | null,
 ): Promise<Extract<ObiettivoResult, { kind: "recorded" }>> {
@@ -359,11 +457,23 @@ export async function recordFromForm(
   );
   const evidenceNeed = await evidenceNeedFor(deps.db, w.activity, result.derived.status);
   const names = person ? await displayNames(deps.db, [w.actor.slackUserId, person.slackUserId]) : undefined;
-  return { kind: "recorded", activity: w.activity, report: result.report, progress: result.derived, today: romeDay(now), duplicate: result.duplicate, evidenceNeed, names };
+  return {
+    kind: "recorded",
+    activity: w.activity,
+    report: result.report,
+    progress: result.derived,
+    today: romeDay(now),
+    duplicate: result.duplicate,
+    evidenceNeed,
+    names,
+  };
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */
-export async function searchWritableActivities(deps: ObiettivoDeps, req: { userId: string; query: string; year?: number }): Promise<PickerOption[]> {
+export async function searchWritableActivities(
+  deps: ObiettivoDeps,
+  req: { userId: string; query: string; year?: number },
+): Promise<PickerOption[]> {
   const actor = await loadActor(deps.db, req.userId);
   if (!actor || actor.role === "nucleo") return [];
   const plan = await currentPlan(deps.db, req.year);

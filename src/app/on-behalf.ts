@@ -8,7 +8,12 @@ import { loadActor } from "../store/users.ts";
 type Reader = Db | Tx;
 
 /** A report on someone's behalf: the person, checked against who types (domain/progress/on-behalf.ts); null when it is the typist. */
-export async function resolveOnBehalf(db: Reader, actor: Actor, activity: { code: string; areaCode: string | null }, who: OnBehalf): Promise<Actor | null> {
+export async function resolveOnBehalf(
+  db: Reader,
+  actor: Actor,
+  activity: { code: string; areaCode: string | null },
+  who: OnBehalf,
+): Promise<Actor | null> {
   const id = "userId" in who ? who.userId : await userIdByName(db, who.name);
   const person = await loadActor(db, id);
   if (!person) {
@@ -25,15 +30,25 @@ async function userIdByName(db: Reader, name: string): Promise<string> {
   const users = await db.user.findMany({ select: { slackUserId: true, name: true } });
   const hits = users.filter((u) => {
     const n = foldWord(u.name ?? "");
-    return n === wanted || n.replace(/\s+/g, "") === wanted || n.split(/\s+/)[0] === wanted || u.slackUserId.toLowerCase() === wanted;
+    return (
+      n === wanted ||
+      n.replace(/\s+/g, "") === wanted ||
+      n.split(/\s+/)[0] === wanted ||
+      u.slackUserId.toLowerCase() === wanted
+    );
   });
   if (hits.length === 1) return hits[0]!.slackUserId;
   throw new UserError(
-    hits.length === 0 ? { code: "behalf_name_unknown", name } : { code: "behalf_name_ambiguous", name, candidates: hits.map((h) => h.name ?? h.slackUserId).join(", ") },
+    hits.length === 0
+      ? { code: "behalf_name_unknown", name }
+      : { code: "behalf_name_ambiguous", name, candidates: hits.map((h) => h.name ?? h.slackUserId).join(", ") },
   );
 }
 
 export async function displayNames(db: Reader, ids: readonly string[]): Promise<Map<string, string | null>> {
-  const rows = await db.user.findMany({ where: { slackUserId: { in: [...ids] } }, select: { slackUserId: true, name: true } });
+  const rows = await db.user.findMany({
+    where: { slackUserId: { in: [...ids] } },
+    select: { slackUserId: true, name: true },
+  });
   return new Map(rows.map((r) => [r.slackUserId, r.name ?? r.slackUserId]));
 }

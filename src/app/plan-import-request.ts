@@ -4,7 +4,13 @@ import { loadActor } from "../store/users.ts";
 import { UserError } from "../errors.ts";
 import { importParsedPlan, type ImportResult } from "../plan-import/import-plan.ts";
 import { readPlanDocument } from "../plan-import/read-document.ts";
-import { claimImportRequest, findImportRequest, saveImportRequest, setImportDecision, type PlanImportDecision } from "../store/plan-import-requests.ts";
+import {
+  claimImportRequest,
+  findImportRequest,
+  saveImportRequest,
+  setImportDecision,
+  type PlanImportDecision,
+} from "../store/plan-import-requests.ts";
 import { previewPlan, type PlanPreview } from "./plan-preview.ts";
 
 /**
@@ -40,10 +46,20 @@ export async function receivePlanFile(
   req: { userId: string; channelId: string; fileId: string; now: Date; fetchFile(): Promise<FetchedFile> },
 ): Promise<ReceiveOutcome> {
   if (!canImportPlan(await loadActor(db, req.userId))) return { kind: "refused" };
-  if (await db.planImportRequest.findUnique({ where: { fileId: req.fileId }, select: { id: true } })) return { kind: "ignored" };
+  if (await db.planImportRequest.findUnique({ where: { fileId: req.fileId }, select: { id: true } }))
+    return { kind: "ignored" };
   // An upload that cannot be read is answered once too: the other event of the same upload finds it.
   const unreadable = async (fileName: string, message: string): Promise<ReceiveOutcome> => {
-    const saved = await saveImportRequest(db, { fileId: req.fileId, userId: req.userId, channelId: req.channelId, fileName, content: new Uint8Array(), year: 0, now: req.now, unreadable: true });
+    const saved = await saveImportRequest(db, {
+      fileId: req.fileId,
+      userId: req.userId,
+      channelId: req.channelId,
+      fileName,
+      content: new Uint8Array(),
+      year: 0,
+      now: req.now,
+      unreadable: true,
+    });
     return saved ? { kind: "unreadable", fileName, message } : { kind: "ignored" };
   };
   let fetched: FetchedFile;
@@ -52,7 +68,10 @@ export async function receivePlanFile(
     fetched = await req.fetchFile();
     const { size, name } = fetched.file;
     if (size !== null && size > MAX_PLAN_FILE_BYTES) {
-      return unreadable(name, `il file è troppo grande (${Math.round(size / 1024 / 1024)} MB): un piano non supera ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB. Controlla di aver inviato il documento giusto.`);
+      return unreadable(
+        name,
+        `il file è troppo grande (${Math.round(size / 1024 / 1024)} MB): un piano non supera ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB. Controlla di aver inviato il documento giusto.`,
+      );
     }
     content = await fetched.download();
   } catch (e) {
@@ -70,7 +89,15 @@ export async function receivePlanFile(
     if (e instanceof UserError) return unreadable(file.name, e.message);
     throw e;
   }
-  const saved = await saveImportRequest(db, { fileId: req.fileId, userId: req.userId, channelId: req.channelId, fileName: file.name, content, year, now: req.now });
+  const saved = await saveImportRequest(db, {
+    fileId: req.fileId,
+    userId: req.userId,
+    channelId: req.channelId,
+    fileName: file.name,
+    content,
+    year,
+    now: req.now,
+  });
   return saved ? { kind: "preview", requestId: saved.id, preview } : { kind: "ignored" };
 }
 
@@ -94,7 +121,12 @@ export async function decidePlanImport(
   const decision: PlanImportDecision = req.confirm ? "importing" : "cancelled";
   if (!(await claimImportRequest(db, request.id, req.userId, decision, req.now))) {
     const now = await findImportRequest(db, request.id);
-    return { kind: "already", decision: now?.decision ?? null, decidedBy: now?.decidedBy ?? null, decidedAt: now?.decidedAt ?? null };
+    return {
+      kind: "already",
+      decision: now?.decision ?? null,
+      decidedBy: now?.decidedBy ?? null,
+      decidedAt: now?.decidedAt ?? null,
+    };
   }
   if (!req.confirm) {
     await setImportDecision(db, request.id, "cancelled");
@@ -107,7 +139,10 @@ export async function decidePlanImport(
     // the running bot another listener may hold it inside a Prisma transaction, which could
     // not finish while we wait: holding the adapter's transaction slot (an empty, deferred
     // transaction) keeps this process's Prisma writes out of the way until the import is done.
-    const result = await db.$transaction(() => importParsedPlan(db, parsed, { actor: req.userId, now: req.now }), { timeout: 120_000, maxWait: 30_000 });
+    const result = await db.$transaction(() => importParsedPlan(db, parsed, { actor: req.userId, now: req.now }), {
+      timeout: 120_000,
+      maxWait: 30_000,
+    });
     await setImportDecision(db, request.id, "imported");
     return { kind: "imported", fileName: request.fileName, result };
   } catch (e) {

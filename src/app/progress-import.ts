@@ -4,7 +4,12 @@ import type { Db } from "../db/client.ts";
 import type { ActivityInfo } from "../domain/plan/activity.ts";
 import { resolveActivityCode } from "../store/activities.ts";
 import { appendAudit } from "../store/audit.ts";
-import { cleanCommandText, foldWord, parseObiettivoText, type ReportAction } from "../domain/progress/command-grammar.ts";
+import {
+  cleanCommandText,
+  foldWord,
+  parseObiettivoText,
+  type ReportAction,
+} from "../domain/progress/command-grammar.ts";
 import { assertCanWriteActivity, type Actor, type Role } from "../domain/permissions.ts";
 import { currentPlan } from "../store/plan.ts";
 import { isCountIndicator, type ReportInput } from "../domain/progress/progress.ts";
@@ -42,15 +47,24 @@ const MAX_LISTED = 25;
  * the date is not in the future, the value fits the indicator. Every bad row is listed;
  * if there is one, nothing is recorded. Otherwise all rows go in one transaction.
  */
-export async function importProgress(db: Db, rows: readonly ProgressRow[], opts: ProgressImportOptions): Promise<ProgressImportResult> {
+export async function importProgress(
+  db: Db,
+  rows: readonly ProgressRow[],
+  opts: ProgressImportOptions,
+): Promise<ProgressImportResult> {
   const plan = await currentPlan(db, opts.year);
   const today = romeDay(opts.now);
-  if (rows.length === 0) throw new UserError({ code: "progress_file_invalid", source: opts.sourceName, reason: "no_rows" });
+  if (rows.length === 0)
+    throw new UserError({ code: "progress_file_invalid", source: opts.sourceName, reason: "no_rows" });
 
   const users = await db.user.findMany({ include: { areas: true } });
   const actors = users.map((u) => ({
     name: u.name,
-    actor: { slackUserId: u.slackUserId, role: u.role as Role, areaCodes: u.areas.map((a) => a.areaCode) } satisfies Actor,
+    actor: {
+      slackUserId: u.slackUserId,
+      role: u.role as Role,
+      areaCodes: u.areas.map((a) => a.areaCode),
+    } satisfies Actor,
   }));
   const fileHash = createHash("sha256").update(opts.content).digest("hex").slice(0, 32);
 
@@ -70,7 +84,11 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
     }
     const on = row.dateIso ?? (row.date ? parseItalianDate(row.date) : null);
     if (!on) {
-      fail(row.date ? `data non valida «${row.date}»: attesa una data come 12/03/2024.` : "manca la data (colonna «data»), per esempio 12/03/2024.");
+      fail(
+        row.date
+          ? `data non valida «${row.date}»: attesa una data come 12/03/2024.`
+          : "manca la data (colonna «data»), per esempio 12/03/2024.",
+      );
       continue;
     }
     const action = actionOf(activity.code, row, on);
@@ -113,7 +131,9 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
   }
 
   // Facts apply in the order they happened: a file may list the latest first.
-  const ordered = inputs.map((x, i) => ({ ...x, i })).sort((a, b) => (a.input.occurredOn ?? "").localeCompare(b.input.occurredOn ?? "") || a.i - b.i);
+  const ordered = inputs
+    .map((x, i) => ({ ...x, i }))
+    .sort((a, b) => (a.input.occurredOn ?? "").localeCompare(b.input.occurredOn ?? "") || a.i - b.i);
   return db.$transaction(
     async (tx) => {
       let recorded = 0;
@@ -124,7 +144,8 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
           if (r.duplicate) alreadyImported += 1;
           else recorded += 1;
         } catch (e) {
-          if (e instanceof UserError) throw new UserError({ code: "progress_row_invalid", where, detail: e.textFor("cli") });
+          if (e instanceof UserError)
+            throw new UserError({ code: "progress_row_invalid", where, detail: e.textFor("cli") });
           throw e;
         }
       }
@@ -145,7 +166,11 @@ export async function importProgress(db: Db, rows: readonly ProgressRow[], opts:
   );
 }
 
-async function findActivity(db: Db, plan: Awaited<ReturnType<typeof currentPlan>>, code: string): Promise<ActivityInfo | string> {
+async function findActivity(
+  db: Db,
+  plan: Awaited<ReturnType<typeof currentPlan>>,
+  code: string,
+): Promise<ActivityInfo | string> {
   const r = await resolveActivityCode(db, plan, code);
   if (r.kind === "found") return r.activity;
   if (r.kind === "ambiguous") {
@@ -163,7 +188,8 @@ function actionOf(code: string, row: ProgressRow, on: string): ReportAction | st
   const note = row.note.trim();
   const ctx = { today: on };
   if (!value) {
-    if (!note) return "manca lo stato o il valore (colonna «stato/valore»), per esempio «completato», «60%», «+1», «= 5», «in corso».";
+    if (!note)
+      return "manca lo stato o il valore (colonna «stato/valore»), per esempio «completato», «60%», «+1», «= 5», «in corso».";
     const parsed = parseObiettivoText(`${code} nota ${note}`, ctx);
     return parsed.ok && parsed.command.kind === "report" ? parsed.command.action : grammarMessage(parsed);
   }
@@ -171,7 +197,8 @@ function actionOf(code: string, row: ProgressRow, on: string): ReportAction | st
   // "bloccato" with its reason in the note column.
   if (!parsed.ok && note) {
     const withNote = parseObiettivoText(`${code} ${value} ${note}`, ctx);
-    if (withNote.ok && withNote.command.kind === "report" && withNote.command.action.kind === "blocked") return withNote.command.action;
+    if (withNote.ok && withNote.command.kind === "report" && withNote.command.action.kind === "blocked")
+      return withNote.command.action;
   }
   if (!parsed.ok || parsed.command.kind !== "report") return grammarMessage(parsed);
   const action = parsed.command.action;
@@ -193,12 +220,17 @@ function grammarMessage(parsed: ReturnType<typeof parseObiettivoText>): string {
 }
 
 function findAuthor(actors: { name: string | null; actor: Actor }[], typed: string): Actor | string {
-  const t = typed.trim().replace(/^<@|>$/g, "").replace(/^@/, "");
-  if (!t) return "manca l'autore (colonna «autore»): l'ID Slack di chi ha svolto l'attività, o il nome con cui è registrato.";
+  const t = typed
+    .trim()
+    .replace(/^<@|>$/g, "")
+    .replace(/^@/, "");
+  if (!t)
+    return "manca l'autore (colonna «autore»): l'ID Slack di chi ha svolto l'attività, o il nome con cui è registrato.";
   const byId = actors.find((a) => a.actor.slackUserId === t);
   if (byId) return byId.actor;
   const byName = actors.filter((a) => a.name && foldWord(a.name) === foldWord(t));
   if (byName.length === 1) return byName[0]!.actor;
-  if (byName.length > 1) return `ci sono più utenti di nome «${t}»: scrivi l'ID Slack (${byName.map((a) => a.actor.slackUserId).join(", ")}).`;
+  if (byName.length > 1)
+    return `ci sono più utenti di nome «${t}»: scrivi l'ID Slack (${byName.map((a) => a.actor.slackUserId).join(", ")}).`;
   return `l'autore «${t}» non è un utente registrato: aggiungilo con «obiettivi utenti aggiungi <ID Slack> --ruolo <ruolo>» o scrivi l'ID Slack di un utente registrato.`;
 }

@@ -1,7 +1,12 @@
 import type { Db, Tx } from "../db/client.ts";
 import { evaluatePlan } from "./evaluation.ts";
 import { buildRelazione, type Relazione } from "../report/relazione.ts";
-import type { PerAreaObjectiveRow, RelazioneDocxOptions, RelazioneTexts, ScorecardsInput } from "../report/relazione-docx.ts";
+import type {
+  PerAreaObjectiveRow,
+  RelazioneDocxOptions,
+  RelazioneTexts,
+  ScorecardsInput,
+} from "../report/relazione-docx.ts";
 import { completionTrend } from "./relazione-trend.ts";
 import { buildScorecards, type ScorecardSet } from "./scorecards.ts";
 
@@ -25,9 +30,21 @@ export function scorecardsInput(set: ScorecardSet): ScorecardsInput {
   const perAreaObjectives: PerAreaObjectiveRow[] = set.perAreaObjectives.map((p) => ({
     code: p.code,
     title: p.title,
-    byArea: [...p.byArea.entries()].map(([areaCode, s]) => ({ areaCode, areaName: names.get(areaCode) ?? areaCode, percent: s.percent, explanation: s.explanation })),
+    byArea: [...p.byArea.entries()].map(([areaCode, s]) => ({
+      areaCode,
+      areaName: names.get(areaCode) ?? areaCode,
+      percent: s.percent,
+      explanation: s.explanation,
+    })),
   }));
-  return { year: set.year, entity: set.entity, asOf: set.asOf, criteria: set.criteria, scorecards: set.scorecards, perAreaObjectives };
+  return {
+    year: set.year,
+    entity: set.entity,
+    asOf: set.asOf,
+    criteria: set.criteria,
+    scorecards: set.scorecards,
+    perAreaObjectives,
+  };
 }
 
 /**
@@ -35,9 +52,22 @@ export function scorecardsInput(set: ScorecardSet): ScorecardsInput {
  * the month-end trend. The result is plain data, so the rendering (renderRelazioneDocx) can
  * run in a worker thread.
  */
-export async function relazioneDocxInputs(db: Reader, req: RelazioneDocxRequest): Promise<{ model: Relazione; options: RelazioneDocxOptions }> {
-  const model = await buildRelazione(db, { year: req.year, asOf: req.asOf, now: req.now, monitoring: req.monitoring, dueWithinDays: req.dueWithinDays, patron: req.patron });
+export async function relazioneDocxInputs(
+  db: Reader,
+  req: RelazioneDocxRequest,
+): Promise<{ model: Relazione; options: RelazioneDocxOptions }> {
+  const model = await buildRelazione(db, {
+    year: req.year,
+    asOf: req.asOf,
+    now: req.now,
+    monitoring: req.monitoring,
+    dueWithinDays: req.dueWithinDays,
+    patron: req.patron,
+  });
   const evaluation = await evaluatePlan(db, { year: model.year, asOf: req.asOf, patron: req.patron });
-  const [set, trend] = await Promise.all([buildScorecards(db, { asOf: req.asOf, evaluation }), completionTrend(db, { year: model.year, asOf: req.asOf })]);
+  const [set, trend] = await Promise.all([
+    buildScorecards(db, { asOf: req.asOf, evaluation }),
+    completionTrend(db, { year: model.year, asOf: req.asOf }),
+  ]);
   return { model, options: { texts: req.texts, scorecards: scorecardsInput(set), trend } };
 }

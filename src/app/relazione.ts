@@ -24,6 +24,16 @@ export async function relazioneExport(
     req.queued();
     return { kind: "joined" };
   }
-  const made = await heavy.run("relazione", { format, year: req.year, asOf: today, now: req.now.toISOString() }, { key, onQueued: req.queued });
-  return { kind: "file", year: made.year, today, format, file: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength) };
+  const made = await heavy.run(
+    "relazione",
+    { format, year: req.year, asOf: today, now: req.now.toISOString() },
+    { key, onQueued: req.queued },
+  );
+  return {
+    kind: "file",
+    year: made.year,
+    today,
+    format,
+    file: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength),
+  };
 }

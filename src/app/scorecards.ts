@@ -1,8 +1,21 @@
 import type { Db, Tx } from "../db/client.ts";
 import { endOfRomeDay, stateAt, type ObjectiveEval, type PlanEvaluation } from "../domain/scoring/evaluation.ts";
 import { evaluatePlan } from "./evaluation.ts";
-import { scoreActivity, scoreArea, scoreObjective, type AggregateScore, type PointsScore, type ScoringContext } from "../domain/scoring/scoring.ts";
-import { buildScorecard, paymentTimesFigure, type AreaFigures, type BehaviourCriterion, type Scorecard } from "../domain/scoring/scorecard.ts";
+import {
+  scoreActivity,
+  scoreArea,
+  scoreObjective,
+  type AggregateScore,
+  type PointsScore,
+  type ScoringContext,
+} from "../domain/scoring/scoring.ts";
+import {
+  buildScorecard,
+  paymentTimesFigure,
+  type AreaFigures,
+  type BehaviourCriterion,
+  type Scorecard,
+} from "../domain/scoring/scorecard.ts";
 import type { ScoringConfig } from "../domain/scoring/config.ts";
 import { behaviourScoresOfYear, planBehaviourCriteria } from "../store/behaviour-scores.ts";
 import { reportsWithArea, type AreaReport } from "../store/report-area.ts";
@@ -52,11 +65,25 @@ export async function scorePerAreaObjectives(db: Reader, ev: PlanEvaluation): Pr
     const byArea = new Map<string, AggregateScore>();
     for (const area of ev.areas) {
       const scored = o.activities.map((a) => {
-        const state = stateAt(byKey.get(`${area.code}|${a.code}`) ?? [], cutoff, { targetKind: a.targetKind, period: a.period });
+        const state = stateAt(byKey.get(`${area.code}|${a.code}`) ?? [], cutoff, {
+          targetKind: a.targetKind,
+          period: a.period,
+        });
         return {
           code: a.code,
           score: scoreActivity(
-            { code: a.code, targetKind: a.targetKind, targetText: a.targetText, threshold: a.threshold, comparator: null, period: a.period, qualifier: a.qualifier, unit: a.unit, deadline: a.deadline, state },
+            {
+              code: a.code,
+              targetKind: a.targetKind,
+              targetText: a.targetText,
+              threshold: a.threshold,
+              comparator: null,
+              period: a.period,
+              qualifier: a.qualifier,
+              unit: a.unit,
+              deadline: a.deadline,
+              state,
+            },
             ctx,
           ),
         };
@@ -67,9 +94,18 @@ export async function scorePerAreaObjectives(db: Reader, ev: PlanEvaluation): Pr
   });
 }
 
-function organisationalOf(areaCode: string, objectives: ObjectiveEval[], perArea: Map<string, PerAreaObjective>, max: number): PointsScore {
+function organisationalOf(
+  areaCode: string,
+  objectives: ObjectiveEval[],
+  perArea: Map<string, PerAreaObjective>,
+  max: number,
+): PointsScore {
   return scoreArea(
-    objectives.map((o) => ({ code: o.code, weight: o.weight, score: perArea.get(o.code)?.byArea.get(areaCode) ?? o.score })),
+    objectives.map((o) => ({
+      code: o.code,
+      weight: o.weight,
+      score: perArea.get(o.code)?.byArea.get(areaCode) ?? o.score,
+    })),
     max,
   );
 }
@@ -82,14 +118,26 @@ function paymentTimesObjective(config: ScoringConfig, objectives: ObjectiveEval[
   return objectives.find((o) => o.title.toLowerCase().includes(word)) ?? null;
 }
 
-export async function buildScorecards(db: Reader, opts: { year?: number; asOf: string; patron?: string; evaluation?: PlanEvaluation }): Promise<ScorecardSet> {
+export async function buildScorecards(
+  db: Reader,
+  opts: { year?: number; asOf: string; patron?: string; evaluation?: PlanEvaluation },
+): Promise<ScorecardSet> {
   const ev = opts.evaluation ?? (await evaluatePlan(db, { year: opts.year, asOf: opts.asOf, patron: opts.patron }));
   const year = ev.plan.year;
   const config = ev.config.config;
-  const [fromPlan, behaviours, perAreaList] = await Promise.all([planBehaviourCriteria(db, ev.plan.id), behaviourScoresOfYear(db, year), scorePerAreaObjectives(db, ev)]);
+  const [fromPlan, behaviours, perAreaList] = await Promise.all([
+    planBehaviourCriteria(db, ev.plan.id),
+    behaviourScoresOfYear(db, year),
+    scorePerAreaObjectives(db, ev),
+  ]);
   const { criteria, source } = resolveCriteria(ev.config, fromPlan);
   const perArea = new Map(perAreaList.map((p) => [p.code, p]));
-  const organisationalByArea = new Map(ev.areas.map((a) => [a.code, organisationalOf(a.code, ev.comuneWide.objectives, perArea, config.comuneWideMaxPoints)]));
+  const organisationalByArea = new Map(
+    ev.areas.map((a) => [
+      a.code,
+      organisationalOf(a.code, ev.comuneWide.objectives, perArea, config.comuneWideMaxPoints),
+    ]),
+  );
   const payObjective = paymentTimesObjective(config, ev.comuneWide.objectives);
 
   const byHead = new Map<string, typeof ev.areas>();
@@ -113,7 +161,11 @@ export async function buildScorecards(db: Reader, opts: { year?: number; asOf: s
     if (payObjective) {
       const per = perArea.get(payObjective.code);
       const values = per ? areas.map((a) => per.byArea.get(a.code)?.percent).filter((p): p is number => p != null) : [];
-      const percent = per ? (values.length ? values.reduce((s, v) => s + v, 0) / values.length : null) : payObjective.score.percent;
+      const percent = per
+        ? values.length
+          ? values.reduce((s, v) => s + v, 0) / values.length
+          : null
+        : payObjective.score.percent;
       paymentTimes = paymentTimesFigure(payObjective, percent, config.paymentTimes.resultPayShare);
     }
     const entered = behaviours.get(head);
@@ -123,11 +175,22 @@ export async function buildScorecards(db: Reader, opts: { year?: number; asOf: s
       objectivesMaxPoints: config.maxPoints,
       organisationalMaxPoints: config.comuneWideMaxPoints,
       criteria,
-      behaviours: entered ? { scores: entered.scores, enteredBy: entered.enteredBy, enteredAt: entered.enteredAt } : null,
+      behaviours: entered
+        ? { scores: entered.scores, enteredBy: entered.enteredBy, enteredAt: entered.enteredAt }
+        : null,
       paymentTimes,
     });
   });
-  return { year, entity: ev.plan.entity, asOf: ev.asOf, criteria, criteriaSource: source, scorecards, organisationalByArea, perAreaObjectives: perAreaList };
+  return {
+    year,
+    entity: ev.plan.entity,
+    asOf: ev.asOf,
+    criteria,
+    criteriaSource: source,
+    scorecards,
+    organisationalByArea,
+    perAreaObjectives: perAreaList,
+  };
 }
 
 /** The JSON of `relazione --schede --formato json`. */

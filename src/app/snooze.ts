@@ -15,7 +15,14 @@ export async function snoozeNotice(
   requireActor(await loadActor(deps.db, req.userId), req.userId);
   const now = deps.clock();
   const until = addDays(romeDay(now), req.days);
-  await addSnooze(deps.db, { planYear: req.year, code: req.code, userId: req.userId, kind: req.kind, untilDay: until, now });
+  await addSnooze(deps.db, {
+    planYear: req.year,
+    code: req.code,
+    userId: req.userId,
+    kind: req.kind,
+    untilDay: until,
+    now,
+  });
   const day = (await loadCalendar(deps.db, deps.env.PATRONO)).nextWorkingDay(until);
   return { code: req.code, day };
 }

@@ -20,7 +20,14 @@ import {
   type StatusScope,
   type TotalsRow,
 } from "../domain/status/status.ts";
-import { addTotals, variedInScope, variedTotals, withVaried, withVariedDeadlines, type VariedObjectives } from "../domain/status/varied.ts";
+import {
+  addTotals,
+  variedInScope,
+  variedTotals,
+  withVaried,
+  withVariedDeadlines,
+  type VariedObjectives,
+} from "../domain/status/varied.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { variedObjectives } from "../store/varied-objectives.ts";
 import { requireActor } from "../domain/permissions.ts";
@@ -48,11 +55,11 @@ function notVaried(where: Prisma.Sql, varied: VariedObjectives | null): Prisma.S
 
 type Reader = Db | Tx;
 
-
 /** The status `/stato <testo>` asks for. Unknown or ambiguous areas throw a UserError listing the areas. */
 export async function statusForText(db: Reader, text: string, today: string): Promise<StatusResult> {
   const q = parseStatusQuery(text);
-  if (q.scope.kind === "query") return { kind: "scope", ...(await areaStatus(db, { year: q.year, areaQuery: q.scope.text, today })) };
+  if (q.scope.kind === "query")
+    return { kind: "scope", ...(await areaStatus(db, { year: q.year, areaQuery: q.scope.text, today })) };
   return statusForScope(db, q.scope, { year: q.year, today });
 }
 
@@ -91,15 +98,32 @@ async function scopeStatus(db: Reader, plan: PlanRef, area: AreaInfo | null, tod
   const here = variedInScope(varied, area);
   const all = objectiveFilter(plan, area);
   const where = notVaried(all, varied);
-  const totals = addTotals((await totalsRows(db, plan, where, today))[0], variedTotals(here, today).get(area?.id ?? null));
+  const totals = addTotals(
+    (await totalsRows(db, plan, where, today))[0],
+    variedTotals(here, today).get(area?.id ?? null),
+  );
   const summary = summarize(area, totals, await manualDeadlineRows(db, plan, where), today);
-  const objectives = withVaried(objectivesFromRows(await shownObjectiveRows(db, plan, all, OBJECTIVES_SHOWN)), varied, here);
+  const objectives = withVaried(
+    objectivesFromRows(await shownObjectiveRows(db, plan, all, OBJECTIVES_SHOWN)),
+    varied,
+    here,
+  );
   const objectiveTotal = objectives.length < OBJECTIVES_SHOWN ? objectives.length : await objectiveCount(db, all);
   const big = summary.activities >= BIG_SCOPE;
   const overdueRange = { from: null, to: today };
   const soonRange = { from: today, to: addDays(today, DUE_SOON_DAYS + 1) };
-  const worst = withVariedDeadlines(await openByDeadline(db, plan, where, overdueRange, WORST_OVERDUE_SHOWN, big), here, overdueRange, WORST_OVERDUE_SHOWN);
-  const soon = withVariedDeadlines(await openByDeadline(db, plan, where, soonRange, DUE_SOON_SHOWN, big), here, soonRange, DUE_SOON_SHOWN);
+  const worst = withVariedDeadlines(
+    await openByDeadline(db, plan, where, overdueRange, WORST_OVERDUE_SHOWN, big),
+    here,
+    overdueRange,
+    WORST_OVERDUE_SHOWN,
+  );
+  const soon = withVariedDeadlines(
+    await openByDeadline(db, plan, where, soonRange, DUE_SOON_SHOWN, big),
+    here,
+    soonRange,
+    DUE_SOON_SHOWN,
+  );
   const item = (r: DeadlineRow): DeadlineItem => ({
     code: r.code,
     title: r.title,
@@ -134,7 +158,8 @@ export async function allAreasStatus(db: Reader, q: StatusQuery): Promise<AllAre
   const sqlTotals = new Map((await totalsRows(db, plan, where, q.today, true)).map((t) => [t.areaId, t]));
   const extra = variedTotals(variedInScope(varied, "all"), q.today);
   const totals = new Map<number | null, TotalsRow>();
-  for (const key of new Set([...sqlTotals.keys(), ...extra.keys()])) totals.set(key, addTotals(sqlTotals.get(key), extra.get(key))!);
+  for (const key of new Set([...sqlTotals.keys(), ...extra.keys()]))
+    totals.set(key, addTotals(sqlTotals.get(key), extra.get(key))!);
   const manual = await manualDeadlineRows(db, plan, where);
   const manualOf = (areaId: number | null) => manual.filter((m) => m.areaId === areaId);
   const ente = totals.get(null);
@@ -146,7 +171,6 @@ export async function allAreasStatus(db: Reader, q: StatusQuery): Promise<AllAre
     ente: ente ? summarize(null, ente, manualOf(null), q.today) : null,
   };
 }
-
 
 /** `/stato [area|ente] [anno]` for a user: any registered role may read, an unknown user is told who can add them. */
 export async function stato(db: Reader, req: { userId: string; text: string; today: string }): Promise<StatusResult> {

@@ -123,7 +123,11 @@ export interface ChannelResult {
 }
 
 /** The Slack channel where an area's digest and reminders go. */
-export async function setAreaChannel(db: Db, input: { area: string; channelId: string }, ctx: ChangeContext): Promise<ChannelResult> {
+export async function setAreaChannel(
+  db: Db,
+  input: { area: string; channelId: string },
+  ctx: ChangeContext,
+): Promise<ChannelResult> {
   const channelId = normalizeSlackChannelId(input.channelId);
   const area = resolveArea(await planAreas(db), input.area);
   return db.$transaction(async (tx) => {
@@ -144,7 +148,9 @@ export async function setAreaChannel(db: Db, input: { area: string; channelId: s
   });
 }
 
-export async function listAreaChannels(db: Db): Promise<{ areaCode: string; areaName: string | null; channelId: string | null }[]> {
+export async function listAreaChannels(
+  db: Db,
+): Promise<{ areaCode: string; areaName: string | null; channelId: string | null }[]> {
   const channels = await allAreaChannels(db);
   let areas: { code: string; name: string }[] = [];
   try {
@@ -152,7 +158,12 @@ export async function listAreaChannels(db: Db): Promise<{ areaCode: string; area
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
   }
-  const rows = areas.map((a) => ({ areaCode: a.code, areaName: a.name as string | null, channelId: channels.get(a.code) ?? null }));
-  for (const [code, channelId] of channels) if (!areas.some((a) => a.code === code)) rows.push({ areaCode: code, areaName: null, channelId });
+  const rows = areas.map((a) => ({
+    areaCode: a.code,
+    areaName: a.name as string | null,
+    channelId: channels.get(a.code) ?? null,
+  }));
+  for (const [code, channelId] of channels)
+    if (!areas.some((a) => a.code === code)) rows.push({ areaCode: code, areaName: null, channelId });
   return rows;
 }

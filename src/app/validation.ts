@@ -3,12 +3,18 @@ import { endOfRomeDay } from "../domain/scoring/evaluation.ts";
 import { currentPlan } from "../store/plan.ts";
 import { loadScoringConfig } from "../store/scoring-config.ts";
 import type { Actor } from "../domain/permissions.ts";
-import { OUTCOMES, type Outcome, type ValidationActivity, type ValidationInput } from "../domain/validation/input.ts";
+import { OUTCOMES, type ValidationActivity, type ValidationInput } from "../domain/validation/input.ts";
 import { buildValidationPack, completedCodes, type ValidationPack } from "../domain/validation/pack.ts";
 import { drawSample } from "../domain/validation/sample.ts";
 import { UserError } from "../errors.ts";
 import { buildRelazione } from "../report/relazione.ts";
-import { insertFindings, latestSample, loadValidationRecords, saveSample, type FindingWrite } from "../store/validation.ts";
+import {
+  insertFindings,
+  latestSample,
+  loadValidationRecords,
+  saveSample,
+  type FindingWrite,
+} from "../store/validation.ts";
 
 /**
  * Use cases of the Nucleo's validation: the pack (checklist, register, sample, draft
@@ -67,14 +73,26 @@ export async function loadValidationInput(db: Db, req: ValidationRequest): Promi
     asOf: req.asOf,
     periodEnd: `${plan.year}-12-31`,
     generatedAt: req.now,
-    rules: { version: inForce.version, createdAt: inForce.createdAt, createdBy: inForce.createdBy, validFrom: inForce.validFrom, act: inForce.act },
+    rules: {
+      version: inForce.version,
+      createdAt: inForce.createdAt,
+      createdBy: inForce.createdBy,
+      validFrom: inForce.validFrom,
+      act: inForce.act,
+    },
     lateEntryDays: config.lateEntryDays,
     evidenceRules: config.evidence,
     activities,
     planActivities: records.planActivities,
     reports: records.reports,
     manualDeadlines: records.manualDeadlines,
-    manualEvaluations: Object.entries(config.manualEvaluations).map(([code, m]) => ({ code, percent: m.percent, reason: m.reason, setBy: inForce.createdBy, act: inForce.act })),
+    manualEvaluations: Object.entries(config.manualEvaluations).map(([code, m]) => ({
+      code,
+      percent: m.percent,
+      reason: m.reason,
+      setBy: inForce.createdBy,
+      act: inForce.act,
+    })),
     findings: records.findings,
     names: records.names,
   };
@@ -91,7 +109,12 @@ export interface PackRequest extends ValidationRequest {
 export async function validationPack(db: Db, req: PackRequest): Promise<ValidationPack> {
   const input = await loadValidationInput(db, req);
   const codes = drawSample(completedCodes(input), req.sampleSize, req.seed);
-  await saveSample(db, input.year, { seed: req.seed, size: req.sampleSize, codes, asOf: req.asOf }, { actor: req.actor, now: req.now });
+  await saveSample(
+    db,
+    input.year,
+    { seed: req.seed, size: req.sampleSize, codes, asOf: req.asOf },
+    { actor: req.actor, now: req.now },
+  );
   return buildValidationPack(input, { size: req.sampleSize, seed: req.seed, codes });
 }
 
@@ -115,20 +138,50 @@ export interface FindingsRequest {
 /** Checks every finding against the plan before writing any; then writes them all, audited. */
 export async function recordFindings(db: Db, req: FindingsRequest): Promise<{ year: number; recorded: number }> {
   const plan = await currentPlan(db, req.year);
-  const codes = new Set((await db.activity.findMany({ where: { planId: plan.id }, select: { code: true } })).map((a) => a.code));
+  const codes = new Set(
+    (await db.activity.findMany({ where: { planId: plan.id }, select: { code: true } })).map((a) => a.code),
+  );
   for (const f of req.findings) {
-    if (!codes.has(f.code)) throw new UserError({ code: "validation", reason: "unknown_code", text: `L'attività ${f.code} non è nel piano ${plan.year}: nessun esito registrato.` });
-    if (!(OUTCOMES as readonly string[]).includes(f.outcome)) throw new UserError({ code: "validation", reason: "bad_outcome", text: `Esito non valido per ${f.code}: «${f.outcome}». Atteso: conforme, non conforme o nota.` });
-    if (f.outcome === "nota" && !f.note?.trim()) throw new UserError({ code: "validation", reason: "note_required", text: `Per l'esito «nota» di ${f.code} serve il testo della nota.` });
-    if (f.note && f.note.length > MAX_FINDING_NOTE) throw new UserError({ code: "validation", reason: "note_too_long", text: `La nota su ${f.code} è troppo lunga: il massimo è ${MAX_FINDING_NOTE} caratteri.` });
+    if (!codes.has(f.code))
+      throw new UserError({
+        code: "validation",
+        reason: "unknown_code",
+        text: `L'attività ${f.code} non è nel piano ${plan.year}: nessun esito registrato.`,
+      });
+    if (!(OUTCOMES as readonly string[]).includes(f.outcome))
+      throw new UserError({
+        code: "validation",
+        reason: "bad_outcome",
+        text: `Esito non valido per ${f.code}: «${f.outcome}». Atteso: conforme, non conforme o nota.`,
+      });
+    if (f.outcome === "nota" && !f.note?.trim())
+      throw new UserError({
+        code: "validation",
+        reason: "note_required",
+        text: `Per l'esito «nota» di ${f.code} serve il testo della nota.`,
+      });
+    if (f.note && f.note.length > MAX_FINDING_NOTE)
+      throw new UserError({
+        code: "validation",
+        reason: "note_too_long",
+        text: `La nota su ${f.code} è troppo lunga: il massimo è ${MAX_FINDING_NOTE} caratteri.`,
+      });
   }
-  const recorded = await insertFindings(db, plan.year, req.findings, { actor: req.actor, origin: req.origin, now: req.now });
+  const recorded = await insertFindings(db, plan.year, req.findings, {
+    actor: req.actor,
+    origin: req.origin,
+    now: req.now,
+  });
   return { year: plan.year, recorded };
 }
 
 /** Only the Nucleo di Valutazione records findings from Slack. */
 export function assertCanRecordFindings(actor: Actor): void {
   if (actor.role !== "nucleo") {
-    throw new UserError({ code: "validation", reason: "forbidden", text: "Solo il Nucleo di Valutazione registra gli esiti della verifica a campione." });
+    throw new UserError({
+      code: "validation",
+      reason: "forbidden",
+      text: "Solo il Nucleo di Valutazione registra gli esiti della verifica a campione.",
+    });
   }
 }

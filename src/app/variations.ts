@@ -42,7 +42,11 @@ export function requireVariationMeta(m: VariationMeta, opts: { reasonRequired?: 
 }
 
 export function isoDay(v: string, flag: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(v) ||
+    Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ||
+    new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v
+  ) {
     throw new UserError({ code: "bad_day", option: flag, raw: v });
   }
   return v;
@@ -59,7 +63,12 @@ export interface PreparedVariation {
 
 function assertInYear(plan: PlanRef, inForce: PlanInForce, validFrom: string): void {
   if (validFrom < inForce.adoptedFrom) {
-    throw new UserError({ code: "variation_before_plan", validFrom, adoptedFrom: inForce.adoptedFrom, year: plan.year });
+    throw new UserError({
+      code: "variation_before_plan",
+      validFrom,
+      adoptedFrom: inForce.adoptedFrom,
+      year: plan.year,
+    });
   }
 }
 
@@ -67,27 +76,53 @@ const itDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.sli
 
 function storedDefinitions(db: Db, plan: PlanRef) {
   return Promise.all([
-    db.objective.findMany({ where: { planId: plan.id, archivedAt: null }, include: { area: { select: { code: true } } } }),
-    db.activity.findMany({ where: { planId: plan.id, archivedAt: null }, include: { objective: { select: { code: true } } } }),
+    db.objective.findMany({
+      where: { planId: plan.id, archivedAt: null },
+      include: { area: { select: { code: true } } },
+    }),
+    db.activity.findMany({
+      where: { planId: plan.id, archivedAt: null },
+      include: { objective: { select: { code: true } } },
+    }),
   ]);
 }
 
 /** Diff of a revised plan document against the definitions in force on the variation's date. */
-export async function prepareDocumentVariation(db: Db, parsed: ParsedPlan, meta: ValidMeta): Promise<PreparedVariation> {
+export async function prepareDocumentVariation(
+  db: Db,
+  parsed: ParsedPlan,
+  meta: ValidMeta,
+): Promise<PreparedVariation> {
   const plan = await currentPlan(db, parsed.year);
   const inForce = await loadPlanInForce(db, plan, meta.validFrom);
   assertInYear(plan, inForce, meta.validFrom);
   const [objs, acts] = await storedDefinitions(db, plan);
   const storedObjectives = new Map<string, ObjectiveDefinition>(
-    objs.map((o) => [o.code, inForce.overlay.objective({ code: o.code, title: o.title, weight: o.weight, areaCode: o.area?.code ?? null }, { evenIfAbsent: true })!]),
+    objs.map((o) => [
+      o.code,
+      inForce.overlay.objective(
+        { code: o.code, title: o.title, weight: o.weight, areaCode: o.area?.code ?? null },
+        { evenIfAbsent: true },
+      )!,
+    ]),
   );
   const storedActivities = new Map<string, ActivityDefinition>(
-    acts.map((a) => [a.code, inForce.overlay.activity(activityDefinitionOf({ ...a, objectiveCode: a.objective.code }), { evenIfAbsent: true })!]),
+    acts.map((a) => [
+      a.code,
+      inForce.overlay.activity(activityDefinitionOf({ ...a, objectiveCode: a.objective.code }), {
+        evenIfAbsent: true,
+      })!,
+    ]),
   );
   const diff = diffPlan(
     { objectives: inForce.objectives, activities: inForce.activities, storedObjectives, storedActivities },
     {
-      objectives: parsed.objectives.map((o) => ({ code: o.code, title: o.title, weight: o.weight, areaCode: o.areaCode })),
+      objectives: parsed.objectives.map((o) => ({
+        code: o.code,
+        title: o.title,
+        weight: o.weight,
+        areaCode: o.areaCode,
+      })),
       activities: parsed.activities.map((a) =>
         activityDefinitionOf({
           code: a.code,
@@ -122,7 +157,11 @@ export interface TargetedInput {
 }
 
 /** `--codice X --scadenza | --valore-atteso | --peso`, `--stralcia X`: changes against what is in force on the date. */
-export async function prepareTargetedVariation(db: Db, input: TargetedInput, meta: ValidMeta): Promise<PreparedVariation> {
+export async function prepareTargetedVariation(
+  db: Db,
+  input: TargetedInput,
+  meta: ValidMeta,
+): Promise<PreparedVariation> {
   const plan = await currentPlan(db, input.year);
   const inForce = await loadPlanInForce(db, plan, meta.validFrom);
   assertInYear(plan, inForce, meta.validFrom);
@@ -146,22 +185,34 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
       if (!a) throw new UserError({ code: "variation_wrong_entity", typed: code, field: "deadline" });
       const iso = parseItalianDate(input.deadline.trim(), plan.year);
       if (!iso) throw new UserError({ code: "variation_bad_deadline", raw: input.deadline });
-      if (iso !== a.effectiveDeadline) changes.push({ entityType: "activity", code, field: "deadline", from: a.effectiveDeadline, to: iso });
+      if (iso !== a.effectiveDeadline)
+        changes.push({ entityType: "activity", code, field: "deadline", from: a.effectiveDeadline, to: iso });
     }
     if (input.target !== undefined) {
       if (!a) throw new UserError({ code: "variation_wrong_entity", typed: code, field: "target" });
       const text = input.target.trim();
       if (!text) throw new UserError({ code: "variation_empty_target" });
       const t = parseTarget(text, { indice: a.indicator.index, indicator: a.indicator.name, year: plan.year });
-      const to = { text, kind: t.kind, threshold: t.threshold, comparator: t.comparator, period: t.period, unit: t.unit, qualifier: t.qualifier, needsManualDate: t.needsManualDate };
-      if (JSON.stringify(to) !== JSON.stringify(a.target)) changes.push({ entityType: "activity", code, field: "target", from: a.target, to });
+      const to = {
+        text,
+        kind: t.kind,
+        threshold: t.threshold,
+        comparator: t.comparator,
+        period: t.period,
+        unit: t.unit,
+        qualifier: t.qualifier,
+        needsManualDate: t.needsManualDate,
+      };
+      if (JSON.stringify(to) !== JSON.stringify(a.target))
+        changes.push({ entityType: "activity", code, field: "target", from: a.target, to });
       if (t.deadline && t.deadline !== a.effectiveDeadline && input.deadline === undefined) {
         changes.push({ entityType: "activity", code, field: "deadline", from: a.effectiveDeadline, to: t.deadline });
       }
     }
     if (input.weight !== undefined) {
       const w = Number(input.weight.trim().replace(",", ".").replace(/%$/, ""));
-      if (!Number.isFinite(w) || w < 0 || w > 100) throw new UserError({ code: "variation_bad_weight", raw: input.weight });
+      if (!Number.isFinite(w) || w < 0 || w > 100)
+        throw new UserError({ code: "variation_bad_weight", raw: input.weight });
       if (o) {
         if (w !== o.weight) changes.push({ entityType: "objective", code, field: "weight", from: o.weight, to: w });
       } else if (a && w !== a.weight) {
@@ -183,7 +234,9 @@ export async function prepareTargetedVariation(db: Db, input: TargetedInput, met
 
 /** The diff as a person reads it before confirming: added, changed field by field, removed. */
 export function describeVariation(p: PreparedVariation): string {
-  const lines = [`Variazione del piano ${p.plan.year}: ${p.meta.act}, in vigore dal ${itDay(p.meta.validFrom)} — ${p.meta.reason || "(senza motivazione)"}`];
+  const lines = [
+    `Variazione del piano ${p.plan.year}: ${p.meta.act}, in vigore dal ${itDay(p.meta.validFrom)} — ${p.meta.reason || "(senza motivazione)"}`,
+  ];
   const added = p.changes.filter((c) => c.field === "exists" && c.to === true);
   const removed = p.changes.filter((c) => c.field === "exists" && c.to === false);
   const changed = p.changes.filter((c) => c.field !== "exists");
@@ -195,7 +248,11 @@ export function describeVariation(p: PreparedVariation): string {
 }
 
 /** Writes the variation, the rows of codes never seen before, and one audit entry per entity touched. */
-export async function applyVariation(db: Db, p: PreparedVariation, ctx: { actor: string; now: Date }): Promise<{ id: number }> {
+export async function applyVariation(
+  db: Db,
+  p: PreparedVariation,
+  ctx: { actor: string; now: Date },
+): Promise<{ id: number }> {
   if (!p.changes.length) throw new UserError({ code: "variation_no_change", validFrom: p.meta.validFrom });
   const written = await db.$transaction(async (tx) => {
     if (p.document && (p.document.diff.newObjectives.length || p.document.diff.newActivities.length)) {
@@ -206,17 +263,33 @@ export async function applyVariation(db: Db, p: PreparedVariation, ctx: { actor:
         const known = areas.get(code);
         if (known !== undefined) return known;
         const a = parsed.areas.find((x) => x.code === code);
-        const row = await tx.area.create({ data: { planId: p.plan.id, code, name: a?.name ?? code, head: a?.head ?? null, position: a?.position ?? 999 } });
+        const row = await tx.area.create({
+          data: { planId: p.plan.id, code, name: a?.name ?? code, head: a?.head ?? null, position: a?.position ?? 999 },
+        });
         areas.set(code, row.id);
         return row.id;
       };
       for (const code of diff.newObjectives) {
         const o = parsed.objectives.find((x) => x.code === code)!;
         await tx.objective.create({
-          data: { planId: p.plan.id, areaId: await areaId(o.areaCode), code, title: o.title, description: o.description, publicValue: o.publicValue, weight: o.weight, position: o.position },
+          data: {
+            planId: p.plan.id,
+            areaId: await areaId(o.areaCode),
+            code,
+            title: o.title,
+            description: o.description,
+            publicValue: o.publicValue,
+            weight: o.weight,
+            position: o.position,
+          },
         });
       }
-      const objectiveIds = new Map((await tx.objective.findMany({ where: { planId: p.plan.id }, select: { id: true, code: true } })).map((o) => [o.code, o.id]));
+      const objectiveIds = new Map(
+        (await tx.objective.findMany({ where: { planId: p.plan.id }, select: { id: true, code: true } })).map((o) => [
+          o.code,
+          o.id,
+        ]),
+      );
       for (const code of diff.newActivities) {
         const a = parsed.activities.find((x) => x.code === code)!;
         await tx.activity.create({

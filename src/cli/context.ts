@@ -62,7 +62,12 @@ export function parseYear(v: string): number {
 }
 
 /** `--output <file>`: the file, and a line on standard error saying so; without it, standard output. */
-export function writeOutput(ctx: CliContext, file: string | undefined, content: string | Uint8Array, said: (file: string) => string): void {
+export function writeOutput(
+  ctx: CliContext,
+  file: string | undefined,
+  content: string | Uint8Array,
+  said: (file: string) => string,
+): void {
   if (file) {
     writeFileSync(file, content);
     ctx.err(said(file));

@@ -28,7 +28,10 @@ export const register: RegisterCommands = (program, ctx) => {
     .option("--tutte", "tutte le aree")
     .option("--oggi <data>", "il giorno da simulare (AAAA-MM-GG); se manca, oggi")
     .option("--anno <anno>", "anno del piano; se manca, il più recente")
-    .addHelpText("after", "\nEsempi:\n  npx obiettivi riepilogo --area 03 --oggi 2024-10-07\n  npx obiettivi riepilogo --tutte")
+    .addHelpText(
+      "after",
+      "\nEsempi:\n  npx obiettivi riepilogo --area 03 --oggi 2024-10-07\n  npx obiettivi riepilogo --tutte",
+    )
     .action(async (opts: RiepilogoOptions) => {
       if (!opts.area && !opts.tutte) {
         throw new UserError({ code: "missing_area" });
@@ -38,7 +41,8 @@ export const register: RegisterCommands = (program, ctx) => {
       }
       let year: number | undefined;
       if (opts.anno !== undefined) {
-        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
+        if (!/^\d{4}$/.test(opts.anno.trim()))
+          throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
         year = Number(opts.anno);
       }
       const now = ctx.clock(opts.oggi)();

@@ -16,7 +16,10 @@ import { register as registerSchedule } from "./schedule-commands.ts";
 
 /** Runs one CLI invocation; returns the exit code (tests call this directly). */
 export async function runCli(argv: string[], io?: { out(s: string): void; err(s: string): void }): Promise<number> {
-  const write = io ?? { out: (s: string) => void process.stdout.write(s), err: (s: string) => void process.stderr.write(s) };
+  const write = io ?? {
+    out: (s: string) => void process.stdout.write(s),
+    err: (s: string) => void process.stderr.write(s),
+  };
   let env;
   try {
     loadDotEnvFile();
@@ -32,14 +35,27 @@ export async function runCli(argv: string[], io?: { out(s: string): void; err(s:
       .exitOverride()
       .configureOutput({ writeOut: (s) => write.out(s), writeErr: (s) => write.err(s) }),
   ).showHelpAfterError("(usa --help per l'elenco dei comandi)");
-  for (const register of [registerPlan, registerUsers, registerDigest, registerReports, registerOps, registerBehaviours, registerVariations, registerRecord, registerValidation, registerSchedule]) register(program, ctx);
+  for (const register of [
+    registerPlan,
+    registerUsers,
+    registerDigest,
+    registerReports,
+    registerOps,
+    registerBehaviours,
+    registerVariations,
+    registerRecord,
+    registerValidation,
+    registerSchedule,
+  ])
+    register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     write.err(`${userMessageOf(e, "cli")}\n`);
-    if (!(e instanceof UserError) && process.env.LOG_LEVEL === "debug") write.err(`${e instanceof Error ? e.stack : String(e)}\n`);
+    if (!(e instanceof UserError) && process.env.LOG_LEVEL === "debug")
+      write.err(`${e instanceof Error ? e.stack : String(e)}\n`);
     return 1;
   } finally {
     await ctx.close();

@@ -43,7 +43,10 @@ const ITALIAN_HELP: Partial<Help> = {
     return TITLES[title] ?? title;
   },
   commandUsage(this: Help, cmd: Command): string {
-    return Help.prototype.commandUsage.call(this, cmd).replace("[options]", "[opzioni]").replace("[command]", "[comando]");
+    return Help.prototype.commandUsage
+      .call(this, cmd)
+      .replace("[options]", "[opzioni]")
+      .replace("[command]", "[comando]");
   },
   subcommandTerm(this: Help, cmd: Command): string {
     return Help.prototype.subcommandTerm.call(this, cmd).replace("[options]", "[opzioni]");

@@ -18,7 +18,9 @@ export function registerOps(program: Parameters<RegisterCommands>[0], ctx: CliCo
     .action(async (file: string, opts: { forza?: boolean }) => {
       const live = liveDatabaseFile(ctx);
       const { summary, elapsedMs } = await backupDatabase(live, file, { overwrite: opts.forza === true });
-      ctx.out(`Copia salvata in ${summary.file} (${formatBytes(summary.bytes)}, ${Math.round(elapsedMs)} ms). Contiene:\n${formatSummary(summary)}`);
+      ctx.out(
+        `Copia salvata in ${summary.file} (${formatBytes(summary.bytes)}, ${Math.round(elapsedMs)} ms). Contiene:\n${formatSummary(summary)}`,
+      );
     });
 
   program
@@ -43,7 +45,8 @@ export function registerOps(program: Parameters<RegisterCommands>[0], ctx: CliCo
       }
       const lines = [`Ripristino completato: ${live} contiene ora la copia ${result.summary.file}.`];
       if (result.safetyCopy) lines.push(`Il contenuto precedente è salvato in ${result.safetyCopy}.`);
-      if (result.migrationsApplied.length) lines.push(`Aggiornato alla versione attuale (${result.migrationsApplied.join(", ")}).`);
+      if (result.migrationsApplied.length)
+        lines.push(`Aggiornato alla versione attuale (${result.migrationsApplied.join(", ")}).`);
       lines.push("Se il bot è in funzione, riavvialo per sicurezza.");
       ctx.out(lines.join("\n"));
     });
@@ -57,7 +60,13 @@ function liveDatabaseFile(ctx: CliContext): string {
 
 function describeRestore(summary: DatabaseSummary, current: DatabaseSummary | null, live: string): string {
   const lines = ["La copia da ripristinare contiene:", formatSummary(summary), ""];
-  if (current) lines.push(`Sostituirà il database in uso (${live}), che contiene:`, formatSummary(current), "", "Prima ne salverò una copia di sicurezza nella stessa cartella.");
+  if (current)
+    lines.push(
+      `Sostituirà il database in uso (${live}), che contiene:`,
+      formatSummary(current),
+      "",
+      "Prima ne salverò una copia di sicurezza nella stessa cartella.",
+    );
   else lines.push(`Diventerà il database ${live} (oggi non esiste).`);
   return lines.join("\n");
 }

@@ -3,7 +3,13 @@ import path from "node:path";
 import { setManualDeadline } from "../app/deadlines.ts";
 import { loadPlanJson, type PlanJson } from "../store/plan.ts";
 import { formatItalianDate } from "../domain/plan/targets.ts";
-import { applyVariation, describeVariation, isoDay, prepareTargetedVariation, requireVariationMeta } from "../app/variations.ts";
+import {
+  applyVariation,
+  describeVariation,
+  isoDay,
+  prepareTargetedVariation,
+  requireVariationMeta,
+} from "../app/variations.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { UserError } from "../errors.ts";
 import { readUserBytes } from "../files.ts";
@@ -32,7 +38,7 @@ export const register: RegisterCommands = (program, ctx) => {
     .description("importa un Piano della Performance (PDF, Word, modello Excel, testo PIAO o CSV di esporta-piano)")
     .argument("<file>", "il documento del piano")
     .option("--anteprima", "mostra cosa verrebbe importato e le differenze con il piano caricato, senza scrivere nulla")
-    .option("--atto <testo>", "l'atto che adotta il piano, per esempio \"Delibera G.C. n. 5 del 30/01/2024\"")
+    .option("--atto <testo>", 'l\'atto che adotta il piano, per esempio "Delibera G.C. n. 5 del 30/01/2024"')
     .option("--dal <data>", "da quando il piano adottato è in vigore, AAAA-MM-GG (predefinito: 1° gennaio)")
     .action(async (file: string, opts: { anteprima?: boolean; atto?: string; dal?: string }) => {
       const adoptedFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
@@ -42,7 +48,12 @@ export const register: RegisterCommands = (program, ctx) => {
         ctx.out(previewText(await previewPlan(db, parsed)));
         return;
       }
-      const result = await importParsedPlan(db, parsed, { actor: ctx.actor, now: ctx.clock()(), adoptedAct: opts.atto?.trim() || null, adoptedFrom });
+      const result = await importParsedPlan(db, parsed, {
+        actor: ctx.actor,
+        now: ctx.clock()(),
+        adoptedAct: opts.atto?.trim() || null,
+        adoptedFrom,
+      });
       ctx.out(importReport(result));
       if (result.hadVariations) {
         ctx.err(
@@ -53,24 +64,36 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("esporta-modello")
-    .description("scrive il modello Excel vuoto del piano (aree, obiettivi, attività, istruzioni) da compilare e importare")
+    .description(
+      "scrive il modello Excel vuoto del piano (aree, obiettivi, attività, istruzioni) da compilare e importare",
+    )
     .requiredOption("--output <file>", "il file .xlsx da scrivere, per esempio modello.xlsx")
     .action(async (opts: { output: string }) => {
       const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
       writeFileSync(opts.output, await writePlanTemplate(null));
-      ctx.err(`Modello del piano scritto in ${opts.output}: compilalo e importalo con «obiettivi importa ${opts.output}».`);
+      ctx.err(
+        `Modello del piano scritto in ${opts.output}: compilalo e importalo con «obiettivi importa ${opts.output}».`,
+      );
     });
 
   program
     .command("importa-avanzamento")
-    .description("importa l'avanzamento tenuto altrove (xlsx o csv: codice, data, stato/valore, nota, evidenza, autore); tutte le righe o nessuna")
+    .description(
+      "importa l'avanzamento tenuto altrove (xlsx o csv: codice, data, stato/valore, nota, evidenza, autore); tutte le righe o nessuna",
+    )
     .argument("<file>", "il file .xlsx o .csv")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .action(async (file: string, opts: { anno?: number }) => {
       const content = readUserBytes(file);
       const rows = await readProgressFile(content, file);
       const { db } = await ctx.openDb();
-      const r = await importProgress(db, rows, { actor: ctx.actor, now: ctx.clock()(), content, sourceName: path.basename(file), year: opts.anno });
+      const r = await importProgress(db, rows, {
+        actor: ctx.actor,
+        now: ctx.clock()(),
+        content,
+        sourceName: path.basename(file),
+        year: opts.anno,
+      });
       ctx.out(
         r.recorded === 0
           ? `Nessuna riga nuova: le ${r.alreadyImported} righe di ${path.basename(file)} erano già state importate.`
@@ -119,7 +142,9 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("scadenza")
-    .description("imposta a mano la scadenza di un'attività senza una data nel piano; con --atto, varia quella del piano")
+    .description(
+      "imposta a mano la scadenza di un'attività senza una data nel piano; con --atto, varia quella del piano",
+    )
     .argument("<codice>", "codice dell'attività, per esempio 2.2.5")
     .argument("<data>", "nuova scadenza, per esempio 31/12/2024 o 2024-12-31")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
@@ -127,27 +152,41 @@ export const register: RegisterCommands = (program, ctx) => {
     .option("--atto <testo>", "per una scadenza scritta nel piano: l'atto che approva la variazione")
     .option("--dal <data>", "con --atto: da quando vale la variazione, AAAA-MM-GG")
     .option("--motivo <testo>", "con --atto: la motivazione (predefinita: la nota)")
-    .action(async (code: string, date: string, opts: { anno?: number; nota?: string; atto?: string; dal?: string; motivo?: string }) => {
-      if (opts.atto !== undefined || opts.dal !== undefined) {
-        const meta = requireVariationMeta({ act: opts.atto, validFrom: opts.dal, reason: opts.motivo ?? opts.nota });
+    .action(
+      async (
+        code: string,
+        date: string,
+        opts: { anno?: number; nota?: string; atto?: string; dal?: string; motivo?: string },
+      ) => {
+        if (opts.atto !== undefined || opts.dal !== undefined) {
+          const meta = requireVariationMeta({ act: opts.atto, validFrom: opts.dal, reason: opts.motivo ?? opts.nota });
+          const { db } = await ctx.openDb();
+          const prepared = await prepareTargetedVariation(db, { year: opts.anno, code, deadline: date }, meta);
+          const { id } = await applyVariation(db, prepared, { actor: ctx.actor, now: ctx.clock()() });
+          ctx.out(`${describeVariation(prepared)}\nVariazione n. ${id} registrata.`);
+          return;
+        }
         const { db } = await ctx.openDb();
-        const prepared = await prepareTargetedVariation(db, { year: opts.anno, code, deadline: date }, meta);
-        const { id } = await applyVariation(db, prepared, { actor: ctx.actor, now: ctx.clock()() });
-        ctx.out(`${describeVariation(prepared)}\nVariazione n. ${id} registrata.`);
-        return;
-      }
-      const { db } = await ctx.openDb();
-      const r = await setManualDeadline(db, { year: opts.anno, code, date, actor: ctx.actor, now: ctx.clock()(), note: opts.nota });
-      ctx.out(
-        `Scadenza dell'attività ${r.code} impostata al ${formatItalianDate(r.deadline)}` +
-          (r.previous ? ` (prima: ${formatItalianDate(r.previous)})` : ` (valore atteso nel piano: «${r.target}»)`),
-      );
-    });
+        const r = await setManualDeadline(db, {
+          year: opts.anno,
+          code,
+          date,
+          actor: ctx.actor,
+          now: ctx.clock()(),
+          note: opts.nota,
+        });
+        ctx.out(
+          `Scadenza dell'attività ${r.code} impostata al ${formatItalianDate(r.deadline)}` +
+            (r.previous ? ` (prima: ${formatItalianDate(r.previous)})` : ` (valore atteso nel piano: «${r.target}»)`),
+        );
+      },
+    );
 };
 
 function exportFormat(opts: { csv?: boolean; formato?: string }): "csv" | "xlsx" {
   const f = (opts.formato ?? "csv").trim().toLowerCase();
-  if (f !== "csv" && f !== "xlsx") throw new UserError({ code: "bad_format", raw: opts.formato ?? "", formats: "csv, xlsx" });
+  if (f !== "csv" && f !== "xlsx")
+    throw new UserError({ code: "bad_format", raw: opts.formato ?? "", formats: "csv, xlsx" });
   if (opts.csv && f !== "csv") throw new UserError({ code: "two_formats" });
   return f;
 }
@@ -165,7 +204,8 @@ export function importReport(r: ImportResult): string {
       `  Nuove: ${r.created.length}; modificate: ${r.updated.length}; archiviate: ${r.archived.length}; ripristinate: ${r.restored.length}`,
     );
     if (r.updated.length) lines.push(`  Modificate: ${r.updated.join(", ")}`);
-    if (r.archived.length) lines.push(`  Archiviate (non più nel documento; l'avanzamento registrato resta): ${r.archived.join(", ")}`);
+    if (r.archived.length)
+      lines.push(`  Archiviate (non più nel documento; l'avanzamento registrato resta): ${r.archived.join(", ")}`);
   }
   const structural = r.anomalies.filter((a) => a.kind !== "manual_deadline");
   if (structural.length) {
@@ -173,7 +213,10 @@ export function importReport(r: ImportResult): string {
     for (const a of structural) lines.push(`  - [${a.code}] ${a.message}`);
   }
   if (r.manualDates.length) {
-    lines.push("", `Valori attesi senza una data certa (${r.manualDates.length}): imposta la scadenza con «obiettivi scadenza <codice> <data>»`);
+    lines.push(
+      "",
+      `Valori attesi senza una data certa (${r.manualDates.length}): imposta la scadenza con «obiettivi scadenza <codice> <data>»`,
+    );
     for (const m of r.manualDates) lines.push(`  - ${m.code}: «${m.target}»`);
   }
   return lines.join("\n");
@@ -186,7 +229,9 @@ export function planTree(p: PlanJson): string {
     for (const a of o.activities) {
       const printed = a.printedCode && a.printedCode !== a.code ? ` [stampato ${a.printedCode}]` : "";
       const due = a.indicator.deadline ? `, entro il ${formatItalianDate(a.indicator.deadline)}` : "";
-      lines.push(`${indent}  ${a.code}${printed} ${a.title} — ${a.indicator.target} (${KIND_LABEL[a.indicator.kind] ?? a.indicator.kind}${due})`);
+      lines.push(
+        `${indent}  ${a.code}${printed} ${a.title} — ${a.indicator.target} (${KIND_LABEL[a.indicator.kind] ?? a.indicator.kind}${due})`,
+      );
     }
   };
   const ente = p.objectives.filter((o) => o.areaCode === null);
@@ -203,4 +248,3 @@ export function planTree(p: PlanJson): string {
   }
   return lines.join("\n");
 }
-

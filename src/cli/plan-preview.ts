@@ -15,9 +15,14 @@ export function previewText(p: PlanPreview, limit = Number.POSITIVE_INFINITY): s
   );
   lines.push("", "Per area:");
   for (const a of s.areas) {
-    lines.push(`  ${a.code}. ${a.name}${a.head ? ` — ${a.head}` : " — responsabile non indicato"}: ${plural(a.objectives, "obiettivo", "obiettivi")}, ${plural(a.activities, "attività", "attività")}`);
+    lines.push(
+      `  ${a.code}. ${a.name}${a.head ? ` — ${a.head}` : " — responsabile non indicato"}: ${plural(a.objectives, "obiettivo", "obiettivi")}, ${plural(a.activities, "attività", "attività")}`,
+    );
   }
-  if (s.ente.objectives) lines.push(`  Obiettivi di ente: ${plural(s.ente.objectives, "obiettivo", "obiettivi")}, ${plural(s.ente.activities, "attività", "attività")}`);
+  if (s.ente.objectives)
+    lines.push(
+      `  Obiettivi di ente: ${plural(s.ente.objectives, "obiettivo", "obiettivi")}, ${plural(s.ente.activities, "attività", "attività")}`,
+    );
   const list = <T>(title: string, items: readonly T[], line: (x: T) => string) => {
     if (!items.length) return;
     lines.push("", `${title} (${items.length}):`);
@@ -45,11 +50,14 @@ export function previewText(p: PlanPreview, limit = Number.POSITIVE_INFINITY): s
 function section(lines: string[], title: string, d: SectionDiff, limit: number): void {
   if (!d.added.length && !d.changed.length && !d.removed.length) return;
   lines.push(`  ${title}: ${d.added.length} nuove, ${d.changed.length} modificate, ${d.removed.length} tolte`);
-  const codes = (xs: string[]) => (xs.length > limit ? `${xs.slice(0, limit).join(", ")} … (+${xs.length - limit})` : xs.join(", "));
+  const codes = (xs: string[]) =>
+    xs.length > limit ? `${xs.slice(0, limit).join(", ")} … (+${xs.length - limit})` : xs.join(", ");
   if (d.added.length) lines.push(`    nuove: ${codes(d.added)}`);
   if (d.removed.length) lines.push(`    tolte (verrebbero archiviate; l'avanzamento resta): ${codes(d.removed)}`);
   for (const c of d.changed.slice(0, limit)) {
-    lines.push(`    ${c.code}: ${c.changes.map((f) => `${f.label} «${cut(f.before)}» → «${cut(f.after)}»`).join("; ")}`);
+    lines.push(
+      `    ${c.code}: ${c.changes.map((f) => `${f.label} «${cut(f.before)}» → «${cut(f.after)}»`).join("; ")}`,
+    );
   }
   if (d.changed.length > limit) lines.push(`    … e altre ${d.changed.length - limit} modificate`);
 }

@@ -14,13 +14,18 @@ import { CRITERIA_SOURCE_LABELS, criteriaInForce } from "../app/behaviours.ts";
 import { relazioneDocxInputs, scorecardsInput } from "../app/relazione-docx.ts";
 import { buildScorecards, scorecardsJson } from "../app/scorecards.ts";
 import { buildRelazione } from "../report/relazione.ts";
-import { renderRelazioneDocx, renderScorecardsDocx, TEXT_FILES, type RelazioneTexts } from "../report/relazione-docx.ts";
+import {
+  renderRelazioneDocx,
+  renderScorecardsDocx,
+  TEXT_FILES,
+  type RelazioneTexts,
+} from "../report/relazione-docx.ts";
 import { renderScorecardsXlsx } from "../report/scorecards-xlsx.ts";
 import { renderRelazioneCsv } from "../report/relazione-csv.ts";
 import { renderRelazioneJson } from "../report/relazione-json.ts";
 import { renderRelazioneMarkdown } from "../report/relazione-md.ts";
 import { renderRelazioneXlsx } from "../report/relazione-xlsx.ts";
-import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
+import { parseYear, type RegisterCommands } from "./context.ts";
 import { userNames } from "../store/users.ts";
 
 const FORMATS = ["md", "csv", "xlsx", "docx", "json"] as const;
@@ -30,17 +35,34 @@ type Format = (typeof FORMATS)[number];
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("relazione")
-    .description("la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV, Excel o Word; con --schede le schede di valutazione")
+    .description(
+      "la Relazione sulla performance (o, con --monitoraggio, il monitoraggio intermedio) in Markdown, CSV, Excel o Word; con --schede le schede di valutazione",
+    )
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .option("--formato <formato>", "md | csv | xlsx | docx | json (con --schede: docx | xlsx | json)", "md")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--oggi <data>", "data della valutazione, AAAA-MM-GG (predefinito: oggi)")
     .option("--monitoraggio", "monitoraggio intermedio: stato alla data, attività a rischio, proposte di rimodulazione")
     .option("--giorni <n>", "monitoraggio: «in scadenza» entro questi giorni", parseDays, 30)
-    .option("--testi <cartella>", "docx: cartella con sintesi.md, contesto.md e bilancio-genere.md scritti dal Segretario")
-    .option("--schede", "una scheda di valutazione per Responsabile (obiettivi, performance organizzativa, comportamenti, totale)")
+    .option(
+      "--testi <cartella>",
+      "docx: cartella con sintesi.md, contesto.md e bilancio-genere.md scritti dal Segretario",
+    )
+    .option(
+      "--schede",
+      "una scheda di valutazione per Responsabile (obiettivi, performance organizzativa, comportamenti, totale)",
+    )
     .action(
-      async (opts: { anno?: number; formato: string; output?: string; oggi?: string; monitoraggio?: boolean; giorni: number; testi?: string; schede?: boolean }) => {
+      async (opts: {
+        anno?: number;
+        formato: string;
+        output?: string;
+        oggi?: string;
+        monitoraggio?: boolean;
+        giorni: number;
+        testi?: string;
+        schede?: boolean;
+      }) => {
         const format = parseFormat(opts.formato);
         if (opts.schede && !["docx", "xlsx", "json"].includes(format)) {
           throw new UserError({ code: "bad_format", raw: opts.formato, formats: "con --schede docx, xlsx, json" });
@@ -68,12 +90,27 @@ export const register: RegisterCommands = (program, ctx) => {
                 ? await renderScorecardsXlsx(scorecardsInput(set))
                 : await renderScorecardsDocx(scorecardsInput(set), { generatedAt: now });
         } else if (format === "docx") {
-          const { model, options } = await relazioneDocxInputs(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, texts, patron: ctx.env.PATRONO });
+          const { model, options } = await relazioneDocxInputs(db, {
+            year: opts.anno,
+            asOf,
+            now,
+            monitoring: opts.monitoraggio ?? false,
+            dueWithinDays: opts.giorni,
+            texts,
+            patron: ctx.env.PATRONO,
+          });
           year = model.year;
           what = model.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
           content = await renderRelazioneDocx(model, options);
         } else {
-          const relazione = await buildRelazione(db, { year: opts.anno, asOf, now, monitoring: opts.monitoraggio ?? false, dueWithinDays: opts.giorni, patron: ctx.env.PATRONO });
+          const relazione = await buildRelazione(db, {
+            year: opts.anno,
+            asOf,
+            now,
+            monitoring: opts.monitoraggio ?? false,
+            dueWithinDays: opts.giorni,
+            patron: ctx.env.PATRONO,
+          });
           year = relazione.year;
           what = relazione.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance";
           content =
@@ -99,7 +136,10 @@ export const register: RegisterCommands = (program, ctx) => {
   program
     .command("audit")
     .description("il registro delle modifiche: quando, chi, cosa, prima -> dopo")
-    .option("--codice <codice>", "solo le modifiche di un'attività (o di un'altra chiave, per esempio l'anno del piano)")
+    .option(
+      "--codice <codice>",
+      "solo le modifiche di un'attività (o di un'altra chiave, per esempio l'anno del piano)",
+    )
     .option("--anno <anno>", "solo le modifiche dell'anno indicato", parseYear)
     .option("--limite <n>", "le ultime N modifiche", parsePositive, 50)
     .option("--json", "stampa le righe in JSON")
@@ -152,13 +192,21 @@ export const register: RegisterCommands = (program, ctx) => {
     .argument("<file>", "file JSON, per esempio ottenuto da «smvp mostra»")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .option("--dal <data>", "da quando vale, AAAA-MM-GG (predefinito: per tutto l'anno)")
-    .option("--atto <testo>", "l'atto che adotta il sistema di valutazione, per esempio \"Delibera G.C. n. 12 del 15/02/2024\"")
+    .option(
+      "--atto <testo>",
+      'l\'atto che adotta il sistema di valutazione, per esempio "Delibera G.C. n. 12 del 15/02/2024"',
+    )
     .action(async (file: string, opts: { anno?: number; dal?: string; atto?: string }) => {
       const validFrom = opts.dal === undefined ? null : isoDay(opts.dal.trim(), "--dal");
       const raw = JSON.parse(JSON.stringify(parseScoringConfigText(readUserFile(file), file)));
       const { db } = await ctx.openDb();
       const year = opts.anno ?? (await currentPlan(db)).year;
-      const { version } = await setScoringConfig(db, year, raw, { actor: ctx.actor, now: ctx.clock()(), validFrom, act: opts.atto?.trim() || null });
+      const { version } = await setScoringConfig(db, year, raw, {
+        actor: ctx.actor,
+        now: ctx.clock()(),
+        validFrom,
+        act: opts.atto?.trim() || null,
+      });
       ctx.out(
         validFrom
           ? `Configurazione SMVP ${year} salvata come versione ${version}: i punteggi alle date dal ${validFrom.slice(8, 10)}/${validFrom.slice(5, 7)}/${validFrom.slice(0, 4)} in poi la usano.`
@@ -182,7 +230,11 @@ function readTexts(dir: string): RelazioneTexts {
     const file = path.join(dir, name);
     return existsSync(file) ? readFileSync(file, "utf8") : null;
   };
-  return { sintesi: read(TEXT_FILES.sintesi), contesto: read(TEXT_FILES.contesto), bilancioGenere: read(TEXT_FILES.bilancioGenere) };
+  return {
+    sintesi: read(TEXT_FILES.sintesi),
+    contesto: read(TEXT_FILES.contesto),
+    bilancioGenere: read(TEXT_FILES.bilancioGenere),
+  };
 }
 
 function parsePositive(v: string): number {

@@ -15,7 +15,11 @@ import type { RegisterCommands } from "./context.ts";
 
 export const MAX_PROGRAM_DAYS = 366;
 
-const KIND_LABEL: Record<PlannedSend["kind"], string> = { digest: "riepilogo", reminder: "promemoria", question: "domanda" };
+const KIND_LABEL: Record<PlannedSend["kind"], string> = {
+  digest: "riepilogo",
+  reminder: "promemoria",
+  question: "domanda",
+};
 
 function isoOption(raw: string | undefined, flag: string): string {
   if (raw === undefined) throw new UserError({ code: "missing_day", flag, example: "2025-04-14" });
@@ -34,14 +38,20 @@ function dayOption(raw: string | undefined, flag: string): string {
 export const register: RegisterCommands = (program, ctx) => {
   const who = () => ({ actor: ctx.actor, now: ctx.clock()() });
 
-  const cal = program.command("calendario").description("calendario lavorativo: santo patrono e chiusure degli uffici (oltre a weekend e festività nazionali)");
+  const cal = program
+    .command("calendario")
+    .description(
+      "calendario lavorativo: santo patrono e chiusure degli uffici (oltre a weekend e festività nazionali)",
+    );
   cal
     .command("patrono <MM-GG>")
     .description("imposta il giorno del santo patrono (prevale su PATRONO), per esempio 06-24")
     .action(async (day: string) => {
       const { db } = await ctx.openDb();
       const r = await setPatron(db, day, who());
-      ctx.out(`Santo patrono: ${r.patron}${r.previous && r.previous !== r.patron ? ` (prima: ${r.previous})` : ""}. Quel giorno il bot non invia nulla.`);
+      ctx.out(
+        `Santo patrono: ${r.patron}${r.previous && r.previous !== r.patron ? ` (prima: ${r.previous})` : ""}. Quel giorno il bot non invia nulla.`,
+      );
     });
   cal
     .command("chiusura <AAAA-MM-GG>")
@@ -50,7 +60,9 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (day: string, opts: { nota?: string }) => {
       const { db } = await ctx.openDb();
       const r = await addClosure(db, day, opts.nota?.trim() || null, who());
-      ctx.out(`${r.existed ? "Chiusura aggiornata" : "Chiusura aggiunta"}: ${weekdayName(r.date)} ${itDate(r.date)}. Quel giorno il bot non invia nulla.`);
+      ctx.out(
+        `${r.existed ? "Chiusura aggiornata" : "Chiusura aggiunta"}: ${weekdayName(r.date)} ${itDate(r.date)}. Quel giorno il bot non invia nulla.`,
+      );
     });
   cal
     .command("rimuovi-chiusura <AAAA-MM-GG>")
@@ -75,7 +87,8 @@ export const register: RegisterCommands = (program, ctx) => {
         ...closures.map((c) => `  ${c.date}  ${weekdayName(c.date)}${c.note ? `  ${c.note}` : ""}`),
       ];
       if (opts.anno !== undefined) {
-        if (!/^\d{4}$/.test(opts.anno.trim())) throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
+        if (!/^\d{4}$/.test(opts.anno.trim()))
+          throw new UserError({ code: "bad_year", raw: opts.anno, option: "--anno" });
         const c = new WorkingCalendar(data);
         lines.push(`Giorni non lavorativi del ${opts.anno} (esclusi sabati e domeniche):`);
         for (let d = `${opts.anno}-01-01`; d <= `${opts.anno}-12-31`; d = addDays(d, 1)) {
@@ -86,7 +99,9 @@ export const register: RegisterCommands = (program, ctx) => {
       ctx.out(lines.join("\n"));
     });
 
-  const abs = program.command("assenze").description("assenze del personale: chi è assente non riceve messaggi diretti");
+  const abs = program
+    .command("assenze")
+    .description("assenze del personale: chi è assente non riceve messaggi diretti");
   abs
     .command("aggiungi <utente>")
     .description("registra un'assenza (utente: ID Slack, per esempio U0123ABCD)")
@@ -108,12 +123,23 @@ export const register: RegisterCommands = (program, ctx) => {
     .option("--tutte", "anche quelle passate")
     .action(async (opts: { utente?: string; tutte?: boolean }) => {
       const { db } = await ctx.openDb();
-      const rows = await listAbsences(db, { userId: opts.utente ? normalizeSlackUserId(opts.utente) : undefined, today: romeDay(ctx.clock()()), all: opts.tutte });
+      const rows = await listAbsences(db, {
+        userId: opts.utente ? normalizeSlackUserId(opts.utente) : undefined,
+        today: romeDay(ctx.clock()()),
+        all: opts.tutte,
+      });
       if (rows.length === 0) {
         ctx.out("Nessuna assenza registrata.");
         return;
       }
-      ctx.out(rows.map((a) => `${String(a.id).padStart(4)}  ${a.slackUserId}  ${a.name ?? ""}  dal ${itDate(a.from)} al ${itDate(a.to)}${a.note ? `  (${a.note})` : ""}`).join("\n"));
+      ctx.out(
+        rows
+          .map(
+            (a) =>
+              `${String(a.id).padStart(4)}  ${a.slackUserId}  ${a.name ?? ""}  dal ${itDate(a.from)} al ${itDate(a.to)}${a.note ? `  (${a.note})` : ""}`,
+          )
+          .join("\n"),
+      );
     });
   abs
     .command("rimuovi <numero>")
@@ -136,7 +162,8 @@ export const register: RegisterCommands = (program, ctx) => {
       const from = isoOption(opts.dal, "--dal");
       const to = isoOption(opts.al, "--al");
       if (to < from) throw new UserError({ code: "bad_window", from, to });
-      if (daysBetween(from, to) + 1 > MAX_PROGRAM_DAYS) throw new UserError({ code: "window_too_long", max: MAX_PROGRAM_DAYS });
+      if (daysBetween(from, to) + 1 > MAX_PROGRAM_DAYS)
+        throw new UserError({ code: "window_too_long", max: MAX_PROGRAM_DAYS });
       const { db } = await ctx.openDb();
       const planned = await sendsPlanned(db, ctx.env, from, to, ctx.clock()());
       if (!planned) throw new UserError({ code: "no_plan" });
@@ -150,9 +177,20 @@ export const register: RegisterCommands = (program, ctx) => {
               time: s.time,
               kind: s.kind,
               recipient: s.recipient,
-              ...(s.kind === "digest" ? { area: s.area } : { recipientName: names.get(s.recipient) ?? null, activity: s.activity }),
+              ...(s.kind === "digest"
+                ? { area: s.area }
+                : { recipientName: names.get(s.recipient) ?? null, activity: s.activity }),
               ...(s.items
-                ? { items: s.items.map((i) => ({ kind: i.kind, activity: i.code, area: i.areaCode, deadline: i.deadline, workingDays: i.workingDays, onBehalfOf: i.onBehalfOf })) }
+                ? {
+                    items: s.items.map((i) => ({
+                      kind: i.kind,
+                      activity: i.code,
+                      area: i.areaCode,
+                      deadline: i.deadline,
+                      workingDays: i.workingDays,
+                      onBehalfOf: i.onBehalfOf,
+                    })),
+                  }
                 : {}),
             })),
             null,
@@ -166,10 +204,21 @@ export const register: RegisterCommands = (program, ctx) => {
         const closed = view.calendar.closedBecause(d);
         const today = sends.filter((s) => s.date === d);
         if (today.length === 0 && (closed?.kind === "weekend" || !closed)) continue;
-        lines.push("", `${weekdayName(d)} ${itDate(d)}${closed && closed.kind !== "weekend" ? ` — non lavorativo: ${closed.name}, nessun invio` : ""}`);
+        lines.push(
+          "",
+          `${weekdayName(d)} ${itDate(d)}${closed && closed.kind !== "weekend" ? ` — non lavorativo: ${closed.name}, nessun invio` : ""}`,
+        );
         for (const s of today) {
-          const to = s.kind === "digest" ? `canale ${s.recipient} (area ${s.area})` : `${names.get(s.recipient) ?? s.recipient} (${s.recipient})`;
-          const what = s.items?.map((i) => `${i.code}${i.kind === "question" ? " (ritardo)" : ""}${i.onBehalfOf.length ? ` per conto di ${i.onBehalfOf.map((u) => names.get(u) ?? u).join(", ")}` : ""}`).join(", ");
+          const to =
+            s.kind === "digest"
+              ? `canale ${s.recipient} (area ${s.area})`
+              : `${names.get(s.recipient) ?? s.recipient} (${s.recipient})`;
+          const what = s.items
+            ?.map(
+              (i) =>
+                `${i.code}${i.kind === "question" ? " (ritardo)" : ""}${i.onBehalfOf.length ? ` per conto di ${i.onBehalfOf.map((u) => names.get(u) ?? u).join(", ")}` : ""}`,
+            )
+            .join(", ");
           lines.push(`  ${s.time}  ${KIND_LABEL[s.kind].padEnd(10)}  ${to}${what ? `: ${what}` : ""}`);
         }
       }

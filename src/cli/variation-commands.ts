@@ -1,5 +1,12 @@
 import { createInterface } from "node:readline/promises";
-import { applyVariation, describeVariation, prepareDocumentVariation, prepareTargetedVariation, requireVariationMeta, type PreparedVariation } from "../app/variations.ts";
+import {
+  applyVariation,
+  describeVariation,
+  prepareDocumentVariation,
+  prepareTargetedVariation,
+  requireVariationMeta,
+  type PreparedVariation,
+} from "../app/variations.ts";
 import { changeLine } from "../domain/plan/variation-diff.ts";
 import { currentPlan } from "../store/plan.ts";
 import { UserError } from "../errors.ts";
@@ -43,7 +50,10 @@ export function variationRows(list: readonly VariationRecord[]) {
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
   try {
-    const answer = await Promise.race([rl.question(`${question} [s/N] `), new Promise<string>((resolve) => rl.once("close", () => resolve("")))]);
+    const answer = await Promise.race([
+      rl.question(`${question} [s/N] `),
+      new Promise<string>((resolve) => rl.once("close", () => resolve(""))),
+    ]);
     return /^\s*s[iì]?\s*$/i.test(answer);
   } finally {
     rl.close();
@@ -53,15 +63,17 @@ async function confirm(question: string): Promise<boolean> {
 export const register: RegisterCommands = (program, ctx) => {
   program
     .command("variazione")
-    .description("registra una variazione del piano approvata con un atto: da un documento rivisto, o mirata (--codice, --stralcia)")
+    .description(
+      "registra una variazione del piano approvata con un atto: da un documento rivisto, o mirata (--codice, --stralcia)",
+    )
     .argument("[file]", "il documento del piano rivisto (testo PIAO o CSV di esporta-piano)")
-    .option("--atto <testo>", "l'atto che approva la variazione, per esempio \"Delibera G.C. n. 80 del 12/09/2024\"")
+    .option("--atto <testo>", 'l\'atto che approva la variazione, per esempio "Delibera G.C. n. 80 del 12/09/2024"')
     .option("--dal <data>", "da quando vale, AAAA-MM-GG")
     .option("--motivo <testo>", "la motivazione")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
     .option("--codice <codice>", "l'attività (o l'obiettivo, per --peso) da variare")
     .option("--scadenza <data>", "nuova scadenza, GG/MM/AAAA")
-    .option("--valore-atteso <testo>", "nuovo valore atteso, per esempio \"60%\"")
+    .option("--valore-atteso <testo>", 'nuovo valore atteso, per esempio "60%"')
     .option("--peso <n>", "nuovo peso dell'obiettivo (percentuale)")
     .option("--stralcia <codice>", "toglie l'attività (o l'obiettivo) dal piano da quella data (la storia resta)")
     .option("--si", "applica senza chiedere conferma")
@@ -69,7 +81,12 @@ export const register: RegisterCommands = (program, ctx) => {
     .action(async (file: string | undefined, opts: VariationOpts) => {
       // Everything is checked before the database is touched: a refused variation writes nothing.
       const meta = requireVariationMeta({ act: opts.atto, validFrom: opts.dal, reason: opts.motivo });
-      const targeted = opts.codice !== undefined || opts.stralcia !== undefined || opts.scadenza !== undefined || opts.valoreAtteso !== undefined || opts.peso !== undefined;
+      const targeted =
+        opts.codice !== undefined ||
+        opts.stralcia !== undefined ||
+        opts.scadenza !== undefined ||
+        opts.valoreAtteso !== undefined ||
+        opts.peso !== undefined;
       if (file && targeted) {
         throw new UserError({ code: "variation_mixed" });
       }
@@ -84,7 +101,14 @@ export const register: RegisterCommands = (program, ctx) => {
       } else {
         prepared = await prepareTargetedVariation(
           db,
-          { year: opts.anno, code: opts.codice, deadline: opts.scadenza, target: opts.valoreAtteso, weight: opts.peso, remove: opts.stralcia },
+          {
+            year: opts.anno,
+            code: opts.codice,
+            deadline: opts.scadenza,
+            target: opts.valoreAtteso,
+            weight: opts.peso,
+            remove: opts.stralcia,
+          },
           meta,
         );
       }
@@ -99,7 +123,9 @@ export const register: RegisterCommands = (program, ctx) => {
         return;
       }
       const { id } = await applyVariation(db, prepared, { actor: ctx.actor, now: ctx.clock()() });
-      ctx.out(`Variazione n. ${id} registrata: ${prepared.changes.length} modifiche, in vigore dal ${itDay(meta.validFrom)}.`);
+      ctx.out(
+        `Variazione n. ${id} registrata: ${prepared.changes.length} modifiche, in vigore dal ${itDay(meta.validFrom)}.`,
+      );
     });
 
   program
@@ -121,7 +147,9 @@ export const register: RegisterCommands = (program, ctx) => {
       }
       const lines: string[] = [];
       for (const v of list) {
-        lines.push(`n. ${v.id} — ${v.act}, in vigore dal ${itDay(v.validFrom)}${v.source ? ` (documento ${v.source})` : ""}: ${v.reason}`);
+        lines.push(
+          `n. ${v.id} — ${v.act}, in vigore dal ${itDay(v.validFrom)}${v.source ? ` (documento ${v.source})` : ""}: ${v.reason}`,
+        );
         for (const c of v.changes) lines.push(`    ${changeLine(c)}`);
       }
       ctx.out(lines.join("\n"));

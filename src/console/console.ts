@@ -7,7 +7,14 @@ import { currentPlan, planOverview } from "../store/plan.ts";
 import { addUser } from "../app/users.ts";
 import { findUser, listUsers } from "../store/users.ts";
 import { userMessageOf, UserError } from "../errors.ts";
-import { handleChosenActivity, handleCompleteButton, handleObiettivo, handleUndo, handleUpdateButton, type Outcome } from "../slack/handlers.ts";
+import {
+  handleChosenActivity,
+  handleCompleteButton,
+  handleObiettivo,
+  handleUndo,
+  handleUpdateButton,
+  type Outcome,
+} from "../slack/handlers.ts";
 import { buildSharedStatus, handleStato } from "../slack/handlers.ts";
 import type { AppDeps } from "../slack/deps.ts";
 import { ACTION } from "../slack/ui/ids.ts";
@@ -29,7 +36,11 @@ function absenceMessageOrError(r: AbsenceOutcome | unknown): SlackMessage {
  * and read the same replies, produced by the same handlers, as text.
  */
 
-export type ConsoleDeps = AppDeps & { changes: ChangeBus; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream };
+export type ConsoleDeps = AppDeps & {
+  changes: ChangeBus;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+};
 
 /** Who the console acts as until `utente <ID>`: created here only, never in Slack modes. */
 export const DEMO_USER_ID = "UDEMO";
@@ -78,7 +89,8 @@ const S = {
   noButtons: "L'ultima risposta non ha pulsanti da premere.",
   noSuchButton: (n: number, max: number) => `Non c'è un pulsante ${n}: l'ultima risposta ne ha ${max} (da 1 a ${max}).`,
   slackOnly: (label: string) => `Il pulsante «${label}» funziona solo in Slack.`,
-  modal: "In Slack si aprirebbe questa finestra (nella console registra con il comando, per esempio «/obiettivo <codice> 60%»):",
+  modal:
+    "In Slack si aprirebbe questa finestra (nella console registra con il comando, per esempio «/obiettivo <codice> 60%»):",
   shared: "In Slack questo messaggio verrebbe pubblicato nel canale in cui hai scritto /stato:",
   noUsers: "Nessun utente registrato.",
 } as const;
@@ -109,7 +121,11 @@ export class ConsoleSession {
   async ensureDemoUser(): Promise<void> {
     const existing = await findUser(this.deps.db, DEMO_USER_ID);
     if (existing) return;
-    await addUser(this.deps.db, { slackUserId: DEMO_USER_ID, role: DEMO_USER_ROLE, name: "Utente dimostrativo" }, { actor: CONSOLE_ACTOR, now: this.deps.clock() });
+    await addUser(
+      this.deps.db,
+      { slackUserId: DEMO_USER_ID, role: DEMO_USER_ROLE, name: "Utente dimostrativo" },
+      { actor: CONSOLE_ACTOR, now: this.deps.clock() },
+    );
   }
 
   async welcome(): Promise<string> {
@@ -141,7 +157,8 @@ export class ConsoleSession {
     try {
       return { output: await this.dispatch(line), exit: /^(esci|exit|quit|\/esci)$/i.test(line) };
     } catch (e) {
-      if (!(e instanceof UserError)) this.deps.log.error({ err: e, userId: this.userId }, "console: comando non riuscito");
+      if (!(e instanceof UserError))
+        this.deps.log.error({ err: e, userId: this.userId }, "console: comando non riuscito");
       return { output: userMessageOf(e, "console"), exit: false };
     }
   }
@@ -171,12 +188,20 @@ export class ConsoleSession {
         return this.showMessage(await handleStato(this.deps, { userId: this.userId, text: rest }));
       case "/assenza":
       case "assenza":
-        return this.showMessage(absenceMessageOrError(await absenceCommand(this.deps, { userId: this.userId, text: rest }).catch((e: unknown) => e)));
+        return this.showMessage(
+          absenceMessageOrError(
+            await absenceCommand(this.deps, { userId: this.userId, text: rest }).catch((e: unknown) => e),
+          ),
+        );
       case "premi":
         return this.press(restWords[0]);
       case "evidenza": {
         if (this.evidenceFor === null) return S.evidenceNone;
-        const saved = await attachEvidence(this.deps.db, { reportId: this.evidenceFor, userId: this.userId, evidence: rest, now: this.deps.clock() }, this.deps.changes);
+        const saved = await attachEvidence(
+          this.deps.db,
+          { reportId: this.evidenceFor, userId: this.userId, evidence: rest, now: this.deps.clock() },
+          this.deps.changes,
+        );
         this.evidenceFor = null;
         return S.evidenceSaved(saved.code, saved.evidence);
       }
@@ -198,7 +223,12 @@ export class ConsoleSession {
   private async users(): Promise<string> {
     const list = await listUsers(this.deps.db);
     if (list.length === 0) return S.noUsers;
-    return list.map((u) => `  ${u.slackUserId.padEnd(12)} ${u.role.padEnd(12)} ${u.areaCodes.join(", ") || "tutte le aree"}${u.name ? ` · ${u.name}` : ""}`).join("\n");
+    return list
+      .map(
+        (u) =>
+          `  ${u.slackUserId.padEnd(12)} ${u.role.padEnd(12)} ${u.areaCodes.join(", ") || "tutte le aree"}${u.name ? ` · ${u.name}` : ""}`,
+      )
+      .join("\n");
   }
 
   private show(outcome: Outcome): string {
@@ -227,12 +257,21 @@ export class ConsoleSession {
         return this.show((await handleUndo(this.deps, { userId, reportId: Number(value.reportId) })).outcome);
       case ACTION.chooseActivity:
         return this.show(
-          await handleChosenActivity(this.deps, { userId, year: Number(value.year), code: String(value.code), rest: String(value.rest ?? "") }),
+          await handleChosenActivity(this.deps, {
+            userId,
+            year: Number(value.year),
+            code: String(value.code),
+            rest: String(value.rest ?? ""),
+          }),
         );
       case ACTION.activityComplete:
-        return this.show(await handleCompleteButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }));
+        return this.show(
+          await handleCompleteButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }),
+        );
       case ACTION.activityUpdate:
-        return this.show(await handleUpdateButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }));
+        return this.show(
+          await handleUpdateButton(this.deps, { userId, year: Number(value.year), code: String(value.code) }),
+        );
       case ACTION.addEvidence: {
         const target = await evidenceTarget(this.deps.db, { reportId: Number(value.reportId), userId });
         this.evidenceFor = Number(value.reportId);

@@ -83,7 +83,9 @@ function textOf(obj: unknown): string {
   if (!obj || typeof obj !== "object") return "";
   const o = obj as Json;
   if (typeof o.text !== "string") return "";
-  return o.type === "mrkdwn" ? mrkdwnToText(o.text) : o.text.replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m);
+  return o.type === "mrkdwn"
+    ? mrkdwnToText(o.text)
+    : o.text.replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m);
 }
 
 function indent(text: string, prefix: string): string {
@@ -95,7 +97,8 @@ function indent(text: string, prefix: string): string {
 
 function optionsOf(el: Json): Json[] {
   if (Array.isArray(el.options)) return el.options as Json[];
-  if (Array.isArray(el.option_groups)) return (el.option_groups as Json[]).flatMap((g) => (Array.isArray(g.options) ? (g.options as Json[]) : []));
+  if (Array.isArray(el.option_groups))
+    return (el.option_groups as Json[]).flatMap((g) => (Array.isArray(g.options) ? (g.options as Json[]) : []));
   return [];
 }
 
@@ -121,7 +124,12 @@ export function elementToText(el: unknown, sink?: ButtonSink): string {
       const label = textOf(e.text);
       if (!sink || typeof e.action_id !== "string") return `[${label}]`;
       const number = sink.buttons.length + 1;
-      sink.buttons.push({ number, label, actionId: e.action_id, value: typeof e.value === "string" ? e.value : undefined });
+      sink.buttons.push({
+        number,
+        label,
+        actionId: e.action_id,
+        value: typeof e.value === "string" ? e.value : undefined,
+      });
       return `[${number}: ${label}]`;
     }
     case "static_select":
@@ -130,9 +138,15 @@ export function elementToText(el: unknown, sink?: ButtonSink): string {
     case "multi_external_select":
     case "radio_buttons":
     case "checkboxes": {
-      const chosen = (e.initial_option ?? (Array.isArray(e.initial_options) ? (e.initial_options as Json[])[0] : undefined)) as Json | undefined;
+      const chosen = (e.initial_option ??
+        (Array.isArray(e.initial_options) ? (e.initial_options as Json[])[0] : undefined)) as Json | undefined;
       const opts = optionsOf(e);
-      const list = opts.length ? `: ${opts.slice(0, 12).map((o) => textOf(o.text)).join(" | ")}${opts.length > 12 ? ` | … (${opts.length} scelte)` : ""}` : "";
+      const list = opts.length
+        ? `: ${opts
+            .slice(0, 12)
+            .map((o) => textOf(o.text))
+            .join(" | ")}${opts.length > 12 ? ` | … (${opts.length} scelte)` : ""}`
+        : "";
       const current = chosen ? ` = ${textOf(chosen.text)}` : e.placeholder ? ` (${textOf(e.placeholder)})` : "";
       return `[scelta${current}${list}]`;
     }
@@ -148,7 +162,9 @@ export function elementToText(el: unknown, sink?: ButtonSink): string {
     case "timepicker":
       return `[ora${typeof e.initial_time === "string" ? `: ${e.initial_time}` : ""}]`;
     case "overflow":
-      return `[⋯ ${optionsOf(e).map((o) => textOf(o.text)).join(" | ")}]`;
+      return `[⋯ ${optionsOf(e)
+        .map((o) => textOf(o.text))
+        .join(" | ")}]`;
     case "image":
       return typeof e.alt_text === "string" ? `[immagine: ${e.alt_text}]` : "[immagine]";
     case "mrkdwn":
@@ -197,7 +213,12 @@ export function blockToText(block: unknown, sink?: ButtonSink): string {
     case "divider":
       return RULE;
     case "context":
-      return Array.isArray(b.elements) ? (b.elements as unknown[]).map((e) => elementToText(e)).filter((s) => s !== "").join(" · ") : "";
+      return Array.isArray(b.elements)
+        ? (b.elements as unknown[])
+            .map((e) => elementToText(e))
+            .filter((s) => s !== "")
+            .join(" · ")
+        : "";
     case "actions":
       return Array.isArray(b.elements) ? (b.elements as unknown[]).map((e) => elementToText(e, sink)).join(" ") : "";
     case "input": {
@@ -223,7 +244,10 @@ export function messageToText(message: { text?: string; blocks?: unknown[] }): s
 }
 
 /** A message as text, its buttons numbered ([1: Annulla]) and listed so that a terminal can press them. */
-export function renderMessage(message: { text?: string; blocks?: unknown[] }, numberButtons = true): { text: string; buttons: RenderedButton[] } {
+export function renderMessage(
+  message: { text?: string; blocks?: unknown[] },
+  numberButtons = true,
+): { text: string; buttons: RenderedButton[] } {
   const blocks = Array.isArray(message.blocks) ? message.blocks : [];
   if (blocks.length === 0) return { text: mrkdwnToText(message.text ?? ""), buttons: [] };
   const sink: ButtonSink | undefined = numberButtons ? { buttons: [] } : undefined;
@@ -238,7 +262,9 @@ export function renderMessage(message: { text?: string; blocks?: unknown[] }, nu
 export function viewToText(view: { title?: unknown; blocks?: unknown[]; submit?: unknown; close?: unknown }): string {
   const title = textOf(view.title) || "Finestra";
   const body = indent(messageToText({ blocks: view.blocks ?? [] }), "│ ");
-  const buttons = [view.close ? `[${textOf(view.close)}]` : "", view.submit ? `[${textOf(view.submit)}]` : ""].filter((s) => s !== "").join(" ");
+  const buttons = [view.close ? `[${textOf(view.close)}]` : "", view.submit ? `[${textOf(view.submit)}]` : ""]
+    .filter((s) => s !== "")
+    .join(" ");
   const top = `┌─ ${title} ${"─".repeat(Math.max(3, 36 - [...title].length))}`;
   return [top, body, buttons ? `│ ${buttons}` : "", `└${"─".repeat(40)}`].filter((s) => s !== "").join("\n");
 }

@@ -26,14 +26,19 @@ export function migrate(sqlitePath: string, dir = MIGRATIONS_DIR): string[] {
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
     )`);
     const names = existsSync(dir)
-      ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
       : [];
     const applied: string[] = [];
     for (const name of names) {
       const sql = readFileSync(`${dir}/${name}/migration.sql`, "utf8");
       const done = db.transaction(() => {
         const row = db
-          .prepare(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`)
+          .prepare(
+            `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
           .get(name);
         if (row) return false;
         db.exec(sql);

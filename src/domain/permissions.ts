@@ -9,7 +9,6 @@ export interface Actor {
   areaCodes: string[];
 }
 
-
 /** Roles that work for given areas; the others see (and, but the Nucleo, write) everything. */
 export const AREA_ROLES: readonly Role[] = ["dipendente", "responsabile"];
 
@@ -53,7 +52,13 @@ export function assertCanWriteActivity(
   activity: { code: string; areaCode: string | null } | null,
   flow: "report" | "delay" = "report",
 ): void {
-  if (actor.role === "nucleo") throw new UserError({ code: "nucleo_read_only", action: flow === "report" ? "history_hint" : "report" });
+  if (actor.role === "nucleo")
+    throw new UserError({ code: "nucleo_read_only", action: flow === "report" ? "history_hint" : "report" });
   if (activity === null || canWriteActivity(actor, activity)) return;
-  throw new UserError({ code: "forbidden_area", activityCode: activity.code, activityArea: activity.areaCode, actorAreas: actor.areaCodes });
+  throw new UserError({
+    code: "forbidden_area",
+    activityCode: activity.code,
+    activityArea: activity.areaCode,
+    actorAreas: actor.areaCodes,
+  });
 }

@@ -16,7 +16,10 @@ const CHANNEL_ID = /^[CG][A-Z0-9]{2,20}$/;
 
 /** Accepts what people paste: "u0123abc", "<@U0123ABC>", "<@U0123ABC|mario>". */
 export function normalizeSlackUserId(raw: string): string {
-  const id = raw.trim().replace(/^<@([^|>]+)(\|[^>]*)?>$/, "$1").toUpperCase();
+  const id = raw
+    .trim()
+    .replace(/^<@([^|>]+)(\|[^>]*)?>$/, "$1")
+    .toUpperCase();
   if (!USER_ID.test(id)) {
     throw new UserError({ code: "bad_user_id", raw });
   }
@@ -25,7 +28,10 @@ export function normalizeSlackUserId(raw: string): string {
 
 /** Accepts "c0123abc", "<#C0123ABC>", "<#C0123ABC|generale>". */
 export function normalizeSlackChannelId(raw: string): string {
-  const id = raw.trim().replace(/^<#([^|>]+)(\|[^>]*)?>$/, "$1").toUpperCase();
+  const id = raw
+    .trim()
+    .replace(/^<#([^|>]+)(\|[^>]*)?>$/, "$1")
+    .toUpperCase();
   if (!CHANNEL_ID.test(id)) {
     throw new UserError({ code: "bad_channel_id", raw });
   }
@@ -37,7 +43,6 @@ export function parseRole(raw: string | undefined): Role {
   if ((ROLES as readonly string[]).includes(r)) return r as Role;
   throw new UserError({ code: "bad_role", raw, roles: ROLES });
 }
-
 
 export interface PlanAreas {
   year: number;
@@ -55,12 +60,26 @@ export function resolveArea(p: PlanAreas, raw: string): { code: string; name: st
   const m = matchArea(p.areas, raw);
   if (m.kind === "one") return m.area;
   if (m.kind === "many") {
-    throw new UserError({ code: "area_ambiguous", context: "users", query: raw.trim(), candidates: m.areas.map((a) => `${a.code} (${a.name})`).join(" o ") });
+    throw new UserError({
+      code: "area_ambiguous",
+      context: "users",
+      query: raw.trim(),
+      candidates: m.areas.map((a) => `${a.code} (${a.name})`).join(" o "),
+    });
   }
-  throw new UserError({ code: "area_unknown", context: "users", query: raw.trim(), year: p.year, choices: areaChoices(p) });
+  throw new UserError({
+    code: "area_unknown",
+    context: "users",
+    query: raw.trim(),
+    year: p.year,
+    choices: areaChoices(p),
+  });
 }
 
 /** "--area 01,03 --area 04" -> ["01", "03", "04"] */
 export function splitAreas(raw: readonly string[]): string[] {
-  return raw.flatMap((r) => r.split(",")).map((r) => r.trim()).filter((r) => r !== "");
+  return raw
+    .flatMap((r) => r.split(","))
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
 }

@@ -6,7 +6,9 @@ import { mondayOf } from "../domain/calendar/weeks.ts";
 /** Midnight in Rome at the start of the ISO week holding `at` (Monday 00:00). */
 export function startOfRomeWeek(at: Date): Date {
   const monday = mondayOf(romeDay(at));
-  return new Date(new TZDate(+monday.slice(0, 4), +monday.slice(5, 7) - 1, +monday.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime());
+  return new Date(
+    new TZDate(+monday.slice(0, 4), +monday.slice(5, 7) - 1, +monday.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime(),
+  );
 }
 
 /** Midnight in Rome at the start of the day holding `at`. */

@@ -11,7 +11,14 @@ import { uploadAreaChart } from "../slack/area-chart.ts";
 import { digestMessage } from "../slack/ui/digest.ts";
 import { loadCalendar } from "../store/calendar.ts";
 import { digestPeople } from "../store/digest-people.ts";
-import { claimDelivery, DELIVERY_LEASE_MS, markFailed, markSent, markSkipped, startedKeys } from "../store/deliveries.ts";
+import {
+  claimDelivery,
+  DELIVERY_LEASE_MS,
+  markFailed,
+  markSent,
+  markSkipped,
+  startedKeys,
+} from "../store/deliveries.ts";
 import { sendsDueNow } from "./due.ts";
 import { scheduleConfig } from "./schedule-config.ts";
 import { postMessage, slackErrorReason, type Sleep } from "./slack-post.ts";
@@ -22,7 +29,10 @@ export interface JobDeps {
   client: WebClient;
   now: Date;
   log: Logger;
-  env: Pick<Env, "DIGEST_CRON" | "DIGEST_EMPTY_WEEK" | "REMINDER_DAYS" | "PATRONO" | "ABSENCE_REMINDERS" | "NOT_REPORTED_WEEKS">;
+  env: Pick<
+    Env,
+    "DIGEST_CRON" | "DIGEST_EMPTY_WEEK" | "REMINDER_DAYS" | "PATRONO" | "ABSENCE_REMINDERS" | "NOT_REPORTED_WEEKS"
+  >;
   /** Waiting out Slack's rate limits; tests pass a recorder. */
   sleep?: Sleep;
   leaseMs?: number;
@@ -58,7 +68,10 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
 
   const channels = await areaChannelsInOrder(db);
   if (channels.length === 0) {
-    log.info({ week }, "riepilogo settimanale: nessun canale di area configurato (npx obiettivi canale <area> <idCanale>)");
+    log.info(
+      { week },
+      "riepilogo settimanale: nessun canale di area configurato (npx obiettivi canale <area> <idCanale>)",
+    );
     return result;
   }
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
@@ -75,14 +88,22 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
   const liveAreas = new Set(due.view.facts.channels.map((c) => c.areaCode));
   for (const ch of channels) {
     if (!liveAreas.has(ch.areaCode)) {
-      log.warn({ area: ch.areaCode, channel: ch.channelId }, `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`);
+      log.warn(
+        { area: ch.areaCode, channel: ch.channelId },
+        `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`,
+      );
     }
   }
   let pending = channels.filter((c) => dueKeys.has(keyOf(c.areaCode)));
-  result.settled = channels.filter((c) => liveAreas.has(c.areaCode) && !dueKeys.has(keyOf(c.areaCode))).map((c) => c.areaCode);
+  result.settled = channels
+    .filter((c) => liveAreas.has(c.areaCode) && !dueKeys.has(keyOf(c.areaCode)))
+    .map((c) => c.areaCode);
   if (opts.retryOnly) {
     const started = new Set(
-      await startedKeys(db, pending.map((c) => keyOf(c.areaCode))),
+      await startedKeys(
+        db,
+        pending.map((c) => keyOf(c.areaCode)),
+      ),
     );
     pending = pending.filter((c) => started.has(keyOf(c.areaCode)));
   }
@@ -99,7 +120,10 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
   for (const ch of pending) {
     const digest = byArea.get(ch.areaCode);
     if (!digest) {
-      log.warn({ area: ch.areaCode, channel: ch.channelId }, `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`);
+      log.warn(
+        { area: ch.areaCode, channel: ch.channelId },
+        `il canale è associato all'area ${ch.areaCode}, che non è nel piano ${plan.year}: riepilogo non inviato`,
+      );
       continue;
     }
     const key = keyOf(ch.areaCode);
@@ -115,9 +139,15 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
     }
     try {
       const msg = digestMessage(digest);
-      const posted = await postMessage({ client: deps.client, log, sleep: deps.sleep }, { channel: ch.channelId, ...msg });
+      const posted = await postMessage(
+        { client: deps.client, log, sleep: deps.sleep },
+        { channel: ch.channelId, ...msg },
+      );
       if (!(await markSent(db, claim, now, posted.ts, { kind: "digest", target: ch.channelId }))) {
-        log.warn({ key }, "riepilogo inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
+        log.warn(
+          { key },
+          "riepilogo inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione",
+        );
       }
       result.posted.push(ch.areaCode);
       log.info({ area: ch.areaCode, channel: ch.channelId, week }, "riepilogo settimanale inviato");
@@ -126,7 +156,10 @@ export async function runDigest(deps: JobDeps, opts: { retryOnly?: boolean } = {
       const reason = slackErrorReason(e);
       await markFailed(db, claim, reason);
       result.failed.push(ch.areaCode);
-      log.error({ area: ch.areaCode, channel: ch.channelId, week, reason }, "riepilogo settimanale non inviato: riprovo alla prossima esecuzione");
+      log.error(
+        { area: ch.areaCode, channel: ch.channelId, week, reason },
+        "riepilogo settimanale non inviato: riprovo alla prossima esecuzione",
+      );
     }
   }
   return result;
@@ -146,7 +179,13 @@ export async function runDigestCatchUp(deps: JobDeps): Promise<DigestRunResult |
 }
 
 /** The area's chart, in the digest's thread; a failure is logged and the digest stays sent. */
-async function sendDigestChart(deps: JobDeps, year: number, today: string, ch: { areaCode: string; channelId: string }, ts: string | null): Promise<void> {
+async function sendDigestChart(
+  deps: JobDeps,
+  year: number,
+  today: string,
+  ch: { areaCode: string; channelId: string },
+  ts: string | null,
+): Promise<void> {
   try {
     const status = await statusForScope(deps.db, { kind: "area", code: ch.areaCode }, { year, today });
     if (status.kind !== "scope") return;

@@ -3,7 +3,13 @@ import type { Db } from "../db/client.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { planOfYear } from "../store/plan.ts";
-import { dueAt, planWindow, type PlannedSend, type ScheduleConfig, type ScheduleFacts } from "../domain/schedule/send-plan.ts";
+import {
+  dueAt,
+  planWindow,
+  type PlannedSend,
+  type ScheduleConfig,
+  type ScheduleFacts,
+} from "../domain/schedule/send-plan.ts";
 import type { Env } from "../env.ts";
 import { loadCalendar } from "../store/calendar.ts";
 import { loadScheduleFacts, settledDeliveryKeys } from "../store/schedule-facts.ts";
@@ -25,7 +31,13 @@ export interface PlannerView {
   settled: Set<string>;
 }
 
-async function view(db: Db, env: PlannerEnv, window: { from: string; to: string }, now: Date, leaseMs: number): Promise<PlannerView | null> {
+async function view(
+  db: Db,
+  env: PlannerEnv,
+  window: { from: string; to: string },
+  now: Date,
+  leaseMs: number,
+): Promise<PlannerView | null> {
   const plan = await planOfYear(db);
   if (!plan) return null;
   const calendar = await loadCalendar(db, env.PATRONO);
@@ -49,7 +61,13 @@ export async function sendsDueNow(
 }
 
 /** Every send the scheduler would make from `from` to `to`, with what was already sent counted as sent. */
-export async function sendsPlanned(db: Db, env: PlannerEnv, from: string, to: string, now: Date): Promise<{ view: PlannerView; sends: PlannedSend[] } | null> {
+export async function sendsPlanned(
+  db: Db,
+  env: PlannerEnv,
+  from: string,
+  to: string,
+  now: Date,
+): Promise<{ view: PlannerView; sends: PlannedSend[] } | null> {
   const v = await view(db, env, { from, to }, now, DELIVERY_LEASE_MS);
   if (!v) return null;
   return { view: v, sends: planWindow(v.facts, v.config, from, to, v.settled) };

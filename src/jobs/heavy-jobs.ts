@@ -66,7 +66,13 @@ const MIME: Record<RelazioneFormat, string> = {
 export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInput<K>) => Promise<HeavyOutput<K>> } = {
   async relazione({ db }, input) {
     const now = new Date(input.now);
-    const request = { year: input.year, asOf: input.asOf, now, monitoring: input.monitoring ?? false, dueWithinDays: input.dueWithinDays ?? 30 };
+    const request = {
+      year: input.year,
+      asOf: input.asOf,
+      now,
+      monitoring: input.monitoring ?? false,
+      dueWithinDays: input.dueWithinDays ?? 30,
+    };
     let bytes: Uint8Array;
     if (input.format === "docx") {
       // The Word document also draws the scorecards and the month-end trend: the heaviest export.
@@ -78,11 +84,18 @@ export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInp
     }
     const { buildRelazione } = await import("../report/relazione.ts");
     const r = await buildRelazione(db, request);
-    if (input.format === "md") bytes = Buffer.from((await import("../report/relazione-md.ts")).renderRelazioneMarkdown(r), "utf8");
-    else if (input.format === "csv") bytes = Buffer.from((await import("../report/relazione-csv.ts")).renderRelazioneCsv(r), "utf8");
+    if (input.format === "md")
+      bytes = Buffer.from((await import("../report/relazione-md.ts")).renderRelazioneMarkdown(r), "utf8");
+    else if (input.format === "csv")
+      bytes = Buffer.from((await import("../report/relazione-csv.ts")).renderRelazioneCsv(r), "utf8");
     else bytes = await (await import("../report/relazione-xlsx.ts")).renderRelazioneXlsx(r);
     const what = r.kind === "monitoraggio" ? "monitoraggio" : "relazione-performance";
-    return { bytes, filename: `${what}-${r.year}-al-${input.asOf}.${input.format}`, mimeType: MIME[input.format], year: r.year };
+    return {
+      bytes,
+      filename: `${what}-${r.year}-al-${input.asOf}.${input.format}`,
+      mimeType: MIME[input.format],
+      year: r.year,
+    };
   },
 
   async "home-scores"({ db }, input) {

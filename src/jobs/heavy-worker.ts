@@ -35,7 +35,13 @@ const opened = await openDatabase(databaseUrl);
 function transferables(output: unknown): ArrayBuffer[] {
   const bytes = (output as { bytes?: unknown } | null)?.bytes;
   // Only a buffer of its own: a small Buffer lives in a shared pool that must not be detached.
-  if (bytes instanceof Uint8Array && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return [bytes.buffer];
+  if (
+    bytes instanceof Uint8Array &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  )
+    return [bytes.buffer];
   return [];
 }
 

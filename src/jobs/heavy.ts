@@ -73,7 +73,11 @@ export class HeavyRunner {
     return [this.running, ...this.queue].some((j) => j?.key === key);
   }
 
-  run<K extends HeavyKind>(kind: K, input: HeavyInput<K>, opts: { key?: string; onQueued?: () => void } = {}): Promise<HeavyOutput<K>> {
+  run<K extends HeavyKind>(
+    kind: K,
+    input: HeavyInput<K>,
+    opts: { key?: string; onQueued?: () => void } = {},
+  ): Promise<HeavyOutput<K>> {
     if (this.closed) return Promise.reject(new Error("HeavyRunner chiuso"));
     const same = opts.key === undefined ? undefined : [this.running, ...this.queue].find((j) => j?.key === opts.key);
     if (same) {
@@ -168,7 +172,10 @@ export class HeavyRunner {
     worker.on("exit", (code) => {
       if (this.worker === worker) this.worker = undefined;
       const job = this.running;
-      if (job) this.finish(job, () => job.reject(new Error(`il thread dei lavori pesanti è terminato (codice ${code}) durante «${job.kind}»`)));
+      if (job)
+        this.finish(job, () =>
+          job.reject(new Error(`il thread dei lavori pesanti è terminato (codice ${code}) durante «${job.kind}»`)),
+        );
     });
     this.worker = worker;
     return worker;

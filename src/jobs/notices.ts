@@ -22,7 +22,12 @@ export interface NoticeResult {
   messages: string[];
 }
 
-export function noticeItem(year: number, i: PlannedItem, today: string, names: ReadonlyMap<string, string | null>): NoticeItem {
+export function noticeItem(
+  year: number,
+  i: PlannedItem,
+  today: string,
+  names: ReadonlyMap<string, string | null>,
+): NoticeItem {
   return {
     year,
     code: i.code,
@@ -47,7 +52,10 @@ export async function runDirectMessages(deps: JobDeps): Promise<NoticeResult> {
   const dms = due.sends.filter((s) => s.kind !== "digest");
   for (const s of dms) await sendOne(deps, db, s, due.view.plan.year, due.view.facts.users, result, leaseMs);
   if (result.sent.length || result.failed.length) {
-    log.info({ messages: result.messages.length, items: result.sent.length, failed: result.failed.length }, "messaggi diretti del giorno (promemoria e domande)");
+    log.info(
+      { messages: result.messages.length, items: result.sent.length, failed: result.failed.length },
+      "messaggi diretti del giorno (promemoria e domande)",
+    );
   }
   return result;
 }
@@ -70,9 +78,15 @@ async function sendOne(
   }
   try {
     const message = noticeBundleMessage(items.map((i) => noticeItem(year, i, s.date, names)));
-    const posted = await postMessage({ client: deps.client, log: deps.log, sleep: deps.sleep }, { channel: s.recipient, ...message });
+    const posted = await postMessage(
+      { client: deps.client, log: deps.log, sleep: deps.sleep },
+      { channel: s.recipient, ...message },
+    );
     if (!(await markSent(db, claim, deps.now, posted.ts, { kind: "dm", target: s.recipient }))) {
-      deps.log.warn({ key: s.key }, "messaggio inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
+      deps.log.warn(
+        { key: s.key },
+        "messaggio inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione",
+      );
     }
     await markKeysSent(db, itemKeys, { kind: s.kind, target: s.recipient, at: deps.now, messageTs: posted.ts });
     result.sent.push(...itemKeys);
@@ -81,6 +95,9 @@ async function sendOne(
     const reason = slackErrorReason(e);
     await markFailed(db, claim, reason);
     result.failed.push(...itemKeys);
-    deps.log.error({ key: s.key, user: s.recipient, reason }, "messaggio diretto non inviato: riprovo alla prossima esecuzione");
+    deps.log.error(
+      { key: s.key, user: s.recipient, reason },
+      "messaggio diretto non inviato: riprovo alla prossima esecuzione",
+    );
   }
 }

@@ -15,7 +15,10 @@ function hhmm(h: number, m: number): string {
  */
 export function digestSlot(expression: string): { weekday: number; time: string } {
   const f = cron.parse(expression);
-  const days = [...f.dayOfWeek].map(Number).map((d) => (d === 0 ? 7 : d)).sort((a, b) => a - b);
+  const days = [...f.dayOfWeek]
+    .map(Number)
+    .map((d) => (d === 0 ? 7 : d))
+    .sort((a, b) => a - b);
   const weekday = days.length >= 7 || days.length === 0 ? 1 : days[0]!;
   return { weekday, time: hhmm(Math.min(...[...f.hour].map(Number)), Math.min(...[...f.minute].map(Number))) };
 }

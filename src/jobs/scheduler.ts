@@ -80,12 +80,16 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
           await runDirectMessages(jobDeps());
         }),
       {
-      ...options,
-      name: "riepilogo-riprova",
-    }),
+        ...options,
+        name: "riepilogo-riprova",
+      },
+    ),
     cron.schedule(DAILY_CRON, () => run("promemoria", daily), { ...options, name: "promemoria" }),
     // A variation already in force when registered is announced within minutes, not the next morning.
-    cron.schedule(VARIATION_CRON, () => run("variazioni", () => runVariationNotices(jobDeps())), { ...options, name: "variazioni" }),
+    cron.schedule(VARIATION_CRON, () => run("variazioni", () => runVariationNotices(jobDeps())), {
+      ...options,
+      name: "variazioni",
+    }),
   ];
 
   // Catch-up at start: this week's digest if its time has passed, today's reminders if
@@ -93,12 +97,16 @@ export function startScheduler(deps: SchedulerDeps): Scheduler {
   void run("recupero", async () => {
     const now = deps.clock();
     const caught = await runDigestCatchUp(jobDeps());
-    if (caught?.posted.length) log.info({ areas: caught.posted, week: caught.week }, "riepilogo della settimana recuperato all'avvio");
+    if (caught?.posted.length)
+      log.info({ areas: caught.posted, week: caught.week }, "riepilogo della settimana recuperato all'avvio");
     if (lastFireBetween(DAILY_CRON, startOfRomeDay(now), now)) await daily();
     else await runVariationNotices(jobDeps());
   });
 
-  log.info({ digest: deps.env.DIGEST_CRON, digestTick: digestCron, daily: DAILY_CRON, timezone: TIME_ZONE }, "pianificazione avviata");
+  log.info(
+    { digest: deps.env.DIGEST_CRON, digestTick: digestCron, daily: DAILY_CRON, timezone: TIME_ZONE },
+    "pianificazione avviata",
+  );
   return {
     async stop() {
       stopped = true;

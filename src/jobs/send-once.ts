@@ -23,7 +23,12 @@ export async function sendOnce(deps: JobDeps, notices: OnceNotice[]): Promise<On
   const { db, log, now } = deps;
   const result: OnceResult = { sent: [], failed: [], settled: [] };
   const leaseMs = deps.leaseMs ?? DELIVERY_LEASE_MS;
-  const settled = await settledKeys(db, notices.map((n) => n.key), now, leaseMs);
+  const settled = await settledKeys(
+    db,
+    notices.map((n) => n.key),
+    now,
+    leaseMs,
+  );
   for (const n of notices) {
     if (settled.has(n.key)) {
       result.settled.push(n.key);
@@ -35,9 +40,15 @@ export async function sendOnce(deps: JobDeps, notices: OnceNotice[]): Promise<On
       continue;
     }
     try {
-      const posted = await postMessage({ client: deps.client, log, sleep: deps.sleep }, { channel: n.userId, ...n.message });
+      const posted = await postMessage(
+        { client: deps.client, log, sleep: deps.sleep },
+        { channel: n.userId, ...n.message },
+      );
       if (!(await markSent(db, claim, now, posted.ts, { kind: n.kind, target: n.userId }))) {
-        log.warn({ key: n.key }, "messaggio inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione");
+        log.warn(
+          { key: n.key },
+          "messaggio inviato, ma un altro processo ha ripreso l'invio dopo la scadenza del lease: possibile doppione",
+        );
       }
       result.sent.push(n.key);
     } catch (e) {

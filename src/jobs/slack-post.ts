@@ -34,7 +34,10 @@ export async function postMessage(
     } catch (e) {
       const wait = rateLimitWait(e);
       if (wait === null || attempt >= RATE_LIMIT_WAITS || wait > MAX_WAIT_MS) throw e;
-      deps.log.warn({ channel: args.channel, waitMs: wait }, "Slack limita le richieste (429): attendo come indicato da Retry-After");
+      deps.log.warn(
+        { channel: args.channel, waitMs: wait },
+        "Slack limita le richieste (429): attendo come indicato da Retry-After",
+      );
       await sleep(wait);
     }
   }
@@ -43,9 +46,11 @@ export async function postMessage(
 /** Milliseconds to wait before retrying, or null when the error is not a rate limit. */
 export function rateLimitWait(e: unknown): number | null {
   const err = e as { code?: string; retryAfter?: number; original?: { message?: string } };
-  if (err?.code === "slack_webapi_rate_limited_error" && typeof err.retryAfter === "number") return err.retryAfter * 1000;
+  if (err?.code === "slack_webapi_rate_limited_error" && typeof err.retryAfter === "number")
+    return err.retryAfter * 1000;
   // The client waited Retry-After itself before giving up: retry at once.
-  if (err?.code === "slack_webapi_request_error" && /rate limit was exceeded/i.test(err.original?.message ?? "")) return 0;
+  if (err?.code === "slack_webapi_request_error" && /rate limit was exceeded/i.test(err.original?.message ?? ""))
+    return 0;
   return null;
 }
 

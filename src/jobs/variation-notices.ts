@@ -1,4 +1,5 @@
 import { romeDay } from "../domain/calendar/days.ts";
+import { escapeMrkdwn } from "../slack/ui/message.ts";
 import { variationAreas, variationNoticeKey, variationNoticeText } from "../domain/plan/variation-notice.ts";
 import { allAreaChannels } from "../store/channels.ts";
 import { planOfYear } from "../store/plan.ts";
@@ -37,16 +38,24 @@ export async function runVariationNotices(deps: JobDeps): Promise<NoticeResult> 
         message: {
           text,
           blocks: [
-            { type: "section", text: { type: "mrkdwn", text: escape(text) } },
-            { type: "context", elements: [{ type: "mrkdwn", text: escape(`In vigore dal ${v.validFrom.split("-").reverse().join("/")} · ${v.reason}`) }] },
+            { type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(text) } },
+            {
+              type: "context",
+              elements: [
+                {
+                  type: "mrkdwn",
+                  text: escapeMrkdwn(`In vigore dal ${v.validFrom.split("-").reverse().join("/")} · ${v.reason}`),
+                },
+              ],
+            },
           ],
         },
       });
     }
   }
   const result = await sendNotices(deps, notices);
-  if (result.sent.length || result.failed.length) deps.log.info({ sent: result.sent.length, failed: result.failed.length }, "avvisi di variazione del piano");
+  if (result.sent.length || result.failed.length)
+    deps.log.info({ sent: result.sent.length, failed: result.failed.length }, "avvisi di variazione del piano");
   return result;
 }
 
-const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -84,7 +84,14 @@ export type AppError =
   | { code: "behaviour_scores_shape"; criteria: string }
   | { code: "behaviour_scores_empty"; criteria: string }
   | { code: "behaviour_criterion_unknown"; key: string; count: number }
-  | { code: "behaviour_score_invalid"; number: number; title: string; max: number; found: string; reason: "not_number" | "negative" | "decimals" }
+  | {
+      code: "behaviour_score_invalid";
+      number: number;
+      title: string;
+      max: number;
+      found: string;
+      reason: "not_number" | "negative" | "decimals";
+    }
   | { code: "behaviour_score_over_max"; number: number; title: string; max: number; value: number }
   | { code: "responsabile_unknown"; name: string; heads: string[] }
   | { code: "behaviours_forbidden"; editors: string[] }
@@ -123,13 +130,22 @@ export type AppError =
   | { code: "not_a_template"; source: string; found: string[] }
   | { code: "xlsx_unreadable"; source: string }
   | { code: "legacy_office"; source: string }
-  | { code: "progress_file_invalid"; source: string; reason: "missing_columns" | "not_a_sheet" | "unreadable_csv" | "empty" | "no_sheet" | "no_rows"; detail?: string }
+  | {
+      code: "progress_file_invalid";
+      source: string;
+      reason: "missing_columns" | "not_a_sheet" | "unreadable_csv" | "empty" | "no_sheet" | "no_rows";
+      detail?: string;
+    }
   /** `problems` are already placed ("riga 7: …"). */
   | { code: "progress_import_invalid"; source: string; problems: string[]; more: number }
   | { code: "progress_row_invalid"; where: string; detail: string }
   | { code: "plan_import_refused" }
   | { code: "plan_import_gone" }
-  | { code: "slack_file_unavailable"; reason: "no_url" | "no_file" | "missing_scope" | "slack_error" | "not_delivered"; detail?: string }
+  | {
+      code: "slack_file_unavailable";
+      reason: "no_url" | "no_file" | "missing_scope" | "slack_error" | "not_delivered";
+      detail?: string;
+    }
   | { code: "two_formats" }
   // working calendar, absences, reports on someone's behalf (issue 13)
   | { code: "bad_patron"; raw: string }
@@ -171,7 +187,16 @@ export type DocumentProblem =
   | { code: "document_no_phases"; source: string; schede: number }
   | { code: "document_no_year"; source: string };
 
-export type DocumentBrokenReason = "old_doc" | "damaged_zip" | "not_zip" | "no_document_xml" | "bad_xml" | "no_body" | "password" | "invalid_pdf" | "unopenable";
+export type DocumentBrokenReason =
+  | "old_doc"
+  | "damaged_zip"
+  | "not_zip"
+  | "no_document_xml"
+  | "bad_xml"
+  | "no_body"
+  | "password"
+  | "invalid_pdf"
+  | "unopenable";
 
 export interface FoundTable {
   /** "pagina 3" in a PDF, "" in a Word file. */
@@ -215,7 +240,8 @@ function describeTables(tables: FoundTable[], total: number): string {
 const EXPECTED_PLAN =
   "Atteso un documento PIAO in testo con celle separate da tabulazioni (righe «CENTRO RESPONSABILITA'», «OBIETTIVO n.n» e attività numerate come 1.1.1).";
 
-const TEMPLATE_HINT = "Scarica un modello vuoto con «obiettivi esporta-modello --output modello.xlsx» e leggi il foglio «Istruzioni».";
+const TEMPLATE_HINT =
+  "Scarica un modello vuoto con «obiettivi esporta-modello --output modello.xlsx» e leggi il foglio «Istruzioni».";
 
 export const GENERIC_ERROR_MESSAGE =
   "Si è verificato un errore imprevisto: la richiesta non è stata registrata. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.";
@@ -392,7 +418,8 @@ export function errorText(e: AppError, s: Surface): string {
       return `Criterio «${e.key}» inesistente: i criteri dei comportamenti sono numerati da 1 a ${e.count} (vedi «npx obiettivi smvp mostra»).`;
     case "behaviour_score_invalid": {
       const name = `criterio ${e.number} «${e.title}»`;
-      if (e.reason === "negative") return `Punteggio negativo per il ${name}: atteso un numero da 0 a ${itNumber(e.max)}.`;
+      if (e.reason === "negative")
+        return `Punteggio negativo per il ${name}: atteso un numero da 0 a ${itNumber(e.max)}.`;
       if (e.reason === "decimals") return `Punteggio ${e.found} per il ${name}: al massimo due decimali.`;
       return `Punteggio non valido per il ${name}: atteso un numero da 0 a ${itNumber(e.max)}, trovato ${e.found}.`;
     }
@@ -457,7 +484,11 @@ export function errorText(e: AppError, s: Surface): string {
     case "restore_failed":
       return `Ripristino non riuscito: ${e.reason}.${e.safetyCopy ? ` Il database precedente è salvato in ${e.safetyCopy}.` : ""}`;
     case "variation_incomplete": {
-      const what = { atto: "--atto (l'atto che approva la variazione, per esempio --atto \"Delibera G.C. n. 80 del 12/09/2024\")", dal: "--dal (la data da cui vale, AAAA-MM-GG, per esempio --dal 2024-09-12)", motivo: "--motivo (la motivazione della variazione)" };
+      const what = {
+        atto: '--atto (l\'atto che approva la variazione, per esempio --atto "Delibera G.C. n. 80 del 12/09/2024")',
+        dal: "--dal (la data da cui vale, AAAA-MM-GG, per esempio --dal 2024-09-12)",
+        motivo: "--motivo (la motivazione della variazione)",
+      };
       return `Variazione non registrata: ${e.missing.length === 1 ? "manca" : "mancano"} ${e.missing.map((m) => what[m]).join("; ")}. Nulla è stato modificato.`;
     }
     case "bad_day":
@@ -473,7 +504,7 @@ export function errorText(e: AppError, s: Surface): string {
     case "variation_wrong_entity":
       return `${e.field === "deadline" ? "La scadenza" : "Il valore atteso"} si varia per un'attività: «${e.typed}» è un obiettivo.`;
     case "variation_empty_target":
-      return "Il nuovo valore atteso è vuoto: indicalo, per esempio --valore-atteso \"60%\".";
+      return 'Il nuovo valore atteso è vuoto: indicalo, per esempio --valore-atteso "60%".';
     case "variation_bad_deadline":
       return `Data non valida per --scadenza: «${e.raw}». Attesa una data come 31/12/2024 o 2024-12-31.`;
     case "variation_bad_weight":
@@ -533,7 +564,8 @@ export function errorText(e: AppError, s: Surface): string {
       return {
         no_url: "Slack non mi dà accesso a questo file: invialo di nuovo come allegato del messaggio.",
         no_file: "Non riesco a leggere il file da Slack: invialo di nuovo come allegato del messaggio.",
-        missing_scope: "Non ho il permesso di leggere i file (manca «files:read» all'app Slack): chiedi all'amministratore di aggiornare l'app dal manifest.",
+        missing_scope:
+          "Non ho il permesso di leggere i file (manca «files:read» all'app Slack): chiedi all'amministratore di aggiornare l'app dal manifest.",
         slack_error: `Slack non mi ha dato il file${e.detail ? ` (${e.detail})` : ""}: invialo di nuovo come allegato del messaggio.`,
         not_delivered: `Slack non mi ha consegnato il file${e.detail ? ` (risposta ${e.detail})` : ""}: controlla che l'app abbia il permesso «files:read» e invialo di nuovo.`,
       }[e.reason];

@@ -46,7 +46,11 @@ export interface BackupResult {
  * This relies on ONE SQLite library in the process (better-sqlite3 deduped under
  * Prisma's adapter): two copies would not see each other's POSIX locks.
  */
-export async function backupDatabase(liveFile: string, target: string, opts: { overwrite?: boolean } = {}): Promise<BackupResult> {
+export async function backupDatabase(
+  liveFile: string,
+  target: string,
+  opts: { overwrite?: boolean } = {},
+): Promise<BackupResult> {
   const dest = path.resolve(target);
   if (!existsSync(liveFile)) throw new UserError({ code: "db_missing", file: liveFile });
   if (samePath(dest, liveFile)) throw new UserError({ code: "backup_same_file", file: liveFile });
@@ -118,11 +122,19 @@ export function inspectDatabase(file: string): DatabaseSummary {
       throw notObiettivi(abs, (e as Error).message);
     }
     if (check !== "ok") throw new UserError({ code: "db_corrupt", file: abs, check });
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    const tables = new Set(
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
+    );
     const missing = REQUIRED_TABLES.filter((t) => !tables.has(t));
     if (missing.length) throw notObiettivi(abs, `mancano le tabelle ${missing.join(", ")}`);
     const applied = (
-      db.prepare("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as {
+      db
+        .prepare(
+          "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
+        )
+        .all() as {
         migration_name: string;
       }[]
     ).map((r) => r.migration_name);
@@ -132,11 +144,15 @@ export function inspectDatabase(file: string): DatabaseSummary {
       throw new UserError({ code: "db_newer", file: abs, migrations: unknown });
     }
     const count = (sql: string) => Number((db.prepare(sql).get() as { n: number | bigint }).n);
-    const last = db.prepare("SELECT at FROM AuditEntry ORDER BY id DESC LIMIT 1").get() as { at: string | number } | undefined;
+    const last = db.prepare("SELECT at FROM AuditEntry ORDER BY id DESC LIMIT 1").get() as
+      | { at: string | number }
+      | undefined;
     return {
       file: abs,
       bytes: statSync(abs).size,
-      planYears: (db.prepare("SELECT year FROM Plan ORDER BY year").all() as { year: number }[]).map((r) => Number(r.year)),
+      planYears: (db.prepare("SELECT year FROM Plan ORDER BY year").all() as { year: number }[]).map((r) =>
+        Number(r.year),
+      ),
       activities: count("SELECT COUNT(*) AS n FROM Activity WHERE archivedAt IS NULL"),
       reports: count("SELECT COUNT(*) AS n FROM Report WHERE undoneAt IS NULL"),
       users: count("SELECT COUNT(*) AS n FROM User"),
@@ -165,7 +181,11 @@ export type RestoreResult =
  * another restore. The copy goes in through the backup API, which takes the proper
  * locks: a bot still running sees the old database or the new one, never a mix.
  */
-export async function restoreDatabase(backupFile: string, liveFile: string, opts: RestoreOptions): Promise<RestoreResult> {
+export async function restoreDatabase(
+  backupFile: string,
+  liveFile: string,
+  opts: RestoreOptions,
+): Promise<RestoreResult> {
   const source = path.resolve(backupFile);
   if (samePath(source, liveFile)) throw new UserError({ code: "restore_same_file", file: source });
   const summary = inspectDatabase(source);
@@ -221,11 +241,19 @@ export function formatBytes(bytes: number): string {
 }
 
 function formatInstant(iso: string): string {
-  return new Intl.DateTimeFormat("it-IT", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Rome" }).format(new Date(iso));
+  return new Intl.DateTimeFormat("it-IT", { dateStyle: "long", timeStyle: "short", timeZone: "Europe/Rome" }).format(
+    new Date(iso),
+  );
 }
 
 function summaryForAudit(s: DatabaseSummary) {
-  return { file: s.file, planYears: s.planYears, activities: s.activities, reports: s.reports, lastChange: s.lastChange };
+  return {
+    file: s.file,
+    planYears: s.planYears,
+    activities: s.activities,
+    reports: s.reports,
+    lastChange: s.lastChange,
+  };
 }
 
 function safeInspect(file: string): DatabaseSummary | null {

@@ -30,7 +30,10 @@ export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; cl
   const opts = { actor: "sistema:avvio", now };
   if (deps.env.DEMO_PLAN) {
     const r = await importPlanFile(db, deps.env.DEMO_PLAN, opts);
-    deps.log.info({ file: deps.env.DEMO_PLAN, year: r.year, entity: r.entity, activities: r.counts.activities }, "database vuoto: caricato DEMO_PLAN");
+    deps.log.info(
+      { file: deps.env.DEMO_PLAN, year: r.year, entity: r.entity, activities: r.counts.activities },
+      "database vuoto: caricato DEMO_PLAN",
+    );
     return;
   }
   if (!existsSync(DEMO_PLAN_FILE)) {
@@ -39,5 +42,8 @@ export async function ensurePlanLoaded(db: Db, deps: { env: Env; log: Logger; cl
   }
   const year = Number(romeDay(now).slice(0, 4));
   const r = await importPlanText(db, demoPlanText(year), "demo-piao.txt", opts);
-  deps.log.info({ year: r.year, entity: r.entity, activities: r.counts.activities }, "database vuoto: caricato il piano dimostrativo");
+  deps.log.info(
+    { year: r.year, entity: r.entity, activities: r.counts.activities },
+    "database vuoto: caricato il piano dimostrativo",
+  );
 }

@@ -9,7 +9,9 @@ export class PlanFormatError extends UserError {
   constructor(code: PlanFormatCode, source: string, objectives?: number);
   constructor(problem: DocumentProblem);
   constructor(codeOrProblem: PlanFormatCode | DocumentProblem, source?: string, objectives?: number) {
-    super(typeof codeOrProblem === "string" ? { code: codeOrProblem, source: source ?? "", objectives } : codeOrProblem);
+    super(
+      typeof codeOrProblem === "string" ? { code: codeOrProblem, source: source ?? "", objectives } : codeOrProblem,
+    );
     this.name = "PlanFormatError";
   }
 }

@@ -49,7 +49,12 @@ export async function readPlanFile(file: string): Promise<ParsedPlan> {
   return readPlanDocument(readUserBytes(file), path.basename(file));
 }
 
-export async function importPlanText(db: Db, text: string, sourceName: string, opts: ImportOptions): Promise<ImportResult> {
+export async function importPlanText(
+  db: Db,
+  text: string,
+  sourceName: string,
+  opts: ImportOptions,
+): Promise<ImportResult> {
   const parsed = parsePlanSource(text, sourceName);
   return importParsedPlan(db, parsed, opts);
 }
@@ -76,14 +81,31 @@ function assertConsistent(p: ParsedPlan): void {
   const once = (codes: string[], what: string) => {
     const seen = new Set<string>();
     for (const c of codes) {
-      if (c.trim() === "") throw new UserError({ code: "plan_inconsistent", detail: `Un${what === "area" ? "'area" : what === "attività" ? "'attività" : " obiettivo"} senza codice ${where}: ogni riga deve avere il suo codice.` });
-      if (seen.has(c)) throw new UserError({ code: "plan_inconsistent", detail: `Il codice ${c} compare due volte tra ${what === "area" ? "le aree" : what === "attività" ? "le attività" : "gli obiettivi"} ${where}: ogni codice univoco deve comparire una volta sola.` });
+      if (c.trim() === "")
+        throw new UserError({
+          code: "plan_inconsistent",
+          detail: `Un${what === "area" ? "'area" : what === "attività" ? "'attività" : " obiettivo"} senza codice ${where}: ogni riga deve avere il suo codice.`,
+        });
+      if (seen.has(c))
+        throw new UserError({
+          code: "plan_inconsistent",
+          detail: `Il codice ${c} compare due volte tra ${what === "area" ? "le aree" : what === "attività" ? "le attività" : "gli obiettivi"} ${where}: ogni codice univoco deve comparire una volta sola.`,
+        });
       seen.add(c);
     }
   };
-  once(p.areas.map((a) => a.code), "area");
-  once(p.objectives.map((o) => o.code), "obiettivo");
-  once(p.activities.map((a) => a.code), "attività");
+  once(
+    p.areas.map((a) => a.code),
+    "area",
+  );
+  once(
+    p.objectives.map((o) => o.code),
+    "obiettivo",
+  );
+  once(
+    p.activities.map((a) => a.code),
+    "attività",
+  );
 }
 
 /**

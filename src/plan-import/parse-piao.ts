@@ -80,11 +80,38 @@ export interface ParsedPlan {
 // Text and cells
 
 const ENTITIES: Record<string, string> = {
-  nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", laquo: "«", raquo: "»",
-  rsquo: "'", lsquo: "'", ldquo: "“", rdquo: "”", ndash: "–", mdash: "—", euro: "€", deg: "°",
-  hellip: "…", ordm: "º", middot: "·", bull: "•", agrave: "à", egrave: "è", eacute: "é",
-  igrave: "ì", ograve: "ò", ugrave: "ù", Agrave: "À", Egrave: "È", Eacute: "É", Igrave: "Ì",
-  Ograve: "Ò", Ugrave: "Ù",
+  nbsp: " ",
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  laquo: "«",
+  raquo: "»",
+  rsquo: "'",
+  lsquo: "'",
+  ldquo: "“",
+  rdquo: "”",
+  ndash: "–",
+  mdash: "—",
+  euro: "€",
+  deg: "°",
+  hellip: "…",
+  ordm: "º",
+  middot: "·",
+  bull: "•",
+  agrave: "à",
+  egrave: "è",
+  eacute: "é",
+  igrave: "ì",
+  ograve: "ò",
+  ugrave: "ù",
+  Agrave: "À",
+  Egrave: "È",
+  Eacute: "É",
+  Igrave: "Ì",
+  Ograve: "Ò",
+  Ugrave: "Ù",
 };
 
 function decodeEntities(s: string): string {
@@ -178,9 +205,11 @@ function looksBinary(text: string): boolean {
 
 const CENTRO_RE = /^CENTRO\s+(?:DI\s+)?RESPONSABILIT(?:A'?|À)\s*:?\s*(\d{1,3})\s*[.)\-–]?\s*(.*)$/i;
 /** The same row in a table naming the area otherwise: "SETTORE 2 – Tecnico", "AREA 03 Servizi sociali", "U.O. 4 …". */
-const AREA_ROW_RE = /^(?:AREA|SETTORE|SERVIZIO|U\.?\s?O\.?|UNIT(?:A'?|À)\s+ORGANIZZATIVA)\s*(?:N\.?\s*)?:?\s*(\d{1,3})\s*[.)\-–:]?\s*(.*)$/i;
+const AREA_ROW_RE =
+  /^(?:AREA|SETTORE|SERVIZIO|U\.?\s?O\.?|UNIT(?:A'?|À)\s+ORGANIZZATIVA)\s*(?:N\.?\s*)?:?\s*(\d{1,3})\s*[.)\-–:]?\s*(.*)$/i;
 /** The head of the area, however the row calls them. */
-const HEAD_LABEL_RE = /\s*(?:\bRESPONSABILE\b|\bTITOLARE(?:\s+DI)?(?:\s+(?:INCARICO\s+DI\s+)?(?:E\.?\s?Q\.?|P\.?\s?O\.?|ELEVATA\s+QUALIFICAZIONE|POSIZIONE\s+ORGANIZZATIVA))?(?=[\s:]|$)|\bP\.\s?O\.(?=[\s:]|$)|\bE\.\s?Q\.(?=[\s:]|$))\s*:?\s*/i;
+const HEAD_LABEL_RE =
+  /\s*(?:\bRESPONSABILE\b|\bTITOLARE(?:\s+DI)?(?:\s+(?:INCARICO\s+DI\s+)?(?:E\.?\s?Q\.?|P\.?\s?O\.?|ELEVATA\s+QUALIFICAZIONE|POSIZIONE\s+ORGANIZZATIVA))?(?=[\s:]|$)|\bP\.\s?O\.(?=[\s:]|$)|\bE\.\s?Q\.(?=[\s:]|$))\s*:?\s*/i;
 const AREA_OBJECTIVE_RE = /^OBIETTIVO\s+(\d{1,4}(?:\s*\.\s*\d{1,4})+)\.?(?=\s|$)\s*[-–:]?\s*([\s\S]*)$/i;
 const ACTIVITY_CODE_RE = /^(\d{1,4}(?:\s*\.\s*\d{1,4}){2,})\.?$/;
 const ACTIVITY_CODE_WITH_TEXT_RE = /^(\d{1,4}(?:\.\d{1,4}){2,})\.?\s+(\S[\s\S]*)$/;
@@ -241,18 +270,76 @@ function indexPrefix(target: string): string | null {
   return m ? m[1]!.trim() : null;
 }
 
-const INVOLVED_HINT = /\b(?:tutt[ei]\s+(?:le\s+)?(?:EQ|E\.Q\.|P\.?O\.?|aree|responsabili)|titolare|personale coinvolto|RPCT|responsabil[ei]|uffic[io]|servizi?o?|area|dipendenti|segretari[oa])\b/i;
-const ALL_AREAS = /\btutt[ei]\s+(?:le\s+|i\s+)?(?:EQ|E\.Q\.|P\.\s?O\.|PO|aree|responsabili(?:\s+di\s+area)?|titolari)\b/i;
+const INVOLVED_HINT =
+  /\b(?:tutt[ei]\s+(?:le\s+)?(?:EQ|E\.Q\.|P\.?O\.?|aree|responsabili)|titolare|personale coinvolto|RPCT|responsabil[ei]|uffic[io]|servizi?o?|area|dipendenti|segretari[oa])\b/i;
+const ALL_AREAS =
+  /\btutt[ei]\s+(?:le\s+|i\s+)?(?:EQ|E\.Q\.|P\.\s?O\.|PO|aree|responsabili(?:\s+di\s+area)?|titolari)\b/i;
 
 // ---------------------------------------------------------------------------
 // Titles: the activity cell prints a short title and then the description, with no separator.
 
 const FUNCTION_WORDS = new Set([
-  "di", "da", "del", "dello", "della", "dei", "degli", "delle", "il", "lo", "la", "i", "gli", "le",
-  "un", "una", "uno", "in", "nel", "nello", "nella", "nei", "negli", "nelle", "per", "con", "su",
-  "sul", "sullo", "sulla", "sui", "sugli", "sulle", "a", "ad", "al", "allo", "alla", "ai", "agli",
-  "alle", "e", "ed", "o", "od", "tra", "fra", "dal", "dallo", "dalla", "dai", "dagli", "dalle",
-  "verso", "presso", "come", "che", "cui", "-", "–", "/",
+  "di",
+  "da",
+  "del",
+  "dello",
+  "della",
+  "dei",
+  "degli",
+  "delle",
+  "il",
+  "lo",
+  "la",
+  "i",
+  "gli",
+  "le",
+  "un",
+  "una",
+  "uno",
+  "in",
+  "nel",
+  "nello",
+  "nella",
+  "nei",
+  "negli",
+  "nelle",
+  "per",
+  "con",
+  "su",
+  "sul",
+  "sullo",
+  "sulla",
+  "sui",
+  "sugli",
+  "sulle",
+  "a",
+  "ad",
+  "al",
+  "allo",
+  "alla",
+  "ai",
+  "agli",
+  "alle",
+  "e",
+  "ed",
+  "o",
+  "od",
+  "tra",
+  "fra",
+  "dal",
+  "dallo",
+  "dalla",
+  "dai",
+  "dagli",
+  "dalle",
+  "verso",
+  "presso",
+  "come",
+  "che",
+  "cui",
+  "-",
+  "–",
+  "/",
 ]);
 
 function core(word: string): string {
@@ -306,7 +393,10 @@ function splitTitle(text: string): string | null {
     const prev = words[i - 1]!;
     if (FUNCTION_WORDS.has(prev.toLowerCase()) || /[,;:'(]$/.test(prev) || /^\d+[.)]$/.test(prev)) continue;
     if (continuesProperNoun(words, i)) continue;
-    return words.slice(0, i).join(" ").replace(/([^.])\.$/, "$1");
+    return words
+      .slice(0, i)
+      .join(" ")
+      .replace(/([^.])\.$/, "$1");
   }
   return null;
 }
@@ -406,13 +496,21 @@ function parseStructure(lines: string[]): Structure {
   let blank = true;
   let orgWideCount = 0;
 
-  const newObjective = (draft: Omit<ObjectiveDraft, "position" | "description" | "publicValue" | "weight">): ObjectiveDraft => {
+  const newObjective = (
+    draft: Omit<ObjectiveDraft, "position" | "description" | "publicValue" | "weight">,
+  ): ObjectiveDraft => {
     const created = { ...draft, description: "", publicValue: "", weight: null, position: objectives.length + 1 };
     objectives.push(created);
     return created;
   };
 
-  const addActivity = (obj: ObjectiveDraft, printedCode: string, parts: Parts, involved: string | null, splitGroup: number | null = null): ActivityDraft => {
+  const addActivity = (
+    obj: ObjectiveDraft,
+    printedCode: string,
+    parts: Parts,
+    involved: string | null,
+    splitGroup: number | null = null,
+  ): ActivityDraft => {
     const created = { objective: obj, printedCode, ...parts, involved, splitGroup };
     activities.push(created);
     return created;
@@ -432,13 +530,26 @@ function parseStructure(lines: string[]): Structure {
    * A row of the Comune-wide table, whose columns (with "Personale coinvolto") are printed in place.
    * Returns the activity the next continuation row would extend.
    */
-  const orgWideRow = (obj: ObjectiveDraft, row: Row, previous: ActivityDraft | null, afterBlank: boolean): ActivityDraft | null => {
+  const orgWideRow = (
+    obj: ObjectiveDraft,
+    row: Row,
+    previous: ActivityDraft | null,
+    afterBlank: boolean,
+  ): ActivityDraft | null => {
     const layout = currentLayout;
-    const aligned = layout !== null && layout.width === row.cells.length && layout.roles.includes("activity") && layout.roles.includes("target");
+    const aligned =
+      layout !== null &&
+      layout.width === row.cells.length &&
+      layout.roles.includes("activity") &&
+      layout.roles.includes("target");
     if (!aligned) {
       const cells = [...row.nonEmpty];
       let involved: string | null = null;
-      if (cells.length >= 3 && INVOLVED_HINT.test(cells[cells.length - 1]!.text) && parseTarget(cells[cells.length - 1]!.text).kind === "text") {
+      if (
+        cells.length >= 3 &&
+        INVOLVED_HINT.test(cells[cells.length - 1]!.text) &&
+        parseTarget(cells[cells.length - 1]!.text).kind === "text"
+      ) {
         involved = cells.pop()!.text;
       }
       if (cells.length <= 1 && previous && previous.objective === obj && !afterBlank) {
@@ -462,7 +573,12 @@ function parseStructure(lines: string[]): Structure {
         continueActivity(previous, activity.multiline, involved.text || null, []);
         return previous;
       }
-      return addActivity(obj, "", { text: activity.multiline, indicatorName: "", indicatorIndex: null, targetText: "" }, involved.text || null);
+      return addActivity(
+        obj,
+        "",
+        { text: activity.multiline, indicatorName: "", indicatorIndex: null, targetText: "" },
+        involved.text || null,
+      );
     }
     const n = target.paragraphs.length;
     if (n >= 2 && indicator.paragraphs.length === n && index.paragraphs.length === n) {
@@ -475,7 +591,12 @@ function parseStructure(lines: string[]): Structure {
         last = addActivity(
           obj,
           "",
-          { text: pick(activity), indicatorName: indicator.paragraphs[k]!, indicatorIndex: index.paragraphs[k]!, targetText: target.paragraphs[k]! },
+          {
+            text: pick(activity),
+            indicatorName: indicator.paragraphs[k]!,
+            indicatorIndex: index.paragraphs[k]!,
+            targetText: target.paragraphs[k]!,
+          },
           pick(involved).replace(/\n/g, " ") || null,
           group,
         );
@@ -488,7 +609,12 @@ function parseStructure(lines: string[]): Structure {
       targetText = indexText;
       indexText = null;
     }
-    return addActivity(obj, "", { text: activity.multiline, indicatorName: indicator.text, indicatorIndex: indexText, targetText }, involved.text || null);
+    return addActivity(
+      obj,
+      "",
+      { text: activity.multiline, indicatorName: indicator.text, indicatorIndex: indexText, targetText },
+      involved.text || null,
+    );
   };
 
   for (const line of lines) {
@@ -501,7 +627,11 @@ function parseStructure(lines: string[]): Structure {
     blank = false;
 
     const centroRow = CENTRO_RE.exec(row.joined);
-    const areaRow = centroRow ? null : row.hasTab && HEAD_LABEL_RE.test(row.joined) ? AREA_ROW_RE.exec(row.joined) : null;
+    const areaRow = centroRow
+      ? null
+      : row.hasTab && HEAD_LABEL_RE.test(row.joined)
+        ? AREA_ROW_RE.exec(row.joined)
+        : null;
     const centro = centroRow ?? areaRow;
     if (centro) {
       const code = centro[1]!.padStart(2, "0");
@@ -527,7 +657,8 @@ function parseStructure(lines: string[]): Structure {
       continue;
     }
 
-    const areaObjective = row.hasTab || /^OBIETTIVO\b/.test(row.joined) ? AREA_OBJECTIVE_RE.exec(row.joinedMulti) : null;
+    const areaObjective =
+      row.hasTab || /^OBIETTIVO\b/.test(row.joined) ? AREA_OBJECTIVE_RE.exec(row.joinedMulti) : null;
     if (areaObjective) {
       const printedCode = normalizeCode(areaObjective[1]!);
       let areaCode = currentArea?.code ?? null;
@@ -535,7 +666,13 @@ function parseStructure(lines: string[]): Structure {
         const byNumber = [...areas.values()].find((a) => Number(a.code) === Number(printedCode.split(".")[0]));
         areaCode = byNumber?.code ?? null;
       }
-      objective = newObjective({ printedCode, code: printedCode, areaCode, orgWide: false, title: collapse(areaObjective[2]!.replace(/\n/g, " ")) });
+      objective = newObjective({
+        printedCode,
+        code: printedCode,
+        areaCode,
+        orgWide: false,
+        title: collapse(areaObjective[2]!.replace(/\n/g, " ")),
+      });
       state = "header";
       lastField = null;
       currentLayout = null;
@@ -552,7 +689,10 @@ function parseStructure(lines: string[]): Structure {
         code: `E${orgWideCount}`,
         areaCode: null,
         orgWide: true,
-        title: row.nonEmpty.slice(1).map((c) => c.text).join(" "),
+        title: row.nonEmpty
+          .slice(1)
+          .map((c) => c.text)
+          .join(" "),
       });
       state = "header";
       lastField = null;
@@ -881,13 +1021,21 @@ export function parsePiaoText(text: string, sourceName: string): ParsedPlan {
   const withActivities = new Set(activities.map((a) => a.objectiveCode));
   for (const o of objectives) {
     if (!withActivities.has(o.code)) {
-      anomalies.push({ kind: "empty_objective", code: o.code, message: `L'obiettivo ${o.code} ${quote(o.title)} non ha nessuna attività.` });
+      anomalies.push({
+        kind: "empty_objective",
+        code: o.code,
+        message: `L'obiettivo ${o.code} ${quote(o.title)} non ha nessuna attività.`,
+      });
     }
   }
 
   const entity = findEntity(lines);
   if (!entity) {
-    anomalies.push({ kind: "missing_entity", code: "", message: "Non ho trovato il nome del Comune nel documento (atteso «Comune di …» nel titolo)." });
+    anomalies.push({
+      kind: "missing_entity",
+      code: "",
+      message: "Non ho trovato il nome del Comune nel documento (atteso «Comune di …» nel titolo).",
+    });
   }
 
   return {

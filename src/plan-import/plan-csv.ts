@@ -12,10 +12,31 @@ import type { ParsedPlan } from "./parse-piao.ts";
  * are re-read from "valore_atteso", so an edit made in Excel is parsed like the document.
  */
 const COLUMNS = [
-  "tipo", "anno", "ente", "codice_area", "area", "responsabile", "codice_obiettivo", "titolo_obiettivo",
-  "descrizione_obiettivo", "valore_pubblico", "peso", "codice_attivita", "codice_stampato", "titolo_attivita",
-  "descrizione_attivita", "indicatore", "indice", "valore_atteso", "personale_coinvolto", "tutte_eq",
-  "aree_coinvolte", "posizione", "tipo_anomalia", "messaggio", "scadenza_manuale",
+  "tipo",
+  "anno",
+  "ente",
+  "codice_area",
+  "area",
+  "responsabile",
+  "codice_obiettivo",
+  "titolo_obiettivo",
+  "descrizione_obiettivo",
+  "valore_pubblico",
+  "peso",
+  "codice_attivita",
+  "codice_stampato",
+  "titolo_attivita",
+  "descrizione_attivita",
+  "indicatore",
+  "indice",
+  "valore_atteso",
+  "personale_coinvolto",
+  "tutte_eq",
+  "aree_coinvolte",
+  "posizione",
+  "tipo_anomalia",
+  "messaggio",
+  "scadenza_manuale",
 ] as const;
 type Column = (typeof COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
@@ -33,7 +54,14 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
   const common = { anno: String(plan.year), ente: plan.entity };
   const rows: Row[] = [];
   for (const a of plan.areas) {
-    rows.push({ tipo: ROW_KINDS.area, ...common, codice_area: a.code, area: a.name, responsabile: a.head ?? "", posizione: String(a.position) });
+    rows.push({
+      tipo: ROW_KINDS.area,
+      ...common,
+      codice_area: a.code,
+      area: a.name,
+      responsabile: a.head ?? "",
+      posizione: String(a.position),
+    });
   }
   const objectiveById = new Map(plan.objectives.map((o) => [o.id, o]));
   // The columns that place a row under its area and objective (repeated, so Excel can filter).
@@ -75,7 +103,13 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
     });
   }
   for (const an of plan.anomalies) {
-    rows.push({ tipo: ROW_KINDS.anomaly, ...common, codice_attivita: an.code, tipo_anomalia: an.kind, messaggio: an.message });
+    rows.push({
+      tipo: ROW_KINDS.anomaly,
+      ...common,
+      codice_attivita: an.code,
+      tipo_anomalia: an.kind,
+      messaggio: an.message,
+    });
   }
   return stringify(
     rows.map((r) => COLUMNS.map((c) => r[c] ?? "")),
@@ -86,9 +120,18 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
 export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, delimiter: ";", bom: true, skip_empty_lines: true, relax_column_count: true });
+    records = parse(text, {
+      columns: true,
+      delimiter: ";",
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
   } catch (e) {
-    throw new UserError({ code: "csv_invalid", detail: `Il CSV del piano non è leggibile (${(e as Error).message.split("\n")[0]}). Atteso il formato scritto da «obiettivi esporta-piano --csv»: separatore «;», prima riga con i nomi delle colonne.` });
+    throw new UserError({
+      code: "csv_invalid",
+      detail: `Il CSV del piano non è leggibile (${(e as Error).message.split("\n")[0]}). Atteso il formato scritto da «obiettivi esporta-piano --csv»: separatore «;», prima riga con i nomi delle colonne.`,
+    });
   }
   const missing = COLUMNS.filter((c) => c !== "scadenza_manuale" && records.length > 0 && !(c in records[0]!));
   if (records.length === 0 || missing.length) {
@@ -103,23 +146,47 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
   const first = records[0]!;
   const year = Number(first.anno);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new UserError({ code: "csv_invalid", detail: `Anno non valido nel CSV: «${first.anno}». Atteso un anno come 2024 nella colonna «anno».` });
+    throw new UserError({
+      code: "csv_invalid",
+      detail: `Anno non valido nel CSV: «${first.anno}». Atteso un anno come 2024 nella colonna «anno».`,
+    });
   }
-  const plan: ParsedPlan = { year, entity: first.ente ?? "", sourceName, areas: [], objectives: [], activities: [], anomalies: [] };
+  const plan: ParsedPlan = {
+    year,
+    entity: first.ente ?? "",
+    sourceName,
+    areas: [],
+    objectives: [],
+    activities: [],
+    anomalies: [],
+  };
   const intOf = (v: string | undefined, line: number) => {
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: «posizione» deve essere un numero intero, trovato «${v ?? ""}».` });
+    if (!Number.isInteger(n))
+      throw new UserError({
+        code: "csv_invalid",
+        detail: `Riga ${line}: «posizione» deve essere un numero intero, trovato «${v ?? ""}».`,
+      });
     return n;
   };
   records.forEach((r, i) => {
     const line = i + 2;
     switch (r.tipo) {
       case ROW_KINDS.area:
-        plan.areas.push({ code: r.codice_area ?? "", name: r.area ?? "", head: r.responsabile || null, position: intOf(r.posizione, line) });
+        plan.areas.push({
+          code: r.codice_area ?? "",
+          name: r.area ?? "",
+          head: r.responsabile || null,
+          position: intOf(r.posizione, line),
+        });
         break;
       case ROW_KINDS.objective: {
         const weight = r.peso ? Number(r.peso.replace(",", ".")) : null;
-        if (weight !== null && !Number.isFinite(weight)) throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: «peso» deve essere un numero, trovato «${r.peso}».` });
+        if (weight !== null && !Number.isFinite(weight))
+          throw new UserError({
+            code: "csv_invalid",
+            detail: `Riga ${line}: «peso» deve essere un numero, trovato «${r.peso}».`,
+          });
         plan.objectives.push({
           code: r.codice_obiettivo ?? "",
           areaCode: r.codice_area || null,
@@ -153,10 +220,17 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
         plan.anomalies.push({ kind: r.tipo_anomalia ?? "", code: r.codice_attivita ?? "", message: r.messaggio ?? "" });
         break;
       default:
-        throw new UserError({ code: "csv_invalid", detail: `Riga ${line}: tipo «${r.tipo ?? ""}» sconosciuto. Attesi: area, obiettivo, attivita, anomalia.` });
+        throw new UserError({
+          code: "csv_invalid",
+          detail: `Riga ${line}: tipo «${r.tipo ?? ""}» sconosciuto. Attesi: area, obiettivo, attivita, anomalia.`,
+        });
     }
   });
   const missingCode = plan.activities.find((a) => !a.code) ?? plan.objectives.find((o) => !o.code);
-  if (missingCode) throw new UserError({ code: "csv_invalid", detail: "Nel CSV c'è una riga senza codice (colonna «codice_attivita» o «codice_obiettivo»)." });
+  if (missingCode)
+    throw new UserError({
+      code: "csv_invalid",
+      detail: "Nel CSV c'è una riga senza codice (colonna «codice_attivita» o «codice_obiettivo»).",
+    });
   return plan;
 }

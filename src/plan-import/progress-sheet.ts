@@ -28,12 +28,15 @@ type Key = "code" | "date" | "value" | "note" | "evidence" | "author";
 const HEADERS: Record<Key, { label: string; words: string[]; required: boolean }> = {
   code: { label: "codice", words: ["codice", "codice attivita", "attivita"], required: true },
   date: { label: "data", words: ["data", "giorno", "data evento"], required: true },
-  value: { label: "stato/valore", words: ["stato/valore", "stato / valore", "stato o valore", "stato", "valore", "avanzamento"], required: true },
+  value: {
+    label: "stato/valore",
+    words: ["stato/valore", "stato / valore", "stato o valore", "stato", "valore", "avanzamento"],
+    required: true,
+  },
   note: { label: "nota", words: ["nota", "note"], required: false },
   evidence: { label: "evidenza", words: ["evidenza", "evidenze", "atto", "link"], required: false },
   author: { label: "autore", words: ["autore", "utente", "id slack"], required: true },
 };
-
 
 function columnsOf(headers: string[], sourceName: string): Map<Key, number> {
   const found = new Map<Key, number>();
@@ -43,9 +46,16 @@ function columnsOf(headers: string[], sourceName: string): Map<Key, number> {
       if (!found.has(key) && spec.words.includes(f)) found.set(key, i);
     }
   });
-  const missing = (Object.entries(HEADERS) as [Key, (typeof HEADERS)[Key]][]).filter(([k, s]) => s.required && !found.has(k)).map(([, s]) => `«${s.label}»`);
+  const missing = (Object.entries(HEADERS) as [Key, (typeof HEADERS)[Key]][])
+    .filter(([k, s]) => s.required && !found.has(k))
+    .map(([, s]) => `«${s.label}»`);
   if (missing.length) {
-    throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "missing_columns", detail: missing.join(", ") });
+    throw new UserError({
+      code: "progress_file_invalid",
+      source: sourceName,
+      reason: "missing_columns",
+      detail: missing.join(", "),
+    });
   }
   return found;
 }
@@ -57,7 +67,12 @@ export async function readProgressFile(data: Uint8Array, fileName: string): Prom
   if (kind !== "text") {
     throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "not_a_sheet" });
   }
-  return readProgressCsv(Buffer.from(data).toString("utf8").replace(/^\uFEFF/, ""), sourceName);
+  return readProgressCsv(
+    Buffer.from(data)
+      .toString("utf8")
+      .replace(/^\uFEFF/, ""),
+    sourceName,
+  );
 }
 
 function readProgressCsv(text: string, sourceName: string): ProgressRow[] {
@@ -68,7 +83,12 @@ function readProgressCsv(text: string, sourceName: string): ProgressRow[] {
       return parse(input, { delimiter, relax_column_count: true, skip_empty_lines: false, trim: true });
     } catch (e) {
       const why = (e as Error).message.split("\n")[0]!;
-      throw new UserError({ code: "progress_file_invalid", source: sourceName, reason: "unreadable_csv", detail: why.length > 120 ? `${why.slice(0, 117)}…` : why });
+      throw new UserError({
+        code: "progress_file_invalid",
+        source: sourceName,
+        reason: "unreadable_csv",
+        detail: why.length > 120 ? `${why.slice(0, 117)}…` : why,
+      });
     }
   };
   // The headings first: a file of another kind is told what it lacks, not where its quotes are wrong.
@@ -115,7 +135,7 @@ async function readProgressXlsx(data: Uint8Array, sourceName: string): Promise<P
       code: at("code"),
       date: at("date"),
       dateIso: cellDate(raw("date")),
-      value: cols.has("value") ? percentText(row.getCell(cols.get("value")! + 1)) ?? at("value") : "",
+      value: cols.has("value") ? (percentText(row.getCell(cols.get("value")! + 1)) ?? at("value")) : "",
       note: at("note"),
       evidence: at("evidence"),
       author: at("author"),

@@ -6,7 +6,8 @@ import { parsePiaoText } from "./parse-piao.ts";
 
 export type DocumentKind = "pdf" | "docx" | "xlsx" | "text" | "legacy_office";
 
-const has = (data: Uint8Array, ascii: string) => Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(ascii, 0, "latin1");
+const has = (data: Uint8Array, ascii: string) =>
+  Buffer.from(data.buffer, data.byteOffset, data.byteLength).includes(ascii, 0, "latin1");
 
 /**
  * What a file is, by its content first (a plan mailed as "piano.txt" may be a PDF), its
@@ -22,7 +23,8 @@ export function documentKind(data: Uint8Array, fileName: string): DocumentKind {
     if (ext === ".docx") return "docx";
     return "xlsx";
   }
-  if (data.length >= 8 && data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0) return "legacy_office";
+  if (data.length >= 8 && data[0] === 0xd0 && data[1] === 0xcf && data[2] === 0x11 && data[3] === 0xe0)
+    return "legacy_office";
   if (ext === ".pdf") return "pdf";
   return "text";
 }
@@ -49,7 +51,9 @@ export async function readPlanDocument(data: Uint8Array, fileName: string): Prom
     case "legacy_office":
       throw new UserError({ code: "legacy_office", source: sourceName });
     case "text": {
-      const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8").replace(/^\uFEFF/, "");
+      const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "");
       return looksLikePlanCsv(text) ? parsePlanCsv(text, sourceName) : parsePiaoText(text, sourceName);
     }
   }

@@ -52,7 +52,12 @@ export function barChartSpec(title: string, data: BarDatum[]): Record<string, un
     text: d.percent == null ? "non valutabile" : pctText(d.percent),
   }));
   const height = Math.max(60, values.length * 22);
-  const y = { field: "key", type: "nominal", sort: null, axis: { title: null, labelExpr: "substring(datum.label, 5)", labelLimit: 320 } };
+  const y = {
+    field: "key",
+    type: "nominal",
+    sort: null,
+    axis: { title: null, labelExpr: "substring(datum.label, 5)", labelLimit: 320 },
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
@@ -60,10 +65,21 @@ export function barChartSpec(title: string, data: BarDatum[]): Record<string, un
     height,
     data: { values },
     config: BASE_CONFIG,
-    encoding: { y, x: { field: "percent", type: "quantitative", scale: { domain: [0, 100] }, axis: { title: "% raggiunto", values: [0, 25, 50, 75, 100] } } },
+    encoding: {
+      y,
+      x: {
+        field: "percent",
+        type: "quantitative",
+        scale: { domain: [0, 100] },
+        axis: { title: "% raggiunto", values: [0, 25, 50, 75, 100] },
+      },
+    },
     layer: [
       { mark: { type: "bar", color: "#2f6f9f", height: 14 } },
-      { mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: "#222" }, encoding: { text: { field: "text" } } },
+      {
+        mark: { type: "text", align: "left", dx: 4, fontSize: 10, color: "#222" },
+        encoding: { text: { field: "text" } },
+      },
     ],
   };
 }
@@ -72,7 +88,12 @@ export function barChartSpec(title: string, data: BarDatum[]): Record<string, un
 export function trendChartSpec(title: string, points: TrendPoint[]): Record<string, unknown> {
   const values = points
     .filter((p) => p.percent != null)
-    .map((p) => ({ month: MONTHS[Number(p.asOf.slice(5, 7)) - 1] ?? p.asOf, order: p.asOf, series: p.series, percent: p.percent }));
+    .map((p) => ({
+      month: MONTHS[Number(p.asOf.slice(5, 7)) - 1] ?? p.asOf,
+      order: p.asOf,
+      series: p.series,
+      percent: p.percent,
+    }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     title,
@@ -84,25 +105,39 @@ export function trendChartSpec(title: string, points: TrendPoint[]): Record<stri
     encoding: {
       x: { field: "month", type: "ordinal", sort: { field: "order" }, axis: { title: null, labelAngle: 0 } },
       y: { field: "percent", type: "quantitative", scale: { domain: [0, 100] }, axis: { title: "% raggiunto" } },
-      color: { field: "series", type: "nominal", sort: null, legend: { title: null, orient: "bottom", columns: 2, labelLimit: 300 } },
+      color: {
+        field: "series",
+        type: "nominal",
+        sort: null,
+        legend: { title: null, orient: "bottom", columns: 2, labelLimit: 300 },
+      },
     },
   };
 }
 
 const SCALE = 1.5;
 /** The chart font's own files when the system has them: scanning every system font costs more than drawing a chart. */
-const FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"];
+const FONT_FILES = [
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+];
 let foundFonts: string[] | undefined;
 function fontFiles(): string[] {
   foundFonts ??= FONT_FILES.filter((f) => existsSync(f));
   return foundFonts.length === FONT_FILES.length ? foundFonts : [];
 }
 
-type VegaModules = { vl: typeof import("vega-lite"); vega: typeof import("vega"); Resvg: typeof import("@resvg/resvg-js").Resvg };
+type VegaModules = {
+  vl: typeof import("vega-lite");
+  vega: typeof import("vega");
+  Resvg: typeof import("@resvg/resvg-js").Resvg;
+};
 let modules: Promise<VegaModules> | undefined;
 
 function load(): Promise<VegaModules> {
-  modules ??= Promise.all([import("vega-lite"), import("vega"), import("@resvg/resvg-js")]).then(([vl, vega, resvg]) => ({ vl, vega, Resvg: resvg.Resvg }));
+  modules ??= Promise.all([import("vega-lite"), import("vega"), import("@resvg/resvg-js")]).then(
+    ([vl, vega, resvg]) => ({ vl, vega, Resvg: resvg.Resvg }),
+  );
   return modules;
 }
 
@@ -114,9 +149,16 @@ export async function renderChart(spec: Record<string, unknown>, title: string):
   try {
     const svg = await view.toSVG(SCALE);
     const files = fontFiles();
-    const font = files.length ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT } : { loadSystemFonts: true, defaultFontFamily: FONT };
+    const font = files.length
+      ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT }
+      : { loadSystemFonts: true, defaultFontFamily: FONT };
     const rendered = new Resvg(svg, { font, background: "#ffffff" }).render();
-    return { png: new Uint8Array(rendered.asPng()), width: rendered.width / SCALE, height: rendered.height / SCALE, title };
+    return {
+      png: new Uint8Array(rendered.asPng()),
+      width: rendered.width / SCALE,
+      height: rendered.height / SCALE,
+      title,
+    };
   } finally {
     view.finalize();
   }
@@ -127,17 +169,36 @@ export function areaChartTitle(areaName: string): string {
 }
 
 /** The chart of one area's objectives (what /stato and the weekly digest attach). */
-export function areaObjectivesChart(areaName: string, objectives: { code: string; title: string; percent: number | null }[]): Promise<ChartImage> {
+export function areaObjectivesChart(
+  areaName: string,
+  objectives: { code: string; title: string; percent: number | null }[],
+): Promise<ChartImage> {
   const title = areaChartTitle(areaName);
-  return renderChart(barChartSpec(title, objectives.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.percent }))), title);
+  return renderChart(
+    barChartSpec(
+      title,
+      objectives.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.percent })),
+    ),
+    title,
+  );
 }
 
 /** The chart /stato and the weekly digest attach: each objective of the area at the completion /stato shows. */
-export function areaStatusChart(area: { code: string; name: string }, objectives: { code: string; title: string; completion: number }[], total: number): Promise<ChartImage> {
+export function areaStatusChart(
+  area: { code: string; name: string },
+  objectives: { code: string; title: string; completion: number }[],
+  total: number,
+): Promise<ChartImage> {
   const shown = objectives.slice(0, MAX_BARS_SLACK);
   const note = total > shown.length ? ` (primi ${shown.length} di ${total})` : "";
   const title = `${area.code}. ${area.name.replace(/^\d+\.\s*/, "")}: avanzamento per obiettivo${note}`;
-  return renderChart(barChartSpec(title, shown.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.completion * 100 }))), title);
+  return renderChart(
+    barChartSpec(
+      title,
+      shown.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.completion * 100 })),
+    ),
+    title,
+  );
 }
 
 const MAX_BARS_SLACK = 40;

@@ -129,7 +129,9 @@ function activityRow(s: RelazioneSection, o: RelazioneObjective, a: RelazioneAct
     "Ultima segnalazione di": a.reportedBy?.label ?? "",
     "Ultima segnalazione il": a.reportedAt ? itDate(romeDay(a.reportedAt)) : "",
     "Senza evidenza": yesNo(a.withoutEvidence),
-    "Inserimenti tardivi": a.lateEntries.map((l) => `dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} (${l.by.label})`).join(" | "),
+    "Inserimenti tardivi": a.lateEntries
+      .map((l) => `dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} (${l.by.label})`)
+      .join(" | "),
     Numeratore: a.counts ? String(a.counts.numerator) : "",
     Denominatore: a.counts ? String(a.counts.denominator) : "",
     "Fonte del dato": a.counts?.source ?? "",
@@ -143,7 +145,12 @@ function objectiveRow(s: RelazioneSection, o: RelazioneObjective): Row {
     Livello: "obiettivo",
     ...objectiveColumns(s, o),
     "% raggiunta": num(o.percent),
-    "Esito valutazione": o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile",
+    "Esito valutazione":
+      o.scoreState === "valutata"
+        ? "valutato"
+        : o.scoreState === "non_scaduta"
+          ? "non ancora scaduto"
+          : "non valutabile",
     Spiegazione: o.explanation,
   };
 }
@@ -183,13 +190,35 @@ export function renderRelazioneCsv(r: Relazione): string {
       for (const a of o.activities) rows.push(activityRow(s, o, a));
     }
   }
-  rows.push({ Livello: "comune", Sezione: "Comune", Area: r.entity, "% raggiunta": num(r.overall.percent), Spiegazione: r.overall.explanation });
+  rows.push({
+    Livello: "comune",
+    Sezione: "Comune",
+    Area: r.entity,
+    "% raggiunta": num(r.overall.percent),
+    Spiegazione: r.overall.explanation,
+  });
   for (const h of r.heads) {
     for (const a of h.areas) {
-      rows.push({ Livello: "responsabile", Sezione: `Area ${a.code}`, Area: a.name, Responsabile: h.head, "% raggiunta": num(a.percent), Punti: num(a.points), "Punti massimi": num(h.maxPoints) });
+      rows.push({
+        Livello: "responsabile",
+        Sezione: `Area ${a.code}`,
+        Area: a.name,
+        Responsabile: h.head,
+        "% raggiunta": num(a.percent),
+        Punti: num(a.points),
+        "Punti massimi": num(h.maxPoints),
+      });
     }
     if (h.areas.length > 1) {
-      rows.push({ Livello: "responsabile", Sezione: "Media", Responsabile: h.head, "% raggiunta": num(h.averagePercent), Punti: num(h.averagePoints), "Punti massimi": num(h.maxPoints), Spiegazione: h.explanation });
+      rows.push({
+        Livello: "responsabile",
+        Sezione: "Media",
+        Responsabile: h.head,
+        "% raggiunta": num(h.averagePercent),
+        Punti: num(h.averagePoints),
+        "Punti massimi": num(h.maxPoints),
+        Spiegazione: h.explanation,
+      });
     }
   }
   for (const v of r.variations) rows.push({ Livello: "variazione", Attività: v.code, Spiegazione: variationText(v) });
@@ -220,7 +249,15 @@ function renderMonitoringCsv(r: Relazione): string {
       "% provvisoria": num(s.percent),
     });
     for (const o of s.objectives) {
-      rows.push({ Livello: "obiettivo", Sezione: sectionName(s), Area: s.kind === "ente" ? "" : s.name, Obiettivo: o.code, Titolo: o.title, "% provvisoria": num(o.percent), Motivo: o.explanation });
+      rows.push({
+        Livello: "obiettivo",
+        Sezione: sectionName(s),
+        Area: s.kind === "ente" ? "" : s.name,
+        Obiettivo: o.code,
+        Titolo: o.title,
+        "% provvisoria": num(o.percent),
+        Motivo: o.explanation,
+      });
     }
   }
   for (const x of m.atRisk) {

@@ -1,7 +1,14 @@
 import type { Paragraph as DocxParagraph, Table as DocxTable, TableOfContents as DocxToc } from "docx";
 import type { BehaviourCriterion, Scorecard } from "../domain/scoring/scorecard.ts";
 import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
-import { areaChartTitle, barChartSpec, renderChart, trendChartSpec, type ChartImage, type TrendPoint } from "./charts.ts";
+import {
+  areaChartTitle,
+  barChartSpec,
+  renderChart,
+  trendChartSpec,
+  type ChartImage,
+  type TrendPoint,
+} from "./charts.ts";
 import type { Relazione, RelazioneActivity, RelazioneObjective, RelazioneSection } from "./relazione.ts";
 import { parseSimpleMarkdown, type TextRun } from "./simple-markdown.ts";
 
@@ -74,14 +81,32 @@ const MAX_BARS = 40;
 const FONT = "Calibri";
 const CELL_STYLE = "CellaTabella";
 const CELL_HEADER_STYLE = "IntestazioneTabella";
-const MONTHS_LONG = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"];
+const MONTHS_LONG = [
+  "gennaio",
+  "febbraio",
+  "marzo",
+  "aprile",
+  "maggio",
+  "giugno",
+  "luglio",
+  "agosto",
+  "settembre",
+  "ottobre",
+  "novembre",
+  "dicembre",
+];
 
 /** "1 dicembre 2026", in Rome. */
 export function itLongDate(at: Date | string): string {
   const iso =
     typeof at === "string"
       ? at
-      : new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Rome", year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+      : new Intl.DateTimeFormat("en-CA", {
+          timeZone: "Europe/Rome",
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+        }).format(at);
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
   return `${d} ${MONTHS_LONG[(m ?? 1) - 1]} ${y}`;
 }
@@ -92,26 +117,51 @@ const pointsOrDash = (n: number | null) => (n == null ? "non valutabile" : itNum
 class Writer {
   constructor(readonly d: Docx) {}
 
-  p(text: string | TextRun[], opts: { bold?: boolean; italics?: boolean; size?: number; align?: "center" | "left" | "right"; spacingAfter?: number; color?: string } = {}): DocxParagraph {
+  p(
+    text: string | TextRun[],
+    opts: {
+      bold?: boolean;
+      italics?: boolean;
+      size?: number;
+      align?: "center" | "left" | "right";
+      spacingAfter?: number;
+      color?: string;
+    } = {},
+  ): DocxParagraph {
     const d = this.d;
     const runs = typeof text === "string" ? [{ text, bold: false }] : text;
     return new d.Paragraph({
-      alignment: opts.align === "center" ? d.AlignmentType.CENTER : opts.align === "right" ? d.AlignmentType.RIGHT : undefined,
+      alignment:
+        opts.align === "center" ? d.AlignmentType.CENTER : opts.align === "right" ? d.AlignmentType.RIGHT : undefined,
       spacing: { after: opts.spacingAfter ?? 120 },
-      children: runs.map((r) => new d.TextRun({ text: r.text, ...(opts.bold || r.bold ? { bold: true } : {}), ...(opts.italics ? { italics: true } : {}), ...(opts.size ? { size: opts.size } : {}), ...(opts.color ? { color: opts.color } : {}) })),
+      children: runs.map(
+        (r) =>
+          new d.TextRun({
+            text: r.text,
+            ...(opts.bold || r.bold ? { bold: true } : {}),
+            ...(opts.italics ? { italics: true } : {}),
+            ...(opts.size ? { size: opts.size } : {}),
+            ...(opts.color ? { color: opts.color } : {}),
+          }),
+      ),
     });
   }
 
   heading(text: string, level: 1 | 2 | 3, pageBreakBefore = false): DocxParagraph {
     const d = this.d;
-    const lv = level === 1 ? d.HeadingLevel.HEADING_1 : level === 2 ? d.HeadingLevel.HEADING_2 : d.HeadingLevel.HEADING_3;
+    const lv =
+      level === 1 ? d.HeadingLevel.HEADING_1 : level === 2 ? d.HeadingLevel.HEADING_2 : d.HeadingLevel.HEADING_3;
     return new d.Paragraph({ heading: lv, pageBreakBefore, keepNext: true, children: [new d.TextRun({ text })] });
   }
 
   bullet(text: string | TextRun[]): DocxParagraph {
     const d = this.d;
     const runs = typeof text === "string" ? [{ text, bold: false }] : text;
-    return new d.Paragraph({ bullet: { level: 0 }, spacing: { after: 60 }, children: runs.map((r) => new d.TextRun({ text: r.text, ...(r.bold ? { bold: true } : {}) })) });
+    return new d.Paragraph({
+      bullet: { level: 0 },
+      spacing: { after: 60 },
+      children: runs.map((r) => new d.TextRun({ text: r.text, ...(r.bold ? { bold: true } : {}) })),
+    });
   }
 
   /** A table with a header row Word and LibreOffice repeat on every page; widths in shares of the text width. */
@@ -123,8 +173,15 @@ class Writer {
     const cell = (text: string, i: number, header: boolean) =>
       new d.TableCell({
         // Body cells take their width from the table grid (fixed layout): fewer elements per row.
-        ...(header ? { width: { size: widths[i]!, type: d.WidthType.DXA }, shading: { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" } } : {}),
-        children: text.split("\n").map((line) => new d.Paragraph({ style: header ? CELL_HEADER_STYLE : CELL_STYLE, text: line })),
+        ...(header
+          ? {
+              width: { size: widths[i]!, type: d.WidthType.DXA },
+              shading: { type: d.ShadingType.CLEAR, color: "auto", fill: "D9E2F3" },
+            }
+          : {}),
+        children: text
+          .split("\n")
+          .map((line) => new d.Paragraph({ style: header ? CELL_HEADER_STYLE : CELL_STYLE, text: line })),
       });
     return new d.Table({
       width: { size: TEXT_WIDTH, type: d.WidthType.DXA },
@@ -163,12 +220,20 @@ class Writer {
     if (text == null || !text.trim()) {
       return [
         this.p(
-          [{ text: `[DA COMPLETARE] `, bold: true }, { text: `Testo non fornito: scrivere il file ${file} nella cartella indicata con --testi e rigenerare il documento.`, bold: false }],
+          [
+            { text: `[DA COMPLETARE] `, bold: true },
+            {
+              text: `Testo non fornito: scrivere il file ${file} nella cartella indicata con --testi e rigenerare il documento.`,
+              bold: false,
+            },
+          ],
           { color: "C00000" },
         ),
       ];
     }
-    return parseSimpleMarkdown(text).map((b) => (b.kind === "heading" ? this.heading(b.text, 3) : b.kind === "bullet" ? this.bullet(b.runs) : this.p(b.runs)));
+    return parseSimpleMarkdown(text).map((b) =>
+      b.kind === "heading" ? this.heading(b.text, 3) : b.kind === "bullet" ? this.bullet(b.runs) : this.p(b.runs),
+    );
   }
 
   spacer(): DocxParagraph {
@@ -177,24 +242,45 @@ class Writer {
 }
 
 function docTitle(m: Relazione): string {
-  return m.kind === "monitoraggio" ? `Monitoraggio intermedio della performance ${m.year}` : `Relazione sulla performance ${m.year}`;
+  return m.kind === "monitoraggio"
+    ? `Monitoraggio intermedio della performance ${m.year}`
+    : `Relazione sulla performance ${m.year}`;
 }
 
 function entityName(entity: string): string {
   return !entity ? "Comune" : /^comune\b/i.test(entity) ? entity : `Comune di ${entity}`;
 }
 
-function barData(objectives: RelazioneObjective[]): { data: { label: string; percent: number | null }[]; note: string } {
+function barData(objectives: RelazioneObjective[]): {
+  data: { label: string; percent: number | null }[];
+  note: string;
+} {
   const data = objectives.map((o) => ({ label: `${o.code} ${o.title}`, percent: o.percent }));
   if (data.length <= MAX_BARS) return { data, note: "" };
   return { data: data.slice(0, MAX_BARS), note: ` (primi ${MAX_BARS} di ${data.length})` };
 }
 
-async function chartsFor(m: Relazione, o: RelazioneDocxOptions): Promise<{ areas: ChartImage | null; comuneWide: ChartImage | null; byArea: Map<string, ChartImage>; trend: ChartImage | null }> {
+async function chartsFor(
+  m: Relazione,
+  o: RelazioneDocxOptions,
+): Promise<{
+  areas: ChartImage | null;
+  comuneWide: ChartImage | null;
+  byArea: Map<string, ChartImage>;
+  trend: ChartImage | null;
+}> {
   const none = { areas: null, comuneWide: null, byArea: new Map<string, ChartImage>(), trend: null };
   if (o.charts === false) return none;
   const areasTitle = "% raggiunto per area";
-  const areas = m.sections.length ? await renderChart(barChartSpec(areasTitle, m.sections.map((s) => ({ label: s.name, percent: s.percent }))), areasTitle) : null;
+  const areas = m.sections.length
+    ? await renderChart(
+        barChartSpec(
+          areasTitle,
+          m.sections.map((s) => ({ label: s.name, percent: s.percent })),
+        ),
+        areasTitle,
+      )
+    : null;
   let comuneWide: ChartImage | null = null;
   if (m.comuneWide.objectives.length) {
     const { data, note } = barData(m.comuneWide.objectives);
@@ -234,11 +320,20 @@ const ACTIVITY_SHARES = [8, 30, 20, 16, 14, 12];
 
 function objectiveBlocks(w: Writer, o: RelazioneObjective, opts: { publicValue: boolean }): Block[] {
   const out: Block[] = [w.heading(`${o.code} ${o.title}`, 3)];
-  if (opts.publicValue) out.push(w.p([{ text: "Valore pubblico: ", bold: true }, { text: o.publicValue || "non indicato nel piano", bold: false }]));
+  if (opts.publicValue)
+    out.push(
+      w.p([
+        { text: "Valore pubblico: ", bold: true },
+        { text: o.publicValue || "non indicato nel piano", bold: false },
+      ]),
+    );
   out.push(
     w.p([
       { text: "Raggiungimento: ", bold: true },
-      { text: `${pctOrDash(o.percent)}${o.weight != null ? ` (peso ${itNumber(o.weight)}%)` : ""}. ${o.explanation}.`, bold: false },
+      {
+        text: `${pctOrDash(o.percent)}${o.weight != null ? ` (peso ${itNumber(o.weight)}%)` : ""}. ${o.explanation}.`,
+        bold: false,
+      },
     ]),
   );
   if (o.activities.length) out.push(w.table(ACTIVITY_HEADERS, activityRows(o.activities), ACTIVITY_SHARES), w.spacer());
@@ -251,10 +346,22 @@ function scorecardBlocks(w: Writer, s: Scorecard, opts: { signatures: boolean; y
     w.table(
       ["Componente", "Punti", "Massimo"],
       [
-        ...s.areas.map((a) => [`Obiettivi dell'area ${a.code} ${a.name} (${pctOrDash(a.objectivesPercent)})`, pointsOrDash(a.objectivesPoints), itNumber(s.objectivesMaxPoints)]),
+        ...s.areas.map((a) => [
+          `Obiettivi dell'area ${a.code} ${a.name} (${pctOrDash(a.objectivesPercent)})`,
+          pointsOrDash(a.objectivesPoints),
+          itNumber(s.objectivesMaxPoints),
+        ]),
         ["Obiettivi di performance individuale", itNumber(s.objectivesPoints, 2), itNumber(s.objectivesMaxPoints)],
-        ["Performance organizzativa (obiettivi dell'ente)", itNumber(s.organisationalPoints, 2), itNumber(s.organisationalMaxPoints)],
-        [`Comportamenti organizzativi${s.behavioursEntered ? "" : " (non ancora inseriti)"}`, itNumber(s.behaviourPoints, 2), itNumber(s.behaviourMaxPoints)],
+        [
+          "Performance organizzativa (obiettivi dell'ente)",
+          itNumber(s.organisationalPoints, 2),
+          itNumber(s.organisationalMaxPoints),
+        ],
+        [
+          `Comportamenti organizzativi${s.behavioursEntered ? "" : " (non ancora inseriti)"}`,
+          itNumber(s.behaviourPoints, 2),
+          itNumber(s.behaviourMaxPoints),
+        ],
         ["TOTALE", itNumber(s.total, 2), itNumber(s.maxTotal)],
       ],
       [60, 20, 20],
@@ -262,14 +369,24 @@ function scorecardBlocks(w: Writer, s: Scorecard, opts: { signatures: boolean; y
     w.spacer(),
     w.table(
       ["N.", "Criterio di valutazione dei comportamenti", "Punti", "Massimo"],
-      s.behaviours.map((b) => [String(b.number), b.title, b.points == null ? "non inserito" : itNumber(b.points, 2), itNumber(b.maxPoints)]),
+      s.behaviours.map((b) => [
+        String(b.number),
+        b.title,
+        b.points == null ? "non inserito" : itNumber(b.points, 2),
+        itNumber(b.maxPoints),
+      ]),
       [6, 64, 15, 15],
     ),
     w.spacer(),
   );
   for (const line of s.explanation) out.push(w.bullet(line));
   if (s.behavioursEntered && s.behavioursEnteredBy) {
-    out.push(w.p(`Punteggi dei comportamenti inseriti da ${s.behavioursEnteredBy}${s.behavioursEnteredAt ? ` il ${itDateTime(s.behavioursEnteredAt)}` : ""}.`, { italics: true, size: 18 }));
+    out.push(
+      w.p(
+        `Punteggi dei comportamenti inseriti da ${s.behavioursEnteredBy}${s.behavioursEnteredAt ? ` il ${itDateTime(s.behavioursEnteredAt)}` : ""}.`,
+        { italics: true, size: 18 },
+      ),
+    );
   }
   if (s.paymentTimes) {
     const p = s.paymentTimes;
@@ -304,10 +421,18 @@ function scorecardBlocks(w: Writer, s: Scorecard, opts: { signatures: boolean; y
 /** "Variazioni intervenute": one row per field varied, as the model lists them (removals as «stralcio»). */
 function variationBlocks(w: Writer, variations: Relazione["variations"]): Block[] {
   if (!variations.length) {
-    return [w.p("Nel corso dell'anno non sono state registrate variazioni del piano: gli obiettivi e gli indicatori sono quelli adottati.")];
+    return [
+      w.p(
+        "Nel corso dell'anno non sono state registrate variazioni del piano: gli obiettivi e gli indicatori sono quelli adottati.",
+      ),
+    ];
   }
   const acts = new Set(variations.map((v) => v.act));
-  const out: Block[] = [w.p(`Modifiche approvate nel corso dell'anno: ${variations.length}, con ${acts.size === 1 ? "un atto" : `${acts.size} atti`}.`)];
+  const out: Block[] = [
+    w.p(
+      `Modifiche approvate nel corso dell'anno: ${variations.length}, con ${acts.size === 1 ? "un atto" : `${acts.size} atti`}.`,
+    ),
+  ];
   out.push(
     w.table(
       ["Codice", "Elemento", "Valore originario", "Valore variato", "Atto", "Data", "Motivazione"],
@@ -330,7 +455,11 @@ function deviationBlocks(w: Writer, m: Relazione): Block[] {
           a.title,
           dv.gap == null ? a.statusLabel : `-${itNumber(dv.gap, 2)} punti %`,
           dv.causeLabel,
-          [dv.explanation, dv.correctiveAction ? `Azione correttiva: ${dv.correctiveAction}` : null, dv.newExpectedDate ? `Nuova data prevista: ${itDate(dv.newExpectedDate)}` : null]
+          [
+            dv.explanation,
+            dv.correctiveAction ? `Azione correttiva: ${dv.correctiveAction}` : null,
+            dv.newExpectedDate ? `Nuova data prevista: ${itDate(dv.newExpectedDate)}` : null,
+          ]
             .filter(Boolean)
             .join("\n") || "—",
         ]);
@@ -339,15 +468,29 @@ function deviationBlocks(w: Writer, m: Relazione): Block[] {
   }
   const out: Block[] = [];
   if (!rows.length) out.push(w.p("Nessuno scostamento: tutte le attività valutate hanno raggiunto il valore atteso."));
-  else out.push(w.p(`Attività con uno scostamento dal valore atteso, in ritardo o bloccate: ${rows.length}.`), w.table(["Codice", "Attività", "Scostamento", "Causa", "Spiegazione e azioni"], rows, [9, 30, 14, 17, 30]));
+  else
+    out.push(
+      w.p(`Attività con uno scostamento dal valore atteso, in ritardo o bloccate: ${rows.length}.`),
+      w.table(["Codice", "Attività", "Scostamento", "Causa", "Spiegazione e azioni"], rows, [9, 30, 14, 17, 30]),
+    );
   if (m.monitoring) {
-    out.push(w.heading(`Attività a rischio (in scadenza entro ${m.monitoring.dueWithinDays} giorni, scadute, sotto il ritmo, bloccate)`, 2));
+    out.push(
+      w.heading(
+        `Attività a rischio (in scadenza entro ${m.monitoring.dueWithinDays} giorni, scadute, sotto il ritmo, bloccate)`,
+        2,
+      ),
+    );
     if (!m.monitoring.atRisk.length) out.push(w.p("Nessuna attività a rischio alla data del monitoraggio."));
     else
       out.push(
         w.table(
           ["Codice", "Attività", "Motivi", "Proposte di rimodulazione"],
-          m.monitoring.atRisk.map((r) => [r.code, `${r.title} (${r.sectionName})`, r.reasons.join("\n"), r.proposals.join("\n")]),
+          m.monitoring.atRisk.map((r) => [
+            r.code,
+            `${r.title} (${r.sectionName})`,
+            r.reasons.join("\n"),
+            r.proposals.join("\n"),
+          ]),
           [9, 31, 30, 30],
         ),
       );
@@ -358,18 +501,38 @@ function deviationBlocks(w: Writer, m: Relazione): Block[] {
 function evidenceBlocks(w: Writer, m: Relazione): Block[] {
   const rows: string[][] = [];
   for (const s of [...m.sections, m.comuneWide]) {
-    for (const o of s.objectives) for (const a of o.activities) for (const e of a.evidence) rows.push([a.printedCode || a.code, a.title, e.text, e.by.label, itDate(e.occurredOn)]);
+    for (const o of s.objectives)
+      for (const a of o.activities)
+        for (const e of a.evidence)
+          rows.push([a.printedCode || a.code, a.title, e.text, e.by.label, itDate(e.occurredOn)]);
   }
   if (!rows.length) return [w.p("Nessuna evidenza registrata con le segnalazioni (atti, protocolli, link).")];
-  return [w.p(`Indice delle evidenze registrate con le segnalazioni: ${rows.length}.`), w.table(["Codice", "Attività", "Evidenza", "Registrata da", "Data"], rows, [9, 31, 28, 20, 12])];
+  return [
+    w.p(`Indice delle evidenze registrate con le segnalazioni: ${rows.length}.`),
+    w.table(["Codice", "Attività", "Evidenza", "Registrata da", "Data"], rows, [9, 31, 28, 20, 12]),
+  ];
 }
 
 function countsRow(label: string, s: { counts: RelazioneSection["counts"] }): string[] {
   const c = s.counts;
-  return [label, itNumber(c.activities), itNumber(c.completed), itNumber(c.inProgress), itNumber(c.notStarted), itNumber(c.blocked), itNumber(c.overdue)];
+  return [
+    label,
+    itNumber(c.activities),
+    itNumber(c.completed),
+    itNumber(c.inProgress),
+    itNumber(c.notStarted),
+    itNumber(c.blocked),
+    itNumber(c.overdue),
+  ];
 }
 
-function titlePage(w: Writer, title: string, subtitle: string, m: { entity: string; asOf: string; generatedAt?: Date }, extra: string[]): Block[] {
+function titlePage(
+  w: Writer,
+  title: string,
+  subtitle: string,
+  m: { entity: string; asOf: string; generatedAt?: Date },
+  extra: string[],
+): Block[] {
   const d = w.d;
   return [
     w.p("", { spacingAfter: 2400 }),
@@ -386,11 +549,20 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     children: [
       new d.Paragraph({
         alignment: d.AlignmentType.CENTER,
-        children: [new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES], size: 18 })],
+        children: [
+          new d.TextRun({ children: ["Pagina ", d.PageNumber.CURRENT, " di ", d.PageNumber.TOTAL_PAGES], size: 18 }),
+        ],
       }),
     ],
   });
-  const header = new d.Header({ children: [new d.Paragraph({ alignment: d.AlignmentType.RIGHT, children: [new d.TextRun({ text: title, size: 16, color: "666666" })] })] });
+  const header = new d.Header({
+    children: [
+      new d.Paragraph({
+        alignment: d.AlignmentType.RIGHT,
+        children: [new d.TextRun({ text: title, size: 16, color: "666666" })],
+      }),
+    ],
+  });
   const page = { size: { width: 11906, height: 16838 }, margin: { top: 1134, bottom: 1134, left: 1134, right: 1134 } };
   return new d.Document({
     creator: "Obiettivi",
@@ -399,8 +571,20 @@ function documentOf(d: Docx, title: string, first: Block[], body: Block[]): Inst
     styles: {
       default: { document: { run: { font: FONT, size: 22, language: { value: "it-IT" } } } },
       paragraphStyles: [
-        { id: CELL_STYLE, name: "Cella tabella", basedOn: "Normal", run: { size: 18 }, paragraph: { spacing: { before: 0, after: 0 } } },
-        { id: CELL_HEADER_STYLE, name: "Intestazione tabella", basedOn: CELL_STYLE, run: { size: 18, bold: true }, paragraph: { keepNext: true } },
+        {
+          id: CELL_STYLE,
+          name: "Cella tabella",
+          basedOn: "Normal",
+          run: { size: 18 },
+          paragraph: { spacing: { before: 0, after: 0 } },
+        },
+        {
+          id: CELL_HEADER_STYLE,
+          name: "Intestazione tabella",
+          basedOn: CELL_STYLE,
+          run: { size: 18, bold: true },
+          paragraph: { keepNext: true },
+        },
       ],
     },
     sections: [
@@ -418,7 +602,11 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
   const sc = options.scorecards;
   const body: Block[] = [];
 
-  body.push(w.p("Indice", { bold: true, size: 32, spacingAfter: 240 }), new d.TableOfContents("Indice", { hyperlink: true, headingStyleRange: "1-2" }), new d.Paragraph({ children: [new d.PageBreak()] }));
+  body.push(
+    w.p("Indice", { bold: true, size: 32, spacingAfter: 240 }),
+    new d.TableOfContents("Indice", { hyperlink: true, headingStyleRange: "1-2" }),
+    new d.Paragraph({ children: [new d.PageBreak()] }),
+  );
 
   // 1. Sintesi
   body.push(w.heading(DOCX_CHAPTERS[0], 1));
@@ -433,14 +621,23 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
       ["Area", "Responsabile", "% raggiunto", `Punti (su ${itNumber(m.maxPoints)})`],
       [
         ...m.sections.map((s) => [s.name, s.head ?? "non indicato", pctOrDash(s.percent), pointsOrDash(s.points)]),
-        [m.comuneWide.name, "tutte le aree", pctOrDash(m.comuneWide.percent), `${pointsOrDash(m.comuneWide.points)} su ${itNumber(m.comuneWide.maxPoints)}`],
+        [
+          m.comuneWide.name,
+          "tutte le aree",
+          pctOrDash(m.comuneWide.percent),
+          `${pointsOrDash(m.comuneWide.points)} su ${itNumber(m.comuneWide.maxPoints)}`,
+        ],
       ],
       [36, 26, 18, 20],
     ),
     w.spacer(),
     w.table(
       ["Sezione", "Attività", "Completate", "In corso", "Non iniziate", "Bloccate", "Scadute"],
-      [...m.sections.map((s) => countsRow(s.name, s)), countsRow("Obiettivi dell'ente", m.comuneWide), countsRow("Totale", m.overall)],
+      [
+        ...m.sections.map((s) => countsRow(s.name, s)),
+        countsRow("Obiettivi dell'ente", m.comuneWide),
+        countsRow("Totale", m.overall),
+      ],
       [30, 10, 12, 12, 12, 12, 12],
     ),
     w.spacer(),
@@ -454,8 +651,12 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
   body.push(w.heading("Il piano in numeri", 2));
   const objectives = m.sections.reduce((s, x) => s + x.objectives.length, 0);
   body.push(
-    w.bullet(`Aree (centri di responsabilità): ${itNumber(m.sections.length)}; responsabili: ${itNumber(new Set(m.sections.map((s) => s.head).filter(Boolean)).size)}.`),
-    w.bullet(`Obiettivi delle aree: ${itNumber(objectives)}; obiettivi di performance organizzativa dell'ente: ${itNumber(m.comuneWide.objectives.length)}.`),
+    w.bullet(
+      `Aree (centri di responsabilità): ${itNumber(m.sections.length)}; responsabili: ${itNumber(new Set(m.sections.map((s) => s.head).filter(Boolean)).size)}.`,
+    ),
+    w.bullet(
+      `Obiettivi delle aree: ${itNumber(objectives)}; obiettivi di performance organizzativa dell'ente: ${itNumber(m.comuneWide.objectives.length)}.`,
+    ),
     w.bullet(`Attività e fasi monitorate: ${itNumber(m.overall.counts.activities)}.`),
     w.bullet(`Regole di valutazione: ${m.configLabel}.`),
   );
@@ -474,8 +675,14 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
     const pa = perArea.get(o.code);
     if (pa) {
       body.push(
-        w.p("Obiettivo misurato per area (configurazione SMVP): ogni area è valutata sulle proprie segnalazioni.", { italics: true }),
-        w.table(["Area", "% raggiunto", "Calcolo"], pa.byArea.map((b) => [b.areaName, pctOrDash(b.percent), b.explanation]), [30, 15, 55]),
+        w.p("Obiettivo misurato per area (configurazione SMVP): ogni area è valutata sulle proprie segnalazioni.", {
+          italics: true,
+        }),
+        w.table(
+          ["Area", "% raggiunto", "Calcolo"],
+          pa.byArea.map((b) => [b.areaName, pctOrDash(b.percent), b.explanation]),
+          [30, 15, 55],
+        ),
         w.spacer(),
       );
     }
@@ -498,11 +705,19 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
     body.push(w.heading(`Responsabile: ${head}`, 2));
     const card = cards.get(head);
     if (card) {
-      body.push(w.p("Scheda di valutazione", { bold: true }), ...scorecardBlocks(w, card, { signatures: false, year: m.year }));
+      body.push(
+        w.p("Scheda di valutazione", { bold: true }),
+        ...scorecardBlocks(w, card, { signatures: false, year: m.year }),
+      );
     }
     for (const s of sections) {
       body.push(w.heading(`${s.name}`, 3));
-      body.push(w.p([{ text: "Raggiungimento: ", bold: true }, { text: `${pctOrDash(s.percent)}; ${s.explanation}.`, bold: false }]));
+      body.push(
+        w.p([
+          { text: "Raggiungimento: ", bold: true },
+          { text: `${pctOrDash(s.percent)}; ${s.explanation}.`, bold: false },
+        ]),
+      );
       const chart = charts.byArea.get(s.code);
       if (chart) body.push(...w.image(chart));
       for (const o of s.objectives) body.push(...objectiveBlocks(w, o, { publicValue: true }));
@@ -515,11 +730,17 @@ export async function renderRelazioneDocx(m: Relazione, options: RelazioneDocxOp
   body.push(w.heading(DOCX_CHAPTERS[6], 1, true), ...w.authored(texts?.bilancioGenere, TEXT_FILES.bilancioGenere));
   body.push(w.heading(DOCX_CHAPTERS[7], 1, true), ...evidenceBlocks(w, m));
 
-  const first = titlePage(w, title, m.kind === "monitoraggio" ? `Stato al ${itLongDate(m.asOf)}` : `Anno ${m.year} — dati al ${itLongDate(m.asOf)}`, m, [
-    `Documento elaborato il ${itLongDate(m.generatedAt)}`,
-    `Valutazione secondo la ${m.configLabel}`,
-    "Da sottoporre alla Giunta per l'approvazione e al Nucleo di Valutazione per la validazione",
-  ]);
+  const first = titlePage(
+    w,
+    title,
+    m.kind === "monitoraggio" ? `Stato al ${itLongDate(m.asOf)}` : `Anno ${m.year} — dati al ${itLongDate(m.asOf)}`,
+    m,
+    [
+      `Documento elaborato il ${itLongDate(m.generatedAt)}`,
+      `Valutazione secondo la ${m.configLabel}`,
+      "Da sottoporre alla Giunta per l'approvazione e al Nucleo di Valutazione per la validazione",
+    ],
+  );
   return d.Packer.toBuffer(documentOf(d, title, first, body)).then((b) => new Uint8Array(b));
 }
 
@@ -532,11 +753,16 @@ export async function renderScorecardsDocx(set: ScorecardsInput, options: { gene
   set.scorecards.forEach((s, i) => {
     body.push(w.heading(`Scheda di valutazione — ${s.responsabile}`, 1, i > 0));
     body.push(
-      w.p(`${entityName(set.entity)}, anno ${set.year}, dati al ${itLongDate(set.asOf)}. Aree: ${s.areas.map((a) => `${a.code} ${a.name}`).join("; ") || "nessuna"}.`),
+      w.p(
+        `${entityName(set.entity)}, anno ${set.year}, dati al ${itLongDate(set.asOf)}. Aree: ${s.areas.map((a) => `${a.code} ${a.name}`).join("; ") || "nessuna"}.`,
+      ),
       ...scorecardBlocks(w, s, { signatures: true, year: set.year }),
     );
   });
   if (!set.scorecards.length) body.push(w.p("Il piano non indica responsabili delle aree: nessuna scheda."));
-  const first = titlePage(w, title, entityName(set.entity), { entity: set.entity, asOf: set.asOf }, [`Dati al ${itLongDate(set.asOf)}`, `Documento elaborato il ${itLongDate(options.generatedAt)}`]);
+  const first = titlePage(w, title, entityName(set.entity), { entity: set.entity, asOf: set.asOf }, [
+    `Dati al ${itLongDate(set.asOf)}`,
+    `Documento elaborato il ${itLongDate(options.generatedAt)}`,
+  ]);
   return d.Packer.toBuffer(documentOf(d, title, first, body)).then((b) => new Uint8Array(b));
 }

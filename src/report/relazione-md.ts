@@ -1,11 +1,22 @@
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
 import type { HeadLine } from "../domain/scoring/scoring.ts";
-import { validationFlags, type Relazione, type RelazioneActivity, type RelazioneObjective, type RelazioneSection } from "./relazione.ts";
+import {
+  validationFlags,
+  type Relazione,
+  type RelazioneActivity,
+  type RelazioneObjective,
+  type RelazioneSection,
+} from "./relazione.ts";
 
 /** The Relazione (or the monitoring report) as Markdown: readable as is, pasteable into a document. */
 export function renderRelazioneMarkdown(r: Relazione): string {
-  return (r.kind === "monitoraggio" ? monitoringMarkdown(r) : relazioneMarkdown(r)).join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    (r.kind === "monitoraggio" ? monitoringMarkdown(r) : relazioneMarkdown(r))
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }
 
 /** push(...lines) overflows the stack on a plan of 100,000 activities. */
@@ -15,14 +26,25 @@ function append(out: string[], lines: readonly string[]): void {
 
 /** A table cell: no line breaks, pipes escaped. */
 function cell(text: string | null | undefined): string {
-  return (text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim() || "—";
+  return (
+    (text ?? "")
+      .replace(/\s*\n\s*/g, " ")
+      .replace(/\|/g, "\\|")
+      .trim() || "—"
+  );
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), ""];
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+    "",
+  ];
 }
 
-export const pctOrDash = (p: number | null, provisional = false) => (p == null ? "—" : `${itPercent(p, 1)}${provisional ? " (provv.)" : ""}`);
+export const pctOrDash = (p: number | null, provisional = false) =>
+  p == null ? "—" : `${itPercent(p, 1)}${provisional ? " (provv.)" : ""}`;
 export const pointsOrDash = (p: number | null) => (p == null ? "—" : itNumber(p, 2));
 export const weightText = (w: number | null) => (w == null ? "—" : `${itNumber(w)}%`);
 
@@ -73,17 +95,50 @@ function summaryTable(r: Relazione): string[] {
   ]);
   const e = r.comuneWide;
   if (e.objectives.length) {
-    rows.push([e.name, "Tutti i responsabili", String(e.objectives.length), String(e.counts.activities), String(e.counts.completed), String(e.counts.overdue), pctOrDash(e.percent), e.points == null ? "—" : `${pointsOrDash(e.points)} / ${itNumber(e.maxPoints)}`]);
+    rows.push([
+      e.name,
+      "Tutti i responsabili",
+      String(e.objectives.length),
+      String(e.counts.activities),
+      String(e.counts.completed),
+      String(e.counts.overdue),
+      pctOrDash(e.percent),
+      e.points == null ? "—" : `${pointsOrDash(e.points)} / ${itNumber(e.maxPoints)}`,
+    ]);
   }
-  rows.push([`Comune (media delle aree)`, "", "", String(r.overall.counts.activities), String(r.overall.counts.completed), String(r.overall.counts.overdue), pctOrDash(r.overall.percent), ""]);
-  return table(["Area", "Responsabile", "Obiettivi", "Attività", "Completate", "Scadute", "% raggiunta", "Punti"], rows);
+  rows.push([
+    `Comune (media delle aree)`,
+    "",
+    "",
+    String(r.overall.counts.activities),
+    String(r.overall.counts.completed),
+    String(r.overall.counts.overdue),
+    pctOrDash(r.overall.percent),
+    "",
+  ]);
+  return table(
+    ["Area", "Responsabile", "Obiettivi", "Attività", "Completate", "Scadute", "% raggiunta", "Punti"],
+    rows,
+  );
 }
 
 export function headRows(heads: HeadLine[]): string[][] {
   const rows: string[][] = [];
   for (const h of heads) {
-    for (const a of h.areas) rows.push([h.head, `${a.code}. ${a.name}`, pctOrDash(a.percent), a.points == null ? "—" : `${pointsOrDash(a.points)} / ${itNumber(h.maxPoints)}`]);
-    if (h.areas.length > 1) rows.push([h.head, "Media", pctOrDash(h.averagePercent), h.averagePoints == null ? "—" : `${pointsOrDash(h.averagePoints)} / ${itNumber(h.maxPoints)}`]);
+    for (const a of h.areas)
+      rows.push([
+        h.head,
+        `${a.code}. ${a.name}`,
+        pctOrDash(a.percent),
+        a.points == null ? "—" : `${pointsOrDash(a.points)} / ${itNumber(h.maxPoints)}`,
+      ]);
+    if (h.areas.length > 1)
+      rows.push([
+        h.head,
+        "Media",
+        pctOrDash(h.averagePercent),
+        h.averagePoints == null ? "—" : `${pointsOrDash(h.averagePoints)} / ${itNumber(h.maxPoints)}`,
+      ]);
   }
   return rows;
 }
@@ -136,13 +191,18 @@ function objectiveBlock(o: RelazioneObjective, level: string, lateEntryDays: num
     out.push("Evidenze e segnalazioni:", "");
     for (const a of withEvidence) {
       const ev = a.evidence.map((e) => `${e.text} (${e.by.label}, ${itDate(romeDay(e.at))})`);
-      const last = a.reportedBy && a.reportedAt ? `ultima segnalazione di ${a.reportedBy.label} il ${itDate(romeDay(a.reportedAt))}` : null;
+      const last =
+        a.reportedBy && a.reportedAt
+          ? `ultima segnalazione di ${a.reportedBy.label} il ${itDate(romeDay(a.reportedAt))}`
+          : null;
       const none = a.withoutEvidence ? "senza evidenza" : "nessuna evidenza";
       out.push(`- ${a.code}: ${[ev.length ? `evidenze: ${ev.join("; ")}` : none, last].filter(Boolean).join(" — ")}`);
     }
     out.push("");
   }
-  const flagged = o.activities.map((a) => ({ a, flags: validationFlags(a, lateEntryDays) })).filter((x) => x.flags.length);
+  const flagged = o.activities
+    .map((a) => ({ a, flags: validationFlags(a, lateEntryDays) }))
+    .filter((x) => x.flags.length);
   if (flagged.length) {
     out.push("Verifiche per il Nucleo di Valutazione:", "");
     for (const { a, flags } of flagged) out.push(`- ${a.code}: ${flags.join("; ")}`);
@@ -169,7 +229,11 @@ function relazioneMarkdown(r: Relazione): string[] {
   const out = header(r, "Relazione sulla performance");
   out.push("## Riepilogo", "", ...summaryTable(r));
   out.push(`Comune: ${r.overall.explanation}`, "");
-  out.push("## Punti per responsabile", "", ...table(["Responsabile", "Area", "% raggiunta", "Punti"], headRows(r.heads)));
+  out.push(
+    "## Punti per responsabile",
+    "",
+    ...table(["Responsabile", "Area", "% raggiunta", "Punti"], headRows(r.heads)),
+  );
   for (const h of r.heads.filter((x) => x.areas.length > 1)) out.push(`- ${h.head}: ${h.explanation}`);
   out.push("");
   for (const s of r.sections) append(out, sectionBlock(s, r.lateEntryDays));
@@ -202,7 +266,17 @@ function monitoringMarkdown(r: Relazione): string[] {
   append(
     out,
     table(
-      ["Area", "Attività", "Completate", "In corso", "Non iniziate", "Bloccate", "Scadute", "A rischio", "% provvisoria"],
+      [
+        "Area",
+        "Attività",
+        "Completate",
+        "In corso",
+        "Non iniziate",
+        "Bloccate",
+        "Scadute",
+        "A rischio",
+        "% provvisoria",
+      ],
       all.map((s) => [
         s.kind === "ente" ? s.name : `${s.code}. ${s.name}`,
         String(s.counts.activities),
@@ -221,7 +295,15 @@ function monitoringMarkdown(r: Relazione): string[] {
     out,
     table(
       ["Obiettivo", "Area", "Peso", "% provvisoria", "Dettaglio"],
-      all.flatMap((s) => s.objectives.map((o) => [`${o.code} ${o.title}`, s.kind === "ente" ? "Ente" : s.code, weightText(o.weight), pctOrDash(o.percent), o.explanation])),
+      all.flatMap((s) =>
+        s.objectives.map((o) => [
+          `${o.code} ${o.title}`,
+          s.kind === "ente" ? "Ente" : s.code,
+          weightText(o.weight),
+          pctOrDash(o.percent),
+          o.explanation,
+        ]),
+      ),
     ),
   );
   out.push(`## Attività a rischio (${m.atRisk.length})`, "");
@@ -231,11 +313,17 @@ function monitoringMarkdown(r: Relazione): string[] {
       out,
       table(
         ["Area", "Attività", "Scadenza", "Stato", "Motivo", "Proposta"],
-        m.atRisk.map((x) => [x.sectionCode === "ENTE" ? "Ente" : x.sectionCode, `${x.code} ${x.title}`, x.deadline ? itDate(x.deadline) : "—", x.statusLabel, x.reasons.join("; "), x.proposals.join("; ")]),
+        m.atRisk.map((x) => [
+          x.sectionCode === "ENTE" ? "Ente" : x.sectionCode,
+          `${x.code} ${x.title}`,
+          x.deadline ? itDate(x.deadline) : "—",
+          x.statusLabel,
+          x.reasons.join("; "),
+          x.proposals.join("; "),
+        ]),
       ),
     );
   }
   append(out, variationsBlock(r));
   return out;
 }
-

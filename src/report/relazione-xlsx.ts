@@ -4,7 +4,13 @@ import { finished } from "node:stream/promises";
 import type ExcelJS from "exceljs";
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itNumber } from "../domain/text/italian.ts";
-import { validationFlags, type Relazione, type RelazioneActivity, type RelazioneObjective, type RelazioneSection } from "./relazione.ts";
+import {
+  validationFlags,
+  type Relazione,
+  type RelazioneActivity,
+  type RelazioneObjective,
+  type RelazioneSection,
+} from "./relazione.ts";
 
 /**
  * The Relazione as a workbook (exceljs): a "Riepilogo" sheet, one sheet per area and one
@@ -28,7 +34,12 @@ const FORBIDDEN = /[[\]:*?/\\]/g;
 
 /** Excel's rules: at most 31 characters, none of []:*?/\, not starting or ending with an apostrophe, unique. */
 export function sheetName(wanted: string, taken: Set<string>): string {
-  const base = wanted.replace(FORBIDDEN, " ").replace(/\s+/g, " ").trim().replace(/^'+|'+$/g, "") || "Foglio";
+  const base =
+    wanted
+      .replace(FORBIDDEN, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+      .replace(/^'+|'+$/g, "") || "Foglio";
   let name = base.slice(0, 31).trim();
   for (let i = 2; taken.has(name.toLowerCase()); i++) {
     const suffix = ` (${i})`;
@@ -53,7 +64,8 @@ type CellValue = string | number | Date | null;
 /** A fraction for a % cell. */
 const frac = (p: number | null): number | null => (p == null ? null : p / 100);
 /** An ISO day as a date cell (UTC midnight: Excel dates have no time zone). */
-const dateCell = (iso: string | null | undefined): Date | null => (iso ? new Date(`${iso.slice(0, 10)}T00:00:00Z`) : null);
+const dateCell = (iso: string | null | undefined): Date | null =>
+  iso ? new Date(`${iso.slice(0, 10)}T00:00:00Z`) : null;
 
 type RowKind = "plain" | "objective" | "total" | "header";
 
@@ -63,7 +75,12 @@ interface Sheet {
   styles: Record<RowKind, Partial<ExcelJS.Style>[]>;
 }
 
-const NUM_FMT: Record<NonNullable<Col["kind"]>, string | undefined> = { percent: "0.0%", date: "dd/mm/yyyy", number: "#,##0.##", text: undefined };
+const NUM_FMT: Record<NonNullable<Col["kind"]>, string | undefined> = {
+  percent: "0.0%",
+  date: "dd/mm/yyyy",
+  number: "#,##0.##",
+  text: undefined,
+};
 const TOP_WRAP: Partial<ExcelJS.Alignment> = { vertical: "top", wrapText: true };
 
 function stylesOf(cols: Col[]): Sheet["styles"] {
@@ -81,7 +98,9 @@ function stylesOf(cols: Col[]): Sheet["styles"] {
 }
 
 function addSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, cols: Col[]): Sheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: HEADER_ROW, xSplit: 0, topLeftCell: `A${HEADER_ROW + 1}` }] });
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: "frozen", ySplit: HEADER_ROW, xSplit: 0, topLeftCell: `A${HEADER_ROW + 1}` }],
+  });
   cols.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
     col.width = c.width;
@@ -174,7 +193,10 @@ function activityValues(o: RelazioneObjective, a: RelazioneActivity, lateEntryDa
 
 function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s: RelazioneSection): void {
   const wanted = s.kind === "ente" ? COMUNE_WIDE_SHEET : `${s.code} ${s.name.replace(/^Area\s+/i, "")}`;
-  const title = s.kind === "ente" ? `${s.name} — ${r.entity} ${r.year}` : `${s.code}. ${s.name}${s.head ? ` — Responsabile: ${s.head}` : ""}`;
+  const title =
+    s.kind === "ente"
+      ? `${s.name} — ${r.entity} ${r.year}`
+      : `${s.code}. ${s.name}${s.head ? ` — Responsabile: ${s.head}` : ""}`;
   const result =
     s.percent == null
       ? `Risultato: non valutabile — ${s.explanation}`
@@ -186,7 +208,12 @@ function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s:
     values[1] = frac(o.weight);
     values[3] = o.title;
     values[10] = frac(o.percent);
-    values[11] = o.scoreState === "valutata" ? "valutato" : o.scoreState === "non_scaduta" ? "non ancora scaduto" : "non valutabile";
+    values[11] =
+      o.scoreState === "valutata"
+        ? "valutato"
+        : o.scoreState === "non_scaduta"
+          ? "non ancora scaduto"
+          : "non valutabile";
     values[12] = o.explanation;
     addRow(ws, values, "objective");
     for (const a of o.activities) addRow(ws, activityValues(o, a, r.lateEntryDays));
@@ -230,12 +257,48 @@ function summarySheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): v
       s.explanation,
     ]);
   }
-  addRow(ws, ["Comune (media delle aree)", null, null, r.overall.counts.activities, r.overall.counts.completed, r.overall.counts.overdue, frac(r.overall.percent), null, null, r.overall.explanation], "total");
+  addRow(
+    ws,
+    [
+      "Comune (media delle aree)",
+      null,
+      null,
+      r.overall.counts.activities,
+      r.overall.counts.completed,
+      r.overall.counts.overdue,
+      frac(r.overall.percent),
+      null,
+      null,
+      r.overall.explanation,
+    ],
+    "total",
+  );
   ws.ws.addRow([]).commit();
-  addRow(ws, ["Punti per responsabile", "Area", null, null, null, null, "% raggiunta", "Punti", "Punti massimi", "Spiegazione"], "header");
+  addRow(
+    ws,
+    ["Punti per responsabile", "Area", null, null, null, null, "% raggiunta", "Punti", "Punti massimi", "Spiegazione"],
+    "header",
+  );
   for (const h of r.heads) {
-    for (const a of h.areas) addRow(ws, [h.head, `${a.code}. ${a.name}`, null, null, null, null, frac(a.percent), a.points, h.maxPoints, null]);
-    if (h.areas.length > 1) addRow(ws, [h.head, "Media", null, null, null, null, frac(h.averagePercent), h.averagePoints, h.maxPoints, h.explanation], "total");
+    for (const a of h.areas)
+      addRow(ws, [
+        h.head,
+        `${a.code}. ${a.name}`,
+        null,
+        null,
+        null,
+        null,
+        frac(a.percent),
+        a.points,
+        h.maxPoints,
+        null,
+      ]);
+    if (h.areas.length > 1)
+      addRow(
+        ws,
+        [h.head, "Media", null, null, null, null, frac(h.averagePercent), h.averagePoints, h.maxPoints, h.explanation],
+        "total",
+      );
   }
   ws.ws.commit();
 }
@@ -244,18 +307,24 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
   const m = r.monitoring!;
   const all = [...r.sections, ...(r.comuneWide.objectives.length ? [r.comuneWide] : [])];
   const sub = `Stato al ${itDate(r.asOf)} · percentuali provvisorie · «in scadenza» = entro ${m.dueWithinDays} giorni`;
-  const summary = addSheet(wb, sheetName(SUMMARY_SHEET, taken), `Monitoraggio intermedio ${r.year} — ${r.entity}`, sub, [
-    { header: "Area", width: 44 },
-    { header: "Attività", width: 10, kind: "number" },
-    { header: "Completate", width: 11, kind: "number" },
-    { header: "In corso", width: 10, kind: "number" },
-    { header: "Non iniziate", width: 11, kind: "number" },
-    { header: "Bloccate", width: 10, kind: "number" },
-    { header: "Scadute", width: 10, kind: "number" },
-    { header: "A rischio", width: 10, kind: "number" },
-    { header: "% provvisoria", width: 12, kind: "percent" },
-    { header: "Spiegazione", width: 70 },
-  ]);
+  const summary = addSheet(
+    wb,
+    sheetName(SUMMARY_SHEET, taken),
+    `Monitoraggio intermedio ${r.year} — ${r.entity}`,
+    sub,
+    [
+      { header: "Area", width: 44 },
+      { header: "Attività", width: 10, kind: "number" },
+      { header: "Completate", width: 11, kind: "number" },
+      { header: "In corso", width: 10, kind: "number" },
+      { header: "Non iniziate", width: 11, kind: "number" },
+      { header: "Bloccate", width: 10, kind: "number" },
+      { header: "Scadute", width: 10, kind: "number" },
+      { header: "A rischio", width: 10, kind: "number" },
+      { header: "% provvisoria", width: 12, kind: "percent" },
+      { header: "Spiegazione", width: 70 },
+    ],
+  );
   for (const s of all) {
     addRow(summary, [
       s.kind === "ente" ? s.name : `${s.code}. ${s.name}`,
@@ -279,20 +348,44 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
     { header: "% provvisoria", width: 12, kind: "percent" },
     { header: "Spiegazione", width: 80 },
   ]);
-  for (const s of all) for (const o of s.objectives) addRow(objectives, [s.kind === "ente" ? "Ente" : s.code, o.code, o.title, frac(o.weight), frac(o.percent), o.explanation]);
+  for (const s of all)
+    for (const o of s.objectives)
+      addRow(objectives, [
+        s.kind === "ente" ? "Ente" : s.code,
+        o.code,
+        o.title,
+        frac(o.weight),
+        frac(o.percent),
+        o.explanation,
+      ]);
   objectives.ws.commit();
-  const risk = addSheet(wb, sheetName(AT_RISK_SHEET, taken), `Attività a rischio al ${itDate(r.asOf)} (${m.atRisk.length})`, sub, [
-    { header: "Area", width: 10 },
-    { header: "Obiettivo", width: 10 },
-    { header: "Attività", width: 10 },
-    { header: "Titolo", width: 40 },
-    { header: "Scadenza", width: 12, kind: "date" },
-    { header: "Stato", width: 13 },
-    { header: "Motivo", width: 60 },
-    { header: "Proposta", width: 60 },
-  ]);
+  const risk = addSheet(
+    wb,
+    sheetName(AT_RISK_SHEET, taken),
+    `Attività a rischio al ${itDate(r.asOf)} (${m.atRisk.length})`,
+    sub,
+    [
+      { header: "Area", width: 10 },
+      { header: "Obiettivo", width: 10 },
+      { header: "Attività", width: 10 },
+      { header: "Titolo", width: 40 },
+      { header: "Scadenza", width: 12, kind: "date" },
+      { header: "Stato", width: 13 },
+      { header: "Motivo", width: 60 },
+      { header: "Proposta", width: 60 },
+    ],
+  );
   for (const x of m.atRisk) {
-    addRow(risk, [x.sectionCode === "ENTE" ? "Ente" : x.sectionCode, x.objectiveCode, x.code, x.title, dateCell(x.deadline), x.statusLabel, x.reasons.join("\n"), x.proposals.join("\n")]);
+    addRow(risk, [
+      x.sectionCode === "ENTE" ? "Ente" : x.sectionCode,
+      x.objectiveCode,
+      x.code,
+      x.title,
+      dateCell(x.deadline),
+      x.statusLabel,
+      x.reasons.join("\n"),
+      x.proposals.join("\n"),
+    ]);
   }
   risk.ws.commit();
 }
@@ -324,15 +417,22 @@ export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
 
 /** "Variazioni intervenute": one row per field varied by the data date; removals as «stralciata». */
 function variationsSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
-  const ws = addSheet(wb, sheetName("Variazioni intervenute", taken), `Variazioni intervenute al ${itDate(r.asOf)}`, `${r.variations.length} modifiche`, [
-    { header: "Codice", width: 10 },
-    { header: "Elemento", width: 16 },
-    { header: "Valore originario", width: 30 },
-    { header: "Valore variato", width: 30 },
-    { header: "Atto", width: 40 },
-    { header: "Data", width: 12, kind: "date" },
-    { header: "Motivazione", width: 50 },
-  ]);
-  for (const v of r.variations) addRow(ws, [v.code, v.fieldLabel, v.fromText, v.toText, v.act, dateCell(v.validFrom), v.reason]);
+  const ws = addSheet(
+    wb,
+    sheetName("Variazioni intervenute", taken),
+    `Variazioni intervenute al ${itDate(r.asOf)}`,
+    `${r.variations.length} modifiche`,
+    [
+      { header: "Codice", width: 10 },
+      { header: "Elemento", width: 16 },
+      { header: "Valore originario", width: 30 },
+      { header: "Valore variato", width: 30 },
+      { header: "Atto", width: 40 },
+      { header: "Data", width: 12, kind: "date" },
+      { header: "Motivazione", width: 50 },
+    ],
+  );
+  for (const v of r.variations)
+    addRow(ws, [v.code, v.fieldLabel, v.fromText, v.toText, v.act, dateCell(v.validFrom), v.reason]);
   ws.ws.commit();
 }

@@ -1,10 +1,23 @@
 import { STATUS_LABELS, statusLabel } from "../domain/progress/progress.ts";
 import { daysBetween, romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
-import { endOfRomeDay, type ActivityEval, type ObjectiveEval, type PlanEvaluation, type SectionCounts } from "../domain/scoring/evaluation.ts";
+import {
+  endOfRomeDay,
+  type ActivityEval,
+  type ObjectiveEval,
+  type PlanEvaluation,
+  type SectionCounts,
+} from "../domain/scoring/evaluation.ts";
 import { evaluatePlan } from "../app/evaluation.ts";
 import { itDate, itDays, itEuro, itNumber, itPercent } from "../domain/text/italian.ts";
-import { countWindow, periodsElapsed, RULE_LABELS, SCORE_STATE_LABELS, type HeadLine, type ScoreState } from "../domain/scoring/scoring.ts";
+import {
+  countWindow,
+  periodsElapsed,
+  RULE_LABELS,
+  SCORE_STATE_LABELS,
+  type HeadLine,
+  type ScoreState,
+} from "../domain/scoring/scoring.ts";
 import { configLabel } from "../domain/scoring/config.ts";
 import { delayCauseLabel } from "../domain/delays/delays.ts";
 import { loadRelazioneRecords } from "../store/relazione.ts";
@@ -241,7 +254,10 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     const text = r.evidence!.trim();
     if (!text) continue;
     const list = evidenceByCode.get(r.activityCode) ?? [];
-    const by = r.enteredBy && r.enteredBy !== r.userId ? { id: r.userId, label: `registrato da ${person(r.enteredBy).label} per ${person(r.userId).label}` } : person(r.userId);
+    const by =
+      r.enteredBy && r.enteredBy !== r.userId
+        ? { id: r.userId, label: `registrato da ${person(r.enteredBy).label} per ${person(r.userId).label}` }
+        : person(r.userId);
     list.push({ text, by, at: r.createdAt, occurredOn: r.occurredOn });
     evidenceByCode.set(r.activityCode, list);
   }
@@ -256,11 +272,22 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     }
     // The latest percentage decides; one given without counts clears older counts.
     if (r.kind === "percent") {
-      countsByCode.set(r.activityCode, r.numerator != null && r.denominator != null ? { numerator: r.numerator, denominator: r.denominator, source: r.valueSource } : null);
+      countsByCode.set(
+        r.activityCode,
+        r.numerator != null && r.denominator != null
+          ? { numerator: r.numerator, denominator: r.denominator, source: r.valueSource }
+          : null,
+      );
     }
   }
   const findingByCode = new Map<string, NucleoFinding>();
-  for (const f of findingRows) findingByCode.set(f.activityCode, { outcome: f.outcome as Outcome, note: f.note, by: person(f.recordedBy), at: f.recordedAt });
+  for (const f of findingRows)
+    findingByCode.set(f.activityCode, {
+      outcome: f.outcome as Outcome,
+      note: f.note,
+      by: person(f.recordedBy),
+      at: f.recordedAt,
+    });
   // Latest explanation per activity wins: the rows are oldest first.
   const delayByCode = new Map(delays.map((d) => [d.activityCode, d]));
 
@@ -376,7 +403,9 @@ export async function buildRelazione(db: Reader, opts: BuildOptions): Promise<Re
     monitoring: opts.monitoring ? monitoringOf(ev, [...sections, comuneWide], opts.dueWithinDays ?? 30) : null,
     lateEntryDays,
     findings: [...sections, comuneWide].flatMap((sec) =>
-      sec.objectives.flatMap((o) => o.activities.flatMap((a) => (a.finding ? [{ ...a.finding, code: a.code, title: a.title }] : []))),
+      sec.objectives.flatMap((o) =>
+        o.activities.flatMap((a) => (a.finding ? [{ ...a.finding, code: a.code, title: a.title }] : [])),
+      ),
     ),
   };
 }
@@ -416,7 +445,13 @@ export function variationsOf(list: readonly VariationRecord[], asOf: string): Re
         from: c.field === "exists" ? null : c.from,
         to: c.field === "exists" ? null : c.to,
         fromText: removal ? "in vigore" : addition ? "—" : valueText(c.field, c.from),
-        toText: removal ? (c.entityType === "objective" ? "stralciato" : "stralciata") : addition ? "aggiunta" : valueText(c.field, c.to),
+        toText: removal
+          ? c.entityType === "objective"
+            ? "stralciato"
+            : "stralciata"
+          : addition
+            ? "aggiunta"
+            : valueText(c.field, c.to),
         act: v.act,
         validFrom: v.validFrom,
         reason: v.reason,
@@ -431,7 +466,8 @@ function achievedText(a: ActivityEval, counts: PercentCounts | null): string {
   const euro = /euro|€/i.test(`${a.unit ?? ""} ${a.targetText}`);
   switch (a.targetKind) {
     case "percentage":
-      if (s.percent != null) return counts ? `${itPercent(s.percent, 2)} (${countsText(counts)})` : itPercent(s.percent, 2);
+      if (s.percent != null)
+        return counts ? `${itPercent(s.percent, 2)} (${countsText(counts)})` : itPercent(s.percent, 2);
       break;
     case "count":
       if (s.count != null) return itNumber(s.count);
@@ -462,9 +498,14 @@ export function validationFlags(a: RelazioneActivity, lateEntryDays: number): st
   const flags: string[] = [];
   if (a.withoutEvidence) flags.push(`senza evidenza (richiesta: ${a.evidenceExpected})`);
   for (const l of a.lateEntries) {
-    flags.push(`inserimento tardivo: dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} da ${l.by.label} (${itDays(l.days)} dopo, oltre ${itDays(lateEntryDays)})`);
+    flags.push(
+      `inserimento tardivo: dato del ${itDate(l.occurredOn)} inserito il ${itDate(romeDay(l.enteredAt))} da ${l.by.label} (${itDays(l.days)} dopo, oltre ${itDays(lateEntryDays)})`,
+    );
   }
-  if (a.finding) flags.push(`esito del Nucleo: ${a.finding.outcome}${a.finding.note ? ` («${a.finding.note}»)` : ""} (${a.finding.by.label}, ${itDate(romeDay(a.finding.at))})`);
+  if (a.finding)
+    flags.push(
+      `esito del Nucleo: ${a.finding.outcome}${a.finding.note ? ` («${a.finding.note}»)` : ""} (${a.finding.by.label}, ${itDate(romeDay(a.finding.at))})`,
+    );
   return flags;
 }
 
@@ -478,7 +519,10 @@ function monitoringOf(ev: PlanEvaluation, sections: RelazioneSection[], dueWithi
   const atRisk: AtRiskItem[] = [];
   const bySection = new Map<string, { code: string; name: string }>();
   for (const s of sections) bySection.set(s.code, { code: s.code, name: s.kind === "ente" ? "Ente" : s.name });
-  const evalSections = [...ev.areas.map((a) => ({ code: a.code, objectives: a.objectives })), { code: "ENTE", objectives: ev.comuneWide.objectives }];
+  const evalSections = [
+    ...ev.areas.map((a) => ({ code: a.code, objectives: a.objectives })),
+    { code: "ENTE", objectives: ev.comuneWide.objectives },
+  ];
   const relByCode = new Map<string, RelazioneActivity>();
   for (const s of sections) for (const o of s.objectives) for (const a of o.activities) relByCode.set(a.code, a);
 
@@ -505,7 +549,9 @@ function monitoringOf(ev: PlanEvaluation, sections: RelazioneSection[], dueWithi
           const left = daysBetween(asOf, a.deadline);
           if (left >= 0 && left <= dueWithinDays) {
             kinds.push("in_scadenza");
-            reasons.push(`Scade il ${itDate(a.deadline)} (${left === 0 ? "oggi" : `tra ${itDays(left)}`}) e non è iniziata`);
+            reasons.push(
+              `Scade il ${itDate(a.deadline)} (${left === 0 ? "oggi" : `tra ${itDays(left)}`}) e non è iniziata`,
+            );
             proposals.push(newDate ? proposeDate() : "Avviare subito l'attività, o proporre una nuova scadenza");
           }
         }
@@ -541,7 +587,10 @@ function monitoringOf(ev: PlanEvaluation, sections: RelazioneSection[], dueWithi
 }
 
 /** A count "al mese" (or per day, week, year) behind the pace its threshold implies at the date. */
-function behindPace(a: ActivityEval, ctx: { planYear: number; asOf: string; config: PlanEvaluation["config"]["config"] }): { reason: string; proposal: string } | null {
+function behindPace(
+  a: ActivityEval,
+  ctx: { planYear: number; asOf: string; config: PlanEvaluation["config"]["config"] },
+): { reason: string; proposal: string } | null {
   // A count with no period may all happen in December: only periods set a pace.
   if (a.targetKind !== "count" || !a.period || a.threshold == null || a.threshold <= 0) return null;
   const window = countWindow({ qualifier: a.qualifier }, ctx);

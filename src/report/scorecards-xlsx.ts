@@ -14,8 +14,19 @@ export async function renderScorecardsXlsx(set: ScorecardsInput): Promise<Uint8A
   const bold = { bold: true };
 
   const summary = wb.addWorksheet(sheetName("Riepilogo", taken));
-  summary.addRow([`Schede di valutazione ${set.year} — ${set.entity} — dati al ${set.asOf.split("-").reverse().join("/")}`]).font = { bold: true, size: 13 };
-  const head = summary.addRow(["Responsabile", "Aree", "Obiettivi", "Performance organizzativa", "Comportamenti", "Totale", "Massimo", "Quota tempi di pagamento riconosciuta (%)"]);
+  summary.addRow([
+    `Schede di valutazione ${set.year} — ${set.entity} — dati al ${set.asOf.split("-").reverse().join("/")}`,
+  ]).font = { bold: true, size: 13 };
+  const head = summary.addRow([
+    "Responsabile",
+    "Aree",
+    "Obiettivi",
+    "Performance organizzativa",
+    "Comportamenti",
+    "Totale",
+    "Massimo",
+    "Quota tempi di pagamento riconosciuta (%)",
+  ]);
   head.font = bold;
   for (const s of set.scorecards) {
     summary.addRow([
@@ -44,10 +55,21 @@ export async function renderScorecardsXlsx(set: ScorecardsInput): Promise<Uint8A
     ws.addRow(["", `Aree: ${s.areas.map((a) => `${a.code} ${a.name}`).join("; ")}`]);
     ws.addRow([]);
     ws.addRow(["", "Componente", "Punti", "Massimo"]).font = bold;
-    for (const a of s.areas) ws.addRow(["", `Obiettivi dell'area ${a.code} ${a.name}`, a.objectivesPoints, s.objectivesMaxPoints]);
+    for (const a of s.areas)
+      ws.addRow(["", `Obiettivi dell'area ${a.code} ${a.name}`, a.objectivesPoints, s.objectivesMaxPoints]);
     ws.addRow(["", "Obiettivi di performance individuale", s.objectivesPoints, s.objectivesMaxPoints]);
-    ws.addRow(["", "Performance organizzativa (obiettivi dell'ente)", s.organisationalPoints, s.organisationalMaxPoints]);
-    ws.addRow(["", `Comportamenti organizzativi${s.behavioursEntered ? "" : " (non ancora inseriti)"}`, s.behaviourPoints, s.behaviourMaxPoints]);
+    ws.addRow([
+      "",
+      "Performance organizzativa (obiettivi dell'ente)",
+      s.organisationalPoints,
+      s.organisationalMaxPoints,
+    ]);
+    ws.addRow([
+      "",
+      `Comportamenti organizzativi${s.behavioursEntered ? "" : " (non ancora inseriti)"}`,
+      s.behaviourPoints,
+      s.behaviourMaxPoints,
+    ]);
     ws.addRow(["", "TOTALE", s.total, s.maxTotal]).font = bold;
     ws.addRow([]);
     ws.addRow(["N.", "Criterio di valutazione dei comportamenti", "Punti", "Massimo"]).font = bold;
@@ -57,7 +79,10 @@ export async function renderScorecardsXlsx(set: ScorecardsInput): Promise<Uint8A
     ws.addRow([]);
     ws.addRow(["", "Il Nucleo di Valutazione ______________________________"]);
     ws.addRow(["", "Il Segretario Comunale ______________________________"]);
-    ws.addRow(["", `Per presa visione, il Responsabile (${s.responsabile}) ______________________________  Data __________`]);
+    ws.addRow([
+      "",
+      `Per presa visione, il Responsabile (${s.responsabile}) ______________________________  Data __________`,
+    ]);
     ws.getColumn(2).alignment = { wrapText: true, vertical: "top" };
     ws.getColumn(3).numFmt = "0.00";
   }

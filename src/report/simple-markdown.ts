@@ -8,7 +8,10 @@ export interface TextRun {
   bold: boolean;
 }
 
-export type MdBlock = { kind: "paragraph"; runs: TextRun[] } | { kind: "bullet"; runs: TextRun[] } | { kind: "heading"; text: string };
+export type MdBlock =
+  | { kind: "paragraph"; runs: TextRun[] }
+  | { kind: "bullet"; runs: TextRun[] }
+  | { kind: "heading"; text: string };
 
 export function inlineRuns(text: string): TextRun[] {
   const runs: TextRun[] = [];
@@ -30,7 +33,10 @@ export function parseSimpleMarkdown(source: string): MdBlock[] {
     if (paragraph.length) blocks.push({ kind: "paragraph", runs: inlineRuns(paragraph.join(" ")) });
     paragraph = [];
   };
-  for (const raw of source.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n")) {
+  for (const raw of source
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n")
+    .split("\n")) {
     const line = raw.trim();
     if (!line) {
       flush();

@@ -1,15 +1,31 @@
 import { itDate } from "../domain/text/italian.ts";
 import type { ValidationDocument } from "../domain/validation/document.ts";
-import { dayText, instantText, OUTCOME_LABELS, registroValueText, type ValidationPack } from "../domain/validation/pack.ts";
+import {
+  dayText,
+  instantText,
+  OUTCOME_LABELS,
+  registroValueText,
+  type ValidationPack,
+} from "../domain/validation/pack.ts";
 
 /** The validation pack as Markdown: the draft document first, then checklist, sample and register as annexes. */
 
 function cell(text: string | null | undefined): string {
-  return (text ?? "").replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").trim() || "—";
+  return (
+    (text ?? "")
+      .replace(/\s*\n\s*/g, " ")
+      .replace(/\|/g, "\\|")
+      .trim() || "—"
+  );
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`), ""];
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
+    "",
+  ];
 }
 
 export function documentMarkdown(d: ValidationDocument): string[] {
@@ -37,10 +53,18 @@ export function renderValidationMarkdown(p: ValidationPack): string {
   out.push("---", "", "## Allegato 1 — Checklist", "");
   for (const l of table(
     ["Verifica", "Esito", "Attività", "Dettaglio"],
-    p.checks.map((c) => [`${c.label} (${c.id})`, c.ok ? "✓ conforme" : "✗ da verificare", c.codes.join(", ") || "—", c.summary]),
+    p.checks.map((c) => [
+      `${c.label} (${c.id})`,
+      c.ok ? "✓ conforme" : "✗ da verificare",
+      c.codes.join(", ") || "—",
+      c.summary,
+    ]),
   ))
     out.push(l);
-  out.push(`## Allegato 2 — Campione (${p.sample.length} attività completate su ${p.population}, seme «${p.seed}»)`, "");
+  out.push(
+    `## Allegato 2 — Campione (${p.sample.length} attività completate su ${p.population}, seme «${p.seed}»)`,
+    "",
+  );
   if (!p.sample.length) out.push("Nessuna attività completata.", "");
   else {
     for (const l of table(
@@ -57,7 +81,18 @@ export function renderValidationMarkdown(p: ValidationPack): string {
   }
   out.push(`## Allegato 3 — Registro dati (${p.registro.length} segnalazioni al ${itDate(p.asOf)})`, "");
   for (const l of table(
-    ["Attività", "Valore", "Data dichiarata", "Inserita il", "Autore", "Per conto di", "Canale", "Evidenza", "Annullata", "Tardiva"],
+    [
+      "Attività",
+      "Valore",
+      "Data dichiarata",
+      "Inserita il",
+      "Autore",
+      "Per conto di",
+      "Canale",
+      "Evidenza",
+      "Annullata",
+      "Tardiva",
+    ],
     p.registro.map((r) => [
       r.code,
       registroValueText(r) + (r.source ? ` (fonte: ${r.source})` : ""),
@@ -72,5 +107,8 @@ export function renderValidationMarkdown(p: ValidationPack): string {
     ]),
   ))
     out.push(l);
-  return `${out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${out
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }

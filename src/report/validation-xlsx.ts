@@ -1,6 +1,12 @@
 // Loaded on first use, like the Relazione's workbook: exceljs is heavy.
 import type ExcelJS from "exceljs";
-import { dayText, instantText, OUTCOME_LABELS, registroValueText, type ValidationPack } from "../domain/validation/pack.ts";
+import {
+  dayText,
+  instantText,
+  OUTCOME_LABELS,
+  registroValueText,
+  type ValidationPack,
+} from "../domain/validation/pack.ts";
 import { CHANNEL_LABELS } from "./validation-md.ts";
 
 /**
@@ -19,8 +25,16 @@ export const SAMPLE_COLUMNS = ["Codice", "Attività", "Area", "Completata il", "
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
 const TO_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFFFF2CC" } };
 
-function sheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, cols: { header: string; width: number }[]): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: SAMPLE_HEADER_ROW, xSplit: 0, topLeftCell: `A${SAMPLE_HEADER_ROW + 1}` }] });
+function sheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  title: string,
+  subtitle: string,
+  cols: { header: string; width: number }[],
+): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: "frozen", ySplit: SAMPLE_HEADER_ROW, xSplit: 0, topLeftCell: `A${SAMPLE_HEADER_ROW + 1}` }],
+  });
   ws.getCell(1, 1).value = title;
   ws.getCell(1, 1).font = { bold: true, size: 14 };
   ws.getCell(2, 1).value = subtitle;
@@ -61,7 +75,13 @@ export async function renderValidationXlsx(p: ValidationPack): Promise<Buffer> {
     { header: "Dettaglio", width: 90 },
   ]);
   for (const c of p.checks) {
-    const r = row(checks, [c.label, c.id, c.ok ? "conforme" : "da verificare", c.codes.join(", "), [c.summary, ...c.items.map((i) => `· ${i.text}`)].join("\n")]);
+    const r = row(checks, [
+      c.label,
+      c.id,
+      c.ok ? "conforme" : "da verificare",
+      c.codes.join(", "),
+      [c.summary, ...c.items.map((i) => `· ${i.text}`)].join("\n"),
+    ]);
     if (!c.ok) r.getCell(3).fill = TO_FILL;
   }
 
@@ -74,30 +94,44 @@ export async function renderValidationXlsx(p: ValidationPack): Promise<Buffer> {
   );
   const esitoCol = SAMPLE_COLUMNS.indexOf("Esito") + 1;
   for (const s of p.sample) {
-    const r = row(sample, [s.code, s.title, s.areaCode ?? "ente", dayText(s.completedOn), s.evidence.join("\n") || (s.withoutEvidence ? "senza evidenza" : ""), s.outcome ?? null, s.note ?? null]);
+    const r = row(sample, [
+      s.code,
+      s.title,
+      s.areaCode ?? "ente",
+      dayText(s.completedOn),
+      s.evidence.join("\n") || (s.withoutEvidence ? "senza evidenza" : ""),
+      s.outcome ?? null,
+      s.note ?? null,
+    ]);
     r.getCell(esitoCol).dataValidation = { type: "list", allowBlank: true, formulae: ['"conforme,non conforme,nota"'] };
     r.getCell(esitoCol).fill = TO_FILL;
   }
 
-  const reg = sheet(wb, REGISTER_SHEET, `Registro dati ${p.year} al ${dayText(p.asOf)}`, `${p.registro.length} segnalazioni; tardive: inserite più di ${p.lateEntryDays} giorni dopo la data dichiarata`, [
-    { header: "N.", width: 8 },
-    { header: "Attività", width: 10 },
-    { header: "Tipo", width: 12 },
-    { header: "Valore", width: 20 },
-    { header: "Numeratore", width: 11 },
-    { header: "Denominatore", width: 12 },
-    { header: "Fonte", width: 18 },
-    { header: "Data dichiarata", width: 14 },
-    { header: "Inserita il", width: 17 },
-    { header: "Autore", width: 28 },
-    { header: "Per conto di", width: 28 },
-    { header: "Canale", width: 18 },
-    { header: "Evidenza", width: 36 },
-    { header: "Nota", width: 36 },
-    { header: "Annullata", width: 17 },
-    { header: "Giorni dopo la data", width: 10 },
-    { header: "Tardiva", width: 9 },
-  ]);
+  const reg = sheet(
+    wb,
+    REGISTER_SHEET,
+    `Registro dati ${p.year} al ${dayText(p.asOf)}`,
+    `${p.registro.length} segnalazioni; tardive: inserite più di ${p.lateEntryDays} giorni dopo la data dichiarata`,
+    [
+      { header: "N.", width: 8 },
+      { header: "Attività", width: 10 },
+      { header: "Tipo", width: 12 },
+      { header: "Valore", width: 20 },
+      { header: "Numeratore", width: 11 },
+      { header: "Denominatore", width: 12 },
+      { header: "Fonte", width: 18 },
+      { header: "Data dichiarata", width: 14 },
+      { header: "Inserita il", width: 17 },
+      { header: "Autore", width: 28 },
+      { header: "Per conto di", width: 28 },
+      { header: "Canale", width: 18 },
+      { header: "Evidenza", width: 36 },
+      { header: "Nota", width: 36 },
+      { header: "Annullata", width: 17 },
+      { header: "Giorni dopo la data", width: 10 },
+      { header: "Tardiva", width: 9 },
+    ],
+  );
   for (const r of p.registro) {
     row(reg, [
       r.id,
@@ -139,7 +173,10 @@ export async function renderValidationXlsx(p: ValidationPack): Promise<Buffer> {
   if (p.findings.length) {
     line("");
     line("Esiti registrati dal Nucleo", { bold: true, size: 12 });
-    for (const f of p.findings) line(`${f.code}: ${OUTCOME_LABELS[f.outcome]}${f.note ? ` — ${f.note}` : ""} (${f.recordedByLabel}, ${instantText(f.recordedAt)})`);
+    for (const f of p.findings)
+      line(
+        `${f.code}: ${OUTCOME_LABELS[f.outcome]}${f.note ? ` — ${f.note}` : ""} (${f.recordedByLabel}, ${instantText(f.recordedAt)})`,
+      );
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

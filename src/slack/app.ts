@@ -41,7 +41,13 @@ export interface CreateAppOptions {
 export const WEB_API_RETRY = { retries: 2, factor: 2, minTimeout: 300, maxTimeout: 2_000, randomize: true } as const;
 
 /** The Socket Mode connection itself is worth retrying longer: without it the bot is deaf. */
-const SOCKET_CONNECTION_RETRY = { retries: 10, factor: 1.6, minTimeout: 1_000, maxTimeout: 30_000, randomize: true } as const;
+const SOCKET_CONNECTION_RETRY = {
+  retries: 10,
+  factor: 1.6,
+  minTimeout: 1_000,
+  maxTimeout: 30_000,
+  randomize: true,
+} as const;
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 
@@ -69,7 +75,9 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
           appToken: env.SLACK_APP_TOKEN!,
           logger,
           // Bolt hands installerOptions.clientOptions to the Socket Mode client (apps.connections.open).
-          installerOptions: { clientOptions: { ...clientOptions, retryConfig: { ...SOCKET_CONNECTION_RETRY } } } as never,
+          installerOptions: {
+            clientOptions: { ...clientOptions, retryConfig: { ...SOCKET_CONNECTION_RETRY } },
+          } as never,
         })
       : new HTTPReceiver({
           signingSecret: env.SLACK_SIGNING_SECRET!,
@@ -91,7 +99,9 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
     await app.init();
   } catch (e) {
     const reason = (e as { data?: { error?: string } }).data?.error ?? (e instanceof Error ? e.message : String(e));
-    throw new Error(`Slack non accetta SLACK_BOT_TOKEN (auth.test: ${reason}). Controlla il token del bot in "OAuth & Permissions".`);
+    throw new Error(
+      `Slack non accetta SLACK_BOT_TOKEN (auth.test: ${reason}). Controlla il token del bot in "OAuth & Permissions".`,
+    );
   }
 
   if (inFlight) {
@@ -112,7 +122,9 @@ export async function createApp({ env, deps, changes, receiver, inFlight, heavy 
     await tryPrivateReply(app.client, target, plainMessage(GENERIC_ERROR_MESSAGE), deps.log);
   });
 
-  const ownHeavy = heavy ? undefined : new HeavyRunner({ databaseUrl: `file:${databaseFileOf(deps.db)}`, log: deps.log });
+  const ownHeavy = heavy
+    ? undefined
+    : new HeavyRunner({ databaseUrl: `file:${databaseFileOf(deps.db)}`, log: deps.log });
   if (ownHeavy) {
     const stop = app.stop.bind(app);
     app.stop = async (...args: Parameters<App["stop"]>) => {
@@ -161,7 +173,6 @@ function healthRoute(db: Db, log: Logger): CustomRoute {
     },
   };
 }
-
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });

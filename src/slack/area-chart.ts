@@ -26,7 +26,8 @@ export async function uploadAreaChart(
       alt_text: chart.title,
       ...(comment ? { initial_comment: comment } : {}),
     };
-    if (target.threadTs) await client.files.uploadV2({ ...common, channel_id: target.channel, thread_ts: target.threadTs });
+    if (target.threadTs)
+      await client.files.uploadV2({ ...common, channel_id: target.channel, thread_ts: target.threadTs });
     else await client.files.uploadV2({ ...common, channel_id: target.channel });
     return true;
   } catch (e) {

@@ -48,4 +48,3 @@ export function holdChanges(deps: ObiettivoDeps): { deps: ObiettivoDeps; release
     },
   };
 }
-

@@ -30,7 +30,12 @@ export type ObiettivoDeps = AppDeps & { changes?: ChangeBus; surface?: Surface }
 export type { Outcome };
 
 /** UserErrors become their Italian message; anything else the generic one, logged. Never throws. */
-export async function guard(log: Logger, userId: string, work: () => Promise<Outcome>, surface: Surface = "slack"): Promise<Outcome> {
+export async function guard(
+  log: Logger,
+  userId: string,
+  work: () => Promise<Outcome>,
+  surface: Surface = "slack",
+): Promise<Outcome> {
   try {
     return await work();
   } catch (e) {
@@ -48,7 +53,10 @@ export function handleChosenActivity(deps: ObiettivoDeps, req: ChosenActivityReq
   return guard(deps.log, req.userId, async () => obiettivoOutcome(await chosenActivity(deps, req)), deps.surface);
 }
 
-export function handleCompleteButton(deps: ObiettivoDeps, req: { userId: string; year: number; code: string; triggerId?: string }): Promise<Outcome> {
+export function handleCompleteButton(
+  deps: ObiettivoDeps,
+  req: { userId: string; year: number; code: string; triggerId?: string },
+): Promise<Outcome> {
   return guard(deps.log, req.userId, async () => obiettivoOutcome(await completeActivity(deps, req)), deps.surface);
 }
 
@@ -60,16 +68,23 @@ export function handleUpdateButton(
 }
 
 /** Undo a report: the author only, within 15 minutes (the store enforces both). */
-export async function handleUndo(deps: ObiettivoDeps, req: { userId: string; reportId: number }): Promise<{ outcome: Outcome; undone: boolean }> {
+export async function handleUndo(
+  deps: ObiettivoDeps,
+  req: { userId: string; reportId: number },
+): Promise<{ outcome: Outcome; undone: boolean }> {
   let undone = false;
-  const outcome = await guard(deps.log, req.userId, async () => {
-    const r = await undo(deps, req);
-    undone = true;
-    return undoneOutcome(r);
-  }, deps.surface);
+  const outcome = await guard(
+    deps.log,
+    req.userId,
+    async () => {
+      const r = await undo(deps, req);
+      undone = true;
+      return undoneOutcome(r);
+    },
+    deps.surface,
+  );
   return { outcome, undone };
 }
-
 
 /**
  * `/stato [area|ente] [anno]`: the reply as blocks and text. Same answer in Slack and in
@@ -80,7 +95,10 @@ export async function handleStato(deps: ObiettivoDeps, input: { userId: string; 
 }
 
 /** The reply, and the status it shows when it is one area's (its chart follows the reply). */
-export async function statoOutcome(deps: ObiettivoDeps, input: { userId: string; text: string }): Promise<{ message: SlackMessage; area: ScopeStatus | null }> {
+export async function statoOutcome(
+  deps: ObiettivoDeps,
+  input: { userId: string; text: string },
+): Promise<{ message: SlackMessage; area: ScopeStatus | null }> {
   try {
     const result = await stato(deps.db, { userId: input.userId, text: input.text ?? "", today: romeDay(deps.clock()) });
     const area = result.kind === "scope" && result.scope.kind === "area" ? result : null;
@@ -96,10 +114,21 @@ export type ShareOutcome = { kind: "post"; message: SlackMessage } | { kind: "re
  * What "Condividi nel canale" posts: the status computed again now (the numbers may have
  * moved since the private reply), without the button, saying who shared it.
  */
-export async function buildSharedStatus(deps: ObiettivoDeps, input: { userId: string; value: string | undefined }): Promise<ShareOutcome> {
+export async function buildSharedStatus(
+  deps: ObiettivoDeps,
+  input: { userId: string; value: string | undefined },
+): Promise<ShareOutcome> {
   try {
-    const result = await statoAgain(deps.db, { userId: input.userId, wanted: decodeShareValue(input.value), today: romeDay(deps.clock()) });
-    if (!result) return { kind: "refused", message: statusNotice(errorText({ code: "stale_button", flow: "share" }, deps.surface ?? "slack")) };
+    const result = await statoAgain(deps.db, {
+      userId: input.userId,
+      wanted: decodeShareValue(input.value),
+      today: romeDay(deps.clock()),
+    });
+    if (!result)
+      return {
+        kind: "refused",
+        message: statusNotice(errorText({ code: "stale_button", flow: "share" }, deps.surface ?? "slack")),
+      };
     return { kind: "post", message: statusMessage(result, { shareButton: false, sharedBy: input.userId }) };
   } catch (e) {
     return { kind: "refused", message: failure(deps, e, input.userId, "condivisione dello stato non riuscita") };

@@ -53,20 +53,51 @@ async function hear<V, R>(deps: ObiettivoDeps, heard: Heard<V>, listener: Listen
 }
 
 /** A slash command: its text is the value. */
-export function listenCommand<R>(app: App, deps: ObiettivoDeps, name: string, listener: Listener<SlashCommand, R>): void {
+export function listenCommand<R>(
+  app: App,
+  deps: ObiettivoDeps,
+  name: string,
+  listener: Listener<SlashCommand, R>,
+): void {
   app.command(name, async ({ ack, command, client, context }) => {
     await ack();
-    const target: ReplyTarget = { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id };
-    await hear(deps, { userId: command.user_id, value: command, client, target, triggerId: command.trigger_id, retryNum: context.retryNum }, listener, name);
+    const target: ReplyTarget = {
+      userId: command.user_id,
+      responseUrl: command.response_url,
+      channelId: command.channel_id,
+    };
+    await hear(
+      deps,
+      {
+        userId: command.user_id,
+        value: command,
+        client,
+        target,
+        triggerId: command.trigger_id,
+        retryNum: context.retryNum,
+      },
+      listener,
+      name,
+    );
   });
 }
 
 /** Any block action (the value left to the listener to read). */
-export function listenAction<R>(app: App, deps: ObiettivoDeps, actionId: string, listener: Listener<BlockAction<ButtonAction>, R>): void {
+export function listenAction<R>(
+  app: App,
+  deps: ObiettivoDeps,
+  actionId: string,
+  listener: Listener<BlockAction<ButtonAction>, R>,
+): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, client, context }) => {
     await ack();
     const target = replyTargetOf(body) ?? { userId: body.user.id };
-    await hear(deps, { userId: body.user.id, value: body, client, target, triggerId: body.trigger_id, retryNum: context.retryNum }, listener, actionId);
+    await hear(
+      deps,
+      { userId: body.user.id, value: body, client, target, triggerId: body.trigger_id, retryNum: context.retryNum },
+      listener,
+      actionId,
+    );
   });
 }
 

@@ -70,14 +70,24 @@ export async function sendPrivateReply(
     // An expired response_url (30 minutes, 5 uses) must not eat the answer: fall through to the DM.
   }
   if (target.channelId && !target.channelId.startsWith("D") && !target.responseUrl) {
-    await client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text: message.text, blocks: message.blocks });
+    await client.chat.postEphemeral({
+      channel: target.channelId,
+      user: target.userId,
+      text: message.text,
+      blocks: message.blocks,
+    });
     return;
   }
   await client.chat.postMessage({ channel: target.userId, text: message.text, blocks: message.blocks });
 }
 
 /** Like sendPrivateReply, but a failure only goes to the log: used where nothing else can be done. */
-export async function tryPrivateReply(client: WebClient, target: ReplyTarget | undefined, message: SlackMessage, log: Logger): Promise<void> {
+export async function tryPrivateReply(
+  client: WebClient,
+  target: ReplyTarget | undefined,
+  message: SlackMessage,
+  log: Logger,
+): Promise<void> {
   if (!target) return;
   try {
     await sendPrivateReply(client, target, message);

@@ -24,7 +24,6 @@ const LATEST_DAY = "9999-12-31";
 
 const EFFECTIVE_DEADLINE_SQL = effectiveDeadlineSql("md", "a");
 
-
 /** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */
 type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "position"> & {
   id: bigint | number;
@@ -55,7 +54,11 @@ async function inForce(db: Reader, plan: PlanHeader, rows: ActivityRow[]): Promi
   const out: ActivityInfo[] = [];
   const moved: ActivityInfo[] = [];
   for (const r of rows) {
-    const row = activityRowInForce(overlay, { ...r, threshold: r.threshold === null ? null : Number(r.threshold), qualifier: null as string | null });
+    const row = activityRowInForce(overlay, {
+      ...r,
+      threshold: r.threshold === null ? null : Number(r.threshold),
+      qualifier: null as string | null,
+    });
     if (!row) continue;
     const info = toInfo(plan.year, { ...row, manualDeadline: row.deadlineVaried ? null : r.manualDeadline });
     if (row.objectiveCode !== r.objectiveCode) moved.push(info);
@@ -79,11 +82,18 @@ async function inForce(db: Reader, plan: PlanHeader, rows: ActivityRow[]): Promi
   // An objective moved to another area, or renamed.
   for (const info of out) {
     if (!overlay.isTouched("objective", info.objectiveCode)) continue;
-    const o = overlay.objective({ code: info.objectiveCode, title: info.objectiveTitle, weight: null, areaCode: info.areaCode }, { evenIfAbsent: true })!;
+    const o = overlay.objective(
+      { code: info.objectiveCode, title: info.objectiveTitle, weight: null, areaCode: info.areaCode },
+      { evenIfAbsent: true },
+    )!;
     info.objectiveTitle = o.title;
     if (o.areaCode !== info.areaCode) {
       info.areaCode = o.areaCode;
-      info.areaName = o.areaCode === null ? null : ((await db.area.findFirst({ where: { planId: plan.id, code: o.areaCode }, select: { name: true } }))?.name ?? null);
+      info.areaName =
+        o.areaCode === null
+          ? null
+          : ((await db.area.findFirst({ where: { planId: plan.id, code: o.areaCode }, select: { name: true } }))
+              ?.name ?? null);
     }
   }
   return out;
@@ -128,12 +138,16 @@ export async function activitiesByCode(db: Reader, plan: PlanHeader, code: strin
   return inForce(db, plan, rows);
 }
 
-export async function activityByCanonicalCode(db: Reader, plan: PlanHeader, code: string): Promise<ActivityInfo | null> {
-  const rows = await db.$queryRaw<ActivityRow[]>`${activitySelect(plan.year)} WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL AND a."code" = ${code}`;
+export async function activityByCanonicalCode(
+  db: Reader,
+  plan: PlanHeader,
+  code: string,
+): Promise<ActivityInfo | null> {
+  const rows = await db.$queryRaw<
+    ActivityRow[]
+  >`${activitySelect(plan.year)} WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL AND a."code" = ${code}`;
   return (await inForce(db, plan, rows.slice(0, 1)))[0] ?? null;
 }
-
-
 
 interface IndexEntry {
   code: string;
@@ -160,7 +174,16 @@ async function codeIndex(db: Reader, plan: PlanHeader): Promise<IndexEntry[]> {
   const version = versionOf(plan);
   const cached = indexes.get(db);
   if (cached && cached.version === version) return cached.entries;
-  const rows = await db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; objectiveTitle: string; position: bigint | number }[]>`
+  const rows = await db.$queryRaw<
+    {
+      code: string;
+      printedCode: string;
+      title: string;
+      objectiveCode: string;
+      objectiveTitle: string;
+      position: bigint | number;
+    }[]
+  >`
     SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", o."title" AS "objectiveTitle", a."position"
     FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId"
     WHERE a."planId" = ${plan.id} AND a."archivedAt" IS NULL ORDER BY a."position"`;
@@ -180,16 +203,25 @@ export async function resolveActivityCode(db: Reader, plan: PlanHeader, typed: s
   const entries = await codeIndex(db, plan);
   const folded = typed.toLowerCase();
   // "e1.1" for "E1.1": same code in another case.
-  const sameCase = entries.find((e) => e.code.toLowerCase() === folded) ?? entries.find((e) => e.printedCode.toLowerCase() === folded);
+  const sameCase =
+    entries.find((e) => e.code.toLowerCase() === folded) ?? entries.find((e) => e.printedCode.toLowerCase() === folded);
   if (sameCase) {
-    const again = await activitiesByCode(db, plan, sameCase.code.toLowerCase() === folded ? sameCase.code : sameCase.printedCode);
+    const again = await activitiesByCode(
+      db,
+      plan,
+      sameCase.code.toLowerCase() === folded ? sameCase.code : sameCase.printedCode,
+    );
     if (again.length === 1) return { kind: "found", activity: again[0]! };
     if (again.length > 1) return { kind: "ambiguous", activities: again };
   }
 
   const objectiveActivities = entries.filter((e) => e.objectiveCode.toLowerCase() === folded);
   const objective = objectiveActivities.length
-    ? { code: objectiveActivities[0]!.objectiveCode, title: objectiveActivities[0]!.objectiveTitle, activities: objectiveActivities.slice(0, 10).map(suggestion) }
+    ? {
+        code: objectiveActivities[0]!.objectiveCode,
+        title: objectiveActivities[0]!.objectiveTitle,
+        activities: objectiveActivities.slice(0, 10).map(suggestion),
+      }
     : null;
   return { kind: "unknown", typed, suggestions: closestCodes(entries, folded), objective };
 }
@@ -210,7 +242,10 @@ function closestCodes(entries: readonly IndexEntry[], typed: string): CodeSugges
   // Among equally close codes, those sharing more of the beginning and numerically nearest first ("3.1.8" -> 3.1.7).
   const prefix = (code: string) => commonPrefixLength(typed, code.toLowerCase());
   const gap = (code: string) => Math.abs(lastNumber(typed) - lastNumber(code));
-  scored.sort((a, b) => a.d - b.d || prefix(b.e.code) - prefix(a.e.code) || gap(a.e.code) - gap(b.e.code) || a.e.position - b.e.position);
+  scored.sort(
+    (a, b) =>
+      a.d - b.d || prefix(b.e.code) - prefix(a.e.code) || gap(a.e.code) - gap(b.e.code) || a.e.position - b.e.position,
+  );
   const seen = new Set<string>();
   const out: CodeSuggestion[] = [];
   for (const { e } of scored) {
@@ -233,7 +268,6 @@ function lastNumber(code: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-
 export const PICKER_STATIC_LIMIT = 100;
 
 /**
@@ -251,7 +285,9 @@ export async function writableActivities(
   const conditions: Prisma.Sql[] = [Prisma.sql`a."planId" = ${plan.id} AND a."archivedAt" IS NULL`];
   if (actor.role === "dipendente" || actor.role === "responsabile") {
     conditions.push(
-      actor.areaCodes.length ? Prisma.sql`(o."areaId" IS NULL OR ar."code" IN (${Prisma.join(actor.areaCodes)}))` : Prisma.sql`o."areaId" IS NULL`,
+      actor.areaCodes.length
+        ? Prisma.sql`(o."areaId" IS NULL OR ar."code" IN (${Prisma.join(actor.areaCodes)}))`
+        : Prisma.sql`o."areaId" IS NULL`,
     );
   }
   const q = (options.query ?? "").trim().slice(0, 100);
@@ -266,7 +302,16 @@ export async function writableActivities(
     : Prisma.sql`CASE WHEN o."areaId" IS NULL THEN 1 ELSE 2 END`;
   const from = Prisma.sql`FROM "Activity" a JOIN "Objective" o ON o."id" = a."objectiveId" LEFT JOIN "Area" ar ON ar."id" = o."areaId" WHERE ${Prisma.join(conditions, " AND ")}`;
   const [rows, countRows] = await Promise.all([
-    db.$queryRaw<{ code: string; printedCode: string; title: string; objectiveCode: string; areaCode: string | null; areaName: string | null }[]>`
+    db.$queryRaw<
+      {
+        code: string;
+        printedCode: string;
+        title: string;
+        objectiveCode: string;
+        areaCode: string | null;
+        areaName: string | null;
+      }[]
+    >`
       SELECT a."code", a."printedCode", a."title", o."code" AS "objectiveCode", ar."code" AS "areaCode", ar."name" AS "areaName"
       ${from} ORDER BY ${own}, ar."position", o."position", a."position" LIMIT ${Math.max(1, Math.floor(limit))}`,
     db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS "n" ${from}`,
@@ -306,7 +351,9 @@ export async function openActivitiesOfAreas(
   if (!areaCodes.length) return { rows: [], total: 0 };
   // Objectives a variation touches are read apart, as in force today.
   const varied = await variedObjectives(db, plan, today);
-  const skip = varied?.excludeIds.length ? Prisma.sql` AND o.id NOT IN (${Prisma.join(varied.excludeIds)})` : Prisma.empty;
+  const skip = varied?.excludeIds.length
+    ? Prisma.sql` AND o.id NOT IN (${Prisma.join(varied.excludeIds)})`
+    : Prisma.empty;
   // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
   const involves = Prisma.join(
     areaCodes.map((c) => Prisma.sql`(',' || a.involvedAreas || ',') LIKE ${`%,${c},%`}`),
@@ -339,8 +386,19 @@ export async function openActivitiesOfAreas(
       const mine =
         o.areaCode !== null
           ? areaCodes.includes(o.areaCode)
-          : a.involvesAllAreas || a.involvedAreas === "" || a.involvedAreas.split(",").some((c) => areaCodes.includes(c));
-      if (mine) extra.push({ code: a.code, title: a.title, targetText: a.targetText, objectiveCode: o.code, areaCode: o.areaCode, deadline: a.deadline, status: a.status });
+          : a.involvesAllAreas ||
+            a.involvedAreas === "" ||
+            a.involvedAreas.split(",").some((c) => areaCodes.includes(c));
+      if (mine)
+        extra.push({
+          code: a.code,
+          title: a.title,
+          targetText: a.targetText,
+          objectiveCode: o.code,
+          areaCode: o.areaCode,
+          deadline: a.deadline,
+          status: a.status,
+        });
     }
   }
   const key = (r: OpenActivityRow) => (r.deadline === null ? "9" : `0${r.deadline}`);

@@ -6,7 +6,6 @@ import type { AuditAction, AuditRow } from "../domain/audit/format.ts";
  * migration's triggers refuse UPDATE and DELETE, so nothing here or elsewhere can rewrite history.
  */
 
-
 export interface AuditInput {
   actor: string; // Slack user id, or "cli:<os user>"
   action: AuditAction;
@@ -57,8 +56,13 @@ export async function listAudit(db: Db | Tx, q: AuditQuery = {}): Promise<AuditR
     const code = q.code.trim();
     and.push({ OR: [{ entityKey: code }, { entityKey: { endsWith: `:${code}` } }] });
   }
-  if (q.year !== undefined) and.push({ OR: [{ entityKey: String(q.year) }, { entityKey: { startsWith: `${q.year}:` } }] });
-  const rows = await db.auditEntry.findMany({ where: and.length ? { AND: and } : {}, orderBy: { id: "desc" }, take: limit });
+  if (q.year !== undefined)
+    and.push({ OR: [{ entityKey: String(q.year) }, { entityKey: { startsWith: `${q.year}:` } }] });
+  const rows = await db.auditEntry.findMany({
+    where: and.length ? { AND: and } : {},
+    orderBy: { id: "desc" },
+    take: limit,
+  });
   return rows.reverse().map((r) => ({
     id: r.id,
     at: r.at,

@@ -20,12 +20,23 @@ function decode(raw: string): BehaviourScores {
 
 export async function behaviourScoresOfYear(db: Reader, planYear: number): Promise<Map<string, StoredBehaviourScores>> {
   const rows = await db.behaviourScore.findMany({ where: { planYear } });
-  return new Map(rows.map((r) => [r.responsabile, { responsabile: r.responsabile, scores: decode(r.scores), enteredBy: r.enteredBy, enteredAt: r.enteredAt }]));
+  return new Map(
+    rows.map((r) => [
+      r.responsabile,
+      { responsabile: r.responsabile, scores: decode(r.scores), enteredBy: r.enteredBy, enteredAt: r.enteredAt },
+    ]),
+  );
 }
 
-export async function behaviourScoresOf(db: Reader, planYear: number, responsabile: string): Promise<StoredBehaviourScores | null> {
+export async function behaviourScoresOf(
+  db: Reader,
+  planYear: number,
+  responsabile: string,
+): Promise<StoredBehaviourScores | null> {
   const r = await db.behaviourScore.findUnique({ where: { planYear_responsabile: { planYear, responsabile } } });
-  return r ? { responsabile: r.responsabile, scores: decode(r.scores), enteredBy: r.enteredBy, enteredAt: r.enteredAt } : null;
+  return r
+    ? { responsabile: r.responsabile, scores: decode(r.scores), enteredBy: r.enteredBy, enteredAt: r.enteredAt }
+    : null;
 }
 
 export async function writeBehaviourScores(tx: Tx, planYear: number, s: StoredBehaviourScores): Promise<void> {
@@ -38,7 +49,10 @@ export async function writeBehaviourScores(tx: Tx, planYear: number, s: StoredBe
 }
 
 /** The criteria the plan document listed (JSON on the plan row), or null. */
-export async function planBehaviourCriteria(db: Reader, planId: number): Promise<{ title: string; maxPoints: number }[] | null> {
+export async function planBehaviourCriteria(
+  db: Reader,
+  planId: number,
+): Promise<{ title: string; maxPoints: number }[] | null> {
   const row = await db.plan.findUnique({ where: { id: planId }, select: { behaviourCriteria: true } });
   if (!row?.behaviourCriteria) return null;
   const list = JSON.parse(row.behaviourCriteria) as { title: string; maxPoints: number }[];
@@ -47,7 +61,11 @@ export async function planBehaviourCriteria(db: Reader, planId: number): Promise
 
 /** Distinct heads of the plan's areas, in area order. */
 export async function planHeads(db: Reader, planId: number): Promise<string[]> {
-  const areas = await db.area.findMany({ where: { planId, archivedAt: null }, orderBy: { position: "asc" }, select: { head: true } });
+  const areas = await db.area.findMany({
+    where: { planId, archivedAt: null },
+    orderBy: { position: "asc" },
+    select: { head: true },
+  });
   return [...new Set(areas.map((a) => a.head?.trim()).filter((h): h is string => !!h))];
 }
 

@@ -21,7 +21,11 @@ export async function loadCalendar(db: Reader, envPatron: string | undefined): P
   return new WorkingCalendar(await loadCalendarData(db, envPatron));
 }
 
-export async function setPatron(db: Db, raw: string, who: { actor: string; now: Date }): Promise<{ patron: string; previous: string | null }> {
+export async function setPatron(
+  db: Db,
+  raw: string,
+  who: { actor: string; now: Date },
+): Promise<{ patron: string; previous: string | null }> {
   const patron = parseMonthDay(raw);
   if (!patron) {
     throw new UserError({ code: "bad_patron", raw });
@@ -33,7 +37,15 @@ export async function setPatron(db: Db, raw: string, who: { actor: string; now: 
       create: { key: PATRON_SETTING, value: patron, setBy: who.actor, setAt: who.now },
       update: { value: patron, setBy: who.actor, setAt: who.now },
     });
-    await appendAudit(tx, { at: who.now, actor: who.actor, action: "calendar", entityType: "calendar", entityKey: "patrono", before: previous?.value ?? null, after: patron });
+    await appendAudit(tx, {
+      at: who.now,
+      actor: who.actor,
+      action: "calendar",
+      entityType: "calendar",
+      entityKey: "patrono",
+      before: previous?.value ?? null,
+      after: patron,
+    });
     return { patron, previous: previous?.value ?? null };
   });
 }
@@ -44,12 +56,28 @@ function closureDay(raw: string): string {
   return day;
 }
 
-export async function addClosure(db: Db, raw: string, note: string | null, who: { actor: string; now: Date }): Promise<{ date: string; existed: boolean }> {
+export async function addClosure(
+  db: Db,
+  raw: string,
+  note: string | null,
+  who: { actor: string; now: Date },
+): Promise<{ date: string; existed: boolean }> {
   const date = closureDay(raw);
   return db.$transaction(async (tx) => {
     const existed = (await tx.calendarClosure.findUnique({ where: { date } })) !== null;
-    await tx.calendarClosure.upsert({ where: { date }, create: { date, note, setBy: who.actor, setAt: who.now }, update: { note, setBy: who.actor, setAt: who.now } });
-    await appendAudit(tx, { at: who.now, actor: who.actor, action: "calendar", entityType: "closure", entityKey: date, after: { note } });
+    await tx.calendarClosure.upsert({
+      where: { date },
+      create: { date, note, setBy: who.actor, setAt: who.now },
+      update: { note, setBy: who.actor, setAt: who.now },
+    });
+    await appendAudit(tx, {
+      at: who.now,
+      actor: who.actor,
+      action: "calendar",
+      entityType: "closure",
+      entityKey: date,
+      after: { note },
+    });
     return { date, existed };
   });
 }
@@ -60,7 +88,14 @@ export async function removeClosure(db: Db, raw: string, who: { actor: string; n
     const row = await tx.calendarClosure.findUnique({ where: { date } });
     if (!row) throw new UserError({ code: "closure_unknown", day: date });
     await tx.calendarClosure.delete({ where: { date } });
-    await appendAudit(tx, { at: who.now, actor: who.actor, action: "calendar", entityType: "closure", entityKey: date, before: { note: row.note } });
+    await appendAudit(tx, {
+      at: who.now,
+      actor: who.actor,
+      action: "calendar",
+      entityType: "closure",
+      entityKey: date,
+      before: { note: row.note },
+    });
     return date;
   });
 }

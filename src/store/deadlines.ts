@@ -2,11 +2,21 @@ import type { Db, Tx } from "../db/client.ts";
 
 /** Deadlines set by hand, kept apart from the plan (keyed by year and canonical code) so they survive re-imports. */
 
-export async function manualDeadlineOf(db: Db | Tx, year: number, code: string): Promise<{ deadline: string; note: string | null } | null> {
-  return db.manualDeadline.findUnique({ where: { planYear_activityCode: { planYear: year, activityCode: code } }, select: { deadline: true, note: true } });
+export async function manualDeadlineOf(
+  db: Db | Tx,
+  year: number,
+  code: string,
+): Promise<{ deadline: string; note: string | null } | null> {
+  return db.manualDeadline.findUnique({
+    where: { planYear_activityCode: { planYear: year, activityCode: code } },
+    select: { deadline: true, note: true },
+  });
 }
 
-export async function saveManualDeadline(tx: Tx, m: { year: number; code: string; deadline: string; setBy: string; setAt: Date; note?: string | null }): Promise<void> {
+export async function saveManualDeadline(
+  tx: Tx,
+  m: { year: number; code: string; deadline: string; setBy: string; setAt: Date; note?: string | null },
+): Promise<void> {
   const note = m.note ?? null;
   await tx.manualDeadline.upsert({
     where: { planYear_activityCode: { planYear: m.year, activityCode: m.code } },

@@ -56,7 +56,13 @@ export async function claimDelivery(db: Db, c: ClaimInput): Promise<Claim | null
  * meanwhile. A claim that vanished (rolled back with someone else's transaction) is
  * written back as sent, so that no later run posts it again.
  */
-export async function markSent(db: Db, claim: Claim, at: Date, messageTs: string | null, what: { kind: string; target: string }): Promise<boolean> {
+export async function markSent(
+  db: Db,
+  claim: Claim,
+  at: Date,
+  messageTs: string | null,
+  what: { kind: string; target: string },
+): Promise<boolean> {
   const rows = await db.$queryRaw<{ key: string }[]>`
     INSERT INTO Delivery (key, kind, target, status, attempts, claimedAt, sentAt, messageTs)
     VALUES (${claim.key}, ${what.kind}, ${what.target}, 'sent', ${claim.attempts}, ${at}, ${at}, ${messageTs})
@@ -83,7 +89,12 @@ async function finish(db: Db, claim: Claim, f: { status: DeliveryStatus; lastErr
 }
 
 /** Keys among `keys` that need no posting: already sent or skipped, or claimed by a live process. */
-export async function settledKeys(db: Db, keys: readonly string[], now: Date, leaseMs = DELIVERY_LEASE_MS): Promise<Set<string>> {
+export async function settledKeys(
+  db: Db,
+  keys: readonly string[],
+  now: Date,
+  leaseMs = DELIVERY_LEASE_MS,
+): Promise<Set<string>> {
   if (keys.length === 0) return new Set();
   const staleBefore = new Date(now.getTime() - leaseMs);
   const out = new Set<string>();
@@ -106,7 +117,11 @@ export async function settledKeys(db: Db, keys: readonly string[], now: Date, le
  * Marks keys as sent without a claim of their own: the items carried by a message that was
  * claimed and posted under its own key (a day's bundle). Idempotent.
  */
-export async function markKeysSent(db: Db, keys: readonly string[], what: { kind: string; target: string; at: Date; messageTs: string | null }): Promise<void> {
+export async function markKeysSent(
+  db: Db,
+  keys: readonly string[],
+  what: { kind: string; target: string; at: Date; messageTs: string | null },
+): Promise<void> {
   for (const key of new Set(keys)) {
     await db.$executeRaw`
       INSERT INTO Delivery (key, kind, target, status, attempts, claimedAt, sentAt, messageTs)

@@ -25,7 +25,11 @@ interface SilentRow {
  * six days on), and who has open work in the area but no report of theirs (made by them
  * or on their behalf) in the last `notReportedWeeks` weeks.
  */
-export async function digestPeople(db: Reader, plan: PlanRef, opts: { today: string; now: Date; notReportedWeeks: number }): Promise<DigestPeople> {
+export async function digestPeople(
+  db: Reader,
+  plan: PlanRef,
+  opts: { today: string; now: Date; notReportedWeeks: number },
+): Promise<DigestPeople> {
   const weekEnd = addDays(opts.today, 6);
   const away = await db.$queryRaw<AwayRow[]>`
     SELECT ua.areaCode AS areaCode, u.slackUserId AS slackUserId, u.name AS name, a.fromDay AS fromDay, a.toDay AS toDay
@@ -56,9 +60,17 @@ export async function digestPeople(db: Reader, plan: PlanRef, opts: { today: str
     out.set(area, e);
     return e;
   };
-  for (const r of away) entry(r.areaCode).away.push({ slackUserId: r.slackUserId, name: r.name, from: r.fromDay, to: r.toDay });
+  for (const r of away)
+    entry(r.areaCode).away.push({ slackUserId: r.slackUserId, name: r.name, from: r.fromDay, to: r.toDay });
   for (const r of silent) {
-    const last = r.lastReportAt === null ? null : new Date(typeof r.lastReportAt === "string" && /^\d+$/.test(r.lastReportAt) ? Number(r.lastReportAt) : r.lastReportAt);
+    const last =
+      r.lastReportAt === null
+        ? null
+        : new Date(
+            typeof r.lastReportAt === "string" && /^\d+$/.test(r.lastReportAt)
+              ? Number(r.lastReportAt)
+              : r.lastReportAt,
+          );
     if (last && last >= cutoff) continue;
     entry(r.areaCode).notReported.people.push({ slackUserId: r.slackUserId, name: r.name, lastReportAt: last });
   }

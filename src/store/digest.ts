@@ -43,7 +43,13 @@ export async function headRows(db: Reader): Promise<HeadRow[]> {
  * late and due soon: the first `shown` of each per area (worst first) with the totals,
  * in one pass ordered by effective deadline.
  */
-export async function deadlineRows(db: Reader, plan: PlanRef, today: string, shown: number, skip: readonly number[] = []): Promise<DeadlineRow[]> {
+export async function deadlineRows(
+  db: Reader,
+  plan: PlanRef,
+  today: string,
+  shown: number,
+  skip: readonly number[] = [],
+): Promise<DeadlineRow[]> {
   const horizon = addDays(today, DIGEST_DUE_SOON_DAYS);
   // Ranked on narrow rows (ids and dates); titles are fetched only for the rows shown.
   return db.$queryRaw<DeadlineRow[]>`
@@ -138,13 +144,34 @@ export async function paceRows(db: Reader, plan: PlanRef, clock: PaceClock, show
 }
 
 /** The count reports up to `asOf` of the given activities (those a count was set by hand on), by code. */
-export async function countReportsOf(db: Reader, year: number, codes: readonly string[], asOf: string): Promise<Map<string, ReportFact[]>> {
+export async function countReportsOf(
+  db: Reader,
+  year: number,
+  codes: readonly string[],
+  asOf: string,
+): Promise<Map<string, ReportFact[]>> {
   const byCode = new Map<string, ReportFact[]>();
   for (let i = 0; i < codes.length; i += 500) {
     const chunk = codes.slice(i, i + 500);
     const reports = await db.report.findMany({
-      where: { planYear: year, activityCode: { in: chunk }, kind: { in: ["count_add", "count_set"] }, undoneAt: null, occurredOn: { lte: asOf } },
-      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+      where: {
+        planYear: year,
+        activityCode: { in: chunk },
+        kind: { in: ["count_add", "count_set"] },
+        undoneAt: null,
+        occurredOn: { lte: asOf },
+      },
+      select: {
+        id: true,
+        activityCode: true,
+        kind: true,
+        status: true,
+        value: true,
+        occurredOn: true,
+        note: true,
+        userId: true,
+        createdAt: true,
+      },
     });
     for (const r of reports) byCode.set(r.activityCode, [...(byCode.get(r.activityCode) ?? []), r]);
   }

@@ -14,7 +14,10 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
   const year = ref.year;
   const cutoff = endOfRomeDay(opts.asOf);
   const [plan, config, inForce, progress, later, evidenceRows] = await Promise.all([
-    db.plan.findUniqueOrThrow({ where: { id: ref.id }, select: { id: true, year: true, entity: true, sourceName: true, importedAt: true } }),
+    db.plan.findUniqueOrThrow({
+      where: { id: ref.id },
+      select: { id: true, year: true, entity: true, sourceName: true, importedAt: true },
+    }),
     // The SMVP version and the definitions in force on the evaluation date.
     loadScoringConfig(db, year, opts.asOf),
     loadPlanInForce(db, ref, opts.asOf),
@@ -27,7 +30,12 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
     }),
     // Evidence of the reports live at the date: the SMVP evidence rules read it.
     db.report.findMany({
-      where: { planYear: year, evidence: { not: null }, createdAt: { lt: cutoff }, OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }] },
+      where: {
+        planYear: year,
+        evidence: { not: null },
+        createdAt: { lt: cutoff },
+        OR: [{ undoneAt: null }, { undoneAt: { gte: cutoff } }],
+      },
       select: { activityCode: true, evidence: true },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
@@ -52,7 +60,18 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
       chunks.map((chunk) =>
         db.report.findMany({
           where: { planYear: year, activityCode: { in: chunk }, createdAt: { lt: cutoff } },
-          select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+          select: {
+            id: true,
+            activityCode: true,
+            kind: true,
+            status: true,
+            value: true,
+            occurredOn: true,
+            note: true,
+            userId: true,
+            createdAt: true,
+            undoneAt: true,
+          },
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         }),
       ),
@@ -66,4 +85,3 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
   }
   return { plan, config, inForce, progress, rebuild, reportsBefore: byCode, evidence };
 }
-

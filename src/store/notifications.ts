@@ -19,7 +19,14 @@ export async function setPreference(db: Db, userId: string, pref: Preference, no
       create: { slackUserId: userId, dmReminders: pref.dmReminders, daysBefore: pref.daysBefore, updatedAt: now },
       update: { dmReminders: pref.dmReminders, daysBefore: pref.daysBefore, updatedAt: now },
     });
-    await appendAudit(tx, { at: now, actor: userId, action: "notification_pref", entityType: "user", entityKey: userId, after: pref });
+    await appendAudit(tx, {
+      at: now,
+      actor: userId,
+      action: "notification_pref",
+      entityType: "user",
+      entityKey: userId,
+      after: pref,
+    });
   });
 }
 
@@ -29,7 +36,14 @@ export async function addSnooze(
   s: { planYear: number; code: string; userId: string; kind: "reminder" | "question"; untilDay: string; now: Date },
 ): Promise<number> {
   const row = await db.snooze.create({
-    data: { planYear: s.planYear, activityCode: s.code, slackUserId: s.userId, kind: s.kind, untilDay: s.untilDay, createdAt: s.now },
+    data: {
+      planYear: s.planYear,
+      activityCode: s.code,
+      slackUserId: s.userId,
+      kind: s.kind,
+      untilDay: s.untilDay,
+      createdAt: s.now,
+    },
   });
   return row.id;
 }

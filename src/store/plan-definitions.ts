@@ -19,17 +19,37 @@ export type { ActivityInForce, AreaInForce, ObjectiveInForce, PlanInForce } from
  * whole plan starts from (Relazione, monitoring, `piano --al`, the diff of a variation).
  */
 
-export async function loadPlanInForce(db: Reader, plan: { id: number; year: number }, day: string): Promise<PlanInForce> {
+export async function loadPlanInForce(
+  db: Reader,
+  plan: { id: number; year: number },
+  day: string,
+): Promise<PlanInForce> {
   const [meta, areas, objectives, activities, manual, changes] = await Promise.all([
     db.plan.findUniqueOrThrow({ where: { id: plan.id }, select: { adoptedAct: true, adoptedFrom: true } }),
-    db.area.findMany({ where: { planId: plan.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true, position: true } }),
+    db.area.findMany({
+      where: { planId: plan.id, archivedAt: null },
+      orderBy: { position: "asc" },
+      select: { id: true, code: true, name: true, head: true, position: true },
+    }),
     db.objective.findMany({
       where: { planId: plan.id, archivedAt: null },
       orderBy: { position: "asc" },
-      select: { id: true, code: true, title: true, description: true, publicValue: true, weight: true, position: true, areaId: true },
+      select: {
+        id: true,
+        code: true,
+        title: true,
+        description: true,
+        publicValue: true,
+        weight: true,
+        position: true,
+        areaId: true,
+      },
     }),
     db.activity.findMany({ where: { planId: plan.id, archivedAt: null }, orderBy: { position: "asc" } }),
-    db.manualDeadline.findMany({ where: { planYear: plan.year }, select: { activityCode: true, deadline: true, note: true } }),
+    db.manualDeadline.findMany({
+      where: { planYear: plan.year },
+      select: { activityCode: true, deadline: true, note: true },
+    }),
     loadChanges(db, plan.year),
   ]);
   const overlay = new PlanOverlay(changes, day);
@@ -56,7 +76,9 @@ export async function loadPlanInForce(db: Reader, plan: { id: number; year: numb
     const objectiveCode = objectiveCodeById.get(a.objectiveId);
     if (objectiveCode === undefined) continue; // its objective was archived
     const adopted = activityDefinitionOf({ ...a, objectiveCode });
-    const d = overlay.isTouched("activity", a.code) ? overlay.activity(adopted) : { ...adopted, inForce: { validFrom: null, act: null, varied: [] } };
+    const d = overlay.isTouched("activity", a.code)
+      ? overlay.activity(adopted)
+      : { ...adopted, inForce: { validFrom: null, act: null, varied: [] } };
     if (!d || !liveObjectives.has(d.objectiveCode)) continue;
     const m = manualByCode.get(a.code);
     const deadlineVaried = d.inForce.varied.includes("deadline");
@@ -71,7 +93,13 @@ export async function loadPlanInForce(db: Reader, plan: { id: number; year: numb
       involvedAreas: a.involvedAreas,
       planDeadline: d.deadline,
       effectiveDeadline: effective,
-      deadlineSource: deadlineVaried ? "variazione" : m && effective === m.deadline ? "manuale" : effective ? "piano" : null,
+      deadlineSource: deadlineVaried
+        ? "variazione"
+        : m && effective === m.deadline
+          ? "manuale"
+          : effective
+            ? "piano"
+            : null,
       manualNote: m?.note ?? null,
     });
   }

@@ -36,9 +36,25 @@ type ActivityRow = {
 };
 
 const ACTIVITY_FIELDS = [
-  "printedCode", "title", "description", "position", "indicatorName", "indicatorIndex", "targetText", "targetKind",
-  "deadline", "threshold", "comparator", "period", "unit", "qualifier", "needsManualDate", "involved",
-  "involvesAllAreas", "involvedAreas", "weight",
+  "printedCode",
+  "title",
+  "description",
+  "position",
+  "indicatorName",
+  "indicatorIndex",
+  "targetText",
+  "targetKind",
+  "deadline",
+  "threshold",
+  "comparator",
+  "period",
+  "unit",
+  "qualifier",
+  "needsManualDate",
+  "involved",
+  "involvesAllAreas",
+  "involvedAreas",
+  "weight",
 ] as const;
 
 export function activityRow(a: ParsedPlan["activities"][number]): ActivityRow {
@@ -78,14 +94,16 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
   try {
     sql.pragma("foreign_keys = ON");
     const write = sql.transaction(() => {
-      const existing = sql.prepare(`SELECT id, sourceName, sourceHash, importedAt FROM Plan WHERE year = ?`).get(parsed.year) as
-        | { id: number; sourceName: string; sourceHash: string; importedAt: string }
-        | undefined;
+      const existing = sql
+        .prepare(`SELECT id, sourceName, sourceHash, importedAt FROM Plan WHERE year = ?`)
+        .get(parsed.year) as { id: number; sourceName: string; sourceHash: string; importedAt: string } | undefined;
       // The SMVP criteria a document lists are kept on the plan, even when its activities are unchanged;
       // a reader that cannot see criteria (the CSV export) leaves the ones already stored.
       const keepCriteria = (planId: number) => {
         if (!parsed.behaviourCriteria) return;
-        sql.prepare(`UPDATE Plan SET behaviourCriteria = ? WHERE id = ?`).run(parsed.behaviourCriteria.length ? JSON.stringify(parsed.behaviourCriteria) : null, planId);
+        sql
+          .prepare(`UPDATE Plan SET behaviourCriteria = ? WHERE id = ?`)
+          .run(parsed.behaviourCriteria.length ? JSON.stringify(parsed.behaviourCriteria) : null, planId);
       };
       if (existing && existing.sourceHash === hash) {
         keepCriteria(existing.id);
@@ -94,13 +112,35 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
       const now = sqlTime(opts.now);
       let planId: number;
       if (existing) {
-        sql.prepare(`UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ?, adoptedAct = COALESCE(adoptedAct, ?), adoptedFrom = COALESCE(adoptedFrom, ?) WHERE id = ?`)
-          .run(parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null, existing.id);
+        sql
+          .prepare(
+            `UPDATE Plan SET entity = ?, sourceName = ?, sourceHash = ?, importedAt = ?, adoptedAct = COALESCE(adoptedAct, ?), adoptedFrom = COALESCE(adoptedFrom, ?) WHERE id = ?`,
+          )
+          .run(
+            parsed.entity,
+            parsed.sourceName,
+            hash,
+            now,
+            opts.adoptedAct ?? null,
+            opts.adoptedFrom ?? null,
+            existing.id,
+          );
         planId = existing.id;
       } else {
         planId = Number(
-          sql.prepare(`INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt, adoptedAct, adoptedFrom) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-            .run(parsed.year, parsed.entity, parsed.sourceName, hash, now, opts.adoptedAct ?? null, opts.adoptedFrom ?? null).lastInsertRowid,
+          sql
+            .prepare(
+              `INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt, adoptedAct, adoptedFrom) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              parsed.year,
+              parsed.entity,
+              parsed.sourceName,
+              hash,
+              now,
+              opts.adoptedAct ?? null,
+              opts.adoptedFrom ?? null,
+            ).lastInsertRowid,
         );
       }
       keepCriteria(planId);
@@ -112,24 +152,34 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
       const addAnomaly = sql.prepare(`INSERT INTO PlanAnomaly (planId, kind, code, message) VALUES (?, ?, ?, ?)`);
       for (const a of parsed.anomalies) addAnomaly.run(planId, a.kind, a.code, a.message);
 
-      sql.prepare(
-        `INSERT INTO AuditEntry (at, actor, action, entityType, entityKey, before, after) VALUES (?, ?, 'plan_import', 'plan', ?, ?, ?)`,
-      ).run(
-        now,
-        opts.actor,
-        String(parsed.year),
-        existing ? JSON.stringify({ sourceName: existing.sourceName, sourceHash: existing.sourceHash, importedAt: existing.importedAt }) : null,
-        JSON.stringify({
-          sourceName: parsed.sourceName,
-          sourceHash: hash,
-          counts: base.counts,
-          created: changes.created.length,
-          updated: changes.updated,
-          archived: changes.archived,
-          restored: changes.restored,
-        }),
-      );
-      const hadVariations = existing ? sql.prepare(`SELECT 1 FROM Variation WHERE planYear = ? LIMIT 1`).get(parsed.year) !== undefined : false;
+      sql
+        .prepare(
+          `INSERT INTO AuditEntry (at, actor, action, entityType, entityKey, before, after) VALUES (?, ?, 'plan_import', 'plan', ?, ?, ?)`,
+        )
+        .run(
+          now,
+          opts.actor,
+          String(parsed.year),
+          existing
+            ? JSON.stringify({
+                sourceName: existing.sourceName,
+                sourceHash: existing.sourceHash,
+                importedAt: existing.importedAt,
+              })
+            : null,
+          JSON.stringify({
+            sourceName: parsed.sourceName,
+            sourceHash: hash,
+            counts: base.counts,
+            created: changes.created.length,
+            updated: changes.updated,
+            archived: changes.archived,
+            restored: changes.restored,
+          }),
+        );
+      const hadVariations = existing
+        ? sql.prepare(`SELECT 1 FROM Variation WHERE planYear = ? LIMIT 1`).get(parsed.year) !== undefined
+        : false;
       return { ...base, planId, unchanged: false, ...changes, hadVariations };
     });
     return write.immediate();
@@ -141,8 +191,15 @@ export function writePlan(db: Db, parsed: ParsedPlan, hash: string, base: PlanBa
 type Sql = Database.Database;
 
 function syncAreas(sql: Sql, planId: number, parsed: ParsedPlan, now: string): Map<string, number> {
-  const rows = sql.prepare(`SELECT id, code, name, head, position, archivedAt FROM Area WHERE planId = ?`).all(planId) as {
-    id: number; code: string; name: string; head: string | null; position: number; archivedAt: string | null;
+  const rows = sql
+    .prepare(`SELECT id, code, name, head, position, archivedAt FROM Area WHERE planId = ?`)
+    .all(planId) as {
+    id: number;
+    code: string;
+    name: string;
+    head: string | null;
+    position: number;
+    archivedAt: string | null;
   }[];
   const stored = new Map(rows.map((a) => [a.code, a]));
   const insert = sql.prepare(`INSERT INTO Area (planId, code, name, head, position) VALUES (?, ?, ?, ?, ?)`);
@@ -154,7 +211,8 @@ function syncAreas(sql: Sql, planId: number, parsed: ParsedPlan, now: string): M
       ids.set(a.code, Number(insert.run(planId, a.code, a.name, a.head, a.position).lastInsertRowid));
       continue;
     }
-    if (old.name !== a.name || old.head !== a.head || old.position !== a.position || old.archivedAt) update.run(a.name, a.head, a.position, old.id);
+    if (old.name !== a.name || old.head !== a.head || old.position !== a.position || old.archivedAt)
+      update.run(a.name, a.head, a.position, old.id);
     ids.set(a.code, old.id);
   }
   const archive = sql.prepare(`UPDATE Area SET archivedAt = ? WHERE id = ?`);
@@ -162,12 +220,27 @@ function syncAreas(sql: Sql, planId: number, parsed: ParsedPlan, now: string): M
   return ids;
 }
 
-function syncObjectives(sql: Sql, planId: number, parsed: ParsedPlan, areaIds: Map<string, number>, now: string): Map<string, number> {
+function syncObjectives(
+  sql: Sql,
+  planId: number,
+  parsed: ParsedPlan,
+  areaIds: Map<string, number>,
+  now: string,
+): Map<string, number> {
   const rows = sql
-    .prepare(`SELECT id, code, areaId, title, description, publicValue, weight, position, archivedAt FROM Objective WHERE planId = ?`)
+    .prepare(
+      `SELECT id, code, areaId, title, description, publicValue, weight, position, archivedAt FROM Objective WHERE planId = ?`,
+    )
     .all(planId) as {
-    id: number; code: string; areaId: number | null; title: string; description: string; publicValue: string;
-    weight: number | null; position: number; archivedAt: string | null;
+    id: number;
+    code: string;
+    areaId: number | null;
+    title: string;
+    description: string;
+    publicValue: string;
+    weight: number | null;
+    position: number;
+    archivedAt: string | null;
   }[];
   const stored = new Map(rows.map((o) => [o.code, o]));
   const insert = sql.prepare(
@@ -179,16 +252,31 @@ function syncObjectives(sql: Sql, planId: number, parsed: ParsedPlan, areaIds: M
   const ids = new Map<string, number>();
   for (const o of parsed.objectives) {
     const areaId = o.areaCode === null ? null : areaIds.get(o.areaCode);
-    if (areaId === undefined) throw new UserError({ code: "plan_inconsistent", detail: `L'obiettivo ${o.code} indica l'area ${o.areaCode}, che il piano non contiene.` });
+    if (areaId === undefined)
+      throw new UserError({
+        code: "plan_inconsistent",
+        detail: `L'obiettivo ${o.code} indica l'area ${o.areaCode}, che il piano non contiene.`,
+      });
     const old = stored.get(o.code);
     if (!old) {
-      ids.set(o.code, Number(insert.run(planId, areaId, o.code, o.title, o.description, o.publicValue, o.weight, o.position).lastInsertRowid));
+      ids.set(
+        o.code,
+        Number(
+          insert.run(planId, areaId, o.code, o.title, o.description, o.publicValue, o.weight, o.position)
+            .lastInsertRowid,
+        ),
+      );
       continue;
     }
     ids.set(o.code, old.id);
     const same =
-      old.areaId === areaId && old.title === o.title && old.description === o.description && old.publicValue === o.publicValue &&
-      old.weight === o.weight && old.position === o.position && !old.archivedAt;
+      old.areaId === areaId &&
+      old.title === o.title &&
+      old.description === o.description &&
+      old.publicValue === o.publicValue &&
+      old.weight === o.weight &&
+      old.position === o.position &&
+      !old.archivedAt;
     if (!same) update.run(areaId, o.title, o.description, o.publicValue, o.weight, o.position, old.id);
   }
   const archive = sql.prepare(`UPDATE Objective SET archivedAt = ? WHERE id = ?`);
@@ -198,15 +286,20 @@ function syncObjectives(sql: Sql, planId: number, parsed: ParsedPlan, areaIds: M
 
 function syncActivities(sql: Sql, planId: number, parsed: ParsedPlan, objectiveIds: Map<string, number>, now: string) {
   const cols = ["objectiveId", ...ACTIVITY_FIELDS] as const;
-  const rows = sql.prepare(`SELECT id, code, archivedAt, ${cols.join(", ")} FROM Activity WHERE planId = ?`).all(planId) as (Record<
-    (typeof cols)[number],
-    unknown
-  > & { id: number; code: string; archivedAt: string | null })[];
+  const rows = sql
+    .prepare(`SELECT id, code, archivedAt, ${cols.join(", ")} FROM Activity WHERE planId = ?`)
+    .all(planId) as (Record<(typeof cols)[number], unknown> & {
+    id: number;
+    code: string;
+    archivedAt: string | null;
+  })[];
   const stored = new Map(rows.map((a) => [a.code, a]));
   const insert = sql.prepare(
     `INSERT INTO Activity (planId, code, ${cols.join(", ")}) VALUES (?, ?, ${cols.map(() => "?").join(", ")})`,
   );
-  const update = sql.prepare(`UPDATE Activity SET ${cols.map((c) => `${c} = ?`).join(", ")}, archivedAt = NULL WHERE id = ?`);
+  const update = sql.prepare(
+    `UPDATE Activity SET ${cols.map((c) => `${c} = ?`).join(", ")}, archivedAt = NULL WHERE id = ?`,
+  );
   const created: string[] = [];
   const updated: string[] = [];
   const restored: string[] = [];
@@ -215,10 +308,16 @@ function syncActivities(sql: Sql, planId: number, parsed: ParsedPlan, objectiveI
     const row = activityRow(a);
     const objectiveId = objectiveIds.get(row.objectiveCode);
     if (objectiveId === undefined) {
-      throw new UserError({ code: "plan_inconsistent", detail: `L'attività ${row.code} indica l'obiettivo ${row.objectiveCode}, che il piano non contiene.` });
+      throw new UserError({
+        code: "plan_inconsistent",
+        detail: `L'attività ${row.code} indica l'obiettivo ${row.objectiveCode}, che il piano non contiene.`,
+      });
     }
     seen.add(row.code);
-    const values = [objectiveId, ...ACTIVITY_FIELDS.map((f) => (typeof row[f] === "boolean" ? sqlBool(row[f] as boolean) : row[f]))];
+    const values = [
+      objectiveId,
+      ...ACTIVITY_FIELDS.map((f) => (typeof row[f] === "boolean" ? sqlBool(row[f] as boolean) : row[f])),
+    ];
     const old = stored.get(row.code);
     if (!old) {
       insert.run(planId, row.code, ...values);

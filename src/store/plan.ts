@@ -5,7 +5,6 @@ import { loadPlanInForce } from "./plan-definitions.ts";
 
 type Reader = Db | Tx;
 
-
 /** The plan of that year (the most recent one imported when absent), or null when none is (jobs then have nothing to do). */
 export async function planOfYear(db: Reader, year?: number): Promise<PlanRef | null> {
   return db.plan.findFirst({
@@ -21,8 +20,6 @@ export async function currentPlan(db: Reader, year?: number): Promise<PlanRef> {
   if (!plan) throw new UserError({ code: "no_plan", year });
   return plan;
 }
-
-
 
 /** The `piano --json` shape: other tools read it, so names here are a contract. */
 export interface PlanJson {
@@ -64,7 +61,12 @@ const LATEST = "9999-12-31";
  * `deadline` is the one in force (a variation's, else set by hand, else parsed). With
  * `dated`, each activity also says since when it is in force and, when varied, by which act.
  */
-export async function loadPlanJson(db: Db, year?: number, day = LATEST, opts: { dated?: boolean } = {}): Promise<PlanJson> {
+export async function loadPlanJson(
+  db: Db,
+  year?: number,
+  day = LATEST,
+  opts: { dated?: boolean } = {},
+): Promise<PlanJson> {
   const ref = await currentPlan(db, year);
   const [p, anomalies] = await Promise.all([
     loadPlanInForce(db, ref, day),
@@ -86,7 +88,9 @@ export async function loadPlanJson(db: Db, year?: number, day = LATEST, opts: { 
         threshold: a.target.threshold,
         period: a.target.period,
       },
-      ...(opts.dated ? { validFrom: a.inForce.validFrom ?? p.adoptedFrom, ...(a.inForce.act ? { act: a.inForce.act } : {}) } : {}),
+      ...(opts.dated
+        ? { validFrom: a.inForce.validFrom ?? p.adoptedFrom, ...(a.inForce.act ? { act: a.inForce.act } : {}) }
+        : {}),
     });
     byObjective.set(a.objectiveCode, list);
   }
@@ -118,7 +122,11 @@ export async function hasAnyPlan(db: Reader): Promise<boolean> {
 
 /** The live areas of a plan, in plan order. */
 export async function liveAreasOf(db: Reader, planId: number): Promise<{ code: string; name: string }[]> {
-  return db.area.findMany({ where: { planId, archivedAt: null }, orderBy: { position: "asc" }, select: { code: true, name: true } });
+  return db.area.findMany({
+    where: { planId, archivedAt: null },
+    orderBy: { position: "asc" },
+    select: { code: true, name: true },
+  });
 }
 
 /** What the console's greeting says about the plan: its size and an activity to try. */
@@ -133,7 +141,12 @@ export async function planOverview(db: Reader, plan: PlanRef) {
     orderBy: [{ objective: { area: { position: "asc" } } }, { objective: { position: "asc" } }, { position: "asc" }],
     select: { code: true, objective: { select: { area: { select: { name: true } } } } },
   });
-  return { areas, objectives, activities, example: example ? { code: example.code, areaName: example.objective.area?.name ?? null } : null };
+  return {
+    areas,
+    objectives,
+    activities,
+    example: example ? { code: example.code, areaName: example.objective.area?.name ?? null } : null,
+  };
 }
 
 /** The live plan with its areas, objectives, activities and anomalies (the CSV export), and its deadlines set by hand. */

@@ -7,7 +7,10 @@ import { UserError } from "../errors.ts";
  * else the reporter's own area when he has exactly one among those the activity involves.
  * Activities of an area carry none: their area is already their objective's.
  */
-export async function reportAreaFor(tx: Tx, input: { planYear: number; activityCode: string; userId: string; areaCode?: string | null }): Promise<string | null> {
+export async function reportAreaFor(
+  tx: Tx,
+  input: { planYear: number; activityCode: string; userId: string; areaCode?: string | null },
+): Promise<string | null> {
   const activity = await tx.activity.findFirst({
     where: { code: input.activityCode, archivedAt: null, plan: { year: input.planYear } },
     select: { planId: true, involvesAllAreas: true, involvedAreas: true, objective: { select: { areaId: true } } },
@@ -20,14 +23,25 @@ export async function reportAreaFor(tx: Tx, input: { planYear: number; activityC
     }
     return null;
   }
-  const areas = await tx.area.findMany({ where: { planId: activity.planId, archivedAt: null }, select: { code: true } });
+  const areas = await tx.area.findMany({
+    where: { planId: activity.planId, archivedAt: null },
+    select: { code: true },
+  });
   const inPlan = new Set(areas.map((a) => a.code));
   if (explicit) {
-    const code = inPlan.has(explicit) ? explicit : inPlan.has(explicit.padStart(2, "0")) ? explicit.padStart(2, "0") : null;
-    if (!code) throw new UserError({ code: "report_area_unknown", area: explicit, year: input.planYear, areas: [...inPlan] });
+    const code = inPlan.has(explicit)
+      ? explicit
+      : inPlan.has(explicit.padStart(2, "0"))
+        ? explicit.padStart(2, "0")
+        : null;
+    if (!code)
+      throw new UserError({ code: "report_area_unknown", area: explicit, year: input.planYear, areas: [...inPlan] });
     return code;
   }
-  const involved = activity.involvesAllAreas || !activity.involvedAreas ? null : new Set(activity.involvedAreas.split(",").filter(Boolean));
+  const involved =
+    activity.involvesAllAreas || !activity.involvedAreas
+      ? null
+      : new Set(activity.involvedAreas.split(",").filter(Boolean));
   const own = (await tx.userArea.findMany({ where: { slackUserId: input.userId }, select: { areaCode: true } }))
     .map((u) => u.areaCode)
     .filter((c) => inPlan.has(c) && (!involved || involved.has(c)));
@@ -40,11 +54,28 @@ export interface AreaReport extends ReportForFold {
 }
 
 /** The reports made before `cutoff` on these activities that carry an area, oldest first. */
-export async function reportsWithArea(db: Db | Tx, planYear: number, codes: string[], cutoff: Date): Promise<AreaReport[]> {
+export async function reportsWithArea(
+  db: Db | Tx,
+  planYear: number,
+  codes: string[],
+  cutoff: Date,
+): Promise<AreaReport[]> {
   if (!codes.length) return [];
   return db.report.findMany({
     where: { planYear, activityCode: { in: codes }, createdAt: { lt: cutoff }, areaCode: { not: null } },
-    select: { id: true, activityCode: true, areaCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+    select: {
+      id: true,
+      activityCode: true,
+      areaCode: true,
+      kind: true,
+      status: true,
+      value: true,
+      occurredOn: true,
+      note: true,
+      userId: true,
+      createdAt: true,
+      undoneAt: true,
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }

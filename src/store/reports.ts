@@ -11,7 +11,6 @@ import {
   type ReportInput,
 } from "../domain/progress/progress.ts";
 import { validateReportInput, withCountsPercent } from "../domain/progress/validate.ts";
-import { itDateTime } from "../domain/text/italian.ts";
 import { wellFormed } from "../domain/text/well-formed.ts";
 import { UserError } from "../errors.ts";
 import type { DelayExplanation, Progress, Report } from "../generated/prisma/client.ts";
@@ -34,13 +33,29 @@ function progressData(d: DerivedProgress, now: Date) {
 
 function auditView(p: Progress | null) {
   if (!p) return null;
-  return { status: p.status, percent: p.percent, count: p.count, achievedValue: p.achievedValue, completedOn: p.completedOn, blockedReason: p.blockedReason };
+  return {
+    status: p.status,
+    percent: p.percent,
+    count: p.count,
+    achievedValue: p.achievedValue,
+    completedOn: p.completedOn,
+    blockedReason: p.blockedReason,
+  };
 }
 
 async function recompute(tx: Tx, planYear: number, activityCode: string, indicator: IndicatorShape, now: Date) {
   const reports = await tx.report.findMany({
     where: { planYear, activityCode, undoneAt: null },
-    select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      value: true,
+      occurredOn: true,
+      note: true,
+      userId: true,
+      createdAt: true,
+    },
   });
   const derived = deriveProgress(reports, indicator);
   const data = progressData(derived, now);
@@ -64,7 +79,21 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string, day
   const overlay = await loadOverlay(tx, planYear, day);
   if (!overlay.isTouched("activity", activityCode)) return activity;
   const target = overlay.activity(
-    activityDefinitionOf({ code: activityCode, title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: activity.targetKind, threshold: null, comparator: null, period: activity.period, unit: null, qualifier: null, deadline: null, objectiveCode: "" }),
+    activityDefinitionOf({
+      code: activityCode,
+      title: "",
+      indicatorName: "",
+      indicatorIndex: null,
+      targetText: "",
+      targetKind: activity.targetKind,
+      threshold: null,
+      comparator: null,
+      period: activity.period,
+      unit: null,
+      qualifier: null,
+      deadline: null,
+      objectiveCode: "",
+    }),
     { evenIfAbsent: true },
   )!.target;
   return { targetKind: target.kind, period: target.period };
@@ -77,7 +106,8 @@ async function liveIndicator(tx: Tx, planYear: number, activityCode: string, day
 export async function recordReport(db: Db, given: ReportInput, now: Date, changes?: ChangeBus): Promise<RecordResult> {
   validateReportInput(given, romeDay(now));
   const result = await db.$transaction((tx) => recordReportIn(tx, given, now));
-  if (!result.duplicate) changes?.emit({ userId: given.userId, planYear: given.planYear, activityCode: given.activityCode, kind: "report" });
+  if (!result.duplicate)
+    changes?.emit({ userId: given.userId, planYear: given.planYear, activityCode: given.activityCode, kind: "report" });
   return result;
 }
 
@@ -95,12 +125,27 @@ export async function recordReportIn(tx: Tx, given: ReportInput, now: Date): Pro
       const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
       const reports = await tx.report.findMany({
         where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
-        select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+        select: {
+          id: true,
+          kind: true,
+          status: true,
+          value: true,
+          occurredOn: true,
+          note: true,
+          userId: true,
+          createdAt: true,
+        },
       });
       const derived = deriveProgress(reports, indicator);
       const progress =
-        (await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } } })) ??
-        ({ planYear: existing.planYear, activityCode: existing.activityCode, ...progressData(derived, now) } satisfies Progress);
+        (await tx.progress.findUnique({
+          where: { planYear_activityCode: { planYear: existing.planYear, activityCode: existing.activityCode } },
+        })) ??
+        ({
+          planYear: existing.planYear,
+          activityCode: existing.activityCode,
+          ...progressData(derived, now),
+        } satisfies Progress);
       return { report: existing, progress, derived, duplicate: true };
     }
   }
@@ -109,9 +154,15 @@ export async function recordReportIn(tx: Tx, given: ReportInput, now: Date): Pro
     throw new UserError({ code: "not_a_count", activityCode: input.activityCode });
   }
   if (input.denominator != null && indicator.targetKind !== "percentage") {
-    throw new UserError({ code: "percent_counts", reason: "not_a_percentage", text: `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».` });
+    throw new UserError({
+      code: "percent_counts",
+      reason: "not_a_percentage",
+      text: `L'attività ${input.activityCode} non ha un indicatore in percentuale: «= 45/47» vale solo per le percentuali. Per un conteggio usa «/obiettivo ${input.activityCode} = 45».`,
+    });
   }
-  const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } } });
+  const before = await tx.progress.findUnique({
+    where: { planYear_activityCode: { planYear: input.planYear, activityCode: input.activityCode } },
+  });
   const areaCode = await reportAreaFor(tx, input);
   const report = await tx.report.create({
     data: {
@@ -153,7 +204,9 @@ export async function recordReportIn(tx: Tx, given: ReportInput, now: Date): Pro
         occurredOn: report.occurredOn,
         source: report.source,
         ...(input.enteredBy ? { userId: input.userId, enteredBy: input.enteredBy } : {}),
-        ...(report.denominator != null ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource } : {}),
+        ...(report.denominator != null
+          ? { numerator: report.numerator, denominator: report.denominator, valueSource: report.valueSource }
+          : {}),
       },
     },
   });
@@ -188,14 +241,25 @@ export async function undoReport(db: Db, input: UndoInput, changes?: ChangeBus):
     if (ageMs > UNDO_WINDOW_MINUTES * 60_000) {
       throw new UserError({ code: "undo_expired", minutes: UNDO_WINDOW_MINUTES, activityCode: report.activityCode });
     }
-    const before = await tx.progress.findUnique({ where: { planYear_activityCode: { planYear: report.planYear, activityCode: report.activityCode } } });
-    const undone = await tx.report.update({ where: { id: report.id }, data: { undoneAt: input.now, undoneBy: input.userId } });
+    const before = await tx.progress.findUnique({
+      where: { planYear_activityCode: { planYear: report.planYear, activityCode: report.activityCode } },
+    });
+    const undone = await tx.report.update({
+      where: { id: report.id },
+      data: { undoneAt: input.now, undoneBy: input.userId },
+    });
     // Archived activities keep their code: an undo right after a re-import still recomputes correctly.
     const activity = await tx.activity.findFirst({
       where: { code: report.activityCode, plan: { year: report.planYear } },
       select: { targetKind: true, period: true },
     });
-    const { derived, progress } = await recompute(tx, report.planYear, report.activityCode, activity ?? { targetKind: "text", period: null }, input.now);
+    const { derived, progress } = await recompute(
+      tx,
+      report.planYear,
+      report.activityCode,
+      activity ?? { targetKind: "text", period: null },
+      input.now,
+    );
     await appendAudit(tx, {
       at: input.now,
       actor: input.userId,
@@ -207,7 +271,12 @@ export async function undoReport(db: Db, input: UndoInput, changes?: ChangeBus):
     });
     return { report: undone, progress, derived };
   });
-  changes?.emit({ userId: input.userId, planYear: result.report.planYear, activityCode: result.report.activityCode, kind: "report_undo" });
+  changes?.emit({
+    userId: input.userId,
+    planYear: result.report.planYear,
+    activityCode: result.report.activityCode,
+    kind: "report_undo",
+  });
   return result;
 }
 
@@ -230,10 +299,24 @@ export async function activityHistory(db: Db | Tx, year: number, code: string, l
 }
 
 /** The current derived state, for an activity nobody reported on yet as well. */
-export async function currentProgress(db: Db | Tx, year: number, code: string, indicator: IndicatorShape): Promise<DerivedProgress> {
+export async function currentProgress(
+  db: Db | Tx,
+  year: number,
+  code: string,
+  indicator: IndicatorShape,
+): Promise<DerivedProgress> {
   const reports = await db.report.findMany({
     where: { planYear: year, activityCode: code, undoneAt: null },
-    select: { id: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true },
+    select: {
+      id: true,
+      kind: true,
+      status: true,
+      value: true,
+      occurredOn: true,
+      note: true,
+      userId: true,
+      createdAt: true,
+    },
   });
   return deriveProgress(reports, indicator);
 }

@@ -6,7 +6,13 @@ import { effectiveDeadlineSql } from "./sql.ts";
 import { loadOverlay } from "./variations.ts";
 import type { WorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
-import { SCAN_BACK_DAYS, type PlannedActivity, type Preference, type ScheduleConfig, type ScheduleFacts } from "../domain/schedule/send-plan.ts";
+import {
+  SCAN_BACK_DAYS,
+  type PlannedActivity,
+  type Preference,
+  type ScheduleConfig,
+  type ScheduleFacts,
+} from "../domain/schedule/send-plan.ts";
 
 /** The deadline in force (a manual one wins), as every other query reads it. */
 const EFFECTIVE_DEADLINE = effectiveDeadlineSql("m", "a");
@@ -91,13 +97,30 @@ export async function loadScheduleFacts(
   const heads = new Map<string, string[]>();
   for (const r of headRows) heads.set(r.areaCode, [...(heads.get(r.areaCode) ?? []), r.slackUserId]);
 
-  const users = new Map((await db.user.findMany({ select: { slackUserId: true, name: true } })).map((u) => [u.slackUserId, u.name]));
-  const channels = (await db.areaChannel.findMany({ orderBy: { areaCode: "asc" } })).map((c) => ({ areaCode: c.areaCode, channelId: c.channelId }));
-  const liveAreas = new Set((await db.area.findMany({ where: { planId: plan.id, archivedAt: null }, select: { code: true } })).map((a) => a.code));
+  const users = new Map(
+    (await db.user.findMany({ select: { slackUserId: true, name: true } })).map((u) => [u.slackUserId, u.name]),
+  );
+  const channels = (await db.areaChannel.findMany({ orderBy: { areaCode: "asc" } })).map((c) => ({
+    areaCode: c.areaCode,
+    channelId: c.channelId,
+  }));
+  const liveAreas = new Set(
+    (await db.area.findMany({ where: { planId: plan.id, archivedAt: null }, select: { code: true } })).map(
+      (a) => a.code,
+    ),
+  );
   const absences = (
-    await db.absence.findMany({ where: { cancelledAt: null, toDay: { gte: window.from }, fromDay: { lte: window.to } }, orderBy: { id: "asc" } })
+    await db.absence.findMany({
+      where: { cancelledAt: null, toDay: { gte: window.from }, fromDay: { lte: window.to } },
+      orderBy: { id: "asc" },
+    })
   ).map((a) => ({ userId: a.slackUserId, from: a.fromDay, to: a.toDay }));
-  const snoozes = (await db.snooze.findMany({ where: { planYear: plan.year, untilDay: { gte: addDays(window.from, -SNOOZE_LOOKBACK_DAYS) } }, orderBy: { id: "asc" } })).map((s) => ({
+  const snoozes = (
+    await db.snooze.findMany({
+      where: { planYear: plan.year, untilDay: { gte: addDays(window.from, -SNOOZE_LOOKBACK_DAYS) } },
+      orderBy: { id: "asc" },
+    })
+  ).map((s) => ({
     id: s.id,
     userId: s.slackUserId,
     code: s.activityCode,
@@ -105,7 +128,10 @@ export async function loadScheduleFacts(
     until: s.untilDay,
   }));
   const preferences = new Map<string, Preference>(
-    (await db.notificationPreference.findMany()).map((p) => [p.slackUserId, { dmReminders: p.dmReminders, daysBefore: p.daysBefore }]),
+    (await db.notificationPreference.findMany()).map((p) => [
+      p.slackUserId,
+      { dmReminders: p.dmReminders, daysBefore: p.daysBefore },
+    ]),
   );
   return {
     planYear: plan.year,
@@ -121,7 +147,10 @@ export async function loadScheduleFacts(
 }
 
 async function preferredDays(db: Db): Promise<number[]> {
-  const rows = await db.notificationPreference.findMany({ where: { daysBefore: { not: null } }, select: { daysBefore: true } });
+  const rows = await db.notificationPreference.findMany({
+    where: { daysBefore: { not: null } },
+    select: { daysBefore: true },
+  });
   return rows.map((r) => r.daysBefore!);
 }
 
@@ -129,7 +158,13 @@ async function preferredDays(db: Db): Promise<number[]> {
  * Delivery keys the planner must treat as done: sent or skipped, or claimed by a live
  * process. Only the plan year's keys and the direct messages of the window's days.
  */
-export async function settledDeliveryKeys(db: Db, planYear: number, window: { from: string; to: string }, now: Date, leaseMs: number): Promise<Set<string>> {
+export async function settledDeliveryKeys(
+  db: Db,
+  planYear: number,
+  window: { from: string; to: string },
+  now: Date,
+  leaseMs: number,
+): Promise<Set<string>> {
   const staleBefore = new Date(now.getTime() - leaseMs);
   const rows = await db.$queryRaw<{ key: string }[]>`
     SELECT key FROM Delivery
@@ -148,7 +183,13 @@ async function variedActivities(
   from: string,
   to: string,
 ): Promise<ActivityRow[]> {
-  const varied = await db.$queryRaw<(Omit<ActivityRow, "deadline" | "explained"> & { planDeadline: string | null; manualDeadline: string | null; lastCause: string | null })[]>`
+  const varied = await db.$queryRaw<
+    (Omit<ActivityRow, "deadline" | "explained"> & {
+      planDeadline: string | null;
+      manualDeadline: string | null;
+      lastCause: string | null;
+    })[]
+  >`
     SELECT a.code AS code, a.title AS title, ar.code AS areaCode, ar.name AS areaName,
            a.involvesAllAreas AS involvesAllAreas, a.involvedAreas AS involvedAreas,
            a.deadline AS planDeadline, m.deadline AS manualDeadline, p.lastReporterId AS lastReporterId,
@@ -165,10 +206,27 @@ async function variedActivities(
   for (const v of varied) {
     if (!overlay.exists("activity", v.code)) continue;
     const d = overlay.activity(
-      activityDefinitionOf({ code: v.code, title: v.title, indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: v.planDeadline, objectiveCode: "" }),
+      activityDefinitionOf({
+        code: v.code,
+        title: v.title,
+        indicatorName: "",
+        indicatorIndex: null,
+        targetText: "",
+        targetKind: "text",
+        threshold: null,
+        comparator: null,
+        period: null,
+        unit: null,
+        qualifier: null,
+        deadline: v.planDeadline,
+        objectiveCode: "",
+      }),
     );
     if (!d) continue;
-    const deadline = effectiveDeadline({ deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") }, v.manualDeadline);
+    const deadline = effectiveDeadline(
+      { deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") },
+      v.manualDeadline,
+    );
     if (deadline === null || deadline < from || deadline > to) continue;
     const cause = v.lastCause === null ? null : new Date(v.lastCause as unknown as string).toISOString();
     const { planDeadline: _p, manualDeadline: _m, lastCause: _c, ...row } = v;

@@ -3,10 +3,22 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { endOfRomeDay, stateAt, type EvaluatedState } from "../domain/scoring/evaluation.ts";
 import { addDays } from "../domain/calendar/days.ts";
 import { currentPlan } from "./plan.ts";
-import { countWindow, periodsElapsed, scoreArea, type AggregateScore, type ScoreState, type ScoringContext } from "../domain/scoring/scoring.ts";
+import {
+  countWindow,
+  periodsElapsed,
+  scoreArea,
+  type AggregateScore,
+  type ScoreState,
+  type ScoringContext,
+} from "../domain/scoring/scoring.ts";
 import type { ScoringConfig } from "../domain/scoring/config.ts";
 import { loadScoringConfig } from "./scoring-config.ts";
-import { objectiveScoreFromCounts, type ObjectiveCounts, type ScoreSummary, type SectionSummary } from "../domain/scoring/summary.ts";
+import {
+  objectiveScoreFromCounts,
+  type ObjectiveCounts,
+  type ScoreSummary,
+  type SectionSummary,
+} from "../domain/scoring/summary.ts";
 
 /**
  * Every area's score at a date, computed in SQLite: one aggregate query returns one row per
@@ -40,7 +52,12 @@ interface ObjectiveRow {
 }
 
 /** States rebuilt from reports for the activities with records after the date (as evaluatePlan does). */
-async function foldedStates(db: Reader, planId: number, year: number, cutoff: Date): Promise<[string, EvaluatedState][]> {
+async function foldedStates(
+  db: Reader,
+  planId: number,
+  year: number,
+  cutoff: Date,
+): Promise<[string, EvaluatedState][]> {
   const later = await db.report.findMany({
     where: { planYear: year, OR: [{ createdAt: { gte: cutoff } }, { undoneAt: { gte: cutoff } }] },
     select: { activityCode: true },
@@ -51,10 +68,24 @@ async function foldedStates(db: Reader, planId: number, year: number, cutoff: Da
   const [reports, shapes] = await Promise.all([
     db.report.findMany({
       where: { planYear: year, activityCode: { in: codes }, createdAt: { lt: cutoff } },
-      select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+      select: {
+        id: true,
+        activityCode: true,
+        kind: true,
+        status: true,
+        value: true,
+        occurredOn: true,
+        note: true,
+        userId: true,
+        createdAt: true,
+        undoneAt: true,
+      },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
-    db.activity.findMany({ where: { planId, code: { in: codes } }, select: { code: true, targetKind: true, period: true } }),
+    db.activity.findMany({
+      where: { planId, code: { in: codes } },
+      select: { code: true, targetKind: true, period: true },
+    }),
   ]);
   const shapeOf = new Map(shapes.map((s) => [s.code, s]));
   return codes.map((code) => [
@@ -68,7 +99,11 @@ async function foldedStates(db: Reader, planId: number, year: number, cutoff: Da
 }
 
 /** Periods elapsed for every (period, qualifier) of the count targets: null when the qualifier names no season. */
-async function countPeriods(db: Reader, planId: number, ctx: ScoringContext): Promise<[string, string | null, number | null][]> {
+async function countPeriods(
+  db: Reader,
+  planId: number,
+  ctx: ScoringContext,
+): Promise<[string, string | null, number | null][]> {
   const pairs = await db.$queryRaw<{ period: string; qualifier: string | null }[]>`
     SELECT DISTINCT period, qualifier FROM "Activity"
     WHERE planId = ${planId} AND archivedAt IS NULL AND targetKind = 'count' AND period IS NOT NULL`;
@@ -87,7 +122,9 @@ function activityScoreSql(config: ScoringConfig, asOf: string, workingDays: bool
     ? Prisma.sql`(${calendarLate} - (SELECT COUNT(*) FROM closed c WHERE c.d > substr(deadline, 1, 10) AND c.d <= substr(completedOn, 1, 10)))`
     : calendarLate;
   const lateScore =
-    config.rules.deadline.late === "zero" ? Prisma.sql`0.0` : Prisma.sql`COALESCE((SELECT b.pct FROM bands b WHERE ${late} <= b.maxLate ORDER BY b.i LIMIT 1), 0.0)`;
+    config.rules.deadline.late === "zero"
+      ? Prisma.sql`0.0`
+      : Prisma.sql`COALESCE((SELECT b.pct FROM bands b WHERE ${late} <= b.maxLate ORDER BY b.i LIMIT 1), 0.0)`;
   const deadline = Prisma.sql`CASE
       WHEN deadline IS NULL THEN ${NOT_EVALUABLE}
       WHEN status = 'completata' THEN CASE
@@ -102,7 +139,9 @@ function activityScoreSql(config: ScoringConfig, asOf: string, workingDays: bool
       WHEN threshold <= 0 THEN 100.0
       ELSE MAX(0.0, MIN(100.0, (${achieved} / threshold) * 100)) END`;
   const scaled = config.rules.count.scaleByPeriod;
-  const target = scaled ? Prisma.sql`(CASE WHEN period IS NOT NULL THEN threshold * periods ELSE threshold END)` : Prisma.sql`threshold`;
+  const target = scaled
+    ? Prisma.sql`(CASE WHEN period IS NOT NULL THEN threshold * periods ELSE threshold END)`
+    : Prisma.sql`threshold`;
   const countMet =
     config.rules.count.mode === "soglia"
       ? Prisma.sql`CASE WHEN cnt >= ${target} THEN 100.0 ELSE 0.0 END`
@@ -140,7 +179,11 @@ export async function summarizeScores(
   const cutoff = endOfRomeDay(opts.asOf);
   const [inForce, areas, folded] = await Promise.all([
     loadScoringConfig(db, year, opts.asOf),
-    db.area.findMany({ where: { planId: ref.id, archivedAt: null }, orderBy: { position: "asc" }, select: { id: true, code: true, name: true, head: true } }),
+    db.area.findMany({
+      where: { planId: ref.id, archivedAt: null },
+      orderBy: { position: "asc" },
+      select: { id: true, code: true, name: true, head: true },
+    }),
     foldedStates(db, ref.id, year, cutoff),
   ]);
   const config = inForce.config;
@@ -149,8 +192,12 @@ export async function summarizeScores(
   const json = (v: unknown) => JSON.stringify(v);
   const workingDays = opts.calendar !== undefined && config.rules.deadline.days === "lavorativi";
   const closedDays = workingDays ? closedDaysAround(year, opts.calendar!) : [];
-  const manual = json(Object.fromEntries(Object.entries(config.manualEvaluations).map(([code, m]) => [code, m.percent])));
-  const foldedJson = json(folded.map(([code, s]) => [code, s.status, s.percent, s.count, s.achievedValue, s.completedOn]));
+  const manual = json(
+    Object.fromEntries(Object.entries(config.manualEvaluations).map(([code, m]) => [code, m.percent])),
+  );
+  const foldedJson = json(
+    folded.map(([code, s]) => [code, s.status, s.percent, s.count, s.achievedValue, s.completedOn]),
+  );
 
   // Tables for what the configuration and the reports add, joined only when not empty.
   const manualCodes = Object.keys(config.manualEvaluations).length > 0;
@@ -242,7 +289,14 @@ export async function summarizeScores(
       completed += Number(o.row.completed);
       overdue += Number(o.row.overdue);
     }
-    return { objectives: objs.length, state: score.state, percent: score.percent, points: score.points, maxPoints, counts: { activities, completed, overdue } };
+    return {
+      objectives: objs.length,
+      state: score.state,
+      percent: score.percent,
+      points: score.points,
+      maxPoints,
+      counts: { activities, completed, overdue },
+    };
   };
   const areaSummaries: SectionSummary[] = areas.map((a) => ({
     code: a.code,
@@ -272,6 +326,7 @@ export type { ScoreState };
 /** The closed days (weekends, holidays, closures) from the year before the plan's to the year after. */
 function closedDaysAround(year: number, calendar: { isWorkingDay(day: string): boolean }): string[] {
   const out: string[] = [];
-  for (let d = `${year - 1}-01-01`; d < `${year + 2}-01-01`; d = addDays(d, 1)) if (!calendar.isWorkingDay(d)) out.push(d);
+  for (let d = `${year - 1}-01-01`; d < `${year + 2}-01-01`; d = addDays(d, 1))
+    if (!calendar.isWorkingDay(d)) out.push(d);
   return out;
 }

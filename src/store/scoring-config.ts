@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { Db, Tx } from "../db/client.ts";
-import { parseScoringConfig, parseScoringConfigText, versionInForce, type ScoringConfig, type ScoringConfigInForce } from "../domain/scoring/config.ts";
+import {
+  parseScoringConfig,
+  parseScoringConfigText,
+  versionInForce,
+  type ScoringConfig,
+  type ScoringConfigInForce,
+} from "../domain/scoring/config.ts";
 import { projectPath } from "../paths.ts";
 import { appendAudit } from "./audit.ts";
 
@@ -19,7 +25,15 @@ export function defaultScoringConfig(): ScoringConfig {
 export async function loadScoringConfig(db: Db | Tx, planYear: number, day?: string): Promise<ScoringConfigInForce> {
   const rows = await db.scoringConfig.findMany({ where: { planYear } });
   const row = versionInForce(rows, day);
-  if (!row) return { config: defaultScoringConfig(), version: null, createdAt: null, createdBy: null, validFrom: null, act: null };
+  if (!row)
+    return {
+      config: defaultScoringConfig(),
+      version: null,
+      createdAt: null,
+      createdBy: null,
+      validFrom: null,
+      act: null,
+    };
   return {
     config: parseScoringConfigText(row.config, `configurazione SMVP ${planYear} versione ${row.version}`),
     version: row.version,
@@ -42,7 +56,15 @@ export async function setScoringConfig(
     const previous = await tx.scoringConfig.findFirst({ where: { planYear }, orderBy: { version: "desc" } });
     const version = (previous?.version ?? 0) + 1;
     await tx.scoringConfig.create({
-      data: { planYear, version, config: JSON.stringify(config), createdAt: opts.now, createdBy: opts.actor, validFrom: opts.validFrom ?? null, act: opts.act ?? null },
+      data: {
+        planYear,
+        version,
+        config: JSON.stringify(config),
+        createdAt: opts.now,
+        createdBy: opts.actor,
+        validFrom: opts.validFrom ?? null,
+        act: opts.act ?? null,
+      },
     });
     await appendAudit(tx, {
       actor: opts.actor,
@@ -56,4 +78,3 @@ export async function setScoringConfig(
     return { version, config };
   });
 }
-

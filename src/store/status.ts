@@ -1,6 +1,15 @@
 import type { Db, Tx } from "../db/client.ts";
 import { addDays } from "../domain/calendar/days.ts";
-import { DUE_SOON_DAYS, LATEST_REPORTS_SHOWN, type AreaInfo, type DeadlineRow, type ManualRow, type RecentReport, type ShownRow, type TotalsRow } from "../domain/status/status.ts";
+import {
+  DUE_SOON_DAYS,
+  LATEST_REPORTS_SHOWN,
+  type AreaInfo,
+  type DeadlineRow,
+  type ManualRow,
+  type RecentReport,
+  type ShownRow,
+  type TotalsRow,
+} from "../domain/status/status.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { ACTIVITY_COMPLETION_SQL } from "./sql.ts";
@@ -48,7 +57,13 @@ export async function manualDeadlineRows(db: Reader, plan: PlanRef, where: Prism
  * weighted by the plan's "Peso". Overdue and due-soon counts use the plan deadlines here;
  * the few set by hand correct them afterwards.
  */
-export async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, today: string, planWide = false): Promise<TotalsRow[]> {
+export async function totalsRows(
+  db: Reader,
+  plan: PlanRef,
+  where: Prisma.Sql,
+  today: string,
+  planWide = false,
+): Promise<TotalsRow[]> {
   const horizon = addDays(today, DUE_SOON_DAYS);
   return db.$queryRaw<TotalsRow[]>`
     SELECT areaId, COUNT(*) AS live, SUM(n) AS activities, SUM(done) AS completed, SUM(od) AS overdue, SUM(ds) AS dueSoon,
@@ -72,7 +87,9 @@ export async function totalsRows(db: Reader, plan: PlanRef, where: Prisma.Sql, t
 }
 
 export async function objectiveCount(db: Reader, where: Prisma.Sql): Promise<number> {
-  const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM Objective o WHERE ${where} AND o.archivedAt IS NULL`;
+  const [row] = await db.$queryRaw<
+    { n: bigint }[]
+  >`SELECT COUNT(*) AS n FROM Objective o WHERE ${where} AND o.archivedAt IS NULL`;
   return Number(row?.n ?? 0);
 }
 
@@ -119,19 +136,25 @@ export async function openByDeadline(
       ORDER BY m.deadline, a.code
       LIMIT ${limit})`;
   return rows
-    .sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .sort((a, b) =>
+      a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+    )
     .slice(0, limit);
 }
 
 /** A RecentReport as read by raw SQL, where createdAt may come back as text or a number. */
 type ReportRow = Omit<RecentReport, "createdAt"> & { createdAt: Date | string | number };
 
-
 /**
  * Newest first. In a big scope, along the createdAt index (Report outermost), stopping at
  * the first few of the scope; in a small one, from its activities' reports.
  */
-export async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql, bigScope: boolean): Promise<RecentReport[]> {
+export async function latestReports(
+  db: Reader,
+  plan: PlanRef,
+  where: Prisma.Sql,
+  bigScope: boolean,
+): Promise<RecentReport[]> {
   const drive = bigScope
     ? Prisma.sql`Report r CROSS JOIN Activity a ON a.planId = ${plan.id} AND a.code = r.activityCode CROSS JOIN Objective o ON o.id = a.objectiveId`
     : Prisma.sql`Objective o CROSS JOIN Activity a ON a.objectiveId = o.id CROSS JOIN Report r ON r.planYear = ${plan.year} AND r.activityCode = a.code`;
@@ -142,12 +165,20 @@ export async function latestReports(db: Reader, plan: PlanRef, where: Prisma.Sql
     WHERE +r.planYear = ${plan.year} AND r.undoneAt IS NULL AND a.archivedAt IS NULL AND ${where}
     ORDER BY r.createdAt DESC, r.id DESC
     LIMIT ${LATEST_REPORTS_SHOWN}`;
-  return rows.map((r) => ({ ...r, id: Number(r.id), createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt) }));
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    createdAt: r.createdAt instanceof Date ? r.createdAt : new Date(r.createdAt),
+  }));
 }
 
-
 /** The objectives a screen can show (plan order), their activities grouped by what their completion depends on. */
-export async function shownObjectiveRows(db: Reader, plan: PlanRef, where: Prisma.Sql, limit: number): Promise<ShownRow[]> {
+export async function shownObjectiveRows(
+  db: Reader,
+  plan: PlanRef,
+  where: Prisma.Sql,
+  limit: number,
+): Promise<ShownRow[]> {
   return db.$queryRaw<ShownRow[]>`
     SELECT o.id AS objectiveId, o.code AS code, o.title AS title, o.weight AS weight,
            a.targetKind AS targetKind, a.threshold AS threshold,

@@ -9,7 +9,18 @@ export interface TimedReport extends ReportForFold {
 export async function reportsOfYear(db: Db | Tx, planYear: number): Promise<TimedReport[]> {
   return db.report.findMany({
     where: { planYear },
-    select: { id: true, activityCode: true, kind: true, status: true, value: true, occurredOn: true, note: true, userId: true, createdAt: true, undoneAt: true },
+    select: {
+      id: true,
+      activityCode: true,
+      kind: true,
+      status: true,
+      value: true,
+      occurredOn: true,
+      note: true,
+      userId: true,
+      createdAt: true,
+      undoneAt: true,
+    },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }

@@ -17,7 +17,13 @@ export async function loadActor(db: Reader, slackUserId: string): Promise<Actor 
   return { slackUserId, role: user.role as Role, areaCodes: user.areas.map((a) => a.areaCode) };
 }
 
-function view(u: { slackUserId: string; role: string; name: string | null; createdAt: Date; areas: { areaCode: string }[] }): UserView {
+function view(u: {
+  slackUserId: string;
+  role: string;
+  name: string | null;
+  createdAt: Date;
+  areas: { areaCode: string }[];
+}): UserView {
   return {
     slackUserId: u.slackUserId,
     role: u.role as Role,
@@ -43,7 +49,8 @@ export async function saveUser(
     update: { role: u.role, ...(u.name !== undefined ? { name: u.name } : {}) },
   });
   await tx.userArea.deleteMany({ where: { slackUserId: u.slackUserId } });
-  if (u.areaCodes.length) await tx.userArea.createMany({ data: u.areaCodes.map((areaCode) => ({ slackUserId: u.slackUserId, areaCode })) });
+  if (u.areaCodes.length)
+    await tx.userArea.createMany({ data: u.areaCodes.map((areaCode) => ({ slackUserId: u.slackUserId, areaCode })) });
   return view({ ...saved, areas: u.areaCodes.map((areaCode) => ({ areaCode })) });
 }
 
@@ -57,7 +64,12 @@ const ROLE_ORDER = new Map(ROLES.map((r, i) => [r, i] as const));
 /** Every registered user, by role (dipendente first, as ROLES lists them) then id. */
 export async function listUsers(db: Reader): Promise<UserView[]> {
   const users = await db.user.findMany({ include: { areas: true }, orderBy: { slackUserId: "asc" } });
-  return users.map(view).sort((a, b) => (ROLE_ORDER.get(a.role) ?? 99) - (ROLE_ORDER.get(b.role) ?? 99) || a.slackUserId.localeCompare(b.slackUserId));
+  return users
+    .map(view)
+    .sort(
+      (a, b) =>
+        (ROLE_ORDER.get(a.role) ?? 99) - (ROLE_ORDER.get(b.role) ?? 99) || a.slackUserId.localeCompare(b.slackUserId),
+    );
 }
 
 /** Slack id -> name (null when none was given), for showing who did what. */

@@ -2,7 +2,14 @@ import { romeDay } from "../domain/calendar/days.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { appendAudit } from "./audit.ts";
 import { listVariations } from "./variations.ts";
-import type { FindingRecord, FindingWrite, ManualDeadlineRecord, Outcome, PlanActivityRecord, RegistroReport } from "../domain/validation/input.ts";
+import type {
+  FindingRecord,
+  FindingWrite,
+  ManualDeadlineRecord,
+  Outcome,
+  PlanActivityRecord,
+  RegistroReport,
+} from "../domain/validation/input.ts";
 
 export type { FindingWrite };
 
@@ -23,7 +30,12 @@ export interface ValidationRecords {
 }
 
 /** Every activity the plan of the year ever had (archived ones too), every report entered before `cutoff`, and the rest. */
-export async function loadValidationRecords(db: Reader, plan: { id: number; year: number }, cutoff: Date, asOf: string): Promise<ValidationRecords> {
+export async function loadValidationRecords(
+  db: Reader,
+  plan: { id: number; year: number },
+  cutoff: Date,
+  asOf: string,
+): Promise<ValidationRecords> {
   const [activities, reports, manual, findings, users, variations] = await Promise.all([
     db.activity.findMany({
       where: { planId: plan.id },
@@ -50,7 +62,14 @@ export async function loadValidationRecords(db: Reader, plan: { id: number; year
         if (c.to === false) removedBy.set(key, { act: v.act, validFrom: v.validFrom });
         else removedBy.delete(key);
       } else if (c.entityType === "activity" && c.field === "deadline" && typeof c.to === "string") {
-        deadlineChanges.push({ code: c.code, deadline: c.to, setBy: v.createdBy, setAt: v.createdAt, act: v.act, note: v.reason });
+        deadlineChanges.push({
+          code: c.code,
+          deadline: c.to,
+          setBy: v.createdBy,
+          setAt: v.createdAt,
+          act: v.act,
+          note: v.reason,
+        });
       }
     }
   }
@@ -81,7 +100,17 @@ export async function loadValidationRecords(db: Reader, plan: { id: number; year
       undoneAt: r.undoneAt && r.undoneAt < cutoff ? r.undoneAt : null,
       undoneBy: r.undoneAt && r.undoneAt < cutoff ? r.undoneBy : null,
     })),
-    manualDeadlines: [...manual.map((m) => ({ code: m.activityCode, deadline: m.deadline, setBy: m.setBy, setAt: m.setAt, act: null, note: m.note })), ...deadlineChanges],
+    manualDeadlines: [
+      ...manual.map((m) => ({
+        code: m.activityCode,
+        deadline: m.deadline,
+        setBy: m.setBy,
+        setAt: m.setAt,
+        act: null,
+        note: m.note,
+      })),
+      ...deadlineChanges,
+    ],
     findings,
     names: Object.fromEntries(users.map((u) => [u.slackUserId, u.name])),
   };
@@ -89,22 +118,47 @@ export async function loadValidationRecords(db: Reader, plan: { id: number; year
 
 /** The finding in force per activity: the latest recorded. */
 export async function latestFindings(db: Reader, planYear: number): Promise<FindingRecord[]> {
-  const rows = await db.validationFinding.findMany({ where: { planYear }, orderBy: [{ recordedAt: "asc" }, { id: "asc" }] });
+  const rows = await db.validationFinding.findMany({
+    where: { planYear },
+    orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
+  });
   const latest = new Map<string, FindingRecord>();
   for (const r of rows) {
-    latest.set(r.activityCode, { code: r.activityCode, outcome: r.outcome as Outcome, note: r.note, recordedBy: r.recordedBy, recordedAt: r.recordedAt, origin: r.origin });
+    latest.set(r.activityCode, {
+      code: r.activityCode,
+      outcome: r.outcome as Outcome,
+      note: r.note,
+      recordedBy: r.recordedBy,
+      recordedAt: r.recordedAt,
+      origin: r.origin,
+    });
   }
   return [...latest.values()];
 }
 
-
 /** Records findings (one row each, audited) in one transaction: all of them or none. */
-export async function insertFindings(db: Db, planYear: number, findings: readonly FindingWrite[], by: { actor: string; origin: string; now: Date }): Promise<number> {
+export async function insertFindings(
+  db: Db,
+  planYear: number,
+  findings: readonly FindingWrite[],
+  by: { actor: string; origin: string; now: Date },
+): Promise<number> {
   return db.$transaction(async (tx) => {
     for (const f of findings) {
-      const before = await tx.validationFinding.findFirst({ where: { planYear, activityCode: f.code }, orderBy: [{ recordedAt: "desc" }, { id: "desc" }] });
+      const before = await tx.validationFinding.findFirst({
+        where: { planYear, activityCode: f.code },
+        orderBy: [{ recordedAt: "desc" }, { id: "desc" }],
+      });
       await tx.validationFinding.create({
-        data: { planYear, activityCode: f.code, outcome: f.outcome, note: f.note, recordedBy: by.actor, recordedAt: by.now, origin: by.origin },
+        data: {
+          planYear,
+          activityCode: f.code,
+          outcome: f.outcome,
+          note: f.note,
+          recordedBy: by.actor,
+          recordedAt: by.now,
+          origin: by.origin,
+        },
       });
       await appendAudit(tx, {
         at: by.now,
@@ -129,10 +183,23 @@ export interface StoredSample {
   createdBy: string;
 }
 
-export async function saveSample(db: Db, planYear: number, sample: Omit<StoredSample, "createdAt" | "createdBy">, by: { actor: string; now: Date }): Promise<void> {
+export async function saveSample(
+  db: Db,
+  planYear: number,
+  sample: Omit<StoredSample, "createdAt" | "createdBy">,
+  by: { actor: string; now: Date },
+): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.validationSample.create({
-      data: { planYear, seed: sample.seed, size: sample.size, codes: JSON.stringify(sample.codes), asOf: sample.asOf, createdAt: by.now, createdBy: by.actor },
+      data: {
+        planYear,
+        seed: sample.seed,
+        size: sample.size,
+        codes: JSON.stringify(sample.codes),
+        asOf: sample.asOf,
+        createdAt: by.now,
+        createdBy: by.actor,
+      },
     });
     await appendAudit(tx, {
       at: by.now,
@@ -146,7 +213,10 @@ export async function saveSample(db: Db, planYear: number, sample: Omit<StoredSa
 }
 
 export async function latestSample(db: Reader, planYear: number): Promise<StoredSample | null> {
-  const row = await db.validationSample.findFirst({ where: { planYear }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const row = await db.validationSample.findFirst({
+    where: { planYear },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
   if (!row) return null;
   let codes: string[] = [];
   try {

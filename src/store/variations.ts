@@ -30,10 +30,15 @@ const parse = (v: string | null): unknown => (v === null ? null : JSON.parse(v))
  */
 const STAMP_TRUST_MS = 2_000;
 let generation = 0;
-const cached = new WeakMap<object, Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>>();
+const cached = new WeakMap<
+  object,
+  Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>
+>();
 
 export async function loadChanges(db: Reader, planYear: number): Promise<DatedChange[]> {
-  const perDb = cached.get(db) ?? new Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>();
+  const perDb =
+    cached.get(db) ??
+    new Map<number, { stamp: string; checkedAt: number; generation: number; changes: DatedChange[] }>();
   cached.set(db, perDb);
   const hit = perDb.get(planYear);
   const now = performance.now();
@@ -76,11 +81,19 @@ export async function loadOverlay(db: Reader, planYear: number, day: string): Pr
 }
 
 /** The changes touching one activity code (a lookup by code needs no more). */
-export async function loadActivityOverlay(db: Reader, planYear: number, codes: readonly string[], day: string): Promise<PlanOverlay> {
+export async function loadActivityOverlay(
+  db: Reader,
+  planYear: number,
+  codes: readonly string[],
+  day: string,
+): Promise<PlanOverlay> {
   if (codes.length === 0) return new PlanOverlay([], day);
   const all = await loadChanges(db, planYear);
   const wanted = new Set(codes);
-  return new PlanOverlay(all.filter((c) => c.entityType === "objective" || wanted.has(c.code)), day);
+  return new PlanOverlay(
+    all.filter((c) => c.entityType === "objective" || wanted.has(c.code)),
+    day,
+  );
 }
 
 export interface VariationRecord {
@@ -140,7 +153,15 @@ export function noteVariationWritten(): void {
 export async function insertVariation(tx: Tx, v: NewVariation): Promise<number> {
   generation += 1;
   const row = await tx.variation.create({
-    data: { planYear: v.planYear, act: v.act, validFrom: v.validFrom, reason: v.reason, source: v.source, createdAt: v.createdAt, createdBy: v.createdBy },
+    data: {
+      planYear: v.planYear,
+      act: v.act,
+      validFrom: v.validFrom,
+      reason: v.reason,
+      source: v.source,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy,
+    },
   });
   await tx.variationChange.createMany({
     data: v.changes.map((c) => ({
@@ -168,7 +189,16 @@ export async function placesOf(db: Reader, plan: { id: number }, activityCodes: 
     db.objective.findMany({ where: { planId: plan.id }, select: { code: true, area: { select: { code: true } } } }),
   ]);
   return {
-    activities: new Map(activities.map((a) => [a.code, { objectiveCode: a.objective.code, involvesAllAreas: a.involvesAllAreas, involvedAreas: a.involvedAreas.split(",").filter(Boolean) }])),
+    activities: new Map(
+      activities.map((a) => [
+        a.code,
+        {
+          objectiveCode: a.objective.code,
+          involvesAllAreas: a.involvesAllAreas,
+          involvedAreas: a.involvedAreas.split(",").filter(Boolean),
+        },
+      ]),
+    ),
     objectives: new Map(objectives.map((o) => [o.code, o.area?.code ?? null])),
   };
 }

@@ -1,6 +1,10 @@
 import type { Db, Tx } from "../db/client.ts";
 import { activityDefinitionOf, effectiveDeadline, PlanOverlay, type DatedChange } from "../domain/plan/in-force.ts";
-import type { VariedActivity, VariedObjective, VariedObjectives as VariedObjectivesBase } from "../domain/status/varied.ts";
+import type {
+  VariedActivity,
+  VariedObjective,
+  VariedObjectives as VariedObjectivesBase,
+} from "../domain/status/varied.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { loadChanges } from "./variations.ts";
 
@@ -58,7 +62,19 @@ interface ActivityRow {
   manualDeadline: string | null;
 }
 
-const EMPTY_DEF = { title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: null };
+const EMPTY_DEF = {
+  title: "",
+  indicatorName: "",
+  indicatorIndex: null,
+  targetText: "",
+  targetKind: "text",
+  threshold: null,
+  comparator: null,
+  period: null,
+  unit: null,
+  qualifier: null,
+  deadline: null,
+};
 
 interface Places {
   adoptedOf: { code: string; objectiveCode: string }[];
@@ -87,10 +103,14 @@ async function touchedPlaces(
   for (const r of adoptedOf) {
     objectiveCodes.add(r.objectiveCode);
     // Where a variation moves an activity, on any day: both objectives change.
-    const moved = overlay.activity(activityDefinitionOf({ ...EMPTY_DEF, code: r.code, objectiveCode: r.objectiveCode }), { evenIfAbsent: true });
+    const moved = overlay.activity(
+      activityDefinitionOf({ ...EMPTY_DEF, code: r.code, objectiveCode: r.objectiveCode }),
+      { evenIfAbsent: true },
+    );
     if (moved) objectiveCodes.add(moved.objectiveCode);
   }
-  for (const c of changes) if (c.entityType === "activity" && c.field === "objective" && typeof c.to === "string") objectiveCodes.add(c.to);
+  for (const c of changes)
+    if (c.entityType === "activity" && c.field === "objective" && typeof c.to === "string") objectiveCodes.add(c.to);
   const objectives = objectiveCodes.size
     ? await db.$queryRaw<ObjectiveRow[]>`
         SELECT o.id AS id, o.code AS code, o.title AS title, o.weight AS weight, o.areaId AS areaId, ar.code AS areaCode, o.position AS position
@@ -124,7 +144,8 @@ export async function variedObjectives(
   const touchedCodes = overlay.touchedActivityCodes;
   const { adoptedOf, objectives } = await touchedPlaces(db, plan, changes, overlay, touchedCodes);
   const areaIdByCode = new Map<string, number>();
-  for (const o of objectives) if (o.areaCode !== null && o.areaId !== null) areaIdByCode.set(o.areaCode, Number(o.areaId));
+  for (const o of objectives)
+    if (o.areaCode !== null && o.areaId !== null) areaIdByCode.set(o.areaCode, Number(o.areaId));
   const missingAreas = new Set<string>();
 
   const inForce: VariedObjective[] = [];
@@ -133,12 +154,25 @@ export async function variedObjectives(
     const d = overlay.objective({ code: o.code, title: o.title, weight: o.weight, areaCode: o.areaCode });
     if (!d) continue;
     if (d.areaCode !== null && !areaIdByCode.has(d.areaCode)) missingAreas.add(d.areaCode);
-    const v: VariedObjective = { id: Number(o.id), code: o.code, title: d.title, weight: d.weight, areaCode: d.areaCode, areaId: null, position: Number(o.position), activities: [] };
+    const v: VariedObjective = {
+      id: Number(o.id),
+      code: o.code,
+      title: d.title,
+      weight: d.weight,
+      areaCode: d.areaCode,
+      areaId: null,
+      position: Number(o.position),
+      activities: [],
+    };
     inForce.push(v);
     byCode.set(o.code, v);
   }
   if (missingAreas.size) {
-    for (const a of await db.area.findMany({ where: { planId: plan.id, code: { in: [...missingAreas] } }, select: { id: true, code: true } })) areaIdByCode.set(a.code, a.id);
+    for (const a of await db.area.findMany({
+      where: { planId: plan.id, code: { in: [...missingAreas] } },
+      select: { id: true, code: true },
+    }))
+      areaIdByCode.set(a.code, a.id);
   }
   for (const v of inForce) v.areaId = v.areaCode === null ? null : (areaIdByCode.get(v.areaCode) ?? null);
 
@@ -148,12 +182,18 @@ export async function variedObjectives(
   // Touched activities outside those objectives matter only when a variation moves them in.
   const wantedCodes = new Set(wanted.map((o) => o.code));
   const adoptedObjective = new Map(adoptedOf.map((r) => [r.code, r.objectiveCode]));
-  const movers = touchedCodes.filter((c) => !wantedCodes.has(adoptedObjective.get(c) ?? "") && overlay.movesObjective(c));
+  const movers = touchedCodes.filter(
+    (c) => !wantedCodes.has(adoptedObjective.get(c) ?? "") && overlay.movesObjective(c),
+  );
   const touched = movers.length ? Prisma.join(movers) : null;
   if (ids.length || touched) {
     // A UNION of two index lookups: with "objectiveId IN … OR code IN …" SQLite scans the plan.
-    const byObjective = ids.length ? Prisma.sql`SELECT id FROM Activity WHERE objectiveId IN (${Prisma.join(ids)})` : Prisma.empty;
-    const byTouched = touched ? Prisma.sql`SELECT id FROM Activity WHERE planId = ${plan.id} AND code IN (${touched})` : Prisma.empty;
+    const byObjective = ids.length
+      ? Prisma.sql`SELECT id FROM Activity WHERE objectiveId IN (${Prisma.join(ids)})`
+      : Prisma.empty;
+    const byTouched = touched
+      ? Prisma.sql`SELECT id FROM Activity WHERE planId = ${plan.id} AND code IN (${touched})`
+      : Prisma.empty;
     const rows = await db.$queryRaw<ActivityRow[]>`
       SELECT a.code AS code, a.title AS title, a.indicatorName AS indicatorName, a.indicatorIndex AS indicatorIndex,
              a.targetText AS targetText, a.targetKind AS targetKind, a.threshold AS threshold, a.comparator AS comparator,
@@ -169,7 +209,13 @@ export async function variedObjectives(
         AND a.archivedAt IS NULL
       ORDER BY a.position`;
     for (const a of rows) {
-      const d = overlay.activity(activityDefinitionOf({ ...a, threshold: a.threshold === null ? null : Number(a.threshold), needsManualDate: Boolean(Number(a.needsManualDate)) }));
+      const d = overlay.activity(
+        activityDefinitionOf({
+          ...a,
+          threshold: a.threshold === null ? null : Number(a.threshold),
+          needsManualDate: Boolean(Number(a.needsManualDate)),
+        }),
+      );
       if (!d || !wantedCodes.has(d.objectiveCode)) continue;
       byCode.get(d.objectiveCode)!.activities.push({
         code: a.code,
@@ -178,7 +224,10 @@ export async function variedObjectives(
         targetKind: d.target.kind,
         threshold: d.target.threshold,
         period: d.target.period,
-        deadline: effectiveDeadline({ deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") }, a.manualDeadline),
+        deadline: effectiveDeadline(
+          { deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") },
+          a.manualDeadline,
+        ),
         status: a.status,
         percent: a.percent,
         count: a.count,

@@ -27,7 +27,12 @@ beforeAll(async () => {
   database = await testDatabase();
   await loadLeggiunoFixture(database.db);
   await database.db.$disconnect();
-  bot = await startBotProcess({ databaseUrl: database.url, fake, command: [process.execPath, "dist/main.js"], timeoutMs: 60_000 });
+  bot = await startBotProcess({
+    databaseUrl: database.url,
+    fake,
+    command: [process.execPath, "dist/main.js"],
+    timeoutMs: 60_000,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -39,7 +44,9 @@ afterAll(async () => {
 describe("built bot (dist/)", () => {
   it("starts from dist/main.js, reports what opening the database cost, answers /healthz", async () => {
     for (const f of ["main.js", "cli.js", "heavy-worker.js"]) expect(existsSync(path.join(ROOT, "dist", f))).toBe(true);
-    const ready = bot!.lines.map((l) => JSON.parse(l) as { msg?: string; mode?: string; db?: Record<string, number> }).find((j) => j.msg === "pronto")!;
+    const ready = bot!.lines
+      .map((l) => JSON.parse(l) as { msg?: string; mode?: string; db?: Record<string, number> })
+      .find((j) => j.msg === "pronto")!;
     expect(ready.mode).toBe("http");
     expect(Object.keys(ready.db ?? {}).sort()).toEqual(["clientMs", "firstQueryMs", "migrateMs"]);
     const res = await fetch(`${bot!.url}/healthz`);
@@ -48,7 +55,12 @@ describe("built bot (dist/)", () => {
   });
 
   it("exports the Relazione through its worker thread built in dist/", async () => {
-    const body = blockActionBody({ userId: USERS.nucleo.id, actionId: ACTION.exportRelazione, value: { year: 2024 }, view: { id: "VBUILT", type: "home" } });
+    const body = blockActionBody({
+      userId: USERS.nucleo.id,
+      actionId: ACTION.exportRelazione,
+      value: { year: 2024 },
+      view: { id: "VBUILT", type: "home" },
+    });
     expect((await bot!.send(body)).status).toBe(200);
     const complete = await fake.waitForCall("files.completeUploadExternal", 1, 60_000);
     expect(complete.body.initial_comment).toBe(HOME_TEXT.exportDone(2024, romeDay(new Date())));

@@ -37,7 +37,9 @@ describe("obiettivi backup / ripristina", () => {
       db.prepare(
         "INSERT INTO Report (planYear, activityCode, userId, kind, status, occurredOn, source, createdAt) VALUES (2024, ?, 'U1', 'status', 'completata', '2024-10-07', 'cli', ?)",
       ).run(code, new Date().toISOString());
-      db.prepare("INSERT INTO AuditEntry (at, actor, action, entityType, entityKey) VALUES (?, 'U1', 'report', 'report', ?)").run("2024-10-07T10:00:00.000+00:00", code);
+      db.prepare(
+        "INSERT INTO AuditEntry (at, actor, action, entityType, entityKey) VALUES (?, 'U1', 'report', 'report', ?)",
+      ).run("2024-10-07T10:00:00.000+00:00", code);
     })();
     db.close();
   }
@@ -50,7 +52,9 @@ describe("obiettivi backup / ripristina", () => {
     saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = `file:${t.file}`;
     const db = new Database(t.file);
-    db.prepare("INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (2024, 'Comune di Prova', 'p.txt', 'h', ?)").run(new Date().toISOString());
+    db.prepare(
+      "INSERT INTO Plan (year, entity, sourceName, sourceHash, importedAt) VALUES (2024, 'Comune di Prova', 'p.txt', 'h', ?)",
+    ).run(new Date().toISOString());
     db.close();
     addReport("3.1.2");
   });
@@ -125,7 +129,11 @@ describe("obiettivi backup / ripristina", () => {
     expect((await cli(["backup", target])).code).toBe(0);
     addReport("3.1.3");
     let asked = 0;
-    const r = await restoreDatabase(target, t.file, { actor: "test", now: new Date(), confirm: async () => (asked++, false) });
+    const r = await restoreDatabase(target, t.file, {
+      actor: "test",
+      now: new Date(),
+      confirm: async () => (asked++, false),
+    });
     expect(asked).toBe(1);
     expect(r.restored).toBe(false);
     expect(count(t.file, "SELECT COUNT(*) AS n FROM Report")).toBe(2);
@@ -142,7 +150,9 @@ describe("obiettivi backup / ripristina", () => {
     const newer = path.join(dir, "nuovo.db");
     expect((await cli(["backup", newer])).code).toBe(0);
     const n = new Database(newer);
-    n.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', '2030-01-01', '20300101000000_futuro', '2030-01-01', 1)").run();
+    n.prepare(
+      "INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ('x', 'y', '2030-01-01', '20300101000000_futuro', '2030-01-01', 1)",
+    ).run();
     n.close();
 
     for (const [file, expected] of [

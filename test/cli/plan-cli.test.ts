@@ -42,7 +42,13 @@ describe("obiettivi importa / piano", () => {
     const a312 = o31.activities.find((a: any) => a.code === "3.1.2");
     expect(a312).toMatchObject({
       printedCode: "3.1.2",
-      indicator: { kind: "deadline", target: "31 Dicembre 2024", deadline: "2024-12-31", threshold: null, period: null },
+      indicator: {
+        kind: "deadline",
+        target: "31 Dicembre 2024",
+        deadline: "2024-12-31",
+        threshold: null,
+        period: null,
+      },
     });
     expect(plan.objectives.filter((o: any) => o.areaCode === null)).toHaveLength(8);
     expect(plan.anomalies.length).toBeGreaterThan(0);

@@ -83,10 +83,19 @@ describe("obiettivi importa --anteprima", () => {
 describe("diffPlans", () => {
   it("keys by code and ignores the order of rows", () => {
     const a = parsePiaoText(readFileSync(LEGGIUNO_PLAN, "utf8"), "a");
-    const b = { ...a, activities: [...a.activities].reverse(), areas: a.areas.map((x) => (x.code === "03" ? { ...x, head: "Nuovo Responsabile" } : x)) };
+    const b = {
+      ...a,
+      activities: [...a.activities].reverse(),
+      areas: a.areas.map((x) => (x.code === "03" ? { ...x, head: "Nuovo Responsabile" } : x)),
+    };
     const d = diffPlans(a, b);
     expect(d.activities).toEqual({ added: [], changed: [], removed: [] });
-    expect(d.areas.changed).toEqual([{ code: "03", changes: [{ field: "head", label: "responsabile", before: "Claudia Nodari", after: "Nuovo Responsabile" }] }]);
+    expect(d.areas.changed).toEqual([
+      {
+        code: "03",
+        changes: [{ field: "head", label: "responsabile", before: "Claudia Nodari", after: "Nuovo Responsabile" }],
+      },
+    ]);
     expect(d.unchanged).toBe(false);
     expect(diffPlans(a, a).unchanged).toBe(true);
   });

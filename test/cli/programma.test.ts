@@ -12,7 +12,13 @@ import { importPlanFile } from "../../src/plan-import/import-plan.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
-import { slashCommandBody, startTestApp, TEST_BOT_TOKEN, blockActionBody, type TestApp } from "../helpers/slack-http.ts";
+import {
+  slashCommandBody,
+  startTestApp,
+  TEST_BOT_TOKEN,
+  blockActionBody,
+  type TestApp,
+} from "../helpers/slack-http.ts";
 
 /**
  * The working calendar end to end, on a small 2025 plan (test/fixtures/calendar): what
@@ -70,7 +76,8 @@ async function slash(command: string, text: string, userId: string) {
 }
 
 beforeAll(async () => {
-  for (const k of ["DATABASE_URL", "PATRONO", "ABSENCE_REMINDERS", "REMINDER_DAYS", "DIGEST_CRON"]) saved[k] = process.env[k];
+  for (const k of ["DATABASE_URL", "PATRONO", "ABSENCE_REMINDERS", "REMINDER_DAYS", "DIGEST_CRON"])
+    saved[k] = process.env[k];
   for (const k of ["PATRONO", "ABSENCE_REMINDERS", "REMINDER_DAYS", "DIGEST_CRON"]) delete process.env[k];
   t = await testDatabase();
   process.env.DATABASE_URL = t.url;
@@ -83,7 +90,9 @@ beforeAll(async () => {
     [HEAD01, "responsabile", "Anna Bianchi", ["01"]],
     [SEGR, "segretario", "Paola Verdi", []],
   ] as const) {
-    await t.db.user.create({ data: { slackUserId: id, role, name, createdAt: at, areas: { create: areas.map((areaCode) => ({ areaCode })) } } });
+    await t.db.user.create({
+      data: { slackUserId: id, role, name, createdAt: at, areas: { create: areas.map((areaCode) => ({ areaCode })) } },
+    });
   }
   expect((await cli(["canale", "03", "C0AREA03"])).code).toBe(0);
   expect((await cli(["canale", "01", "C0AREA01"])).code).toBe(0);
@@ -117,7 +126,9 @@ describe("calendar and absences from the CLI", () => {
     expect(badDay.err).toContain("Data non valida: «2025-02-30»");
     // A closure added and removed leaves the calendar as it was.
     expect((await cli(["calendario", "chiusura", "2025-12-24"])).code).toBe(0);
-    expect((await cli(["calendario", "rimuovi-chiusura", "2025-12-24"])).out).toContain("Chiusura del 24/12/2025 rimossa.");
+    expect((await cli(["calendario", "rimuovi-chiusura", "2025-12-24"])).out).toContain(
+      "Chiusura del 24/12/2025 rimossa.",
+    );
     expect((await cli(["calendario", "elenco"])).out).not.toContain("2025-12-24");
   });
 
@@ -190,7 +201,8 @@ describe("obiettivi programma --json", () => {
   });
 
   it("moves the digest to the next working day: Tuesday after Easter Monday and after 2 June, Monday otherwise", () => {
-    const digestDays = (channel: string) => sends.filter((s) => s.kind === "digest" && s.recipient === channel).map((s) => s.date);
+    const digestDays = (channel: string) =>
+      sends.filter((s) => s.kind === "digest" && s.recipient === channel).map((s) => s.date);
     for (const channel of ["C0AREA01", "C0AREA03"]) {
       const days = digestDays(channel);
       expect(days).toContain("2025-04-22");
@@ -203,7 +215,9 @@ describe("obiettivi programma --json", () => {
       expect(days).toHaveLength(20);
       expect(new Set(days.map(isoWeekOf)).size).toBe(20);
     }
-    expect(sends.find((s) => s.kind === "digest" && s.date === "2025-04-22" && s.recipient === "C0AREA03")).toMatchObject({ time: "08:30", area: "03" });
+    expect(
+      sends.find((s) => s.kind === "digest" && s.date === "2025-04-22" && s.recipient === "C0AREA03"),
+    ).toMatchObject({ time: "08:30", area: "03" });
   });
 
   it("an absent person gets no direct message in their window; their reminder reaches the Responsabile", () => {
@@ -253,7 +267,13 @@ describe("obiettivi programma --json", () => {
 describe("the scheduler posts what the planner planned", () => {
   const client = () => new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
   const run = async (at: string) => {
-    const s = startScheduler({ env: loadEnv({ LOG_LEVEL: "silent" }), db: t.db, client: client(), log: createLogger("silent"), clock: () => new Date(at) });
+    const s = startScheduler({
+      env: loadEnv({ LOG_LEVEL: "silent" }),
+      db: t.db,
+      client: client(),
+      log: createLogger("silent"),
+      clock: () => new Date(at),
+    });
     await s.stop();
   };
 
@@ -272,34 +292,53 @@ describe("the scheduler posts what the planner planned", () => {
     expect(await programma("2025-04-22", "2025-04-22")).toEqual([]);
     // The message to the head carries the snooze button.
     const dm = posted.find((c) => c.body.channel === HEAD03)!;
-    const buttons = (dm.body.blocks as { type: string; elements?: { action_id: string; text: { text: string } }[] }[]).flatMap((b) => b.elements ?? []);
-    expect(buttons.filter((b) => b.action_id === ACTION.snooze).map((b) => b.text.text)[0]).toBe("Ricordamelo tra 3 giorni");
+    const buttons = (
+      dm.body.blocks as { type: string; elements?: { action_id: string; text: { text: string } }[] }[]
+    ).flatMap((b) => b.elements ?? []);
+    expect(buttons.filter((b) => b.action_id === ACTION.snooze).map((b) => b.text.text)[0]).toBe(
+      "Ricordamelo tra 3 giorni",
+    );
   });
 
   it("«Ricordamelo tra 3 giorni» holds the item and brings it back on the first working day from then", async () => {
     now = new Date("2025-04-22T09:00:00Z");
     const id = `s${++seq}`;
     const res = await app.send(
-      blockActionBody({ userId: HEAD03, actionId: ACTION.snooze, value: JSON.stringify({ year: 2025, code: "3.1.2", kind: "reminder" }), responseUrl: fake.responseUrl(id) }),
+      blockActionBody({
+        userId: HEAD03,
+        actionId: ACTION.snooze,
+        value: JSON.stringify({ year: 2025, code: "3.1.2", kind: "reminder" }),
+        responseUrl: fake.responseUrl(id),
+      }),
     );
     expect(res.status).toBe(200);
     await app.idle();
     // 22 + 3 = 25 April, a holiday: the item comes back on Monday 28.
-    expect(String((fake.responsesTo(id)[0]!.body as { text: string }).text)).toContain("Va bene: te lo ricordo lunedì 28/04/2025 (3.1.2)");
+    expect(String((fake.responsesTo(id)[0]!.body as { text: string }).text)).toContain(
+      "Va bene: te lo ricordo lunedì 28/04/2025 (3.1.2)",
+    );
     const next = await programma("2025-04-23", "2025-04-28");
     const head = next.filter((s) => s.recipient === HEAD03);
-    expect(head.filter((s) => s.date < "2025-04-28").flatMap((s) => s.items!.map((i) => i.activity))).not.toContain("3.1.2");
+    expect(head.filter((s) => s.date < "2025-04-28").flatMap((s) => s.items!.map((i) => i.activity))).not.toContain(
+      "3.1.2",
+    );
     expect(head.find((s) => s.date === "2025-04-28")!.items!.map((i) => i.activity)).toContain("3.1.2");
     // What the scheduler reads at any instant before the snooze's day holds it.
     const due = await sendsDueNow(t.db, loadEnv({ LOG_LEVEL: "silent" }), new Date("2025-04-23T09:00:00Z"));
-    expect(due!.view.facts.snoozes).toEqual([expect.objectContaining({ userId: HEAD03, code: "3.1.2", until: "2025-04-25" })]);
+    expect(due!.view.facts.snoozes).toEqual([
+      expect.objectContaining({ userId: HEAD03, code: "3.1.2", until: "2025-04-25" }),
+    ]);
     // The scheduler holds it too: on Thursday 24 (1 working day before 3.1.2) the head's message has 3.1.5, not 3.1.2.
     fake.reset();
     await run("2025-04-24T09:00:00Z");
     const codes = fake
       .callsTo("chat.postMessage")
       .filter((c) => c.body.channel === HEAD03)
-      .flatMap((c) => (c.body.blocks as { type: string; elements?: { value: string }[] }[]).filter((b) => b.type === "actions").map((b) => (JSON.parse(b.elements![0]!.value) as { code: string }).code));
+      .flatMap((c) =>
+        (c.body.blocks as { type: string; elements?: { value: string }[] }[])
+          .filter((b) => b.type === "actions")
+          .map((b) => (JSON.parse(b.elements![0]!.value) as { code: string }).code),
+      );
     expect(codes).toContain("3.1.5");
     expect(codes).not.toContain("3.1.2");
   });

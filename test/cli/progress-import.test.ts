@@ -32,7 +32,8 @@ describe("obiettivi importa-avanzamento", () => {
     await t.dispose();
   });
 
-  const progress = (code: string) => t.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: code } } });
+  const progress = (code: string) =>
+    t.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: code } } });
 
   it("records each row as a report through the /obiettivo grammar, in date order, audited; a second run records nothing", async () => {
     const r = await cli(["importa-avanzamento", GOOD]);
@@ -40,18 +41,30 @@ describe("obiettivi importa-avanzamento", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("7 segnalazioni registrate su 6 attività");
 
-    expect(await progress("3.1.2")).toMatchObject({ status: "completata", completedOn: "2024-12-20", lastReporterId: "U0NODARI" });
+    expect(await progress("3.1.2")).toMatchObject({
+      status: "completata",
+      completedOn: "2024-12-20",
+      lastReporterId: "U0NODARI",
+    });
     // The rows of 3.3.2 are out of order in the file: the later total wins.
     expect(await progress("3.3.2")).toMatchObject({ status: "in_corso", count: 18 });
     expect(await progress("2.1.4")).toMatchObject({ status: "in_corso", percent: 60 });
-    expect(await progress("3.2.4")).toMatchObject({ status: "bloccata", blockedReason: "In attesa del parere regionale sulla VAS" });
+    expect(await progress("3.2.4")).toMatchObject({
+      status: "bloccata",
+      blockedReason: "In attesa del parere regionale sulla VAS",
+    });
     expect(await progress("3.1.4")).toMatchObject({ status: "in_corso", lastReporterId: "U0BIANCHI" });
     expect(await progress("E5.2")).toMatchObject({ count: 120 });
 
     const reports = await t.db.report.findMany({ orderBy: { id: "asc" } });
     expect(reports).toHaveLength(7);
     const first = reports.find((x) => x.activityCode === "3.1.2")!;
-    expect(first).toMatchObject({ userId: "U0NODARI", evidence: "Det. n. 245/2024", occurredOn: "2024-12-20", source: "cli" });
+    expect(first).toMatchObject({
+      userId: "U0NODARI",
+      evidence: "Det. n. 245/2024",
+      occurredOn: "2024-12-20",
+      source: "cli",
+    });
     expect(first.enteredBy).toMatch(/^cli:/);
     expect(reports.find((x) => x.activityCode === "3.3.2" && x.value === 5)!.note).toBe("sopralluoghi di giugno");
 

@@ -25,11 +25,28 @@ describe("obiettivi registra: a fact recorded on someone's behalf", () => {
   });
 
   it("uses the /obiettivo grammar; the report is the person's, entered by the CLI actor; the audit says both", async () => {
-    const r = await cli(["registra", "3.1.2", "completato", "--utente", "U0NODARI1", "--il", "2024-10-02", "--evidenza", "Det. n. 44/2024", "--nota", "per telefono"]);
+    const r = await cli([
+      "registra",
+      "3.1.2",
+      "completato",
+      "--utente",
+      "U0NODARI1",
+      "--il",
+      "2024-10-02",
+      "--evidenza",
+      "Det. n. 44/2024",
+      "--nota",
+      "per telefono",
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain("per conto di U0NODARI1");
     const report = await t.db.report.findFirstOrThrow({ where: { activityCode: "3.1.2" } });
-    expect(report).toMatchObject({ userId: "U0NODARI1", occurredOn: "2024-10-02", evidence: "Det. n. 44/2024", source: "cli" });
+    expect(report).toMatchObject({
+      userId: "U0NODARI1",
+      occurredOn: "2024-10-02",
+      evidence: "Det. n. 44/2024",
+      source: "cli",
+    });
     expect(report.enteredBy).toMatch(/^cli:/);
     expect(report.note).toContain("per telefono");
     const [audit] = JSON.parse((await cli(["audit", "--codice", "2024:3.1.2", "--json"])).out);

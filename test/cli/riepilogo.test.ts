@@ -32,7 +32,9 @@ describe("obiettivi riepilogo", () => {
     const r = await cli(["riepilogo", "--area", "03", "--oggi", "2024-10-07"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out).toContain("Riepilogo settimanale – 03. Area Tecnico Manutentiva\nSettimana 41 · 07/10/2024 · Piano 2024");
+    expect(r.out).toContain(
+      "Riepilogo settimanale – 03. Area Tecnico Manutentiva\nSettimana 41 · 07/10/2024 · Piano 2024",
+    );
     expect(r.out).toContain("In ritardo (3):");
     expect(r.out).toContain("• 3.4.1 Gestione servizi cimiteriali — scadenza 30/06/2024, 99 giorni di ritardo");
     expect(r.out).toContain("Indicatori sotto il ritmo atteso (6):");
@@ -45,7 +47,12 @@ describe("obiettivi riepilogo", () => {
   it("--tutte prints every area, and --oggi moves the day", async () => {
     const r = await cli(["riepilogo", "--tutte", "--oggi", "2024-03-25"]);
     expect(r.code).toBe(0);
-    for (const a of ["01. Area Affari Generali", "03. Area Tecnico Manutentiva", "04. Area Polizia Locale", "05. Area Servizi Sociali"]) {
+    for (const a of [
+      "01. Area Affari Generali",
+      "03. Area Tecnico Manutentiva",
+      "04. Area Polizia Locale",
+      "05. Area Servizi Sociali",
+    ]) {
       expect(r.out).toContain(`Riepilogo settimanale – ${a}`);
     }
     expect(r.out).toContain("• 1.1.1 Piano operativo — scade tra 14 giorni (08/04/2024)");

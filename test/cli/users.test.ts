@@ -32,12 +32,32 @@ describe("obiettivi utenti / canale", () => {
   });
 
   it("adds, updates, lists and removes users; every change audited with before and after", async () => {
-    const add = await cli(["utenti", "aggiungi", "U0123ABC", "--ruolo", "responsabile", "--area", "3", "--nome", "Claudia Nodari"]);
+    const add = await cli([
+      "utenti",
+      "aggiungi",
+      "U0123ABC",
+      "--ruolo",
+      "responsabile",
+      "--area",
+      "3",
+      "--nome",
+      "Claudia Nodari",
+    ]);
     expect(add).toMatchObject({ code: 0, err: "" });
     expect(add.out).toBe("Utente U0123ABC aggiunto: ruolo responsabile, area 03.\n");
 
     // Same user again: role and areas are replaced; areas by code or by name, repeated or comma-separated.
-    const update = await cli(["utenti", "aggiungi", "u0123abc", "--ruolo", "dipendente", "--area", "tecnica", "--area", "05,3"]);
+    const update = await cli([
+      "utenti",
+      "aggiungi",
+      "u0123abc",
+      "--ruolo",
+      "dipendente",
+      "--area",
+      "tecnica",
+      "--area",
+      "05,3",
+    ]);
     expect(update.code).toBe(0);
     expect(update.out).toBe("Utente U0123ABC aggiornato: ruolo dipendente, area 03, 05.\n");
     const same = await cli(["utenti", "aggiungi", "U0123ABC", "--ruolo", "dipendente", "--area", "03", "--area", "05"]);
@@ -45,7 +65,9 @@ describe("obiettivi utenti / canale", () => {
 
     const segr = await cli(["utenti", "aggiungi", "W0SEGR01", "--ruolo", "Segretario", "--area", "03"]);
     expect(segr.code).toBe(0);
-    expect(segr.out).toBe("Utente W0SEGR01 aggiunto: ruolo segretario.\nNota: --area ignorato, il Segretario vede e aggiorna tutte le aree.\n");
+    expect(segr.out).toBe(
+      "Utente W0SEGR01 aggiunto: ruolo segretario.\nNota: --area ignorato, il Segretario vede e aggiorna tutte le aree.\n",
+    );
     await cli(["utenti", "aggiungi", "U0NUCLEO", "--ruolo", "nucleo"]);
 
     const list = await cli(["utenti", "elenco"]);
@@ -79,12 +101,27 @@ describe("obiettivi utenti / canale", () => {
 
   it("refuses bad roles, missing or unknown areas and bad ids, in Italian, with a non-zero exit", async () => {
     const cases: [string[], RegExp][] = [
-      [["utenti", "aggiungi", "U0123ABC", "--ruolo", "capo"], /^Ruolo non valido: «capo»\. I ruoli sono: dipendente, responsabile, segretario, nucleo, admin\.\n$/],
-      [["utenti", "aggiungi", "U0123ABC"], /^Manca il ruolo: aggiungi --ruolo <ruolo>, uno tra dipendente, responsabile, segretario, nucleo, admin\.\n$/],
-      [["utenti", "aggiungi", "U0123ABC", "--ruolo", "dipendente"], /^Il ruolo dipendente richiede almeno un'area: aggiungi --area <codice> \(ripetibile\)\. Aree del piano 2024: 01 \(Area Affari Generali\), 02/],
-      [["utenti", "aggiungi", "U0123ABC", "--ruolo", "responsabile", "--area", "9"], /^Area «9» non trovata nel piano 2024\. Aree: 01 \(Area Affari Generali\)/],
+      [
+        ["utenti", "aggiungi", "U0123ABC", "--ruolo", "capo"],
+        /^Ruolo non valido: «capo»\. I ruoli sono: dipendente, responsabile, segretario, nucleo, admin\.\n$/,
+      ],
+      [
+        ["utenti", "aggiungi", "U0123ABC"],
+        /^Manca il ruolo: aggiungi --ruolo <ruolo>, uno tra dipendente, responsabile, segretario, nucleo, admin\.\n$/,
+      ],
+      [
+        ["utenti", "aggiungi", "U0123ABC", "--ruolo", "dipendente"],
+        /^Il ruolo dipendente richiede almeno un'area: aggiungi --area <codice> \(ripetibile\)\. Aree del piano 2024: 01 \(Area Affari Generali\), 02/,
+      ],
+      [
+        ["utenti", "aggiungi", "U0123ABC", "--ruolo", "responsabile", "--area", "9"],
+        /^Area «9» non trovata nel piano 2024\. Aree: 01 \(Area Affari Generali\)/,
+      ],
       [["utenti", "aggiungi", "U0123ABC", "--ruolo", "responsabile", "--area", "area"], /^L'area «area» è ambigua/],
-      [["utenti", "aggiungi", "x1", "--ruolo", "admin"], /^ID utente Slack non valido: «x1»\. Atteso un ID come U0123ABCD/],
+      [
+        ["utenti", "aggiungi", "x1", "--ruolo", "admin"],
+        /^ID utente Slack non valido: «x1»\. Atteso un ID come U0123ABCD/,
+      ],
       [["utenti", "aggiungi", "C0123ABC", "--ruolo", "admin"], /^ID utente Slack non valido: «C0123ABC»/],
       [["utenti", "aggiungi", "--ruolo", "admin"], /^Manca l'ID Slack dell'utente\./],
       [["utenti", "rimuovi", "U0NOBODY"], /^L'utente U0NOBODY non è registrato: niente da rimuovere\./],
@@ -103,7 +140,9 @@ describe("obiettivi utenti / canale", () => {
     }
     expect(await t.db.user.count()).toBe(0);
     expect(await t.db.areaChannel.count()).toBe(0);
-    expect(await t.db.auditEntry.count({ where: { action: { in: ["user_add", "user_remove", "channel_set"] } } })).toBe(0);
+    expect(await t.db.auditEntry.count({ where: { action: { in: ["user_add", "user_remove", "channel_set"] } } })).toBe(
+      0,
+    );
   });
 
   it("area staff cannot be added before a plan exists; other roles can", async () => {
@@ -122,7 +161,10 @@ describe("obiettivi utenti / canale", () => {
 
   it("sets an area's channel (audited), shows the channels, refuses bad ids", async () => {
     const set = await cli(["canale", "3", "c0tecnica"]);
-    expect(set).toMatchObject({ code: 0, out: "Canale dell'area 03 (Area Tecnico Manutentiva): C0TECNICA (prima: nessuno).\n" });
+    expect(set).toMatchObject({
+      code: 0,
+      out: "Canale dell'area 03 (Area Tecnico Manutentiva): C0TECNICA (prima: nessuno).\n",
+    });
     const again = await cli(["canale", "polizia", "G0POLIZIA"]);
     expect(again.out).toBe("Canale dell'area 04 (Area Polizia Locale): G0POLIZIA (prima: nessuno).\n");
     const change = await cli(["canale", "03", "<#C0NUOVO|tecnica>"]);

@@ -29,10 +29,16 @@ type CheckId = "missing_activity" | "manual_deadline" | "scoring_rules_after_per
 async function checks(): Promise<Record<CheckId, Check>> {
   const r = await cli(["validazione", "--anno", "2024", "--al", TODAY, "--formato", "json", "--seme", "s"]);
   expect(r.code, r.err).toBe(0);
-  const p = JSON.parse(r.out) as { checks: { id: string; ok: boolean; codes: string[]; items: { code: string | null; text: string }[] }[] };
+  const p = JSON.parse(r.out) as {
+    checks: { id: string; ok: boolean; codes: string[]; items: { code: string | null; text: string }[] }[];
+  };
   const byId = new Map(p.checks.map((c) => [c.id, c]));
   const get = (id: CheckId): Check => byId.get(id) ?? expect.unreachable(`manca il controllo ${id}`);
-  return { missing_activity: get("missing_activity"), manual_deadline: get("manual_deadline"), scoring_rules_after_period: get("scoring_rules_after_period") };
+  return {
+    missing_activity: get("missing_activity"),
+    manual_deadline: get("manual_deadline"),
+    scoring_rules_after_period: get("scoring_rules_after_period"),
+  };
 }
 
 beforeAll(async () => {
@@ -55,7 +61,18 @@ describe("validation checks on the plan's history", () => {
   });
 
   it("a stralcio with its act passes; the act is listed", async () => {
-    const v = await cli(["variazione", "--stralcia", "1.3.3", "--atto", "Delibera G.C. n. 80 del 12/09/2024", "--dal", "2024-09-12", "--motivo", "attività non più necessaria", "--si"]);
+    const v = await cli([
+      "variazione",
+      "--stralcia",
+      "1.3.3",
+      "--atto",
+      "Delibera G.C. n. 80 del 12/09/2024",
+      "--dal",
+      "2024-09-12",
+      "--motivo",
+      "attività non più necessaria",
+      "--si",
+    ]);
     expect(v.code, v.err).toBe(0);
     const c = (await checks()).missing_activity;
     expect(c).toMatchObject({ ok: true, codes: [] });

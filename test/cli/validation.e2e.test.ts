@@ -14,7 +14,13 @@ import { EVIDENCE_BLOCK, EVIDENCE_ELEMENT } from "../../src/slack/ui/validation.
 import { createLogger } from "../../src/logger.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
-import { blockActionBody, slashCommandBody, startTestApp, viewSubmissionBody, type TestApp } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  slashCommandBody,
+  startTestApp,
+  viewSubmissionBody,
+  type TestApp,
+} from "../helpers/slack-http.ts";
 
 /**
  * The Nucleo's validation pack end to end: a plan imported and people added through the CLI,
@@ -74,7 +80,21 @@ async function pack(args: string[] = []) {
   expect(r.code).toBe(0);
   return JSON.parse(r.out) as {
     checks: { id: string; ok: boolean; codes: string[] }[];
-    registro: { code: string; claimedDate: string; enteredAt: string; author: string; onBehalfOf: string | null; channel: string; evidence: string | null; undone: boolean; late: boolean; numerator: number | null; denominator: number | null; source: string | null; value: number | null }[];
+    registro: {
+      code: string;
+      claimedDate: string;
+      enteredAt: string;
+      author: string;
+      onBehalfOf: string | null;
+      channel: string;
+      evidence: string | null;
+      undone: boolean;
+      late: boolean;
+      numerator: number | null;
+      denominator: number | null;
+      source: string | null;
+      value: number | null;
+    }[];
     sample: { code: string; outcome: string | null; note: string | null }[];
     seed: string;
     document: { sections: { heading: string; bullets: string[] }[] };
@@ -105,7 +125,9 @@ beforeAll(async () => {
       callbackId: VIEW.report,
       privateMetadata: view.private_metadata,
       values: {
-        [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "completata" } } },
+        [REPORT_BLOCK.status]: {
+          [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "completata" } },
+        },
         [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: "2024-12-20" } },
         [REPORT_BLOCK.evidence]: { [REPORT_ELEMENT.evidence]: { type: "plain_text_input", value: "Det. n. 245/2024" } },
       },
@@ -136,23 +158,43 @@ describe("reports that need evidence, late entries, counts", () => {
 
     const before = fake.callsTo("views.open").length;
     await press(STAFF, ACTION.addEvidence, add!.value!);
-    const modal = (await fake.waitForCall("views.open", before + 1)).body.view as { callback_id: string; private_metadata: string };
+    const modal = (await fake.waitForCall("views.open", before + 1)).body.view as {
+      callback_id: string;
+      private_metadata: string;
+    };
     expect(modal.callback_id).toBe(VIEW.evidence);
 
     const notAnAct = await t.send(
-      viewSubmissionBody({ userId: STAFF, callbackId: VIEW.evidence, privateMetadata: modal.private_metadata, values: { [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "fatto" } } } }),
+      viewSubmissionBody({
+        userId: STAFF,
+        callbackId: VIEW.evidence,
+        privateMetadata: modal.private_metadata,
+        values: { [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "fatto" } } },
+      }),
     );
-    expect(notAnAct.json).toMatchObject({ response_action: "errors", errors: { [EVIDENCE_BLOCK.text]: expect.stringContaining("non è un atto") } });
+    expect(notAnAct.json).toMatchObject({
+      response_action: "errors",
+      errors: { [EVIDENCE_BLOCK.text]: expect.stringContaining("non è un atto") },
+    });
 
     const ok = await t.send(
-      viewSubmissionBody({ userId: STAFF, callbackId: VIEW.evidence, privateMetadata: modal.private_metadata, values: { [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "Prot. n. 4521" } } } }),
+      viewSubmissionBody({
+        userId: STAFF,
+        callbackId: VIEW.evidence,
+        privateMetadata: modal.private_metadata,
+        values: {
+          [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "Prot. n. 4521" } },
+        },
+      }),
     );
     expect(ok.status).toBe(200);
     expect(ok.json).toBeUndefined();
     await t.idle();
     const report = await database.db.report.findFirstOrThrow({ where: { activityCode: "3.1.3" } });
     expect(report.evidence).toBe("Prot. n. 4521");
-    const audit = await database.db.auditEntry.findMany({ where: { action: "report_evidence", entityKey: "2024:3.1.3" } });
+    const audit = await database.db.auditEntry.findMany({
+      where: { action: "report_evidence", entityKey: "2024:3.1.3" },
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actor).toBe(STAFF);
   });
@@ -237,14 +279,33 @@ describe("obiettivi validazione", () => {
     // One register row per report, with who typed it, claimed date, entry time, channel, evidence, undone.
     expect(p.registro).toHaveLength(await database.db.report.count());
     const late = p.registro.find((r) => r.code === "3.1.3")!;
-    expect(late).toMatchObject({ claimedDate: "2024-10-01", author: STAFF, onBehalfOf: null, channel: "slack_command", evidence: "Prot. n. 4521", undone: false, late: true });
+    expect(late).toMatchObject({
+      claimedDate: "2024-10-01",
+      author: STAFF,
+      onBehalfOf: null,
+      channel: "slack_command",
+      evidence: "Prot. n. 4521",
+      undone: false,
+      late: true,
+    });
     expect(romeDay(new Date(late.enteredAt))).toBe(TODAY);
-    expect(p.registro.find((r) => r.code === "3.1.2")).toMatchObject({ channel: "slack_modal", evidence: "Det. n. 245/2024", late: false });
+    expect(p.registro.find((r) => r.code === "3.1.2")).toMatchObject({
+      channel: "slack_modal",
+      evidence: "Det. n. 245/2024",
+      late: false,
+    });
     expect(p.registro.find((r) => r.code === "3.2.4")).toMatchObject({ channel: "console", evidence: null });
     expect(p.registro.find((r) => r.code === "3.2.2")).toMatchObject({ undone: true });
-    expect(p.registro.find((r) => r.code === "3.2.1")).toMatchObject({ value: 50, numerator: 30, denominator: 60, source: "protocollo" });
+    expect(p.registro.find((r) => r.code === "3.2.1")).toMatchObject({
+      value: 50,
+      numerator: 30,
+      denominator: 60,
+      source: "protocollo",
+    });
 
-    expect(p.document.sections.map((s) => s.heading.toLowerCase())).toEqual(expect.arrayContaining(["conformità", "attendibilità", "comprensibilità"]));
+    expect(p.document.sections.map((s) => s.heading.toLowerCase())).toEqual(
+      expect.arrayContaining(["conformità", "attendibilità", "comprensibilità"]),
+    );
     expect(p.document.sections.find((s) => s.heading === "Attendibilità")!.bullets.join("\n")).toContain("3.2.4");
   });
 
@@ -257,7 +318,8 @@ describe("obiettivi validazione", () => {
     for (const s of a.sample) expect(completed).toContain(s.code);
     expect(a.sample.every((s) => s.outcome === null)).toBe(true);
     const draws = new Set<string>();
-    for (const seed of ["alfa", "beta", "gamma", "delta", "epsilon", "zeta"]) draws.add((await pack(["--seme", seed, "--campione", "2"])).sample.map((s) => s.code).join(","));
+    for (const seed of ["alfa", "beta", "gamma", "delta", "epsilon", "zeta"])
+      draws.add((await pack(["--seme", seed, "--campione", "2"])).sample.map((s) => s.code).join(","));
     expect(draws.size).toBeGreaterThan(1);
     const all = await pack(["--seme", "x", "--campione", "50"]);
     expect(all.sample.map((s) => s.code).sort()).toEqual(completed);
@@ -266,13 +328,34 @@ describe("obiettivi validazione", () => {
   it("writes md, docx and xlsx; refuses a bad format, date or sample size with exit code ≠ 0", async () => {
     const md = await cli(["validazione", "--anno", "2024", "--oggi", TODAY, "--seme", "s", "--formato", "md"]);
     expect(md.code).toBe(0);
-    for (const h of ["## Conformità", "## Attendibilità", "## Comprensibilità", "Allegato 1 — Checklist"]) expect(md.out).toContain(h);
+    for (const h of ["## Conformità", "## Attendibilità", "## Comprensibilità", "Allegato 1 — Checklist"])
+      expect(md.out).toContain(h);
     const docx = path.join(dir, "v.docx");
-    expect((await cli(["validazione", "--anno", "2024", "--oggi", TODAY, "--seme", "s", "--formato", "docx", "--output", docx])).code).toBe(0);
+    expect(
+      (
+        await cli([
+          "validazione",
+          "--anno",
+          "2024",
+          "--oggi",
+          TODAY,
+          "--seme",
+          "s",
+          "--formato",
+          "docx",
+          "--output",
+          docx,
+        ])
+      ).code,
+    ).toBe(0);
     const mammoth = await import("mammoth");
     const text = (await mammoth.extractRawText({ path: docx })).value;
     for (const h of ["Conformità", "Attendibilità", "Comprensibilità", "3.2.4"]) expect(text).toContain(h);
-    for (const bad of [["--formato", "pdf"], ["--al", "2024-13-01"], ["--campione", "-1"]]) {
+    for (const bad of [
+      ["--formato", "pdf"],
+      ["--al", "2024-13-01"],
+      ["--campione", "-1"],
+    ]) {
       const r = await cli(["validazione", "--anno", "2024", "--oggi", TODAY, ...bad]);
       expect(r.code).not.toBe(0);
       expect(r.err).toMatch(/non valid/i);
@@ -281,7 +364,21 @@ describe("obiettivi validazione", () => {
 
   it("findings written in the XLSX sample are read back and appear in the JSON, audited; a bad esito names sheet, row and column and writes nothing", async () => {
     const file = path.join(dir, "campione.xlsx");
-    const w = await cli(["validazione", "--anno", "2024", "--oggi", TODAY, "--seme", "firma", "--campione", "3", "--formato", "xlsx", "--output", file]);
+    const w = await cli([
+      "validazione",
+      "--anno",
+      "2024",
+      "--oggi",
+      TODAY,
+      "--seme",
+      "firma",
+      "--campione",
+      "3",
+      "--formato",
+      "xlsx",
+      "--output",
+      file,
+    ]);
     expect(w.code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
@@ -316,13 +413,18 @@ describe("obiettivi validazione", () => {
     const p = await pack(["--seme", "firma", "--campione", "3"]);
     const byCode = new Map(p.sample.map((s) => [s.code, s]));
     expect(byCode.get(first!.code)).toMatchObject({ outcome: "conforme", note: null });
-    expect(byCode.get(second!.code)).toMatchObject({ outcome: "non conforme", note: "Manca la determina di approvazione" });
+    expect(byCode.get(second!.code)).toMatchObject({
+      outcome: "non conforme",
+      note: "Manca la determina di approvazione",
+    });
     expect(byCode.get(third!.code)!.outcome).toBeNull();
     const audit = await database.db.auditEntry.findMany({ where: { action: "validation_finding" } });
     expect(audit.map((a) => a.actor)).toEqual([NDV, NDV]);
 
     const relFile = path.join(dir, "relazione.md");
-    expect((await cli(["relazione", "--anno", "2024", "--oggi", TODAY, "--formato", "md", "--output", relFile])).code).toBe(0);
+    expect(
+      (await cli(["relazione", "--anno", "2024", "--oggi", TODAY, "--formato", "md", "--output", relFile])).code,
+    ).toBe(0);
     const rel = { out: readFileSync(relFile, "utf8") };
     expect(rel.out).toContain("Esiti del Nucleo di Valutazione");
     expect(rel.out).toContain("Manca la determina di approvazione");
@@ -332,7 +434,17 @@ describe("obiettivi validazione", () => {
   });
 
   it("a fact typed with obiettivi registra on someone's behalf, long after its date: a late entry, with who typed it and whose it is", async () => {
-    const r = await cli(["registra", "3.1.5", "completato", "--utente", STAFF, "--il", "2024-11-20", "--evidenza", "Det. n. 77/2024"]);
+    const r = await cli([
+      "registra",
+      "3.1.5",
+      "completato",
+      "--utente",
+      STAFF,
+      "--il",
+      "2024-11-20",
+      "--evidenza",
+      "Det. n. 77/2024",
+    ]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     // registra runs on the real clock: the pack is taken as of today too.
@@ -342,7 +454,13 @@ describe("obiettivi validazione", () => {
     expect(check(p, "late_entry").codes).toEqual(["3.1.3", "3.1.5"]);
     expect(check(p, "completed_without_evidence").codes).toEqual(["3.2.4"]);
     const row = p.registro.find((x) => x.code === "3.1.5")!;
-    expect(row).toMatchObject({ claimedDate: "2024-11-20", onBehalfOf: STAFF, channel: "cli", evidence: "Det. n. 77/2024", late: true });
+    expect(row).toMatchObject({
+      claimedDate: "2024-11-20",
+      onBehalfOf: STAFF,
+      channel: "cli",
+      evidence: "Det. n. 77/2024",
+      late: true,
+    });
     expect(row.author).toMatch(/^cli:/);
   });
 });

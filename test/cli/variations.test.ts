@@ -29,7 +29,8 @@ async function monitoring(day: string): Promise<Json> {
 
 function activities(m: Json): Map<string, Json> {
   const out = new Map<string, Json>();
-  for (const s of [...m.sections, m.comuneWide]) for (const o of s.objectives) for (const a of o.activities) out.set(a.code, a);
+  for (const s of [...m.sections, m.comuneWide])
+    for (const o of s.objectives) for (const a of o.activities) out.set(a.code, a);
   return out;
 }
 
@@ -101,23 +102,63 @@ describe("variations of the plan, as of a date", () => {
       // A report made before the variation, meeting the lowered target but not the adopted one.
       await recordReport(
         t.db,
-        { planYear: s.year, activityCode: s.lowered.code, userId: "U0REPORTER", kind: "percent", value: s.lowered.reported, source: "cli", occurredOn: s.before },
+        {
+          planYear: s.year,
+          activityCode: s.lowered.code,
+          userId: "U0REPORTER",
+          kind: "percent",
+          value: s.lowered.reported,
+          source: "cli",
+          occurredOn: s.before,
+        },
         new Date(`${s.before}T08:00:00Z`),
       );
       const beforeAny = await monitoring(s.before);
       expect(beforeAny.adopted).toEqual({ act: s.adoptedAct, validFrom: `${s.year}-01-01` });
-      expect(activities(beforeAny).get(s.moved.code)).toMatchObject({ deadline: s.moved.from, deadlineSource: "piano" });
+      expect(activities(beforeAny).get(s.moved.code)).toMatchObject({
+        deadline: s.moved.from,
+        deadlineSource: "piano",
+      });
       const adoptedObjectivePercent = objectives(await monitoring(s.after)).get(s.lowered.objective)!.percent;
 
       // Without --atto (or --dal): refused in Italian, nothing written.
-      const noAct = await cli(["variazione", "--codice", s.moved.code, "--scadenza", s.moved.toIt, "--dal", s.validFrom, "--motivo", "ritardo"]);
+      const noAct = await cli([
+        "variazione",
+        "--codice",
+        s.moved.code,
+        "--scadenza",
+        s.moved.toIt,
+        "--dal",
+        s.validFrom,
+        "--motivo",
+        "ritardo",
+      ]);
       expect(noAct.code).not.toBe(0);
       expect(noAct.err).toContain("manca --atto");
       expect(noAct.err).toContain("Nulla è stato modificato");
-      const noDate = await cli(["variazione", "--stralcia", s.removed, "--atto", "Delibera G.C. n. 80", "--motivo", "x"]);
+      const noDate = await cli([
+        "variazione",
+        "--stralcia",
+        s.removed,
+        "--atto",
+        "Delibera G.C. n. 80",
+        "--motivo",
+        "x",
+      ]);
       expect(noDate.code).not.toBe(0);
       expect(noDate.err).toContain("--dal");
-      const preview = await cli(["variazione", "--stralcia", s.removed, "--atto", "Delibera G.C. n. 80", "--dal", s.validFrom, "--motivo", "x", "--anteprima"]);
+      const preview = await cli([
+        "variazione",
+        "--stralcia",
+        s.removed,
+        "--atto",
+        "Delibera G.C. n. 80",
+        "--dal",
+        s.validFrom,
+        "--motivo",
+        "x",
+        "--anteprima",
+      ]);
       expect(preview.code, preview.err).toBe(0);
       expect(preview.out).toContain(`${s.removed} stralciata`);
       expect((await cli(["variazioni", "--json"])).out.trim()).toBe("[]");
@@ -127,8 +168,12 @@ describe("variations of the plan, as of a date", () => {
       const common = ["--atto", act, "--dal", s.validFrom, "--motivo", "Rimodulazione di metà anno", "--si"];
       const moved = await cli(["variazione", "--codice", s.moved.code, "--scadenza", s.moved.toIt, ...common]);
       expect(moved.code, moved.err).toBe(0);
-      expect(moved.out).toContain(`${s.moved.code} scadenza ${s.moved.from.split("-").reverse().join("/")} → ${s.moved.toIt}`);
-      expect((await cli(["variazione", "--codice", s.lowered.code, "--valore-atteso", s.lowered.to, ...common])).code).toBe(0);
+      expect(moved.out).toContain(
+        `${s.moved.code} scadenza ${s.moved.from.split("-").reverse().join("/")} → ${s.moved.toIt}`,
+      );
+      expect(
+        (await cli(["variazione", "--codice", s.lowered.code, "--valore-atteso", s.lowered.to, ...common])).code,
+      ).toBe(0);
       expect((await cli(["variazione", "--stralcia", s.removed, ...common])).code).toBe(0);
 
       // As of a date before --dal: identical to before the variation.
@@ -137,20 +182,35 @@ describe("variations of the plan, as of a date", () => {
       // As of a later date: the new deadline and target are used; the removed activity is gone and listed.
       const later = await monitoring(s.after);
       const acts = activities(later);
-      expect(acts.get(s.moved.code)).toMatchObject({ deadline: s.moved.to, deadlineSource: "variazione", validFrom: s.validFrom, act });
+      expect(acts.get(s.moved.code)).toMatchObject({
+        deadline: s.moved.to,
+        deadlineSource: "variazione",
+        validFrom: s.validFrom,
+        act,
+      });
       expect(acts.get(s.lowered.code)).toMatchObject({ targetText: s.lowered.to, percent: 100 });
       expect(objectives(later).get(s.lowered.objective)!.percent).toBeGreaterThan(adoptedObjectivePercent ?? 0);
       expect(acts.has(s.removed)).toBe(false);
       expect(later.variations).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ code: s.moved.code, field: "deadline", from: s.moved.from, to: s.moved.to, act, validFrom: s.validFrom, reason: "Rimodulazione di metà anno" }),
+          expect.objectContaining({
+            code: s.moved.code,
+            field: "deadline",
+            from: s.moved.from,
+            to: s.moved.to,
+            act,
+            validFrom: s.validFrom,
+            reason: "Rimodulazione di metà anno",
+          }),
           expect.objectContaining({ code: s.lowered.code, field: "target", act, validFrom: s.validFrom }),
           expect.objectContaining({ code: s.removed, field: "stralcio", act, validFrom: s.validFrom }),
         ]),
       );
       const md = await cli(["relazione", "--monitoraggio", "--oggi", s.after]);
       expect(md.out).toContain("## Variazioni intervenute");
-      expect(md.out).toMatch(new RegExp(`\\| ${s.removed.replace(/\./g, "\\.")} \\| stralcio \\| in vigore \\| stralciata \\| ${act} \\|`));
+      expect(md.out).toMatch(
+        new RegExp(`\\| ${s.removed.replace(/\./g, "\\.")} \\| stralcio \\| in vigore \\| stralciata \\| ${act} \\|`),
+      );
       expect(md.out).toMatch(/^Dati al /m);
       expect(md.out).toMatch(/^Generato il /m);
 
@@ -160,16 +220,28 @@ describe("variations of the plan, as of a date", () => {
       // The plan on a date.
       const onBefore = JSON.parse((await cli(["piano", "--json", "--al", s.before])).out);
       const onAfter = JSON.parse((await cli(["piano", "--json", "--al", s.after])).out);
-      const find = (p: Json, code: string) => p.objectives.flatMap((o: Json) => o.activities).find((a: Json) => a.code === code);
-      expect(find(onBefore, s.moved.code)).toMatchObject({ validFrom: `${s.year}-01-01`, indicator: { deadline: s.moved.from } });
+      const find = (p: Json, code: string) =>
+        p.objectives.flatMap((o: Json) => o.activities).find((a: Json) => a.code === code);
+      expect(find(onBefore, s.moved.code)).toMatchObject({
+        validFrom: `${s.year}-01-01`,
+        indicator: { deadline: s.moved.from },
+      });
       expect(find(onBefore, s.moved.code).act).toBeUndefined();
-      expect(find(onAfter, s.moved.code)).toMatchObject({ validFrom: s.validFrom, act, indicator: { deadline: s.moved.to } });
+      expect(find(onAfter, s.moved.code)).toMatchObject({
+        validFrom: s.validFrom,
+        act,
+        indicator: { deadline: s.moved.to },
+      });
       expect(find(onBefore, s.removed)).toBeDefined();
       expect(find(onAfter, s.removed)).toBeUndefined();
 
       // The audit names the act and the field before -> after.
       const audit = JSON.parse((await cli(["audit", "--codice", `${s.year}:${s.moved.code}`, "--json"])).out);
-      expect(audit[0]).toMatchObject({ action: "plan_variation", before: { deadline: s.moved.from }, after: { deadline: s.moved.to, act, validFrom: s.validFrom } });
+      expect(audit[0]).toMatchObject({
+        action: "plan_variation",
+        before: { deadline: s.moved.from },
+        after: { deadline: s.moved.to, act, validFrom: s.validFrom },
+      });
     });
   }
 
@@ -190,7 +262,9 @@ describe("variations of the plan, as of a date", () => {
     const applied = await cli(["variazione", BREZZO_REVISED, ...base, "--si"]);
     expect(applied.code, applied.err).toBe(0);
     const rows = JSON.parse((await cli(["variazioni", "--json"])).out);
-    expect(rows.map((r: Json) => `${r.code}:${r.field}`).sort()).toEqual(["11.2.3:stralcio", "12.1.3:deadline", "12.1.3:target", "13.1.1:target", "13.1.3:aggiunta"].sort());
+    expect(rows.map((r: Json) => `${r.code}:${r.field}`).sort()).toEqual(
+      ["11.2.3:stralcio", "12.1.3:deadline", "12.1.3:target", "13.1.1:target", "13.1.3:aggiunta"].sort(),
+    );
     const mid = JSON.parse((await cli(["piano", "--json", "--al", "2025-06-30"])).out);
     const end = JSON.parse((await cli(["piano", "--json", "--al", "2025-12-31"])).out);
     const codes = (p: Json) => p.objectives.flatMap((o: Json) => o.activities.map((a: Json) => a.code));
@@ -210,12 +284,29 @@ describe("variations of the plan, as of a date", () => {
     const refused = await cli(["scadenza", "12.1.1", "2025-04-30"]);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain("obiettivi variazione");
-    expect(JSON.parse((await cli(["piano", "--json", "--al", "2025-06-30"])).out).objectives.flatMap((o: Json) => o.activities).find((a: Json) => a.code === "12.1.1").indicator.deadline).toBe("2025-02-28");
-    const asVariation = await cli(["scadenza", "12.1.1", "2025-04-30", "--atto", "Delibera G.C. n. 30", "--dal", "2025-02-20", "--motivo", "Parere tardivo"]);
+    expect(
+      JSON.parse((await cli(["piano", "--json", "--al", "2025-06-30"])).out)
+        .objectives.flatMap((o: Json) => o.activities)
+        .find((a: Json) => a.code === "12.1.1").indicator.deadline,
+    ).toBe("2025-02-28");
+    const asVariation = await cli([
+      "scadenza",
+      "12.1.1",
+      "2025-04-30",
+      "--atto",
+      "Delibera G.C. n. 30",
+      "--dal",
+      "2025-02-20",
+      "--motivo",
+      "Parere tardivo",
+    ]);
     expect(asVariation.code, asVariation.err).toBe(0);
     const plan = JSON.parse((await cli(["piano", "--json", "--al", "2025-06-30"])).out);
     const all = plan.objectives.flatMap((o: Json) => o.activities);
-    expect(all.find((a: Json) => a.code === "12.1.1")).toMatchObject({ indicator: { deadline: "2025-04-30" }, act: "Delibera G.C. n. 30" });
+    expect(all.find((a: Json) => a.code === "12.1.1")).toMatchObject({
+      indicator: { deadline: "2025-04-30" },
+      act: "Delibera G.C. n. 30",
+    });
     expect(all.find((a: Json) => a.code === "12.2.3").indicator.deadline).toBe("2025-11-30");
   });
 
@@ -224,8 +315,13 @@ describe("variations of the plan, as of a date", () => {
     const { writeFileSync } = await import("node:fs");
     const file = path.join(path.dirname(t.file), "smvp.json");
     writeFileSync(file, JSON.stringify({ maxPoints: 30 }));
-    expect((await cli(["smvp", "imposta", file, "--dal", "2025-07-01", "--atto", "Delibera G.C. n. 50 del 01/07/2025"])).code).toBe(0);
-    const june = JSON.parse((await cli(["relazione", "--formato", "json", "--oggi", "2025-06-30", "--monitoraggio"])).out);
+    expect(
+      (await cli(["smvp", "imposta", file, "--dal", "2025-07-01", "--atto", "Delibera G.C. n. 50 del 01/07/2025"]))
+        .code,
+    ).toBe(0);
+    const june = JSON.parse(
+      (await cli(["relazione", "--formato", "json", "--oggi", "2025-06-30", "--monitoraggio"])).out,
+    );
     expect(june.rules.version).toBeNull();
     expect(june.maxPoints).toBe(40);
     const dec = JSON.parse((await cli(["relazione", "--formato", "json", "--oggi", "2025-12-31"])).out);

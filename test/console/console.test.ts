@@ -71,8 +71,16 @@ describe("local console", () => {
   });
 
   it("«Aggiungi evidenza» asks for the act, refuses what is not one, attaches it to that report", async () => {
-    const out = await session(t, ["/obiettivo 3.1.5 completato", "premi 1", "evidenza fatto", "evidenza Det. n. 5/2024", "evidenza Det. n. 6/2024"]);
-    expect(replyTo(out, "premi 1")).toContain("Scrivi «evidenza <numero dell'atto o link>» per aggiungerla alla segnalazione di 3.1.5");
+    const out = await session(t, [
+      "/obiettivo 3.1.5 completato",
+      "premi 1",
+      "evidenza fatto",
+      "evidenza Det. n. 5/2024",
+      "evidenza Det. n. 6/2024",
+    ]);
+    expect(replyTo(out, "premi 1")).toContain(
+      "Scrivi «evidenza <numero dell'atto o link>» per aggiungerla alla segnalazione di 3.1.5",
+    );
     expect(replyTo(out, "evidenza fatto")).toContain("non è un atto riconosciuto");
     expect(replyTo(out, "evidenza Det. n. 5/2024")).toContain("Evidenza aggiunta a 3.1.5: Det. n. 5/2024.");
     expect(replyTo(out, "evidenza Det. n. 6/2024")).toContain("Nessuna segnalazione a cui aggiungere l'evidenza");
@@ -92,7 +100,9 @@ describe("local console", () => {
     expect(stato).toContain("1 attività completata su 23 · Responsabile: Claudia Nodari");
     expect(stato).toContain("3.1 REALIZZAZIONE OPERE PUBBLICHE · peso 10%\n▓░░░░░░░░░ 14% · 1/7 completate");
     expect(stato).toContain("In ritardo: 2 attività ⚠️ (le più indietro)");
-    expect(stato).toContain("• 07/10/2024 @UDEMO 3.1.4 Interventi di efficientamento energetico immobili comunali: completata");
+    expect(stato).toContain(
+      "• 07/10/2024 @UDEMO 3.1.4 Interventi di efficientamento energetico immobili comunali: completata",
+    );
     expect(stato).toContain("[1: Condividi nel canale]");
     expect(stato).not.toMatch(/[*`]|&lt;|<@/);
     const shared = replyTo(out, "premi 1");
@@ -101,7 +111,9 @@ describe("local console", () => {
     expect(out).toContain("Arrivederci.");
     // Nothing after «esci» is run.
     expect(out).not.toContain("\n> /stato\n");
-    const progress = await t.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.4" } } });
+    const progress = await t.db.progress.findUnique({
+      where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.4" } },
+    });
     expect(progress?.status).toBe("completata");
     const report = await t.db.report.findFirst({ where: { activityCode: "3.1.4" } });
     expect(report?.source).toBe("console");
@@ -116,9 +128,23 @@ describe("local console", () => {
   });
 
   it("switches user: roles are enforced, an unknown id sees the refusal", async () => {
-    await addUser(t.db, { slackUserId: "U0POLIZIA", role: "dipendente", areas: ["04"] }, { actor: "test", now: new Date() });
-    const out = await session(t, ["utente u0polizia", "/obiettivo 3.1.4 completato", "/stato", "utente U999", "/stato tecnica", "utente", "utente 42"]);
-    expect(replyTo(out, "utente u0polizia")).toContain("Ora sei U0POLIZIA (dipendente, area 04: aggiorna le attività della sua area e quelle dell'ente).");
+    await addUser(
+      t.db,
+      { slackUserId: "U0POLIZIA", role: "dipendente", areas: ["04"] },
+      { actor: "test", now: new Date() },
+    );
+    const out = await session(t, [
+      "utente u0polizia",
+      "/obiettivo 3.1.4 completato",
+      "/stato",
+      "utente U999",
+      "/stato tecnica",
+      "utente",
+      "utente 42",
+    ]);
+    expect(replyTo(out, "utente u0polizia")).toContain(
+      "Ora sei U0POLIZIA (dipendente, area 04: aggiorna le attività della sua area e quelle dell'ente).",
+    );
     expect(replyTo(out, "/obiettivo 3.1.4 completato")).toContain("Non puoi aggiornare l'attività 3.1.4");
     expect(replyTo(out, "/stato")).toContain("Stato del piano 2024 · Comune di Leggiuno");
     expect(replyTo(out, "utente U999")).toContain("U999 (non registrato");
@@ -140,8 +166,14 @@ describe("local console", () => {
     expect(replyTo(out, "/stato urbanistica")).toContain("Nessuna area del piano 2024 corrisponde a «urbanistica»");
   });
   it("/assenza works as in Slack: registers, lists, refuses in Italian", async () => {
-    const out = await session(t, ["/assenza dal 10/10/2024 al 18/10/2024 ferie", "/assenza elenco", "/assenza dal 18/10/2024 al 10/10/2024"]);
-    expect(replyTo(out, "/assenza dal 10/10/2024 al 18/10/2024 ferie")).toContain("Assenza n. 1 registrata dal 10/10/2024 al 18/10/2024.");
+    const out = await session(t, [
+      "/assenza dal 10/10/2024 al 18/10/2024 ferie",
+      "/assenza elenco",
+      "/assenza dal 18/10/2024 al 10/10/2024",
+    ]);
+    expect(replyTo(out, "/assenza dal 10/10/2024 al 18/10/2024 ferie")).toContain(
+      "Assenza n. 1 registrata dal 10/10/2024 al 18/10/2024.",
+    );
     expect(replyTo(out, "/assenza elenco")).toContain("n. 1 — dal 10/10/2024 al 18/10/2024 · ferie");
     expect(replyTo(out, "/assenza dal 18/10/2024 al 10/10/2024")).toContain("viene prima di quella di inizio");
     expect(await t.db.absence.count()).toBe(1);
@@ -153,7 +185,9 @@ describe("Block Kit as text", () => {
     expect(mrkdwnToText("*Stato:* _in corso_ `3.1.2` da <@U123> in <#C1|generale> :warning: &lt;b&gt; &amp;")).toBe(
       "Stato: in corso 3.1.2 da @U123 in #generale ⚠️ <b> &",
     );
-    expect(mrkdwnToText("vedi <https://esempio.it/atto|l'atto> e <https://x.it>")).toBe("vedi l'atto (https://esempio.it/atto) e https://x.it");
+    expect(mrkdwnToText("vedi <https://esempio.it/atto|l'atto> e <https://x.it>")).toBe(
+      "vedi l'atto (https://esempio.it/atto) e https://x.it",
+    );
     expect(mrkdwnToText("2*3*4 resta")).toBe("2*3*4 resta");
   });
 
@@ -161,16 +195,31 @@ describe("Block Kit as text", () => {
     const r = renderMessage({
       text: "x",
       blocks: [
-        { type: "section", text: { type: "mrkdwn", text: "*Ciao*" }, accessory: { type: "button", action_id: "a", text: { type: "plain_text", text: "Apri" }, value: "1" } },
+        {
+          type: "section",
+          text: { type: "mrkdwn", text: "*Ciao*" },
+          accessory: { type: "button", action_id: "a", text: { type: "plain_text", text: "Apri" }, value: "1" },
+        },
         { type: "divider" },
-        { type: "actions", elements: [{ type: "button", action_id: "b", text: { type: "plain_text", text: "Annulla" }, value: "{\"reportId\":3}" }] },
-        { type: "context", elements: [{ type: "mrkdwn", text: "nota" }, { type: "plain_text", text: "fine" }] },
+        {
+          type: "actions",
+          elements: [
+            { type: "button", action_id: "b", text: { type: "plain_text", text: "Annulla" }, value: '{"reportId":3}' },
+          ],
+        },
+        {
+          type: "context",
+          elements: [
+            { type: "mrkdwn", text: "nota" },
+            { type: "plain_text", text: "fine" },
+          ],
+        },
       ],
     });
     expect(r.text).toBe(`Ciao\n[1: Apri]\n${"─".repeat(40)}\n[2: Annulla]\nnota · fine`);
     expect(r.buttons).toEqual([
       { number: 1, label: "Apri", actionId: "a", value: "1" },
-      { number: 2, label: "Annulla", actionId: "b", value: "{\"reportId\":3}" },
+      { number: 2, label: "Annulla", actionId: "b", value: '{"reportId":3}' },
     ]);
     expect(renderMessage({ text: "solo *testo*" }).text).toBe("solo testo");
   });
@@ -181,11 +230,23 @@ describe("Block Kit as text", () => {
       submit: { type: "plain_text", text: "Registra" },
       close: { type: "plain_text", text: "Chiudi" },
       blocks: [
-        { type: "input", label: { type: "plain_text", text: "Nota" }, optional: true, element: { type: "plain_text_input", placeholder: { type: "plain_text", text: "scrivi" } } },
+        {
+          type: "input",
+          label: { type: "plain_text", text: "Nota" },
+          optional: true,
+          element: { type: "plain_text_input", placeholder: { type: "plain_text", text: "scrivi" } },
+        },
         {
           type: "input",
           label: { type: "plain_text", text: "Stato" },
-          element: { type: "static_select", initial_option: { text: { type: "plain_text", text: "in corso" }, value: "in_corso" }, options: [{ text: { type: "plain_text", text: "in corso" }, value: "in_corso" }, { text: { type: "plain_text", text: "completata" }, value: "completata" }] },
+          element: {
+            type: "static_select",
+            initial_option: { text: { type: "plain_text", text: "in corso" }, value: "in_corso" },
+            options: [
+              { text: { type: "plain_text", text: "in corso" }, value: "in_corso" },
+              { text: { type: "plain_text", text: "completata" }, value: "completata" },
+            ],
+          },
         },
       ],
     });

@@ -35,7 +35,16 @@ describe("a database made by main before plan history migrates without loss", ()
     const db = new Database(f, { readonly: true });
     try {
       const n = (t: string) => (db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get() as { n: number }).n;
-      return { plan: n("Plan"), activity: n("Activity"), objective: n("Objective"), report: n("Report"), progress: n("Progress"), manual: n("ManualDeadline"), smvp: n("ScoringConfig"), audit: n("AuditEntry") };
+      return {
+        plan: n("Plan"),
+        activity: n("Activity"),
+        objective: n("Objective"),
+        report: n("Report"),
+        progress: n("Progress"),
+        manual: n("ManualDeadline"),
+        smvp: n("ScoringConfig"),
+        audit: n("AuditEntry"),
+      };
     } finally {
       db.close();
     }
@@ -49,21 +58,43 @@ describe("a database made by main before plan history migrates without loss", ()
       const out = path.join(dir, `m-${day}.csv`);
       const r = await cli(["relazione", "--monitoraggio", "--formato", "csv", "--oggi", day, "--output", out]);
       expect(r.code, r.err).toBe(0);
-      expectSameFigures(readFileSync(out, "utf8"), readFileSync(path.join(FIXTURES, `main-2024.monitoraggio-${day}.csv`), "utf8"));
+      expectSameFigures(
+        readFileSync(out, "utf8"),
+        readFileSync(path.join(FIXTURES, `main-2024.monitoraggio-${day}.csv`), "utf8"),
+      );
     }
     const rel = path.join(dir, "rel.csv");
     expect((await cli(["relazione", "--formato", "csv", "--oggi", "2025-01-31", "--output", rel])).code).toBe(0);
-    expectSameFigures(readFileSync(rel, "utf8"), readFileSync(path.join(FIXTURES, "main-2024.relazione-2025-01-31.csv"), "utf8"));
+    expectSameFigures(
+      readFileSync(rel, "utf8"),
+      readFileSync(path.join(FIXTURES, "main-2024.relazione-2025-01-31.csv"), "utf8"),
+    );
     const plan = await cli(["piano", "--json"]);
-    expect(JSON.parse(plan.out)).toMatchObject(JSON.parse(readFileSync(path.join(FIXTURES, "main-2024.piano.json"), "utf8")));
+    expect(JSON.parse(plan.out)).toMatchObject(
+      JSON.parse(readFileSync(path.join(FIXTURES, "main-2024.piano.json"), "utf8")),
+    );
 
     // The hand-set deadline and the SMVP version survived with their values; the new columns are empty.
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.prepare(`SELECT deadline, note FROM ManualDeadline WHERE activityCode = '2.2.5'`).get()).toEqual({ deadline: "2024-11-30", note: null });
-      expect(db.prepare(`SELECT version, validFrom, act FROM ScoringConfig`).get()).toEqual({ version: 1, validFrom: null, act: null });
-      expect(db.prepare(`SELECT adoptedAct, adoptedFrom FROM Plan`).get()).toEqual({ adoptedAct: null, adoptedFrom: null });
-      expect(db.prepare(`SELECT COUNT(*) AS n FROM _prisma_migrations WHERE migration_name = '20261201100000_plan_history'`).get()).toEqual({ n: 1 });
+      expect(db.prepare(`SELECT deadline, note FROM ManualDeadline WHERE activityCode = '2.2.5'`).get()).toEqual({
+        deadline: "2024-11-30",
+        note: null,
+      });
+      expect(db.prepare(`SELECT version, validFrom, act FROM ScoringConfig`).get()).toEqual({
+        version: 1,
+        validFrom: null,
+        act: null,
+      });
+      expect(db.prepare(`SELECT adoptedAct, adoptedFrom FROM Plan`).get()).toEqual({
+        adoptedAct: null,
+        adoptedFrom: null,
+      });
+      expect(
+        db
+          .prepare(`SELECT COUNT(*) AS n FROM _prisma_migrations WHERE migration_name = '20261201100000_plan_history'`)
+          .get(),
+      ).toEqual({ n: 1 });
     } finally {
       db.close();
     }
@@ -80,7 +111,11 @@ describe("a database made by main before plan history migrates without loss", ()
  * since main (evidence, counts, late entries) are not compared.
  */
 function expectSameFigures(now: string, main: string): void {
-  const rows = (t: string) => t.replace(/^\uFEFF/, "").split(/\r?\n/).map((l) => l.split(";"));
+  const rows = (t: string) =>
+    t
+      .replace(/^\uFEFF/, "")
+      .split(/\r?\n/)
+      .map((l) => l.split(";"));
   const [a, b] = [rows(now), rows(main)];
   expect(a.length).toBe(b.length);
   const header = b[0]!;

@@ -45,12 +45,51 @@ describe("audit trail", () => {
     process.env.DATABASE_URL = t.url;
     const db = t.db;
     await importPlanFile(db, LEGGIUNO_PLAN, { actor: "cli:segreteria", now: day("2024-01-10") });
-    await addUser(db, { slackUserId: "U0NODARI", role: "responsabile", areas: ["03"], name: "Claudia Nodari" }, { actor: "cli:segreteria", now: day("2024-01-11") });
-    await addUser(db, { slackUserId: "U0TEMP01", role: "dipendente", areas: ["04"] }, { actor: "cli:segreteria", now: day("2024-01-11", 1) });
-    await setAreaChannel(db, { area: "03", channelId: "C0TECNICA" }, { actor: "cli:segreteria", now: day("2024-01-12") });
-    await setAreaChannel(db, { area: "03", channelId: "C0TECNICA2" }, { actor: "cli:segreteria", now: day("2024-01-12", 1) });
-    const r = await recordReport(db, { planYear: 2024, activityCode: "3.1.2", userId: "U0NODARI", kind: "percent", value: 60, source: "slack_command" }, day("2024-03-01"));
-    await recordReport(db, { planYear: 2024, activityCode: "3.1.2", userId: "U0NODARI", kind: "status", status: "completata", evidence: "Det. n. 245/2024", source: "slack_modal" }, day("2024-03-02"));
+    await addUser(
+      db,
+      { slackUserId: "U0NODARI", role: "responsabile", areas: ["03"], name: "Claudia Nodari" },
+      { actor: "cli:segreteria", now: day("2024-01-11") },
+    );
+    await addUser(
+      db,
+      { slackUserId: "U0TEMP01", role: "dipendente", areas: ["04"] },
+      { actor: "cli:segreteria", now: day("2024-01-11", 1) },
+    );
+    await setAreaChannel(
+      db,
+      { area: "03", channelId: "C0TECNICA" },
+      { actor: "cli:segreteria", now: day("2024-01-12") },
+    );
+    await setAreaChannel(
+      db,
+      { area: "03", channelId: "C0TECNICA2" },
+      { actor: "cli:segreteria", now: day("2024-01-12", 1) },
+    );
+    const r = await recordReport(
+      db,
+      {
+        planYear: 2024,
+        activityCode: "3.1.2",
+        userId: "U0NODARI",
+        kind: "percent",
+        value: 60,
+        source: "slack_command",
+      },
+      day("2024-03-01"),
+    );
+    await recordReport(
+      db,
+      {
+        planYear: 2024,
+        activityCode: "3.1.2",
+        userId: "U0NODARI",
+        kind: "status",
+        status: "completata",
+        evidence: "Det. n. 245/2024",
+        source: "slack_modal",
+      },
+      day("2024-03-02"),
+    );
     await undoReport(db, { reportId: r.report.id + 1, userId: "U0NODARI", now: day("2024-03-02", 5) });
     await recordDelayExplanation(db, {
       year: 2024,
@@ -63,11 +102,23 @@ describe("audit trail", () => {
       correctiveAction: "Incarico esterno",
       newExpectedDate: "2024-12-15",
     });
-    await setManualDeadline(db, { year: 2024, code: "3.1.1", date: "30/11/2024", actor: "cli:segreteria", now: day("2024-02-01") });
+    await setManualDeadline(db, {
+      year: 2024,
+      code: "3.1.1",
+      date: "30/11/2024",
+      actor: "cli:segreteria",
+      now: day("2024-02-01"),
+    });
     await setScoringConfig(db, 2024, { maxPoints: 40 }, { actor: "cli:segreteria", now: day("2024-02-02") });
     await setScoringConfig(db, 2024, { maxPoints: 30 }, { actor: "cli:segreteria", now: day("2024-02-03") });
-    const revised = readFileSync(LEGGIUNO_PLAN, "utf8").replace("Riqualificazione area San Primo", "Riqualificazione area San Primo (rivista)");
-    await importPlanText(db, revised, "leggiuno-piao-2024-rev.txt", { actor: "cli:segreteria", now: day("2024-04-01") });
+    const revised = readFileSync(LEGGIUNO_PLAN, "utf8").replace(
+      "Riqualificazione area San Primo",
+      "Riqualificazione area San Primo (rivista)",
+    );
+    await importPlanText(db, revised, "leggiuno-piao-2024-rev.txt", {
+      actor: "cli:segreteria",
+      now: day("2024-04-01"),
+    });
     await removeUser(db, "U0TEMP01", { actor: "cli:segreteria", now: day("2024-05-01") });
   });
   afterAll(async () => {
@@ -78,7 +129,17 @@ describe("audit trail", () => {
   it("every kind of change left one row with who, when, before and after", async () => {
     const rows = await listAudit(t.db, { limit: 1000 });
     const actions = rows.map((r) => r.action);
-    for (const a of ["plan_import", "user_add", "user_remove", "channel_set", "report", "report_undo", "delay_cause", "manual_deadline", "scoring_config"]) {
+    for (const a of [
+      "plan_import",
+      "user_add",
+      "user_remove",
+      "channel_set",
+      "report",
+      "report_undo",
+      "delay_cause",
+      "manual_deadline",
+      "scoring_config",
+    ]) {
       expect(actions, a).toContain(a);
     }
     expect(actions.filter((a) => a === "plan_import")).toHaveLength(2);
@@ -87,13 +148,30 @@ describe("audit trail", () => {
     expect(rows.map((r) => r.id)).toEqual([...rows.map((r) => r.id)].sort((a, b) => a - b));
 
     const channel = rows.filter((r) => r.action === "channel_set")[1]!;
-    expect(channel).toMatchObject({ actor: "cli:segreteria", entityKey: "03", before: { channelId: "C0TECNICA" }, after: { channelId: "C0TECNICA2" } });
+    expect(channel).toMatchObject({
+      actor: "cli:segreteria",
+      entityKey: "03",
+      before: { channelId: "C0TECNICA" },
+      after: { channelId: "C0TECNICA2" },
+    });
     const smvp = rows.filter((r) => r.action === "scoring_config");
-    expect(smvp[0]).toMatchObject({ entityType: "scoring_config", entityKey: "2024", before: null, after: { version: 1 } });
-    expect(smvp[1]).toMatchObject({ before: { version: 1, config: { maxPoints: 40 } }, after: { version: 2, config: { maxPoints: 30 } } });
+    expect(smvp[0]).toMatchObject({
+      entityType: "scoring_config",
+      entityKey: "2024",
+      before: null,
+      after: { version: 1 },
+    });
+    expect(smvp[1]).toMatchObject({
+      before: { version: 1, config: { maxPoints: 40 } },
+      after: { version: 2, config: { maxPoints: 30 } },
+    });
     expect(smvp[1]!.at.toISOString()).toBe(day("2024-02-03").toISOString());
     const deadline = rows.find((r) => r.action === "manual_deadline")!;
-    expect(deadline).toMatchObject({ entityKey: "2024:3.1.1", before: { deadline: null }, after: { deadline: "2024-11-30" } });
+    expect(deadline).toMatchObject({
+      entityKey: "2024:3.1.1",
+      before: { deadline: null },
+      after: { deadline: "2024-11-30" },
+    });
   });
 
   it("lists one activity's history by code, and by year", async () => {
@@ -112,7 +190,9 @@ describe("audit trail", () => {
     expect(r.code, r.err).toBe(0);
     const lines = r.out.trim().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^01\/03\/2024 12:00 {2}Claudia Nodari \(U0NODARI\) {2}segnalazione {2}progress 2024:3\.1\.2 {2}/);
+    expect(lines[0]).toMatch(
+      /^01\/03\/2024 12:00 {2}Claudia Nodari \(U0NODARI\) {2}segnalazione {2}progress 2024:3\.1\.2 {2}/,
+    );
     expect(lines[1]).toContain("status: in_corso -> completata; completedOn: — -> 2024-03-02");
     expect(lines[2]).toMatch(/annullamento segnalazione .*status: completata -> in_corso/);
     const none = await cli(["audit", "--codice", "9.9.9"]);
@@ -163,7 +243,10 @@ describe("audit trail", () => {
         ["deleteMany", () => t.db.auditEntry.deleteMany({})],
         ["raw UPDATE", () => t.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET actor = 'falso' WHERE id = ${first.id}`)],
         ["raw DELETE", () => t.db.$executeRawUnsafe(`DELETE FROM "AuditEntry"`)],
-        ["UPDATE in a transaction", () => t.db.$transaction(async (tx) => tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET "before" = NULL`))],
+        [
+          "UPDATE in a transaction",
+          () => t.db.$transaction(async (tx) => tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET "before" = NULL`)),
+        ],
       ];
       for (const [what, attempt] of attempts) {
         const err = (await attempt().then(
@@ -172,7 +255,9 @@ describe("audit trail", () => {
         )) as { message?: string; meta?: { driverAdapterError?: { cause?: { originalMessage?: string } } } } | null;
         expect(err, `${what} non rifiutato`).not.toBeNull();
         // The model API words it as a constraint error; the trigger's own message is underneath.
-        expect(`${err!.message} ${err!.meta?.driverAdapterError?.cause?.originalMessage ?? ""}`, what).toMatch(/append-only/);
+        expect(`${err!.message} ${err!.meta?.driverAdapterError?.cause?.originalMessage ?? ""}`, what).toMatch(
+          /append-only/,
+        );
       }
       // a second connection straight to the file, outside Prisma, is refused too
       const raw = new Database(t.file);

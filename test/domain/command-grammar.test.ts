@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cleanCommandText, normalizeCode, parseObiettivoText, type GrammarResult, type ObiettivoCommand } from "../../src/domain/progress/command-grammar.ts";
+import {
+  cleanCommandText,
+  normalizeCode,
+  parseObiettivoText,
+  type GrammarResult,
+  type ObiettivoCommand,
+} from "../../src/domain/progress/command-grammar.ts";
 
 const ctx = { today: "2024-10-07" };
 const parse = (t: string) => parseObiettivoText(t, ctx);
@@ -25,7 +31,10 @@ describe("/obiettivo grammar: every form of the issue", () => {
     ["3.1.2 completato il 12/03/2024", { kind: "complete", on: "2024-03-12", note: null }],
     ["3.1.2 completato 12-03-2024", { kind: "complete", on: "2024-03-12", note: null }],
     ["3.1.2 completato in data 12.03.2024", { kind: "complete", on: "2024-03-12", note: null }],
-    ["3.1.2 completato il 12 marzo 2024 con determina 45", { kind: "complete", on: "2024-03-12", note: "con determina 45" }],
+    [
+      "3.1.2 completato il 12 marzo 2024 con determina 45",
+      { kind: "complete", on: "2024-03-12", note: "con determina 45" },
+    ],
     ["3.1.2 completato il 12/03", { kind: "complete", on: "2024-03-12", note: null }],
     ["3.1.2 fatto ieri", { kind: "complete", on: "2024-10-06", note: null }],
     ["3.1.2 fatto oggi", { kind: "complete", on: "2024-10-07", note: null }],
@@ -43,9 +52,15 @@ describe("/obiettivo grammar: every form of the issue", () => {
     ["3.1.2 in corso affidati i lavori", { kind: "in_progress", note: "affidati i lavori" }],
     ["3.1.2 avviato", { kind: "in_progress", note: null }],
     ["3.1.2 non iniziata", { kind: "not_started", note: null }],
-    ["3.1.2 bloccato manca il parere della Soprintendenza", { kind: "blocked", reason: "manca il parere della Soprintendenza" }],
+    [
+      "3.1.2 bloccato manca il parere della Soprintendenza",
+      { kind: "blocked", reason: "manca il parere della Soprintendenza" },
+    ],
     ["3.1.2 bloccata motivo: fondi non assegnati", { kind: "blocked", reason: "fondi non assegnati" }],
-    ["3.1.2 nota inviata la richiesta all'ufficio tecnico", { kind: "note", text: "inviata la richiesta all'ufficio tecnico" }],
+    [
+      "3.1.2 nota inviata la richiesta all'ufficio tecnico",
+      { kind: "note", text: "inviata la richiesta all'ufficio tecnico" },
+    ],
     ["3.1.2 nota: testo", { kind: "note", text: "testo" }],
   ])("%s", (text, action) => {
     const c = command(text);
@@ -63,10 +78,26 @@ describe("/obiettivo grammar: every form of the issue", () => {
   });
 
   it("tolerates case, accents, extra spaces, punctuation after the keyword and Slack's escaping", () => {
-    expect(command("  3.1.2    COMPLETATO  ")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "complete", on: null, note: null } });
-    expect(command("3.1.2 In\u00A0Corso")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "in_progress", note: null } });
-    expect(command("3.1.2 Completàto:")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "complete", on: null, note: null } });
-    expect(command("3.1.2 nota a &lt; b &amp; c")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "note", text: "a < b & c" } });
+    expect(command("  3.1.2    COMPLETATO  ")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "complete", on: null, note: null },
+    });
+    expect(command("3.1.2 In\u00A0Corso")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "in_progress", note: null },
+    });
+    expect(command("3.1.2 Completàto:")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "complete", on: null, note: null },
+    });
+    expect(command("3.1.2 nota a &lt; b &amp; c")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "note", text: "a < b & c" },
+    });
     expect(command("3.1.2\tstoria")).toEqual({ kind: "history", code: "3.1.2" });
     expect(command("３.１.２ fatto")).toMatchObject({ code: "3.1.2" });
   });
@@ -140,11 +171,21 @@ describe("per @collega (a report on someone's behalf)", () => {
       action: { kind: "complete", on: null, note: null },
       onBehalfOf: { userId: "U123ABC" },
     });
-    expect(command("3.1.2 60% per <@U123ABC>")).toMatchObject({ action: { kind: "percent", percent: 60 }, onBehalfOf: { userId: "U123ABC" } });
-    expect(command("3.1.2 completato il 12/03/2024 per <@U1234|m>")).toMatchObject({ action: { on: "2024-03-12" }, onBehalfOf: { userId: "U1234" } });
+    expect(command("3.1.2 60% per <@U123ABC>")).toMatchObject({
+      action: { kind: "percent", percent: 60 },
+      onBehalfOf: { userId: "U123ABC" },
+    });
+    expect(command("3.1.2 completato il 12/03/2024 per <@U1234|m>")).toMatchObject({
+      action: { on: "2024-03-12" },
+      onBehalfOf: { userId: "U1234" },
+    });
     expect(command("3.1.2 completato per @Mario")).toMatchObject({ onBehalfOf: { name: "Mario" } });
     // "per" inside a note is not a person.
-    expect(command("3.1.2 nota inviata la richiesta per email")).toEqual({ kind: "report", code: "3.1.2", action: { kind: "note", text: "inviata la richiesta per email" } });
+    expect(command("3.1.2 nota inviata la richiesta per email")).toEqual({
+      kind: "report",
+      code: "3.1.2",
+      action: { kind: "note", text: "inviata la richiesta per email" },
+    });
   });
 
   it("refuses it where nothing is recorded, and a broken mention", () => {
@@ -157,6 +198,8 @@ describe("per @collega (a report on someone's behalf)", () => {
   });
 
   it("unwraps the links and channels Slack escapes once should_escape is on", () => {
-    expect(cleanCommandText("3.1.2 nota vedi <https://comune.it/atto|comune.it/atto> in <#C123ABC|generale>")).toBe("3.1.2 nota vedi https://comune.it/atto in #generale");
+    expect(cleanCommandText("3.1.2 nota vedi <https://comune.it/atto|comune.it/atto> in <#C123ABC|generale>")).toBe(
+      "3.1.2 nota vedi https://comune.it/atto in #generale",
+    );
   });
 });

@@ -13,16 +13,24 @@ describe("digest with variations", () => {
   beforeAll(async () => {
     t = await testDatabase();
     fresh = await testDatabase();
-    for (const db of [t, fresh]) await importPlanFile(db.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-10T09:00:00Z") });
+    for (const db of [t, fresh])
+      await importPlanFile(db.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-10T09:00:00Z") });
     const meta = { act: "Delibera G.C. n. 80 del 12/09/2024", validFrom: "2024-09-12", reason: "test" };
-    await applyVariation(t.db, await prepareTargetedVariation(t.db, { code: "3.1.4", deadline: "31/12/2024" }, meta), { actor: "test", now: new Date() });
-    await applyVariation(t.db, await prepareTargetedVariation(t.db, { remove: "3.3.1" }, meta), { actor: "test", now: new Date() });
+    await applyVariation(t.db, await prepareTargetedVariation(t.db, { code: "3.1.4", deadline: "31/12/2024" }, meta), {
+      actor: "test",
+      now: new Date(),
+    });
+    await applyVariation(t.db, await prepareTargetedVariation(t.db, { remove: "3.3.1" }, meta), {
+      actor: "test",
+      now: new Date(),
+    });
   });
   afterAll(async () => {
     await t.dispose();
     await fresh.dispose();
   });
-  const area03 = async (db: TestDb, today: string) => (await buildDigests(db.db, { today, shown: 50, wideShown: 50 })).digests.find((d) => d.area.code === "03")!;
+  const area03 = async (db: TestDb, today: string) =>
+    (await buildDigests(db.db, { today, shown: 50, wideShown: 50 })).digests.find((d) => d.area.code === "03")!;
 
   it("before the variation the digest is the adopted plan's; after it the moved and removed activities are no longer late", async () => {
     const before = await area03(t, "2024-09-09");
@@ -35,7 +43,10 @@ describe("digest with variations", () => {
     expect(now.overdue.total).toBe(was.overdue.total - 2);
     expect(now.activities).toBe(was.activities - 1);
     // Other areas are untouched.
-    const other = async (db: TestDb) => (await buildDigests(db.db, { today: "2024-10-07", shown: 50, wideShown: 50 })).digests.find((d) => d.area.code === "04");
+    const other = async (db: TestDb) =>
+      (await buildDigests(db.db, { today: "2024-10-07", shown: 50, wideShown: 50 })).digests.find(
+        (d) => d.area.code === "04",
+      );
     expect(await other(t)).toEqual(await other(fresh));
   });
 });

@@ -30,12 +30,26 @@ const codesAndDays = (items: { code: string; daysLate: number | null }[]) => ite
 
 async function addProgress(db: Db, code: string, status: string, extra: { percent?: number; count?: number } = {}) {
   await db.progress.create({
-    data: { planYear: 2024, activityCode: code, status, percent: extra.percent ?? null, count: extra.count ?? null, updatedAt: IMPORTED_AT },
+    data: {
+      planYear: 2024,
+      activityCode: code,
+      status,
+      percent: extra.percent ?? null,
+      count: extra.count ?? null,
+      updatedAt: IMPORTED_AT,
+    },
   });
 }
 
 let seq = 0;
-async function addReport(db: Db, code: string, kind: "count_add" | "count_set", value: number, occurredOn: string, opts: { createdAt?: string; undone?: boolean } = {}) {
+async function addReport(
+  db: Db,
+  code: string,
+  kind: "count_add" | "count_set",
+  value: number,
+  occurredOn: string,
+  opts: { createdAt?: string; undone?: boolean } = {},
+) {
   seq += 1;
   await db.report.create({
     data: {
@@ -62,7 +76,8 @@ describe("calendar helpers", () => {
     expect(mondayOf("2024-10-13")).toBe("2024-10-07");
     expect(mondayOf("2024-10-07")).toBe("2024-10-07");
     // Same weeks as the progress service's period buckets.
-    for (const d of ["2024-10-07", "2024-12-30", "2021-01-03", "2027-01-01"]) expect(isoWeekOf(d)).toBe(periodKey(d, "week"));
+    for (const d of ["2024-10-07", "2024-12-30", "2021-01-03", "2027-01-01"])
+      expect(isoWeekOf(d)).toBe(periodKey(d, "week"));
   });
 
   it("counts the pace over whole days before today, per period", () => {
@@ -159,9 +174,18 @@ describe("digest of the Leggiuno 2024 plan", () => {
     const pace = Object.fromEntries(d.behindPace.items.map((p) => [p.code, p]));
     expect(Object.keys(pace).sort()).toEqual(["3.3.2", "3.3.3", "3.3.7", "3.4.2", "3.4.3", "3.4.4"]);
     expect(pace["3.3.2"]).toMatchObject({ period: "month", threshold: 2, yearToDate: { expected: 18, recorded: 0 } });
-    expect(pace["3.3.2"]!.currentPeriod).toMatchObject({ period: "month", start: "2024-10-01", expected: 0, recorded: 0 });
+    expect(pace["3.3.2"]!.currentPeriod).toMatchObject({
+      period: "month",
+      start: "2024-10-01",
+      expected: 0,
+      recorded: 0,
+    });
     expect(pace["3.3.3"]).toMatchObject({ period: "week", yearToDate: { expected: 80, recorded: 0 } });
-    expect(pace["3.3.7"]).toMatchObject({ period: "year", currentPeriod: null, yearToDate: { expected: 1, recorded: 0 } });
+    expect(pace["3.3.7"]).toMatchObject({
+      period: "year",
+      currentPeriod: null,
+      yearToDate: { expected: 1, recorded: 0 },
+    });
     // "> 2 al mese (nella stagione estiva)": the season's dates are not in the plan.
     expect(pace["3.3.4"]).toBeUndefined();
     const police = await digestOf(t.db, "2024-10-07", "04");
@@ -217,7 +241,7 @@ describe("digest with recorded progress", () => {
   it("counts a period exactly as the progress service does, count set by hand included", async () => {
     const db = t.db;
     const facts: ReportFact[] = [];
-    const plan: [("count_add" | "count_set"), number, string][] = [
+    const plan: ["count_add" | "count_set", number, string][] = [
       ["count_add", 3, "2024-09-05"],
       ["count_add", 2, "2024-10-01"],
       ["count_set", 4, "2024-10-02"], // the running total was 5: October loses 1
@@ -230,7 +254,16 @@ describe("digest with recorded progress", () => {
       i += 1;
       const createdAt = `${day}T08:00:00.000Z`;
       await addReport(db, "3.4.3", kind, value, day, { createdAt });
-      facts.push({ id: i, kind, status: null, value, occurredOn: day, note: null, userId: "U", createdAt: new Date(createdAt) });
+      facts.push({
+        id: i,
+        kind,
+        status: null,
+        value,
+        occurredOn: day,
+        note: null,
+        userId: "U",
+        createdAt: new Date(createdAt),
+      });
     }
     // 3.4.3 is "> 2 all'anno": paced per year, so give it a month pace for this check.
     await db.activity.updateMany({ where: { code: "3.4.3" }, data: { period: "month", threshold: 40 } });
@@ -250,8 +283,12 @@ describe("digest with recorded progress", () => {
 
   it("uses the deadline set by hand, and leaves completed activities out", async () => {
     const db = t.db;
-    await db.manualDeadline.create({ data: { planYear: 2024, activityCode: "3.1.1", deadline: "2024-10-15", setBy: "test", setAt: IMPORTED_AT } });
-    await db.manualDeadline.create({ data: { planYear: 2024, activityCode: "3.1.4", deadline: "2024-12-20", setBy: "test", setAt: IMPORTED_AT } });
+    await db.manualDeadline.create({
+      data: { planYear: 2024, activityCode: "3.1.1", deadline: "2024-10-15", setBy: "test", setAt: IMPORTED_AT },
+    });
+    await db.manualDeadline.create({
+      data: { planYear: 2024, activityCode: "3.1.4", deadline: "2024-12-20", setBy: "test", setAt: IMPORTED_AT },
+    });
     await addProgress(db, "3.4.1", "completata");
     await addProgress(db, "3.3.1", "bloccata");
     const d = await digestOf(db, "2024-10-07", "03");
@@ -264,9 +301,21 @@ describe("digest with recorded progress", () => {
   it("mentions the area's heads: users with the responsabile role for that area only", async () => {
     const db = t.db;
     const at = IMPORTED_AT;
-    await db.user.create({ data: { slackUserId: "U0HEAD03", role: "responsabile", name: "Claudia Nodari", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-    await db.user.create({ data: { slackUserId: "U0STAFF03", role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-    await db.user.create({ data: { slackUserId: "U0HEAD04", role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } } });
+    await db.user.create({
+      data: {
+        slackUserId: "U0HEAD03",
+        role: "responsabile",
+        name: "Claudia Nodari",
+        createdAt: at,
+        areas: { create: [{ areaCode: "03" }] },
+      },
+    });
+    await db.user.create({
+      data: { slackUserId: "U0STAFF03", role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+    });
+    await db.user.create({
+      data: { slackUserId: "U0HEAD04", role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } },
+    });
     const d = await digestOf(db, "2024-10-07", "03");
     expect(d.heads).toEqual([{ slackUserId: "U0HEAD03", name: "Claudia Nodari" }]);
     expect(renderDigestText(d)).toContain("Responsabile: Claudia Nodari (U0HEAD03)");

@@ -23,7 +23,9 @@ import { UserError } from "../../src/errors.ts";
 
 const EMPTY: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };
 
-function act(over: Partial<Omit<ActivityScoringInput, "state">> & { state?: Partial<ActivityState> }): ActivityScoringInput {
+function act(
+  over: Partial<Omit<ActivityScoringInput, "state">> & { state?: Partial<ActivityState> },
+): ActivityScoringInput {
   const { state, ...rest } = over;
   return {
     code: "3.1.2",
@@ -47,7 +49,14 @@ function ctx(asOf = "2025-01-31", patch: (c: ScoringConfig) => void = () => {}):
 }
 
 const bands = (c: ScoringConfig) => {
-  c.rules.deadline = { late: "fasce", days: "lavorativi", bands: [{ maxDaysLate: 30, percent: 50 }, { maxDaysLate: 60, percent: 25 }] };
+  c.rules.deadline = {
+    late: "fasce",
+    days: "lavorativi",
+    bands: [
+      { maxDaysLate: 30, percent: 50 },
+      { maxDaysLate: 60, percent: 25 },
+    ],
+  };
 };
 
 describe("deadline rule", () => {
@@ -61,29 +70,50 @@ describe("deadline rule", () => {
   it("late with the default rule: 0%", () => {
     const s = scoreActivity(act({ state: { status: "completata", completedOn: "2024-04-15" } }), ctx());
     expect(s).toMatchObject({ percent: 0, rule: "deadline.late_zero" });
-    expect(s.explanation).toBe("Scadenza 31/03/2024, completata il 15/04/2024: 15 giorni di ritardo -> completata oltre la scadenza = 0%");
+    expect(s.explanation).toBe(
+      "Scadenza 31/03/2024, completata il 15/04/2024: 15 giorni di ritardo -> completata oltre la scadenza = 0%",
+    );
   });
 
   it("late with bands: the band that covers the delay, 0% beyond the last", () => {
-    const s15 = scoreActivity(act({ state: { status: "completata", completedOn: "2024-04-15" } }), ctx(undefined, bands));
+    const s15 = scoreActivity(
+      act({ state: { status: "completata", completedOn: "2024-04-15" } }),
+      ctx(undefined, bands),
+    );
     expect(s15).toMatchObject({ percent: 50, rule: "deadline.late_bands" });
-    expect(s15.explanation).toBe("Scadenza 31/03/2024, completata il 15/04/2024: 15 giorni di ritardo -> fascia fino a 30 giorni = 50%");
-    const s30 = scoreActivity(act({ state: { status: "completata", completedOn: "2024-04-30" } }), ctx(undefined, bands));
+    expect(s15.explanation).toBe(
+      "Scadenza 31/03/2024, completata il 15/04/2024: 15 giorni di ritardo -> fascia fino a 30 giorni = 50%",
+    );
+    const s30 = scoreActivity(
+      act({ state: { status: "completata", completedOn: "2024-04-30" } }),
+      ctx(undefined, bands),
+    );
     expect(s30.percent).toBe(50);
-    const s31 = scoreActivity(act({ state: { status: "completata", completedOn: "2024-05-01" } }), ctx(undefined, bands));
+    const s31 = scoreActivity(
+      act({ state: { status: "completata", completedOn: "2024-05-01" } }),
+      ctx(undefined, bands),
+    );
     expect(s31.percent).toBe(25);
     expect(s31.explanation).toContain("31 giorni di ritardo -> fascia 31-60 giorni = 25%");
-    const s61 = scoreActivity(act({ state: { status: "completata", completedOn: "2024-05-31" } }), ctx(undefined, bands));
+    const s61 = scoreActivity(
+      act({ state: { status: "completata", completedOn: "2024-05-31" } }),
+      ctx(undefined, bands),
+    );
     expect(s61.percent).toBe(0);
     expect(s61.explanation).toContain("61 giorni di ritardo -> oltre 60 giorni = 0%");
-    const s1 = scoreActivity(act({ state: { status: "completata", completedOn: "2024-04-01" } }), ctx(undefined, bands));
+    const s1 = scoreActivity(
+      act({ state: { status: "completata", completedOn: "2024-04-01" } }),
+      ctx(undefined, bands),
+    );
     expect(s1.explanation).toContain("1 giorno di ritardo");
   });
 
   it("not completed and past the deadline: 0% with the days of delay", () => {
     const s = scoreActivity(act({ state: { status: "in_corso" } }), ctx("2024-06-30"));
     expect(s).toMatchObject({ state: "valutata", percent: 0, rule: "deadline.open_overdue" });
-    expect(s.explanation).toBe("Scadenza 31/03/2024: al 30/06/2024 non completata (stato: in corso), 91 giorni di ritardo = 0%");
+    expect(s.explanation).toBe(
+      "Scadenza 31/03/2024: al 30/06/2024 non completata (stato: in corso), 91 giorni di ritardo = 0%",
+    );
   });
 
   it("not yet due at the evaluation date: not scored, not 0", () => {
@@ -95,7 +125,14 @@ describe("deadline rule", () => {
   });
 
   it("no date known: non valutabile rather than invented", () => {
-    const s = scoreActivity(act({ deadline: null, targetText: "Entro termini di legge", state: { status: "completata", completedOn: "2024-05-01" } }), ctx());
+    const s = scoreActivity(
+      act({
+        deadline: null,
+        targetText: "Entro termini di legge",
+        state: { status: "completata", completedOn: "2024-05-01" },
+      }),
+      ctx(),
+    );
     expect(s).toMatchObject({ state: "non_valutabile", percent: null, rule: "deadline.missing_date" });
     expect(s.explanation).toContain("npx obiettivi scadenza 3.1.2");
   });
@@ -107,7 +144,13 @@ describe("deadline rule", () => {
 
 describe("percentage rule", () => {
   const pctAct = (state: Partial<ActivityState>, threshold: number | null = 100) =>
-    act({ targetKind: "percentage", targetText: threshold == null ? "%" : `${threshold}%`, threshold, deadline: null, state });
+    act({
+      targetKind: "percentage",
+      targetText: threshold == null ? "%" : `${threshold}%`,
+      threshold,
+      deadline: null,
+      state,
+    });
 
   it("achieved / target", () => {
     const s = scoreActivity(pctAct({ status: "in_corso", percent: 80 }), ctx());
@@ -126,7 +169,11 @@ describe("percentage rule", () => {
   });
 
   it("no target: non valutabile", () => {
-    expect(scoreActivity(pctAct({ percent: 50 }, null), ctx())).toMatchObject({ state: "non_valutabile", rule: "no_target", percent: null });
+    expect(scoreActivity(pctAct({ percent: 50 }, null), ctx())).toMatchObject({
+      state: "non_valutabile",
+      rule: "no_target",
+      percent: null,
+    });
   });
 
   it("zero target: reached", () => {
@@ -163,8 +210,14 @@ describe("count rule", () => {
     const soglia = (c: ScoringConfig) => {
       c.rules.count.mode = "soglia";
     };
-    expect(scoreActivity(countAct({ count: 4 }), ctx(undefined, soglia))).toMatchObject({ percent: 0, rule: "count.threshold" });
-    expect(scoreActivity(countAct({ count: 5 }), ctx(undefined, soglia))).toMatchObject({ percent: 100, rule: "count.threshold" });
+    expect(scoreActivity(countAct({ count: 4 }), ctx(undefined, soglia))).toMatchObject({
+      percent: 0,
+      rule: "count.threshold",
+    });
+    expect(scoreActivity(countAct({ count: 5 }), ctx(undefined, soglia))).toMatchObject({
+      percent: 100,
+      rule: "count.threshold",
+    });
   });
 
   it("zero threshold: any recorded value reaches it (no division by zero)", () => {
@@ -183,13 +236,20 @@ describe("count rule", () => {
     expect(s.inputs).toMatchObject({ periodi: 6, atteso: 12 });
     expect(s.percent).toBe(75);
     expect(s.provisional).toBe(true);
-    expect(s.explanation).toBe("Valore atteso «> 2 al mese»; al 30/06/2024 trascorsi 6 mesi (anno 2024) -> atteso 12; registrati 9: 9/12 = 75%");
+    expect(s.explanation).toBe(
+      "Valore atteso «> 2 al mese»; al 30/06/2024 trascorsi 6 mesi (anno 2024) -> atteso 12; registrati 9: 9/12 = 75%",
+    );
     // at year end, the whole year: 24
     expect(scoreActivity(countAct({ count: 12 }, monthly), ctx("2025-02-01")).percent).toBe(50);
   });
 
   it("a seasonal qualifier uses the configured window, and before it starts nothing is due", () => {
-    const summer = { period: "day", threshold: 2, qualifier: "stagione estiva", targetText: "> 2 al giorno (stagione estiva)" };
+    const summer = {
+      period: "day",
+      threshold: 2,
+      qualifier: "stagione estiva",
+      targetText: "> 2 al giorno (stagione estiva)",
+    };
     expect(scoreActivity(countAct({ count: 0 }, summer), ctx("2024-05-01")).state).toBe("non_scaduta");
     const s = scoreActivity(countAct({ count: 20 }, summer), ctx("2024-06-10"));
     expect(s.inputs).toMatchObject({ periodi: 10, atteso: 20 });
@@ -213,7 +273,8 @@ describe("count rule", () => {
 
 describe("yes/no, amount and upper bound rules", () => {
   it("yes/no: 100 or 0", () => {
-    const b = (state: Partial<ActivityState>) => act({ targetKind: "boolean", targetText: "Si", deadline: null, state });
+    const b = (state: Partial<ActivityState>) =>
+      act({ targetKind: "boolean", targetText: "Si", deadline: null, state });
     expect(scoreActivity(b({ achievedValue: 1 }), ctx())).toMatchObject({ percent: 100, rule: "boolean" });
     expect(scoreActivity(b({ achievedValue: 0 }), ctx()).percent).toBe(0);
     expect(scoreActivity(b({ status: "completata" }), ctx()).percent).toBe(100);
@@ -221,7 +282,15 @@ describe("yes/no, amount and upper bound rules", () => {
   });
 
   it("amount: achieved / target, capped, in euro", () => {
-    const m = (v: number | null) => act({ targetKind: "amount", targetText: "> 200.000,00 Euro", threshold: 200000, unit: "euro", deadline: null, state: { achievedValue: v } });
+    const m = (v: number | null) =>
+      act({
+        targetKind: "amount",
+        targetText: "> 200.000,00 Euro",
+        threshold: 200000,
+        unit: "euro",
+        deadline: null,
+        state: { achievedValue: v },
+      });
     const s = scoreActivity(m(150000), ctx());
     expect(s).toMatchObject({ percent: 75, rule: "amount.ratio" });
     expect(s.explanation).toBe("Valore atteso 200.000,00 €, raggiunto 150.000,00 €: 150.000/200.000 = 75%");
@@ -231,7 +300,14 @@ describe("yes/no, amount and upper bound rules", () => {
 
   it("upper bound: within the limit 100%, otherwise limit / measured", () => {
     const u = (v: number | null, limit: number | null = 30) =>
-      act({ targetKind: "upper_bound", targetText: "≤ 30 giorni", threshold: limit, unit: "giorni", deadline: null, state: { achievedValue: v } });
+      act({
+        targetKind: "upper_bound",
+        targetText: "≤ 30 giorni",
+        threshold: limit,
+        unit: "giorni",
+        deadline: null,
+        state: { achievedValue: v },
+      });
     expect(scoreActivity(u(25), ctx())).toMatchObject({ percent: 100, rule: "upper_bound.ratio" });
     expect(scoreActivity(u(30), ctx()).percent).toBe(100);
     const late = scoreActivity(u(40), ctx());
@@ -245,7 +321,13 @@ describe("yes/no, amount and upper bound rules", () => {
 
 describe("text targets and manual evaluations", () => {
   const text = (over: Partial<Omit<ActivityScoringInput, "state">> = {}) =>
-    act({ targetKind: "text", targetText: "Entro i termini previsti da portale PA Digitale 2026", deadline: null, state: { status: "completata", completedOn: "2024-06-01" }, ...over });
+    act({
+      targetKind: "text",
+      targetText: "Entro i termini previsti da portale PA Digitale 2026",
+      deadline: null,
+      state: { status: "completata", completedOn: "2024-06-01" },
+      ...over,
+    });
 
   it("text with no date: non valutabile, never invented", () => {
     const s = scoreActivity(text(), ctx());
@@ -254,28 +336,49 @@ describe("text targets and manual evaluations", () => {
   });
 
   it("a deadline set by hand turns it into a deadline", () => {
-    expect(scoreActivity(text({ deadline: "2024-06-30" }), ctx())).toMatchObject({ percent: 100, rule: "deadline.on_time" });
+    expect(scoreActivity(text({ deadline: "2024-06-30" }), ctx())).toMatchObject({
+      percent: 100,
+      rule: "deadline.on_time",
+    });
   });
 
   it("a manual evaluation in the configuration wins and explains itself", () => {
-    const s = scoreActivity(text(), ctx(undefined, (c) => {
-      c.manualEvaluations["3.1.2"] = { percent: 80, reason: "verbale NdV n. 3/2025" };
-    }));
+    const s = scoreActivity(
+      text(),
+      ctx(undefined, (c) => {
+        c.manualEvaluations["3.1.2"] = { percent: 80, reason: "verbale NdV n. 3/2025" };
+      }),
+    );
     expect(s).toMatchObject({ state: "valutata", percent: 80, rule: "manual_evaluation" });
     expect(s.explanation).toBe("Valutazione manuale dalla configurazione SMVP: 80% (verbale NdV n. 3/2025)");
   });
 });
 
 describe("objective, area and head", () => {
-  const scored = (code: string, percent: number | null, state: "valutata" | "non_valutabile" | "non_scaduta" = "valutata") => ({
+  const scored = (
+    code: string,
+    percent: number | null,
+    state: "valutata" | "non_valutabile" | "non_scaduta" = "valutata",
+  ) => ({
     code,
     score: { state, percent, rule: "percentage.ratio" as const, inputs: {}, explanation: "", provisional: false },
   });
 
   it("objective: mean of its evaluated activities, the others excluded and named", () => {
-    const o = scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 50), scored("3.1.3", null, "non_scaduta"), scored("3.1.4", null, "non_valutabile")], ctx());
+    const o = scoreObjective(
+      "3.1",
+      [
+        scored("3.1.1", 100),
+        scored("3.1.2", 50),
+        scored("3.1.3", null, "non_scaduta"),
+        scored("3.1.4", null, "non_valutabile"),
+      ],
+      ctx(),
+    );
     expect(o).toMatchObject({ state: "valutata", percent: 75, evaluated: 2, notDue: 1, notEvaluable: 1 });
-    expect(o.explanation).toBe("Media di 2 attività valutate: (100 + 50)/2 = 75%; 1 attività non ancora scaduta, 1 attività non valutabile escluse");
+    expect(o.explanation).toBe(
+      "Media di 2 attività valutate: (100 + 50)/2 = 75%; 1 attività non ancora scaduta, 1 attività non valutabile escluse",
+    );
   });
 
   it("objective with many activities: the sum instead of every term", () => {
@@ -286,9 +389,13 @@ describe("objective, area and head", () => {
   });
 
   it("objective: activity weights from the configuration", () => {
-    const o = scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 40)], ctx(undefined, (c) => {
-      c.activityWeights["3.1.2"] = 3;
-    }));
+    const o = scoreObjective(
+      "3.1",
+      [scored("3.1.1", 100), scored("3.1.2", 40)],
+      ctx(undefined, (c) => {
+        c.activityWeights["3.1.2"] = 3;
+      }),
+    );
     expect(o.percent).toBeCloseTo(55, 10);
     expect(o.explanation).toContain("Media ponderata");
   });
@@ -301,42 +408,68 @@ describe("objective, area and head", () => {
     const o = scoreObjective("3.1", phases, ctx());
     expect(o.percent).toBeCloseTo(70, 10);
     expect(o.explanation).toBe("Media ponderata di 2 attività valutate: (100x70 + 0x30)/100 = 70%");
-    const overridden = scoreObjective("3.1", phases, ctx(undefined, (c) => {
-      c.activityWeights["3.1.2"] = 70;
-    }));
+    const overridden = scoreObjective(
+      "3.1",
+      phases,
+      ctx(undefined, (c) => {
+        c.activityWeights["3.1.2"] = 70;
+      }),
+    );
     expect(overridden.percent).toBeCloseTo(50, 10);
     // No weight in the document: every activity counts the same.
-    expect(scoreObjective("3.1", [{ ...scored("3.1.1", 100), weight: null }, scored("3.1.2", 0)], ctx()).percent).toBe(50);
+    expect(scoreObjective("3.1", [{ ...scored("3.1.1", 100), weight: null }, scored("3.1.2", 0)], ctx()).percent).toBe(
+      50,
+    );
   });
 
   it("objective: tutte_raggiunte", () => {
     const all = (c: ScoringConfig) => {
       c.objective.overrides["3.1"] = "tutte_raggiunte";
     };
-    expect(scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 100)], ctx(undefined, all))).toMatchObject({ percent: 100, rule: "objective.all_met" });
+    expect(scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 100)], ctx(undefined, all))).toMatchObject({
+      percent: 100,
+      rule: "objective.all_met",
+    });
     const miss = scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", 50)], ctx(undefined, all));
     expect(miss.percent).toBe(0);
     expect(miss.explanation).toContain("3.1.2 (50%)");
-    expect(scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", null, "non_scaduta")], ctx(undefined, all))).toMatchObject({ state: "non_scaduta", percent: null });
+    expect(
+      scoreObjective("3.1", [scored("3.1.1", 100), scored("3.1.2", null, "non_scaduta")], ctx(undefined, all)),
+    ).toMatchObject({ state: "non_scaduta", percent: null });
     // another objective keeps the default method
     expect(scoreObjective("3.2", [scored("3.2.1", 100), scored("3.2.2", 50)], ctx(undefined, all)).percent).toBe(75);
   });
 
   it("objective with nothing evaluable", () => {
-    expect(scoreObjective("1.1", [scored("1.1.1", null, "non_scaduta")], ctx())).toMatchObject({ state: "non_scaduta", percent: null });
-    expect(scoreObjective("1.1", [scored("1.1.1", null, "non_valutabile"), scored("1.1.2", null, "non_scaduta")], ctx())).toMatchObject({ state: "non_valutabile" });
+    expect(scoreObjective("1.1", [scored("1.1.1", null, "non_scaduta")], ctx())).toMatchObject({
+      state: "non_scaduta",
+      percent: null,
+    });
+    expect(
+      scoreObjective("1.1", [scored("1.1.1", null, "non_valutabile"), scored("1.1.2", null, "non_scaduta")], ctx()),
+    ).toMatchObject({ state: "non_valutabile" });
   });
 
   it("area: mean of objectives by weight times the maximum points", () => {
     const obj = (code: string, percent: number | null, weight: number | null = 10) => ({
       code,
       weight,
-      score: { state: percent == null ? ("non_valutabile" as const) : ("valutata" as const), percent, rule: "objective.weighted_mean" as const, explanation: "", evaluated: 1, notDue: 0, notEvaluable: 0 },
+      score: {
+        state: percent == null ? ("non_valutabile" as const) : ("valutata" as const),
+        percent,
+        rule: "objective.weighted_mean" as const,
+        explanation: "",
+        evaluated: 1,
+        notDue: 0,
+        notEvaluable: 0,
+      },
     });
     const a = scoreArea([obj("3.1", 100), obj("3.2", 50), obj("3.3", 75), obj("3.4", 65), obj("3.5", null)], 40);
     expect(a.percent).toBe(72.5);
     expect(a.points).toBe(29);
-    expect(a.explanation).toBe("Media di 4 obiettivi (peso 10% ciascuno) = 72,5%; 72,5% x 40 punti = 29 punti; 1 obiettivo non valutabile escluso");
+    expect(a.explanation).toBe(
+      "Media di 4 obiettivi (peso 10% ciascuno) = 72,5%; 72,5% x 40 punti = 29 punti; 1 obiettivo non valutabile escluso",
+    );
     const weighted = scoreArea([obj("1", 100, 30), obj("2", 0, 10)], 40);
     expect(weighted.percent).toBe(75);
     expect(weighted.points).toBe(30);
@@ -348,9 +481,22 @@ describe("objective, area and head", () => {
       code,
       name: `Area ${code}`,
       head,
-      score: { state: "valutata" as const, percent: points == null ? null : (points / 40) * 100, points, maxPoints: 40, rule: "area.points" as const, explanation: "", evaluated: 1, notDue: 0, notEvaluable: 0 },
+      score: {
+        state: "valutata" as const,
+        percent: points == null ? null : (points / 40) * 100,
+        points,
+        maxPoints: 40,
+        rule: "area.points" as const,
+        explanation: "",
+        evaluated: 1,
+        notDue: 0,
+        notEvaluable: 0,
+      },
     });
-    const heads = scoreHeads([area("01", "Clarissa Sartori", 30), area("02", "Clarissa Sartori", 36), area("03", "Claudia Nodari", 20)], 40);
+    const heads = scoreHeads(
+      [area("01", "Clarissa Sartori", 30), area("02", "Clarissa Sartori", 36), area("03", "Claudia Nodari", 20)],
+      40,
+    );
     expect(heads).toHaveLength(2);
     const cs = heads.find((h) => h.head === "Clarissa Sartori")!;
     expect(cs.areas.map((a) => a.code)).toEqual(["01", "02"]);
@@ -374,7 +520,10 @@ describe("configuration", () => {
 
   it("fills defaults and refuses bad input with Italian messages", () => {
     expect(parseScoringConfig({}).maxPoints).toBe(40);
-    expect(parseScoringConfig({ rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } } }).rules.count.mode).toBe("proporzionale");
+    expect(
+      parseScoringConfig({ rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } } }).rules
+        .count.mode,
+    ).toBe("proporzionale");
     const bad = () => parseScoringConfig({ maxPoints: -1, rules: { deadline: { late: "fasce" } }, typo: 1 });
     expect(bad).toThrow(UserError);
     try {
@@ -382,10 +531,22 @@ describe("configuration", () => {
     } catch (e) {
       const msg = (e as Error).message;
       expect(msg).toContain("maxPoints");
-      expect(msg).toContain("rules.deadline.bands: con late = \"fasce\" serve almeno una fascia");
+      expect(msg).toContain('rules.deadline.bands: con late = "fasce" serve almeno una fascia');
       expect(msg).toContain("Chiave non riconosciuta");
     }
-    expect(() => parseScoringConfig({ rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 60, percent: 25 }, { maxDaysLate: 30, percent: 50 }] } } })).toThrow(/crescenti/);
+    expect(() =>
+      parseScoringConfig({
+        rules: {
+          deadline: {
+            late: "fasce",
+            bands: [
+              { maxDaysLate: 60, percent: 25 },
+              { maxDaysLate: 30, percent: 50 },
+            ],
+          },
+        },
+      }),
+    ).toThrow(/crescenti/);
   });
 });
 
@@ -424,7 +585,13 @@ describe("configuration per plan year, stored and versioned", () => {
 
   it("imposta stores a new version (the highest is in force, the old ones stay), audited", async () => {
     const file = path.join(dir, "smvp.json");
-    writeFileSync(file, JSON.stringify({ maxPoints: 40, rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        maxPoints: 40,
+        rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }] } },
+      }),
+    );
     const first = await cli(["smvp", "imposta", file, "--anno", "2024"]);
     expect(first.code, first.err).toBe(0);
     expect(first.out).toContain("Configurazione SMVP 2024 salvata come versione 1");
@@ -435,11 +602,16 @@ describe("configuration per plan year, stored and versioned", () => {
     expect(inForce.config.maxPoints).toBe(30);
     expect(await t.db.scoringConfig.count({ where: { planYear: 2024 } })).toBe(2);
     const shown = await cli(["smvp", "mostra"]);
-    expect(shown.err).toMatch(/configurazione SMVP 2024 versione 2, impostata da cli:.* il \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    expect(shown.err).toMatch(
+      /configurazione SMVP 2024 versione 2, impostata da cli:.* il \d\d\/\d\d\/\d{4} \d\d:\d\d/,
+    );
     expect(JSON.parse(shown.out).maxPoints).toBe(30);
     const audit = await t.db.auditEntry.findMany({ where: { action: "scoring_config" }, orderBy: { id: "asc" } });
     expect(audit).toHaveLength(2);
-    expect(JSON.parse(audit[1]!.before!)).toMatchObject({ version: 1, config: { rules: { deadline: { late: "fasce" } } } });
+    expect(JSON.parse(audit[1]!.before!)).toMatchObject({
+      version: 1,
+      config: { rules: { deadline: { late: "fasce" } } },
+    });
     expect(JSON.parse(audit[1]!.after!)).toMatchObject({ version: 2, config: { maxPoints: 30 } });
   });
 
@@ -470,16 +642,25 @@ describe("lateness in working days (SMVP rules.deadline.days)", () => {
 
   it("counts the working days after the deadline: Easter Monday, the patron day and the weekend do not count", () => {
     // Deadline Friday 29 March 2024; completed Thursday 4 April: Sat, Sun, Easter Monday (1/4) and the patron (2/4) are off.
-    const s = scoreActivity(act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }), withCal("2024-12-31"));
+    const s = scoreActivity(
+      act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }),
+      withCal("2024-12-31"),
+    );
     expect(s.inputs.giorniRitardo).toBe(2);
     expect(s.explanation).toContain("2 giorni lavorativi di ritardo");
-    const calendarDays = scoreActivity(act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }), withCal("2024-12-31", "calendario"));
+    const calendarDays = scoreActivity(
+      act({ deadline: "2024-03-29", state: { status: "completata", completedOn: "2024-04-04" } }),
+      withCal("2024-12-31", "calendario"),
+    );
     expect(calendarDays.inputs.giorniRitardo).toBe(6);
   });
 
   it("a completion on the first working day after a holiday deadline is on time", () => {
     // Deadline Saturday 30 March, done Wednesday 3 April: no working day was lost.
-    const s = scoreActivity(act({ deadline: "2024-03-30", state: { status: "completata", completedOn: "2024-04-02" } }), withCal("2024-12-31"));
+    const s = scoreActivity(
+      act({ deadline: "2024-03-30", state: { status: "completata", completedOn: "2024-04-02" } }),
+      withCal("2024-12-31"),
+    );
     expect(s.rule).toBe("deadline.on_time");
   });
 });

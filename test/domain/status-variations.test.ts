@@ -20,12 +20,21 @@ describe("/stato with variations", () => {
   beforeAll(async () => {
     t = await testDatabase();
     await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: instantOfDay("2024-01-15") });
-    await recordReport(t.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 }, instantOfDay("2024-09-20"));
-    await recordReport(t.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 }, instantOfDay("2024-09-20"));
+    await recordReport(
+      t.db,
+      { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 },
+      instantOfDay("2024-09-20"),
+    );
+    await recordReport(
+      t.db,
+      { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 },
+      instantOfDay("2024-09-20"),
+    );
   });
   afterAll(async () => t.dispose());
 
-  const round = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === "number" ? Math.round(v * 1e9) / 1e9 : v)));
+  const round = (x: unknown): unknown =>
+    JSON.parse(JSON.stringify(x, (_k, v) => (typeof v === "number" ? Math.round(v * 1e9) / 1e9 : v)));
 
   it("a variation not yet in force leaves every figure as it was (the rule on the varied objectives = the SQL on the others)", async () => {
     const before = await allAreasStatus(t.db, { today: TODAY });
@@ -39,8 +48,16 @@ describe("/stato with variations", () => {
     const fresh = await testDatabase();
     try {
       await importPlanFile(fresh.db, LEGGIUNO_PLAN, { actor: "test", now: instantOfDay("2024-01-15") });
-      await recordReport(fresh.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 }, instantOfDay("2024-09-20"));
-      await recordReport(fresh.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 }, instantOfDay("2024-09-20"));
+      await recordReport(
+        fresh.db,
+        { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 },
+        instantOfDay("2024-09-20"),
+      );
+      await recordReport(
+        fresh.db,
+        { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 },
+        instantOfDay("2024-09-20"),
+      );
       expect(round(adoptedDay)).toEqual(round(await allAreasStatus(fresh.db, { today: "2024-09-30" })));
       const a03 = round(await areaStatus(fresh.db, { today: "2024-09-30", areaQuery: "03" }));
       expect(round(await areaStatus(t.db, { today: "2024-09-30", areaQuery: "03" }))).toEqual(a03);
@@ -54,8 +71,16 @@ describe("/stato with variations", () => {
     const adopted = await testDatabase();
     try {
       await importPlanFile(adopted.db, LEGGIUNO_PLAN, { actor: "test", now: instantOfDay("2024-01-15") });
-      await recordReport(adopted.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 }, instantOfDay("2024-09-20"));
-      await recordReport(adopted.db, { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 }, instantOfDay("2024-09-20"));
+      await recordReport(
+        adopted.db,
+        { planYear: 2024, userId: "U0X", source: "cli", activityCode: "3.1.6", kind: "amount", value: 150_000 },
+        instantOfDay("2024-09-20"),
+      );
+      await recordReport(
+        adopted.db,
+        { planYear: 2024, userId: "U0X", source: "cli", activityCode: "2.1.4", kind: "percent", value: 60 },
+        instantOfDay("2024-09-20"),
+      );
       const was = await allAreasStatus(adopted.db, { today: TODAY });
       const now = await allAreasStatus(t.db, { today: TODAY });
       const area = (s: typeof was, code: string) => s.areas.find((a) => a.area?.code === code)!;

@@ -38,14 +38,36 @@ describe("status of the Leggiuno plan on 7 October 2024, with a known set of rep
     await report(t, "2024-09-30", { activityCode: "3.3.1", kind: "status", status: "in_corso" });
     await report(t, "2024-10-01", { activityCode: "3.1.2", kind: "percent", value: 60 });
     await report(t, "2024-10-02", { activityCode: "3.2.1", kind: "percent", value: 50 });
-    await report(t, "2024-10-03", { activityCode: "3.4.1", kind: "status", status: "bloccata", note: "manca il progetto esecutivo" });
+    await report(t, "2024-10-03", {
+      activityCode: "3.4.1",
+      kind: "status",
+      status: "bloccata",
+      note: "manca il progetto esecutivo",
+    });
     await report(t, "2024-10-04", { activityCode: "3.3.5", kind: "status", status: "completata" });
     const undone = await report(t, "2024-10-05", { activityCode: "3.2.2", kind: "percent", value: 80 });
-    await undoReport(t.db, { reportId: undone.report.id, userId: USER, now: new Date(instantOfDay("2024-10-05").getTime() + 60_000) });
+    await undoReport(t.db, {
+      reportId: undone.report.id,
+      userId: USER,
+      now: new Date(instantOfDay("2024-10-05").getTime() + 60_000),
+    });
     // Deadlines set by hand: one where the plan has none, one moved earlier than the plan's.
-    await setManualDeadline(t.db, { code: "3.1.1", date: "20/10/2024", actor: "test", now: instantOfDay("2024-02-01") });
+    await setManualDeadline(t.db, {
+      code: "3.1.1",
+      date: "20/10/2024",
+      actor: "test",
+      now: instantOfDay("2024-02-01"),
+    });
     // Moving a printed date is now a variation; a row like this, written by older versions, is still honoured.
-    await t.db.manualDeadline.create({ data: { planYear: 2024, activityCode: "3.1.5", deadline: "2024-10-01", setBy: "test", setAt: instantOfDay("2024-02-01") } });
+    await t.db.manualDeadline.create({
+      data: {
+        planYear: 2024,
+        activityCode: "3.1.5",
+        deadline: "2024-10-01",
+        setBy: "test",
+        setAt: instantOfDay("2024-02-01"),
+      },
+    });
     // Comune-wide objectives.
     await report(t, "2024-09-01", { activityCode: "E6.1", kind: "count_set", value: 1 });
     await report(t, "2024-09-02", { activityCode: "E8.1", kind: "percent", value: 100 });
@@ -74,7 +96,10 @@ describe("status of the Leggiuno plan on 7 October 2024, with a known set of rep
     const expected = ((0.6 + 1 + 0.75 + 0.6) / 7 + 0.1 + 1 / 7 + 0) / 4;
     expect(s.completion).toBeCloseTo(expected, 12);
     // The SQL pass and activityCompletion agree: the area figure is the weighted mean of the objectives'.
-    expect(s.completion).toBeCloseTo(weightedMean(s.objectives.map((o) => ({ value: o.completion, weight: o.weight ?? 1 }))), 12);
+    expect(s.completion).toBeCloseTo(
+      weightedMean(s.objectives.map((o) => ({ value: o.completion, weight: o.weight ?? 1 }))),
+      12,
+    );
     expect(s.activities).toBe(23);
     expect(s.completed).toBe(2);
     expect(s.objectiveTotal).toBe(4);
@@ -105,7 +130,11 @@ describe("status of the Leggiuno plan on 7 October 2024, with a known set of rep
       ["3.1.2", "percent", 60],
       ["3.3.1", "status", "in_corso"],
     ]);
-    expect(s.latestReports[1]).toMatchObject({ userId: USER, note: "manca il progetto esecutivo", occurredOn: "2024-10-03" });
+    expect(s.latestReports[1]).toMatchObject({
+      userId: USER,
+      note: "manca il progetto esecutivo",
+      occurredOn: "2024-10-03",
+    });
     expect(s.latestReports[0]!.createdAt).toBeInstanceOf(Date);
   });
 
@@ -134,7 +163,13 @@ describe("status of the Leggiuno plan on 7 October 2024, with a known set of rep
     const alone = await areaStatus(t.db, { areaQuery: "03", today: TODAY });
     expect(a03.completion).toBeCloseTo(alone.completion, 12);
     expect(a03).toMatchObject({ activities: 23, completed: 2, overdue: 3, dueSoon: 2 });
-    expect(all.areas.find((a) => a.area?.code === "05")).toMatchObject({ completion: 0, activities: 22, completed: 0, overdue: 4, dueSoon: 0 });
+    expect(all.areas.find((a) => a.area?.code === "05")).toMatchObject({
+      completion: 0,
+      activities: 22,
+      completed: 0,
+      overdue: 4,
+      dueSoon: 0,
+    });
     expect(all.ente).toMatchObject({ activities: 16, completed: 1, overdue: 1 });
     expect(all.ente!.completion).toBeCloseTo((0.4 / 3 + 0.25 + 0.2) / 8, 12);
     const total = all.areas.reduce((s, a) => s + a.activities, 0) + all.ente!.activities;
@@ -204,8 +239,13 @@ describe("matchArea", () => {
 describe("scopeCompletion", () => {
   it("weights objectives by the plan, the unweighted ones as the average weight", () => {
     // Two weighted (10 at 50%, 30 at 100%), one without weight at 0%: it counts as 20.
-    expect(scopeCompletion({ live: 3, weighted: 2, weightSum: 40, weightedScore: 10 * 0.5 + 30 * 1, unweightedScore: 0 })).toBeCloseTo(35 / 60, 12);
-    expect(scopeCompletion({ live: 2, weighted: 0, weightSum: 0, weightedScore: 0, unweightedScore: 1.5 })).toBeCloseTo(0.75, 12);
+    expect(
+      scopeCompletion({ live: 3, weighted: 2, weightSum: 40, weightedScore: 10 * 0.5 + 30 * 1, unweightedScore: 0 }),
+    ).toBeCloseTo(35 / 60, 12);
+    expect(scopeCompletion({ live: 2, weighted: 0, weightSum: 0, weightedScore: 0, unweightedScore: 1.5 })).toBeCloseTo(
+      0.75,
+      12,
+    );
     expect(scopeCompletion({ live: 0, weighted: 0, weightSum: 0, weightedScore: 0, unweightedScore: 0 })).toBe(0);
   });
 });
@@ -226,11 +266,21 @@ describe("the SQL twin of activityCompletion", () => {
     const percents = [null, 50, 150, -10];
     const counts = [null, 1, 5];
     const achieved = [null, 150_000, 300_000];
-    const plan = await t.db.plan.create({ data: { year: 2099, entity: "Prova", sourceName: "x", sourceHash: "x", importedAt: new Date() } });
+    const plan = await t.db.plan.create({
+      data: { year: 2099, entity: "Prova", sourceName: "x", sourceHash: "x", importedAt: new Date() },
+    });
     const objective = await t.db.objective.create({
       data: { planId: plan.id, code: "9.1", title: "t", description: "", publicValue: "", position: 1 },
     });
-    const cases: { code: string; kind: string; threshold: number | null; status: string | null; percent: number | null; count: number | null; achievedValue: number | null }[] = [];
+    const cases: {
+      code: string;
+      kind: string;
+      threshold: number | null;
+      status: string | null;
+      percent: number | null;
+      count: number | null;
+      achievedValue: number | null;
+    }[] = [];
     for (const kind of kinds)
       for (const threshold of thresholds)
         for (const status of statuses)
@@ -260,7 +310,14 @@ describe("the SQL twin of activityCompletion", () => {
     expect(rows.length).toBe(cases.length);
     const byCode = new Map(rows.map((r) => [r.code, Number(r.c)]));
     const disagree = cases.filter((c) => {
-      const js = activityCompletion({ targetKind: c.kind, threshold: c.threshold, status: c.status, percent: c.percent, count: c.count, achievedValue: c.achievedValue });
+      const js = activityCompletion({
+        targetKind: c.kind,
+        threshold: c.threshold,
+        status: c.status,
+        percent: c.percent,
+        count: c.count,
+        achievedValue: c.achievedValue,
+      });
       return !(Math.abs((byCode.get(c.code) ?? Number.NaN) - js) < 1e-12);
     });
     expect(disagree).toEqual([]);

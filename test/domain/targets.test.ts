@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { formatItalianDate, parseItalianDate, parseItalianNumber, parseTarget, type ParsedTarget } from "../../src/domain/plan/targets.ts";
+import {
+  formatItalianDate,
+  parseItalianDate,
+  parseItalianNumber,
+  parseTarget,
+  type ParsedTarget,
+} from "../../src/domain/plan/targets.ts";
 
 const YEAR = { year: 2024 };
 
@@ -31,7 +37,13 @@ describe("parseTarget: deadlines", () => {
   });
 
   it("a range of months ends on the last day of the second one, with en/em dashes or hyphens", () => {
-    for (const text of ["Ottobre – Dicembre 2024", "Ottobre — Dicembre 2024", "Ottobre - Dicembre 2024", "Ottobre-Dicembre 2024", "da ottobre a dicembre 2024"]) {
+    for (const text of [
+      "Ottobre – Dicembre 2024",
+      "Ottobre — Dicembre 2024",
+      "Ottobre - Dicembre 2024",
+      "Ottobre-Dicembre 2024",
+      "da ottobre a dicembre 2024",
+    ]) {
       expectTarget(text, { kind: "deadline", deadline: "2024-12-31" });
     }
     expectTarget("Novembre 2024 – Febbraio 2025", { kind: "deadline", deadline: "2025-02-28" });
@@ -58,12 +70,24 @@ describe("parseTarget: deadlines", () => {
   });
 
   it("the indice helps but the target decides", () => {
-    expectTarget("31 Dicembre 2024", { kind: "deadline", deadline: "2024-12-31" }, { indice: "Tempo previsto", year: 2024 });
+    expectTarget(
+      "31 Dicembre 2024",
+      { kind: "deadline", deadline: "2024-12-31" },
+      { indice: "Tempo previsto", year: 2024 },
+    );
     expectTarget("100%", { kind: "percentage", threshold: 100 }, { indice: "Tempo previsto", year: 2024 });
   });
 
   it("impossible dates are never deadlines", () => {
-    for (const text of ["31 Febbraio 2024", "30 Febbraio 2024", "31.04.2024", "32 Gennaio 2024", "29 Febbraio 2023", "00.12.2024", "31.13.2024"]) {
+    for (const text of [
+      "31 Febbraio 2024",
+      "30 Febbraio 2024",
+      "31.04.2024",
+      "32 Gennaio 2024",
+      "29 Febbraio 2023",
+      "00.12.2024",
+      "31.13.2024",
+    ]) {
       const t = parseTarget(text, YEAR);
       expect(t.kind, text).toBe("text");
       expect(t.deadline, text).toBeNull();
@@ -95,14 +119,33 @@ describe("parseTarget: numbers", () => {
     expectTarget(">2 all’anno", { kind: "count", threshold: 2, period: "year" });
     expectTarget("> 2 a settimana", { kind: "count", threshold: 2, period: "week" });
     expectTarget("> 2 alla settimana", { kind: "count", threshold: 2, period: "week" });
-    expectTarget("> 2 al giorno (stagione estiva)", { kind: "count", threshold: 2, period: "day", qualifier: "stagione estiva" });
-    expectTarget("> 2 al mese (nella stagione estiva)", { kind: "count", threshold: 2, period: "month", qualifier: "nella stagione estiva" });
-    expectTarget("N° tavoli di lavoro convocati > 3", { kind: "count", threshold: 3, comparator: ">", unit: "tavoli di lavoro convocati" });
+    expectTarget("> 2 al giorno (stagione estiva)", {
+      kind: "count",
+      threshold: 2,
+      period: "day",
+      qualifier: "stagione estiva",
+    });
+    expectTarget("> 2 al mese (nella stagione estiva)", {
+      kind: "count",
+      threshold: 2,
+      period: "month",
+      qualifier: "nella stagione estiva",
+    });
+    expectTarget("N° tavoli di lavoro convocati > 3", {
+      kind: "count",
+      threshold: 3,
+      comparator: ">",
+      unit: "tavoli di lavoro convocati",
+    });
     expectTarget("almeno 5 interventi", { kind: "count", threshold: 5, comparator: ">=", unit: "interventi" });
   });
 
   it("a bare number is a count only when the indice says it is a number", () => {
-    expectTarget("2", { kind: "count", threshold: 2, comparator: ">=", unit: "persone" }, { indice: "Numero minimo di persone formate per Settore/Servizio" });
+    expectTarget(
+      "2",
+      { kind: "count", threshold: 2, comparator: ">=", unit: "persone" },
+      { indice: "Numero minimo di persone formate per Settore/Servizio" },
+    );
     expectTarget("≥ 100", { kind: "count", threshold: 100, unit: "utenti" }, { indice: "Numero utenti" });
     expectTarget("2", { kind: "text", threshold: null });
     expectTarget("2", { kind: "text", threshold: null }, { indice: "Ricognizione" });
@@ -134,7 +177,12 @@ describe("parseTarget: numbers", () => {
       unit: "giorni",
       qualifier: "fatti salvi i diversi termini previsti dalle norme e dagli accordi con i fornitori",
     });
-    expectTarget("entro 30 giorni dalla richiesta", { kind: "upper_bound", threshold: 30, unit: "giorni", qualifier: "dalla richiesta" });
+    expectTarget("entro 30 giorni dalla richiesta", {
+      kind: "upper_bound",
+      threshold: 30,
+      unit: "giorni",
+      qualifier: "dalla richiesta",
+    });
   });
 
   it("reads Italian numbers", () => {
@@ -159,14 +207,31 @@ describe("parseTarget: text", () => {
     ]) {
       expectTarget(text, { kind: "text", deadline: null, threshold: null, needsManualDate: true });
     }
-    expectTarget("Rispetto dei termini indicati nel cronoprogramma", { kind: "text", needsManualDate: true }, { indice: "Tempo previsto" });
+    expectTarget(
+      "Rispetto dei termini indicati nel cronoprogramma",
+      { kind: "text", needsManualDate: true },
+      { indice: "Tempo previsto" },
+    );
     expectTarget("boh", { kind: "text", needsManualDate: true }, { indice: "Tempo previsto" });
   });
 
   it("nonsense is text, never a made-up number or date, and never throws", () => {
     const random = seeded(42);
     const noise = Array.from({ length: 5000 }, () => String.fromCharCode(1 + Math.floor(random() * 0xd7fe))).join("");
-    for (const text of ["", "   ", "boh", "%%%", "31 Febbraio 2024", "> > >", "€", "Sì forse", "1.2.3.4", "2024", "N° > ", noise]) {
+    for (const text of [
+      "",
+      "   ",
+      "boh",
+      "%%%",
+      "31 Febbraio 2024",
+      "> > >",
+      "€",
+      "Sì forse",
+      "1.2.3.4",
+      "2024",
+      "N° > ",
+      noise,
+    ]) {
       const t = parseTarget(text, YEAR);
       expect(t.kind, JSON.stringify(text.slice(0, 30))).toBe("text");
       expect(t.deadline).toBeNull();
@@ -181,14 +246,48 @@ describe("parseTarget: text", () => {
 
   it("random target-like strings: never throws, and what it returns is consistent", () => {
     const random = seeded(7);
-    const pieces = ["31", "12", "2024", ".", "/", "-", " ", "%", ">", "≥", "≤", "<", "Entro", "il", "Dicembre", "Febbraio", "al mese", "al giorno", "€", "Euro", "200.000,00", "(", ")", "Si", "giorni", "N°", "–", "anno"];
+    const pieces = [
+      "31",
+      "12",
+      "2024",
+      ".",
+      "/",
+      "-",
+      " ",
+      "%",
+      ">",
+      "≥",
+      "≤",
+      "<",
+      "Entro",
+      "il",
+      "Dicembre",
+      "Febbraio",
+      "al mese",
+      "al giorno",
+      "€",
+      "Euro",
+      "200.000,00",
+      "(",
+      ")",
+      "Si",
+      "giorni",
+      "N°",
+      "–",
+      "anno",
+    ];
     const violations: string[] = [];
     for (let i = 0; i < 3000; i++) {
-      const text = Array.from({ length: 1 + Math.floor(random() * 7) }, () => pieces[Math.floor(random() * pieces.length)]).join(random() < 0.5 ? " " : "");
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 7) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join(random() < 0.5 ? " " : "");
       const t = parseTarget(text, YEAR);
       const measured = ["percentage", "count", "amount", "upper_bound"].includes(t.kind);
-      if (t.kind === "deadline" ? parseItalianDate(t.deadline ?? "") !== t.deadline : t.deadline !== null) violations.push(`${text} -> deadline ${t.deadline}`);
-      if (measured ? !Number.isFinite(t.threshold) : t.threshold !== null) violations.push(`${text} -> threshold ${t.threshold}`);
+      if (t.kind === "deadline" ? parseItalianDate(t.deadline ?? "") !== t.deadline : t.deadline !== null)
+        violations.push(`${text} -> deadline ${t.deadline}`);
+      if (measured ? !Number.isFinite(t.threshold) : t.threshold !== null)
+        violations.push(`${text} -> threshold ${t.threshold}`);
     }
     expect(violations).toEqual([]);
   });
@@ -196,7 +295,17 @@ describe("parseTarget: text", () => {
 
 describe("Italian dates", () => {
   it("parses the forms people type", () => {
-    for (const text of ["12/03/2024", "12-03-2024", "2024-03-12", "12 marzo 2024", "12.03.2024", "12 Marzo 2024", " 12 mar 2024 ", "martedì 12 marzo 2024", "12/3/24"]) {
+    for (const text of [
+      "12/03/2024",
+      "12-03-2024",
+      "2024-03-12",
+      "12 marzo 2024",
+      "12.03.2024",
+      "12 Marzo 2024",
+      " 12 mar 2024 ",
+      "martedì 12 marzo 2024",
+      "12/3/24",
+    ]) {
       expect(parseItalianDate(text), text).toBe("2024-03-12");
     }
     expect(parseItalianDate("1° gennaio 2025")).toBe("2025-01-01");
@@ -210,7 +319,16 @@ describe("Italian dates", () => {
   });
 
   it("rejects impossible or foreign text", () => {
-    for (const text of ["31/02/2024", "29.02.2023", "2024-13-01", "32 marzo 2024", "domani", "", "12 marzio 2024", "12/03/2024 ore 10"]) {
+    for (const text of [
+      "31/02/2024",
+      "29.02.2023",
+      "2024-13-01",
+      "32 marzo 2024",
+      "domani",
+      "",
+      "12 marzio 2024",
+      "12/03/2024 ore 10",
+    ]) {
       expect(parseItalianDate(text), text).toBeNull();
     }
   });
@@ -220,7 +338,8 @@ describe("Italian dates", () => {
     expect(formatItalianDate("2024-03-01")).toBe("1 marzo 2024");
     expect(formatItalianDate("2024-02-30")).toBe("2024-02-30");
     expect(formatItalianDate("non una data")).toBe("non una data");
-    for (const iso of ["2024-01-15", "2024-08-31", "2025-11-09"]) expect(parseItalianDate(formatItalianDate(iso))).toBe(iso);
+    for (const iso of ["2024-01-15", "2024-08-31", "2025-11-09"])
+      expect(parseItalianDate(formatItalianDate(iso))).toBe(iso);
   });
 });
 

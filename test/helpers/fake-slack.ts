@@ -118,10 +118,24 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const b = call.body;
     switch (call.method) {
       case "auth.test":
-        return { ok: true, url: "https://comune-fake.slack.com/", team: "Comune Fake", user: "obiettivi", team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: FAKE_BOT_ID, is_enterprise_install: false };
+        return {
+          ok: true,
+          url: "https://comune-fake.slack.com/",
+          team: "Comune Fake",
+          user: "obiettivi",
+          team_id: FAKE_TEAM_ID,
+          user_id: FAKE_BOT_USER_ID,
+          bot_id: FAKE_BOT_ID,
+          is_enterprise_install: false,
+        };
       case "chat.postMessage": {
         const t = ts();
-        return { ok: true, channel: b.channel, ts: t, message: { type: "message", text: b.text, blocks: b.blocks, ts: t, bot_id: FAKE_BOT_ID } };
+        return {
+          ok: true,
+          channel: b.channel,
+          ts: t,
+          message: { type: "message", text: b.text, blocks: b.blocks, ts: t, bot_id: FAKE_BOT_ID },
+        };
       }
       case "chat.postEphemeral":
         return { ok: true, message_ts: ts() };
@@ -130,14 +144,21 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       case "chat.delete":
         return { ok: true, channel: b.channel, ts: b.ts };
       case "chat.getPermalink":
-        return { ok: true, channel: b.channel, permalink: `https://comune-fake.slack.com/archives/${String(b.channel)}/p${String(b.message_ts).replace(".", "")}` };
+        return {
+          ok: true,
+          channel: b.channel,
+          permalink: `https://comune-fake.slack.com/archives/${String(b.channel)}/p${String(b.message_ts).replace(".", "")}`,
+        };
       case "views.open":
       case "views.push":
       case "views.update":
       case "views.publish": {
         const view = (b.view ?? {}) as Record<string, unknown>;
         const id = typeof b.view_id === "string" ? b.view_id : `V${String(next()).padStart(8, "0")}`;
-        return { ok: true, view: { ...view, id, team_id: FAKE_TEAM_ID, hash: `${Date.now()}.${next()}`, state: { values: {} } } };
+        return {
+          ok: true,
+          view: { ...view, id, team_id: FAKE_TEAM_ID, hash: `${Date.now()}.${next()}`, state: { values: {} } },
+        };
       }
       case "conversations.open": {
         const users = String(b.users ?? "U0");
@@ -149,7 +170,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true, channel: { id: b.channel } };
       case "users.info": {
         const id = String(b.user ?? "U0");
-        return { ok: true, user: { id, team_id: FAKE_TEAM_ID, name: id.toLowerCase(), real_name: `Utente ${id}`, tz: "Europe/Rome", is_bot: false, profile: { real_name: `Utente ${id}`, display_name: id.toLowerCase() } } };
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: FAKE_TEAM_ID,
+            name: id.toLowerCase(),
+            real_name: `Utente ${id}`,
+            tz: "Europe/Rome",
+            is_bot: false,
+            profile: { real_name: `Utente ${id}`, display_name: id.toLowerCase() },
+          },
+        };
       }
       case "files.info": {
         const f = files.get(String(b.file ?? ""));
@@ -158,8 +190,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return {
           ok: true,
           file: {
-            id: f.id, name: f.name, title: f.name, user: f.user ?? "U0", size: f.content.length, mimetype: f.mimetype ?? "application/octet-stream",
-            filetype: ext, url_private: privateUrl(f), url_private_download: privateUrl(f), is_external: false,
+            id: f.id,
+            name: f.name,
+            title: f.name,
+            user: f.user ?? "U0",
+            size: f.content.length,
+            mimetype: f.mimetype ?? "application/octet-stream",
+            filetype: ext,
+            url_private: privateUrl(f),
+            url_private_download: privateUrl(f),
+            is_external: false,
           },
         };
       }
@@ -169,7 +209,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       case "files.completeUploadExternal": {
         const files = Array.isArray(b.files) ? (b.files as { id: string; title?: string }[]) : [];
-        return { ok: true, files: files.map((f) => ({ id: f.id, title: f.title ?? "", permalink: `https://comune-fake.slack.com/files/${f.id}` })) };
+        return {
+          ok: true,
+          files: files.map((f) => ({
+            id: f.id,
+            title: f.title ?? "",
+            permalink: `https://comune-fake.slack.com/files/${f.id}`,
+          })),
+        };
       }
       default:
         return { ok: true };
@@ -201,7 +248,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       downloads.push({ fileId: id ?? "", token, status });
       events.emit("download");
       if (status === 200) {
-        res.writeHead(200, { "content-type": f!.mimetype ?? "application/octet-stream", "content-length": String(f!.content.length) });
+        res.writeHead(200, {
+          "content-type": f!.mimetype ?? "application/octet-stream",
+          "content-length": String(f!.content.length),
+        });
         res.end(f!.content);
         return;
       }
@@ -228,8 +278,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 
     const custom = overrides.get(method)?.(call, nth);
     if (custom) {
-      const payload = custom.body === undefined ? (custom.status && custom.status !== 200 ? "" : defaultReply(call)) : custom.body;
-      return send(res, custom.status ?? 200, typeof payload === "string" ? payload : JSON.stringify(payload), "application/json", custom.headers);
+      const payload =
+        custom.body === undefined ? (custom.status && custom.status !== 200 ? "" : defaultReply(call)) : custom.body;
+      return send(
+        res,
+        custom.status ?? 200,
+        typeof payload === "string" ? payload : JSON.stringify(payload),
+        "application/json",
+        custom.headers,
+      );
     }
     return send(res, 200, JSON.stringify(defaultReply(call)), "application/json");
   }
@@ -253,7 +310,11 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`fake Slack: ${what} non arrivato entro ${timeoutMs} ms (chiamate: ${calls.map((c) => c.method).join(", ") || "nessuna"})`));
+        reject(
+          new Error(
+            `fake Slack: ${what} non arrivato entro ${timeoutMs} ms (chiamate: ${calls.map((c) => c.method).join(", ") || "nessuna"})`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -296,9 +357,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       });
     },
     waitForCall: (method, count = 1, timeoutMs = 5_000) =>
-      waitUntil("call", () => calls.filter((c) => c.method === method)[count - 1], `la chiamata ${method} n. ${count}`, timeoutMs),
+      waitUntil(
+        "call",
+        () => calls.filter((c) => c.method === method)[count - 1],
+        `la chiamata ${method} n. ${count}`,
+        timeoutMs,
+      ),
     waitForResponse: (id, count = 1, timeoutMs = 5_000) =>
-      waitUntil("response", () => responses.filter((r) => r.id === id)[count - 1], `la risposta ${id} n. ${count}`, timeoutMs),
+      waitUntil(
+        "response",
+        () => responses.filter((r) => r.id === id)[count - 1],
+        `la risposta ${id} n. ${count}`,
+        timeoutMs,
+      ),
     reset() {
       calls.length = 0;
       responses.length = 0;
@@ -352,7 +423,13 @@ function parseBody(raw: Buffer, contentType: string | undefined): Record<string,
   return out;
 }
 
-function send(res: ServerResponse, status: number, body: string, type: string, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   res.writeHead(status, { "content-type": type, ...headers });
   res.end(body);

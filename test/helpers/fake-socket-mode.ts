@@ -21,7 +21,11 @@ export interface FakeSocketMode {
   openTokens(): (string | undefined)[];
   /** Resolves once the app has connected and received hello. */
   connected(timeoutMs?: number): Promise<void>;
-  deliver(type: "slash_commands" | "interactive" | "events_api", payload: unknown, opts?: { retryAttempt?: number; retryReason?: string; envelopeId?: string }): Promise<SocketAck>;
+  deliver(
+    type: "slash_commands" | "interactive" | "events_api",
+    payload: unknown,
+    opts?: { retryAttempt?: number; retryReason?: string; envelopeId?: string },
+  ): Promise<SocketAck>;
   close(): Promise<void>;
 }
 
@@ -48,7 +52,14 @@ export async function startFakeSocketMode(fake: FakeSlack): Promise<FakeSocketMo
         // not an ack: ignore
       }
     });
-    ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0TEST001" } }));
+    ws.send(
+      JSON.stringify({
+        type: "hello",
+        num_connections: 1,
+        debug_info: { host: "fake", approximate_connection_time: 3600 },
+        connection_info: { app_id: "A0TEST001" },
+      }),
+    );
     events.emit("connected");
   });
 

@@ -67,7 +67,14 @@ export interface BlockActionInput {
   responseUrl?: string;
   channelId?: string;
   /** A button or select inside a modal or App Home: the view it sits in. */
-  view?: { id: string; callbackId?: string; privateMetadata?: string; hash?: string; type?: "modal" | "home"; values?: ViewStateValues };
+  view?: {
+    id: string;
+    callbackId?: string;
+    privateMetadata?: string;
+    hash?: string;
+    type?: "modal" | "home";
+    values?: ViewStateValues;
+  };
 }
 
 export function blockActionBody(a: BlockActionInput): string {
@@ -96,7 +103,14 @@ export function blockActionBody(a: BlockActionInput): string {
   };
   if (a.view) {
     payload.container = { type: "view", view_id: a.view.id };
-    payload.view = viewObject(a.view.id, a.view.callbackId ?? "", a.view.privateMetadata ?? "", a.view.values ?? {}, a.view.hash, a.view.type);
+    payload.view = viewObject(
+      a.view.id,
+      a.view.callbackId ?? "",
+      a.view.privateMetadata ?? "",
+      a.view.values ?? {},
+      a.view.hash,
+      a.view.type,
+    );
   } else {
     const channelId = a.channelId ?? TEST_CHANNEL.id;
     payload.container = { type: "message", message_ts: "1700000000.000001", channel_id: channelId, is_ephemeral: true };
@@ -126,7 +140,12 @@ export function viewSubmissionBody(v: ViewSubmissionInput): string {
     api_app_id: "A0TEST001",
     token: "verification-token-unused",
     trigger_id: v.triggerId ?? newTriggerId(),
-    view: viewObject(v.viewId ?? `V${randomUUID().slice(0, 8).toUpperCase()}`, v.callbackId, v.privateMetadata ?? "", v.values),
+    view: viewObject(
+      v.viewId ?? `V${randomUUID().slice(0, 8).toUpperCase()}`,
+      v.callbackId,
+      v.privateMetadata ?? "",
+      v.values,
+    ),
     response_urls: [],
     is_enterprise_install: false,
     enterprise: null,
@@ -160,7 +179,14 @@ export function blockSuggestionBody(s: BlockSuggestionInput): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-function viewObject(id: string, callbackId: string, privateMetadata: string, values: ViewStateValues, hash?: string, type: "modal" | "home" = "modal") {
+function viewObject(
+  id: string,
+  callbackId: string,
+  privateMetadata: string,
+  values: ViewStateValues,
+  hash?: string,
+  type: "modal" | "home" = "modal",
+) {
   return {
     id,
     team_id: TEST_TEAM.id,
@@ -226,7 +252,15 @@ export interface StartTestAppOptions {
 }
 
 /** Starts the real createApp in HTTP mode on 127.0.0.1 (random port) against the fake Slack Web API. */
-export async function startTestApp({ db, clock, fake, env: extra = {}, log, changes, heavy }: StartTestAppOptions): Promise<TestApp> {
+export async function startTestApp({
+  db,
+  clock,
+  fake,
+  env: extra = {},
+  log,
+  changes,
+  heavy,
+}: StartTestAppOptions): Promise<TestApp> {
   const env = loadEnv({
     LOG_LEVEL: "silent",
     ...extra,
@@ -250,10 +284,14 @@ export async function startTestApp({ db, clock, fake, env: extra = {}, log, chan
     log: logger,
     async send(body, options = {}) {
       const ts = options.timestamp ?? Math.floor(Date.now() / 1000);
-      const headers: Record<string, string> = { "content-type": options.contentType ?? "application/x-www-form-urlencoded" };
+      const headers: Record<string, string> = {
+        "content-type": options.contentType ?? "application/x-www-form-urlencoded",
+      };
       if (!options.unsigned) {
         headers["x-slack-request-timestamp"] = String(ts);
-        headers["x-slack-signature"] = options.badSignature ? signSlackBody(body, ts, "not-the-secret") : signSlackBody(body, ts);
+        headers["x-slack-signature"] = options.badSignature
+          ? signSlackBody(body, ts, "not-the-secret")
+          : signSlackBody(body, ts);
       }
       if (options.retryNum !== undefined) {
         headers["x-slack-retry-num"] = String(options.retryNum);

@@ -49,10 +49,17 @@ function deps(db: Db, now: Date, over: Partial<JobDeps> = {}): JobDeps {
 }
 
 const postsTo = (channel: string) => fake.callsTo("chat.postMessage").filter((c) => c.body.channel === channel);
-const postedChannels = () => fake.callsTo("chat.postMessage").map((c) => String(c.body.channel)).sort();
+const postedChannels = () =>
+  fake
+    .callsTo("chat.postMessage")
+    .map((c) => String(c.body.channel))
+    .sort();
 
 async function deliveries(db: Db) {
-  return db.delivery.findMany({ orderBy: { key: "asc" }, select: { key: true, status: true, attempts: true, target: true, lastError: true, messageTs: true } });
+  return db.delivery.findMany({
+    orderBy: { key: "asc" },
+    select: { key: true, status: true, attempts: true, target: true, lastError: true, messageTs: true },
+  });
 }
 
 describe("weekly digest, exactly once", () => {
@@ -112,15 +119,21 @@ describe("weekly digest, exactly once", () => {
     const file = t.file;
     const runChild = () =>
       new Promise<{ posted: string[]; settled: string[]; failed: string[] }>((resolve, reject) => {
-        const p = spawn(process.execPath, ["--import", "tsx", CHILD, file, fake.url, MONDAY_0830.toISOString(), String(startAt)], {
-          cwd: ROOT,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
+        const p = spawn(
+          process.execPath,
+          ["--import", "tsx", CHILD, file, fake.url, MONDAY_0830.toISOString(), String(startAt)],
+          {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+          },
+        );
         let out = "";
         let err = "";
         p.stdout.on("data", (d: Buffer) => (out += d.toString()));
         p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-        p.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`child ${code}: ${err}`))));
+        p.on("exit", (code) =>
+          code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!)) : reject(new Error(`child ${code}: ${err}`)),
+        );
       });
     const [a, b] = await Promise.all([runChild(), runChild()]);
     // Each area posted by exactly one of the two; the other saw the claim.
@@ -141,7 +154,9 @@ describe("weekly digest, exactly once", () => {
   }, 30_000);
 
   it("a channel that fails does not stop the others, and is retried at the next run", async () => {
-    fake.override("chat.postMessage", (call) => (call.body.channel === "C0AREA03" ? { body: { ok: false, error: "channel_not_found" } } : undefined));
+    fake.override("chat.postMessage", (call) =>
+      call.body.channel === "C0AREA03" ? { body: { ok: false, error: "channel_not_found" } } : undefined,
+    );
     const first = await runDigest(deps(t.db, MONDAY_0830));
     expect(first.failed).toEqual(["03"]);
     expect(first.posted.sort()).toEqual(["02", "04"]);
@@ -165,7 +180,12 @@ describe("weekly digest, exactly once", () => {
 
   it("takes over a claim left by a crashed process only after the lease (at most one duplicate)", async () => {
     // A process claimed area 03 at 08:30 and died before posting or marking.
-    const crashed = await claimDelivery(t.db, { key: digestKey(2024, "03", WEEK), kind: "digest", target: "C0AREA03", now: MONDAY_0830 });
+    const crashed = await claimDelivery(t.db, {
+      key: digestKey(2024, "03", WEEK),
+      kind: "digest",
+      target: "C0AREA03",
+      now: MONDAY_0830,
+    });
     expect(crashed).toEqual({ key: digestKey(2024, "03", WEEK), attempts: 1 });
     const soon = await runDigest(deps(t.db, new Date(MONDAY_0830.getTime() + 5 * 60_000)));
     expect(soon.posted.sort()).toEqual(["02", "04"]);
@@ -206,23 +226,31 @@ describe("weekly digest, exactly once", () => {
   it("a quiet week gets one positive line, or nothing with DIGEST_EMPTY_WEEK=niente", async () => {
     // Area 02's two late activities done: nothing to flag on 7 October.
     for (const code of ["2.1.1", "2.1.3"]) {
-      await t.db.progress.create({ data: { planYear: 2024, activityCode: code, status: "completata", updatedAt: MONDAY_0830 } });
+      await t.db.progress.create({
+        data: { planYear: 2024, activityCode: code, status: "completata", updatedAt: MONDAY_0830 },
+      });
     }
     await runDigest(deps(t.db, MONDAY_0830));
     const quiet = postsTo("C0AREA02");
     expect(quiet).toHaveLength(1);
-    expect(String(quiet[0]!.body.text)).toMatch(/^02\. Area Economico Finanziaria: niente da segnalare questa settimana/);
+    expect(String(quiet[0]!.body.text)).toMatch(
+      /^02\. Area Economico Finanziaria: niente da segnalare questa settimana/,
+    );
     expect((quiet[0]!.body.blocks as unknown[]).length).toBe(1);
 
     fake.reset();
-    const silent = await runDigest(deps(t.db, new Date("2024-10-14T06:30:00Z"), { env: loadEnv({ DIGEST_EMPTY_WEEK: "niente" }) }));
+    const silent = await runDigest(
+      deps(t.db, new Date("2024-10-14T06:30:00Z"), { env: loadEnv({ DIGEST_EMPTY_WEEK: "niente" }) }),
+    );
     expect(silent.skipped).toEqual(["02"]);
     expect(postsTo("C0AREA02")).toHaveLength(0);
     expect(postsTo("C0AREA03")).toHaveLength(1);
     const row = await t.db.delivery.findUniqueOrThrow({ where: { key: digestKey(2024, "02", "2024-W42") } });
     expect(row.status).toBe("skipped");
     // A later run the same week stays silent too.
-    const again = await runDigest(deps(t.db, new Date("2024-10-16T10:00:00Z"), { env: loadEnv({ DIGEST_EMPTY_WEEK: "niente" }) }));
+    const again = await runDigest(
+      deps(t.db, new Date("2024-10-16T10:00:00Z"), { env: loadEnv({ DIGEST_EMPTY_WEEK: "niente" }) }),
+    );
     expect(again.posted).toEqual([]);
   });
 });
@@ -260,6 +288,10 @@ describe("catch-up at start", () => {
   it("a Friday digest whose Friday is a holiday (1 November) goes out on the Thursday before", async () => {
     const env = loadEnv({ DIGEST_CRON: "0 17 * * 5" });
     expect(await runDigestCatchUp(deps(t.db, new Date("2024-10-31T15:59:00Z"), { env }))).toBeNull();
-    expect((await runDigestCatchUp(deps(t.db, new Date("2024-10-31T16:00:00Z"), { env })))?.posted.sort()).toEqual(["02", "03", "04"]);
+    expect((await runDigestCatchUp(deps(t.db, new Date("2024-10-31T16:00:00Z"), { env })))?.posted.sort()).toEqual([
+      "02",
+      "03",
+      "04",
+    ]);
   });
 });

@@ -43,7 +43,9 @@ beforeAll(async () => {
   await database.db.$transaction(async (tx) => {
     await tx.user.create({ data: { slackUserId: NUCLEO, role: "nucleo", createdAt: now } });
     await tx.user.create({ data: { slackUserId: SEGRETARIO, role: "segretario", createdAt: now } });
-    await tx.user.create({ data: { slackUserId: STAFF, role: "dipendente", createdAt: now, areas: { create: [{ areaCode: "01" }] } } });
+    await tx.user.create({
+      data: { slackUserId: STAFF, role: "dipendente", createdAt: now, areas: { create: [{ areaCode: "01" }] } },
+    });
   });
   heavy = new HeavyRunner({ databaseUrl: database.url });
   t = await startTestApp({ db: database.db, clock: fixedClock(TODAY), fake, heavy });
@@ -56,7 +58,13 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-const exportBody = (userId: string) => blockActionBody({ userId, actionId: ACTION.exportRelazione, value: { year: 2024 }, view: { id: `V${userId}`, type: "home" } });
+const exportBody = (userId: string) =>
+  blockActionBody({
+    userId,
+    actionId: ACTION.exportRelazione,
+    value: { year: 2024 },
+    view: { id: `V${userId}`, type: "home" },
+  });
 
 describe("heavy work off the bot's thread", () => {
   it("answers /obiettivo while an export runs; a second export gets «in preparazione», then its file", async () => {
@@ -74,7 +82,10 @@ describe("heavy work off the bot's thread", () => {
     const replies: number[] = [];
     for (let i = 1; i <= 5; i++) {
       const id = `cmd${i}`;
-      expect((await t.send(slashCommandBody({ text: `1.${i}.1 +1`, userId: STAFF, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+      expect(
+        (await t.send(slashCommandBody({ text: `1.${i}.1 +1`, userId: STAFF, responseUrl: fake.responseUrl(id) })))
+          .status,
+      ).toBe(200);
       replies.push((await fake.waitForResponse(id, 1, 10_000)).at);
     }
     expect(heavy.busy).toBe(true);

@@ -25,7 +25,12 @@ describe("HeavyRunner", () => {
   it("imports a plan sent as bytes in the worker; the bot's connection sees it (WAL)", async () => {
     const { t, heavy } = await setup();
     const bytes = new Uint8Array(readFileSync(LEGGIUNO_PLAN));
-    const r = await heavy.run("plan-import", { bytes, sourceName: "leggiuno.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" });
+    const r = await heavy.run("plan-import", {
+      bytes,
+      sourceName: "leggiuno.txt",
+      actor: "UADMIN",
+      now: "2024-01-10T10:00:00.000Z",
+    });
     expect(r.year).toBe(2024);
     expect(r.counts.activities).toBeGreaterThan(100);
     expect(await t.db.activity.count()).toBe(r.counts.activities);
@@ -34,7 +39,9 @@ describe("HeavyRunner", () => {
   it("refuses a document that is not a plan with the importer's Italian message, as a UserError", async () => {
     const { heavy } = await setup();
     const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
-    const err = await heavy.run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" }).catch((e: unknown) => e);
+    const err = await heavy
+      .run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as UserError).message).toMatch(/[a-zà-ù]/);
   });
@@ -43,7 +50,12 @@ describe("HeavyRunner", () => {
     const { t, heavy } = await setup();
     const bytes = new Uint8Array(readFileSync(LEGGIUNO_PLAN));
     let queued = 0;
-    const imported = heavy.run("plan-import", { bytes, sourceName: "leggiuno.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" });
+    const imported = heavy.run("plan-import", {
+      bytes,
+      sourceName: "leggiuno.txt",
+      actor: "UADMIN",
+      now: "2024-01-10T10:00:00.000Z",
+    });
     const input = { format: "csv" as const, asOf: "2024-10-07", now: "2024-10-07T10:00:00.000Z" };
     const csv = heavy.run("relazione", input, { onQueued: () => (queued += 1) });
     expect(queued).toBe(1); // asked while the import ran

@@ -39,7 +39,9 @@ beforeEach(async () => {
     ["U0SEGR", "segretario", []],
   ];
   for (const [id, role, areas] of users) {
-    await t.db.user.create({ data: { slackUserId: id, role, createdAt: AT, areas: { create: areas.map((areaCode) => ({ areaCode })) } } });
+    await t.db.user.create({
+      data: { slackUserId: id, role, createdAt: AT, areas: { create: areas.map((areaCode) => ({ areaCode })) } },
+    });
   }
 });
 afterEach(async () => t.dispose());
@@ -96,10 +98,23 @@ describe("reminder thresholds", () => {
 describe("reminders before deadlines", () => {
   it("sends each threshold once, to the area head and to whoever last reported, with the two buttons", async () => {
     // 3.1.3 (area 03) is due on 31 October 2024; a colleague reported on it last.
-    await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", percent: 40, lastReporterId: "U0STAFF03", updatedAt: AT } });
+    await t.db.progress.create({
+      data: {
+        planYear: 2024,
+        activityCode: "3.1.3",
+        status: "in_corso",
+        percent: 40,
+        lastReporterId: "U0STAFF03",
+        updatedAt: AT,
+      },
+    });
     const r7 = await runReminders(deps(t.db, morning("2024-10-24")));
     expect(r7.failed).toEqual([]);
-    expect(dms().filter(([, code]) => code === "3.1.3").sort()).toEqual([
+    expect(
+      dms()
+        .filter(([, code]) => code === "3.1.3")
+        .sort(),
+    ).toEqual([
       ["U0HEAD03", "3.1.3"],
       ["U0STAFF03", "3.1.3"],
     ]);
@@ -123,8 +138,12 @@ describe("reminders before deadlines", () => {
     await runReminders(deps(t.db, morning("2024-10-31")));
     const all = dms().filter(([, c]) => c === "3.1.3");
     expect(all).toHaveLength(4);
-    expect(fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("3.1.3 scade domani"))).toHaveLength(2);
-    const keys = (await t.db.delivery.findMany({ where: { key: { contains: ":3.1.3:" } }, orderBy: { key: "asc" } })).map((d) => [d.key, d.status]);
+    expect(
+      fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("3.1.3 scade domani")),
+    ).toHaveLength(2);
+    const keys = (
+      await t.db.delivery.findMany({ where: { key: { contains: ":3.1.3:" } }, orderBy: { key: "asc" } })
+    ).map((d) => [d.key, d.status]);
     expect(keys).toEqual([
       ["reminder:2024:3.1.3:2024-10-31:1:U0HEAD03", "sent"],
       ["reminder:2024:3.1.3:2024-10-31:1:U0STAFF03", "sent"],
@@ -134,12 +153,20 @@ describe("reminders before deadlines", () => {
   });
 
   it("writes to the last reporter only when a registered Slack user reported", async () => {
-    await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "cli:mario", updatedAt: AT } });
-    await t.db.progress.create({ data: { planYear: 2024, activityCode: "E3.3", status: "in_corso", lastReporterId: "U0GONE", updatedAt: AT } });
+    await t.db.progress.create({
+      data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "cli:mario", updatedAt: AT },
+    });
+    await t.db.progress.create({
+      data: { planYear: 2024, activityCode: "E3.3", status: "in_corso", lastReporterId: "U0GONE", updatedAt: AT },
+    });
     await runReminders(deps(t.db, morning("2024-10-24")));
     expect(dms().filter(([, c]) => c === "3.1.3")).toEqual([["U0HEAD03", "3.1.3"]]);
     await runReminders(deps(t.db, morning("2024-12-30")));
-    expect(dms().filter(([, c]) => c === "E3.3").map(([u]) => u)).not.toContain("U0GONE");
+    expect(
+      dms()
+        .filter(([, c]) => c === "E3.3")
+        .map(([u]) => u),
+    ).not.toContain("U0GONE");
   });
 
   it("catches up a threshold missed while the bot was down, without sending a stale one", async () => {
@@ -158,12 +185,19 @@ describe("reminders before deadlines", () => {
     await runReminders(deps(t.db, morning("2024-10-28"), env));
     expect(dms().filter(([, c]) => c === "3.1.3")).toEqual([["U0HEAD03", "3.1.3"]]);
 
-    await t.db.manualDeadline.create({ data: { planYear: 2024, activityCode: "3.1.3", deadline: "2024-11-20", setBy: "test", setAt: AT } });
+    await t.db.manualDeadline.create({
+      data: { planYear: 2024, activityCode: "3.1.3", deadline: "2024-11-20", setBy: "test", setAt: AT },
+    });
     await runReminders(deps(t.db, morning("2024-11-18"), env));
     expect(dms().filter(([, c]) => c === "3.1.3")).toHaveLength(2);
 
-    await t.db.manualDeadline.update({ where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.3" } }, data: { deadline: "2024-11-22" } });
-    await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "completata", updatedAt: AT } });
+    await t.db.manualDeadline.update({
+      where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.3" } },
+      data: { deadline: "2024-11-22" },
+    });
+    await t.db.progress.create({
+      data: { planYear: 2024, activityCode: "3.1.3", status: "completata", updatedAt: AT },
+    });
     await runReminders(deps(t.db, morning("2024-11-20"), env));
     expect(dms().filter(([, c]) => c === "3.1.3")).toHaveLength(2);
   });
@@ -171,12 +205,21 @@ describe("reminders before deadlines", () => {
   it("reminds every head of a Comune-wide activity that involves all areas", async () => {
     // E3.3 «Tutte EQ», due 31 December 2024.
     await runReminders(deps(t.db, morning("2024-12-30")));
-    expect(dms().filter(([, c]) => c === "E3.3").map(([u]) => u).sort()).toEqual(["U0HEAD03", "U0HEAD04", "U0HEAD05"]);
+    expect(
+      dms()
+        .filter(([, c]) => c === "E3.3")
+        .map(([u]) => u)
+        .sort(),
+    ).toEqual(["U0HEAD03", "U0HEAD04", "U0HEAD05"]);
   });
 
   it("a DM that fails is recorded and sent on the next run, the others go", async () => {
-    fake.override("chat.postMessage", (call) => (call.body.channel === "U0HEAD03" ? { body: { ok: false, error: "user_not_found" } } : undefined));
-    await t.db.progress.create({ data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "U0STAFF03", updatedAt: AT } });
+    fake.override("chat.postMessage", (call) =>
+      call.body.channel === "U0HEAD03" ? { body: { ok: false, error: "user_not_found" } } : undefined,
+    );
+    await t.db.progress.create({
+      data: { planYear: 2024, activityCode: "3.1.3", status: "in_corso", lastReporterId: "U0STAFF03", updatedAt: AT },
+    });
     const first = await runReminders(deps(t.db, morning("2024-10-24")));
     expect(first.failed).toContain("reminder:2024:3.1.3:2024-10-31:7:U0HEAD03");
     expect(first.failed.every((k) => k.endsWith(":U0HEAD03"))).toBe(true);
@@ -198,14 +241,27 @@ describe("asking the cause of a delay", () => {
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1); // only Friday's message: nothing on Sunday
     await runOverdueQuestions(deps(t.db, morning("2024-09-16")));
     await runOverdueQuestions(deps(t.db, morning("2024-09-17")));
-    expect(items().filter((i) => i.kind === "question")).toEqual([{ user: "U0HEAD03", code: "3.1.4", kind: "question" }]);
-    const asked = fake.callsTo("chat.postMessage").filter((c) => String(c.body.text).includes("L'attività 3.1.4 doveva concludersi entro il 15/09/2024"));
+    expect(items().filter((i) => i.kind === "question")).toEqual([
+      { user: "U0HEAD03", code: "3.1.4", kind: "question" },
+    ]);
+    const asked = fake
+      .callsTo("chat.postMessage")
+      .filter((c) => String(c.body.text).includes("L'attività 3.1.4 doveva concludersi entro il 15/09/2024"));
     expect(asked).toHaveLength(1);
     expect(asked[0]!.body.channel).toBe("U0HEAD03");
-    const block = (asked[0]!.body.blocks as Buttons).find((b) => b.type === "actions" && b.elements![0]!.action_id === ACTION.delayExplain)!;
+    const block = (asked[0]!.body.blocks as Buttons).find(
+      (b) => b.type === "actions" && b.elements![0]!.action_id === ACTION.delayExplain,
+    )!;
     const button = block.elements![0]!;
-    expect([button.text.text, button.action_id, JSON.parse(button.value)]).toEqual(["Spiega il ritardo", ACTION.delayExplain, { year: 2024, code: "3.1.4" }]);
-    const rows = await t.db.delivery.findMany({ where: { key: { startsWith: "overdue:" } }, select: { key: true, status: true } });
+    expect([button.text.text, button.action_id, JSON.parse(button.value)]).toEqual([
+      "Spiega il ritardo",
+      ACTION.delayExplain,
+      { year: 2024, code: "3.1.4" },
+    ]);
+    const rows = await t.db.delivery.findMany({
+      where: { key: { startsWith: "overdue:" } },
+      select: { key: true, status: true },
+    });
     expect(rows).toEqual([{ key: "overdue:2024:3.1.4:2024-09-15:U0HEAD03", status: "sent" }]);
     // One message a day per person, whatever it carries.
     const perDay = await t.db.delivery.findMany({ where: { key: { startsWith: "dm:" } }, select: { key: true } });
@@ -214,14 +270,25 @@ describe("asking the cause of a delay", () => {
 
   it("does not ask when the cause is already recorded, nor about delays older than two weeks", async () => {
     await t.db.delayExplanation.create({
-      data: { planYear: 2024, activityCode: "3.1.4", cause: "altro", explanation: "già spiegato", userId: "U0HEAD03", createdAt: new Date("2024-09-15T12:00:00Z") },
+      data: {
+        planYear: 2024,
+        activityCode: "3.1.4",
+        cause: "altro",
+        explanation: "già spiegato",
+        userId: "U0HEAD03",
+        createdAt: new Date("2024-09-15T12:00:00Z"),
+      },
     });
     await runOverdueQuestions(deps(t.db, morning("2024-09-16")));
     expect(items().filter((i) => i.kind === "question")).toEqual([]);
     // On 7 October: 5.2.4 and the Comune-wide E2.1 (30 September, Polizia Locale) are asked;
     // 3.3.1 (31 March) is left to the digest; 1.1.2's area has no head registered.
     await runOverdueQuestions(deps(t.db, morning("2024-10-07")));
-    expect(items().filter((i) => i.kind === "question").map((i) => [i.user, i.code])).toEqual([
+    expect(
+      items()
+        .filter((i) => i.kind === "question")
+        .map((i) => [i.user, i.code]),
+    ).toEqual([
       ["U0HEAD04", "E2.1"],
       ["U0HEAD05", "5.2.4"],
     ]);

@@ -18,7 +18,9 @@ beforeAll(async () => {
   const at = new Date("2024-01-10T09:00:00Z");
   await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: at });
   await t.db.areaChannel.create({ data: { areaCode: "03", channelId: "C0AREA03", updatedAt: at } });
-  await t.db.user.create({ data: { slackUserId: "U0HEAD03", role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
+  await t.db.user.create({
+    data: { slackUserId: "U0HEAD03", role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
 });
 afterAll(async () => {
   await fake.close();
@@ -41,7 +43,12 @@ describe("cron window", () => {
 describe("scheduler", () => {
   it("schedules nothing that posts in the local console (no client)", async () => {
     const before = cron.getTasks().size;
-    const s = startScheduler({ env: loadEnv({}), db: t.db, log: createLogger("silent"), clock: () => new Date("2024-10-09T08:00:00Z") });
+    const s = startScheduler({
+      env: loadEnv({}),
+      db: t.db,
+      log: createLogger("silent"),
+      clock: () => new Date("2024-10-09T08:00:00Z"),
+    });
     expect(cron.getTasks().size).toBe(before);
     await s.stop();
   });
@@ -50,7 +57,13 @@ describe("scheduler", () => {
     const before = cron.getTasks().size;
     const client = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     // Wednesday 9 October 2024, 10:00 in Rome: Monday's digest and today's 08:00 run were missed.
-    const s = startScheduler({ env: loadEnv({}), db: t.db, client, log: createLogger("silent"), clock: () => new Date("2024-10-09T08:00:00Z") });
+    const s = startScheduler({
+      env: loadEnv({}),
+      db: t.db,
+      client,
+      log: createLogger("silent"),
+      clock: () => new Date("2024-10-09T08:00:00Z"),
+    });
     expect(cron.getTasks().size).toBe(before + 4); // digest, its retry, the daily messages, variation notices
     await s.stop();
     expect(cron.getTasks().size).toBe(before);

@@ -23,7 +23,11 @@ beforeEach(async () => {
   fake.reset();
   t = await testDatabase();
   await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-10T09:00:00Z") });
-  for (const [areaCode, channelId] of [["01", "C0AREA01"], ["02", "C0AREA02"], ["03", "C0AREA03"]]) {
+  for (const [areaCode, channelId] of [
+    ["01", "C0AREA01"],
+    ["02", "C0AREA02"],
+    ["03", "C0AREA03"],
+  ]) {
     await t.db.areaChannel.create({ data: { areaCode: areaCode!, channelId: channelId!, updatedAt: new Date() } });
   }
   const meta = { act: ACT, validFrom: "2024-09-12", reason: "Ritardo nella fornitura" };
@@ -50,7 +54,10 @@ describe("area channels hear about a variation once, when it takes effect", () =
     const first = await runVariationNotices(deps(new Date("2024-09-12T06:00:00Z")));
     expect(first.sent).toHaveLength(2);
     const posts = fake.callsTo("chat.postMessage").map((c) => ({ channel: c.body.channel, text: c.body.text }));
-    expect(posts).toContainEqual({ channel: "C0AREA03", text: `Variazione approvata con ${ACT}: 3.1.4 scadenza 15/09/2024 → 31/12/2024` });
+    expect(posts).toContainEqual({
+      channel: "C0AREA03",
+      text: `Variazione approvata con ${ACT}: 3.1.4 scadenza 15/09/2024 → 31/12/2024`,
+    });
     const second = posts.find((p) => p.text !== posts[0]!.text && p.channel === "C0AREA03")?.text ?? posts[1]!.text;
     expect(second).toContain("3.1.5 scadenza");
     expect(second).toContain("3.2.1 stralciata");

@@ -23,7 +23,9 @@ describe("the error catalogue, rendered per surface", () => {
     const e = new UserError({ code: "unknown_code", context: "report", activityCode: "9.9.9", year: 2024 });
     expect(e.code).toBe("unknown_code");
     expect(e.error).toMatchObject({ activityCode: "9.9.9", year: 2024 });
-    expect(userMessageOf(e, "cli")).toBe("L'attività 9.9.9 non è nel piano 2024 in vigore (forse è stata tolta da un nuovo piano).");
+    expect(userMessageOf(e, "cli")).toBe(
+      "L'attività 9.9.9 non è nel piano 2024 in vigore (forse è stata tolta da un nuovo piano).",
+    );
     expect(userMessageOf(new Error("dettaglio interno"), "console")).toBe(GENERIC_ERROR_MESSAGE);
   });
 });

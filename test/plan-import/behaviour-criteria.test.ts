@@ -12,7 +12,9 @@ describe("behaviour criteria listed in a plan document", () => {
   });
 
   it("takes a title on the same line, decimals with a comma, and nothing from a document without criteria", () => {
-    expect(parseBehaviourCriteria("- Puntualità (punteggio attribuibile da 0 a 2,5 punti)\nAltro")).toEqual([{ title: "Puntualità", maxPoints: 2.5 }]);
+    expect(parseBehaviourCriteria("- Puntualità (punteggio attribuibile da 0 a 2,5 punti)\nAltro")).toEqual([
+      { title: "Puntualità", maxPoints: 2.5 },
+    ]);
     expect(parseBehaviourCriteria("Obiettivo\tQualcosa\nValore atteso\t100%")).toEqual([]);
   });
 });

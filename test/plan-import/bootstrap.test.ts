@@ -23,8 +23,11 @@ describe("first start on an empty database", () => {
     expect(plan.entity).toBe("Comune di Valdicastello");
     const activities = plan.objectives.flatMap((o) => o.activities);
     const kinds = new Set(activities.map((a) => a.indicator.kind));
-    for (const k of ["deadline", "percentage", "count", "boolean", "amount", "upper_bound", "text"]) expect(kinds).toContain(k);
-    expect(activities.filter((a) => a.indicator.deadline).every((a) => a.indicator.deadline!.startsWith("2027"))).toBe(true);
+    for (const k of ["deadline", "percentage", "count", "boolean", "amount", "upper_bound", "text"])
+      expect(kinds).toContain(k);
+    expect(activities.filter((a) => a.indicator.deadline).every((a) => a.indicator.deadline!.startsWith("2027"))).toBe(
+      true,
+    );
     expect(plan.anomalies.every((a) => a.kind === "manual_deadline")).toBe(true);
 
     await ensurePlanLoaded(t.db, { env, log, clock: fixedClock("2028-01-10") });

@@ -4,7 +4,12 @@ import type { Db } from "../../src/db/client.ts";
 import { setManualDeadline } from "../../src/app/deadlines.ts";
 import { loadPlanJson } from "../../src/store/plan.ts";
 import { UserError } from "../../src/errors.ts";
-import { importParsedPlan, importPlanFile, importPlanText, parsePlanSource } from "../../src/plan-import/import-plan.ts";
+import {
+  importParsedPlan,
+  importPlanFile,
+  importPlanText,
+  parsePlanSource,
+} from "../../src/plan-import/import-plan.ts";
 import { exportPlanCsv } from "../../src/plan-import/plan-csv.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 
@@ -54,7 +59,11 @@ describe("importing the Leggiuno PIAO", () => {
     const codes = (await t.db.activity.findMany({ select: { code: true } })).map((a) => a.code);
     expect(new Set(codes).size).toBe(codes.length);
     // Printed twice, stored once each under a unique canonical code.
-    const printed121 = await t.db.activity.findMany({ where: { printedCode: "1.2.1" }, orderBy: { code: "asc" }, select: { code: true } });
+    const printed121 = await t.db.activity.findMany({
+      where: { printedCode: "1.2.1" },
+      orderBy: { code: "asc" },
+      select: { code: true },
+    });
     expect(printed121.map((a) => a.code)).toEqual(["1.2.1", "1.3.1"]);
     expect((await t.db.activity.findFirstOrThrow({ where: { printedCode: "1005.1.4" } })).code).toBe("5.1.4");
     expect(r.manualDates.map((m) => m.target)).toEqual(
@@ -82,7 +91,16 @@ describe("importing the Leggiuno PIAO", () => {
     await t.db.$transaction(async (tx) => {
       for (const code of ["3.1.2", "3.1.3"]) {
         await tx.report.create({
-          data: { planYear: 2024, activityCode: code, userId: "U1", kind: "status", status: "completata", occurredOn: "2024-02-20", source: "cli", createdAt: NOW },
+          data: {
+            planYear: 2024,
+            activityCode: code,
+            userId: "U1",
+            kind: "status",
+            status: "completata",
+            occurredOn: "2024-02-20",
+            source: "cli",
+            createdAt: NOW,
+          },
         });
         await tx.progress.create({
           data: { planYear: 2024, activityCode: code, status: "completata", completedOn: "2024-02-20", updatedAt: NOW },
@@ -93,7 +111,10 @@ describe("importing the Leggiuno PIAO", () => {
       .replace(/^3\.1\.3\t.*\n/m, "") // 3.1.3 dropped
       .replace("Riqualificazione area San Primo Appalto", "Riqualificazione area San Primo (rivista) Appalto") // 3.1.2 edited
       .replace(/^(3\.2\.3\t.*)31 Dicembre 2024/m, "$130 Novembre 2024");
-    const r = await importPlanText(t.db, revised, "leggiuno-rivisto.txt", { actor: "test", now: new Date("2024-04-01T10:00:00Z") });
+    const r = await importPlanText(t.db, revised, "leggiuno-rivisto.txt", {
+      actor: "test",
+      now: new Date("2024-04-01T10:00:00Z"),
+    });
     expect(r.unchanged).toBe(false);
     expect(r.archived).toEqual(["3.1.3"]);
     expect(r.updated).toContain("3.1.2");
@@ -111,13 +132,18 @@ describe("importing the Leggiuno PIAO", () => {
     const back = await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-04-02T10:00:00Z") });
     expect(back.restored).toEqual(["3.1.3"]);
     expect((await t.db.activity.findFirstOrThrow({ where: { code: "3.1.3" } })).archivedAt).toBeNull();
-    expect(await t.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.3" } } })).not.toBeNull();
+    expect(
+      await t.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: "3.1.3" } } }),
+    ).not.toBeNull();
   });
 
   it("an import that fails half-way leaves the database exactly as it was", async () => {
     await importPlanFile(t.db, LEGGIUNO_PLAN, opts);
     const before = await dump(t.db);
-    const parsed = parsePlanSource(leggiuno().replace("Riqualificazione area San Primo", "Riqualificazione area San Secondo"), "x.txt");
+    const parsed = parsePlanSource(
+      leggiuno().replace("Riqualificazione area San Primo", "Riqualificazione area San Secondo"),
+      "x.txt",
+    );
     // An activity pointing at an objective the plan lacks fails after areas and objectives were written.
     parsed.activities.push({ ...parsed.activities[0]!, code: "9.9.9", objectiveCode: "9.9" });
     await expect(importParsedPlan(t.db, parsed, opts)).rejects.toBeInstanceOf(UserError);
@@ -125,7 +151,9 @@ describe("importing the Leggiuno PIAO", () => {
   });
 
   it("refuses a file that is not a plan, with an Italian message, writing nothing", async () => {
-    await expect(importPlanText(t.db, "Ciao, questa è una lista della spesa.\nlatte\tpane\n", "spesa.txt", opts)).rejects.toThrow(/piano/i);
+    await expect(
+      importPlanText(t.db, "Ciao, questa è una lista della spesa.\nlatte\tpane\n", "spesa.txt", opts),
+    ).rejects.toThrow(/piano/i);
     await expect(importPlanText(t.db, "", "vuoto.txt", opts)).rejects.toThrow();
     expect(await t.db.plan.count()).toBe(0);
     await expect(importPlanFile(t.db, "/non/esiste.txt", opts)).rejects.toThrow(/File non trovato/);
@@ -135,17 +163,28 @@ describe("importing the Leggiuno PIAO", () => {
     await importPlanFile(t.db, LEGGIUNO_PLAN, opts);
     const r = await setManualDeadline(t.db, { code: "2.2.5", date: "30/11/2024", actor: "U9", now: NOW });
     expect(r.deadline).toBe("2024-11-30");
-    await importPlanText(t.db, leggiuno().replace("Riqualificazione area San Primo", "Riqualificazione area San Primo bis"), "v2.txt", opts);
+    await importPlanText(
+      t.db,
+      leggiuno().replace("Riqualificazione area San Primo", "Riqualificazione area San Primo bis"),
+      "v2.txt",
+      opts,
+    );
     const json = await loadPlanJson(t.db);
     const a = json.objectives.flatMap((o) => o.activities).find((x) => x.code === "2.2.5")!;
     expect(a.indicator.deadline).toBe("2024-11-30");
     expect(a.indicator.kind).toBe("text");
     // The canonical code wins; a printed code that names two activities is refused, naming both.
     // (1.2.1 has a date in the plan: moving it is a variation, refused here with a pointer to it.)
-    await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(/attività 1\.2\.1 ha nel piano la scadenza.*obiettivi variazione/);
+    await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(
+      /attività 1\.2\.1 ha nel piano la scadenza.*obiettivi variazione/,
+    );
     await t.db.activity.updateMany({ where: { code: "1.2.1" }, data: { code: "1.2.1-x" } });
-    await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(/1\.2\.1-x.*1\.3\.1/);
-    await expect(setManualDeadline(t.db, { code: "2.2.5", date: "31 febbraio", actor: "U9", now: NOW })).rejects.toThrow(/Data non valida/);
+    await expect(setManualDeadline(t.db, { code: "1.2.1", date: "30/11/2024", actor: "U9", now: NOW })).rejects.toThrow(
+      /1\.2\.1-x.*1\.3\.1/,
+    );
+    await expect(
+      setManualDeadline(t.db, { code: "2.2.5", date: "31 febbraio", actor: "U9", now: NOW }),
+    ).rejects.toThrow(/Data non valida/);
     expect((await t.db.auditEntry.findMany({ where: { action: "manual_deadline" } })).length).toBe(1);
   });
 

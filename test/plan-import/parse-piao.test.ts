@@ -139,15 +139,47 @@ E8.5   -         percentage   100         >=
   .trim()
   .split("\n")
   .map((line) => {
-    const [code, printed, kind, value, comparator, period] = line.trim().split(/\s+/) as [string, string, TargetKind, string, string?, string?];
-    return { code, printed: printed === "-" ? "" : printed, kind, value, comparator: comparator ?? null, period: period ?? null };
+    const [code, printed, kind, value, comparator, period] = line.trim().split(/\s+/) as [
+      string,
+      string,
+      TargetKind,
+      string,
+      string?,
+      string?,
+    ];
+    return {
+      code,
+      printed: printed === "-" ? "" : printed,
+      kind,
+      value,
+      comparator: comparator ?? null,
+      period: period ?? null,
+    };
   });
 
 const MANUAL_DATE_CODES = ["E3.1", "1.2.4", "1.2.5", "2.2.1", "2.2.2", "2.2.3", "2.2.4", "2.2.5", "2.3.3", "3.1.1"];
 
 const AREA_OBJECTIVES = [
-  "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2",
-  "3.3", "3.4", "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.4",
+  "1.1",
+  "1.2",
+  "1.3",
+  "1.4",
+  "2.1",
+  "2.2",
+  "2.3",
+  "2.4",
+  "3.1",
+  "3.2",
+  "3.3",
+  "3.4",
+  "4.1",
+  "4.2",
+  "4.3",
+  "4.4",
+  "5.1",
+  "5.2",
+  "5.3",
+  "5.4",
 ];
 
 const activity = (p: ParsedPlan, code: string) => {
@@ -161,7 +193,9 @@ function shape(p: ParsedPlan) {
   return {
     areas: p.areas.length,
     areaObjectives: p.objectives.filter((o) => o.areaCode !== null).map((o) => [o.code, o.weight]),
-    orgWide: p.objectives.filter((o) => o.areaCode === null).map((o) => [o.code, p.activities.filter((a) => a.objectiveCode === o.code).length]),
+    orgWide: p.objectives
+      .filter((o) => o.areaCode === null)
+      .map((o) => [o.code, p.activities.filter((a) => a.objectiveCode === o.code).length]),
     areaActivities: p.activities.filter((a) => !a.code.startsWith("E")).length,
     kinds: p.activities.map((a) => [a.code, a.printedCode, a.target.kind, a.target.comparator, a.target.period]).sort(),
     anomalies: p.anomalies.map((a) => [a.kind, a.code]).sort(),
@@ -196,12 +230,26 @@ describe("the Leggiuno PIAO 2024", () => {
       expect(o.publicValue.length, o.code).toBeGreaterThan(5);
     }
     const byCode = (code: string) => plan.objectives.find((o) => o.code === code)!;
-    expect(byCode("1.1")).toMatchObject({ title: "BENESSERE IN COMUNE", publicValue: "Attivare processi educativi dedicati alle giovani generazioni" });
+    expect(byCode("1.1")).toMatchObject({
+      title: "BENESSERE IN COMUNE",
+      publicValue: "Attivare processi educativi dedicati alle giovani generazioni",
+    });
     // "VALORE PUBBLICO PESO" on one row, the weight at the end of the text.
-    expect(byCode("1.2")).toMatchObject({ title: "PROGETTA PER/CON LA SCUOLA", publicValue: "Migliorare le competenze delle giovani generazioni", weight: 10 });
-    expect(byCode("1.3")).toMatchObject({ title: "PUBBLICA AMMINISTRAZIONE EFFICIENTE", publicValue: "Efficienza amministrativa" });
+    expect(byCode("1.2")).toMatchObject({
+      title: "PROGETTA PER/CON LA SCUOLA",
+      publicValue: "Migliorare le competenze delle giovani generazioni",
+      weight: 10,
+    });
+    expect(byCode("1.3")).toMatchObject({
+      title: "PUBBLICA AMMINISTRAZIONE EFFICIENTE",
+      publicValue: "Efficienza amministrativa",
+    });
     // Code and title in one cell, labels and values in one cell.
-    expect(byCode("4.4")).toMatchObject({ title: "PRESIDIO DEL TERRITORIO", publicValue: "Potenzimento sicurezza", weight: 10 });
+    expect(byCode("4.4")).toMatchObject({
+      title: "PRESIDIO DEL TERRITORIO",
+      publicValue: "Potenzimento sicurezza",
+      weight: 10,
+    });
     expect(byCode("4.4").description).toMatch(/^L'obiettivo è quello di aumentare il grado di sicurezza/);
     expect(byCode("5.1").title).toBe("SPORTELLLO SOCIALE");
   });
@@ -212,13 +260,25 @@ describe("the Leggiuno PIAO 2024", () => {
       ["E1", "Rispetto dei tempi di pagamento"],
       ["E2", "Piattaforma Notifiche Digitali (PND) - prosecuzione da anno 2023"],
       ["E3", "Revisione del sito web istituzionale - prosecuzione da anno 2023"],
-      ["E4", "Accessibilità ai servizi dei cittadini con disabilità e ai dipendenti nei luoghi di lavoro (D.Lgs. 222/2023)"],
+      [
+        "E4",
+        "Accessibilità ai servizi dei cittadini con disabilità e ai dipendenti nei luoghi di lavoro (D.Lgs. 222/2023)",
+      ],
       ["E5", "Obiettivi di accessibilità (articolo 1, comma 2, D.L. 179/2012)"],
       ["E6", "Piano delle Azioni Positive e Uguaglianza di genere"],
       ["E7", "Applicazione nuovo Codice dei Contratti Pubblici"],
       ["E8", "Prevenzione della corruzione e promozione della trasparenza"],
     ]);
-    expect(shape(plan).orgWide).toEqual([["E1", 1], ["E2", 1], ["E3", 3], ["E4", 1], ["E5", 2], ["E6", 2], ["E7", 1], ["E8", 5]]);
+    expect(shape(plan).orgWide).toEqual([
+      ["E1", 1],
+      ["E2", 1],
+      ["E3", 3],
+      ["E4", 1],
+      ["E5", 2],
+      ["E6", 2],
+      ["E7", 1],
+      ["E8", 5],
+    ]);
     for (const o of orgWide) {
       expect(o.weight).toBeNull();
       expect(o.description.length, o.code).toBeGreaterThan(20);
@@ -259,16 +319,34 @@ describe("the Leggiuno PIAO 2024", () => {
 
   it("keeps indicator, indice and target of the rows whose cells wander", () => {
     // 3.2.3: the target sits under INDICE, no indice printed.
-    expect(activity(plan, "3.2.3")).toMatchObject({ indicatorName: "Convocazione riunioni", indicatorIndex: null, targetText: "> 5" });
+    expect(activity(plan, "3.2.3")).toMatchObject({
+      indicatorName: "Convocazione riunioni",
+      indicatorIndex: null,
+      targetText: "> 5",
+    });
     // 4.3.x: the table has no INDICE column.
-    expect(activity(plan, "4.3.1")).toMatchObject({ indicatorName: "Evasione pratiche", indicatorIndex: null, targetText: "100%" });
+    expect(activity(plan, "4.3.1")).toMatchObject({
+      indicatorName: "Evasione pratiche",
+      indicatorIndex: null,
+      targetText: "100%",
+    });
     // 5.2.x: indice and target in one cell, VALORE ATTESO header on its own row.
-    expect(activity(plan, "5.2.1")).toMatchObject({ indicatorName: "Analisi e mappatura", indicatorIndex: "Tempo previsto", targetText: "Tempo previsto 30 Giugno 2024" });
-    expect(activity(plan, "5.2.2")).toMatchObject({ indicatorIndex: "N° tavoli di lavoro convocati", targetText: "N° tavoli di lavoro convocati > 3" });
+    expect(activity(plan, "5.2.1")).toMatchObject({
+      indicatorName: "Analisi e mappatura",
+      indicatorIndex: "Tempo previsto",
+      targetText: "Tempo previsto 30 Giugno 2024",
+    });
+    expect(activity(plan, "5.2.2")).toMatchObject({
+      indicatorIndex: "N° tavoli di lavoro convocati",
+      targetText: "N° tavoli di lavoro convocati > 3",
+    });
     expect(activity(plan, "3.1.6").target).toMatchObject({ unit: "euro", threshold: 200000 });
     expect(activity(plan, "4.4.5").target.qualifier).toBe("stagione estiva");
     expect(activity(plan, "3.3.4").target.qualifier).toBe("nella stagione estiva");
-    expect(activity(plan, "E1.1").target).toMatchObject({ unit: "giorni", qualifier: expect.stringMatching(/^fatti salvi i diversi termini/) });
+    expect(activity(plan, "E1.1").target).toMatchObject({
+      unit: "giorni",
+      qualifier: expect.stringMatching(/^fatti salvi i diversi termini/),
+    });
     expect(activity(plan, "E6.1").target).toMatchObject({ unit: "persone" });
   });
 
@@ -279,7 +357,10 @@ describe("the Leggiuno PIAO 2024", () => {
     expect(activity(plan, "1.3.3").title).toBe("Patto di amicizia con il Comune di Sorradile");
     expect(activity(plan, "3.1.2").title).toBe("Riqualificazione area San Primo");
     const badTitles = plan.activities.filter(
-      (x) => x.title.length <= 3 || x.title.length > 140 || !x.description.replace(/\n/g, " ").startsWith(x.title.replace(/…$/, "")),
+      (x) =>
+        x.title.length <= 3 ||
+        x.title.length > 140 ||
+        !x.description.replace(/\n/g, " ").startsWith(x.title.replace(/…$/, "")),
     );
     expect(badTitles.map((x) => [x.code, x.title])).toEqual([]);
   });
@@ -287,15 +368,25 @@ describe("the Leggiuno PIAO 2024", () => {
   it("strips HTML from every text", () => {
     const texts = [
       ...plan.objectives.flatMap((o) => [o.title, o.description, o.publicValue]),
-      ...plan.activities.flatMap((a) => [a.title, a.description, a.indicatorName, a.indicatorIndex ?? "", a.targetText, a.involved ?? ""]),
+      ...plan.activities.flatMap((a) => [
+        a.title,
+        a.description,
+        a.indicatorName,
+        a.indicatorIndex ?? "",
+        a.targetText,
+        a.involved ?? "",
+      ]),
     ];
     expect(texts.filter((t) => /<\/?(?:p|ul|li)\b|&[a-z]+;/.test(t))).toEqual([]);
-    expect(activity(plan, "E4.1").description).toMatch(/^Incrementare le attuali misure[\s\S]*- ricognizione da parte di tutti gli uffici/);
+    expect(activity(plan, "E4.1").description).toMatch(
+      /^Incrementare le attuali misure[\s\S]*- ricognizione da parte di tutti gli uffici/,
+    );
   });
 
   it("splits the E3 row that prints two indicators in one row, one paragraph each", () => {
     expect(activity(plan, "E3.1")).toMatchObject({
-      indicatorName: "Messa a regime del sito internet e pubblicazione sul sito della dichiarazione che attesti lo stato di conformità",
+      indicatorName:
+        "Messa a regime del sito internet e pubblicazione sul sito della dichiarazione che attesti lo stato di conformità",
       indicatorIndex: "Tempo previsto",
       targetText: "Rispetto dei termini indicati nel cronoprogramma",
       involved: "Titolare Elevata Qualificazione: Clarissa Sartori",
@@ -313,14 +404,22 @@ describe("the Leggiuno PIAO 2024", () => {
 
   it("joins the E1 continuation row (merged cells) to the activity above", () => {
     const a = activity(plan, "E1.1");
-    expect(a.description).toMatch(/^Rispettare le modalità di gestione dei pagamenti\nL'ufficio ragioneria dovrà verificare le fatture/);
-    expect(a.involved).toBe("Tutte EQ Personale coinvolto: Tutti gli uffici Interessati; Titolare Elevata Qualificazione: Clarissa Sartori Personale coinvolto: Area Economico Finanziaria");
+    expect(a.description).toMatch(
+      /^Rispettare le modalità di gestione dei pagamenti\nL'ufficio ragioneria dovrà verificare le fatture/,
+    );
+    expect(a.involved).toBe(
+      "Tutte EQ Personale coinvolto: Tutti gli uffici Interessati; Titolare Elevata Qualificazione: Clarissa Sartori Personale coinvolto: Area Economico Finanziaria",
+    );
     expect(a).toMatchObject({ involvesAllAreas: true, involvedAreaCodes: ["02"] });
   });
 
   it("finds the areas involved by head or by area name", () => {
     expect(activity(plan, "E2.1")).toMatchObject({ involvesAllAreas: false, involvedAreaCodes: ["04"] });
-    expect(activity(plan, "E8.1")).toMatchObject({ involved: "RPCT: Michele Panariello Tutte EQ", involvesAllAreas: true, involvedAreaCodes: [] });
+    expect(activity(plan, "E8.1")).toMatchObject({
+      involved: "RPCT: Michele Panariello Tutte EQ",
+      involvesAllAreas: true,
+      involvedAreaCodes: [],
+    });
     expect(activity(plan, "E5.2")).toMatchObject({ involved: null, involvesAllAreas: false, involvedAreaCodes: [] });
     // Clarissa Sartori heads 01 and 02 and no area is named: both.
     expect(activity(plan, "E5.1")).toMatchObject({ involvedAreaCodes: ["01", "02"], involvesAllAreas: false });
@@ -343,16 +442,26 @@ describe("the Leggiuno PIAO 2024", () => {
       ["misplaced_code", "5.3.5", "5.4.5"],
       ["misplaced_code", "5.3.6", "5.4.6"],
     ]);
-    expect(plan.anomalies.filter((a) => a.kind === "manual_deadline").map((a) => a.code).sort()).toEqual([...MANUAL_DATE_CODES].sort());
+    expect(
+      plan.anomalies
+        .filter((a) => a.kind === "manual_deadline")
+        .map((a) => a.code)
+        .sort(),
+    ).toEqual([...MANUAL_DATE_CODES].sort());
     expect(plan.anomalies.filter((a) => a.kind === "split_row").map((a) => a.code)).toEqual(["E3.1"]);
     expect(plan.anomalies).toHaveLength(12 + MANUAL_DATE_CODES.length + 1);
 
-    const message = (code: string) => plan.anomalies.find((a) => a.code === code && a.kind !== "manual_deadline")!.message;
+    const message = (code: string) =>
+      plan.anomalies.find((a) => a.code === code && a.kind !== "manual_deadline")!.message;
     expect(message("1.3.1")).toBe(
       "Il codice 1.2.1 è stampato due volte (sotto gli obiettivi 1.2 e 1.3): l'attività «Regolamento per la costituzione e gestione dei gemellaggi e dei…» dell'obiettivo 1.3 è registrata come 1.3.1.",
     );
-    expect(message("5.1.4")).toMatch(/^Il codice 1005\.1\.4 non corrisponde a nessun obiettivo del piano: .* è registrata come 5\.1\.4\.$/);
-    expect(message("5.3.5")).toMatch(/^Il codice 5\.4\.5 appartiene all'obiettivo 5\.4 ma è stampato sotto l'obiettivo 5\.3: .* è registrata come 5\.3\.5\.$/);
+    expect(message("5.1.4")).toMatch(
+      /^Il codice 1005\.1\.4 non corrisponde a nessun obiettivo del piano: .* è registrata come 5\.1\.4\.$/,
+    );
+    expect(message("5.3.5")).toMatch(
+      /^Il codice 5\.4\.5 appartiene all'obiettivo 5\.4 ma è stampato sotto l'obiettivo 5\.3: .* è registrata come 5\.3\.5\.$/,
+    );
     const manual = plan.anomalies.find((a) => a.kind === "manual_deadline" && a.code === "3.1.1")!;
     expect(manual.message).toBe(
       "L'attività 3.1.1 «Realizzazione opere pubbliche» ha come valore atteso «Entro termini di legge»: non c'è una data certa, la scadenza va inserita a mano.",
@@ -396,21 +505,48 @@ describe("the same layout, another file", () => {
 
   it("a looser variant: one-line headings, a 'Personale coinvolto' column, code and activity in one cell", () => {
     const doc = [
-      "OBIETTIVI ESECUTIVI 2026", "", "Comune di Borgo Prova", "",
+      "OBIETTIVI ESECUTIVI 2026",
+      "",
+      "Comune di Borgo Prova",
+      "",
       "CENTRO DI RESPONSABILITA' 2 - Area Tecnica\tRESPONSABILE: Anna Neri",
       "OBIETTIVO 2.1 - STRADE",
-      "DESCRIZIONE\tManutenzione delle strade comunali", "VALORE PUBBLICO\tSicurezza stradale", "PESO 25%",
+      "DESCRIZIONE\tManutenzione delle strade comunali",
+      "VALORE PUBBLICO\tSicurezza stradale",
+      "PESO 25%",
       "ATTIVITA' E FASI\tINDICATORE\tINDICE\tVALORE ATTESO\tPERSONALE COINVOLTO",
       "2.1.1\tAsfaltature strade comunali Rifacimento del manto\tFine lavori\tTempo previsto\t30 Giugno 2026\tUfficio tecnico",
       "2.1.2\tPulizia caditoie Interventi periodici\tInterventi\tNumero\t> 4 al mese\t",
       "2.1.3 Segnaletica orizzontale Rifacimento\tInterventi\tNumero\t>= 10\tAnna Neri",
     ].join("\r\n");
     const p = parsePiaoText(doc, "borgo.txt");
-    expect(p).toMatchObject({ year: 2026, entity: "Comune di Borgo Prova", areas: [{ code: "02", name: "Area Tecnica", head: "Anna Neri" }] });
+    expect(p).toMatchObject({
+      year: 2026,
+      entity: "Comune di Borgo Prova",
+      areas: [{ code: "02", name: "Area Tecnica", head: "Anna Neri" }],
+    });
     expect(p.objectives).toEqual([
-      { code: "2.1", areaCode: "02", title: "STRADE", description: "Manutenzione delle strade comunali", publicValue: "Sicurezza stradale", weight: 25, position: 1 },
+      {
+        code: "2.1",
+        areaCode: "02",
+        title: "STRADE",
+        description: "Manutenzione delle strade comunali",
+        publicValue: "Sicurezza stradale",
+        weight: 25,
+        position: 1,
+      },
     ]);
-    expect(p.activities.map((a) => [a.code, a.title, a.indicatorIndex, a.targetText, a.target.kind, a.involved, a.involvedAreaCodes])).toEqual([
+    expect(
+      p.activities.map((a) => [
+        a.code,
+        a.title,
+        a.indicatorIndex,
+        a.targetText,
+        a.target.kind,
+        a.involved,
+        a.involvedAreaCodes,
+      ]),
+    ).toEqual([
       ["2.1.1", "Asfaltature strade comunali", "Tempo previsto", "30 Giugno 2026", "deadline", "Ufficio tecnico", []],
       ["2.1.2", "Pulizia caditoie", "Numero", "> 4 al mese", "count", null, []],
       ["2.1.3", "Segnaletica orizzontale", "Numero", ">= 10", "count", "Anna Neri", ["02"]],
@@ -419,7 +555,10 @@ describe("the same layout, another file", () => {
   });
 
   it("finds the year from the deadlines when no heading gives it", () => {
-    const noHeading = LEGGIUNO.replace(/OBIETTIVI ESECUTIVI 2024/g, "OBIETTIVI ESECUTIVI").replace(/ANNUALITA' 2024/g, "ANNUALITA'");
+    const noHeading = LEGGIUNO.replace(/OBIETTIVI ESECUTIVI 2024/g, "OBIETTIVI ESECUTIVI").replace(
+      /ANNUALITA' 2024/g,
+      "ANNUALITA'",
+    );
     expect(parsePiaoText(noHeading, "x.txt").year).toBe(2024);
   });
 });
@@ -453,7 +592,9 @@ describe("the demo plan shipped with the bot", () => {
   it("covers every kind of target, periods and date forms", () => {
     const kinds = new Set(demo.activities.map((a) => a.target.kind));
     expect([...kinds].sort()).toEqual(["amount", "boolean", "count", "deadline", "percentage", "text", "upper_bound"]);
-    expect(new Set(demo.activities.map((a) => a.target.period).filter(Boolean))).toEqual(new Set(["day", "week", "month", "year"]));
+    expect(new Set(demo.activities.map((a) => a.target.period).filter(Boolean))).toEqual(
+      new Set(["day", "week", "month", "year"]),
+    );
     const deadlineTexts = demo.activities.filter((a) => a.target.kind === "deadline").map((a) => a.targetText);
     expect(deadlineTexts.some((t) => /^\d{1,2} [A-Z][a-z]+ \d{4}$/.test(t))).toBe(true);
     expect(deadlineTexts.some((t) => /^Entro (il )?\d{2}\.\d{2}\.\d{4}$/.test(t))).toBe(true);
@@ -508,14 +649,17 @@ describe("documents that are not a plan", () => {
   });
 
   it("objectives without any activity", () => {
-    expectPlanFormatError("OBIETTIVI ESECUTIVI 2024\nCENTRO RESPONSABILITA' 01. Area Affari Generali\t\tRESPONSABILE Mario Rossi\nOBIETTIVO 1.1\t\tTITOLO\n", "no_activities");
+    expectPlanFormatError(
+      "OBIETTIVI ESECUTIVI 2024\nCENTRO RESPONSABILITA' 01. Area Affari Generali\t\tRESPONSABILE Mario Rossi\nOBIETTIVO 1.1\t\tTITOLO\n",
+      "no_activities",
+    );
   });
 });
 
 describe("damaged documents", () => {
   it("truncated, shuffled or thinned-out copies either parse with unique codes or fail with PlanFormatError", () => {
     let seed = 1;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const lines = LEGGIUNO.split("\n");
     const problems: string[] = [];
     for (let i = 0; i < 9; i++) {

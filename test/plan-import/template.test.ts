@@ -50,20 +50,47 @@ describe("the Excel template", () => {
     const r = await cli(["esporta-modello", "--output", file("modello.xlsx")]);
     expect(r.code).toBe(0);
     const wb = await workbook(file("modello.xlsx"));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(["Istruzioni", "Piano", "Aree", "Obiettivi", "Attività", "Anomalie", "Elenchi"]);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      "Istruzioni",
+      "Piano",
+      "Aree",
+      "Obiettivi",
+      "Attività",
+      "Anomalie",
+      "Elenchi",
+    ]);
     const istruzioni = wb.getWorksheet("Istruzioni")!;
-    const text = istruzioni.getSheetValues().flat().filter((v) => typeof v === "string").join("\n");
+    const text = istruzioni
+      .getSheetValues()
+      .flat()
+      .filter((v) => typeof v === "string")
+      .join("\n");
     expect(text).toContain("obiettivi importa modello.xlsx");
     expect(text).toContain("Codice area");
     const activities = wb.getWorksheet("Attività")!;
-    for (const h of ["Codice attività", "Codice obiettivo", "Titolo", "Indicatore", "Valore atteso", "Tipo di indicatore", "Scadenza", "Peso", "Aree coinvolte"]) {
+    for (const h of [
+      "Codice attività",
+      "Codice obiettivo",
+      "Titolo",
+      "Indicatore",
+      "Valore atteso",
+      "Tipo di indicatore",
+      "Scadenza",
+      "Peso",
+      "Aree coinvolte",
+    ]) {
       expect(headerIndex(activities, h)).toBeGreaterThan(0);
     }
-    const xml = (activities as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
+    const xml = (activities as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } })
+      .dataValidations.model;
     const kinds = Object.values(xml).map((v) => v.type);
     expect(kinds).toEqual(expect.arrayContaining(["list", "date", "decimal"]));
-    const objectives = (wb.getWorksheet("Obiettivi") as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }).dataValidations.model;
-    expect(Object.values(objectives).some((v) => v.type === "list" && String(v.formulae[0]).includes("Aree"))).toBe(true);
+    const objectives = (
+      wb.getWorksheet("Obiettivi") as unknown as { dataValidations: { model: Record<string, ExcelJS.DataValidation> } }
+    ).dataValidations.model;
+    expect(Object.values(objectives).some((v) => v.type === "list" && String(v.formulae[0]).includes("Aree"))).toBe(
+      true,
+    );
     // An empty template imports with a clear message, not an empty plan.
     const imp = await cli(["importa", file("modello.xlsx")]);
     expect(imp.code).not.toBe(0);
@@ -71,7 +98,10 @@ describe("the Excel template", () => {
     expect(imp.err).toContain("Attività");
   });
 
-  for (const [name, plan] of [["Leggiuno", LEGGIUNO_PLAN], ["demo", DEMO_PLAN]] as const) {
+  for (const [name, plan] of [
+    ["Leggiuno", LEGGIUNO_PLAN],
+    ["demo", DEMO_PLAN],
+  ] as const) {
     it(`round trip of the ${name} plan: export, import into an empty database, the identical plan`, async () => {
       expect((await cli(["importa", plan])).code).toBe(0);
       const before = (await cli(["piano", "--json"])).out;
@@ -114,7 +144,15 @@ describe("the Excel template", () => {
     ob.addRow(["2", "Verde pubblico", "A1", 0.4]).getCell(4).numFmt = "0%";
     const at = wb.addWorksheet("Attivita");
     at.addRow(["Fase", "Codice attività", "Codice obiettivo", "Valore atteso", "Scadenza", "Peso della fase", "Tipo"]);
-    at.addRow(["Progetto esecutivo", "1.1", "1", "Approvazione progetto", new Date(Date.UTC(2025, 5, 30)), 40, "scadenza"]);
+    at.addRow([
+      "Progetto esecutivo",
+      "1.1",
+      "1",
+      "Approvazione progetto",
+      new Date(Date.UTC(2025, 5, 30)),
+      40,
+      "scadenza",
+    ]);
     at.addRow(["Lavori", "1.2", "1", "Fine lavori", "31/10/2025", "60", null]);
     at.addRow(["Pubblicazione atti", "E1.1", "E1", "100%", null, null, null]);
     await wb.xlsx.writeFile(file("a-mano.xlsx"));
@@ -123,7 +161,11 @@ describe("the Excel template", () => {
     expect(imp.err).toBe("");
     expect(imp.code).toBe(0);
     const plan = JSON.parse((await cli(["piano", "--json"])).out);
-    expect(plan).toMatchObject({ year: 2025, entity: "Comune di Prova", areas: [{ code: "A1", name: "Settore Tecnico", head: "Anna Neri" }] });
+    expect(plan).toMatchObject({
+      year: 2025,
+      entity: "Comune di Prova",
+      areas: [{ code: "A1", name: "Settore Tecnico", head: "Anna Neri" }],
+    });
     const o1 = plan.objectives.find((o: { code: string }) => o.code === "1");
     expect(o1).toMatchObject({ areaCode: "A1", weight: 60 });
     expect(plan.objectives.find((o: { code: string }) => o.code === "2")).toMatchObject({ weight: 40, activities: [] });
@@ -132,7 +174,10 @@ describe("the Excel template", () => {
       { code: "1.2", weight: 60, indicator: { deadline: "2025-10-31" } },
     ]);
     const e1 = plan.objectives.find((o: { code: string }) => o.code === "E1");
-    expect(e1).toMatchObject({ areaCode: null, activities: [{ code: "E1.1", weight: null, indicator: { kind: "percentage" } }] });
+    expect(e1).toMatchObject({
+      areaCode: null,
+      activities: [{ code: "E1.1", weight: null, indicator: { kind: "percentage" } }],
+    });
 
     // Weights, typed kinds and dates survive the round trip through the exported template.
     expect((await cli(["esporta-piano", "--formato", "xlsx", "--output", file("a-mano-2.xlsx")])).code).toBe(0);
@@ -160,8 +205,12 @@ describe("the Excel template", () => {
     expect(imp.code).not.toBe(0);
     expect(imp.err).toContain("non è stato importato nulla");
     expect(imp.err).toContain(`foglio «Attività», riga ${r}, colonna «Scadenza» (J): data non valida «prima o poi»`);
-    expect(imp.err).toContain(`foglio «Attività», riga ${r2}, colonna «Codice obiettivo» (C): l'obiettivo 9.9 non è nel foglio «Obiettivi»`);
-    expect(imp.err).toContain(`riga ${r2 + 1}, colonna «Codice attività» (A): il codice dell'attività 3.1.2 compare già alla riga ${r}`);
+    expect(imp.err).toContain(
+      `foglio «Attività», riga ${r2}, colonna «Codice obiettivo» (C): l'obiettivo 9.9 non è nel foglio «Obiettivi»`,
+    );
+    expect(imp.err).toContain(
+      `riga ${r2 + 1}, colonna «Codice attività» (A): il codice dell'attività 3.1.2 compare già alla riga ${r}`,
+    );
     expect(imp.err).toMatch(/foglio «Obiettivi», riga \d+, colonna «Peso» \(F\): peso non valido «tanto»/);
     expect(imp.err).not.toMatch(/at .*\.ts:\d+/);
     expect((await cli(["piano", "--json"])).out).toBe(before);
@@ -195,8 +244,12 @@ describe("the Excel template", () => {
 describe("documentKind", () => {
   it("goes by content before the name", () => {
     expect(documentKind(Buffer.from("%PDF-1.7\n..."), "piano.txt")).toBe("pdf");
-    expect(documentKind(Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.from("....word/document.xml")]), "piano.zip")).toBe("docx");
-    expect(documentKind(Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.from("....xl/workbook.xml")]), "piano.docx")).toBe("xlsx");
+    expect(
+      documentKind(Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.from("....word/document.xml")]), "piano.zip"),
+    ).toBe("docx");
+    expect(
+      documentKind(Buffer.concat([Buffer.from([0x50, 0x4b, 3, 4]), Buffer.from("....xl/workbook.xml")]), "piano.docx"),
+    ).toBe("xlsx");
     expect(documentKind(Buffer.from("tipo;anno;ente\n"), "piano.csv")).toBe("text");
     expect(documentKind(Buffer.from([0x50, 0x4b, 3, 4, 0, 0]), "piano.docx")).toBe("docx");
   });

@@ -23,7 +23,15 @@ export const USERS = {
 /** SMVP used by the fixture: late completion scored by bands. */
 export const FIXTURE_SMVP = {
   maxPoints: 40,
-  rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 30, percent: 50 }, { maxDaysLate: 60, percent: 25 }] } },
+  rules: {
+    deadline: {
+      late: "fasce",
+      bands: [
+        { maxDaysLate: 30, percent: 50 },
+        { maxDaysLate: 60, percent: 25 },
+      ],
+    },
+  },
 };
 
 interface ReportSpec {
@@ -41,19 +49,76 @@ interface ReportSpec {
 }
 
 export const REPORTS: ReportSpec[] = [
-  { code: "3.1.2", by: "U0NODARI", kind: "status", status: "completata", on: "2024-12-20", evidence: "Det. n. 245/2024" },
-  { code: "3.1.3", by: "U0BIANCHI", kind: "status", status: "completata", on: "2024-11-15", evidence: "https://albo.comune.leggiuno.va.it/atto/2024/881" },
+  {
+    code: "3.1.2",
+    by: "U0NODARI",
+    kind: "status",
+    status: "completata",
+    on: "2024-12-20",
+    evidence: "Det. n. 245/2024",
+  },
+  {
+    code: "3.1.3",
+    by: "U0BIANCHI",
+    kind: "status",
+    status: "completata",
+    on: "2024-11-15",
+    evidence: "https://albo.comune.leggiuno.va.it/atto/2024/881",
+  },
   { code: "3.1.4", by: "U0BIANCHI", kind: "status", status: "in_corso", on: "2024-06-01" },
-  { code: "3.1.6", by: "U0NODARI", kind: "amount", value: 150000, on: "2024-10-01", evidence: "Delibera C.C. n. 31/2024" },
+  {
+    code: "3.1.6",
+    by: "U0NODARI",
+    kind: "amount",
+    value: 150000,
+    on: "2024-10-01",
+    evidence: "Delibera C.C. n. 31/2024",
+  },
   { code: "3.1.7", by: "U0BIANCHI", kind: "count_set", value: 7, on: "2024-12-01" },
   { code: "3.2.1", by: "U0BIANCHI", kind: "percent", value: 80, on: "2024-12-15" },
-  { code: "3.2.1", by: "U0BIANCHI", kind: "percent", value: 100, on: "2024-12-16", evidence: "Prot. 999 (sbagliato)", undoneOn: "2024-12-16" },
-  { code: "3.2.4", by: "U0NODARI", kind: "status", status: "bloccata", on: "2024-06-10", note: "In attesa del parere regionale sulla VAS" },
+  {
+    code: "3.2.1",
+    by: "U0BIANCHI",
+    kind: "percent",
+    value: 100,
+    on: "2024-12-16",
+    evidence: "Prot. 999 (sbagliato)",
+    undoneOn: "2024-12-16",
+  },
+  {
+    code: "3.2.4",
+    by: "U0NODARI",
+    kind: "status",
+    status: "bloccata",
+    on: "2024-06-10",
+    note: "In attesa del parere regionale sulla VAS",
+  },
   { code: "3.3.2", by: "U0BIANCHI", kind: "count_set", value: 5, on: "2024-06-15" },
   { code: "3.3.2", by: "U0BIANCHI", kind: "count_set", value: 18, on: "2024-12-31" },
-  { code: "3.4.1", by: "U0NODARI", kind: "status", status: "completata", on: "2024-06-28", evidence: "Det. n. 120/2024" },
-  { code: "1.1.1", by: "U0SARTORI", kind: "status", status: "completata", on: "2024-04-05", evidence: "Delibera G.C. n. 30/2024" },
-  { code: "1.2.7", by: "U0SARTORI", kind: "status", status: "completata", on: "2024-05-20", evidence: "Delibera C.C. n. 12/2024" },
+  {
+    code: "3.4.1",
+    by: "U0NODARI",
+    kind: "status",
+    status: "completata",
+    on: "2024-06-28",
+    evidence: "Det. n. 120/2024",
+  },
+  {
+    code: "1.1.1",
+    by: "U0SARTORI",
+    kind: "status",
+    status: "completata",
+    on: "2024-04-05",
+    evidence: "Delibera G.C. n. 30/2024",
+  },
+  {
+    code: "1.2.7",
+    by: "U0SARTORI",
+    kind: "status",
+    status: "completata",
+    on: "2024-05-20",
+    evidence: "Delibera C.C. n. 12/2024",
+  },
   { code: "2.1.4", by: "U0SARTORI", kind: "percent", value: 60, on: "2024-11-30" },
   { code: "2.4.1", by: "U0SARTORI", kind: "percent", value: 100, status: "completata", on: "2024-12-10" },
   { code: "E1.1", by: "U0SARTORI", kind: "measure", value: 40, on: "2024-12-31" },
@@ -61,20 +126,40 @@ export const REPORTS: ReportSpec[] = [
 ];
 
 /** Final state of every reported activity, as the report service derives it. */
-export const PROGRESS: Record<string, { status: string; percent?: number; count?: number; achievedValue?: number; completedOn?: string; blockedReason?: string; last: { by: string; on: string } }> = {
+export const PROGRESS: Record<
+  string,
+  {
+    status: string;
+    percent?: number;
+    count?: number;
+    achievedValue?: number;
+    completedOn?: string;
+    blockedReason?: string;
+    last: { by: string; on: string };
+  }
+> = {
   "3.1.2": { status: "completata", completedOn: "2024-12-20", last: { by: "U0NODARI", on: "2024-12-20" } },
   "3.1.3": { status: "completata", completedOn: "2024-11-15", last: { by: "U0BIANCHI", on: "2024-11-15" } },
   "3.1.4": { status: "in_corso", last: { by: "U0BIANCHI", on: "2024-06-01" } },
   "3.1.6": { status: "in_corso", achievedValue: 150000, last: { by: "U0NODARI", on: "2024-10-01" } },
   "3.1.7": { status: "in_corso", count: 7, last: { by: "U0BIANCHI", on: "2024-12-01" } },
   "3.2.1": { status: "in_corso", percent: 80, last: { by: "U0BIANCHI", on: "2024-12-15" } },
-  "3.2.4": { status: "bloccata", blockedReason: "In attesa del parere regionale sulla VAS", last: { by: "U0NODARI", on: "2024-06-10" } },
+  "3.2.4": {
+    status: "bloccata",
+    blockedReason: "In attesa del parere regionale sulla VAS",
+    last: { by: "U0NODARI", on: "2024-06-10" },
+  },
   "3.3.2": { status: "in_corso", count: 18, last: { by: "U0BIANCHI", on: "2024-12-31" } },
   "3.4.1": { status: "completata", completedOn: "2024-06-28", last: { by: "U0NODARI", on: "2024-06-28" } },
   "1.1.1": { status: "completata", completedOn: "2024-04-05", last: { by: "U0SARTORI", on: "2024-04-05" } },
   "1.2.7": { status: "completata", completedOn: "2024-05-20", last: { by: "U0SARTORI", on: "2024-05-20" } },
   "2.1.4": { status: "in_corso", percent: 60, last: { by: "U0SARTORI", on: "2024-11-30" } },
-  "2.4.1": { status: "completata", percent: 100, completedOn: "2024-12-10", last: { by: "U0SARTORI", on: "2024-12-10" } },
+  "2.4.1": {
+    status: "completata",
+    percent: 100,
+    completedOn: "2024-12-10",
+    last: { by: "U0SARTORI", on: "2024-12-10" },
+  },
   "E1.1": { status: "in_corso", achievedValue: 40, last: { by: "U0SARTORI", on: "2024-12-31" } },
   "E5.2": { status: "in_corso", count: 120, last: { by: "U0SARTORI", on: "2024-12-20" } },
 };
@@ -89,7 +174,15 @@ export const DELAYS = [
     correctiveAction: "Sollecito formale e cronoprogramma rivisto",
     newExpectedDate: "2024-11-15",
   },
-  { code: "3.1.4", by: "U0NODARI", on: "2024-09-16", cause: "altro", explanation: "Da verificare", correctiveAction: null, newExpectedDate: null },
+  {
+    code: "3.1.4",
+    by: "U0NODARI",
+    on: "2024-09-16",
+    cause: "altro",
+    explanation: "Da verificare",
+    correctiveAction: null,
+    newExpectedDate: null,
+  },
   {
     code: "3.1.4",
     by: "U0NODARI",
@@ -117,8 +210,23 @@ export async function loadLeggiunoFixture(db: Db): Promise<void> {
   await importPlanFile(db, LEGGIUNO_PLAN, { actor: "test", now: at("2024-01-10") });
   await db.$transaction(async (tx) => {
     for (const u of Object.values(USERS)) {
-      await tx.user.create({ data: { slackUserId: u.id, role: u.role, name: u.name, createdAt: at("2024-01-10"), areas: { create: u.areas.map((areaCode) => ({ areaCode })) } } });
-      await appendAudit(tx, { at: at("2024-01-10"), actor: "test", action: "user_add", entityType: "user", entityKey: u.id, after: { role: u.role, areas: u.areas } });
+      await tx.user.create({
+        data: {
+          slackUserId: u.id,
+          role: u.role,
+          name: u.name,
+          createdAt: at("2024-01-10"),
+          areas: { create: u.areas.map((areaCode) => ({ areaCode })) },
+        },
+      });
+      await appendAudit(tx, {
+        at: at("2024-01-10"),
+        actor: "test",
+        action: "user_add",
+        entityType: "user",
+        entityKey: u.id,
+        after: { role: u.role, areas: u.areas },
+      });
     }
   });
   await setScoringConfig(db, 2024, FIXTURE_SMVP, { actor: "test", now: at("2024-01-11") });
@@ -142,9 +250,23 @@ export async function loadLeggiunoFixture(db: Db): Promise<void> {
           undoneBy: r.undoneOn ? r.by : null,
         },
       });
-      await appendAudit(tx, { at: createdAt, actor: r.by, action: "report", entityType: "progress", entityKey: `2024:${r.code}`, after: { reportId: report.id, kind: r.kind, value: r.value ?? null } });
+      await appendAudit(tx, {
+        at: createdAt,
+        actor: r.by,
+        action: "report",
+        entityType: "progress",
+        entityKey: `2024:${r.code}`,
+        after: { reportId: report.id, kind: r.kind, value: r.value ?? null },
+      });
       if (r.undoneOn) {
-        await appendAudit(tx, { at: report.undoneAt!, actor: r.by, action: "report_undo", entityType: "progress", entityKey: `2024:${r.code}`, after: { undoneReportId: report.id } });
+        await appendAudit(tx, {
+          at: report.undoneAt!,
+          actor: r.by,
+          action: "report_undo",
+          entityType: "progress",
+          entityKey: `2024:${r.code}`,
+          after: { undoneReportId: report.id },
+        });
       }
     });
   }
@@ -181,7 +303,14 @@ export async function loadLeggiunoFixture(db: Db): Promise<void> {
           createdAt: at(d.on),
         },
       });
-      await appendAudit(tx, { at: at(d.on), actor: d.by, action: "delay_cause", entityType: "delay", entityKey: `2024:${d.code}`, after: { cause: d.cause } });
+      await appendAudit(tx, {
+        at: at(d.on),
+        actor: d.by,
+        action: "delay_cause",
+        entityType: "delay",
+        entityKey: `2024:${d.code}`,
+        after: { cause: d.cause },
+      });
     });
   }
 }

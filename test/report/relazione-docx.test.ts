@@ -33,7 +33,9 @@ async function docxParts(file: string): Promise<{ xml: string; media: string[]; 
 
 /** The visible text of document.xml, paragraph by paragraph. */
 function paragraphs(xml: string): string[] {
-  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""));
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) =>
+    [...m[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(""),
+  );
 }
 
 function headingTexts(xml: string, style: string): string[] {
@@ -55,12 +57,52 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     savedUrl = process.env.DATABASE_URL;
     process.env.DATABASE_URL = t.url;
     // The Comune-wide training objective is measured per area ("persone formate per Settore/Servizio").
-    const act = await t.db.activity.findFirstOrThrow({ where: { indicatorIndex: { contains: "per Settore" } }, include: { objective: true } });
+    const act = await t.db.activity.findFirstOrThrow({
+      where: { indicatorIndex: { contains: "per Settore" } },
+      include: { objective: true },
+    });
     formazione = { objective: act.objective.code, activity: act.code };
-    await setScoringConfig(t.db, 2024, { ...FIXTURE_SMVP, comuneWideScoring: { [formazione.objective]: "per_area" } }, { actor: "test", now: instantOfDay("2024-01-12") });
-    await t.db.user.create({ data: { slackUserId: "U0BEZZO", role: "responsabile", name: "Ettore Bezzolato", createdAt: instantOfDay("2024-01-10"), areas: { create: [{ areaCode: "04" }] } } });
-    await recordReport(t.db, { planYear: 2024, activityCode: formazione.activity, userId: USERS.nodari.id, kind: "count_set", value: 2, source: "cli", occurredOn: "2024-10-01" }, instantOfDay("2024-10-01"));
-    await recordReport(t.db, { planYear: 2024, activityCode: formazione.activity, userId: "U0BEZZO", kind: "count_set", value: 1, source: "cli", occurredOn: "2024-10-02" }, instantOfDay("2024-10-02"));
+    await setScoringConfig(
+      t.db,
+      2024,
+      { ...FIXTURE_SMVP, comuneWideScoring: { [formazione.objective]: "per_area" } },
+      { actor: "test", now: instantOfDay("2024-01-12") },
+    );
+    await t.db.user.create({
+      data: {
+        slackUserId: "U0BEZZO",
+        role: "responsabile",
+        name: "Ettore Bezzolato",
+        createdAt: instantOfDay("2024-01-10"),
+        areas: { create: [{ areaCode: "04" }] },
+      },
+    });
+    await recordReport(
+      t.db,
+      {
+        planYear: 2024,
+        activityCode: formazione.activity,
+        userId: USERS.nodari.id,
+        kind: "count_set",
+        value: 2,
+        source: "cli",
+        occurredOn: "2024-10-01",
+      },
+      instantOfDay("2024-10-01"),
+    );
+    await recordReport(
+      t.db,
+      {
+        planYear: 2024,
+        activityCode: formazione.activity,
+        userId: "U0BEZZO",
+        kind: "count_set",
+        value: 1,
+        source: "cli",
+        occurredOn: "2024-10-02",
+      },
+      instantOfDay("2024-10-02"),
+    );
   });
   afterAll(async () => {
     process.env.DATABASE_URL = savedUrl;
@@ -69,7 +111,10 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
   });
 
   it("records the reporter's area on a Comune-wide report, and none on an area's", async () => {
-    const reports = await t.db.report.findMany({ where: { activityCode: formazione.activity }, orderBy: { id: "asc" } });
+    const reports = await t.db.report.findMany({
+      where: { activityCode: formazione.activity },
+      orderBy: { id: "asc" },
+    });
     expect(reports.map((r) => r.areaCode)).toEqual(["03", "04"]);
   });
 
@@ -77,7 +122,8 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     const r = await cli(["smvp", "mostra", "--anno", "2024"]);
     expect(r.code).toBe(0);
     expect(r.err).toContain("dal documento del piano");
-    for (let i = 0; i < MAXIMA.length; i++) expect(r.err).toMatch(new RegExp(`\\n  ${i + 1}\\. .+\\(da 0 a ${MAXIMA[i]} punti\\)`));
+    for (let i = 0; i < MAXIMA.length; i++)
+      expect(r.err).toMatch(new RegExp(`\\n  ${i + 1}\\. .+\\(da 0 a ${MAXIMA[i]} punti\\)`));
     expect(r.err).toContain("Totale: 50 punti.");
     expect(JSON.parse(r.out).behaviours.editors).toEqual(["segretario", "nucleo"]);
   });
@@ -85,7 +131,16 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
   it("refuses a behaviour score above its maximum, naming the criterion, and changes nothing", async () => {
     const good = path.join(dir, "buoni.json");
     writeFileSync(good, JSON.stringify({ 1: 4, 2: 5, 3: 6, 4: 3, 5: 5, 6: 2, 7: 7, 8: 6, 9: 4, 10: 3 }));
-    const ok = await cli(["comportamenti", "imposta", "--anno", "2024", "--responsabile", "Claudia Nodari", "--file", good]);
+    const ok = await cli([
+      "comportamenti",
+      "imposta",
+      "--anno",
+      "2024",
+      "--responsabile",
+      "Claudia Nodari",
+      "--file",
+      good,
+    ]);
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toContain("45 punti su 50");
     const stored = await t.db.behaviourScore.findMany();
@@ -94,7 +149,16 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
 
     const bad = path.join(dir, "troppi.json");
     writeFileSync(bad, JSON.stringify({ 1: 5, 3: 8 }));
-    const refused = await cli(["comportamenti", "imposta", "--anno", "2024", "--responsabile", "Claudia Nodari", "--file", bad]);
+    const refused = await cli([
+      "comportamenti",
+      "imposta",
+      "--anno",
+      "2024",
+      "--responsabile",
+      "Claudia Nodari",
+      "--file",
+      bad,
+    ]);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain("criterio 3");
     expect(refused.err).toContain("Senso di appartenenza");
@@ -102,7 +166,16 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(await t.db.behaviourScore.findMany()).toEqual(stored);
     expect(await t.db.auditEntry.count({ where: { action: "behaviour_scores" } })).toBe(audits);
 
-    const unknown = await cli(["comportamenti", "imposta", "--anno", "2024", "--responsabile", "Mario Rossi", "--file", good]);
+    const unknown = await cli([
+      "comportamenti",
+      "imposta",
+      "--anno",
+      "2024",
+      "--responsabile",
+      "Mario Rossi",
+      "--file",
+      good,
+    ]);
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toContain("Claudia Nodari");
   });
@@ -112,25 +185,42 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(r.code, r.err).toBe(0);
     const json = JSON.parse(r.out) as { scorecards: Record<string, unknown>[] };
     expect(json.scorecards.map((s) => s.responsabile)).toEqual(HEADS);
-    for (const s of json.scorecards as { objectivesPoints: number; organisationalPoints: number; behaviourPoints: number; total: number; maxTotal: number; areas: unknown[] }[]) {
+    for (const s of json.scorecards as {
+      objectivesPoints: number;
+      organisationalPoints: number;
+      behaviourPoints: number;
+      total: number;
+      maxTotal: number;
+      areas: unknown[];
+    }[]) {
       expect(s.areas.length).toBeGreaterThan(0);
       expect(s.objectivesPoints + s.organisationalPoints + s.behaviourPoints).toBeCloseTo(s.total, 9);
       expect(s.total).toBeLessThanOrEqual(s.maxTotal);
       expect(s.maxTotal).toBe(100);
     }
-    const nodari = json.scorecards.find((s) => s.responsabile === "Claudia Nodari") as { behaviourPoints: number; objectivesPoints: number; organisationalPoints: number; paymentTimes: { objectiveCode: string; resultPayShare: number } };
+    const nodari = json.scorecards.find((s) => s.responsabile === "Claudia Nodari") as {
+      behaviourPoints: number;
+      objectivesPoints: number;
+      organisationalPoints: number;
+      paymentTimes: { objectiveCode: string; resultPayShare: number };
+    };
     expect(nodari.behaviourPoints).toBe(45);
     expect(nodari.objectivesPoints).toBeGreaterThan(0);
     expect(nodari.paymentTimes.resultPayShare).toBe(30);
     // Per-area objective: area 03 trained 2 of 2, area 04 only 1, so 03's organisational share is higher.
-    const bezzolato = json.scorecards.find((s) => s.responsabile === "Ettore Bezzolato") as { organisationalPoints: number };
+    const bezzolato = json.scorecards.find((s) => s.responsabile === "Ettore Bezzolato") as {
+      organisationalPoints: number;
+    };
     expect(nodari.organisationalPoints).toBeGreaterThan(bezzolato.organisationalPoints);
   });
 
   it("relazione --formato docx: the chapters, a scheda per Responsabile, charts, the Segretario's text and placeholders", async () => {
     const texts = path.join(dir, "testi");
     mkdirSync(texts);
-    writeFileSync(path.join(texts, "sintesi.md"), "Il 2024 è stato un anno **impegnativo**.\n\n- primo punto\n- secondo punto\n");
+    writeFileSync(
+      path.join(texts, "sintesi.md"),
+      "Il 2024 è stato un anno **impegnativo**.\n\n- primo punto\n- secondo punto\n",
+    );
     const out = path.join(dir, "relazione.docx");
     const r = await cli(["relazione", "--formato", "docx", "--oggi", "2025-01-31", "--testi", texts, "--output", out]);
     expect(r.code, r.err).toBe(0);
@@ -147,7 +237,7 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(media.length).toBeGreaterThanOrEqual(2);
     const png = await zip.file(media[0]!)!.async("uint8array");
     expect([...png.slice(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
-    expect(xml).toContain('w:tblHeader');
+    expect(xml).toContain("w:tblHeader");
     expect(xml).toMatch(/instrText[^>]*>TOC [^<]*\\o/);
     const footer = Object.keys(zip.files).filter((f) => /word\/footer\d*\.xml/.test(f));
     expect((await Promise.all(footer.map((f) => zip.file(f)!.async("string")))).join("")).toContain("PAGE");
@@ -179,7 +269,9 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     expect(headingTexts(xml, "Heading1")).toEqual(HEADS.map((h) => `Scheda di valutazione — ${h}`));
     const text = paragraphs(xml);
     expect(text.filter((p) => p.startsWith("Per presa visione")).length).toBe(HEADS.length);
-    const totals = text.filter((p) => /^Totale: /.test(p)).map((p) => Number(/= ([\d,]+) punti su 100/.exec(p)![1]!.replace(",", ".")));
+    const totals = text
+      .filter((p) => /^Totale: /.test(p))
+      .map((p) => Number(/= ([\d,]+) punti su 100/.exec(p)![1]!.replace(",", ".")));
     expect(totals.length).toBe(HEADS.length);
     for (const n of totals) expect(n).toBeLessThanOrEqual(100);
   });
@@ -190,7 +282,19 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
       {
         ...model,
         variations: [
-          { code: "3.1.4", entityType: "activity", field: "deadline", fieldLabel: "scadenza", from: "2024-06-30", to: "2024-10-31", fromText: "30/06/2024", toText: "31/10/2024", act: "Delibera G.C. n. 50/2024", validFrom: "2024-06-01", reason: "Nuova normativa regionale" },
+          {
+            code: "3.1.4",
+            entityType: "activity",
+            field: "deadline",
+            fieldLabel: "scadenza",
+            from: "2024-06-30",
+            to: "2024-10-31",
+            fromText: "30/06/2024",
+            toText: "31/10/2024",
+            act: "Delibera G.C. n. 50/2024",
+            validFrom: "2024-06-01",
+            reason: "Nuova normativa regionale",
+          },
         ],
       },
       { charts: false },
@@ -199,14 +303,17 @@ describe("Relazione in Word and scorecards, Leggiuno 2024", () => {
     const xml = await zip.file("word/document.xml")!.async("string");
     const text = paragraphs(xml);
     expect(text).toContain("Delibera G.C. n. 50/2024");
-    for (const cell of ["3.1.4", "scadenza", "30/06/2024", "31/10/2024", "01/06/2024", "Nuova normativa regionale"]) expect(text).toContain(cell);
+    for (const cell of ["3.1.4", "scadenza", "30/06/2024", "31/10/2024", "01/06/2024", "Nuova normativa regionale"])
+      expect(text).toContain(cell);
     expect(text.some((p) => p.includes("non sono state registrate variazioni"))).toBe(false);
     expect(Object.keys(zip.files).filter((f) => f.startsWith("word/media/"))).toEqual([]);
   });
 
   it("relazione --schede --formato xlsx writes a workbook; --schede with md is refused in Italian", async () => {
     const out = path.join(dir, "schede.xlsx");
-    expect((await cli(["relazione", "--schede", "--formato", "xlsx", "--oggi", "2025-01-31", "--output", out])).code).toBe(0);
+    expect(
+      (await cli(["relazione", "--schede", "--formato", "xlsx", "--oggi", "2025-01-31", "--output", out])).code,
+    ).toBe(0);
     expect(readFileSync(out).subarray(0, 2).toString()).toBe("PK");
     const md = await cli(["relazione", "--schede", "--formato", "md"]);
     expect(md.code).not.toBe(0);

@@ -36,7 +36,8 @@ async function cli(args: string[]) {
 }
 
 function findActivity(r: Relazione, code: string): RelazioneActivity {
-  for (const s of [...r.sections, r.comuneWide]) for (const o of s.objectives) for (const a of o.activities) if (a.code === code) return a;
+  for (const s of [...r.sections, r.comuneWide])
+    for (const o of s.objectives) for (const a of o.activities) if (a.code === code) return a;
   throw new Error(`attività ${code} assente`);
 }
 
@@ -82,8 +83,12 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expectPct("2.1.4", 80, "percentage.ratio");
       expectPct("E1.1", 75, "upper_bound.ratio");
       expectPct("E5.2", 100, "count.ratio");
-      expect(findActivity(rel, "3.1.3").explanation).toBe("Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%");
-      expect(findActivity(rel, "1.2.7").explanation).toBe("Scadenza 31/03/2024, completata il 20/05/2024: 33 giorni lavorativi di ritardo -> fascia 31-60 giorni = 25%");
+      expect(findActivity(rel, "3.1.3").explanation).toBe(
+        "Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%",
+      );
+      expect(findActivity(rel, "1.2.7").explanation).toBe(
+        "Scadenza 31/03/2024, completata il 20/05/2024: 33 giorni lavorativi di ritardo -> fascia 31-60 giorni = 25%",
+      );
       expect(findActivity(rel, "3.3.2").explanation).toBe(
         "Valore atteso «> 2 al mese»; al 31/12/2024 trascorsi 12 mesi (anno 2024) -> atteso 24; registrati 18: 18/24 = 75%",
       );
@@ -97,14 +102,24 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
 
     it("objectives, areas, the Comune-wide section and the heads", () => {
       const area = (code: string) => rel.sections.find((s) => s.code === code)!;
-      const obj = (code: string) => [...rel.sections, rel.comuneWide].flatMap((s) => s.objectives).find((o) => o.code === code)!;
+      const obj = (code: string) =>
+        [...rel.sections, rel.comuneWide].flatMap((s) => s.objectives).find((o) => o.code === code)!;
       expect(obj("3.1").percent).toBeCloseTo(O31, 9);
-      expect(obj("3.1").explanation).toBe("Media di 6 attività valutate: (100 + 50 + 0 + 0 + 75 + 100)/6 = 54,17%; 1 attività non valutabile esclusa");
+      expect(obj("3.1").explanation).toBe(
+        "Media di 6 attività valutate: (100 + 50 + 0 + 0 + 75 + 100)/6 = 54,17%; 1 attività non valutabile esclusa",
+      );
       expect(obj("3.3").percent).toBeCloseTo(O33, 9);
       expect(obj("2.2")).toMatchObject({ percent: null, scoreState: "non_valutabile" });
       expect(area("03").percent).toBeCloseTo(AREA03, 9);
       expect(area("03").points).toBeCloseTo((AREA03 / 100) * 40, 9);
-      expect(area("03").counts).toEqual({ activities: 23, completed: 3, inProgress: 5, notStarted: 14, blocked: 1, overdue: 5 });
+      expect(area("03").counts).toEqual({
+        activities: 23,
+        completed: 3,
+        inProgress: 5,
+        notStarted: 14,
+        blocked: 1,
+        overdue: 5,
+      });
       expect(area("01").points).toBeCloseTo(2.5, 9);
       expect(area("02").percent).toBeCloseTo(AREA02, 9);
       expect(area("04").points).toBe(0);
@@ -115,7 +130,12 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       const sartori = rel.heads.find((h) => h.head === "Clarissa Sartori")!;
       expect(sartori.areas.map((a) => a.code)).toEqual(["01", "02"]);
       expect(sartori.averagePoints).toBeCloseTo((2.5 + (AREA02 / 100) * 40) / 2, 9);
-      expect(rel.heads.map((h) => h.head)).toEqual(["Clarissa Sartori", "Claudia Nodari", "Ettore Bezzolato", "Chiara Sereno"]);
+      expect(rel.heads.map((h) => h.head)).toEqual([
+        "Clarissa Sartori",
+        "Claudia Nodari",
+        "Ettore Bezzolato",
+        "Chiara Sereno",
+      ]);
     });
 
     it("deviations carry the latest cause, in Italian, with explanation and corrective action", () => {
@@ -128,8 +148,14 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
         newExpectedDate: "2025-03-31",
         by: { id: "U0NODARI", label: "Claudia Nodari (U0NODARI)" },
       });
-      expect(findActivity(rel, "3.1.3").deviation).toMatchObject({ gap: 50, causeLabel: "ritardo di altri enti o uffici" });
-      expect(findActivity(rel, "3.2.4").deviation).toMatchObject({ causeLabel: "causa non indicata", explanation: "In attesa del parere regionale sulla VAS" });
+      expect(findActivity(rel, "3.1.3").deviation).toMatchObject({
+        gap: 50,
+        causeLabel: "ritardo di altri enti o uffici",
+      });
+      expect(findActivity(rel, "3.2.4").deviation).toMatchObject({
+        causeLabel: "causa non indicata",
+        explanation: "In attesa del parere regionale sulla VAS",
+      });
       expect(findActivity(rel, "3.1.2").deviation).toBeNull();
       expect(findActivity(rel, "3.1.1").deviation).toBeNull(); // non valutabile: no invented gap
     });
@@ -137,7 +163,11 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
     it("evidence and who reported it, when", () => {
       const a = findActivity(rel, "3.1.3");
       expect(a.evidence).toHaveLength(1);
-      expect(a.evidence[0]).toMatchObject({ text: "https://albo.comune.leggiuno.va.it/atto/2024/881", by: { label: "Mario Bianchi (U0BIANCHI)" }, occurredOn: "2024-11-15" });
+      expect(a.evidence[0]).toMatchObject({
+        text: "https://albo.comune.leggiuno.va.it/atto/2024/881",
+        by: { label: "Mario Bianchi (U0BIANCHI)" },
+        occurredOn: "2024-11-15",
+      });
       expect(a.reportedBy?.label).toBe("Mario Bianchi (U0BIANCHI)");
       expect(a.achievedOn).toBe("2024-11-15");
     });
@@ -153,8 +183,12 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect(md).toContain("# Relazione sulla performance 2024 — Comune di Leggiuno");
       expect(md).toContain("Dati al 31/01/2025 · configurazione SMVP 2024 versione 1");
       expect(md).toContain("| 03. Area Tecnico Manutentiva | Claudia Nodari | 4 | 23 | 3 | 5 | 26,5% | 10,59 / 40 |");
-      expect(md).toContain("| 02. Area Economico Finanziaria | Clarissa Sartori | 4 | 14 | 1 | 4 | 38,7% | 15,47 / 40 |");
-      expect(md).toContain("| Obiettivi di performance organizzativa (dell'ente) | Tutti i responsabili | 8 | 16 | 0 | 8 | 15,6% | 1,56 / 10 |");
+      expect(md).toContain(
+        "| 02. Area Economico Finanziaria | Clarissa Sartori | 4 | 14 | 1 | 4 | 38,7% | 15,47 / 40 |",
+      );
+      expect(md).toContain(
+        "| Obiettivi di performance organizzativa (dell'ente) | Tutti i responsabili | 8 | 16 | 0 | 8 | 15,6% | 1,56 / 10 |",
+      );
       expect(md).toContain("| Clarissa Sartori | 01. Area Affari Generali | 6,3% | 2,5 / 40 |");
       expect(md).toContain("| Clarissa Sartori | Media | 22,5% | 8,98 / 40 |");
       expect(md).toContain("## 03. Area Tecnico Manutentiva — Responsabile: Claudia Nodari");
@@ -162,18 +196,30 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
     });
 
     it("each activity: indicator, target, achieved value and date, percentage", () => {
-      expect(md).toContain("| 3.1.3 Lavori di messa in sicurezza e abbattimento barriere architettoniche in Via Piave | Realizzazione opere (Tempo previsto) | 31 Ottobre 2024 | 31/10/2024 | completata | completata il 15/11/2024 | 15/11/2024 | 50% |");
-      expect(md).toMatch(/\| 3\.1\.6 [^|]+ \| [^|]+ \| > 200\.000,00 Euro \| — \| in corso \| 150\.000,00 € \| 01\/10\/2024 \| 75% \|/);
-      expect(md).toMatch(/\| 3\.1\.1 [^|]+ \| [^|]+ \| Entro termini di legge \| — \| non iniziata \| nessun dato \| — \| non valutabile \|/);
-      expect(md).toContain("- 3.1.3: Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%");
+      expect(md).toContain(
+        "| 3.1.3 Lavori di messa in sicurezza e abbattimento barriere architettoniche in Via Piave | Realizzazione opere (Tempo previsto) | 31 Ottobre 2024 | 31/10/2024 | completata | completata il 15/11/2024 | 15/11/2024 | 50% |",
+      );
+      expect(md).toMatch(
+        /\| 3\.1\.6 [^|]+ \| [^|]+ \| > 200\.000,00 Euro \| — \| in corso \| 150\.000,00 € \| 01\/10\/2024 \| 75% \|/,
+      );
+      expect(md).toMatch(
+        /\| 3\.1\.1 [^|]+ \| [^|]+ \| Entro termini di legge \| — \| non iniziata \| nessun dato \| — \| non valutabile \|/,
+      );
+      expect(md).toContain(
+        "- 3.1.3: Scadenza 31/10/2024, completata il 15/11/2024: 10 giorni lavorativi di ritardo -> fascia fino a 30 giorni = 50%",
+      );
     });
 
     it("deviations and evidence", () => {
       expect(md).toContain(
         "- 3.1.4 (scostamento 100 punti percentuali): causa: carenza di personale; spiegazione: Tecnico comunale in malattia da luglio; azione correttiva: Incarico esterno di supporto al RUP; nuova data prevista: 31/03/2025; indicata da Claudia Nodari (U0NODARI) il 20/09/2024",
       );
-      expect(md).toContain("- 3.2.4 (scostamento 100 punti percentuali): causa: causa non indicata; spiegazione: In attesa del parere regionale sulla VAS");
-      expect(md).toContain("- 3.1.2: evidenze: Det. n. 245/2024 (Claudia Nodari (U0NODARI), 20/12/2024) — ultima segnalazione di Claudia Nodari (U0NODARI) il 20/12/2024");
+      expect(md).toContain(
+        "- 3.2.4 (scostamento 100 punti percentuali): causa: causa non indicata; spiegazione: In attesa del parere regionale sulla VAS",
+      );
+      expect(md).toContain(
+        "- 3.1.2: evidenze: Det. n. 245/2024 (Claudia Nodari (U0NODARI), 20/12/2024) — ultima segnalazione di Claudia Nodari (U0NODARI) il 20/12/2024",
+      );
       expect(md).not.toContain("Prot. 999");
     });
   });
@@ -219,17 +265,34 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
         "Ultima segnalazione di": "Mario Bianchi (U0BIANCHI)",
         "Ultima segnalazione il": "15/11/2024",
       });
-      expect(rows.find((r) => r.Livello === "attività" && r["Attività"] === "3.1.6")).toMatchObject({ "Valore raggiunto": "150.000,00 €", "% raggiunta": "75" });
-      expect(rows.find((r) => r.Livello === "attività" && r["Attività"] === "3.1.1")).toMatchObject({ "% raggiunta": "", "Esito valutazione": "non valutabile" });
+      expect(rows.find((r) => r.Livello === "attività" && r["Attività"] === "3.1.6")).toMatchObject({
+        "Valore raggiunto": "150.000,00 €",
+        "% raggiunta": "75",
+      });
+      expect(rows.find((r) => r.Livello === "attività" && r["Attività"] === "3.1.1")).toMatchObject({
+        "% raggiunta": "",
+        "Esito valutazione": "non valutabile",
+      });
       expect(rows.filter((r) => r.Livello === "attività")).toHaveLength(121);
     });
 
     it("objective, area, Comune and head rows", () => {
       expect(rows.find((r) => r.Livello === "obiettivo" && r.Obiettivo === "3.1")!["% raggiunta"]).toBe("54,17");
-      expect(rows.find((r) => r.Livello === "area" && r.Sezione === "Area 03")).toMatchObject({ "% raggiunta": "26,47", Punti: "10,59", "Punti massimi": "40" });
-      expect(rows.find((r) => r.Livello === "ente")).toMatchObject({ "% raggiunta": "15,63", Punti: "1,56", "Punti massimi": "10" });
+      expect(rows.find((r) => r.Livello === "area" && r.Sezione === "Area 03")).toMatchObject({
+        "% raggiunta": "26,47",
+        Punti: "10,59",
+        "Punti massimi": "40",
+      });
+      expect(rows.find((r) => r.Livello === "ente")).toMatchObject({
+        "% raggiunta": "15,63",
+        Punti: "1,56",
+        "Punti massimi": "10",
+      });
       expect(rows.find((r) => r.Livello === "comune")!["% raggiunta"]).toBe("14,28");
-      expect(rows.find((r) => r.Livello === "responsabile" && r.Sezione === "Media")).toMatchObject({ Responsabile: "Clarissa Sartori", Punti: "8,98" });
+      expect(rows.find((r) => r.Livello === "responsabile" && r.Sezione === "Media")).toMatchObject({
+        Responsabile: "Clarissa Sartori",
+        Punti: "8,98",
+      });
     });
   });
 
@@ -270,7 +333,8 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       const header = (ws.getRow(HEADER_ROW).values as unknown[]).slice(1);
       const col = (name: string) => header.indexOf(name) + 1;
       const rowOf = (code: string) => {
-        for (let i = HEADER_ROW + 1; i <= ws.rowCount; i++) if (ws.getRow(i).getCell(col("Attività")).value === code) return ws.getRow(i);
+        for (let i = HEADER_ROW + 1; i <= ws.rowCount; i++)
+          if (ws.getRow(i).getCell(col("Attività")).value === code) return ws.getRow(i);
         throw new Error(code);
       };
       const r = rowOf("3.1.3");
@@ -280,7 +344,9 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect((r.getCell(col("Data")).value as Date).toISOString().slice(0, 10)).toBe("2024-11-15");
       expect(r.getCell(col("Causa")).value).toBe("ritardo di altri enti o uffici");
       expect(r.getCell(col("Azione correttiva")).value).toBe("Sollecito formale e cronoprogramma rivisto");
-      expect(r.getCell(col("Evidenze")).value).toBe("https://albo.comune.leggiuno.va.it/atto/2024/881 (Mario Bianchi (U0BIANCHI), 15/11/2024)");
+      expect(r.getCell(col("Evidenze")).value).toBe(
+        "https://albo.comune.leggiuno.va.it/atto/2024/881 (Mario Bianchi (U0BIANCHI), 15/11/2024)",
+      );
       expect(r.getCell(col("Ultima segnalazione di")).value).toBe("Mario Bianchi (U0BIANCHI)");
       expect(rowOf("3.1.1").getCell(col("Esito")).value).toBe("non valutabile");
       expect(rowOf("3.1.1").getCell(col("% raggiunta")).value).toBeNull();
@@ -308,8 +374,14 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect(a03.getCell(4).value).toBe(23);
       expect(a03.getCell(7).value as number).toBeCloseTo(AREA03 / 100, 9);
       expect(a03.getCell(8).value as number).toBeCloseTo((AREA03 / 100) * 40, 9);
-      expect(find("Clarissa Sartori", "Media").getCell(8).value as number).toBeCloseTo((2.5 + (AREA02 / 100) * 40) / 2, 9);
-      expect(find("Clarissa Sartori", "02. Area Economico Finanziaria").getCell(8).value as number).toBeCloseTo((AREA02 / 100) * 40, 9);
+      expect(find("Clarissa Sartori", "Media").getCell(8).value as number).toBeCloseTo(
+        (2.5 + (AREA02 / 100) * 40) / 2,
+        9,
+      );
+      expect(find("Clarissa Sartori", "02. Area Economico Finanziaria").getCell(8).value as number).toBeCloseTo(
+        (AREA02 / 100) * 40,
+        9,
+      );
     });
 
     it("sheet names are made valid and unique", () => {
@@ -334,13 +406,25 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect(risk("3.3.1")).toMatchObject({
         kinds: ["scaduta"],
         reasons: ["Scaduta il 31/03/2024 (91 giorni di ritardo), stato: non iniziata"],
-        proposals: ["Proporre nuova scadenza al 30/09/2024 (data indicata nella spiegazione del ritardo da Claudia Nodari (U0NODARI))"],
+        proposals: [
+          "Proporre nuova scadenza al 30/09/2024 (data indicata nella spiegazione del ritardo da Claudia Nodari (U0NODARI))",
+        ],
       });
-      expect(risk("3.2.4")).toMatchObject({ kinds: ["bloccata"], proposals: ["Valutare variazione dell'obiettivo (da approvare in Giunta)"] });
+      expect(risk("3.2.4")).toMatchObject({
+        kinds: ["bloccata"],
+        proposals: ["Valutare variazione dell'obiettivo (da approvare in Giunta)"],
+      });
       expect(risk("3.3.2")!.reasons).toEqual(["Sotto il ritmo atteso: registrati 5 su 12 attesi al 30/06/2024 (42%)"]);
-      expect(risk("3.3.2")!.proposals[0]).toBe("Recuperare il ritmo (ne servono ancora 19 entro il 31/12/2024), o valutare variazione del valore atteso");
-      expect(risk("1.2.1")).toMatchObject({ kinds: ["in_scadenza"], reasons: ["Scade il 30/06/2024 (oggi) e non è iniziata"] });
-      expect(risk("1.3.5")!.proposals[0]).toBe("Proporre nuova scadenza: chiedere al responsabile una data realistica e la causa del ritardo");
+      expect(risk("3.3.2")!.proposals[0]).toBe(
+        "Recuperare il ritmo (ne servono ancora 19 entro il 31/12/2024), o valutare variazione del valore atteso",
+      );
+      expect(risk("1.2.1")).toMatchObject({
+        kinds: ["in_scadenza"],
+        reasons: ["Scade il 30/06/2024 (oggi) e non è iniziata"],
+      });
+      expect(risk("1.3.5")!.proposals[0]).toBe(
+        "Proporre nuova scadenza: chiedere al responsabile una data realistica e la causa del ritardo",
+      );
       expect(risk("3.4.1")).toBeUndefined();
       expect(risk("1.1.1")).toBeUndefined();
     });
@@ -350,8 +434,14 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
       expect(md).toContain("# Monitoraggio intermedio 2024 — Comune di Leggiuno");
       expect(md).toContain("| 03 | 3.3.1 Gestione del servizio di raccolta e smaltimento rifiuti");
       expect(md).toContain("Proporre nuova scadenza al 30/09/2024");
-      const csv = parse(renderRelazioneCsv(mon), { bom: true, delimiter: ";", columns: true }) as Record<string, string>[];
-      expect(csv.find((r) => r.Livello === "a rischio" && r["Attività"] === "3.2.4")).toMatchObject({ Stato: "bloccata", Proposta: "Valutare variazione dell'obiettivo (da approvare in Giunta)" });
+      const csv = parse(renderRelazioneCsv(mon), { bom: true, delimiter: ";", columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(csv.find((r) => r.Livello === "a rischio" && r["Attività"] === "3.2.4")).toMatchObject({
+        Stato: "bloccata",
+        Proposta: "Valutare variazione dell'obiettivo (da approvare in Giunta)",
+      });
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await renderRelazioneXlsx(mon)) as unknown as ExcelJS.Buffer);
       expect(wb.worksheets.map((w) => w.name)).toEqual(["Riepilogo", "Obiettivi", "A rischio"]);
@@ -368,7 +458,8 @@ describe("Relazione sulla performance, Leggiuno 2024", () => {
         expect(r.code, r.err).toBe(0);
         expect(r.err).toContain(`scritta in ${file}`);
         // "Generato il" is the real clock (--oggi moves the data date only): the rest is identical.
-        if (fmt === "md") expect(withoutGenerated(readFileSync(file, "utf8"))).toBe(withoutGenerated(renderRelazioneMarkdown(rel)));
+        if (fmt === "md")
+          expect(withoutGenerated(readFileSync(file, "utf8"))).toBe(withoutGenerated(renderRelazioneMarkdown(rel)));
         if (fmt === "csv") expect(readFileSync(file, "utf8")).toBe(renderRelazioneCsv(rel));
         if (fmt === "xlsx") {
           const wb = new ExcelJS.Workbook();

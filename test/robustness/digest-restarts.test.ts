@@ -23,7 +23,13 @@ import { TEST_BOT_TOKEN } from "../helpers/slack-http.ts";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CHILD = path.join(import.meta.dirname, "helpers", "restart-child.ts");
 
-const CHANNELS: Record<string, string> = { "01": "C0DIG01", "02": "C0DIG02", "03": "C0DIG03", "04": "C0DIG04", "05": "C0DIG05" };
+const CHANNELS: Record<string, string> = {
+  "01": "C0DIG01",
+  "02": "C0DIG02",
+  "03": "C0DIG03",
+  "04": "C0DIG04",
+  "05": "C0DIG05",
+};
 const FLAKY = "C0DIG04";
 
 type Run = "catch-up" | "cron" | "retry";
@@ -70,7 +76,9 @@ beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-10T09:00:00Z") });
   for (const [areaCode, channelId] of Object.entries(CHANNELS)) {
-    await database.db.areaChannel.create({ data: { areaCode, channelId, updatedAt: new Date("2024-01-10T09:00:00Z") } });
+    await database.db.areaChannel.create({
+      data: { areaCode, channelId, updatedAt: new Date("2024-01-10T09:00:00Z") },
+    });
   }
   await database.close(); // from here on, only the "processes" below hold connections
 });
@@ -87,13 +95,19 @@ async function overlappingRestarts(group: Restart[]): Promise<void> {
     group.map(
       (r) =>
         new Promise<void>((resolve, reject) => {
-          const p = spawn(process.execPath, ["--import", "tsx", CHILD, database.file, fake.url, r.at, r.runs.join(","), String(startAt)], {
-            cwd: ROOT,
-            stdio: ["ignore", "ignore", "pipe"],
-          });
+          const p = spawn(
+            process.execPath,
+            ["--import", "tsx", CHILD, database.file, fake.url, r.at, r.runs.join(","), String(startAt)],
+            {
+              cwd: ROOT,
+              stdio: ["ignore", "ignore", "pipe"],
+            },
+          );
           let err = "";
           p.stderr.on("data", (d: Buffer) => (err += d.toString()));
-          p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`restart at ${r.at} exited ${code}: ${err}`))));
+          p.on("exit", (code) =>
+            code === 0 ? resolve() : reject(new Error(`restart at ${r.at} exited ${code}: ${err}`)),
+          );
         }),
     ),
   );
@@ -141,7 +155,9 @@ describe("weekly digest across 20 restarts around its time", () => {
     expect(before).toBe(0); // nothing before the scheduled time
 
     const posts = fake.callsTo("chat.postMessage");
-    const okPosts = posts.filter((c, i) => !(c.body.channel === FLAKY && posts.findIndex((p) => p.body.channel === FLAKY) === i));
+    const okPosts = posts.filter(
+      (c, i) => !(c.body.channel === FLAKY && posts.findIndex((p) => p.body.channel === FLAKY) === i),
+    );
     expect(failed).toBe(1);
     const perChannel = Object.values(CHANNELS).map((ch) => okPosts.filter((c) => c.body.channel === ch).length);
     expect(perChannel).toEqual([1, 1, 1, 1, 1]);

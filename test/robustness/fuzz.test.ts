@@ -17,7 +17,15 @@ import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { REPORT_BLOCK, REPORT_ELEMENT } from "../../src/slack/ui/report-modal.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
-import { blockActionBody, newTriggerId, slashCommandBody, startTestApp, viewSubmissionBody, type TestApp, type ViewStateValues } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  newTriggerId,
+  slashCommandBody,
+  startTestApp,
+  viewSubmissionBody,
+  type TestApp,
+  type ViewStateValues,
+} from "../helpers/slack-http.ts";
 import { intBetween, pick, seededRandom } from "./helpers/random.ts";
 
 /**
@@ -35,7 +43,8 @@ const TEC = "U0FUZTEC1"; // area 03
 const NOBODY = "U0FUZNONE";
 
 /** A stack frame, an exception name or a JS-ism leaking into a text meant for people. */
-const LEAK = /\n\s+at\s|\bat [\w$.<>]+ \(|\b(TypeError|ReferenceError|RangeError|SyntaxError|PrismaClient\w*Error)\b|\bundefined\b|\[object Object\]|\bNaN\b|Cannot read prop|is not a function|SQLITE_/;
+const LEAK =
+  /\n\s+at\s|\bat [\w$.<>]+ \(|\b(TypeError|ReferenceError|RangeError|SyntaxError|PrismaClient\w*Error)\b|\bundefined\b|\[object Object\]|\bNaN\b|Cannot read prop|is not a function|SQLITE_/;
 /** Words no Italian sentence of ours lacks. */
 const ITALIAN =
   /\b(il|lo|la|le|gli|un|una|di|del|della|dei|delle|non|per|che|con|nel|nella|è|sono|tra|oppure|atteso|attesa|piano|attività|scrivi|scegli|indica|riga|file|massimo|almeno|caratteri|data|giorno|oggi|futuro|numero|valore|codice|anno|area|campo|testo|esempio)\b/i;
@@ -57,14 +66,14 @@ const HOSTILE = [
   " ",
   "\t\n\r",
   "\u0000\u0001\u001f\u007f",
-  "'; DROP TABLE \"Report\"; --",
-  "\" OR 1=1 --",
+  '\'; DROP TABLE "Report"; --',
+  '" OR 1=1 --',
   "<!channel> <!here> <@U0123> <#C0123|generale>",
   "<script>alert(1)</script>",
   "${process.exit(1)}",
   "__proto__",
   "constructor",
-  "{\"__proto__\":{\"admin\":true}}",
+  '{"__proto__":{"admin":true}}',
   "%s%s%s%n",
   "\u202e\u202d\u200b\ufeff",
   "🙂🔥💥👩‍👩‍👧‍👦",
@@ -78,17 +87,87 @@ const HOSTILE = [
   "9007199254740993",
 ];
 const WORDS = [
-  "03", "3", "04", "01", "5", "ente", "tutte", "aree", "tecnico", "tecnica", "manutentiva", "polizia", "locale", "affari", "generali",
-  "servizi", "sociali", "economico", "finanziaria", "area", "2024", "2023", "1999", "2100", "anno", "3.1.2", "3.1", "E5", "E5.1",
-  "completato", "60%", "+1", "=", "storia", "aiuto", "nota", "il", "del", "—", "«", "»", "'", "\"", ";", ",", "/", "\\", "*", "_", "~",
+  "03",
+  "3",
+  "04",
+  "01",
+  "5",
+  "ente",
+  "tutte",
+  "aree",
+  "tecnico",
+  "tecnica",
+  "manutentiva",
+  "polizia",
+  "locale",
+  "affari",
+  "generali",
+  "servizi",
+  "sociali",
+  "economico",
+  "finanziaria",
+  "area",
+  "2024",
+  "2023",
+  "1999",
+  "2100",
+  "anno",
+  "3.1.2",
+  "3.1",
+  "E5",
+  "E5.1",
+  "completato",
+  "60%",
+  "+1",
+  "=",
+  "storia",
+  "aiuto",
+  "nota",
+  "il",
+  "del",
+  "—",
+  "«",
+  "»",
+  "'",
+  '"',
+  ";",
+  ",",
+  "/",
+  "\\",
+  "*",
+  "_",
+  "~",
 ];
 // Lone surrogates (half an emoji) have a test of their own below.
-const CHARS = ["a", "é", "ß", "Ω", "中", "🙂", "\u0000", "\n", "\t", " ", "%", "&", "<", ">", "=", "+", "-", ".", ",", "0", "9"];
+const CHARS = [
+  "a",
+  "é",
+  "ß",
+  "Ω",
+  "中",
+  "🙂",
+  "\u0000",
+  "\n",
+  "\t",
+  " ",
+  "%",
+  "&",
+  "<",
+  ">",
+  "=",
+  "+",
+  "-",
+  ".",
+  ",",
+  "0",
+  "9",
+];
 
 function randomText(r: () => number): string {
   const kind = intBetween(r, 0, 4);
   if (kind === 0) return pick(r, HOSTILE);
-  if (kind === 1) return Array.from({ length: intBetween(r, 1, 6) }, () => pick(r, WORDS)).join(pick(r, [" ", "  ", "\t", ",", "-"]));
+  if (kind === 1)
+    return Array.from({ length: intBetween(r, 1, 6) }, () => pick(r, WORDS)).join(pick(r, [" ", "  ", "\t", ",", "-"]));
   if (kind === 2) return Array.from({ length: intBetween(r, 1, 40) }, () => pick(r, CHARS)).join("");
   if (kind === 3) return `${pick(r, WORDS)} ${pick(r, HOSTILE)} ${pick(r, WORDS)}`;
   return pick(r, WORDS).toUpperCase();
@@ -98,7 +177,10 @@ function randomText(r: () => number): string {
 function randomValue(r: () => number): string {
   const shapes: (() => unknown)[] = [
     () => ({ year: 2024, code: pick(r, ["3.1.2", "3.1.4", "", "9.9.9", "E5.1", "1.2.1", "a".repeat(100)]) }),
-    () => ({ year: pick(r, [2024, 2023, -1, 0, 1e12, "2024", null, 2024.5]), code: pick(r, ["3.1.2", 312, null, ["3.1.2"], { $ne: 1 }]) }),
+    () => ({
+      year: pick(r, [2024, 2023, -1, 0, 1e12, "2024", null, 2024.5]),
+      code: pick(r, ["3.1.2", 312, null, ["3.1.2"], { $ne: 1 }]),
+    }),
     () => ({ reportId: pick(r, [1, 0, -1, 1e20, "1", null, 2.5, 999_999]) }),
     () => ({ year: 2024, code: "3.1.3", rest: randomText(r) }),
     () => ({ scope: pick(r, ["all", "ente", "03", { kind: "area", code: "03" }, null, "' OR 1=1"]), year: 2024 }),
@@ -131,7 +213,9 @@ function mutateDocument(r: () => number, text: string): string {
       case 2: {
         // random bytes spliced in
         const at = intBetween(r, 0, out.length);
-        const junk = Array.from({ length: intBetween(r, 1, 64) }, () => String.fromCharCode(intBetween(r, 0, 0xffff))).join("");
+        const junk = Array.from({ length: intBetween(r, 1, 64) }, () =>
+          String.fromCharCode(intBetween(r, 0, 0xffff)),
+        ).join("");
         out = out.slice(0, at) + junk + out.slice(at);
         break;
       }
@@ -159,12 +243,17 @@ function mutateDocument(r: () => number, text: string): string {
           .map((l) => {
             if (r() > 0.2) return l;
             const sep = l.includes("\t") ? "\t" : ";";
-            return l.split(sep).sort(() => r() - 0.5).join(sep);
+            return l
+              .split(sep)
+              .sort(() => r() - 0.5)
+              .join(sep);
           })
           .join("\n");
         break;
       default: // line endings and encoding noise
-        out = out.replace(/\n/g, () => pick(r, ["\n", "\r\n", "\r", "\n\n"])).replace(/à|è|é|ò/g, () => pick(r, ["Ã ", "\ufffd", "a'", "à"]));
+        out = out
+          .replace(/\n/g, () => pick(r, ["\n", "\r\n", "\r", "\n\n"]))
+          .replace(/à|è|é|ò/g, () => pick(r, ["Ã ", "\ufffd", "a'", "à"]));
     }
   }
   return out;
@@ -182,7 +271,9 @@ beforeAll(async () => {
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
   const at = new Date("2024-01-15T10:00:00Z");
   await database.db.user.create({ data: { slackUserId: SEG, role: "segretario", createdAt: at } });
-  await database.db.user.create({ data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
+  await database.db.user.create({
+    data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
   const env = loadEnv({ LOG_LEVEL: "warn" });
   const log = createLogger("warn", [], { write: (line: string) => void logged.push(line) });
   deps = { db: database.db, clock: fixedClock(TODAY), log, env };
@@ -240,17 +331,25 @@ describe("fuzzing every text the app parses", () => {
     const csv = await exportPlanCsv(database.db);
     const records = parseCsv(csv, { columns: true, delimiter: ";", bom: true }) as Record<string, string>[];
     const activity = records.find((r) => r.tipo === "attivita")!;
-    const doubled = stringifyCsv([...records, { ...activity, titolo_attivita: "La stessa attività, di nuovo" }], { header: true, delimiter: ";" });
+    const doubled = stringifyCsv([...records, { ...activity, titolo_attivita: "La stessa attività, di nuovo" }], {
+      header: true,
+      delimiter: ";",
+    });
     expect(() => parsePlanSource(csv, "piano.csv")).not.toThrow();
     const db = await testDatabase();
     try {
       let error: unknown;
       try {
-        await importParsedPlan(db.db, parsePlanSource(doubled, "doppio.csv"), { actor: "fuzz", now: new Date("2024-01-15T10:00:00Z") });
+        await importParsedPlan(db.db, parsePlanSource(doubled, "doppio.csv"), {
+          actor: "fuzz",
+          now: new Date("2024-01-15T10:00:00Z"),
+        });
       } catch (e) {
         error = e;
       }
-      expect(error, "a duplicated activity code must be a UserError, not a database constraint error").toBeInstanceOf(UserError);
+      expect(error, "a duplicated activity code must be a UserError, not a database constraint error").toBeInstanceOf(
+        UserError,
+      );
       expectUserText((error as Error).message, "doppio.csv");
       expect(await db.db.activity.count()).toBe(0);
     } finally {
@@ -325,18 +424,35 @@ describe("fuzzing what arrives over HTTP", () => {
     for (let i = 0; i < 60; i++) {
       const id = `st${i}`;
       const text = randomText(r);
-      const res = await t.send(slashCommandBody({ command: "/stato", text, userId: i % 2 ? SEG : TEC, responseUrl: fake.responseUrl(id) }));
+      const res = await t.send(
+        slashCommandBody({ command: "/stato", text, userId: i % 2 ? SEG : TEC, responseUrl: fake.responseUrl(id) }),
+      );
       expect(res.status).toBe(200);
       await t.idle();
       const replies = replyTexts(id);
       expect(replies.length, text).toBeGreaterThan(0);
       for (const x of replies) expectUserText(x, text);
     }
-    const actions = [ACTION.activityComplete, ACTION.activityUpdate, ACTION.reportUndo, ACTION.chooseActivity, ACTION.delayExplain, ACTION.shareStatus];
+    const actions = [
+      ACTION.activityComplete,
+      ACTION.activityUpdate,
+      ACTION.reportUndo,
+      ACTION.chooseActivity,
+      ACTION.delayExplain,
+      ACTION.shareStatus,
+    ];
     for (let i = 0; i < 180; i++) {
       const id = `bt${i}`;
       const value = randomValue(r);
-      const res = await t.send(blockActionBody({ userId: pick(r, [SEG, TEC, NOBODY]), actionId: actions[i % actions.length]!, value, responseUrl: fake.responseUrl(id), triggerId: newTriggerId() }));
+      const res = await t.send(
+        blockActionBody({
+          userId: pick(r, [SEG, TEC, NOBODY]),
+          actionId: actions[i % actions.length]!,
+          value,
+          responseUrl: fake.responseUrl(id),
+          triggerId: newTriggerId(),
+        }),
+      );
       expect(res.status).toBe(200);
       await t.idle();
       for (const x of replyTexts(id)) expectUserText(x, value);
@@ -348,7 +464,19 @@ describe("fuzzing what arrives over HTTP", () => {
     const r = seededRandom(6);
     const before = await database.db.report.count();
     const beforeDelays = await database.db.delayExplanation.count();
-    const anyDate = () => pick(r, [null, TODAY, "2024-09-30", "2024-12-01", "2023-01-01", "2024-02-30", "oggi", "", "9999-99-99", "2024-10-07T10:00"]);
+    const anyDate = () =>
+      pick(r, [
+        null,
+        TODAY,
+        "2024-09-30",
+        "2024-12-01",
+        "2023-01-01",
+        "2024-02-30",
+        "oggi",
+        "",
+        "9999-99-99",
+        "2024-10-07T10:00",
+      ]);
     let accepted = 0;
     for (let i = 0; i < 240; i++) {
       const userId = pick(r, [SEG, TEC, TEC, NOBODY]);
@@ -357,21 +485,67 @@ describe("fuzzing what arrives over HTTP", () => {
       let input: unknown;
       if (i % 3 === 2) {
         const values: ViewStateValues = {
-          [DELAY_FIELDS.cause.block]: { [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: r() < 0.8 ? { value: pick(r, ["carenza_personale", "altro", "ritardo_altri_enti", randomText(r)]) } : null } },
-          [DELAY_FIELDS.explanation.block]: { [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: r() < 0.8 ? randomText(r) : null } },
-          [DELAY_FIELDS.correctiveAction.block]: { [DELAY_FIELDS.correctiveAction.action]: { type: "plain_text_input", value: r() < 0.5 ? randomText(r) : null } },
-          [DELAY_FIELDS.newExpectedDate.block]: { [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: anyDate() } },
+          [DELAY_FIELDS.cause.block]: {
+            [DELAY_FIELDS.cause.action]: {
+              type: "static_select",
+              selected_option:
+                r() < 0.8
+                  ? { value: pick(r, ["carenza_personale", "altro", "ritardo_altri_enti", randomText(r)]) }
+                  : null,
+            },
+          },
+          [DELAY_FIELDS.explanation.block]: {
+            [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: r() < 0.8 ? randomText(r) : null },
+          },
+          [DELAY_FIELDS.correctiveAction.block]: {
+            [DELAY_FIELDS.correctiveAction.action]: {
+              type: "plain_text_input",
+              value: r() < 0.5 ? randomText(r) : null,
+            },
+          },
+          [DELAY_FIELDS.newExpectedDate.block]: {
+            [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: anyDate() },
+          },
         };
-        const meta = r() < 0.85 ? JSON.stringify({ year: 2024, code: pick(r, ["3.1.4", "3.3.1", code]) }) : randomValue(r);
+        const meta =
+          r() < 0.85 ? JSON.stringify({ year: 2024, code: pick(r, ["3.1.4", "3.3.1", code]) }) : randomValue(r);
         input = { meta, values };
-        res = await t.send(viewSubmissionBody({ userId, callbackId: VIEW.delayExplanation, privateMetadata: meta, values }));
+        res = await t.send(
+          viewSubmissionBody({ userId, callbackId: VIEW.delayExplanation, privateMetadata: meta, values }),
+        );
       } else {
         const values: ViewStateValues = {
-          [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: r() < 0.8 ? { value: pick(r, ["in_corso", "completata", "bloccata", "non_iniziata", randomText(r)]) } : null } },
-          [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: { type: "plain_text_input", value: r() < 0.7 ? pick(r, [String(intBetween(r, -50, 250)), "60%", "1,5", "1.000,50", "sì", "no", randomText(r)]) : null } },
+          [REPORT_BLOCK.status]: {
+            [REPORT_ELEMENT.status]: {
+              type: "static_select",
+              selected_option:
+                r() < 0.8
+                  ? { value: pick(r, ["in_corso", "completata", "bloccata", "non_iniziata", randomText(r)]) }
+                  : null,
+            },
+          },
+          [REPORT_BLOCK.value]: {
+            [REPORT_ELEMENT.value]: {
+              type: "plain_text_input",
+              value:
+                r() < 0.7
+                  ? pick(r, [String(intBetween(r, -50, 250)), "60%", "1,5", "1.000,50", "sì", "no", randomText(r)])
+                  : null,
+            },
+          },
           [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: anyDate() } },
-          [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: r() < 0.6 ? randomText(r) : null } },
-          [REPORT_BLOCK.evidence]: { [REPORT_ELEMENT.evidence]: { type: "plain_text_input", value: r() < 0.4 ? pick(r, ["Determina n. 12", "https://comune.example/atto", "http//x", randomText(r)]) : null } },
+          [REPORT_BLOCK.note]: {
+            [REPORT_ELEMENT.note]: { type: "plain_text_input", value: r() < 0.6 ? randomText(r) : null },
+          },
+          [REPORT_BLOCK.evidence]: {
+            [REPORT_ELEMENT.evidence]: {
+              type: "plain_text_input",
+              value:
+                r() < 0.4
+                  ? pick(r, ["Determina n. 12", "https://comune.example/atto", "http//x", randomText(r)])
+                  : null,
+            },
+          },
         };
         const meta = r() < 0.85 ? JSON.stringify({ year: pick(r, [2024, 2024, 2023]), code }) : randomValue(r);
         input = { meta, values };
@@ -418,10 +592,14 @@ describe("fuzzing what arrives over HTTP", () => {
         callbackId: VIEW.report,
         privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }),
         values: {
-          [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } } },
+          [REPORT_BLOCK.status]: {
+            [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } },
+          },
           [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: { type: "plain_text_input", value: "40" } },
           [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: null } },
-          [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: "sopralluogo fatto \ud83d" } },
+          [REPORT_BLOCK.note]: {
+            [REPORT_ELEMENT.note]: { type: "plain_text_input", value: "sopralluogo fatto \ud83d" },
+          },
           [REPORT_BLOCK.evidence]: { [REPORT_ELEMENT.evidence]: { type: "plain_text_input", value: null } },
         },
       }),

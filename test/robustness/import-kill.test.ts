@@ -33,7 +33,9 @@ function revisedPlan(): string {
 function planState(file: string): { integrity: string; fingerprint: string; sourceHash: string; imports: number } {
   const db = new Database(file, { timeout: 10_000 });
   try {
-    const integrity = (db.pragma("integrity_check") as { integrity_check: string }[]).map((r) => r.integrity_check).join("; ");
+    const integrity = (db.pragma("integrity_check") as { integrity_check: string }[])
+      .map((r) => r.integrity_check)
+      .join("; ");
     const rows = db
       .prepare(
         `SELECT a.code, a.printedCode, a.title, a.description, a.position, a.targetText, a.targetKind, a.deadline, a.threshold,
@@ -44,8 +46,15 @@ function planState(file: string): { integrity: string; fingerprint: string; sour
       .raw()
       .all();
     const plan = db.prepare("SELECT sourceHash FROM Plan").get() as { sourceHash: string };
-    const imports = Number((db.prepare("SELECT COUNT(*) AS n FROM AuditEntry WHERE action = 'plan_import'").get() as { n: number }).n);
-    return { integrity, fingerprint: createHash("sha256").update(JSON.stringify(rows)).digest("hex"), sourceHash: plan.sourceHash, imports };
+    const imports = Number(
+      (db.prepare("SELECT COUNT(*) AS n FROM AuditEntry WHERE action = 'plan_import'").get() as { n: number }).n,
+    );
+    return {
+      integrity,
+      fingerprint: createHash("sha256").update(JSON.stringify(rows)).digest("hex"),
+      sourceHash: plan.sourceHash,
+      imports,
+    };
   } finally {
     db.close();
   }
@@ -64,7 +73,10 @@ interface Child {
 async function spawnImport(template: string, dir: string, planFile: string, n: number): Promise<Child> {
   const file = path.join(dir, `run-${n}.db`);
   copyFileSync(template, file);
-  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, file, planFile], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, ["--import", "tsx", CHILD, file, planFile], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stdout!.setEncoding("utf8").on("data", (c: string) => (out += c));
@@ -105,7 +117,10 @@ describe("an import killed at random moments leaves the old plan or the new one,
     dir = mkdtempSync(path.join(tmpdir(), "obiettivi-kill-"));
     template = path.join(dir, "plan-a.db");
     const opened = await openDatabase(`file:${template}`);
-    await importPlanText(opened.db, generatePiaoText(ACTIVITIES), "piano-A.txt", { actor: "test", now: new Date("2024-01-31T10:00:00.000Z") });
+    await importPlanText(opened.db, generatePiaoText(ACTIVITIES), "piano-A.txt", {
+      actor: "test",
+      now: new Date("2024-01-31T10:00:00.000Z"),
+    });
     await opened.close();
     planA = planState(template);
     planFile = path.join(dir, "piano-B.json");
@@ -141,7 +156,9 @@ describe("an import killed at random moments leaves the old plan or the new one,
     const outcomes: { delay: number; finished: boolean; state: ReturnType<typeof planState> }[] = [];
 
     async function lane(indices: number[]): Promise<void> {
-      let next: Promise<Child> | undefined = indices.length ? spawnImport(template, dir, planFile, indices[0]! + 1) : undefined;
+      let next: Promise<Child> | undefined = indices.length
+        ? spawnImport(template, dir, planFile, indices[0]! + 1)
+        : undefined;
       for (let k = 0; k < indices.length; k++) {
         const child = await next!;
         // Start the next child now, so that its start-up overlaps this run.

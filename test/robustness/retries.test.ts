@@ -6,7 +6,14 @@ import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { REPORT_BLOCK, REPORT_ELEMENT } from "../../src/slack/ui/report-modal.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
-import { blockActionBody, newTriggerId, slashCommandBody, startTestApp, viewSubmissionBody, type TestApp } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  newTriggerId,
+  slashCommandBody,
+  startTestApp,
+  viewSubmissionBody,
+  type TestApp,
+} from "../helpers/slack-http.ts";
 
 /**
  * Slack redelivers what was not acked in 3 s, with the same body and X-Slack-Retry-Num,
@@ -32,7 +39,10 @@ beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
   const at = new Date("2024-01-15T10:00:00Z");
-  for (const id of USERS) await database.db.user.create({ data: { slackUserId: id, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
+  for (const id of USERS)
+    await database.db.user.create({
+      data: { slackUserId: id, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+    });
   await database.db.user.create({ data: { slackUserId: SEG, role: "segretario", createdAt: at } });
   t = await startTestApp({ db: database.db, clock, fake });
 });
@@ -57,7 +67,16 @@ function events(uniqueCodes: string[]): Event[] {
     if (i % 10 === 8 && uniqueCodes.length) {
       // "Segna completata" on a message: the trigger_id is the key.
       const code = uniqueCodes.shift()!;
-      out.push({ responseId, body: blockActionBody({ userId: SEG, actionId: ACTION.activityComplete, value: { year: 2024, code }, responseUrl: fake.responseUrl(responseId), triggerId: newTriggerId() }) });
+      out.push({
+        responseId,
+        body: blockActionBody({
+          userId: SEG,
+          actionId: ACTION.activityComplete,
+          value: { year: 2024, code },
+          responseUrl: fake.responseUrl(responseId),
+          triggerId: newTriggerId(),
+        }),
+      });
     } else if (i % 10 === 9) {
       // A report modal submitted: the view id is the key.
       out.push({
@@ -67,7 +86,9 @@ function events(uniqueCodes: string[]): Event[] {
           callbackId: VIEW.report,
           privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }),
           values: {
-            [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } } },
+            [REPORT_BLOCK.status]: {
+              [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } },
+            },
             [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: { type: "plain_text_input", value: String(i % 100) } },
             [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: null } },
             [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: `invio ${i}` } },
@@ -77,7 +98,16 @@ function events(uniqueCodes: string[]): Event[] {
       });
     } else {
       const code = COUNTS[i % COUNTS.length]!;
-      out.push({ responseId, increment: code, body: slashCommandBody({ text: `${code} +1`, userId: USERS[i % USERS.length]!, responseUrl: fake.responseUrl(responseId), triggerId: newTriggerId() }) });
+      out.push({
+        responseId,
+        increment: code,
+        body: slashCommandBody({
+          text: `${code} +1`,
+          userId: USERS[i % USERS.length]!,
+          responseUrl: fake.responseUrl(responseId),
+          triggerId: newTriggerId(),
+        }),
+      });
     }
   }
   return out;
@@ -85,8 +115,13 @@ function events(uniqueCodes: string[]): Event[] {
 
 describe("Slack retries (X-Slack-Retry-Num)", () => {
   it(`${EVENTS * COPIES} deliveries of ${EVENTS} events: exactly ${EVENTS} reports, zero duplicates`, async () => {
-    const all = await database.db.activity.findMany({ where: { archivedAt: null }, select: { code: true, printedCode: true } });
-    const unique = all.filter((a) => !a.code.startsWith("3.") && all.every((b) => b === a || b.printedCode !== a.code)).map((a) => a.code);
+    const all = await database.db.activity.findMany({
+      where: { archivedAt: null },
+      select: { code: true, printedCode: true },
+    });
+    const unique = all
+      .filter((a) => !a.code.startsWith("3.") && all.every((b) => b === a || b.printedCode !== a.code))
+      .map((a) => a.code);
     const list = events(unique);
 
     let deliveries = 0;
@@ -117,7 +152,9 @@ describe("Slack retries (X-Slack-Retry-Num)", () => {
     expect(await database.db.auditEntry.count({ where: { action: "report" } })).toBe(EVENTS);
     for (const code of COUNTS) {
       const expected = list.filter((e) => e.increment === code).length;
-      const p = await database.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: code } } });
+      const p = await database.db.progress.findUnique({
+        where: { planYear_activityCode: { planYear: 2024, activityCode: code } },
+      });
       expect(p?.count, code).toBe(expected);
     }
     // Every copy got an answer that is not the generic error.

@@ -43,8 +43,12 @@ let database: Awaited<ReturnType<typeof testDatabase>>;
 async function seed(db: Awaited<ReturnType<typeof testDatabase>>["db"]) {
   await importPlanFile(db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
   const at = new Date("2024-01-15T10:00:00Z");
-  await db.user.create({ data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-  await db.user.create({ data: { slackUserId: OUTSIDER, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } } });
+  await db.user.create({
+    data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
+  await db.user.create({
+    data: { slackUserId: OUTSIDER, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } },
+  });
   await db.user.create({ data: { slackUserId: NDV, role: "nucleo", createdAt: at } });
 }
 
@@ -82,10 +86,18 @@ const reportValues = (status: string, value?: string): ViewStateValues => ({
 });
 
 const delayValues: ViewStateValues = {
-  [DELAY_FIELDS.cause.block]: { [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: { value: "carenza_personale" } } },
-  [DELAY_FIELDS.explanation.block]: { [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: "Spiegazione di chi non può scriverla" } },
-  [DELAY_FIELDS.correctiveAction.block]: { [DELAY_FIELDS.correctiveAction.action]: { type: "plain_text_input", value: null } },
-  [DELAY_FIELDS.newExpectedDate.block]: { [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: null } },
+  [DELAY_FIELDS.cause.block]: {
+    [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: { value: "carenza_personale" } },
+  },
+  [DELAY_FIELDS.explanation.block]: {
+    [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: "Spiegazione di chi non può scriverla" },
+  },
+  [DELAY_FIELDS.correctiveAction.block]: {
+    [DELAY_FIELDS.correctiveAction.action]: { type: "plain_text_input", value: null },
+  },
+  [DELAY_FIELDS.newExpectedDate.block]: {
+    [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: null },
+  },
 };
 
 describe("requests not signed by Slack", () => {
@@ -93,8 +105,18 @@ describe("requests not signed by Slack", () => {
     const before = await writableState();
     const bodies = [
       slashCommandBody({ text: "3.1.2 completato", userId: TEC, responseUrl: fake.responseUrl("unsigned") }),
-      blockActionBody({ userId: TEC, actionId: ACTION.activityComplete, value: { year: 2024, code: "3.1.3" }, responseUrl: fake.responseUrl("unsigned") }),
-      viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }), values: reportValues("completata", "100") }),
+      blockActionBody({
+        userId: TEC,
+        actionId: ACTION.activityComplete,
+        value: { year: 2024, code: "3.1.3" },
+        responseUrl: fake.responseUrl("unsigned"),
+      }),
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }),
+        values: reportValues("completata", "100"),
+      }),
     ];
     const nowSec = Math.floor(Date.now() / 1000);
     const variants = [
@@ -150,7 +172,9 @@ describe("writes by people who may not write", () => {
       for (const text of commands) {
         if (user === OUTSIDER && text.startsWith("E5.2")) continue; // every area's staff may report on Comune-wide activities
         const id = `atk${attempts++}`;
-        expect((await t.send(slashCommandBody({ text, userId: user, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+        expect((await t.send(slashCommandBody({ text, userId: user, responseUrl: fake.responseUrl(id) }))).status).toBe(
+          200,
+        );
         await t.idle();
         replies.push(...fake.responsesTo(id).map((r) => String((r.body as { text?: unknown }).text)));
       }
@@ -164,16 +188,36 @@ describe("writes by people who may not write", () => {
       ];
       for (const [actionId, value] of buttons) {
         const id = `atk${attempts++}`;
-        const res = await t.send(blockActionBody({ userId: user, actionId, value, responseUrl: fake.responseUrl(id), triggerId: newTriggerId() }));
+        const res = await t.send(
+          blockActionBody({
+            userId: user,
+            actionId,
+            value,
+            responseUrl: fake.responseUrl(id),
+            triggerId: newTriggerId(),
+          }),
+        );
         expect(res.status).toBe(200);
         await t.idle();
         replies.push(...fake.responsesTo(id).map((r) => String((r.body as { text?: unknown }).text)));
       }
       // Modal submissions, as if the form had been opened some other way.
       const report = await t.send(
-        viewSubmissionBody({ userId: user, callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }), values: reportValues("completata", "100") }),
+        viewSubmissionBody({
+          userId: user,
+          callbackId: VIEW.report,
+          privateMetadata: JSON.stringify({ year: 2024, code: "3.2.1" }),
+          values: reportValues("completata", "100"),
+        }),
       );
-      const delay = await t.send(viewSubmissionBody({ userId: user, callbackId: VIEW.delayExplanation, privateMetadata: JSON.stringify({ year: 2024, code: "3.1.4" }), values: delayValues }));
+      const delay = await t.send(
+        viewSubmissionBody({
+          userId: user,
+          callbackId: VIEW.delayExplanation,
+          privateMetadata: JSON.stringify({ year: 2024, code: "3.1.4" }),
+          values: delayValues,
+        }),
+      );
       attempts += 2;
       await t.idle();
       for (const res of [report, delay]) {
@@ -216,13 +260,27 @@ describe("secrets in logs", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("the bot at LOG_LEVEL=trace never writes the bot token or the signing secret, whatever happens", { timeout: 90_000 }, async () => {
-    bot = await startBotProcess({ databaseUrl: `file:${dir}/bot.db`, fake: childFake, env: { LOG_LEVEL: "trace" }, timeoutMs: 60_000 });
+  it("the bot at LOG_LEVEL=trace never writes the bot token or the signing secret, whatever happens", {
+    timeout: 90_000,
+  }, async () => {
+    bot = await startBotProcess({
+      databaseUrl: `file:${dir}/bot.db`,
+      fake: childFake,
+      env: { LOG_LEVEL: "trace" },
+      timeoutMs: 60_000,
+    });
     const nowSec = Math.floor(Date.now() / 1000);
-    const cmd = (text: string, userId: string, responseUrl = childFake.responseUrl()) => slashCommandBody({ text, userId, responseUrl, triggerId: newTriggerId() });
+    const cmd = (text: string, userId: string, responseUrl = childFake.responseUrl()) =>
+      slashCommandBody({ text, userId, responseUrl, triggerId: newTriggerId() });
 
     // Normal work, refusals, malformed input.
-    for (const [text, user] of [["3.1.2 completato", TEC], ["3.3.2 +1", OUTSIDER], ["aiuto", NDV], ["%%%", NOBODY], ["3.1.2 storia", TEC]] as const) {
+    for (const [text, user] of [
+      ["3.1.2 completato", TEC],
+      ["3.3.2 +1", OUTSIDER],
+      ["aiuto", NDV],
+      ["%%%", NOBODY],
+      ["3.1.2 storia", TEC],
+    ] as const) {
       expect((await bot.send(cmd(text, user))).status).toBe(200);
     }
     // Requests Slack did not sign.
@@ -234,7 +292,18 @@ describe("secrets in logs", () => {
     expect((await bot.send(cmd("3.2.1", TEC))).status).toBe(200);
     expect((await bot.send(cmd("3.2.2 completato", TEC, `${childFake.origin}/nessuna-risposta`))).status).toBe(200);
     childFake.override("chat.postMessage", () => ({ body: { ok: false, error: "invalid_auth" } }));
-    expect((await bot.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024, code: "3.3.3" }), values: reportValues("in_corso", "4") }))).status).toBe(200);
+    expect(
+      (
+        await bot.send(
+          viewSubmissionBody({
+            userId: TEC,
+            callbackId: VIEW.report,
+            privateMetadata: JSON.stringify({ year: 2024, code: "3.3.3" }),
+            values: reportValues("in_corso", "4"),
+          }),
+        )
+      ).status,
+    ).toBe(200);
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_500)); // replies after ack, and their failures, get logged
     const lines = bot.lines;
@@ -252,7 +321,12 @@ describe("secrets in logs", () => {
     expect(levels.filter((l) => l > 0 && l <= 20).length).toBeGreaterThan(0);
     expect(levels.filter((l) => l >= 40).length).toBeGreaterThan(0);
     const all = lines.join("\n");
-    for (const secret of [CHILD_BOT_TOKEN, CHILD_SIGNING_SECRET, CHILD_BOT_TOKEN.slice(5), CHILD_SIGNING_SECRET.slice(0, 16)]) {
+    for (const secret of [
+      CHILD_BOT_TOKEN,
+      CHILD_SIGNING_SECRET,
+      CHILD_BOT_TOKEN.slice(5),
+      CHILD_SIGNING_SECRET.slice(0, 16),
+    ]) {
       expect(all.split(secret).length - 1, `«${secret}» in the logs`).toBe(0);
     }
   });

@@ -54,13 +54,18 @@ describe("storage settings and online backup", () => {
     migrate(live);
     // Some bulk, so that a copy takes long enough for commits to land during it.
     const seed = new Database(live, { timeout: 10_000 });
-    const insert = seed.prepare("INSERT INTO AuditEntry (at, actor, action, entityType, entityKey, after) VALUES (?, 'seed', 'plan_import', 'plan', ?, ?)");
+    const insert = seed.prepare(
+      "INSERT INTO AuditEntry (at, actor, action, entityType, entityKey, after) VALUES (?, 'seed', 'plan_import', 'plan', ?, ?)",
+    );
     seed.transaction(() => {
       for (let i = 0; i < 20_000; i++) insert.run(new Date().toISOString(), `seed-${i}`, "y".repeat(400));
     })();
     seed.close();
 
-    const writer = spawn(process.execPath, ["--import", "tsx", WRITER, live], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    const writer = spawn(process.execPath, ["--import", "tsx", WRITER, live], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     cleanup.push(() => {
       if (writer.exitCode === null) writer.kill("SIGKILL");
     });
@@ -114,7 +119,10 @@ describe("storage settings and online backup", () => {
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
     const live = path.join(dir, "live.db");
     migrate(live);
-    const writer = spawn(process.execPath, ["--import", "tsx", WRITER, live], { cwd: ROOT, stdio: ["pipe", "pipe", "inherit"] });
+    const writer = spawn(process.execPath, ["--import", "tsx", WRITER, live], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     cleanup.push(() => {
       if (writer.exitCode === null) writer.kill("SIGKILL");
     });
@@ -147,17 +155,27 @@ describe("storage settings and online backup", () => {
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
       // The restored rows are exactly the copy's; what the bot wrote before the restore is gone;
       // what it wrote after is there, each report with its audit row.
-      expect(Number((db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id <= ?").get(maxInCopy) as { n: number }).n)).toBe(inCopy);
-      const after = Number((db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id > ?").get(maxInCopy) as { n: number }).n);
+      expect(
+        Number((db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id <= ?").get(maxInCopy) as { n: number }).n),
+      ).toBe(inCopy);
+      const after = Number(
+        (db.prepare("SELECT COUNT(*) AS n FROM Report WHERE id > ?").get(maxInCopy) as { n: number }).n,
+      );
       expect(after).toBeGreaterThan(0);
       const unpaired = db
-        .prepare("SELECT COUNT(*) AS n FROM Report r WHERE NOT EXISTS (SELECT 1 FROM AuditEntry a WHERE a.entityKey = CAST(r.id AS TEXT) AND a.actor = 'UWRITER')")
+        .prepare(
+          "SELECT COUNT(*) AS n FROM Report r WHERE NOT EXISTS (SELECT 1 FROM AuditEntry a WHERE a.entityKey = CAST(r.id AS TEXT) AND a.actor = 'UWRITER')",
+        )
         .get() as { n: number };
       expect(Number(unpaired.n)).toBe(0);
-      expect(Number((db.prepare("SELECT COUNT(*) AS n FROM AuditEntry WHERE action = 'restore'").get() as { n: number }).n)).toBe(1);
+      expect(
+        Number((db.prepare("SELECT COUNT(*) AS n FROM AuditEntry WHERE action = 'restore'").get() as { n: number }).n),
+      ).toBe(1);
     } finally {
       db.close();
     }
-    expect(result.restored && result.safetyCopy && countIn(result.safetyCopy, "SELECT COUNT(*) AS n FROM Report")).toBeGreaterThan(inCopy);
+    expect(
+      result.restored && result.safetyCopy && countIn(result.safetyCopy, "SELECT COUNT(*) AS n FROM Report"),
+    ).toBeGreaterThan(inCopy);
   });
 });

@@ -26,7 +26,11 @@ beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: instantOfDay("2024-01-15") });
   await addUser(database.db, { slackUserId: NDV, role: "nucleo" }, { actor: "test", now: instantOfDay("2024-01-15") });
-  await recordReport(database.db, { planYear: 2024, activityCode: "3.1.4", userId: NDV, kind: "status", status: "completata", source: "cli" }, instantOfDay("2024-09-10"));
+  await recordReport(
+    database.db,
+    { planYear: 2024, activityCode: "3.1.4", userId: NDV, kind: "status", status: "completata", source: "cli" },
+    instantOfDay("2024-09-10"),
+  );
   t = await startTestApp({ db: database.db, clock: fixedClock("2024-10-07"), fake });
 });
 
@@ -39,7 +43,9 @@ afterAll(async () => {
 describe("area chart", () => {
   it("/stato <area>: the reply first, then the chart as a PNG in the user's conversation with the bot", async () => {
     fake.reset();
-    const res = await t.send(slashCommandBody({ command: "/stato", text: "03", userId: NDV, responseUrl: fake.responseUrl("stato-chart") }));
+    const res = await t.send(
+      slashCommandBody({ command: "/stato", text: "03", userId: NDV, responseUrl: fake.responseUrl("stato-chart") }),
+    );
     expect(res.status).toBe(200);
     const reply = await fake.waitForResponse("stato-chart");
     const complete = await fake.waitForCall("files.completeUploadExternal", 1, 20_000);
@@ -53,7 +59,9 @@ describe("area chart", () => {
 
   it("/stato for the whole Comune carries no area chart", async () => {
     fake.reset();
-    await t.send(slashCommandBody({ command: "/stato", text: "", userId: NDV, responseUrl: fake.responseUrl("stato-all") }));
+    await t.send(
+      slashCommandBody({ command: "/stato", text: "", userId: NDV, responseUrl: fake.responseUrl("stato-all") }),
+    );
     await fake.waitForResponse("stato-all");
     await t.idle();
     expect(fake.callsTo("files.getUploadURLExternal")).toEqual([]);
@@ -61,9 +69,17 @@ describe("area chart", () => {
 
   it("the weekly digest: the area's chart in the digest's thread", async () => {
     fake.reset();
-    await database.db.areaChannel.create({ data: { areaCode: "03", channelId: "C0AREA03", updatedAt: instantOfDay("2024-01-15") } });
+    await database.db.areaChannel.create({
+      data: { areaCode: "03", channelId: "C0AREA03", updatedAt: instantOfDay("2024-01-15") },
+    });
     const client = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
-    const r = await runDigest({ db: database.db, client, now: new Date("2024-10-07T06:30:00Z"), log: createLogger("silent"), env: loadEnv({ LOG_LEVEL: "silent" }) });
+    const r = await runDigest({
+      db: database.db,
+      client,
+      now: new Date("2024-10-07T06:30:00Z"),
+      log: createLogger("silent"),
+      env: loadEnv({ LOG_LEVEL: "silent" }),
+    });
     expect(r.posted).toEqual(["03"]);
     const post = fake.callsTo("chat.postMessage")[0]!;
     const complete = fake.callsTo("files.completeUploadExternal");

@@ -21,7 +21,17 @@ interface OpenedView {
   callback_id: string;
   private_metadata?: string;
   submit?: unknown;
-  blocks: { type: string; block_id?: string; element?: { type: string; action_id: string; max_value?: string; initial_value?: string; options?: { value: string }[] } }[];
+  blocks: {
+    type: string;
+    block_id?: string;
+    element?: {
+      type: string;
+      action_id: string;
+      max_value?: string;
+      initial_value?: string;
+      options?: { value: string }[];
+    };
+  }[];
 }
 
 beforeAll(async () => {
@@ -51,7 +61,14 @@ describe("behaviour scores from Slack", () => {
     const picker = opened.blocks.find((b) => b.element?.action_id === ACTION.behaviourPick)!;
     expect(picker.element!.options!.map((o) => o.value)).toContain("Claudia Nodari");
 
-    await t.send(blockActionBody({ userId: SEG, actionId: ACTION.behaviourPick, selectedValue: "Claudia Nodari", view: { id: "V0BEHAV01", callbackId: VIEW.behaviourScores, privateMetadata: opened.private_metadata } }));
+    await t.send(
+      blockActionBody({
+        userId: SEG,
+        actionId: ACTION.behaviourPick,
+        selectedValue: "Claudia Nodari",
+        view: { id: "V0BEHAV01", callbackId: VIEW.behaviourScores, privateMetadata: opened.private_metadata },
+      }),
+    );
     const updated = (await fake.waitForCall("views.update")).body.view as unknown as OpenedView;
     await t.idle();
     const fields = updated.blocks.filter((b) => b.element?.type === "number_input");
@@ -59,12 +76,31 @@ describe("behaviour scores from Slack", () => {
     expect(updated.submit).toBeTruthy();
 
     const values = (scores: Record<number, string>) =>
-      Object.fromEntries(Object.entries(scores).map(([n, v]) => [`behaviour_${n}`, { [`behaviour_value_${n}`]: number(v) }]));
-    const over = await t.send(viewSubmissionBody({ userId: SEG, callbackId: VIEW.behaviourScores, privateMetadata: updated.private_metadata, values: values({ 1: "4", 3: "9" }) }));
-    expect(over.json).toEqual({ response_action: "errors", errors: { behaviour_3: expect.stringContaining("da 0 a 7 punti") } });
+      Object.fromEntries(
+        Object.entries(scores).map(([n, v]) => [`behaviour_${n}`, { [`behaviour_value_${n}`]: number(v) }]),
+      );
+    const over = await t.send(
+      viewSubmissionBody({
+        userId: SEG,
+        callbackId: VIEW.behaviourScores,
+        privateMetadata: updated.private_metadata,
+        values: values({ 1: "4", 3: "9" }),
+      }),
+    );
+    expect(over.json).toEqual({
+      response_action: "errors",
+      errors: { behaviour_3: expect.stringContaining("da 0 a 7 punti") },
+    });
     expect(await database.db.behaviourScore.count()).toBe(0);
 
-    const ok = await t.send(viewSubmissionBody({ userId: SEG, callbackId: VIEW.behaviourScores, privateMetadata: updated.private_metadata, values: values({ 1: "4", 3: "6,5" }) }));
+    const ok = await t.send(
+      viewSubmissionBody({
+        userId: SEG,
+        callbackId: VIEW.behaviourScores,
+        privateMetadata: updated.private_metadata,
+        values: values({ 1: "4", 3: "6,5" }),
+      }),
+    );
     expect(ok.status).toBe(200);
     await t.idle();
     const row = await database.db.behaviourScore.findFirstOrThrow();
@@ -78,7 +114,12 @@ describe("behaviour scores from Slack", () => {
     await t.idle();
     expect(fake.callsTo("views.open")).toEqual([]);
     const forged = await t.send(
-      viewSubmissionBody({ userId: HEAD, callbackId: VIEW.behaviourScores, privateMetadata: JSON.stringify({ year: 2024, responsabile: "Claudia Nodari" }), values: { behaviour_1: { behaviour_value_1: number("5") } } }),
+      viewSubmissionBody({
+        userId: HEAD,
+        callbackId: VIEW.behaviourScores,
+        privateMetadata: JSON.stringify({ year: 2024, responsabile: "Claudia Nodari" }),
+        values: { behaviour_1: { behaviour_value_1: number("5") } },
+      }),
     );
     expect(JSON.stringify(forged.json)).toContain("Segretario");
     expect(JSON.parse((await database.db.behaviourScore.findFirstOrThrow()).scores)).toEqual({ 1: 4, 3: 6.5 });

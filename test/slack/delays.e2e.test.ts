@@ -9,7 +9,14 @@ import { DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
-import { blockActionBody, startTestApp, TEST_BOT_TOKEN, viewSubmissionBody, type TestApp, type ViewStateValues } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  startTestApp,
+  TEST_BOT_TOKEN,
+  viewSubmissionBody,
+  type TestApp,
+  type ViewStateValues,
+} from "../helpers/slack-http.ts";
 
 /**
  * The cause of a delay, end to end: the daily job asks the head in a DM, the head presses
@@ -34,8 +41,12 @@ beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
   const at = new Date("2024-01-15T10:00:00Z");
-  await database.db.user.create({ data: { slackUserId: HEAD03, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-  await database.db.user.create({ data: { slackUserId: HEAD04, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } } });
+  await database.db.user.create({
+    data: { slackUserId: HEAD03, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
+  await database.db.user.create({
+    data: { slackUserId: HEAD04, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } },
+  });
   t = await startTestApp({ db: database.db, clock, fake });
 });
 
@@ -56,10 +67,21 @@ function pressOnMessage(userId: string, value: string, messageTs: string, respon
 
 function values(v: { cause?: string; explanation?: string; corrective?: string; date?: string }): ViewStateValues {
   return {
-    [DELAY_FIELDS.cause.block]: { [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: v.cause ? { value: v.cause, text: { type: "plain_text", text: v.cause } } : null } },
-    [DELAY_FIELDS.explanation.block]: { [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: v.explanation ?? null } },
-    [DELAY_FIELDS.correctiveAction.block]: { [DELAY_FIELDS.correctiveAction.action]: { type: "plain_text_input", value: v.corrective ?? null } },
-    [DELAY_FIELDS.newExpectedDate.block]: { [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: v.date ?? null } },
+    [DELAY_FIELDS.cause.block]: {
+      [DELAY_FIELDS.cause.action]: {
+        type: "static_select",
+        selected_option: v.cause ? { value: v.cause, text: { type: "plain_text", text: v.cause } } : null,
+      },
+    },
+    [DELAY_FIELDS.explanation.block]: {
+      [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: v.explanation ?? null },
+    },
+    [DELAY_FIELDS.correctiveAction.block]: {
+      [DELAY_FIELDS.correctiveAction.action]: { type: "plain_text_input", value: v.corrective ?? null },
+    },
+    [DELAY_FIELDS.newExpectedDate.block]: {
+      [DELAY_FIELDS.newExpectedDate.action]: { type: "datepicker", selected_date: v.date ?? null },
+    },
   };
 }
 
@@ -69,7 +91,13 @@ describe("cause of a delay, from the question to the stored answer", () => {
 
   it("the daily job asks the head in a DM, with a Spiega il ritardo button", async () => {
     const client = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
-    const r = await runOverdueQuestions({ db: database.db, client, now: new Date("2024-09-16T06:00:00Z"), log: createLogger("silent"), env: loadEnv({}) });
+    const r = await runOverdueQuestions({
+      db: database.db,
+      client,
+      now: new Date("2024-09-16T06:00:00Z"),
+      log: createLogger("silent"),
+      env: loadEnv({}),
+    });
     expect(r.sent).toEqual(["overdue:2024:3.1.4:2024-09-15:U0HEAD003"]);
     const call = fake.callsTo("chat.postMessage").find((c) => c.body.channel === HEAD03)!;
     const button = (call.body.blocks as { type: string; elements?: { action_id: string; value: string }[] }[])
@@ -84,11 +112,24 @@ describe("cause of a delay, from the question to the stored answer", () => {
     const res = await t.send(pressOnMessage(HEAD03, question.value, question.ts, fake.responseUrl("press")));
     expect(res.status).toBe(200);
     const open = await fake.waitForCall("views.open");
-    const view = open.body.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { options?: { value: string }[] } }[] };
+    const view = open.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { options?: { value: string }[] } }[];
+    };
     expect(view.callback_id).toBe(VIEW.delayExplanation);
     expect(JSON.parse(view.private_metadata)).toEqual({ year: 2024, code: "3.1.4", channel: DM, ts: question.ts });
-    const causes = view.blocks.find((b) => b.block_id === DELAY_FIELDS.cause.block)!.element!.options!.map((o) => o.value);
-    expect(causes).toEqual(["carenza_personale", "modifica_normativa", "ritardo_altri_enti", "mancanza_risorse", "priorita_cambiate", "altro"]);
+    const causes = view.blocks
+      .find((b) => b.block_id === DELAY_FIELDS.cause.block)!
+      .element!.options!.map((o) => o.value);
+    expect(causes).toEqual([
+      "carenza_personale",
+      "modifica_normativa",
+      "ritardo_altri_enti",
+      "mancanza_risorse",
+      "priorita_cambiate",
+      "altro",
+    ]);
     expect(JSON.stringify(view.blocks)).toContain("*1 giorno di ritardo*");
     modal = { privateMetadata: view.private_metadata };
   });
@@ -107,7 +148,8 @@ describe("cause of a delay, from the question to the stored answer", () => {
       response_action: "errors",
       errors: {
         [DELAY_FIELDS.explanation.block]: expect.stringContaining("la spiegazione è obbligatoria"),
-        [DELAY_FIELDS.newExpectedDate.block]: "La nuova data prevista non può essere nel passato: scegli oggi (16/09/2024) o un giorno successivo.",
+        [DELAY_FIELDS.newExpectedDate.block]:
+          "La nuova data prevista non può essere nel passato: scegli oggi (16/09/2024) o un giorno successivo.",
       },
     });
     expect(await database.db.delayExplanation.count()).toBe(0);
@@ -146,17 +188,29 @@ describe("cause of a delay, from the question to the stored answer", () => {
     const audit = await database.db.auditEntry.findMany({ where: { action: "delay_cause" } });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: HEAD03, entityType: "activity", entityKey: "2024:3.1.4", at: NOW });
-    expect(JSON.parse(audit[0]!.after!)).toMatchObject({ cause: "ritardo_altri_enti", newExpectedDate: "2024-11-30", deadline: "2024-09-15" });
+    expect(JSON.parse(audit[0]!.after!)).toMatchObject({
+      cause: "ritardo_altri_enti",
+      newExpectedDate: "2024-11-30",
+      deadline: "2024-09-15",
+    });
 
     const update = await fake.waitForCall("chat.update");
     expect(update.body).toMatchObject({ channel: DM, ts: question.ts });
-    expect(String(update.body.text)).toBe(`Causa del ritardo di 3.1.4 registrata da <@${HEAD03}> il 16/09/2024: ritardo di altri enti o uffici.`);
+    expect(String(update.body.text)).toBe(
+      `Causa del ritardo di 3.1.4 registrata da <@${HEAD03}> il 16/09/2024: ritardo di altri enti o uffici.`,
+    );
   });
 
   it("the next morning nobody is asked again", async () => {
     const client = new WebClient(TEST_BOT_TOKEN, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     const before = fake.callsTo("chat.postMessage").length;
-    await runOverdueQuestions({ db: database.db, client, now: new Date("2024-09-17T06:00:00Z"), log: createLogger("silent"), env: loadEnv({}) });
+    await runOverdueQuestions({
+      db: database.db,
+      client,
+      now: new Date("2024-09-17T06:00:00Z"),
+      log: createLogger("silent"),
+      env: loadEnv({}),
+    });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(before);
   });
 
@@ -177,7 +231,10 @@ describe("cause of a delay, from the question to the stored answer", () => {
         values: values({ cause: "altro", explanation: "Non è mia" }),
       }),
     );
-    expect(forged.json).toMatchObject({ response_action: "errors", errors: { [DELAY_FIELDS.cause.block]: expect.stringContaining("Non puoi aggiornare l'attività 3.1.4") } });
+    expect(forged.json).toMatchObject({
+      response_action: "errors",
+      errors: { [DELAY_FIELDS.cause.block]: expect.stringContaining("Non puoi aggiornare l'attività 3.1.4") },
+    });
     expect(await database.db.delayExplanation.count()).toBe(1);
   });
 });

@@ -7,7 +7,14 @@ import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { DELAY_CAUSES } from "../../src/domain/delays/delays.ts";
 
 function entry(i: number, daysLate: number, titleLength = 40): DeadlineEntry {
-  return { code: `3.${i}.1`, title: `Attività <numero> & ${i} ${"x".repeat(titleLength)}`, objectiveCode: `3.${i}`, deadline: "2024-09-15", daysLate, status: null };
+  return {
+    code: `3.${i}.1`,
+    title: `Attività <numero> & ${i} ${"x".repeat(titleLength)}`,
+    objectiveCode: `3.${i}`,
+    deadline: "2024-09-15",
+    daysLate,
+    status: null,
+  };
 }
 
 function digest(over: Partial<AreaDigest> = {}): AreaDigest {
@@ -61,10 +68,17 @@ describe("digest message", () => {
     expect(all).toContain("Attività &lt;numero&gt; &amp; 1");
     expect(all).toContain("*22 giorni di ritardo*");
     expect(all).toContain("scade tra 10 giorni (15/09/2024)");
-    expect(all).toContain("valore atteso «&gt; 2 al mese», registrati questo mese 0 (atteso finora 1), da inizio anno 12 (attesi finora 18)");
+    expect(all).toContain(
+      "valore atteso «&gt; 2 al mese», registrati questo mese 0 (atteso finora 1), da inizio anno 12 (attesi finora 18)",
+    );
     expect(all).toContain("Completamento ponderato dell'area: *42,5%* (4 di 23 attività completate).");
-    expect(msg.text).toBe("Riepilogo settimanale 03. Area Tecnico Manutentiva: 2 in ritardo, 1 in scadenza, 1 sotto il ritmo; completamento 42,5%.");
-    expect(msg.blocks[0]).toMatchObject({ type: "header", text: { type: "plain_text", text: "Riepilogo settimanale – 03. Area Tecnico Manutentiva" } });
+    expect(msg.text).toBe(
+      "Riepilogo settimanale 03. Area Tecnico Manutentiva: 2 in ritardo, 1 in scadenza, 1 sotto il ritmo; completamento 42,5%.",
+    );
+    expect(msg.blocks[0]).toMatchObject({
+      type: "header",
+      text: { type: "plain_text", text: "Riepilogo settimanale – 03. Area Tecnico Manutentiva" },
+    });
   });
 
   it("stays within Slack's limits however long the lists and titles", () => {
@@ -97,7 +111,12 @@ describe("digest message", () => {
 
   it("gives a quiet week a single positive line", () => {
     const msg = digestMessage(
-      digest({ quiet: true, overdue: { total: 0, items: [] }, dueSoon: { total: 0, days: 14, items: [] }, behindPace: { total: 0, items: [] } }),
+      digest({
+        quiet: true,
+        overdue: { total: 0, items: [] },
+        dueSoon: { total: 0, days: 14, items: [] },
+        behindPace: { total: 0, items: [] },
+      }),
     );
     expect(msg.blocks).toHaveLength(1);
     expect(msg.text).toBe(
@@ -123,20 +142,46 @@ describe("digest: who is away, who has not reported", () => {
   });
 
   it("a quiet week with someone away says so in its one line", () => {
-    const QUIET = { quiet: true, overdue: { total: 0, items: [] }, dueSoon: { total: 0, days: 14, items: [] }, behindPace: { total: 0, items: [] } };
-    const quiet = digestMessage(digest({ ...QUIET, away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-11", to: "2025-08-11" }] }));
+    const QUIET = {
+      quiet: true,
+      overdue: { total: 0, items: [] },
+      dueSoon: { total: 0, days: 14, items: [] },
+      behindPace: { total: 0, items: [] },
+    };
+    const quiet = digestMessage(
+      digest({
+        ...QUIET,
+        away: [{ slackUserId: "U0MARIO", name: "Mario Rossi", from: "2025-08-11", to: "2025-08-11" }],
+      }),
+    );
     expect(quiet.text).toContain("Assenti questa settimana: Mario Rossi (U0MARIO) (il 11/08/2025).");
   });
 });
 
 describe("direct messages and the delay modal", () => {
-  const notice = { year: 2024, code: "3.1.3", title: "Lavori in Via Piave", areaLabel: "03. Area Tecnico Manutentiva", deadline: "2024-10-31" };
-  const item = (over: Partial<NoticeItem>): NoticeItem => ({ ...notice, kind: "reminder", days: 7, workingDays: 5, onBehalfOf: [], snoozed: false, ...over });
+  const notice = {
+    year: 2024,
+    code: "3.1.3",
+    title: "Lavori in Via Piave",
+    areaLabel: "03. Area Tecnico Manutentiva",
+    deadline: "2024-10-31",
+  };
+  const item = (over: Partial<NoticeItem>): NoticeItem => ({
+    ...notice,
+    kind: "reminder",
+    days: 7,
+    workingDays: 5,
+    onBehalfOf: [],
+    snoozed: false,
+    ...over,
+  });
 
   it("a reminder carries Segna completata, Aggiorna and the snooze button", () => {
     const msg = noticeBundleMessage([item({})]);
     expect(msg.text).toContain("scade tra 7 giorni (5 lavorativi) (31/10/2024)");
-    const actions = msg.blocks.find((b) => b.type === "actions") as { elements: { action_id: string; value: string; text: { text: string } }[] };
+    const actions = msg.blocks.find((b) => b.type === "actions") as {
+      elements: { action_id: string; value: string; text: { text: string } }[];
+    };
     expect(actions.elements.map((e) => [e.text.text, e.action_id, JSON.parse(e.value)])).toEqual([
       ["Segna completata", ACTION.activityComplete, { year: 2024, code: "3.1.3" }],
       ["Aggiorna", ACTION.activityUpdate, { year: 2024, code: "3.1.3" }],
@@ -148,22 +193,40 @@ describe("direct messages and the delay modal", () => {
 
   it("the overdue question carries Spiega il ritardo", () => {
     const msg = noticeBundleMessage([item({ kind: "question", days: 3, workingDays: 3 })]);
-    const actions = msg.blocks.find((b) => b.type === "actions") as { elements: { action_id: string; text: { text: string } }[] };
+    const actions = msg.blocks.find((b) => b.type === "actions") as {
+      elements: { action_id: string; text: { text: string } }[];
+    };
     expect(actions.elements[0]).toMatchObject({ action_id: ACTION.delayExplain, text: { text: "Spiega il ritardo" } });
     expect(msg.text).toContain("3 giorni di ritardo");
   });
 
   it("a day's items are one message under one heading, and say for whom they stand in", () => {
-    const msg = noticeBundleMessage([item({ kind: "question", code: "3.1.4", days: 2, workingDays: 2 }), item({ onBehalfOf: ["Mario Rossi"] })]);
+    const msg = noticeBundleMessage([
+      item({ kind: "question", code: "3.1.4", days: 2, workingDays: 2 }),
+      item({ onBehalfOf: ["Mario Rossi"] }),
+    ]);
     expect(msg.text).toMatch(/^Oggi per te: 1 scadenza in arrivo e 1 attività in ritardo\./);
     expect(msg.blocks.filter((b) => b.type === "actions")).toHaveLength(2);
     expect(JSON.stringify(msg.blocks)).toContain("Ti arriva al posto di Mario Rossi, assente.");
   });
 
   it("the modal offers exactly the six causes and maps errors to its blocks", () => {
-    const view = delayModal({ year: 2024, code: "3.1.3", title: "Lavori", areaCode: "03", areaName: "Area", deadline: "2024-10-31", daysLate: 3 }, { year: 2024, code: "3.1.3" });
+    const view = delayModal(
+      {
+        year: 2024,
+        code: "3.1.3",
+        title: "Lavori",
+        areaCode: "03",
+        areaName: "Area",
+        deadline: "2024-10-31",
+        daysLate: 3,
+      },
+      { year: 2024, code: "3.1.3" },
+    );
     expect(view.callback_id).toBe(VIEW.delayExplanation);
-    const select = view.blocks.find((b) => b.block_id === DELAY_FIELDS.cause.block) as { element: { options: { text: { text: string }; value: string }[] } };
+    const select = view.blocks.find((b) => b.block_id === DELAY_FIELDS.cause.block) as {
+      element: { options: { text: { text: string }; value: string }[] };
+    };
     expect(select.element.options.map((o) => o.text.text)).toEqual([
       "carenza di personale",
       "modifica normativa",
@@ -178,7 +241,9 @@ describe("direct messages and the delay modal", () => {
       parseDelayState({
         [DELAY_FIELDS.cause.block]: { [DELAY_FIELDS.cause.action]: { selected_option: { value: "altro" } } },
         [DELAY_FIELDS.explanation.block]: { [DELAY_FIELDS.explanation.action]: { value: "testo" } },
-        [DELAY_FIELDS.newExpectedDate.block]: { [DELAY_FIELDS.newExpectedDate.action]: { selected_date: "2024-11-30" } },
+        [DELAY_FIELDS.newExpectedDate.block]: {
+          [DELAY_FIELDS.newExpectedDate.action]: { selected_date: "2024-11-30" },
+        },
       }),
     ).toEqual({ cause: "altro", explanation: "testo", correctiveAction: null, newExpectedDate: "2024-11-30" });
   });

@@ -20,7 +20,14 @@ const logged: string[] = [];
 beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
-  await database.db.user.create({ data: { slackUserId: USER, role: "dipendente", createdAt: new Date("2024-01-15T10:00:00Z"), areas: { create: [{ areaCode: "03" }] } } });
+  await database.db.user.create({
+    data: {
+      slackUserId: USER,
+      role: "dipendente",
+      createdAt: new Date("2024-01-15T10:00:00Z"),
+      areas: { create: [{ areaCode: "03" }] },
+    },
+  });
   const env = loadEnv({ LOG_LEVEL: "error" });
   // Unexpected errors are logged, never shown: collect them to fail on any.
   const log = createLogger("error", [], { write: (line: string) => void logged.push(line) });
@@ -49,8 +56,8 @@ const HOSTILE = [
   "\t\n\r",
   "\u0000",
   "\u0000\u0001\u0002\u001f\u007f",
-  "'; DROP TABLE \"Report\"; --",
-  "\" OR 1=1 --",
+  '\'; DROP TABLE "Report"; --',
+  '" OR 1=1 --',
   "3.1.2'; DELETE FROM Progress; --",
   "<script>alert(1)</script>",
   "<!channel> <!here> <@U0123> <#C0123|generale>",
@@ -59,7 +66,7 @@ const HOSTILE = [
   "{{constructor.constructor('return process')()}}",
   "__proto__",
   "constructor",
-  "{\"__proto__\":{\"admin\":true}}",
+  '{"__proto__":{"admin":true}}',
   "../../../../etc/passwd",
   "%s%s%s%n%x",
   "\\u0000\\x00",
@@ -110,7 +117,27 @@ const ALPHABETS = [
 ];
 
 /** Keywords and codes mixed with noise: close enough to the grammar to reach its deeper branches. */
-const PIECES = ["completato", "fatto", "il", "in", "corso", "bloccato", "nota", "storia", "%", "+", "=", "oggi", "ieri", "12/03/2024", "31/02/2024", "3.1", "0", "100", "-"];
+const PIECES = [
+  "completato",
+  "fatto",
+  "il",
+  "in",
+  "corso",
+  "bloccato",
+  "nota",
+  "storia",
+  "%",
+  "+",
+  "=",
+  "oggi",
+  "ieri",
+  "12/03/2024",
+  "31/02/2024",
+  "3.1",
+  "0",
+  "100",
+  "-",
+];
 
 function randomText(next: () => number): string {
   const mode = Math.floor(next() * 4);
@@ -146,7 +173,11 @@ function problemsOf(o: Outcome): string[] {
   const text = o.kind === "message" ? o.message.text : o.text;
   if (typeof text !== "string" || text.trim().length === 0) return ["no text"];
   if (text.length > 4000) problems.push(`text of ${text.length} characters`);
-  if (!/attivit|codice|obiettivo|Scrivi|Non |troppo|Registrato|Modulo|numero|percentuale|data|motivo|nota|Come si usa/i.test(text)) {
+  if (
+    !/attivit|codice|obiettivo|Scrivi|Non |troppo|Registrato|Modulo|numero|percentuale|data|motivo|nota|Come si usa/i.test(
+      text,
+    )
+  ) {
     problems.push(`not a recognisable Italian reply: ${text.slice(0, 120)}`);
   }
   // What the user typed may be quoted back «like this»; everything else must be ours.

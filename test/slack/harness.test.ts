@@ -47,12 +47,18 @@ describe("test harness", () => {
 
   it("lets a test override an answer and records response_url posts", async () => {
     fake.failNext("chat.postMessage", { status: 200, body: { ok: false, error: "channel_not_found" } });
-    const first = await t.app.client.chat.postMessage({ channel: "C1", text: "x" }).catch((e: { data?: { error?: string } }) => e.data?.error);
+    const first = await t.app.client.chat
+      .postMessage({ channel: "C1", text: "x" })
+      .catch((e: { data?: { error?: string } }) => e.data?.error);
     expect(first).toBe("channel_not_found");
     const second = await t.app.client.chat.postMessage({ channel: "C1", text: "y" });
     expect(second.ts).toMatch(/^\d+\.\d+$/);
     const url = fake.responseUrl("abc");
-    await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "ciao" }) });
+    await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "ciao" }),
+    });
     expect((await fake.waitForResponse("abc")).body).toEqual({ text: "ciao" });
   });
 
@@ -65,10 +71,22 @@ describe("test harness", () => {
       await ack();
       throw new Error("dettaglio interno: tabella X");
     });
-    await t.send(slashCommandBody({ command: "/prova-errore-utente", text: "", userId: "U1", responseUrl: fake.responseUrl("e1") }));
-    await t.send(slashCommandBody({ command: "/prova-errore", text: "", userId: "U1", responseUrl: fake.responseUrl("e2") }));
+    await t.send(
+      slashCommandBody({
+        command: "/prova-errore-utente",
+        text: "",
+        userId: "U1",
+        responseUrl: fake.responseUrl("e1"),
+      }),
+    );
+    await t.send(
+      slashCommandBody({ command: "/prova-errore", text: "", userId: "U1", responseUrl: fake.responseUrl("e2") }),
+    );
     await t.idle();
-    expect((await fake.waitForResponse("e1")).body).toMatchObject({ response_type: "ephemeral", text: "Messaggio per l'utente." });
+    expect((await fake.waitForResponse("e1")).body).toMatchObject({
+      response_type: "ephemeral",
+      text: "Messaggio per l'utente.",
+    });
     const generic = (await fake.waitForResponse("e2")).body;
     expect(generic).toMatchObject({ response_type: "ephemeral", text: GENERIC_ERROR_MESSAGE });
     expect(JSON.stringify(generic)).not.toContain("tabella X");
@@ -76,7 +94,12 @@ describe("test harness", () => {
   });
 
   it("runs files.uploadV2 end to end against the fake", async () => {
-    const res = await t.app.client.filesUploadV2({ channel_id: "C1", filename: "r.csv", content: "a;b\n1;2\n", title: "Relazione" });
+    const res = await t.app.client.filesUploadV2({
+      channel_id: "C1",
+      filename: "r.csv",
+      content: "a;b\n1;2\n",
+      title: "Relazione",
+    });
     expect(res.ok).toBe(true);
     expect(fake.callsTo("files.getUploadURLExternal")).toHaveLength(1);
     expect(fake.uploads).toHaveLength(1);

@@ -53,7 +53,12 @@ function viewOf(call: FakeSlackCall) {
   const view = call.body.view as { type: string; blocks: Block[] };
   expect(view.type).toBe("home");
   const text = view.blocks
-    .flatMap((b) => [b.text?.text ?? "", ...(b.elements ?? []).map((e) => (e as { text?: string | { text: string } }).text).map((x) => (typeof x === "string" ? x : (x?.text ?? "")))])
+    .flatMap((b) => [
+      b.text?.text ?? "",
+      ...(b.elements ?? [])
+        .map((e) => (e as { text?: string | { text: string } }).text)
+        .map((x) => (typeof x === "string" ? x : (x?.text ?? ""))),
+    ])
     .join("\n");
   return { call, blocks: view.blocks, text };
 }
@@ -95,7 +100,9 @@ describe("App Home", () => {
     expect(text).toContain("*Le tue attività aperte* (33)");
     expect(text).toContain(HOME_TEXT.ownMore(20, 33));
     expect(text).toContain("Dipendente dell'area 03.");
-    const acts = blocks.filter((b) => b.type === "actions" && b.block_id?.startsWith("home_activity_")).map((b) => b.block_id!.slice("home_activity_".length));
+    const acts = blocks
+      .filter((b) => b.type === "actions" && b.block_id?.startsWith("home_activity_"))
+      .map((b) => b.block_id!.slice("home_activity_".length));
     expect(acts).toHaveLength(20);
     // by deadline; E2.1 (30/09) involves area 04 only; then the 31/12 ones in plan order
     expect(acts.slice(0, 4)).toEqual(["3.3.1", "3.1.4", "3.1.5", "E3.3"]);
@@ -117,19 +124,33 @@ describe("App Home", () => {
   it("responsabile: the same list plus the score of their own area", async () => {
     const { text } = await openHome(USERS.nodari.id);
     expect(text).toContain(`*${HOME_TEXT.yourAreasHeader}*`);
-    expect(text).toContain("*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 5 scadute · 3/23 completate");
+    expect(text).toContain(
+      "*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 5 scadute · 3/23 completate",
+    );
     expect(text).not.toContain("01. Area Affari Generali");
   });
 
   it("segretario: every area's score and overdue count, and the export button", async () => {
     const { blocks, text } = await openHome(USERS.segretario.id);
     expect(text).toContain(`*${HOME_TEXT.overviewHeader}*`);
-    for (const a of ["01. Area Affari Generali", "02. Area Economico Finanziaria", "03. Area Tecnico Manutentiva", "04. Area Polizia Locale", "05. Area Servizi Sociali"]) {
+    for (const a of [
+      "01. Area Affari Generali",
+      "02. Area Economico Finanziaria",
+      "03. Area Tecnico Manutentiva",
+      "04. Area Polizia Locale",
+      "05. Area Servizi Sociali",
+    ]) {
       expect(text).toContain(`*${a}*`);
     }
-    expect(text).toContain("*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 5 scadute · 3/23 completate");
-    expect(text).toContain("*02. Area Economico Finanziaria* — Clarissa Sartori\n38,7% · 15,47 punti su 40 · 4 scadute · 1/14 completate");
-    expect(text).toContain("*Obiettivi di performance organizzativa (dell'ente)*\n15,6% · 1,56 punti su 10 · 8 scadute · 0/16 completate");
+    expect(text).toContain(
+      "*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 5 scadute · 3/23 completate",
+    );
+    expect(text).toContain(
+      "*02. Area Economico Finanziaria* — Clarissa Sartori\n38,7% · 15,47 punti su 40 · 4 scadute · 1/14 completate",
+    );
+    expect(text).toContain(
+      "*Obiettivi di performance organizzativa (dell'ente)*\n15,6% · 1,56 punti su 10 · 8 scadute · 0/16 completate",
+    );
     expect(text).toContain("*Comune (media delle aree):* 14,3%");
     expect(text).toContain("*Comune (media delle aree):*");
     expect(text).toContain(HOME_TEXT.overviewNote(TODAY));
@@ -155,7 +176,14 @@ describe("App Home", () => {
   });
 
   it("Esporta Relazione (nucleo): the XLSX goes to a DM through files.uploadV2", async () => {
-    const res = await t.send(blockActionBody({ userId: USERS.nucleo.id, actionId: ACTION.exportRelazione, value: { year: 2024 }, view: { id: "VHOME0001", type: "home" } }));
+    const res = await t.send(
+      blockActionBody({
+        userId: USERS.nucleo.id,
+        actionId: ACTION.exportRelazione,
+        value: { year: 2024 },
+        view: { id: "VHOME0001", type: "home" },
+      }),
+    );
     expect(res.status).toBe(200);
     const complete = await fake.waitForCall("files.completeUploadExternal", 1, 15_000);
     expect(fake.callsTo("conversations.open")[0]!.body.users).toBe(USERS.nucleo.id);
@@ -174,7 +202,14 @@ describe("App Home", () => {
   });
 
   it("Esporta in Word (nucleo): the Word Relazione, made in the heavy-work thread, goes to a DM", async () => {
-    const res = await t.send(blockActionBody({ userId: USERS.nucleo.id, actionId: ACTION.exportRelazioneDocx, value: { year: 2024 }, view: { id: "VHOME0003", type: "home" } }));
+    const res = await t.send(
+      blockActionBody({
+        userId: USERS.nucleo.id,
+        actionId: ACTION.exportRelazioneDocx,
+        value: { year: 2024 },
+        view: { id: "VHOME0003", type: "home" },
+      }),
+    );
     expect(res.status).toBe(200);
     const complete = await fake.waitForCall("files.completeUploadExternal", 1, 30_000);
     const getUrl = fake.callsTo("files.getUploadURLExternal")[0]!;
@@ -182,12 +217,25 @@ describe("App Home", () => {
     expect(complete.body.initial_comment).toBe(HOME_TEXT.exportDone(2024, TODAY, "docx"));
     const zip = await JSZip.loadAsync(multipartFile(fake.uploads[0]!.raw));
     const xml = await zip.file("word/document.xml")!.async("string");
-    for (const chapter of ["Sintesi dei risultati", "Performance individuale", "Variazioni intervenute", "Bilancio di genere"]) expect(xml).toContain(chapter);
+    for (const chapter of [
+      "Sintesi dei risultati",
+      "Performance individuale",
+      "Variazioni intervenute",
+      "Bilancio di genere",
+    ])
+      expect(xml).toContain(chapter);
     expect(Object.keys(zip.files).some((f) => f.startsWith("word/media/"))).toBe(true);
   });
 
   it("Esporta Relazione refused for a dipendente, checked on the server", async () => {
-    const res = await t.send(blockActionBody({ userId: USERS.bianchi.id, actionId: ACTION.exportRelazione, value: { year: 2024 }, view: { id: "VHOME0002", type: "home" } }));
+    const res = await t.send(
+      blockActionBody({
+        userId: USERS.bianchi.id,
+        actionId: ACTION.exportRelazione,
+        value: { year: 2024 },
+        view: { id: "VHOME0002", type: "home" },
+      }),
+    );
     expect(res.status).toBe(200);
     const dm = await fake.waitForCall("chat.postMessage");
     expect(dm.body.channel).toBe(USERS.bianchi.id);
@@ -202,7 +250,9 @@ describe("App Home", () => {
     const before = await openHome(USERS.bianchi.id);
     expect(before.blocks.some((b) => b.block_id === "home_activity_3.3.1")).toBe(true);
     const publishes = fake.callsTo("views.publish").length;
-    const res = await t.send(slashCommandBody({ text: "3.3.1 completato", userId: USERS.bianchi.id, responseUrl: fake.responseUrl("done") }));
+    const res = await t.send(
+      slashCommandBody({ text: "3.3.1 completato", userId: USERS.bianchi.id, responseUrl: fake.responseUrl("done") }),
+    );
     expect(res.status).toBe(200);
     const again = viewOf(await fake.waitForCall("views.publish", publishes + 1, 10_000));
     expect(again.call.body.user_id).toBe(USERS.bianchi.id);
@@ -210,6 +260,8 @@ describe("App Home", () => {
     expect(again.text).toContain("*Le tue attività aperte* (32)");
     // the segretario's overview sees the change too (the cached scores were dropped)
     const seg = await openHome(USERS.segretario.id);
-    expect(seg.text).toContain("*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 4 scadute · 4/23 completate");
+    expect(seg.text).toContain(
+      "*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 4 scadute · 4/23 completate",
+    );
   });
 });

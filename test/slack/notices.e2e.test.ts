@@ -7,7 +7,13 @@ import { ABSENCE_FIELDS, PREF_FIELDS } from "../../src/slack/ui/notice-settings.
 import { REPORT_BLOCK, REPORT_ELEMENT } from "../../src/slack/ui/report-modal.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { startFakeSlack, type FakeSlack } from "../helpers/fake-slack.ts";
-import { blockActionBody, startTestApp, viewSubmissionBody, type TestApp, type ViewStateValues } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  startTestApp,
+  viewSubmissionBody,
+  type TestApp,
+  type ViewStateValues,
+} from "../helpers/slack-http.ts";
 
 /** App Home "Promemoria e assenze" and the report modal's "Per conto di", over signed HTTP. */
 
@@ -26,8 +32,24 @@ beforeAll(async () => {
   database = await testDatabase();
   const at = new Date("2025-01-10T09:00:00Z");
   await importPlanFile(database.db, PLAN, { actor: "test", now: at });
-  await database.db.user.create({ data: { slackUserId: HEAD, role: "responsabile", name: "Claudia Nodari", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-  await database.db.user.create({ data: { slackUserId: MARIO, role: "dipendente", name: "Mario Rossi", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
+  await database.db.user.create({
+    data: {
+      slackUserId: HEAD,
+      role: "responsabile",
+      name: "Claudia Nodari",
+      createdAt: at,
+      areas: { create: [{ areaCode: "03" }] },
+    },
+  });
+  await database.db.user.create({
+    data: {
+      slackUserId: MARIO,
+      role: "dipendente",
+      name: "Mario Rossi",
+      createdAt: at,
+      areas: { create: [{ areaCode: "03" }] },
+    },
+  });
   t = await startTestApp({ db: database.db, clock, fake });
 });
 
@@ -79,14 +101,23 @@ describe("App Home: reminders and absences", () => {
       [ABSENCE_FIELDS.to.block]: { [ABSENCE_FIELDS.to.element]: { type: "datepicker", selected_date: to } },
       [ABSENCE_FIELDS.note.block]: { [ABSENCE_FIELDS.note.element]: { type: "plain_text_input", value: "ferie" } },
     });
-    const refused = await t.send(viewSubmissionBody({ userId: MARIO, callbackId: VIEW.absence, values: values("2025-08-25", "2025-08-10") }));
-    expect(JSON.parse(refused.text)).toMatchObject({ response_action: "errors", errors: { [ABSENCE_FIELDS.to.block]: expect.stringContaining("viene prima dell'inizio") } });
+    const refused = await t.send(
+      viewSubmissionBody({ userId: MARIO, callbackId: VIEW.absence, values: values("2025-08-25", "2025-08-10") }),
+    );
+    expect(JSON.parse(refused.text)).toMatchObject({
+      response_action: "errors",
+      errors: { [ABSENCE_FIELDS.to.block]: expect.stringContaining("viene prima dell'inizio") },
+    });
     expect(await database.db.absence.count()).toBe(0);
-    const ok = await t.send(viewSubmissionBody({ userId: MARIO, callbackId: VIEW.absence, values: values("2025-08-10", "2025-08-25") }));
+    const ok = await t.send(
+      viewSubmissionBody({ userId: MARIO, callbackId: VIEW.absence, values: values("2025-08-10", "2025-08-25") }),
+    );
     expect(ok.status).toBe(200);
     await t.idle();
     const rows = await database.db.absence.findMany();
-    expect(rows.map((r) => [r.slackUserId, r.fromDay, r.toDay, r.note])).toEqual([[MARIO, "2025-08-10", "2025-08-25", "ferie"]]);
+    expect(rows.map((r) => [r.slackUserId, r.fromDay, r.toDay, r.note])).toEqual([
+      [MARIO, "2025-08-10", "2025-08-25", "ferie"],
+    ]);
     expect(await home(MARIO)).toContain("Assente dal 10/08/2025 al 25/08/2025");
   });
 
@@ -97,14 +128,25 @@ describe("App Home: reminders and absences", () => {
       [PREF_FIELDS.dm.block]: { [PREF_FIELDS.dm.element]: { type: "radio_buttons", selected_option: { value: dm } } },
       [PREF_FIELDS.days.block]: { [PREF_FIELDS.days.element]: { type: "plain_text_input", value: days } },
     });
-    const bad = await t.send(viewSubmissionBody({ userId: HEAD, callbackId: VIEW.reminderPrefs, values: values("on", "cento") }));
-    expect(JSON.parse(bad.text)).toMatchObject({ response_action: "errors", errors: { [PREF_FIELDS.days.block]: expect.stringContaining("da 1 a 60") } });
+    const bad = await t.send(
+      viewSubmissionBody({ userId: HEAD, callbackId: VIEW.reminderPrefs, values: values("on", "cento") }),
+    );
+    expect(JSON.parse(bad.text)).toMatchObject({
+      response_action: "errors",
+      errors: { [PREF_FIELDS.days.block]: expect.stringContaining("da 1 a 60") },
+    });
     await t.send(viewSubmissionBody({ userId: HEAD, callbackId: VIEW.reminderPrefs, values: values("on", "5") }));
     await t.idle();
-    expect(await database.db.notificationPreference.findUnique({ where: { slackUserId: HEAD } })).toMatchObject({ dmReminders: true, daysBefore: 5 });
+    expect(await database.db.notificationPreference.findUnique({ where: { slackUserId: HEAD } })).toMatchObject({
+      dmReminders: true,
+      daysBefore: 5,
+    });
     await t.send(viewSubmissionBody({ userId: HEAD, callbackId: VIEW.reminderPrefs, values: values("off", null) }));
     await t.idle();
-    expect(await database.db.notificationPreference.findUnique({ where: { slackUserId: HEAD } })).toMatchObject({ dmReminders: false, daysBefore: null });
+    expect(await database.db.notificationPreference.findUnique({ where: { slackUserId: HEAD } })).toMatchObject({
+      dmReminders: false,
+      daysBefore: null,
+    });
     expect(await home(HEAD)).toContain("Promemoria diretti: *disattivati*");
   });
 });
@@ -116,7 +158,9 @@ describe("buttons with a value that no longer fits", () => {
       [ACTION.absenceCancel, "non-json", "«/assenza elenco»"],
     ] as const) {
       const id = `stale-${actionId}`;
-      expect((await t.send(blockActionBody({ userId: MARIO, actionId, value, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+      expect(
+        (await t.send(blockActionBody({ userId: MARIO, actionId, value, responseUrl: fake.responseUrl(id) }))).status,
+      ).toBe(200);
       await t.idle();
       expect(String((fake.responsesTo(id)[0]!.body as { text: string }).text)).toContain(expected);
     }
@@ -126,7 +170,9 @@ describe("buttons with a value that no longer fits", () => {
 
 describe("report modal: Per conto di", () => {
   const values = (onBehalf: string | null): ViewStateValues => ({
-    [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } } },
+    [REPORT_BLOCK.status]: {
+      [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "in_corso" } },
+    },
     [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: { type: "plain_text_input", value: null } },
     [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: null } },
     [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: null } },
@@ -136,15 +182,24 @@ describe("report modal: Per conto di", () => {
   const meta = JSON.stringify({ year: 2025, code: "3.1.3" });
 
   it("a Responsabile records for a colleague; a dipendente is refused under the picker", async () => {
-    const refused = await t.send(viewSubmissionBody({ userId: MARIO, callbackId: VIEW.report, privateMetadata: meta, values: values(HEAD) }));
-    expect(JSON.parse(refused.text)).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.behalf]: expect.stringContaining("Solo il responsabile") } });
+    const refused = await t.send(
+      viewSubmissionBody({ userId: MARIO, callbackId: VIEW.report, privateMetadata: meta, values: values(HEAD) }),
+    );
+    expect(JSON.parse(refused.text)).toMatchObject({
+      response_action: "errors",
+      errors: { [REPORT_BLOCK.behalf]: expect.stringContaining("Solo il responsabile") },
+    });
     expect(await database.db.report.count()).toBe(0);
-    const ok = await t.send(viewSubmissionBody({ userId: HEAD, callbackId: VIEW.report, privateMetadata: meta, values: values(MARIO) }));
+    const ok = await t.send(
+      viewSubmissionBody({ userId: HEAD, callbackId: VIEW.report, privateMetadata: meta, values: values(MARIO) }),
+    );
     expect(ok.status).toBe(200);
     await t.idle();
     const r = await database.db.report.findFirstOrThrow();
     expect([r.userId, r.enteredBy, r.source]).toEqual([MARIO, HEAD, "slack_modal"]);
-    const dm = fake.callsTo("chat.postMessage").find((c) => c.body.channel === HEAD && String(c.body.text).includes("registrato da"));
+    const dm = fake
+      .callsTo("chat.postMessage")
+      .find((c) => c.body.channel === HEAD && String(c.body.text).includes("registrato da"));
     expect(String(dm?.body.text)).toContain("registrato da Claudia Nodari per Mario Rossi");
   });
 });

@@ -5,10 +5,22 @@ import { validationPack } from "../../src/app/validation.ts";
 import { DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
 import { ACTION, VIEW } from "../../src/slack/ui/ids.ts";
 import { REPORT_BLOCK, REPORT_ELEMENT } from "../../src/slack/ui/report-modal.ts";
-import { EVIDENCE_BLOCK, EVIDENCE_ELEMENT, FINDING_BLOCK, FINDING_ELEMENT, VALIDATION_TEXT } from "../../src/slack/ui/validation.ts";
+import {
+  EVIDENCE_BLOCK,
+  EVIDENCE_ELEMENT,
+  FINDING_BLOCK,
+  FINDING_ELEMENT,
+  VALIDATION_TEXT,
+} from "../../src/slack/ui/validation.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../helpers/fake-slack.ts";
 import { testDatabase } from "../helpers/db.ts";
-import { blockActionBody, slashCommandBody, startTestApp, viewSubmissionBody, type TestApp } from "../helpers/slack-http.ts";
+import {
+  blockActionBody,
+  slashCommandBody,
+  startTestApp,
+  viewSubmissionBody,
+  type TestApp,
+} from "../helpers/slack-http.ts";
 import { loadLeggiunoFixture, USERS } from "../report/leggiuno-fixture.ts";
 
 /**
@@ -56,7 +68,7 @@ async function openHome(user: string): Promise<Block[]> {
 }
 
 const textOf = (blocks: Block[]) => blocks.map((b) => b.text?.text ?? "").join("\n");
-const buttonsOf = (blocks: Block[]) => blocks.flatMap((b) => b.elements ?? []);
+const _buttonsOf = (blocks: Block[]) => blocks.flatMap((b) => b.elements ?? []);
 
 async function pressOnHome(user: string, actionId: string, value: string) {
   const res = await t.send(blockActionBody({ userId: user, actionId, value, view: { id: "VHOME", type: "home" } }));
@@ -79,7 +91,14 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   database = await testDatabase();
   await loadLeggiunoFixture(database.db);
-  await validationPack(database.db, { year: 2024, asOf: TODAY, now: instantOfDay(TODAY), sampleSize: 3, seed: "nucleo", actor: "cli:test" });
+  await validationPack(database.db, {
+    year: 2024,
+    asOf: TODAY,
+    now: instantOfDay(TODAY),
+    sampleSize: 3,
+    seed: "nucleo",
+    actor: "cli:test",
+  });
   t = await startTestApp({ db: database.db, clock: fixedClock(TODAY), fake });
 });
 
@@ -99,7 +118,11 @@ describe("the Nucleo's sample in App Home", () => {
     sample = rows.map((b) => b.block_id!.slice("finding_".length));
     expect(sample).toHaveLength(3);
     for (const code of sample) expect(["3.1.2", "3.1.3", "3.4.1", "1.1.1", "1.2.7", "2.4.1"]).toContain(code);
-    expect(rows[0]!.elements!.map((e) => e.action_id)).toEqual([ACTION.findingConforme, ACTION.findingNonConforme, ACTION.findingNote]);
+    expect(rows[0]!.elements!.map((e) => e.action_id)).toEqual([
+      ACTION.findingConforme,
+      ACTION.findingNonConforme,
+      ACTION.findingNote,
+    ]);
     // Someone else's home has no sample.
     expect(textOf(await openHome(USERS.segretario.id))).not.toContain(VALIDATION_TEXT.sampleHeader);
   });
@@ -113,18 +136,25 @@ describe("the Nucleo's sample in App Home", () => {
     const before = fake.callsTo("views.publish").length;
     await pressOnHome(NDV, ACTION.findingConforme, value);
     const f = await database.db.validationFinding.findMany();
-    expect(f).toMatchObject([{ planYear: 2024, activityCode: first, outcome: "conforme", recordedBy: NDV, origin: "slack_home" }]);
+    expect(f).toMatchObject([
+      { planYear: 2024, activityCode: first, outcome: "conforme", recordedBy: NDV, origin: "slack_home" },
+    ]);
     const audit = await database.db.auditEntry.findMany({ where: { action: "validation_finding" } });
     expect(audit).toMatchObject([{ actor: NDV, entityKey: `2024:${first}` }]);
     const republished = blocksOf(await fake.waitForCall("views.publish", before + 1));
-    expect(textOf(republished)).toMatch(new RegExp(`\\*${first!.replace(/\./g, "\\.")}\\*[^\\n]*\\n[^\\n]*\\nesito: \\*Conforme\\*`));
+    expect(textOf(republished)).toMatch(
+      new RegExp(`\\*${first!.replace(/\./g, "\\.")}\\*[^\\n]*\\n[^\\n]*\\nesito: \\*Conforme\\*`),
+    );
   });
 
   it("Nota opens a modal; «nota» needs its text; the note is stored with the outcome", async () => {
     const second = sample[1]!;
     const before = fake.callsTo("views.open").length;
     await pressOnHome(NDV, ACTION.findingNote, JSON.stringify({ year: 2024, code: second }));
-    const modal = (await fake.waitForCall("views.open", before + 1)).body.view as { callback_id: string; private_metadata: string };
+    const modal = (await fake.waitForCall("views.open", before + 1)).body.view as {
+      callback_id: string;
+      private_metadata: string;
+    };
     expect(modal.callback_id).toBe(VIEW.finding);
     const submit = (outcome: string, note: string | null) =>
       t.send(
@@ -133,18 +163,27 @@ describe("the Nucleo's sample in App Home", () => {
           callbackId: VIEW.finding,
           privateMetadata: modal.private_metadata,
           values: {
-            [FINDING_BLOCK.outcome]: { [FINDING_ELEMENT.outcome]: { type: "static_select", selected_option: { value: outcome } } },
+            [FINDING_BLOCK.outcome]: {
+              [FINDING_ELEMENT.outcome]: { type: "static_select", selected_option: { value: outcome } },
+            },
             [FINDING_BLOCK.note]: { [FINDING_ELEMENT.note]: { type: "plain_text_input", value: note } },
           },
         }),
       );
     const empty = await submit("nota", null);
-    expect(empty.json).toMatchObject({ response_action: "errors", errors: { [FINDING_BLOCK.note]: expect.any(String) } });
+    expect(empty.json).toMatchObject({
+      response_action: "errors",
+      errors: { [FINDING_BLOCK.note]: expect.any(String) },
+    });
     const ok = await submit("non conforme", "La determina citata non riguarda l'attività");
     expect(ok.json).toBeUndefined();
     await t.idle();
     const row = await database.db.validationFinding.findFirstOrThrow({ where: { activityCode: second } });
-    expect(row).toMatchObject({ outcome: "non conforme", note: "La determina citata non riguarda l'attività", recordedBy: NDV });
+    expect(row).toMatchObject({
+      outcome: "non conforme",
+      note: "La determina citata non riguarda l'attività",
+      recordedBy: NDV,
+    });
   });
 });
 
@@ -157,7 +196,9 @@ describe("progress stays read-only for the Nucleo", () => {
     // Slash commands: report, modal, picker.
     for (const text of ["3.1.4 completato", "3.2.1 = 45/47 fonte: protocollo", "3.1.4 bloccato attesa", "3.1.4", ""]) {
       const id = `nucleo${++seq}`;
-      expect((await t.send(slashCommandBody({ text, userId: NDV, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+      expect((await t.send(slashCommandBody({ text, userId: NDV, responseUrl: fake.responseUrl(id) }))).status).toBe(
+        200,
+      );
       await t.idle();
       const replies = fake.responsesTo(id).map((r) => (r.body as { text: string }).text);
       expect(replies.join("\n")).toMatch(/sola lettura/);
@@ -168,7 +209,11 @@ describe("progress stays read-only for the Nucleo", () => {
         userId: NDV,
         callbackId: VIEW.report,
         privateMetadata: JSON.stringify({ year: 2024, code: "3.1.4" }),
-        values: { [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "completata" } } } },
+        values: {
+          [REPORT_BLOCK.status]: {
+            [REPORT_ELEMENT.status]: { type: "static_select", selected_option: { value: "completata" } },
+          },
+        },
       }),
     );
     expect(JSON.stringify(form.json)).toMatch(/sola lettura/);
@@ -183,7 +228,9 @@ describe("progress stays read-only for the Nucleo", () => {
       [ACTION.addEvidence, JSON.stringify({ reportId: someReport.id })],
     ] as const) {
       const id = `nbtn${++seq}`;
-      expect((await t.send(blockActionBody({ userId: NDV, actionId, value, responseUrl: fake.responseUrl(id) }))).status).toBe(200);
+      expect(
+        (await t.send(blockActionBody({ userId: NDV, actionId, value, responseUrl: fake.responseUrl(id) }))).status,
+      ).toBe(200);
       await t.idle();
     }
     // Forged submissions of the delay-cause and evidence modals.
@@ -193,8 +240,12 @@ describe("progress stays read-only for the Nucleo", () => {
         callbackId: VIEW.delayExplanation,
         privateMetadata: JSON.stringify({ year: 2024, code: "3.1.4" }),
         values: {
-          [DELAY_FIELDS.cause.block]: { [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: { value: "altro" } } },
-          [DELAY_FIELDS.explanation.block]: { [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: "prova" } },
+          [DELAY_FIELDS.cause.block]: {
+            [DELAY_FIELDS.cause.action]: { type: "static_select", selected_option: { value: "altro" } },
+          },
+          [DELAY_FIELDS.explanation.block]: {
+            [DELAY_FIELDS.explanation.action]: { type: "plain_text_input", value: "prova" },
+          },
         },
       }),
     );
@@ -204,7 +255,9 @@ describe("progress stays read-only for the Nucleo", () => {
         userId: NDV,
         callbackId: VIEW.evidence,
         privateMetadata: JSON.stringify({ reportId: someReport.id }),
-        values: { [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "Det. n. 1/2025" } } },
+        values: {
+          [EVIDENCE_BLOCK.text]: { [EVIDENCE_ELEMENT.text]: { type: "plain_text_input", value: "Det. n. 1/2025" } },
+        },
       }),
     );
     expect(JSON.stringify(evidence.json)).toMatch(/sola lettura/);

@@ -49,9 +49,15 @@ beforeAll(async () => {
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
   const at = new Date("2024-01-15T10:00:00Z");
-  await database.db.user.create({ data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-  await database.db.user.create({ data: { slackUserId: TEC2, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } } });
-  await database.db.user.create({ data: { slackUserId: POL, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } } });
+  await database.db.user.create({
+    data: { slackUserId: TEC, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
+  await database.db.user.create({
+    data: { slackUserId: TEC2, role: "dipendente", createdAt: at, areas: { create: [{ areaCode: "03" }] } },
+  });
+  await database.db.user.create({
+    data: { slackUserId: POL, role: "responsabile", createdAt: at, areas: { create: [{ areaCode: "04" }] } },
+  });
   await database.db.user.create({ data: { slackUserId: SEG, role: "segretario", createdAt: at } });
   await database.db.user.create({ data: { slackUserId: NDV, role: "nucleo", createdAt: at } });
   t = await startTestApp({ db: database.db, clock, fake });
@@ -81,7 +87,11 @@ async function slash(text: string, userId: string, opts: { triggerId?: string; r
 }
 
 /** The single private reply to a command, checked to be ephemeral with a plain-text fallback. */
-async function reply(text: string, userId: string, opts: { triggerId?: string; retryNum?: number } = {}): Promise<Reply> {
+async function reply(
+  text: string,
+  userId: string,
+  opts: { triggerId?: string; retryNum?: number } = {},
+): Promise<Reply> {
   const r = await slash(text, userId, opts);
   expect(r.replies).toHaveLength(1);
   return checked(r.replies[0]!);
@@ -99,8 +109,14 @@ function checked(r: Reply): Reply {
 function buttons(blocks: unknown[]): { action_id: string; value: string; text: { text: string } }[] {
   const out: { action_id: string; value: string; text: { text: string } }[] = [];
   for (const b of blocks as { elements?: unknown[]; accessory?: unknown }[]) {
-    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])] as { type?: string; action_id?: string; value?: string; text?: { text: string } }[]) {
-      if (e.type === "button" && e.action_id) out.push({ action_id: e.action_id, value: e.value ?? "", text: e.text ?? { text: "" } });
+    for (const e of [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])] as {
+      type?: string;
+      action_id?: string;
+      value?: string;
+      text?: { text: string };
+    }[]) {
+      if (e.type === "button" && e.action_id)
+        out.push({ action_id: e.action_id, value: e.value ?? "", text: e.text ?? { text: "" } });
     }
   }
   return out;
@@ -115,11 +131,24 @@ async function reportsOf(code: string) {
 }
 
 /** Presses a button on a message (a reply with a response_url of its own). */
-async function press(userId: string, button: { action_id: string; value: string }, opts: { triggerId?: string; retryNum?: number } = {}) {
+async function press(
+  userId: string,
+  button: { action_id: string; value: string },
+  opts: { triggerId?: string; retryNum?: number } = {},
+) {
   const id = `btn${++seq}`;
-  const res = await t.send(blockActionBody({ userId, actionId: button.action_id, value: button.value, responseUrl: fake.responseUrl(id), triggerId: opts.triggerId }), {
-    retryNum: opts.retryNum,
-  });
+  const res = await t.send(
+    blockActionBody({
+      userId,
+      actionId: button.action_id,
+      value: button.value,
+      responseUrl: fake.responseUrl(id),
+      triggerId: opts.triggerId,
+    }),
+    {
+      retryNum: opts.retryNum,
+    },
+  );
   expect(res.status).toBe(200);
   await t.idle();
   return fake.responsesTo(id).map((r) => checked(r.body as unknown as Reply));
@@ -143,7 +172,11 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect(r.text).toContain("Manca l'evidenza");
     expect(b.map((x) => x.action_id)).toEqual([ACTION.addEvidence, ACTION.reportUndo, ACTION.activityUpdate]);
     expect(b[1]!.text.text).toBe("Annulla");
-    expect(await progressOf("3.1.2")).toMatchObject({ status: "completata", completedOn: "2024-10-07", lastReporterId: TEC });
+    expect(await progressOf("3.1.2")).toMatchObject({
+      status: "completata",
+      completedOn: "2024-10-07",
+      lastReporterId: TEC,
+    });
     const [report] = await reportsOf("3.1.2");
     expect(report).toMatchObject({ source: "slack_command", userId: TEC, kind: "status", status: "completata" });
     expect(report!.idempotencyKey).toMatch(/^cmd:/);
@@ -151,7 +184,13 @@ describe("/obiettivo over HTTP: every command form", () => {
 
   it("announces the change on the bus once the answer is out (App Home refreshes after, not before)", async () => {
     const seen: { kind: string; code?: string; repliesSoFar: number }[] = [];
-    const stop = t.changes.on((e) => seen.push({ kind: e.kind, code: e.activityCode, repliesSoFar: fake.responses.filter((r) => r.id === `cmd${seq}`).length }));
+    const stop = t.changes.on((e) =>
+      seen.push({
+        kind: e.kind,
+        code: e.activityCode,
+        repliesSoFar: fake.responses.filter((r) => r.id === `cmd${seq}`).length,
+      }),
+    );
     try {
       await reply("3.2.5 40%", TEC);
     } finally {
@@ -200,7 +239,10 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect((await progressOf("3.2.4"))?.status).toBe("in_corso");
     const blocked = await reply("3.2.4 bloccato manca il parere della Soprintendenza", TEC);
     expect(blocked.text).toContain("manca il parere della Soprintendenza");
-    expect(await progressOf("3.2.4")).toMatchObject({ status: "bloccata", blockedReason: "manca il parere della Soprintendenza" });
+    expect(await progressOf("3.2.4")).toMatchObject({
+      status: "bloccata",
+      blockedReason: "manca il parere della Soprintendenza",
+    });
     const note = await reply("3.2.4 nota sollecitata la Soprintendenza", TEC);
     expect(note.text).toContain("nota: sollecitata la Soprintendenza");
     expect((await progressOf("3.2.4"))?.status).toBe("bloccata");
@@ -220,7 +262,11 @@ describe("/obiettivo over HTTP: every command form", () => {
     expect(r.replies).toHaveLength(0);
     const open = fake.callsTo("views.open").at(-1)!;
     expect(open.body.trigger_id).toBe(triggerId);
-    const view = open.body.view as { callback_id: string; private_metadata: string; blocks: { block_id?: string; element?: { initial_value?: string; initial_option?: { value: string } } }[] };
+    const view = open.body.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { block_id?: string; element?: { initial_value?: string; initial_option?: { value: string } } }[];
+    };
     expect(view.callback_id).toBe(VIEW.report);
     expect(JSON.parse(view.private_metadata)).toMatchObject({ year: 2024, code: "3.2.5" });
     const blockIds = view.blocks.map((b) => b.block_id).filter(Boolean);
@@ -236,12 +282,19 @@ describe("/obiettivo over HTTP: every command form", () => {
       REPORT_BLOCK.evidence,
     ]);
     expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.value)?.element?.initial_value).toBe("70");
-    expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.status)?.element?.initial_option?.value).toBe("in_corso");
+    expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.status)?.element?.initial_option?.value).toBe(
+      "in_corso",
+    );
   });
 
   it("/obiettivo alone: a picker with the user's own area first, then the Comune-wide activities", async () => {
     await slash("", TEC);
-    const view = fake.callsTo("views.open").at(-1)!.body.view as { blocks: { block_id?: string; element?: { type: string; option_groups?: { label: { text: string }; options: { value: string }[] }[] } }[] };
+    const view = fake.callsTo("views.open").at(-1)!.body.view as {
+      blocks: {
+        block_id?: string;
+        element?: { type: string; option_groups?: { label: { text: string }; options: { value: string }[] }[] };
+      }[];
+    };
     const picker = view.blocks.find((b) => b.block_id === REPORT_BLOCK.activity)!;
     expect(picker.element!.type).toBe("static_select");
     const groups = picker.element!.option_groups!;
@@ -255,9 +308,18 @@ describe("/obiettivo over HTTP: every command form", () => {
 
   it("the Segretario, who may report on the whole plan, gets a searchable picker", async () => {
     await slash("", SEG);
-    const view = fake.callsTo("views.open").at(-1)!.body.view as { blocks: { block_id?: string; element?: { type: string } }[] };
+    const view = fake.callsTo("views.open").at(-1)!.body.view as {
+      blocks: { block_id?: string; element?: { type: string } }[];
+    };
     expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.activity)!.element!.type).toBe("external_select");
-    const res = await t.send(blockSuggestionBody({ userId: SEG, actionId: REPORT_ELEMENT.activity, query: "4.4", view: { id: "V0PICK", callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024 }) } }));
+    const res = await t.send(
+      blockSuggestionBody({
+        userId: SEG,
+        actionId: REPORT_ELEMENT.activity,
+        query: "4.4",
+        view: { id: "V0PICK", callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024 }) },
+      }),
+    );
     expect(res.status).toBe(200);
     const groups = (res.json as { option_groups: { options: { value: string }[] }[] }).option_groups;
     const codes = groups.flatMap((g) => g.options.map((o) => o.value));
@@ -272,23 +334,40 @@ describe("/obiettivo over HTTP: every command form", () => {
         actionId: REPORT_ELEMENT.activity,
         blockId: REPORT_BLOCK.activity,
         selectedValue: "3.3.3",
-        view: { id: "V0PICK0001", hash: "h1", callbackId: VIEW.report, privateMetadata: JSON.stringify({ year: 2024 }) },
+        view: {
+          id: "V0PICK0001",
+          hash: "h1",
+          callbackId: VIEW.report,
+          privateMetadata: JSON.stringify({ year: 2024 }),
+        },
       }),
     );
     expect(res.status).toBe(200);
     await t.idle();
     const update = fake.callsTo("views.update").at(-1)!;
     expect(update.body).toMatchObject({ view_id: "V0PICK0001", hash: "h1" });
-    const view = update.body.view as { private_metadata: string; blocks: { block_id?: string; label?: { text: string } }[] };
+    const view = update.body.view as {
+      private_metadata: string;
+      blocks: { block_id?: string; label?: { text: string } }[];
+    };
     expect(JSON.parse(view.private_metadata)).toMatchObject({ code: "3.3.3" });
     expect(view.blocks.find((b) => b.block_id === REPORT_BLOCK.value)?.label?.text).toBe("Totale raggiunto");
   });
 });
 
 describe("the report modal", () => {
-  const meta = (code: string, responseUrl?: string) => JSON.stringify({ year: 2024, code, ...(responseUrl ? { responseUrl } : {}) });
-  const values = (v: { status?: string; value?: string; date?: string; note?: string; evidence?: string }): ViewStateValues => ({
-    [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: v.status ? { value: v.status } : null } },
+  const meta = (code: string, responseUrl?: string) =>
+    JSON.stringify({ year: 2024, code, ...(responseUrl ? { responseUrl } : {}) });
+  const values = (v: {
+    status?: string;
+    value?: string;
+    date?: string;
+    note?: string;
+    evidence?: string;
+  }): ViewStateValues => ({
+    [REPORT_BLOCK.status]: {
+      [REPORT_ELEMENT.status]: { type: "static_select", selected_option: v.status ? { value: v.status } : null },
+    },
     [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: { type: "plain_text_input", value: v.value ?? null } },
     [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: v.date ?? null } },
     [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: v.note ?? null } },
@@ -296,15 +375,58 @@ describe("the report modal", () => {
   });
 
   it("shows errors on the fields and records nothing", async () => {
-    const res = await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("3.2.1"), values: values({ status: "in_corso", value: "centoventi", evidence: "http//sbagliato" }) }));
+    const res = await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.2.1"),
+        values: values({ status: "in_corso", value: "centoventi", evidence: "http//sbagliato" }),
+      }),
+    );
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.value]: expect.stringContaining("tra 0 e 100"), [REPORT_BLOCK.evidence]: expect.stringContaining("link") } });
-    const blocked = await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("3.2.1"), values: values({ status: "bloccata" }) }));
-    expect(blocked.json).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.note]: "Scrivi il motivo del blocco." } });
-    const future = await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("3.2.1"), values: values({ status: "completata", date: "2024-12-01" }) }));
-    expect(future.json).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.date]: expect.stringContaining("futuro") } });
-    const nothing = await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("3.2.1"), values: values({ status: "non_iniziata" }) }));
-    expect(nothing.json).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non hai cambiato niente") } });
+    expect(res.json).toMatchObject({
+      response_action: "errors",
+      errors: {
+        [REPORT_BLOCK.value]: expect.stringContaining("tra 0 e 100"),
+        [REPORT_BLOCK.evidence]: expect.stringContaining("link"),
+      },
+    });
+    const blocked = await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.2.1"),
+        values: values({ status: "bloccata" }),
+      }),
+    );
+    expect(blocked.json).toMatchObject({
+      response_action: "errors",
+      errors: { [REPORT_BLOCK.note]: "Scrivi il motivo del blocco." },
+    });
+    const future = await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.2.1"),
+        values: values({ status: "completata", date: "2024-12-01" }),
+      }),
+    );
+    expect(future.json).toMatchObject({
+      response_action: "errors",
+      errors: { [REPORT_BLOCK.date]: expect.stringContaining("futuro") },
+    });
+    const nothing = await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.2.1"),
+        values: values({ status: "non_iniziata" }),
+      }),
+    );
+    expect(nothing.json).toMatchObject({
+      response_action: "errors",
+      errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non hai cambiato niente") },
+    });
     expect(await reportsOf("3.2.1")).toHaveLength(0);
   });
 
@@ -316,14 +438,29 @@ describe("the report modal", () => {
         viewId,
         callbackId: VIEW.report,
         privateMetadata: meta("3.2.2", fake.responseUrl("modal1")),
-        values: values({ status: "completata", value: "100", date: "2024-09-30", note: "collaudo eseguito", evidence: "Determina n. 123 del 30/09/2024" }),
+        values: values({
+          status: "completata",
+          value: "100",
+          date: "2024-09-30",
+          note: "collaudo eseguito",
+          evidence: "Determina n. 123 del 30/09/2024",
+        }),
       }),
     );
     expect(res.status).toBe(200);
     expect(res.text).toBe("");
     await t.idle();
     const [report] = await reportsOf("3.2.2");
-    expect(report).toMatchObject({ source: "slack_modal", kind: "percent", value: 100, status: "completata", occurredOn: "2024-09-30", note: "collaudo eseguito", evidence: "Determina n. 123 del 30/09/2024", idempotencyKey: `view:${viewId}` });
+    expect(report).toMatchObject({
+      source: "slack_modal",
+      kind: "percent",
+      value: 100,
+      status: "completata",
+      occurredOn: "2024-09-30",
+      note: "collaudo eseguito",
+      evidence: "Determina n. 123 del 30/09/2024",
+      idempotencyKey: `view:${viewId}`,
+    });
     expect(await progressOf("3.2.2")).toMatchObject({ status: "completata", completedOn: "2024-09-30", percent: 100 });
     const answer = checked(fake.responsesTo("modal1")[0]!.body as unknown as Reply);
     expect(answer.text).toContain("Registrato");
@@ -331,7 +468,13 @@ describe("the report modal", () => {
 
     // A retried submission of the same view records nothing more.
     await t.send(
-      viewSubmissionBody({ userId: TEC, viewId, callbackId: VIEW.report, privateMetadata: meta("3.2.2"), values: values({ status: "completata", value: "100", note: "collaudo eseguito" }) }),
+      viewSubmissionBody({
+        userId: TEC,
+        viewId,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.2.2"),
+        values: values({ status: "completata", value: "100", note: "collaudo eseguito" }),
+      }),
       { retryNum: 1 },
     );
     await t.idle();
@@ -340,7 +483,14 @@ describe("the report modal", () => {
 
   it("without a response_url, the confirmation goes to the user's DM with the app", async () => {
     const before = fake.callsTo("chat.postMessage").length;
-    await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("3.3.3"), values: values({ value: "4" }) }));
+    await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("3.3.3"),
+        values: values({ value: "4" }),
+      }),
+    );
     await t.idle();
     const dm = fake.callsTo("chat.postMessage").slice(before);
     expect(dm).toHaveLength(1);
@@ -349,8 +499,18 @@ describe("the report modal", () => {
   });
 
   it("refuses a submission on another area's activity, on the form", async () => {
-    const res = await t.send(viewSubmissionBody({ userId: TEC, callbackId: VIEW.report, privateMetadata: meta("1.1.1"), values: values({ status: "in_corso" }) }));
-    expect(res.json).toMatchObject({ response_action: "errors", errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non puoi aggiornare l'attività 1.1.1") } });
+    const res = await t.send(
+      viewSubmissionBody({
+        userId: TEC,
+        callbackId: VIEW.report,
+        privateMetadata: meta("1.1.1"),
+        values: values({ status: "in_corso" }),
+      }),
+    );
+    expect(res.json).toMatchObject({
+      response_action: "errors",
+      errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non puoi aggiornare l'attività 1.1.1") },
+    });
     expect(await reportsOf("1.1.1")).toHaveLength(0);
   });
 });
@@ -459,7 +619,10 @@ describe("roles, on the server", () => {
     const m = await reply("3.1.1", NDV);
     expect(m.text).toContain("sola lettura");
     expect(fake.callsTo("views.open")).toHaveLength(opened);
-    const [b] = await press(NDV, { action_id: ACTION.activityComplete, value: JSON.stringify({ year: 2024, code: "3.1.1" }) });
+    const [b] = await press(NDV, {
+      action_id: ACTION.activityComplete,
+      value: JSON.stringify({ year: 2024, code: "3.1.1" }),
+    });
     expect(b!.text).toContain("sola lettura");
     expect(await reportsOf("3.1.1")).toHaveLength(0);
   });
@@ -522,7 +685,12 @@ describe("buttons built by other surfaces (digest, App Home)", () => {
   it("'Segna completata' on App Home records and answers by DM", async () => {
     const before = fake.callsTo("chat.postMessage").length;
     const res = await t.send(
-      blockActionBody({ userId: TEC, actionId: ACTION.activityComplete, value: { year: 2024, code: "3.2.3" }, view: { id: "V0HOME01", type: "home" } }),
+      blockActionBody({
+        userId: TEC,
+        actionId: ACTION.activityComplete,
+        value: { year: 2024, code: "3.2.3" },
+        view: { id: "V0HOME01", type: "home" },
+      }),
     );
     expect(res.status).toBe(200);
     await t.idle();
@@ -535,10 +703,16 @@ describe("buttons built by other surfaces (digest, App Home)", () => {
 
   it("'Aggiorna' opens the modal for that activity", async () => {
     const triggerId = newTriggerId();
-    await press(TEC, { action_id: ACTION.activityUpdate, value: JSON.stringify({ year: 2024, code: "3.3.7" }) }, { triggerId });
+    await press(
+      TEC,
+      { action_id: ACTION.activityUpdate, value: JSON.stringify({ year: 2024, code: "3.3.7" }) },
+      { triggerId },
+    );
     const open = fake.callsTo("views.open").at(-1)!;
     expect(open.body.trigger_id).toBe(triggerId);
-    expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toMatchObject({ code: "3.3.7" });
+    expect(JSON.parse((open.body.view as { private_metadata: string }).private_metadata)).toMatchObject({
+      code: "3.3.7",
+    });
   });
 
   it("a button with a broken value gets a clear answer", async () => {

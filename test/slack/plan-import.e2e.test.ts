@@ -52,7 +52,12 @@ function eventBody(event: Record<string, unknown>): string {
 const dmOf = (user: string) => `D${user.slice(1)}`;
 
 /** A user drops a file in the bot's DM: Slack sends a message with files (and, often, file_shared too). */
-async function sendFile(user: string, name: string, content: Buffer, opts: { alsoFileShared?: boolean } = {}): Promise<string> {
+async function sendFile(
+  user: string,
+  name: string,
+  content: Buffer,
+  opts: { alsoFileShared?: boolean } = {},
+): Promise<string> {
   seq += 1;
   const id = `F0PLAN${String(seq).padStart(4, "0")}`;
   fake.addFile({ id, name, content, user });
@@ -68,7 +73,14 @@ async function sendFile(user: string, name: string, content: Buffer, opts: { als
   };
   expect((await t.send(eventBody(message), { contentType: "application/json" })).status).toBe(200);
   if (opts.alsoFileShared) {
-    const shared = { type: "file_shared", file_id: id, user_id: user, file: { id }, channel_id: dmOf(user), event_ts: "1700000100.000200" };
+    const shared = {
+      type: "file_shared",
+      file_id: id,
+      user_id: user,
+      file: { id },
+      channel_id: dmOf(user),
+      event_ts: "1700000100.000200",
+    };
     expect((await t.send(eventBody(shared), { contentType: "application/json" })).status).toBe(200);
   }
   await t.idle();
@@ -92,7 +104,13 @@ function buttonsOf(call: FakeSlackCall) {
 
 async function click(user: string, actionId: string, value: unknown): Promise<void> {
   const res = await t.send(
-    blockActionBody({ userId: user, actionId, value, channelId: dmOf(user), responseUrl: fake.responseUrl(`click${++seq}`) }),
+    blockActionBody({
+      userId: user,
+      actionId,
+      value,
+      channelId: dmOf(user),
+      responseUrl: fake.responseUrl(`click${++seq}`),
+    }),
   );
   expect(res.status).toBe(200);
   await t.idle();
@@ -104,8 +122,20 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   database = await testDatabase();
   const now = new Date("2025-01-15T09:00:00Z");
-  for (const [id, role] of [[SEGRETARIO, "segretario"], [ADMIN, "admin"], [DIPENDENTE, "dipendente"]] as const) {
-    await database.db.user.create({ data: { slackUserId: id, role, name: id, createdAt: now, areas: role === "dipendente" ? { create: [{ areaCode: "03" }] } : undefined } });
+  for (const [id, role] of [
+    [SEGRETARIO, "segretario"],
+    [ADMIN, "admin"],
+    [DIPENDENTE, "dipendente"],
+  ] as const) {
+    await database.db.user.create({
+      data: {
+        slackUserId: id,
+        role,
+        name: id,
+        createdAt: now,
+        areas: role === "dipendente" ? { create: [{ areaCode: "03" }] } : undefined,
+      },
+    });
   }
   t = await startTestApp({ db: database.db, clock: fixedClock("2025-01-15"), fake });
 });
@@ -136,7 +166,10 @@ describe("importing the plan from Slack", () => {
     expect(text).toContain("Nessun piano 2024 è caricato");
     const [confirm, cancel] = buttonsOf(preview);
     expect([confirm!.action_id, confirm!.text?.text, cancel!.action_id, cancel!.text?.text]).toEqual([
-      ACTION.planImportConfirm, "Importa", ACTION.planImportCancel, "Annulla",
+      ACTION.planImportConfirm,
+      "Importa",
+      ACTION.planImportCancel,
+      "Annulla",
     ]);
     expect(await database.db.plan.count()).toBe(0);
 
@@ -145,7 +178,9 @@ describe("importing the plan from Slack", () => {
     const update = fake.callsTo("chat.update");
     expect(update).toHaveLength(1);
     expect(update[0]!.body.channel).toBe(dmOf(SEGRETARIO));
-    expect(String(update[0]!.body.text)).toContain("Piano 2024 — Comune di Leggiuno importato da «leggiuno-piao-2024.txt»: 5 aree, 28 obiettivi, 121 attività");
+    expect(String(update[0]!.body.text)).toContain(
+      "Piano 2024 — Comune di Leggiuno importato da «leggiuno-piao-2024.txt»: 5 aree, 28 obiettivi, 121 attività",
+    );
     expect(await database.db.activity.count({ where: { archivedAt: null } })).toBe(121);
     expect(await auditCount()).toBe(1);
     expect((await database.db.auditEntry.findFirst({ where: { action: "plan_import" } }))!.actor).toBe(SEGRETARIO);
@@ -157,7 +192,10 @@ describe("importing the plan from Slack", () => {
     const decided = await database.db.planImportRequest.findUniqueOrThrow({ where: { id: value.requestId } });
     expect(decided).toMatchObject({ decision: "imported", decidedBy: SEGRETARIO, fileName: "leggiuno-piao-2024.txt" });
     expect(decided.content.length).toBe(0);
-    const answers = fake.callsTo("chat.postMessage").slice(-2).map((c) => String(c.body.text));
+    const answers = fake
+      .callsTo("chat.postMessage")
+      .slice(-2)
+      .map((c) => String(c.body.text));
     for (const a of answers) expect(a).toContain("è già stato deciso");
   });
 
@@ -165,7 +203,9 @@ describe("importing the plan from Slack", () => {
     const stored = await loadStoredPlan(database.db, 2024);
     const changed = {
       ...stored.plan,
-      activities: stored.plan.activities.filter((a) => a.code !== "4.1.1").map((a) => (a.code === "3.1.2" ? { ...a, title: "Titolo nuovo", weight: 25 } : a)),
+      activities: stored.plan.activities
+        .filter((a) => a.code !== "4.1.1")
+        .map((a) => (a.code === "3.1.2" ? { ...a, title: "Titolo nuovo", weight: 25 } : a)),
     };
     const xlsx = await writePlanTemplate(changed);
     const before = await database.db.activity.findFirstOrThrow({ where: { code: "3.1.2" } });
@@ -203,7 +243,9 @@ describe("importing the plan from Slack", () => {
 
   it("a document that is not a plan, and a damaged Excel file: an Italian message, nothing stored", async () => {
     const requests = await database.db.planImportRequest.count();
-    await sendFile(SEGRETARIO, "appunti.txt", Buffer.from("Lista della spesa\npane\nlatte\n"), { alsoFileShared: true });
+    await sendFile(SEGRETARIO, "appunti.txt", Buffer.from("Lista della spesa\npane\nlatte\n"), {
+      alsoFileShared: true,
+    });
     expect(fake.callsTo("chat.postMessage")).toHaveLength(1);
     expect(String(lastPost().body.text)).toMatch(/^Non ho importato «appunti\.txt»: .*Piano della Performance/);
     const wb = new ExcelJS.Workbook();
@@ -213,14 +255,34 @@ describe("importing the plan from Slack", () => {
     expect(String(lastPost().body.text)).toContain("Non ho importato «rotto.xlsx»");
     // Only that the two uploads were answered is kept: no bytes, nothing to import.
     const kept = await database.db.planImportRequest.findMany({ skip: requests });
-    expect(kept.map((r) => [r.fileName, r.decision, r.content.length])).toEqual([["appunti.txt", "unreadable", 0], ["rotto.xlsx", "unreadable", 0]]);
+    expect(kept.map((r) => [r.fileName, r.decision, r.content.length])).toEqual([
+      ["appunti.txt", "unreadable", 0],
+      ["rotto.xlsx", "unreadable", 0],
+    ]);
   });
 
   it("a file shared in a channel, or by the bot itself, is ignored", async () => {
     fake.addFile({ id: "F0CHAN0001", name: "piano.txt", content: readFileSync(DEMO_PLAN) });
-    await t.send(eventBody({ type: "file_shared", file_id: "F0CHAN0001", user_id: SEGRETARIO, channel_id: "C0TEST001", event_ts: "1.2" }), { contentType: "application/json" });
     await t.send(
-      eventBody({ type: "message", subtype: "file_share", channel: "C0TEST001", channel_type: "channel", user: SEGRETARIO, ts: "1.3", files: [{ id: "F0CHAN0001" }] }),
+      eventBody({
+        type: "file_shared",
+        file_id: "F0CHAN0001",
+        user_id: SEGRETARIO,
+        channel_id: "C0TEST001",
+        event_ts: "1.2",
+      }),
+      { contentType: "application/json" },
+    );
+    await t.send(
+      eventBody({
+        type: "message",
+        subtype: "file_share",
+        channel: "C0TEST001",
+        channel_type: "channel",
+        user: SEGRETARIO,
+        ts: "1.3",
+        files: [{ id: "F0CHAN0001" }],
+      }),
       { contentType: "application/json" },
     );
     await t.idle();
@@ -230,7 +292,11 @@ describe("importing the plan from Slack", () => {
 
   it("App Home: the segretario's button sends the instructions and the empty Excel template to the DM; refused for others", async () => {
     const home = JSON.stringify({
-      type: "event_callback", team_id: "T0FAKE001", api_app_id: "A0TEST001", event_id: `EvH${Date.now()}`, event_time: 1,
+      type: "event_callback",
+      team_id: "T0FAKE001",
+      api_app_id: "A0TEST001",
+      event_id: `EvH${Date.now()}`,
+      event_time: 1,
       event: { type: "app_home_opened", user: SEGRETARIO, channel: dmOf(SEGRETARIO), tab: "home", event_ts: "1.1" },
     });
     await t.send(home, { contentType: "application/json" });
@@ -239,14 +305,28 @@ describe("importing the plan from Slack", () => {
     expect(texts).toContain(PLAN_IMPORT_TEXT.homeHint);
     expect(view.blocks.flatMap((b) => b.elements ?? []).some((e) => e.action_id === ACTION.planImportHelp)).toBe(true);
 
-    await t.send(blockActionBody({ userId: SEGRETARIO, actionId: ACTION.planImportHelp, value: {}, view: { id: "VHOME0009", type: "home" } }));
+    await t.send(
+      blockActionBody({
+        userId: SEGRETARIO,
+        actionId: ACTION.planImportHelp,
+        value: {},
+        view: { id: "VHOME0009", type: "home" },
+      }),
+    );
     const complete = await fake.waitForCall("files.completeUploadExternal", 1, 15_000);
     expect(complete.body.channel_id).toBe(dmOf(SEGRETARIO));
     expect(complete.body.initial_comment).toBe(PLAN_IMPORT_TEXT.howTo);
     expect(fake.callsTo("files.getUploadURLExternal")[0]!.body.filename).toBe(PLAN_IMPORT_TEXT.templateFilename);
 
     fake.reset();
-    await t.send(blockActionBody({ userId: DIPENDENTE, actionId: ACTION.planImportHelp, value: {}, view: { id: "VHOME0010", type: "home" } }));
+    await t.send(
+      blockActionBody({
+        userId: DIPENDENTE,
+        actionId: ACTION.planImportHelp,
+        value: {},
+        view: { id: "VHOME0010", type: "home" },
+      }),
+    );
     await t.idle();
     expect(String((await fake.waitForCall("chat.postMessage")).body.text)).toBe(IMPORT_REFUSED);
     expect(fake.callsTo("files.getUploadURLExternal")).toEqual([]);

@@ -45,10 +45,22 @@ beforeAll(async () => {
   socket = await startFakeSocketMode(fake);
   database = await testDatabase();
   await importPlanFile(database.db, LEGGIUNO_PLAN, { actor: "test", now: new Date("2024-01-15T10:00:00Z") });
-  await database.db.user.create({ data: { slackUserId: USER, role: "dipendente", createdAt: new Date(), areas: { create: [{ areaCode: "03" }] } } });
-  const env = loadEnv({ LOG_LEVEL: "silent", SLACK_BOT_TOKEN: TEST_BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.url });
+  await database.db.user.create({
+    data: { slackUserId: USER, role: "dipendente", createdAt: new Date(), areas: { create: [{ areaCode: "03" }] } },
+  });
+  const env = loadEnv({
+    LOG_LEVEL: "silent",
+    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+    SLACK_APP_TOKEN: APP_TOKEN,
+    SLACK_API_URL: fake.url,
+  });
   expect(slackMode(env)).toBe("socket");
-  app = await createApp({ env, deps: { db: database.db, clock: fixedClock("2024-10-07"), log: createLogger("silent"), env }, changes: new ChangeBus(), inFlight });
+  app = await createApp({
+    env,
+    deps: { db: database.db, clock: fixedClock("2024-10-07"), log: createLogger("silent"), env },
+    changes: new ChangeBus(),
+    inFlight,
+  });
   await app.start();
   await socket.connected();
 });
@@ -67,7 +79,10 @@ describe("Socket Mode", () => {
   });
 
   it("acks the envelope, records the report and answers privately", async () => {
-    const ack = await socket.deliver("slash_commands", commandPayload("3.1.2 completato", fake.responseUrl("s1"), "T-SOCK-1"));
+    const ack = await socket.deliver(
+      "slash_commands",
+      commandPayload("3.1.2 completato", fake.responseUrl("s1"), "T-SOCK-1"),
+    );
     expect(ack.envelope_id).toBeTruthy();
     const reply = await fake.waitForResponse("s1");
     expect(reply.body).toMatchObject({ response_type: "ephemeral" });
@@ -78,12 +93,17 @@ describe("Socket Mode", () => {
   it("a redelivery with retry_attempt records nothing more", async () => {
     await socket.deliver("slash_commands", commandPayload("3.3.2 +1", fake.responseUrl("s2"), "T-SOCK-2"));
     await fake.waitForResponse("s2");
-    await socket.deliver("slash_commands", commandPayload("3.3.2 +1", fake.responseUrl("s3"), "T-SOCK-2"), { retryAttempt: 1, retryReason: "timeout" });
+    await socket.deliver("slash_commands", commandPayload("3.3.2 +1", fake.responseUrl("s3"), "T-SOCK-2"), {
+      retryAttempt: 1,
+      retryReason: "timeout",
+    });
     const second = await fake.waitForResponse("s3");
     expect(String(second.body.text)).toContain("Già registrato");
     await inFlight.idle();
     expect(await database.db.report.count({ where: { activityCode: "3.3.2" } })).toBe(1);
-    const progress = await database.db.progress.findUnique({ where: { planYear_activityCode: { planYear: 2024, activityCode: "3.3.2" } } });
+    const progress = await database.db.progress.findUnique({
+      where: { planYear_activityCode: { planYear: 2024, activityCode: "3.3.2" } },
+    });
     expect(progress?.count).toBe(1);
   });
 
@@ -98,7 +118,15 @@ describe("Socket Mode", () => {
       container: { type: "message", message_ts: "1700000000.000001", channel_id: "C0TEST001", is_ephemeral: true },
       channel: { id: "C0TEST001", name: "obiettivi" },
       response_url: fake.responseUrl("s4"),
-      actions: [{ action_id: "activity_complete", block_id: "b1", type: "button", value: JSON.stringify({ year: 2024, code: "3.1.3" }), action_ts: "1700000000.000200" }],
+      actions: [
+        {
+          action_id: "activity_complete",
+          block_id: "b1",
+          type: "button",
+          value: JSON.stringify({ year: 2024, code: "3.1.3" }),
+          action_ts: "1700000000.000200",
+        },
+      ],
     };
     await socket.deliver("interactive", payload);
     const reply = await fake.waitForResponse("s4");

@@ -25,10 +25,53 @@ function rng(seed: number) {
 }
 
 const PIECES = [
-  "tecnica", "3", "03", "ente", "tutte", "2024", "2023", "2099", "area", "servizi", "polizia", "affari", "generali",
-  "'; DROP TABLE Area; --", "\" OR 1=1 --", "%", "_", "*", "<!channel>", "<@U123>", "<#C1|x>", "&amp;", "`", "```",
-  "\u0000", "\u202e", "\t", "\n", "🙂", "🏛️", "ÀÉÌÒÙ", "çñß", "中文", "العربية", "9".repeat(40), "-1", "3.1.2", "1e309",
-  "NaN", "undefined", "null", "__proto__", "constructor", "${x}", "{{x}}", "../../etc/passwd", "tecnica".repeat(300),
+  "tecnica",
+  "3",
+  "03",
+  "ente",
+  "tutte",
+  "2024",
+  "2023",
+  "2099",
+  "area",
+  "servizi",
+  "polizia",
+  "affari",
+  "generali",
+  "'; DROP TABLE Area; --",
+  '" OR 1=1 --',
+  "%",
+  "_",
+  "*",
+  "<!channel>",
+  "<@U123>",
+  "<#C1|x>",
+  "&amp;",
+  "`",
+  "```",
+  "\u0000",
+  "\u202e",
+  "\t",
+  "\n",
+  "🙂",
+  "🏛️",
+  "ÀÉÌÒÙ",
+  "çñß",
+  "中文",
+  "العربية",
+  "9".repeat(40),
+  "-1",
+  "3.1.2",
+  "1e309",
+  "NaN",
+  "undefined",
+  "null",
+  "__proto__",
+  "constructor",
+  "${x}",
+  "{{x}}",
+  "../../etc/passwd",
+  "tecnica".repeat(300),
 ];
 
 function hostile(next: () => number): string {
@@ -36,7 +79,10 @@ function hostile(next: () => number): string {
   const parts: string[] = [];
   for (let i = 0; i < n; i++) {
     if (next() < 0.7) parts.push(PIECES[Math.floor(next() * PIECES.length)]!);
-    else parts.push(String.fromCodePoint(...Array.from({ length: 1 + Math.floor(next() * 12) }, () => Math.floor(next() * 0x2fff))));
+    else
+      parts.push(
+        String.fromCodePoint(...Array.from({ length: 1 + Math.floor(next() * 12) }, () => Math.floor(next() * 0x2fff))),
+      );
   }
   return parts.join(next() < 0.5 ? " " : "");
 }
@@ -59,7 +105,8 @@ describe("/stato against random and hostile text", () => {
     const auditBefore = await t.db.auditEntry.count();
     const next = rng(20241007);
     const texts = ["", " ", "\n\n", ...Array.from({ length: 597 }, () => hostile(next))];
-    const expected = /^(Stato |Nessuna area del piano 2024 corrisponde|«.*» corrisponde a più aree|Nessun piano caricato per l'anno)/s;
+    const expected =
+      /^(Stato |Nessuna area del piano 2024 corrisponde|«.*» corrisponde a più aree|Nessun piano caricato per l'anno)/s;
     for (const text of texts) {
       const reply = await handleStato(deps, { userId: USER, text });
       expect(reply.text, JSON.stringify(text)).toMatch(expected);

@@ -34,7 +34,11 @@ beforeAll(async () => {
   const ctx = { actor: "test", now: instantOfDay("2024-01-15") };
   await addUser(database.db, { slackUserId: SEG, role: "segretario" }, ctx);
   await addUser(database.db, { slackUserId: NDV, role: "nucleo" }, ctx);
-  await recordReport(database.db, { planYear: 2024, activityCode: "3.1.4", userId: SEG, kind: "status", status: "completata", source: "cli" }, instantOfDay("2024-09-10"));
+  await recordReport(
+    database.db,
+    { planYear: 2024, activityCode: "3.1.4", userId: SEG, kind: "status", status: "completata", source: "cli" },
+    instantOfDay("2024-09-10"),
+  );
   t = await startTestApp({ db: database.db, clock: fixedClock("2024-10-07"), fake });
 });
 
@@ -59,14 +63,17 @@ async function stato(userId: string, text: string) {
 
 async function press(userId: string, value: string | undefined, channelId = TEST_CHANNEL.id) {
   const id = `share-${++seq}`;
-  const res = await t.send(blockActionBody({ userId, actionId: ACTION.shareStatus, value, responseUrl: fake.responseUrl(id), channelId }));
+  const res = await t.send(
+    blockActionBody({ userId, actionId: ACTION.shareStatus, value, responseUrl: fake.responseUrl(id), channelId }),
+  );
   const reply = (await fake.waitForResponse(id)).body as unknown as Reply;
   await t.idle();
   return { res, reply };
 }
 
 function shareValue(reply: Reply): string | undefined {
-  return reply.blocks.find((b) => b.type === "actions")?.elements?.find((e) => e.action_id === ACTION.shareStatus)?.value;
+  return reply.blocks.find((b) => b.type === "actions")?.elements?.find((e) => e.action_id === ACTION.shareStatus)
+    ?.value;
 }
 
 describe("/stato over HTTP", () => {
@@ -75,7 +82,9 @@ describe("/stato over HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.text).toBe("");
     expect(reply.response_type).toBe("ephemeral");
-    expect(reply.text).toBe("Stato 03 Area Tecnico Manutentiva (piano 2024): 3% completato, 2 attività in ritardo, 1 in scadenza nei prossimi 30 giorni.");
+    expect(reply.text).toBe(
+      "Stato 03 Area Tecnico Manutentiva (piano 2024): 3% completato, 2 attività in ritardo, 1 in scadenza nei prossimi 30 giorni.",
+    );
     expect(reply.blocks[0]).toMatchObject({ type: "header", text: { text: "Stato · 03 Area Tecnico Manutentiva" } });
     const all = JSON.stringify(reply.blocks);
     expect(all).toContain("▓░░░░░░░░░ 14% · 1/7 completate");
@@ -85,7 +94,9 @@ describe("/stato over HTTP", () => {
 
   it("every area, and the Comune-wide objectives", async () => {
     const all = await stato(SEG, "");
-    expect(all.reply.text).toMatch(/^Stato del piano 2024, Comune di Leggiuno: 01 0% \(16 in ritardo\), 02 0% \(2 in ritardo\), 03 3% \(2 in ritardo\)/);
+    expect(all.reply.text).toMatch(
+      /^Stato del piano 2024, Comune di Leggiuno: 01 0% \(16 in ritardo\), 02 0% \(2 in ritardo\), 03 3% \(2 in ritardo\)/,
+    );
     expect(all.reply.blocks.filter((b) => b.type === "section")).toHaveLength(6);
     const ente = await stato(SEG, "ente");
     expect(ente.reply.text).toMatch(/^Stato Obiettivi dell'ente \(performance organizzativa\) \(piano 2024\)/);
@@ -124,7 +135,7 @@ describe("/stato over HTTP", () => {
     const { reply } = await stato(SEG, "tecnica");
     const stranger = await press(NOBODY, shareValue(reply));
     expect(stranger.reply.text).toContain("Non sei ancora abilitato a usare Obiettivi");
-    const forged = await press(SEG, "{\"scope\":\"<!channel>\",\"year\":2024}");
+    const forged = await press(SEG, '{"scope":"<!channel>","year":2024}');
     expect(forged.reply.text).toContain("Questo pulsante non è più valido");
     const oldYear = await press(SEG, JSON.stringify({ scope: "area:03", year: 2019 }));
     expect(oldYear.reply.text).toContain("Nessun piano caricato per l'anno 2019");

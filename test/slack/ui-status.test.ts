@@ -15,7 +15,11 @@ import {
   statusNotice,
 } from "../../src/slack/ui/status.ts";
 
-type Block = { type: string; text?: { text: string; type: string }; elements?: { type: string; action_id?: string; value?: string; text?: unknown }[] };
+type Block = {
+  type: string;
+  text?: { text: string; type: string };
+  elements?: { type: string; action_id?: string; value?: string; text?: unknown }[];
+};
 
 function objective(code: string, completion: number, extra: Partial<ObjectiveStatus> = {}): ObjectiveStatus {
   return { code, title: `OBIETTIVO ${code}`, weight: 10, activities: 5, completed: 0, completion, ...extra };
@@ -36,15 +40,36 @@ function scope(extra: Partial<ScopeStatus> = {}): ScopeStatus {
     overdue: {
       count: 7,
       worst: [
-        { code: "3.3.1", title: "Gestione rifiuti", objectiveCode: "3.3", deadline: "2024-03-31", daysLeft: -190, status: "in_corso" },
-        { code: "3.4.1", title: "Servizi cimiteriali", objectiveCode: "3.4", deadline: "2024-10-06", daysLeft: -1, status: "bloccata" },
+        {
+          code: "3.3.1",
+          title: "Gestione rifiuti",
+          objectiveCode: "3.3",
+          deadline: "2024-03-31",
+          daysLeft: -190,
+          status: "in_corso",
+        },
+        {
+          code: "3.4.1",
+          title: "Servizi cimiteriali",
+          objectiveCode: "3.4",
+          deadline: "2024-10-06",
+          daysLeft: -1,
+          status: "bloccata",
+        },
       ],
     },
     dueSoon: {
       count: 2,
       days: 30,
       items: [
-        { code: "3.1.1", title: "Opere pubbliche", objectiveCode: "3.1", deadline: "2024-10-07", daysLeft: 0, status: null },
+        {
+          code: "3.1.1",
+          title: "Opere pubbliche",
+          objectiveCode: "3.1",
+          deadline: "2024-10-07",
+          daysLeft: 0,
+          status: null,
+        },
         { code: "3.1.3", title: "Via Piave", objectiveCode: "3.1", deadline: "2024-10-08", daysLeft: 1, status: null },
       ],
     },
@@ -67,7 +92,9 @@ function scope(extra: Partial<ScopeStatus> = {}): ScopeStatus {
 }
 
 function texts(blocks: Block[]): string[] {
-  return blocks.flatMap((b) => [b.text?.text ?? "", ...(b.elements ?? []).map((e) => (e as { text?: string }).text ?? "")]).filter((t) => typeof t === "string");
+  return blocks
+    .flatMap((b) => [b.text?.text ?? "", ...(b.elements ?? []).map((e) => (e as { text?: string }).text ?? "")])
+    .filter((t) => typeof t === "string");
 }
 
 function assertSlackLimits(blocks: Block[], text: string) {
@@ -96,7 +123,10 @@ describe("one area on one screen", () => {
     const m = scopeStatusMessage(scope(), { shareButton: true });
     const blocks = m.blocks as Block[];
     assertSlackLimits(blocks, m.text);
-    expect(blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "Stato · 03 Area Tecnico Manutentiva", emoji: true } });
+    expect(blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "Stato · 03 Area Tecnico Manutentiva", emoji: true },
+    });
     const all = texts(blocks).join("\n");
     expect(all).toContain("*Completamento ponderato:* ▓▓▓▓░░░░░░ 40%");
     expect(all).toContain("2 attività completate su 23 · Responsabile: Claudia Nodari");
@@ -109,14 +139,22 @@ describe("one area on one screen", () => {
     expect(all).toContain("*In scadenza nei prossimi 30 giorni: 2*");
     expect(all).toContain("scade oggi (07/10/2024)");
     expect(all).toContain("scade domani (08/10/2024)");
-    expect(all).toContain("• 04/10/2024 <@U0TECNICO> `3.3.5` Ricarica auto elettriche: *60%* — «installate 2 colonnine &lt;b&gt;»");
+    expect(all).toContain(
+      "• 04/10/2024 <@U0TECNICO> `3.3.5` Ricarica auto elettriche: *60%* — «installate 2 colonnine &lt;b&gt;»",
+    );
     expect(all).toContain("Piano 2024 · Comune di Leggiuno · situazione al 07/10/2024");
     const actions = blocks.filter((b) => b.type === "actions");
     expect(actions).toHaveLength(1);
     const button = actions[0]!.elements![0]!;
-    expect(button).toMatchObject({ type: "button", action_id: ACTION.shareStatus, text: { type: "plain_text", text: "Condividi nel canale" } });
+    expect(button).toMatchObject({
+      type: "button",
+      action_id: ACTION.shareStatus,
+      text: { type: "plain_text", text: "Condividi nel canale" },
+    });
     expect(decodeShareValue(button.value)).toEqual({ scope: { kind: "area", code: "03" }, year: 2024 });
-    expect(m.text).toBe("Stato 03 Area Tecnico Manutentiva (piano 2024): 40% completato, 7 attività in ritardo, 2 in scadenza nei prossimi 30 giorni.");
+    expect(m.text).toBe(
+      "Stato 03 Area Tecnico Manutentiva (piano 2024): 40% completato, 7 attività in ritardo, 2 in scadenza nei prossimi 30 giorni.",
+    );
   });
 
   it("the copy shared in the channel has no button and says who shared it", () => {
@@ -177,7 +215,7 @@ describe("one area on one screen", () => {
 describe("every area", () => {
   function summary(code: string | null, completion: number, overdue = 0, dueSoon = 0): AreaSummary {
     return {
-      area: code ? { id: Number(code), code, name: `Area ${code}` } as AreaSummary["area"] : null,
+      area: code ? ({ id: Number(code), code, name: `Area ${code}` } as AreaSummary["area"]) : null,
       completion,
       activities: 20,
       completed: 4,
@@ -206,12 +244,17 @@ describe("every area", () => {
     const button = blocks.find((b) => b.type === "actions")!.elements![0]!;
     expect(button.action_id).toBe(ACTION.shareStatus);
     expect(decodeShareValue(button.value)).toEqual({ scope: { kind: "all" }, year: 2024 });
-    expect(m.text).toBe("Stato del piano 2024, Comune di Leggiuno: 01 25% (3 in ritardo), 02 100%, ente 5% (1 in ritardo).");
+    expect(m.text).toBe(
+      "Stato del piano 2024, Comune di Leggiuno: 01 25% (3 in ritardo), 02 100%, ente 5% (1 in ritardo).",
+    );
     expect(JSON.stringify(blocks)).toContain("`/stato &lt;area&gt;`");
   });
 
   it("a plan with a hundred areas packs them within 50 blocks", () => {
-    const many = { ...all, areas: Array.from({ length: 100 }, (_, i) => summary(String(i + 1).padStart(3, "0"), i / 100, i)) };
+    const many = {
+      ...all,
+      areas: Array.from({ length: 100 }, (_, i) => summary(String(i + 1).padStart(3, "0"), i / 100, i)),
+    };
     const m = statusMessage({ kind: "all", ...many }, { shareButton: true });
     assertSlackLimits(m.blocks as Block[], m.text);
     const joined = texts(m.blocks as Block[]).join("\n");
@@ -224,14 +267,26 @@ describe("notices, button values, report wording", () => {
   it("a notice is plain words, escaped, with the same text as fallback", () => {
     const m = statusNotice("Nessuna area corrisponde a «<!here>».");
     expect(m.text).toBe("Nessuna area corrisponde a «<!here>».");
-    expect(m.blocks).toEqual([{ type: "section", text: { type: "mrkdwn", text: "Nessuna area corrisponde a «&lt;!here&gt;»." } }]);
+    expect(m.blocks).toEqual([
+      { type: "section", text: { type: "mrkdwn", text: "Nessuna area corrisponde a «&lt;!here&gt;»." } },
+    ]);
   });
 
   it("button values round-trip; anything else is refused", () => {
     for (const s of [{ kind: "all" }, { kind: "ente" }, { kind: "area", code: "03" }] as const) {
       expect(decodeShareValue(encodeShareValue(s, 2024))).toEqual({ scope: s, year: 2024 });
     }
-    for (const bad of [undefined, "", "{", "null", "[]", '{"scope":"area:","year":2024}', '{"scope":"x","year":2024}', '{"scope":"ente","year":"2024"}', '{"scope":"ente","year":2024.5}']) {
+    for (const bad of [
+      undefined,
+      "",
+      "{",
+      "null",
+      "[]",
+      '{"scope":"area:","year":2024}',
+      '{"scope":"x","year":2024}',
+      '{"scope":"ente","year":"2024"}',
+      '{"scope":"ente","year":2024.5}',
+    ]) {
       expect(decodeShareValue(bad), String(bad)).toBeNull();
     }
   });

@@ -62,7 +62,13 @@ const report = {
   evidence: "Determina n. 123",
   createdAt: new Date("2024-10-07T08:00:00Z"),
 };
-const completed: DerivedProgress = { ...none, status: "completata", completedOn: "2024-10-07", lastReportAt: report.createdAt, lastReporterId: "U1" };
+const completed: DerivedProgress = {
+  ...none,
+  status: "completata",
+  completedOn: "2024-10-07",
+  lastReportAt: report.createdAt,
+  lastReporterId: "U1",
+};
 
 /** Slack's limits that a builder could break: text fallback, section length, blocks, button values. */
 function assertValidMessage(m: SlackMessage): void {
@@ -70,13 +76,23 @@ function assertValidMessage(m: SlackMessage): void {
   expect(m.text.length).toBeLessThanOrEqual(4000);
   expect(m.blocks.length).toBeGreaterThan(0);
   expect(m.blocks.length).toBeLessThanOrEqual(50);
-  for (const b of m.blocks as { type: string; block_id?: string; text?: { text: string }; fields?: { text: string }[]; elements?: { type: string; action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string } }[]) {
+  for (const b of m.blocks as {
+    type: string;
+    block_id?: string;
+    text?: { text: string };
+    fields?: { text: string }[];
+    elements?: { type: string; action_id?: string; value?: string }[];
+    accessory?: { action_id?: string; value?: string };
+  }[]) {
     if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     if (b.fields) {
       expect(b.fields.length).toBeLessThanOrEqual(10);
       for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(2000);
     }
-    const interactive = [...(b.elements ?? []).filter((e) => e.action_id), ...(b.accessory?.action_id ? [b.accessory] : [])];
+    const interactive = [
+      ...(b.elements ?? []).filter((e) => e.action_id),
+      ...(b.accessory?.action_id ? [b.accessory] : []),
+    ];
     const ids = interactive.map((e) => e.action_id);
     expect(new Set(ids).size).toBe(ids.length); // unique within a block, as Slack requires
     for (const e of interactive) {
@@ -87,7 +103,12 @@ function assertValidMessage(m: SlackMessage): void {
 }
 
 function buttonsOf(m: SlackMessage) {
-  return (m.blocks as { elements?: { action_id?: string; value?: string }[]; accessory?: { action_id?: string; value?: string } }[]).flatMap((b) => [
+  return (
+    m.blocks as {
+      elements?: { action_id?: string; value?: string }[];
+      accessory?: { action_id?: string; value?: string };
+    }[]
+  ).flatMap((b) => [
     ...(b.elements ?? []).filter((e) => e.action_id),
     ...(b.accessory?.action_id ? [b.accessory] : []),
   ]);
@@ -97,7 +118,9 @@ describe("reply builders", () => {
   it("a recorded report: what, state, Annulla with the report id, Aggiorna with year and code", () => {
     const m = reportRecordedMessage({ activity: activity(), report, progress: completed, today: "2024-10-07" });
     assertValidMessage(m);
-    expect(m.text).toContain("Registrato: 3.1.2 «Riqualificazione area San Primo»: segnata come completata il 07/10/2024");
+    expect(m.text).toContain(
+      "Registrato: 3.1.2 «Riqualificazione area San Primo»: segnata come completata il 07/10/2024",
+    );
     expect(m.text).toContain("Puoi annullare entro 15 minuti");
     const [undo, update] = buttonsOf(m);
     expect(undo).toMatchObject({ action_id: ACTION.reportUndo });
@@ -114,15 +137,32 @@ describe("reply builders", () => {
   });
 
   it("a duplicate says it was not counted twice", () => {
-    const m = reportRecordedMessage({ activity: activity(), report, progress: completed, today: "2024-10-07", duplicate: true });
+    const m = reportRecordedMessage({
+      activity: activity(),
+      report,
+      progress: completed,
+      today: "2024-10-07",
+      duplicate: true,
+    });
     assertValidMessage(m);
     expect(m.text).toContain("Già registrato");
   });
 
   it("shows counts with the current period, percentages, values, deadlines and blocked reasons", () => {
-    const count = activity({ code: "3.3.2", targetKind: "count", period: "month", targetText: "> 2 al mese", deadline: null });
+    const count = activity({
+      code: "3.3.2",
+      targetKind: "count",
+      period: "month",
+      targetText: "> 2 al mese",
+      deadline: null,
+    });
     const p = { ...none, status: "in_corso" as const, count: 5, periodCounts: [{ period: "2024-10", count: 2 }] };
-    const m = reportRecordedMessage({ activity: count, report: { ...report, kind: "count_add", value: 1, status: null, note: null, evidence: null }, progress: p, today: "2024-10-07" });
+    const m = reportRecordedMessage({
+      activity: count,
+      report: { ...report, kind: "count_add", value: 1, status: null, note: null, evidence: null },
+      progress: p,
+      today: "2024-10-07",
+    });
     expect(m.text).toContain("Conteggio: 5 (ottobre 2024: 2)");
     const late = reportRecordedMessage({
       activity: activity({ deadline: "2024-09-30" }),
@@ -142,13 +182,21 @@ describe("reply builders", () => {
   });
 
   it("an undone report: struck through, with the state after", () => {
-    const m = reportUndoneMessage({ activity: activity(), activityCode: "3.1.2", report, progress: { ...none, status: "in_corso", percent: 40 }, today: "2024-10-07" });
+    const m = reportUndoneMessage({
+      activity: activity(),
+      activityCode: "3.1.2",
+      report,
+      progress: { ...none, status: "in_corso", percent: 40 },
+      today: "2024-10-07",
+    });
     assertValidMessage(m);
     expect(m.text).toContain("Annullato l'aggiornamento di 3.1.2");
     expect(m.text).toContain("Avanzamento: 40%");
     expect(JSON.stringify(m.blocks)).toContain("~");
     expect(buttonsOf(m).map((b) => b.action_id)).toEqual([ACTION.activityUpdate]);
-    assertValidMessage(reportUndoneMessage({ activity: null, activityCode: "3.1.2", report, progress: none, today: "2024-10-07" }));
+    assertValidMessage(
+      reportUndoneMessage({ activity: null, activityCode: "3.1.2", report, progress: none, today: "2024-10-07" }),
+    );
   });
 
   it("history: undone ones marked, delays with cause, long histories split across sections", () => {
@@ -171,7 +219,19 @@ describe("reply builders", () => {
       undoneAt: i === 0 ? new Date("2024-10-07T08:05:00Z") : null,
       undoneBy: i === 0 ? "U1" : null,
     }));
-    const delays = [{ id: 1, planYear: 2024, activityCode: "3.1.2", cause: "carenza_personale", explanation: "un tecnico in meno", correctiveAction: "incarico esterno", newExpectedDate: "2024-11-30", userId: "U2", createdAt: new Date("2024-10-01T08:00:00Z") }];
+    const delays = [
+      {
+        id: 1,
+        planYear: 2024,
+        activityCode: "3.1.2",
+        cause: "carenza_personale",
+        explanation: "un tecnico in meno",
+        correctiveAction: "incarico esterno",
+        newExpectedDate: "2024-11-30",
+        userId: "U2",
+        createdAt: new Date("2024-10-01T08:00:00Z"),
+      },
+    ];
     const m = historyMessage(activity(), completed, { reports, totalReports: 45, delays }, "2024-10-07");
     assertValidMessage(m);
     expect(m.text).toContain("annullato il");
@@ -185,7 +245,8 @@ describe("reply builders", () => {
   it("help lists every form with an example", () => {
     const m = helpMessage();
     assertValidMessage(m);
-    for (const form of ["completato", "60%", "+1", "= 5", "in corso", "bloccato", "nota", "storia", "aiuto"]) expect(m.text).toContain(form);
+    for (const form of ["completato", "60%", "+1", "= 5", "in corso", "bloccato", "nota", "storia", "aiuto"])
+      expect(m.text).toContain(form);
   });
 
   it("ambiguous code: one section and one 'Scegli' button per activity, replaying the command", () => {
@@ -211,7 +272,11 @@ describe("reply builders", () => {
     assertValidMessage(m1);
     expect(m1.text).toContain("Forse intendevi");
     expect(m1.text).toContain("«/obiettivo 3.1.7 fatto»");
-    const m2 = unknownCodeMessage({ kind: "unknown", typed: "3.1", suggestions: [], objective: { code: "3.1", title: "OPERE", activities: s } }, 2024, "");
+    const m2 = unknownCodeMessage(
+      { kind: "unknown", typed: "3.1", suggestions: [], objective: { code: "3.1", title: "OPERE", activities: s } },
+      2024,
+      "",
+    );
     expect(m2.text).toContain("3.1 è un obiettivo");
     const m3 = unknownCodeMessage({ kind: "unknown", typed: "9.9.9", suggestions: [], objective: null }, 2024, "");
     assertValidMessage(m3);
@@ -239,7 +304,13 @@ describe("report modal builder", () => {
     expect(parseReportModalMeta(v.private_metadata)).toEqual({ ...meta, code: "3.1.2" });
     expect(v.blocks.length).toBeLessThanOrEqual(100);
     const ids = (v.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
-    expect(ids).toEqual([REPORT_BLOCK.status, REPORT_BLOCK.value, REPORT_BLOCK.date, REPORT_BLOCK.note, REPORT_BLOCK.evidence]);
+    expect(ids).toEqual([
+      REPORT_BLOCK.status,
+      REPORT_BLOCK.value,
+      REPORT_BLOCK.date,
+      REPORT_BLOCK.note,
+      REPORT_BLOCK.evidence,
+    ]);
   });
 
   it.each([
@@ -254,7 +325,9 @@ describe("report modal builder", () => {
     expect(valueFieldFor(targetKind)).toBe(field);
     const unit = targetKind === "amount" ? "€" : targetKind === "upper_bound" ? "giorni" : null;
     const v = reportModal({ activity: activity({ targetKind, unit }), progress: none, today: "2024-10-07", meta });
-    const block = (v.blocks as { block_id?: string; label?: { text: string }; element?: { type: string } }[]).find((b) => b.block_id === REPORT_BLOCK.value)!;
+    const block = (v.blocks as { block_id?: string; label?: { text: string }; element?: { type: string } }[]).find(
+      (b) => b.block_id === REPORT_BLOCK.value,
+    )!;
     expect(block.label!.text).toBe(label);
     expect(block.element!.type).toBe(elementType);
   });
@@ -262,7 +335,11 @@ describe("report modal builder", () => {
   it("is prefilled with the current state", () => {
     const p = { ...none, status: "completata" as const, percent: 62.5, completedOn: "2024-09-30" };
     const v = reportModal({ activity: activity(), progress: p, today: "2024-10-07", meta });
-    const byId = Object.fromEntries((v.blocks as { block_id?: string; element?: Record<string, unknown> }[]).filter((b) => b.block_id).map((b) => [b.block_id, b.element]));
+    const byId = Object.fromEntries(
+      (v.blocks as { block_id?: string; element?: Record<string, unknown> }[])
+        .filter((b) => b.block_id)
+        .map((b) => [b.block_id, b.element]),
+    );
     expect(byId[REPORT_BLOCK.status]).toMatchObject({ initial_option: { value: "completata" } });
     expect(byId[REPORT_BLOCK.value]).toMatchObject({ initial_value: "62,5" });
     expect(byId[REPORT_BLOCK.date]).toMatchObject({ initial_date: "2024-09-30" });
@@ -277,16 +354,27 @@ describe("report modal builder", () => {
       group: i < 100 ? "03. Area Tecnico Manutentiva" : "Obiettivi dell'ente",
     }));
     const v = pickerModal({ kind: "static", options }, { year: 2024 });
-    const picker = (v.blocks as { block_id?: string; dispatch_action?: boolean; element?: { type: string; option_groups: { label: { text: string }; options: { text: { text: string }; value: string }[] }[] } }[]).find(
-      (b) => b.block_id === REPORT_BLOCK.activity,
-    )!;
+    const picker = (
+      v.blocks as {
+        block_id?: string;
+        dispatch_action?: boolean;
+        element?: {
+          type: string;
+          option_groups: { label: { text: string }; options: { text: { text: string }; value: string }[] }[];
+        };
+      }[]
+    ).find((b) => b.block_id === REPORT_BLOCK.activity)!;
     expect(picker.dispatch_action).toBe(true);
     expect(picker.element!.type).toBe("static_select");
     const all = picker.element!.option_groups.flatMap((g) => g.options);
     expect(all).toHaveLength(100);
     expect(picker.element!.option_groups[0]!.label.text).toBe("03. Area Tecnico Manutentiva");
     for (const o of all) expect(o.text.text.length).toBeLessThanOrEqual(75);
-    expect(pickerModal({ kind: "external" }, { year: 2024 }).blocks.some((b) => JSON.stringify(b).includes("external_select"))).toBe(true);
+    expect(
+      pickerModal({ kind: "external" }, { year: 2024 }).blocks.some((b) =>
+        JSON.stringify(b).includes("external_select"),
+      ),
+    ).toBe(true);
     const empty = pickerModal({ kind: "static", options: [] }, { year: 2024 });
     expect(empty.submit).toBeUndefined();
     expect(JSON.stringify(empty.blocks)).toContain("Non ci sono attività");
@@ -300,9 +388,23 @@ describe("report modal builder", () => {
 });
 
 describe("reading a submission", () => {
-  const values = (v: { status?: string; value?: string; radio?: string; date?: string; note?: string; evidence?: string }): ViewValues => ({
-    [REPORT_BLOCK.status]: { [REPORT_ELEMENT.status]: { type: "static_select", selected_option: v.status ? { value: v.status } : null } },
-    [REPORT_BLOCK.value]: { [REPORT_ELEMENT.value]: v.radio !== undefined ? { type: "radio_buttons", selected_option: { value: v.radio } } : { type: "plain_text_input", value: v.value ?? null } },
+  const values = (v: {
+    status?: string;
+    value?: string;
+    radio?: string;
+    date?: string;
+    note?: string;
+    evidence?: string;
+  }): ViewValues => ({
+    [REPORT_BLOCK.status]: {
+      [REPORT_ELEMENT.status]: { type: "static_select", selected_option: v.status ? { value: v.status } : null },
+    },
+    [REPORT_BLOCK.value]: {
+      [REPORT_ELEMENT.value]:
+        v.radio !== undefined
+          ? { type: "radio_buttons", selected_option: { value: v.radio } }
+          : { type: "plain_text_input", value: v.value ?? null },
+    },
     [REPORT_BLOCK.date]: { [REPORT_ELEMENT.date]: { type: "datepicker", selected_date: v.date ?? null } },
     [REPORT_BLOCK.note]: { [REPORT_ELEMENT.note]: { type: "plain_text_input", value: v.note ?? null } },
     [REPORT_BLOCK.evidence]: { [REPORT_ELEMENT.evidence]: { type: "plain_text_input", value: v.evidence ?? null } },
@@ -311,12 +413,43 @@ describe("reading a submission", () => {
 
   it("a changed percentage becomes a percent report; an unchanged status is left to the value", () => {
     const r = readReportSubmission(values({ status: "non_iniziata", value: "60,5" }), activity(), none, today);
-    expect(r).toEqual({ ok: true, report: { kind: "percent", status: null, value: 60.5, occurredOn: null, note: null, evidence: null, numerator: null, denominator: null, valueSource: null } });
+    expect(r).toEqual({
+      ok: true,
+      report: {
+        kind: "percent",
+        status: null,
+        value: 60.5,
+        occurredOn: null,
+        note: null,
+        evidence: null,
+        numerator: null,
+        denominator: null,
+        valueSource: null,
+      },
+    });
   });
 
   it("completion with a date, a note and a link", () => {
-    const r = readReportSubmission(values({ status: "completata", date: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12" }), activity(), none, today);
-    expect(r).toEqual({ ok: true, report: { kind: "status", status: "completata", value: null, occurredOn: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12", numerator: null, denominator: null, valueSource: null } });
+    const r = readReportSubmission(
+      values({ status: "completata", date: "2024-09-30", note: "fatto", evidence: "https://albo.comune.it/atto/12" }),
+      activity(),
+      none,
+      today,
+    );
+    expect(r).toEqual({
+      ok: true,
+      report: {
+        kind: "status",
+        status: "completata",
+        value: null,
+        occurredOn: "2024-09-30",
+        note: "fatto",
+        evidence: "https://albo.comune.it/atto/12",
+        numerator: null,
+        denominator: null,
+        valueSource: null,
+      },
+    });
   });
 
   it("the date counts only for a completion", () => {
@@ -326,22 +459,49 @@ describe("reading a submission", () => {
 
   it("counts are whole numbers; amounts take the Italian format; yes/no from the radio", () => {
     const count = activity({ targetKind: "count" });
-    expect(readReportSubmission(values({ value: "2,5" }), count, none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.value]: expect.stringContaining("intero") } });
-    expect(readReportSubmission(values({ value: "7" }), count, none, today)).toMatchObject({ ok: true, report: { kind: "count_set", value: 7 } });
+    expect(readReportSubmission(values({ value: "2,5" }), count, none, today)).toEqual({
+      ok: false,
+      errors: { [REPORT_BLOCK.value]: expect.stringContaining("intero") },
+    });
+    expect(readReportSubmission(values({ value: "7" }), count, none, today)).toMatchObject({
+      ok: true,
+      report: { kind: "count_set", value: 7 },
+    });
     const amount = activity({ targetKind: "amount" });
-    expect(readReportSubmission(values({ value: "1.250,50 €" }), amount, none, today)).toMatchObject({ ok: true, report: { kind: "amount", value: 1250.5 } });
-    expect(readReportSubmission(values({ radio: "1" }), activity({ targetKind: "boolean" }), none, today)).toMatchObject({ ok: true, report: { kind: "boolean", value: 1 } });
+    expect(readReportSubmission(values({ value: "1.250,50 €" }), amount, none, today)).toMatchObject({
+      ok: true,
+      report: { kind: "amount", value: 1250.5 },
+    });
+    expect(
+      readReportSubmission(values({ radio: "1" }), activity({ targetKind: "boolean" }), none, today),
+    ).toMatchObject({ ok: true, report: { kind: "boolean", value: 1 } });
   });
 
   it("errors are keyed by block id", () => {
-    expect(readReportSubmission(values({ value: "101" }), activity(), none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.value]: expect.any(String) } });
-    expect(readReportSubmission(values({ status: "bloccata" }), activity(), none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.note]: "Scrivi il motivo del blocco." } });
-    expect(readReportSubmission(values({ status: "completata", date: "2024-10-08" }), activity(), none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.date]: expect.stringContaining("futuro") } });
-    expect(readReportSubmission(values({ evidence: "https://nodot" }), activity(), none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.evidence]: expect.stringContaining("link") } });
-    expect(readReportSubmission(values({}), activity(), none, today)).toEqual({ ok: false, errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non hai cambiato niente") } });
+    expect(readReportSubmission(values({ value: "101" }), activity(), none, today)).toEqual({
+      ok: false,
+      errors: { [REPORT_BLOCK.value]: expect.any(String) },
+    });
+    expect(readReportSubmission(values({ status: "bloccata" }), activity(), none, today)).toEqual({
+      ok: false,
+      errors: { [REPORT_BLOCK.note]: "Scrivi il motivo del blocco." },
+    });
+    expect(readReportSubmission(values({ status: "completata", date: "2024-10-08" }), activity(), none, today)).toEqual(
+      { ok: false, errors: { [REPORT_BLOCK.date]: expect.stringContaining("futuro") } },
+    );
+    expect(readReportSubmission(values({ evidence: "https://nodot" }), activity(), none, today)).toEqual({
+      ok: false,
+      errors: { [REPORT_BLOCK.evidence]: expect.stringContaining("link") },
+    });
+    expect(readReportSubmission(values({}), activity(), none, today)).toEqual({
+      ok: false,
+      errors: { [REPORT_BLOCK.status]: expect.stringContaining("Non hai cambiato niente") },
+    });
   });
 
   it("an act number is evidence as much as a link", () => {
-    expect(readReportSubmission(values({ evidence: "Delibera G.C. n. 45 del 12/03/2024" }), activity(), none, today)).toMatchObject({ ok: true, report: { kind: "note", evidence: "Delibera G.C. n. 45 del 12/03/2024" } });
+    expect(
+      readReportSubmission(values({ evidence: "Delibera G.C. n. 45 del 12/03/2024" }), activity(), none, today),
+    ).toMatchObject({ ok: true, report: { kind: "note", evidence: "Delibera G.C. n. 45 del 12/03/2024" } });
   });
 });

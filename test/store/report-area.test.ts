@@ -22,7 +22,11 @@ describe("the area a report is measured for", () => {
   afterAll(async () => t.dispose());
 
   const report = (userId: string, code: string, areaCode?: string) =>
-    recordReport(t.db, { planYear: 2024, activityCode: code, userId, kind: "count_set", value: 1, source: "cli", areaCode }, instantOfDay("2024-10-01"));
+    recordReport(
+      t.db,
+      { planYear: 2024, activityCode: code, userId, kind: "count_set", value: 1, source: "cli", areaCode },
+      instantOfDay("2024-10-01"),
+    );
 
   it("a Comune-wide activity: the reporter's only area, the one given, or none when he has several", async () => {
     expect((await report("U0ONE0001", wide)).report.areaCode).toBe("03");

@@ -13,7 +13,7 @@ import { FIXTURE_SMVP, loadLeggiunoFixture } from "../report/leggiuno-fixture.ts
 // which the Relazione prints): on the Leggiuno year of work and on generated plans with
 // every kind of target, state and SMVP option.
 
-let disposers: (() => Promise<void>)[] = [];
+const disposers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const d of disposers.splice(0)) await d();
 });
@@ -46,7 +46,20 @@ describe("summarizeScores (SQL) = evaluatePlan (TS)", () => {
 
   const configs: [string, unknown][] = [
     ["default", {}],
-    ["late bands", { rules: { deadline: { late: "fasce", bands: [{ maxDaysLate: 10, percent: 80 }, { maxDaysLate: 40, percent: 30 }] } } }],
+    [
+      "late bands",
+      {
+        rules: {
+          deadline: {
+            late: "fasce",
+            bands: [
+              { maxDaysLate: 10, percent: 80 },
+              { maxDaysLate: 40, percent: 30 },
+            ],
+          },
+        },
+      },
+    ],
     ["count threshold, not scaled", { rules: { count: { mode: "soglia", scaleByPeriod: false } } }],
     ["count threshold, scaled", { rules: { count: { mode: "soglia" } } }],
     [
@@ -55,7 +68,10 @@ describe("summarizeScores (SQL) = evaluatePlan (TS)", () => {
         objective: { method: "tutte_raggiunte", overrides: { "1.1": "media_ponderata", "2.3": "media_ponderata" } },
         metThreshold: 60,
         activityWeights: { "1.1.1": 3, "1.1.2": 0.5, "2.3.4": 2 },
-        manualEvaluations: { "1.2.1": { percent: 75, reason: "deciso dal Nucleo" }, "3.1.5": { percent: 0, reason: "non svolta" } },
+        manualEvaluations: {
+          "1.2.1": { percent: 75, reason: "deciso dal Nucleo" },
+          "3.1.5": { percent: 0, reason: "non svolta" },
+        },
         seasons: [{ match: "estiv", label: "estate", from: "07-01", to: "08-31" }],
         maxPoints: 30,
         comuneWideMaxPoints: 0,
@@ -70,7 +86,8 @@ describe("summarizeScores (SQL) = evaluatePlan (TS)", () => {
     await importPlanText(t.db, generatePiaoText(600, 2024), "generato.txt", { actor: "test", now });
     await setScoringConfig(t.db, 2024, smvp, { actor: "test", now });
     seedRandomProgress(t.file, 2024);
-    for (const asOf of ["2024-02-01", "2024-07-20", "2024-10-07", "2025-01-31"]) await expectSameAsEvaluation(t.db, asOf);
+    for (const asOf of ["2024-02-01", "2024-07-20", "2024-10-07", "2025-01-31"])
+      await expectSameAsEvaluation(t.db, asOf);
   });
 });
 
@@ -78,22 +95,31 @@ describe("summarizeScores (SQL) = evaluatePlan (TS)", () => {
 function seedRandomProgress(file: string, year: number): void {
   const sql = new Database(file);
   try {
-    const codes = (sql.prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`).all(year) as { code: string }[]).map((r) => r.code);
+    const codes = (
+      sql
+        .prepare(`SELECT a.code AS code FROM Activity a JOIN Plan p ON p.id = a.planId WHERE p.year = ? ORDER BY a.id`)
+        .all(year) as { code: string }[]
+    ).map((r) => r.code);
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const at = "2024-09-30T10:00:00.000+00:00";
     const progress = sql.prepare(
       `INSERT INTO Progress (planYear, activityCode, status, percent, count, achievedValue, completedOn, lastReportAt, lastReporterId, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'UTEST', ?)`,
     );
-    const manual = sql.prepare(`INSERT INTO ManualDeadline (planYear, activityCode, deadline, setBy, setAt) VALUES (?, ?, ?, 'UTEST', ?)`);
+    const manual = sql.prepare(
+      `INSERT INTO ManualDeadline (planYear, activityCode, deadline, setBy, setAt) VALUES (?, ?, ?, 'UTEST', ?)`,
+    );
     sql.transaction(() => {
       for (const code of codes) {
         const r = rnd();
         if (r < 0.15) continue;
         const status = pick(["non_iniziata", "in_corso", "completata", "bloccata", "completata"]);
         const value = () => (rnd() < 0.3 ? null : pick([0, 1, 2, 5, 12, 30, 50, 99, 100, 140, 400]));
-        const completedOn = status === "completata" && rnd() < 0.9 ? `2024-${String(1 + Math.floor(rnd() * 12)).padStart(2, "0")}-${String(1 + Math.floor(rnd() * 28)).padStart(2, "0")}` : null;
+        const completedOn =
+          status === "completata" && rnd() < 0.9
+            ? `2024-${String(1 + Math.floor(rnd() * 12)).padStart(2, "0")}-${String(1 + Math.floor(rnd() * 28)).padStart(2, "0")}`
+            : null;
         progress.run(year, code, status, value(), value(), value(), completedOn, at, at);
         if (rnd() < 0.05) manual.run(year, code, `2024-${String(1 + Math.floor(rnd() * 12)).padStart(2, "0")}-15`, at);
       }

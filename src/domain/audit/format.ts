@@ -56,9 +56,6 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   notification_pref: "preferenze dei promemoria",
 };
 
-
-
-
 function short(v: unknown, max = 120): string {
   const text = v === null || v === undefined ? "—" : typeof v === "string" ? v : JSON.stringify(v);
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

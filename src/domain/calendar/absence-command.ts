@@ -25,7 +25,11 @@ export function parseAbsenceText(raw: string): AbsenceParse {
   const cancel = /^(?:annulla|cancella|rimuovi)\s+(?:n\.?\s*)?(\d{1,9})$/i.exec(text);
   if (cancel) return { ok: true, command: { kind: "cancel", id: Number(cancel[1]) } };
   if (/^(?:annulla|cancella|rimuovi)\b/i.test(text)) {
-    return { ok: false, message: "Indica il numero dell'assenza da annullare, per esempio «/assenza annulla 3»: i numeri sono in «/assenza elenco»." };
+    return {
+      ok: false,
+      message:
+        "Indica il numero dell'assenza da annullare, per esempio «/assenza annulla 3»: i numeri sono in «/assenza elenco».",
+    };
   }
   const range = RANGE.exec(text);
   const single = range ? null : SINGLE.exec(text);
@@ -33,9 +37,21 @@ export function parseAbsenceText(raw: string): AbsenceParse {
   const [fromRaw, toRaw, note] = range ? [range[1]!, range[2]!, range[3]] : [single![1]!, single![1]!, single![2]];
   const from = parseDayInput(fromRaw);
   const to = parseDayInput(toRaw);
-  if (!from) return { ok: false, message: `«${fromRaw}» non è una data valida: scrivila come giorno/mese/anno, per esempio 10/08/2025.` };
-  if (!to) return { ok: false, message: `«${toRaw}» non è una data valida: scrivila come giorno/mese/anno, per esempio 25/08/2025.` };
-  if (to < from) return { ok: false, message: `La data di fine (${toRaw}) viene prima di quella di inizio (${fromRaw}): per esempio «/assenza dal 10/08/2025 al 25/08/2025».` };
+  if (!from)
+    return {
+      ok: false,
+      message: `«${fromRaw}» non è una data valida: scrivila come giorno/mese/anno, per esempio 10/08/2025.`,
+    };
+  if (!to)
+    return {
+      ok: false,
+      message: `«${toRaw}» non è una data valida: scrivila come giorno/mese/anno, per esempio 25/08/2025.`,
+    };
+  if (to < from)
+    return {
+      ok: false,
+      message: `La data di fine (${toRaw}) viene prima di quella di inizio (${fromRaw}): per esempio «/assenza dal 10/08/2025 al 25/08/2025».`,
+    };
   const n = note?.trim() ?? "";
   if (n.length > 200) return { ok: false, message: "La nota è troppo lunga (massimo 200 caratteri)." };
   return { ok: true, command: { kind: "add", from, to, note: n || null } };

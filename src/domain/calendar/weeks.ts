@@ -12,7 +12,8 @@ export function isoWeekOf(isoDay: string): string {
 
 /** Monday of the ISO week holding `isoDay`. */
 export function mondayOf(isoDay: string): string {
-  const dow = (new Date(Date.UTC(+isoDay.slice(0, 4), +isoDay.slice(5, 7) - 1, +isoDay.slice(8, 10))).getUTCDay() + 6) % 7;
+  const dow =
+    (new Date(Date.UTC(+isoDay.slice(0, 4), +isoDay.slice(5, 7) - 1, +isoDay.slice(8, 10))).getUTCDay() + 6) % 7;
   return addDays(isoDay, -dow);
 }
 

@@ -64,7 +64,8 @@ export class WorkingCalendar {
   closedBecause(day: string): NonWorkingDay | null {
     const national = nationalHolidays(+day.slice(0, 4)).get(day);
     if (national) return { kind: "festivita", name: national };
-    if (this.data.patron && day.slice(5) === this.data.patron) return { kind: "patrono", name: "festa del santo patrono" };
+    if (this.data.patron && day.slice(5) === this.data.patron)
+      return { kind: "patrono", name: "festa del santo patrono" };
     if (this.closures.has(day)) return { kind: "chiusura", name: "chiusura degli uffici" };
     const dow = weekday(day);
     if (dow === 0 || dow === 6) return { kind: "weekend", name: WEEKDAY_NAMES[dow]! };

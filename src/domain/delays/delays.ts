@@ -1,4 +1,3 @@
-
 import { wellFormed } from "../text/well-formed.ts";
 import { UserError } from "../../errors.ts";
 import { itDate } from "../text/italian.ts";
@@ -50,15 +49,22 @@ export class DelayValidationError extends UserError {
   }
 }
 
-export function validateDelayInput(input: DelayInput, today: string): { ok: true; value: ValidDelay } | { ok: false; errors: Partial<Record<DelayField, string>> } {
+export function validateDelayInput(
+  input: DelayInput,
+  today: string,
+): { ok: true; value: ValidDelay } | { ok: false; errors: Partial<Record<DelayField, string>> } {
   const errors: Partial<Record<DelayField, string>> = {};
   const cause = DELAY_CAUSES.find((c) => c.code === input.cause)?.code;
   if (!cause) errors.cause = "Scegli la causa del ritardo dall'elenco (se nessuna va bene, scegli «altro» e spiegala).";
   const explanation = wellFormed(input.explanation ?? "").trim();
-  if (explanation === "") errors.explanation = "Scrivi che cosa è successo: la spiegazione è obbligatoria e finisce nella Relazione sulla performance.";
-  else if (explanation.length > EXPLANATION_MAX) errors.explanation = `La spiegazione è troppo lunga: al massimo ${EXPLANATION_MAX} caratteri.`;
+  if (explanation === "")
+    errors.explanation =
+      "Scrivi che cosa è successo: la spiegazione è obbligatoria e finisce nella Relazione sulla performance.";
+  else if (explanation.length > EXPLANATION_MAX)
+    errors.explanation = `La spiegazione è troppo lunga: al massimo ${EXPLANATION_MAX} caratteri.`;
   const corrective = wellFormed(input.correctiveAction ?? "").trim();
-  if (corrective.length > CORRECTIVE_MAX) errors.correctiveAction = `L'azione correttiva è troppo lunga: al massimo ${CORRECTIVE_MAX} caratteri.`;
+  if (corrective.length > CORRECTIVE_MAX)
+    errors.correctiveAction = `L'azione correttiva è troppo lunga: al massimo ${CORRECTIVE_MAX} caratteri.`;
   const date = input.newExpectedDate?.trim() || null;
   if (date !== null) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
@@ -68,7 +74,10 @@ export function validateDelayInput(input: DelayInput, today: string): { ok: true
     }
   }
   if (Object.keys(errors).length > 0 || !cause) return { ok: false, errors };
-  return { ok: true, value: { cause, explanation, correctiveAction: corrective === "" ? null : corrective, newExpectedDate: date } };
+  return {
+    ok: true,
+    value: { cause, explanation, correctiveAction: corrective === "" ? null : corrective, newExpectedDate: date },
+  };
 }
 
 export interface DelayActivity {

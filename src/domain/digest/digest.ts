@@ -144,7 +144,12 @@ export function paceClock(planYear: number, today: string): PaceClock {
   const yearStart = `${planYear}-01-01`;
   const yearEnd = `${planYear}-12-31`;
   const daysInYear = daysBetween(yearStart, `${planYear + 1}-01-01`);
-  const none: PaceClock = { active: false, yearUnits: { day: 0, week: 0, month: 0, year: 0 }, current: { week: null, month: null }, asOf: today };
+  const none: PaceClock = {
+    active: false,
+    yearUnits: { day: 0, week: 0, month: 0, year: 0 },
+    current: { week: null, month: null },
+    asOf: today,
+  };
   if (today < yearStart) return none;
   const over = today > yearEnd;
   const end = over ? `${planYear + 1}-01-01` : today; // exclusive
@@ -237,9 +242,9 @@ export interface DigestOptions {
   people?: DigestPeople;
 }
 
-
 function paceEntry(r: PaceRow, clock: PaceClock): PaceEntry {
-  const start = r.period === "week" ? clock.current.week?.start : r.period === "month" ? clock.current.month?.start : undefined;
+  const start =
+    r.period === "week" ? clock.current.week?.start : r.period === "month" ? clock.current.month?.start : undefined;
   const current =
     r.periodExpected === null || start === undefined || (r.period !== "week" && r.period !== "month")
       ? null
@@ -256,12 +261,11 @@ function paceEntry(r: PaceRow, clock: PaceClock): PaceEntry {
   };
 }
 
-
-
-
-
 function isBehind(r: PaceRow): boolean {
-  return Number(r.yearCount) < Number(r.yearExpected) || (r.periodExpected !== null && Number(r.periodCount) < Number(r.periodExpected));
+  return (
+    Number(r.yearCount) < Number(r.yearExpected) ||
+    (r.periodExpected !== null && Number(r.periodCount) < Number(r.periodExpected))
+  );
 }
 
 function gapOf(r: PaceRow): number {
@@ -270,7 +274,11 @@ function gapOf(r: PaceRow): number {
 }
 
 /** Per area: the SQL-ranked rows plus the replayed ones still behind, ranked alike and cut to `shown`. */
-export function mergePace(rows: PaceRow[], replayed: Map<string, { year: number; period: number }>, shown: number): PaceRow[] {
+export function mergePace(
+  rows: PaceRow[],
+  replayed: Map<string, { year: number; period: number }>,
+  shown: number,
+): PaceRow[] {
   const byArea = new Map<string, { ranked: PaceRow[]; total: number; extra: PaceRow[] }>();
   for (const r of rows) {
     let acc = byArea.get(r.areaCode);
@@ -288,15 +296,17 @@ export function mergePace(rows: PaceRow[], replayed: Map<string, { year: number;
   for (const acc of byArea.values()) {
     const total = acc.total + acc.extra.length;
     const merged = [...acc.ranked, ...acc.extra]
-      .sort((a, b) => gapOf(b) - gapOf(a) || Number(a.position) - Number(b.position) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+      .sort(
+        (a, b) =>
+          gapOf(b) - gapOf(a) ||
+          Number(a.position) - Number(b.position) ||
+          (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+      )
       .slice(0, shown);
     for (const r of merged) out.push({ ...r, total });
   }
   return out;
 }
-
-
-
 
 /** Counts of the activities with a count set by hand, by deriveProgress itself (order matters for them). */
 export function replayedCounts(
@@ -308,9 +318,13 @@ export function replayedCounts(
   for (const r of rows) {
     const period = r.period;
     const derived = deriveProgress(reportsByCode.get(r.code) ?? [], { targetKind: "count", period });
-    const start = period === "week" ? clock.current.week?.start : period === "month" ? clock.current.month?.start : undefined;
+    const start =
+      period === "week" ? clock.current.week?.start : period === "month" ? clock.current.month?.start : undefined;
     const key = start ? periodKey(start, period) : null;
-    out.set(r.code, { year: derived.count ?? 0, period: key ? (derived.periodCounts.find((p) => p.period === key)?.count ?? 0) : 0 });
+    out.set(r.code, {
+      year: derived.count ?? 0,
+      period: key ? (derived.periodCounts.find((p) => p.period === key)?.count ?? 0) : 0,
+    });
   }
   return out;
 }
@@ -352,7 +366,14 @@ export function assembleDigests(input: DigestInput): DigestSet {
     const late = mine.filter((r) => Number(r.late) === 1);
     const soon = mine.filter((r) => Number(r.late) === 0);
     const paceMine = pace.filter((r) => r.areaCode === area.code);
-    const wideMine = wide.filter((w) => Number(w.involvesAllAreas) === 1 || w.involvedAreas.split(",").map((c) => c.trim()).includes(area.code));
+    const wideMine = wide.filter(
+      (w) =>
+        Number(w.involvesAllAreas) === 1 ||
+        w.involvedAreas
+          .split(",")
+          .map((c) => c.trim())
+          .includes(area.code),
+    );
     const wideEntries = wideMine.map(
       (w): WideEntry => ({
         code: w.code,
@@ -384,7 +405,11 @@ export function assembleDigests(input: DigestInput): DigestSet {
       quiet: false,
     };
     d.quiet =
-      d.overdue.total === 0 && d.dueSoon.total === 0 && d.behindPace.total === 0 && !wideNeedsAttention && (d.notReported?.people.length ?? 0) === 0;
+      d.overdue.total === 0 &&
+      d.dueSoon.total === 0 &&
+      d.behindPace.total === 0 &&
+      !wideNeedsAttention &&
+      (d.notReported?.people.length ?? 0) === 0;
     return d;
   });
   return { plan, today, digests };

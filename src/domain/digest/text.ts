@@ -83,7 +83,9 @@ function paceLine(s: DigestStyle, e: PaceEntry): string {
   const parts: string[] = [];
   // The week or month under way is shown only once it expects something.
   if (e.currentPeriod && e.currentPeriod.expected > 0) {
-    parts.push(`${PERIOD_NOW[e.currentPeriod.period]} ${itNumber(e.currentPeriod.recorded)} (${expectedSoFar(e.currentPeriod.expected)})`);
+    parts.push(
+      `${PERIOD_NOW[e.currentPeriod.period]} ${itNumber(e.currentPeriod.recorded)} (${expectedSoFar(e.currentPeriod.expected)})`,
+    );
   }
   parts.push(`da inizio anno ${itNumber(e.yearToDate.recorded)} (${expectedSoFar(e.yearToDate.expected)})`);
   return `• ${s.code(e.code)} ${s.text(shorten(e.title))} — valore atteso «${s.text(e.targetText)}», registrati ${parts.join(", ")}`;
@@ -157,15 +159,25 @@ export function digestWords(d: AreaDigest, s: DigestStyle): DigestWords {
       heading: `Nessun aggiornamento ${weeks} (${d.notReported.people.length})`,
       intro: "Persone dell'area con attività aperte che non hanno registrato nulla:",
       lines: d.notReported.people.map(
-        (p) => `• ${s.mention(p.slackUserId, p.name)} — ${p.lastReportAt ? `ultimo aggiornamento il ${itDate(romeDayOf(p.lastReportAt))}` : "nessun aggiornamento finora"}`,
+        (p) =>
+          `• ${s.mention(p.slackUserId, p.name)} — ${p.lastReportAt ? `ultimo aggiornamento il ${itDate(romeDayOf(p.lastReportAt))}` : "nessun aggiornamento finora"}`,
       ),
       notShown: 0,
     });
   }
   // The absent are named, not mentioned: a mention would notify them while they are away.
-  const awayName = (p: { slackUserId: string; name: string | null }) => (p.name ? `${s.text(p.name)} (${p.slackUserId})` : p.slackUserId);
-  const awayLine = d.away.length ? `Assenti questa settimana: ${d.away.map((p) => `${awayName(p)} (${absenceSpan(p.from, p.to)})`).join(", ")}.` : "";
-  if (d.away.length) sections.push({ key: "away", heading: `Assenti questa settimana (${d.away.length})`, lines: d.away.map((p) => `• ${awayName(p)} — ${absenceSpan(p.from, p.to)}`), notShown: 0 });
+  const awayName = (p: { slackUserId: string; name: string | null }) =>
+    p.name ? `${s.text(p.name)} (${p.slackUserId})` : p.slackUserId;
+  const awayLine = d.away.length
+    ? `Assenti questa settimana: ${d.away.map((p) => `${awayName(p)} (${absenceSpan(p.from, p.to)})`).join(", ")}.`
+    : "";
+  if (d.away.length)
+    sections.push({
+      key: "away",
+      heading: `Assenti questa settimana (${d.away.length})`,
+      lines: d.away.map((p) => `• ${awayName(p)} — ${absenceSpan(p.from, p.to)}`),
+      notShown: 0,
+    });
   const counts = [
     d.overdue.total ? `${d.overdue.total} in ritardo` : "",
     d.dueSoon.total ? `${d.dueSoon.total} in scadenza` : "",

@@ -8,7 +8,12 @@ import { DIGEST_DUE_SOON_DAYS, type DeadlineRow, type WideRow } from "./digest.t
  */
 
 /** Late and due-soon rows per area: the SQL's first `shown` of each group plus the varied ones, re-ranked, totals summed. */
-export function withVariedDeadlines(rows: DeadlineRow[], varied: readonly VariedObjective[], today: string, shown: number): DeadlineRow[] {
+export function withVariedDeadlines(
+  rows: DeadlineRow[],
+  varied: readonly VariedObjective[],
+  today: string,
+  shown: number,
+): DeadlineRow[] {
   if (!varied.length) return rows;
   const horizon = addDays(today, DIGEST_DUE_SOON_DAYS);
   const groups = new Map<string, { rows: DeadlineRow[]; total: number }>();
@@ -26,7 +31,16 @@ export function withVariedDeadlines(rows: DeadlineRow[], varied: readonly Varied
       const late = a.deadline < today ? 1 : 0;
       const k = key(o.areaCode, late);
       const g = groups.get(k) ?? { rows: [], total: 0 };
-      g.rows.push({ areaCode: o.areaCode, code: a.code, title: a.title, objectiveCode: o.code, deadline: a.deadline, status: a.status, late, total: 0 });
+      g.rows.push({
+        areaCode: o.areaCode,
+        code: a.code,
+        title: a.title,
+        objectiveCode: o.code,
+        deadline: a.deadline,
+        status: a.status,
+        late,
+        total: 0,
+      });
       g.total += 1;
       groups.set(k, g);
     }
@@ -37,7 +51,12 @@ export function withVariedDeadlines(rows: DeadlineRow[], varied: readonly Varied
     for (const r of g.rows.slice(0, shown)) out.push({ ...r, total: g.total });
   }
   return out.sort((x, y) =>
-    x.areaCode !== y.areaCode ? (x.areaCode < y.areaCode ? -1 : 1) : Number(y.late) - Number(x.late) || (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : x.code < y.code ? -1 : 1),
+    x.areaCode !== y.areaCode
+      ? x.areaCode < y.areaCode
+        ? -1
+        : 1
+      : Number(y.late) - Number(x.late) ||
+        (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : x.code < y.code ? -1 : 1),
   );
 }
 
@@ -48,7 +67,15 @@ export function withVariedWide(rows: WideRow[], varied: readonly VariedObjective
     if (o.areaCode !== null) continue;
     for (const a of o.activities) {
       if (a.status === "completata") continue;
-      extra.push({ code: a.code, title: a.title, objectiveCode: o.code, deadline: a.deadline, status: a.status, involvesAllAreas: a.involvesAllAreas, involvedAreas: a.involvedAreas });
+      extra.push({
+        code: a.code,
+        title: a.title,
+        objectiveCode: o.code,
+        deadline: a.deadline,
+        status: a.status,
+        involvesAllAreas: a.involvesAllAreas,
+        involvedAreas: a.involvedAreas,
+      });
     }
   }
   if (!extra.length) return rows;

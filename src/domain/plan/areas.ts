@@ -9,10 +9,7 @@ export interface AreaRef {
   name: string;
 }
 
-export type AreaMatch<A extends AreaRef> =
-  | { kind: "one"; area: A }
-  | { kind: "none" }
-  | { kind: "many"; areas: A[] };
+export type AreaMatch<A extends AreaRef> = { kind: "one"; area: A } | { kind: "none" } | { kind: "many"; areas: A[] };
 
 /** Lower case, no accents, letters and digits only (so «Tecnico-Manutentiva» and «tecnico manutentiva» agree). */
 export function normalizeWords(text: string): string[] {

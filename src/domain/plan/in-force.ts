@@ -10,7 +10,16 @@
 
 export type EntityType = "activity" | "objective";
 
-export const ACTIVITY_FIELDS = ["exists", "title", "description", "indicator", "target", "deadline", "weight", "objective"] as const;
+export const ACTIVITY_FIELDS = [
+  "exists",
+  "title",
+  "description",
+  "indicator",
+  "target",
+  "deadline",
+  "weight",
+  "objective",
+] as const;
 export const OBJECTIVE_FIELDS = ["exists", "title", "weight", "area"] as const;
 export type ActivityField = (typeof ACTIVITY_FIELDS)[number];
 export type ObjectiveField = (typeof OBJECTIVE_FIELDS)[number];
@@ -101,7 +110,8 @@ export class PlanOverlay {
       let fields = this.applied.get(key);
       if (!fields) this.applied.set(key, (fields = new Map()));
       const prev = fields.get(c.field);
-      if (!prev || prev.validFrom < c.validFrom || (prev.validFrom === c.validFrom && prev.variationId < c.variationId)) fields.set(c.field, c);
+      if (!prev || prev.validFrom < c.validFrom || (prev.validFrom === c.validFrom && prev.variationId < c.variationId))
+        fields.set(c.field, c);
     }
   }
 
@@ -142,12 +152,21 @@ export class PlanOverlay {
     const fields = this.fields(t, code);
     if (!fields?.size) return { validFrom: null, act: null, varied: [] };
     let latest: DatedChange | null = null;
-    for (const c of fields.values()) if (!latest || c.validFrom > latest.validFrom || (c.validFrom === latest.validFrom && c.variationId > latest.variationId)) latest = c;
+    for (const c of fields.values())
+      if (
+        !latest ||
+        c.validFrom > latest.validFrom ||
+        (c.validFrom === latest.validFrom && c.variationId > latest.variationId)
+      )
+        latest = c;
     return { validFrom: latest!.validFrom, act: latest!.act, varied: [...fields.keys()] };
   }
 
   /** The activity in force on the day, or null when it does not exist then (stralciata, or added later). */
-  activity<A extends ActivityDefinition>(adopted: A, opts?: { evenIfAbsent?: boolean }): (A & { inForce: InForceMeta }) | null {
+  activity<A extends ActivityDefinition>(
+    adopted: A,
+    opts?: { evenIfAbsent?: boolean },
+  ): (A & { inForce: InForceMeta }) | null {
     if (!opts?.evenIfAbsent && !this.exists("activity", adopted.code)) return null;
     const fields = this.fields("activity", adopted.code);
     if (!fields?.size) return { ...adopted, inForce: { validFrom: null, act: null, varied: [] } };
@@ -174,7 +193,10 @@ export class PlanOverlay {
     return out;
   }
 
-  objective<O extends ObjectiveDefinition>(adopted: O, opts?: { evenIfAbsent?: boolean }): (O & { inForce: InForceMeta }) | null {
+  objective<O extends ObjectiveDefinition>(
+    adopted: O,
+    opts?: { evenIfAbsent?: boolean },
+  ): (O & { inForce: InForceMeta }) | null {
     if (!opts?.evenIfAbsent && !this.exists("objective", adopted.code)) return null;
     const fields = this.fields("objective", adopted.code);
     const out: O & { inForce: InForceMeta } = { ...adopted, inForce: this.meta("objective", adopted.code) };
@@ -189,7 +211,10 @@ export class PlanOverlay {
 }
 
 /** Deadline in force: a variation's (already in `a.deadline` once applied) or the document's; one set by hand fills a gap. */
-export function effectiveDeadline(a: { deadline: string | null; deadlineVaried?: boolean }, manual: string | null | undefined): string | null {
+export function effectiveDeadline(
+  a: { deadline: string | null; deadlineVaried?: boolean },
+  manual: string | null | undefined,
+): string | null {
   if (a.deadlineVaried) return a.deadline;
   return manual ?? a.deadline;
 }
@@ -255,7 +280,8 @@ export function activityRowInForce<
     objectiveCode: string;
   },
 >(overlay: PlanOverlay, row: R): (R & { inForce: InForceMeta; deadlineVaried: boolean }) | null {
-  if (!overlay.isTouched("activity", row.code)) return { ...row, inForce: { validFrom: null, act: null, varied: [] }, deadlineVaried: false };
+  if (!overlay.isTouched("activity", row.code))
+    return { ...row, inForce: { validFrom: null, act: null, varied: [] }, deadlineVaried: false };
   const d = overlay.activity(activityDefinitionOf(row));
   if (!d) return null;
   const withWeight = "weight" in row ? { weight: d.weight } : {};

@@ -78,7 +78,11 @@ function shown(v: Shown): string {
   return String(v);
 }
 
-function diffSection<T extends { code: string }>(before: readonly T[], after: readonly T[], fields: Field<T>[]): SectionDiff {
+function diffSection<T extends { code: string }>(
+  before: readonly T[],
+  after: readonly T[],
+  fields: Field<T>[],
+): SectionDiff {
   const old = new Map(before.map((x) => [x.code, x]));
   const now = new Map(after.map((x) => [x.code, x]));
   const added = after.filter((x) => !old.has(x.code)).map((x) => x.code);
@@ -98,9 +102,18 @@ function diffSection<T extends { code: string }>(before: readonly T[], after: re
 const empty = (s: SectionDiff) => !s.added.length && !s.changed.length && !s.removed.length;
 
 export function diffPlans(before: ParsedPlan, after: ParsedPlan): PlanDiff {
-  const entity = before.entity !== after.entity ? { field: "entity", label: "ente", before: before.entity, after: after.entity } : null;
+  const entity =
+    before.entity !== after.entity
+      ? { field: "entity", label: "ente", before: before.entity, after: after.entity }
+      : null;
   const areas = diffSection(before.areas, after.areas, AREA_FIELDS);
   const objectives = diffSection(before.objectives, after.objectives, OBJECTIVE_FIELDS);
   const activities = diffSection(before.activities, after.activities, ACTIVITY_FIELDS);
-  return { entity, areas, objectives, activities, unchanged: !entity && empty(areas) && empty(objectives) && empty(activities) };
+  return {
+    entity,
+    areas,
+    objectives,
+    activities,
+    unchanged: !entity && empty(areas) && empty(objectives) && empty(activities),
+  };
 }

@@ -17,7 +17,8 @@ export interface PlanSummary {
 
 export function summarizePlan(p: ParsedPlan): PlanSummary {
   const areaOfObjective = new Map(p.objectives.map((o) => [o.code, o.areaCode]));
-  const activitiesOf = (areaCode: string | null) => p.activities.filter((a) => (areaOfObjective.get(a.objectiveCode) ?? null) === areaCode).length;
+  const activitiesOf = (areaCode: string | null) =>
+    p.activities.filter((a) => (areaOfObjective.get(a.objectiveCode) ?? null) === areaCode).length;
   return {
     year: p.year,
     entity: p.entity,

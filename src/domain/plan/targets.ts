@@ -31,26 +31,52 @@ export interface TargetContext {
 }
 
 const MONTHS: Record<string, number> = {
-  gennaio: 1, gen: 1,
-  febbraio: 2, feb: 2, febb: 2,
-  marzo: 3, mar: 3,
-  aprile: 4, apr: 4,
-  maggio: 5, mag: 5,
-  giugno: 6, giu: 6,
-  luglio: 7, lug: 7,
-  agosto: 8, ago: 8,
-  settembre: 9, set: 9, sett: 9,
-  ottobre: 10, ott: 10,
-  novembre: 11, nov: 11,
-  dicembre: 12, dic: 12,
+  gennaio: 1,
+  gen: 1,
+  febbraio: 2,
+  feb: 2,
+  febb: 2,
+  marzo: 3,
+  mar: 3,
+  aprile: 4,
+  apr: 4,
+  maggio: 5,
+  mag: 5,
+  giugno: 6,
+  giu: 6,
+  luglio: 7,
+  lug: 7,
+  agosto: 8,
+  ago: 8,
+  settembre: 9,
+  set: 9,
+  sett: 9,
+  ottobre: 10,
+  ott: 10,
+  novembre: 11,
+  nov: 11,
+  dicembre: 12,
+  dic: 12,
 };
 
 const MONTH_NAMES = [
-  "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
-  "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre",
+  "gennaio",
+  "febbraio",
+  "marzo",
+  "aprile",
+  "maggio",
+  "giugno",
+  "luglio",
+  "agosto",
+  "settembre",
+  "ottobre",
+  "novembre",
+  "dicembre",
 ];
 
-const MONTH_WORD = `(?:${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|")})`;
+const MONTH_WORD = `(?:${Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join("|")})`;
 const WEEKDAY_PREFIX = /^(?:luned[iì]|marted[iì]|mercoled[iì]|gioved[iì]|venerd[iì]|sabato|domenica),?\s+/;
 const DAY_MONTH_YEAR = new RegExp(`^(\\d{1,2})\\s*[°º]?\\s*(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`);
 const MONTH_YEAR = new RegExp(`^(${MONTH_WORD})\\.?(?:\\s+(\\d{4}))?$`);
@@ -170,7 +196,10 @@ function parseDeadline(s: string, year: number | null): string | null {
   let hadEntro = false;
   // Leading words that only say "this is a time limit".
   for (let i = 0; i < 5; i++) {
-    const m = /^(?:tempo previsto|data prevista|data|scadenza|termine ultimo|entro e non oltre|non oltre|entro|al|il|fine|a)\b[\s:,]*/.exec(rest);
+    const m =
+      /^(?:tempo previsto|data prevista|data|scadenza|termine ultimo|entro e non oltre|non oltre|entro|al|il|fine|a)\b[\s:,]*/.exec(
+        rest,
+      );
     if (!m || m[0].length === 0) break;
     if (/^(?:entro|non oltre|fine|termine)/.test(m[0])) hadEntro = true;
     rest = rest.slice(m[0].length);
@@ -225,8 +254,14 @@ export function parseItalianNumber(text: string): number | null {
 }
 
 const SYMBOL_COMPARATORS: Record<string, Comparator> = {
-  ">=": ">=", "=>": ">=", "≥": ">=", ">": ">",
-  "<=": "<=", "=<": "<=", "≤": "<=", "<": "<",
+  ">=": ">=",
+  "=>": ">=",
+  "≥": ">=",
+  ">": ">",
+  "<=": "<=",
+  "=<": "<=",
+  "≤": "<=",
+  "<": "<",
   "=": "=",
 };
 
@@ -308,7 +343,12 @@ function parseNumericExpression(s: string): NumericExpression | null {
 }
 
 function looksLikeTimeTarget(s: string, indice: string): boolean {
-  if (/^(?:entro|termine|termini|scadenz|tempo|data|nei termini|rispetto dei termini|secondo i termini|fine |inizio )/.test(s)) return true;
+  if (
+    /^(?:entro|termine|termini|scadenz|tempo|data|nei termini|rispetto dei termini|secondo i termini|fine |inizio )/.test(
+      s,
+    )
+  )
+    return true;
   if (/\b(?:entro|scadenz[ae]|termine|termini|cronoprogramma)\b/.test(s)) return true;
   if (MENTIONS_DATE.test(s)) return true;
   return /\b(?:tempo previsto|tempi|scadenz[ae]|termine|data)\b/.test(indice);
@@ -329,8 +369,14 @@ function unitFromLabel(label: string): string | null {
 
 function textTarget(s: string, indice: string, qualifier: string | null): ParsedTarget {
   return {
-    kind: "text", deadline: null, threshold: null, comparator: null, period: null, unit: null,
-    qualifier, needsManualDate: looksLikeTimeTarget(s, indice),
+    kind: "text",
+    deadline: null,
+    threshold: null,
+    comparator: null,
+    period: null,
+    unit: null,
+    qualifier,
+    needsManualDate: looksLikeTimeTarget(s, indice),
   };
 }
 
@@ -340,12 +386,21 @@ function textTarget(s: string, indice: string, qualifier: string | null): Parsed
  * "Numero minimo di persone"); when they disagree the target text decides.
  */
 export function parseTarget(text: string, opts: TargetContext = {}): ParsedTarget {
-  const raw = typeof text === "string" ? normalizeText(text.length > 4 * MAX_TARGET_LENGTH ? text.slice(0, 4 * MAX_TARGET_LENGTH) : text) : "";
+  const raw =
+    typeof text === "string"
+      ? normalizeText(text.length > 4 * MAX_TARGET_LENGTH ? text.slice(0, 4 * MAX_TARGET_LENGTH) : text)
+      : "";
   const indice = typeof opts.indice === "string" ? normalizeText(opts.indice).toLowerCase() : "";
   const year = validYear(opts.year);
   const empty: ParsedTarget = {
-    kind: "text", deadline: null, threshold: null, comparator: null, period: null, unit: null,
-    qualifier: null, needsManualDate: false,
+    kind: "text",
+    deadline: null,
+    threshold: null,
+    comparator: null,
+    period: null,
+    unit: null,
+    qualifier: null,
+    needsManualDate: false,
   };
   if (raw.length === 0) return { ...empty, needsManualDate: looksLikeTimeTarget("", indice) };
   if (raw.length > MAX_TARGET_LENGTH) return textTarget(raw.slice(0, MAX_TARGET_LENGTH).toLowerCase(), indice, null);
@@ -373,13 +428,22 @@ export function parseTarget(text: string, opts: TargetContext = {}): ParsedTarge
     const value = parseItalianNumber(within[1]!);
     if (value !== null) {
       const extra = within[3] ? raw.slice(raw.length - within[3].length) : null;
-      return result({ kind: "upper_bound", threshold: value, comparator: "<=", unit: within[2]!.replace(/\.$/, ""), qualifier: qualifier ?? extra });
+      return result({
+        kind: "upper_bound",
+        threshold: value,
+        comparator: "<=",
+        unit: within[2]!.replace(/\.$/, ""),
+        qualifier: qualifier ?? extra,
+      });
     }
   }
 
   const currency = /€|\beur(?:o)?\b/;
   if (currency.test(s)) {
-    const stripped = s.replace(/€|\beuro\b|\beur\b/g, " ").replace(/\s+/g, " ").trim();
+    const stripped = s
+      .replace(/€|\beuro\b|\beur\b/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     const expr = parseNumericExpression(stripped);
     if (expr && expr.unit === null && expr.period === null && expr.label === "") {
       return result({ kind: "amount", threshold: expr.value, comparator: expr.comparator ?? ">=", unit: "euro" });
@@ -390,7 +454,10 @@ export function parseTarget(text: string, opts: TargetContext = {}): ParsedTarge
   const percentIndice = /^%|percentual|\bper ?cento\b|%$/.test(indice);
   const isPercent = /%|\bper ?cento\b/.test(s);
   if (isPercent) {
-    const stripped = s.replace(/%|\bper ?cento\b/g, " ").replace(/\s+/g, " ").trim();
+    const stripped = s
+      .replace(/%|\bper ?cento\b/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     const expr = parseNumericExpression(stripped);
     if (expr && expr.unit === null && expr.period === null && expr.label === "") {
       return result({ kind: "percentage", threshold: expr.value, comparator: expr.comparator ?? ">=" });
@@ -404,7 +471,13 @@ export function parseTarget(text: string, opts: TargetContext = {}): ParsedTarge
 
   const unit = expr.unit ?? unitFromLabel(expr.label) ?? unitFromIndice(indice);
   if (expr.comparator === "<" || expr.comparator === "<=") {
-    return result({ kind: "upper_bound", threshold: expr.value, comparator: expr.comparator, unit, period: expr.period });
+    return result({
+      kind: "upper_bound",
+      threshold: expr.value,
+      comparator: expr.comparator,
+      unit,
+      period: expr.period,
+    });
   }
   if (expr.comparator !== null) {
     return result({ kind: "count", threshold: expr.value, comparator: expr.comparator, unit, period: expr.period });

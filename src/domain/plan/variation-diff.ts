@@ -70,7 +70,12 @@ function objectiveFields(o: ObjectiveDefinition): [ChangeField, unknown][] {
   ];
 }
 
-function fieldDiff(entityType: EntityType, code: string, before: [ChangeField, unknown][], after: [ChangeField, unknown][]): FieldChange[] {
+function fieldDiff(
+  entityType: EntityType,
+  code: string,
+  before: [ChangeField, unknown][],
+  after: [ChangeField, unknown][],
+): FieldChange[] {
   const out: FieldChange[] = [];
   for (let i = 0; i < before.length; i++) {
     const [field, from] = before[i]!;

@@ -35,18 +35,40 @@ export function variationNoticeText(v: { act: string }, lines: readonly string[]
  * its objective before and after the variation (a move concerns both); a Comune-wide one
  * for the areas it involves (all of them when it names none, or "Tutte EQ").
  */
-export function variationAreas(v: VariationForNotice, all: readonly DatedChange[], places: Places, allAreas: readonly string[]): Map<string, string[]> {
+export function variationAreas(
+  v: VariationForNotice,
+  all: readonly DatedChange[],
+  places: Places,
+  allAreas: readonly string[],
+): Map<string, string[]> {
   const dayBefore = new Date(Date.parse(`${v.validFrom}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const before = new PlanOverlay(all, dayBefore);
   const after = new PlanOverlay(all, v.validFrom);
   const objectiveArea = (overlay: PlanOverlay, code: string): string | null | undefined => {
     if (!places.objectives.has(code)) return undefined;
-    return overlay.objective({ code, title: "", weight: null, areaCode: places.objectives.get(code) ?? null }, { evenIfAbsent: true })!.areaCode;
+    return overlay.objective(
+      { code, title: "", weight: null, areaCode: places.objectives.get(code) ?? null },
+      { evenIfAbsent: true },
+    )!.areaCode;
   };
   const activityObjective = (overlay: PlanOverlay, code: string): string | undefined => {
     const p = places.activities.get(code);
     if (!p) return undefined;
-    const d = activityDefinitionOf({ code, title: "", indicatorName: "", indicatorIndex: null, targetText: "", targetKind: "text", threshold: null, comparator: null, period: null, unit: null, qualifier: null, deadline: null, objectiveCode: p.objectiveCode });
+    const d = activityDefinitionOf({
+      code,
+      title: "",
+      indicatorName: "",
+      indicatorIndex: null,
+      targetText: "",
+      targetKind: "text",
+      threshold: null,
+      comparator: null,
+      period: null,
+      unit: null,
+      qualifier: null,
+      deadline: null,
+      objectiveCode: p.objectiveCode,
+    });
     return overlay.activity(d, { evenIfAbsent: true })!.objectiveCode;
   };
   const out = new Map<string, string[]>();
@@ -59,7 +81,9 @@ export function variationAreas(v: VariationForNotice, all: readonly DatedChange[
     const line = changeLine(c);
     const areas = new Set<string>();
     const objectiveCodes =
-      c.entityType === "objective" ? [c.code] : [activityObjective(before, c.code), activityObjective(after, c.code)].filter((x): x is string => !!x);
+      c.entityType === "objective"
+        ? [c.code]
+        : [activityObjective(before, c.code), activityObjective(after, c.code)].filter((x): x is string => !!x);
     for (const oc of objectiveCodes) {
       for (const overlay of [before, after]) {
         const area = objectiveArea(overlay, oc);

@@ -19,7 +19,14 @@ export type ReportAction =
   | { kind: "count_add"; delta: number; note: string | null }
   | { kind: "count_set"; value: number; note: string | null }
   /** A percentage with its counts: "= 45/47 fonte: protocollo". */
-  | { kind: "ratio"; numerator: number; denominator: number; percent: number; source: string | null; note: string | null }
+  | {
+      kind: "ratio";
+      numerator: number;
+      denominator: number;
+      percent: number;
+      source: string | null;
+      note: string | null;
+    }
   | { kind: "note"; text: string };
 
 export type ObiettivoCommand =
@@ -40,16 +47,34 @@ export const EXAMPLE_CODE = "3.1.2";
 
 /** The lines of `/obiettivo aiuto`, also reused in error messages. */
 export const GRAMMAR_LINES: readonly { form: string; meaning: string }[] = [
-  { form: `/obiettivo ${EXAMPLE_CODE} completato`, meaning: "attività completata oggi (anche: completata, fatto, concluso)" },
+  {
+    form: `/obiettivo ${EXAMPLE_CODE} completato`,
+    meaning: "attività completata oggi (anche: completata, fatto, concluso)",
+  },
   { form: `/obiettivo ${EXAMPLE_CODE} completato il 12/03/2024`, meaning: "completata in quella data" },
   { form: `/obiettivo ${EXAMPLE_CODE} 60%`, meaning: "avanzamento in percentuale" },
-  { form: "/obiettivo 3.3.2 +1 sopralluogo via Roma", meaning: "aggiunge 1 al conteggio (indicatori numerici), con una nota facoltativa" },
+  {
+    form: "/obiettivo 3.3.2 +1 sopralluogo via Roma",
+    meaning: "aggiunge 1 al conteggio (indicatori numerici), con una nota facoltativa",
+  },
   { form: "/obiettivo 3.3.2 = 5", meaning: "imposta il conteggio a 5 (indicatori numerici)" },
-  { form: "/obiettivo 5.1.1 = 45/47 fonte: protocollo", meaning: "percentuale con i conteggi (45 su 47 = 95,7%) e la fonte del dato (indicatori in percentuale)" },
+  {
+    form: "/obiettivo 5.1.1 = 45/47 fonte: protocollo",
+    meaning: "percentuale con i conteggi (45 su 47 = 95,7%) e la fonte del dato (indicatori in percentuale)",
+  },
   { form: `/obiettivo ${EXAMPLE_CODE} in corso`, meaning: "attività avviata" },
-  { form: `/obiettivo ${EXAMPLE_CODE} bloccato in attesa del parere della Regione`, meaning: "attività bloccata, con il motivo" },
-  { form: `/obiettivo ${EXAMPLE_CODE} nota inviata la richiesta all'ufficio tecnico`, meaning: "aggiunge una nota senza cambiare lo stato" },
-  { form: `/obiettivo ${EXAMPLE_CODE} completato per @Mario`, meaning: "registra per un collega della tua area (solo responsabili e Segretario)" },
+  {
+    form: `/obiettivo ${EXAMPLE_CODE} bloccato in attesa del parere della Regione`,
+    meaning: "attività bloccata, con il motivo",
+  },
+  {
+    form: `/obiettivo ${EXAMPLE_CODE} nota inviata la richiesta all'ufficio tecnico`,
+    meaning: "aggiunge una nota senza cambiare lo stato",
+  },
+  {
+    form: `/obiettivo ${EXAMPLE_CODE} completato per @Mario`,
+    meaning: "registra per un collega della tua area (solo responsabili e Segretario)",
+  },
   { form: `/obiettivo ${EXAMPLE_CODE}`, meaning: "apre il modulo di aggiornamento, già compilato" },
   { form: "/obiettivo", meaning: "apre il modulo con l'elenco delle attività (prima quelle della tua area)" },
   { form: `/obiettivo ${EXAMPLE_CODE} storia`, meaning: "la cronologia degli aggiornamenti dell'attività" },
@@ -57,10 +82,26 @@ export const GRAMMAR_LINES: readonly { form: string; meaning: string }[] = [
 ];
 
 const COMPLETE_WORDS = new Set([
-  "completato", "completata", "completati", "completate", "completo", "completa",
-  "fatto", "fatta", "fatti", "fatte",
-  "concluso", "conclusa", "conclusi", "concluse",
-  "terminato", "terminata", "finito", "finita", "chiuso", "chiusa",
+  "completato",
+  "completata",
+  "completati",
+  "completate",
+  "completo",
+  "completa",
+  "fatto",
+  "fatta",
+  "fatti",
+  "fatte",
+  "concluso",
+  "conclusa",
+  "conclusi",
+  "concluse",
+  "terminato",
+  "terminata",
+  "finito",
+  "finita",
+  "chiuso",
+  "chiusa",
 ]);
 const BLOCKED_WORDS = new Set(["bloccato", "bloccata", "bloccati", "bloccate", "blocco", "sospeso", "sospesa"]);
 const STARTED_WORDS = new Set(["avviato", "avviata", "iniziato", "iniziata"]);
@@ -77,7 +118,10 @@ function accepted(kind: "percent" | "count_add" | "count_set", n: number | null)
 
 /** Lowercase, without accents: how keywords are compared ("è" = "e", "COMPLETATO" = "completato"). */
 export function foldWord(word: string): string {
-  return word.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+  return word
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
 }
 
 /**
@@ -85,18 +129,20 @@ export function foldWord(word: string): string {
  * zero-width marks, odd spaces; and Slack's own escaping of &, < and >.
  */
 export function cleanCommandText(text: string): string {
-  return text
-    .normalize("NFKC")
-    // With should_escape (needed for the user ids of "per @collega") Slack wraps links and channels.
-    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>/g, "$1")
-    .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, "#$1")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&")
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, "")
-    .replace(/[\p{Cc}\p{Zs}\u2028\u2029]+/gu, " ")
-    .replace(/[\p{Co}\p{Cs}]/gu, "")
-    .trim();
+  return (
+    text
+      .normalize("NFKC")
+      // With should_escape (needed for the user ids of "per @collega") Slack wraps links and channels.
+      .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|[^>]*)?>/g, "$1")
+      .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, "#$1")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&")
+      .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, "")
+      .replace(/[\p{Cc}\p{Zs}\u2028\u2029]+/gu, " ")
+      .replace(/[\p{Co}\p{Cs}]/gu, "")
+      .trim()
+  );
 }
 
 /** A plan code as typed: "3.1.2", "E1.2", "1005.1.4"; commas and a final dot forgiven ("3,1,2" or "3.1.2."). */
@@ -126,7 +172,10 @@ function freeText(raw: string): { ok: true; value: string | null } | { ok: false
   const value = raw.trim();
   if (value.length === 0) return { ok: true, value: null };
   if (noteTooLong(value)) {
-    return { ok: false, message: `La nota è troppo lunga (${value.length} caratteri): il massimo è ${MAX_REPORT_NOTE}. Per testi lunghi usa il modulo: «/obiettivo ${EXAMPLE_CODE}».` };
+    return {
+      ok: false,
+      message: `La nota è troppo lunga (${value.length} caratteri): il massimo è ${MAX_REPORT_NOTE}. Per testi lunghi usa il modulo: «/obiettivo ${EXAMPLE_CODE}».`,
+    };
   }
   return { ok: true, value };
 }
@@ -163,10 +212,14 @@ export function parseObiettivoText(input: string, ctx: GrammarContext): GrammarR
     const second = rest.split(/\s+/)[0] ?? "";
     const secondCode = normalizeCode(second);
     if (secondCode && isActionWord(headWord)) {
-      return err(`Metti prima il codice dell'attività e poi cosa è successo, per esempio «/obiettivo ${secondCode} ${head.toLowerCase()}». Per tutti i comandi: «/obiettivo aiuto».`);
+      return err(
+        `Metti prima il codice dell'attività e poi cosa è successo, per esempio «/obiettivo ${secondCode} ${head.toLowerCase()}». Per tutti i comandi: «/obiettivo aiuto».`,
+      );
     }
     if (HELP_WORDS.has(headWord)) return { ok: true, command: { kind: "help" } };
-    return err(`Non riconosco ${quote(head)} come codice di un'attività (un codice è fatto di numeri separati da punti, come ${EXAMPLE_CODE}). ${usageHint()}`);
+    return err(
+      `Non riconosco ${quote(head)} come codice di un'attività (un codice è fatto di numeri separati da punti, come ${EXAMPLE_CODE}). ${usageHint()}`,
+    );
   }
 
   if (rest.length === 0) {
@@ -179,7 +232,10 @@ export function parseObiettivoText(input: string, ctx: GrammarContext): GrammarR
     if (behalf) return err(onBehalfOnlyForReports(code));
     return { ok: true, command: { kind: "history", code } };
   }
-  return { ok: true, command: { kind: "report", code, action: action.value, ...(behalf ? { onBehalfOf: behalf.who } : {}) } };
+  return {
+    ok: true,
+    command: { kind: "report", code, action: action.value, ...(behalf ? { onBehalfOf: behalf.who } : {}) },
+  };
 }
 
 const ON_BEHALF = /\s+per\s+(?:<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>|@([\p{L}\p{N}._-]{1,80}))\s*$/iu;
@@ -188,7 +244,10 @@ const ON_BEHALF = /\s+per\s+(?:<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>|@([\p{L}\p{N}
 function splitOnBehalf(text: string): { text: string; who: OnBehalf } | { error: string } | null {
   const m = ON_BEHALF.exec(text);
   if (!m) {
-    if (/\s+per\s+<@[^>]*>?\s*$/i.test(text)) return { error: `Non riconosco la persona dopo «per»: scegli il collega dal menu di Slack scrivendo @, per esempio «/obiettivo ${EXAMPLE_CODE} completato per @Mario».` };
+    if (/\s+per\s+<@[^>]*>?\s*$/i.test(text))
+      return {
+        error: `Non riconosco la persona dopo «per»: scegli il collega dal menu di Slack scrivendo @, per esempio «/obiettivo ${EXAMPLE_CODE} completato per @Mario».`,
+      };
     return null;
   }
   const rest = text.slice(0, m.index).trim();
@@ -211,7 +270,14 @@ function afterWords(text: string, n: number): string {
 }
 
 function isActionWord(w: string): boolean {
-  return COMPLETE_WORDS.has(w) || BLOCKED_WORDS.has(w) || NOTE_WORDS.has(w) || HISTORY_WORDS.has(w) || STARTED_WORDS.has(w) || /^\d+%$/.test(w);
+  return (
+    COMPLETE_WORDS.has(w) ||
+    BLOCKED_WORDS.has(w) ||
+    NOTE_WORDS.has(w) ||
+    HISTORY_WORDS.has(w) ||
+    STARTED_WORDS.has(w) ||
+    /^\d+%$/.test(w)
+  );
 }
 
 type ActionResult = { ok: true; value: ReportAction | "history" } | { ok: false; message: string };
@@ -248,7 +314,9 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
     const reason = freeText(afterFirst.replace(/^(?:motivo|causa)\s*:\s*/i, ""));
     if (!reason.ok) return reason;
     if (!reason.value) {
-      return err(`Scrivi anche il motivo del blocco, per esempio «/obiettivo ${code} bloccato in attesa del parere della Regione».`);
+      return err(
+        `Scrivi anche il motivo del blocco, per esempio «/obiettivo ${code} bloccato in attesa del parere della Regione».`,
+      );
     }
     return { ok: true, value: { kind: "blocked", reason: reason.value } };
   }
@@ -256,7 +324,10 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   if (NOTE_WORDS.has(first)) {
     const note = freeText(afterFirst);
     if (!note.ok) return note;
-    if (!note.value) return err(`Scrivi il testo della nota, per esempio «/obiettivo ${code} nota inviata la richiesta all'ufficio tecnico».`);
+    if (!note.value)
+      return err(
+        `Scrivi il testo della nota, per esempio «/obiettivo ${code} nota inviata la richiesta all'ufficio tecnico».`,
+      );
     return { ok: true, value: { kind: "note", text: note.value } };
   }
 
@@ -264,7 +335,10 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   const percent = /^(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percento|per\s+cento)(?=\s|$)(.*)$/i.exec(rest);
   if (percent) {
     const value = parseItalianNumber(percent[1]!.replace(".", ","));
-    if (!accepted("percent", value)) return err(`La percentuale deve essere tra 0% e 100%: hai scritto ${percent[1]}%. Per esempio «/obiettivo ${code} 60%».`);
+    if (!accepted("percent", value))
+      return err(
+        `La percentuale deve essere tra 0% e 100%: hai scritto ${percent[1]}%. Per esempio «/obiettivo ${code} 60%».`,
+      );
     const note = freeText(percent[2]!);
     if (!note.ok) return note;
     return { ok: true, value: { kind: "percent", percent: value, note: note.value } };
@@ -275,14 +349,18 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   if (plus) {
     const n = /^\d{1,7}$/.test(plus[1]!) ? Number(plus[1]) : NaN;
     if (!accepted("count_add", n)) {
-      return err(`Dopo «+» serve un numero intero da 1 a ${MAX_COUNT.toLocaleString("it-IT")}, per esempio «/obiettivo ${code} +1» oppure «/obiettivo ${code} +3 controlli in spiaggia».`);
+      return err(
+        `Dopo «+» serve un numero intero da 1 a ${MAX_COUNT.toLocaleString("it-IT")}, per esempio «/obiettivo ${code} +1» oppure «/obiettivo ${code} +3 controlli in spiaggia».`,
+      );
     }
     const note = freeText(plus[2]!);
     if (!note.ok) return note;
     return { ok: true, value: { kind: "count_add", delta: n, note: note.value } };
   }
   if (/^-\s*\d/.test(rest)) {
-    return err(`Non si sottrae dal conteggio: per correggerlo imposta il totale, per esempio «/obiettivo ${code} = 5», oppure usa il pulsante «Annulla» sotto l'ultimo aggiornamento.`);
+    return err(
+      `Non si sottrae dal conteggio: per correggerlo imposta il totale, per esempio «/obiettivo ${code} = 5», oppure usa il pulsante «Annulla» sotto l'ultimo aggiornamento.`,
+    );
   }
 
   // Percentage with counts: "= 45/47", "= 45 / 47 fonte: protocollo", "= 45/47 nota fonte: registro"
@@ -293,7 +371,8 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
   const equals = /^=\s*(\S+)(.*)$/.exec(rest);
   if (equals) {
     const n = /^\d{1,7}(?:,\d{1,2})?$/.test(equals[1]!) ? parseItalianNumber(equals[1]!) : null;
-    if (!accepted("count_set", n)) return err(`Dopo «=» serve il totale raggiunto, un numero da 0 in su, per esempio «/obiettivo ${code} = 5».`);
+    if (!accepted("count_set", n))
+      return err(`Dopo «=» serve il totale raggiunto, un numero da 0 in su, per esempio «/obiettivo ${code} = 5».`);
     const note = freeText(equals[2]!);
     if (!note.ok) return note;
     return { ok: true, value: { kind: "count_set", value: n, note: note.value } };
@@ -301,7 +380,9 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
 
   // A bare number: the user meant a percentage or a count; say which forms exist.
   if (/^\d+(?:[.,]\d+)?$/.test(words[0]!)) {
-    return err(`Non so se ${quote(words[0]!)} sia una percentuale o un conteggio. Scrivi «/obiettivo ${code} ${words[0]}%» per la percentuale, «/obiettivo ${code} = ${words[0]}» per il totale o «/obiettivo ${code} +1» per aggiungere al conteggio.`);
+    return err(
+      `Non so se ${quote(words[0]!)} sia una percentuale o un conteggio. Scrivi «/obiettivo ${code} ${words[0]}%» per la percentuale, «/obiettivo ${code} = ${words[0]}» per il totale o «/obiettivo ${code} +1» per aggiungere al conteggio.`,
+    );
   }
 
   return err(
@@ -312,7 +393,9 @@ function parseAction(rest: string, code: string, ctx: GrammarContext): ActionRes
 function parseRatio(numText: string, denText: string, after: string, code: string): ActionResult {
   const example = `«/obiettivo ${code} = 45/47 fonte: protocollo»`;
   if (!/^\d{1,9}$/.test(numText) || !/^\d{1,9}$/.test(denText)) {
-    return err(`Numeratore e denominatore devono essere numeri interi da 0 in su, il denominatore maggiore di zero: per esempio ${example} (45 pratiche evase su 47).`);
+    return err(
+      `Numeratore e denominatore devono essere numeri interi da 0 in su, il denominatore maggiore di zero: per esempio ${example} (45 pratiche evase su 47).`,
+    );
   }
   const checked = checkPercentCounts(Number(numText), Number(denText));
   if (!checked.ok) return err(`${checked.message} Esempio: ${example}.`);
@@ -321,12 +404,20 @@ function parseRatio(numText: string, denText: string, after: string, code: strin
   const noteRaw = m ? m[1]! : after;
   const sourceRaw = m ? m[2]!.trim() : "";
   if (m && !sourceRaw) return err(`Dopo «fonte:» scrivi da dove viene il dato, per esempio ${example}.`);
-  if (sourceRaw.length > MAX_SOURCE_LENGTH) return err(`La fonte è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.`);
+  if (sourceRaw.length > MAX_SOURCE_LENGTH)
+    return err(`La fonte è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.`);
   const note = freeText(noteRaw);
   if (!note.ok) return note;
   return {
     ok: true,
-    value: { kind: "ratio", numerator: Number(numText), denominator: Number(denText), percent: checked.percent, source: sourceRaw || null, note: note.value },
+    value: {
+      kind: "ratio",
+      numerator: Number(numText),
+      denominator: Number(denText),
+      percent: checked.percent,
+      source: sourceRaw || null,
+      note: note.value,
+    },
   };
 }
 
@@ -361,7 +452,9 @@ function parseCompletion(after: string, code: string, ctx: GrammarContext): Acti
   if (on === null) {
     const looksLikeDate = i > 0 || /^\d/.test(candidate[0] ?? "");
     if (looksLikeDate) {
-      return err(`Non riconosco ${quote(candidate.join(" ") || after)} come data. Scrivi la data come giorno/mese/anno, per esempio «/obiettivo ${code} completato il 12/03/2024».`);
+      return err(
+        `Non riconosco ${quote(candidate.join(" ") || after)} come data. Scrivi la data come giorno/mese/anno, per esempio «/obiettivo ${code} completato il 12/03/2024».`,
+      );
     }
     const note = freeText(after);
     if (!note.ok) return note;

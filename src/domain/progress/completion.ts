@@ -66,7 +66,13 @@ export const ACTIVITY_COMPLETION_SQL_TEXT = `COALESCE(CASE
  * counts as much as the average weighted one (all alike when none has one); an objective
  * without activities cannot move and is left out.
  */
-export function scopeCompletion(t: { live: number; weighted: number; weightSum: number; weightedScore: number; unweightedScore: number }): number {
+export function scopeCompletion(t: {
+  live: number;
+  weighted: number;
+  weightSum: number;
+  weightedScore: number;
+  unweightedScore: number;
+}): number {
   const fallback = t.weighted > 0 ? t.weightSum / t.weighted : 1;
   const total = t.weightSum + (t.live - t.weighted) * fallback;
   if (total <= 0) return 0;

@@ -7,7 +7,11 @@ import { canWriteActivity } from "../permissions.ts";
  * areas, the Segretario or the admin for anyone; always for a person who could record on
  * that activity themselves. Pure: the lookups are in app/on-behalf.ts.
  */
-export function onBehalfRefusal(actor: Actor, person: Actor, activity: { code: string; areaCode: string | null }): AppError | null {
+export function onBehalfRefusal(
+  actor: Actor,
+  person: Actor,
+  activity: { code: string; areaCode: string | null },
+): AppError | null {
   if (person.slackUserId === actor.slackUserId) return null;
   if (actor.role === "dipendente" || actor.role === "nucleo") return { code: "behalf_role" };
   if (actor.role === "responsabile" && !person.areaCodes.some((c) => actor.areaCodes.includes(c))) {

@@ -21,7 +21,16 @@ export function statusLabel(status: string): string {
   return (STATUS_LABELS as Record<string, string>)[status] ?? status;
 }
 
-export const REPORT_KINDS = ["status", "percent", "count_add", "count_set", "boolean", "amount", "measure", "note"] as const;
+export const REPORT_KINDS = [
+  "status",
+  "percent",
+  "count_add",
+  "count_set",
+  "boolean",
+  "amount",
+  "measure",
+  "note",
+] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export type ReportSource = "slack_command" | "slack_modal" | "slack_button" | "console" | "cli";
@@ -188,7 +197,9 @@ export function deriveProgress(reports: readonly ReportFact[], indicator: Indica
     status,
     percent,
     count,
-    periodCounts: [...buckets.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, c]) => ({ period: p, count: c })),
+    periodCounts: [...buckets.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([p, c]) => ({ period: p, count: c })),
     achievedValue,
     completedOn,
     blockedReason,
@@ -218,4 +229,3 @@ export function periodKey(isoDay: string, period: Period): string {
       return isoWeekOf(isoDay);
   }
 }
-

@@ -1,7 +1,14 @@
 import { UserError } from "../../errors.ts";
 import type { AppError } from "../../messages/errors.ts";
 import { checkPercentCounts, MAX_SOURCE_LENGTH } from "../validation/counts.ts";
-import { isStatus, MAX_EVIDENCE, MAX_REPORT_NOTE, REPORT_KINDS, type ReportInput, type ReportKind } from "./progress.ts";
+import {
+  isStatus,
+  MAX_EVIDENCE,
+  MAX_REPORT_NOTE,
+  REPORT_KINDS,
+  type ReportInput,
+  type ReportKind,
+} from "./progress.ts";
 
 /**
  * The rules a report must meet, one definition for the three ways in: the command grammar
@@ -60,7 +67,11 @@ export function evidenceTooLong(evidence: string | null | undefined): boolean {
 }
 
 /** Blocking needs a reason, unless the activity is blocked already (the reason is on record). */
-export function blockedWithoutReason(status: string | null | undefined, note: string | null | undefined, previousStatus?: string | null): boolean {
+export function blockedWithoutReason(
+  status: string | null | undefined,
+  note: string | null | undefined,
+  previousStatus?: string | null,
+): boolean {
   return status === "bloccata" && !note?.trim() && previousStatus !== "bloccata";
 }
 
@@ -77,19 +88,36 @@ export function validateReportInput(input: ReportInput, today: string): void {
   if (input.numerator != null || input.denominator != null) {
     if (input.kind !== "percent") throw new Error("numeratore e denominatore valgono solo per una percentuale");
     if (input.numerator == null || input.denominator == null) {
-      throw new UserError({ code: "percent_counts", reason: "bad_counts", text: "Indica sia il numeratore sia il denominatore, per esempio 45 su 47." });
+      throw new UserError({
+        code: "percent_counts",
+        reason: "bad_counts",
+        text: "Indica sia il numeratore sia il denominatore, per esempio 45 su 47.",
+      });
     }
     const checked = checkPercentCounts(input.numerator, input.denominator);
     if (!checked.ok) throw new UserError({ code: "percent_counts", reason: "bad_counts", text: checked.message });
   }
   if (input.valueSource && input.valueSource.length > MAX_SOURCE_LENGTH) {
-    throw new UserError({ code: "percent_counts", reason: "source_too_long", text: `La fonte del dato è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.` });
+    throw new UserError({
+      code: "percent_counts",
+      reason: "source_too_long",
+      text: `La fonte del dato è troppo lunga: il massimo è ${MAX_SOURCE_LENGTH} caratteri.`,
+    });
   }
-  if (!(REPORT_KINDS as readonly string[]).includes(input.kind)) throw new Error(`tipo di aggiornamento sconosciuto: ${input.kind}`);
+  if (!(REPORT_KINDS as readonly string[]).includes(input.kind))
+    throw new Error(`tipo di aggiornamento sconosciuto: ${input.kind}`);
   if (input.status != null && !isStatus(input.status)) throw new Error(`stato sconosciuto: ${input.status}`);
-  const needsValue = input.kind === "percent" || input.kind === "count_add" || input.kind === "count_set" || input.kind === "boolean";
+  const needsValue =
+    input.kind === "percent" || input.kind === "count_add" || input.kind === "count_set" || input.kind === "boolean";
   if (input.value != null || needsValue) {
-    const problem = input.value == null ? (input.kind === "boolean" ? "not_yes_no" : input.kind === "percent" ? "percent_range" : "count_range") : valueProblem(input.kind, input.value);
+    const problem =
+      input.value == null
+        ? input.kind === "boolean"
+          ? "not_yes_no"
+          : input.kind === "percent"
+            ? "percent_range"
+            : "count_range"
+        : valueProblem(input.kind, input.value);
     if (problem) throw new UserError(valueError(input.kind, problem));
   }
   if (input.occurredOn != null) {

@@ -189,14 +189,27 @@ function headsOf(a: PlannedActivity, heads: ReadonlyMap<string, readonly string[
 }
 
 /** Digests whose day is `day` and that are not yet settled. */
-function digestsOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): PlannedSend[] {
+function digestsOn(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  day: string,
+  settled: ReadonlySet<string>,
+): PlannedSend[] {
   if (digestDayOfWeek(facts.calendar, config, day) !== day) return [];
   const week = isoWeekOf(day);
   const at = romeInstant(day, config.digest.time);
   return facts.channels
     .map((c) => ({ c, key: digestKey(facts.planYear, c.areaCode, week) }))
     .filter(({ key }) => !settled.has(key))
-    .map(({ c, key }) => ({ key, date: day, time: config.digest.time, at, kind: "digest" as const, recipient: c.channelId, area: c.areaCode }));
+    .map(({ c, key }) => ({
+      key,
+      date: day,
+      time: config.digest.time,
+      at,
+      kind: "digest" as const,
+      recipient: c.channelId,
+      area: c.areaCode,
+    }));
 }
 
 /** Calendar days back that the facts cover for questions: more than any overdue window, even across a closed August. */
@@ -213,7 +226,9 @@ const indexes = new WeakMap<readonly PlannedActivity[], ActivityIndex>();
 function indexOf(facts: ScheduleFacts): ActivityIndex {
   let ix = indexes.get(facts.activities);
   if (!ix) {
-    const sorted = [...facts.activities].sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0));
+    const sorted = [...facts.activities].sort((a, b) =>
+      a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : 0,
+    );
     ix = { byCode: new Map(facts.activities.map((a) => [a.code, a])), sorted };
     indexes.set(facts.activities, ix);
   }
@@ -251,13 +266,24 @@ interface Candidate {
 }
 
 /** Every reminder and question item due on `day`, addressed to whoever should get it before absences. */
-function candidatesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): Candidate[] {
+function candidatesOn(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  day: string,
+  settled: ReadonlySet<string>,
+): Candidate[] {
   const cal = facts.calendar;
   const year = facts.planYear;
   const out: Candidate[] = [];
   const snoozedNow = (userId: string, code: string, kind: string) =>
     facts.snoozes.some((s) => s.userId === userId && s.code === code && s.kind === kind && s.until > day);
-  const base = (a: PlannedActivity, kind: PlannedItem["kind"], workingDays: number, key: string, snoozed = false): PlannedItem => ({
+  const base = (
+    a: PlannedActivity,
+    kind: PlannedItem["kind"],
+    workingDays: number,
+    key: string,
+    snoozed = false,
+  ): PlannedItem => ({
     kind,
     code: a.code,
     title: a.title,
@@ -302,14 +328,20 @@ function candidatesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string,
     const a = byCode.get(s.code);
     if (!a) continue;
     if (s.kind === "question" && (a.explained || a.deadline >= day)) continue;
-    const days = s.kind === "reminder" ? cal.workingDaysBetween(day, a.deadline) : cal.workingDaysBetween(a.deadline, day);
+    const days =
+      s.kind === "reminder" ? cal.workingDaysBetween(day, a.deadline) : cal.workingDaysBetween(a.deadline, day);
     out.push({ recipient: s.userId, item: base(a, s.kind, days, snoozeKey(s.id), true) });
   }
   return out;
 }
 
 /** Direct messages of `day`: candidates routed around absences, merged per activity, bundled per person. */
-function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): PlannedSend[] {
+function directMessagesOn(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  day: string,
+  settled: ReadonlySet<string>,
+): PlannedSend[] {
   if (!facts.calendar.isWorkingDay(day)) return [];
   const absent = (u: string) => isAbsent(facts.absences, u, day);
   const { byCode } = indexOf(facts);
@@ -345,7 +377,12 @@ function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: str
     const key = dmKey(day, recipient);
     if (settled.has(key)) continue;
     const items = [...itemMap.values()]
-      .sort((x, y) => (x.kind === y.kind ? 0 : x.kind === "question" ? -1 : 1) || (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : 0) || (x.code < y.code ? -1 : 1))
+      .sort(
+        (x, y) =>
+          (x.kind === y.kind ? 0 : x.kind === "question" ? -1 : 1) ||
+          (x.deadline < y.deadline ? -1 : x.deadline > y.deadline ? 1 : 0) ||
+          (x.code < y.code ? -1 : 1),
+      )
       .slice(0, BUNDLE_MAX_ITEMS);
     sends.push({
       key,
@@ -362,7 +399,12 @@ function directMessagesOn(facts: ScheduleFacts, config: ScheduleConfig, day: str
 }
 
 /** Everything planned for `day` that is not settled yet (digests first). */
-export function plannedOn(facts: ScheduleFacts, config: ScheduleConfig, day: string, settled: ReadonlySet<string>): PlannedSend[] {
+export function plannedOn(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  day: string,
+  settled: ReadonlySet<string>,
+): PlannedSend[] {
   const all = [...digestsOn(facts, config, day, settled), ...directMessagesOn(facts, config, day, settled)];
   // Stable: by time, digests before direct messages at the same time.
   return all.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
@@ -373,7 +415,12 @@ export function plannedOn(facts: ScheduleFacts, config: ScheduleConfig, day: str
  * come (so a bot that was down catches up within the week, never an earlier week), and
  * today's direct messages once the daily time has passed.
  */
-export function dueAt(facts: ScheduleFacts, config: ScheduleConfig, now: Date, settled: ReadonlySet<string>): PlannedSend[] {
+export function dueAt(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  now: Date,
+  settled: ReadonlySet<string>,
+): PlannedSend[] {
   const today = romeDay(now);
   const out: PlannedSend[] = [];
   const digestDay = digestDayOfWeek(facts.calendar, config, today);
@@ -394,7 +441,13 @@ export function keysSettledBy(s: PlannedSend): string[] {
  * given what is already settled and what the earlier days of the window would post.
  * The facts (open activities, absences, snoozes) are taken as they are now.
  */
-export function planWindow(facts: ScheduleFacts, config: ScheduleConfig, from: string, to: string, settled: ReadonlySet<string>): PlannedSend[] {
+export function planWindow(
+  facts: ScheduleFacts,
+  config: ScheduleConfig,
+  from: string,
+  to: string,
+  settled: ReadonlySet<string>,
+): PlannedSend[] {
   const done = new Set(settled);
   const out: PlannedSend[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {

@@ -22,11 +22,19 @@ const deadlineRule = z
   })
   .superRefine((r, ctx) => {
     if (r.late === "fasce" && r.bands.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["bands"], message: "con late = \"fasce\" serve almeno una fascia, per esempio [{\"maxDaysLate\": 30, \"percent\": 50}]" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["bands"],
+        message: 'con late = "fasce" serve almeno una fascia, per esempio [{"maxDaysLate": 30, "percent": 50}]',
+      });
     }
     for (let i = 1; i < r.bands.length; i++) {
       if (r.bands[i]!.maxDaysLate <= r.bands[i - 1]!.maxDaysLate) {
-        ctx.addIssue({ code: "custom", path: ["bands", i, "maxDaysLate"], message: "le fasce vanno elencate per giorni di ritardo crescenti" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["bands", i, "maxDaysLate"],
+          message: "le fasce vanno elencate per giorni di ritardo crescenti",
+        });
       }
     }
   });
@@ -42,13 +50,18 @@ const evidenceRule = z.strictObject({
   /** A completion on this indicator kind needs evidence (an act or a link). */
   required: z.boolean().default(true),
   /** The acts that count: determina, delibera, decreto, ordinanza, protocollo, link, altro. */
-  acts: z.array(z.enum(ACT_KINDS)).min(1, "indica almeno un tipo di atto, per esempio [\"determina\", \"link\"]").default(["determina", "delibera", "protocollo", "link"]),
+  acts: z
+    .array(z.enum(ACT_KINDS))
+    .min(1, 'indica almeno un tipo di atto, per esempio ["determina", "link"]')
+    .default(["determina", "delibera", "protocollo", "link"]),
   /** false: a completion without evidence scores 0%; true: it scores and is marked "senza evidenza". */
   scoresWithout: z.boolean().default(true),
 });
 
 /** Also in config/smvp-default.json: a configuration stored before evidence rules existed gets these. */
-const DEFAULT_EVIDENCE = { deadline: { required: true, acts: ["determina", "delibera", "protocollo", "link"], scoresWithout: true } } as const;
+const DEFAULT_EVIDENCE = {
+  deadline: { required: true, acts: ["determina", "delibera", "protocollo", "link"], scoresWithout: true },
+} as const;
 
 /** Also in config/smvp-default.json: a partial configuration gets the same windows as the shipped one. */
 const DEFAULT_SEASONS = [{ match: "estiv", label: "stagione estiva", from: "06-01", to: "09-30" }];
@@ -81,7 +94,12 @@ export const scoringConfigSchema = z.strictObject({
     .default(() => structuredClone(DEFAULT_SEASONS))
     .superRefine((seasons, ctx) => {
       seasons.forEach((s, i) => {
-        if (s.from > s.to) ctx.addIssue({ code: "custom", path: [i, "to"], message: "la fine della stagione deve seguire l'inizio nello stesso anno" });
+        if (s.from > s.to)
+          ctx.addIssue({
+            code: "custom",
+            path: [i, "to"],
+            message: "la fine della stagione deve seguire l'inizio nello stesso anno",
+          });
       });
     }),
   /** Individual evaluation (scheda di valutazione): behaviour criteria and who enters them. */
@@ -91,7 +109,10 @@ export const scoringConfigSchema = z.strictObject({
        * Criteria in SMVP order (the number a score file uses is the position, from 1). Absent:
        * the criteria the plan document lists, else the shipped default's.
        */
-      criteria: z.array(z.strictObject({ title: z.string().trim().min(1), maxPoints: z.number().positive() })).min(1).optional(),
+      criteria: z
+        .array(z.strictObject({ title: z.string().trim().min(1), maxPoints: z.number().positive() }))
+        .min(1)
+        .optional(),
       /** Roles allowed to enter behaviour scores from Slack. */
       editors: z.array(z.enum(["segretario", "nucleo", "admin", "responsabile"])).default(["segretario", "nucleo"]),
     })
@@ -114,7 +135,12 @@ export const scoringConfigSchema = z.strictObject({
    */
   comuneWideScoring: z.record(z.string().min(1), z.enum(["per_area", "ente"])).default({}),
   /** Evaluations decided by hand (targets with no measurable value), by activity code. */
-  manualEvaluations: z.record(z.string().min(1), z.strictObject({ percent, reason: z.string().trim().min(1, "serve il motivo della valutazione") })).default({}),
+  manualEvaluations: z
+    .record(
+      z.string().min(1),
+      z.strictObject({ percent, reason: z.string().trim().min(1, "serve il motivo della valutazione") }),
+    )
+    .default({}),
   /** Evidence rules by indicator kind (deadline, percentage, count, boolean, amount, upper_bound, text). */
   evidence: z
     .strictObject({
@@ -145,7 +171,6 @@ export interface ScoringConfigInForce {
   act: string | null;
 }
 
-
 /** Validates a configuration; the error lists every wrong field, in Italian. */
 export function parseScoringConfig(raw: unknown, origin = "configurazione SMVP"): ScoringConfig {
   const parsed = scoringConfigSchema.safeParse(raw, { error: z.locales.it().localeError });
@@ -159,7 +184,10 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (e) {
-    throw new UserError({ code: "bad_scoring_config", detail: `${origin}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}).` });
+    throw new UserError({
+      code: "bad_scoring_config",
+      detail: `${origin}: il file non è JSON valido (${e instanceof Error ? e.message : String(e)}).`,
+    });
   }
   return parseScoringConfig(raw, origin);
 }
@@ -168,7 +196,10 @@ export function parseScoringConfigText(text: string, origin = "configurazione SM
  * The version in force on a day: among those whose validFrom is not after the day (no
  * validFrom: from the start), the highest. Pure, so every caller dates the rules alike.
  */
-export function versionInForce<V extends { version: number; validFrom: string | null }>(versions: readonly V[], day: string | undefined): V | null {
+export function versionInForce<V extends { version: number; validFrom: string | null }>(
+  versions: readonly V[],
+  day: string | undefined,
+): V | null {
   let best: V | null = null;
   for (const v of versions) {
     if (day !== undefined && v.validFrom !== null && v.validFrom > day) continue;
@@ -177,9 +208,14 @@ export function versionInForce<V extends { version: number; validFrom: string | 
   return best;
 }
 
-export function configLabel(c: Pick<ScoringConfigInForce, "version"> & Partial<Pick<ScoringConfigInForce, "validFrom" | "act">>, planYear: number): string {
+export function configLabel(
+  c: Pick<ScoringConfigInForce, "version"> & Partial<Pick<ScoringConfigInForce, "validFrom" | "act">>,
+  planYear: number,
+): string {
   if (c.version === null) return `configurazione SMVP predefinita (nessuna configurazione per il ${planYear})`;
-  const from = c.validFrom ? ` in vigore dal ${c.validFrom.slice(8, 10)}/${c.validFrom.slice(5, 7)}/${c.validFrom.slice(0, 4)}` : "";
+  const from = c.validFrom
+    ? ` in vigore dal ${c.validFrom.slice(8, 10)}/${c.validFrom.slice(5, 7)}/${c.validFrom.slice(0, 4)}`
+    : "";
   const act = c.act ? ` (${c.act})` : "";
   return `configurazione SMVP ${planYear} versione ${c.version}${from}${act}`;
 }

@@ -15,9 +15,14 @@ import {
 } from "./scoring.ts";
 import type { ScoringConfigInForce } from "./config.ts";
 import type { PlanInForce } from "../plan/in-force.ts";
-import { deriveProgress, progressFields, type IndicatorShape, type ProgressFields, type ReportFact } from "../progress/progress.ts";
+import {
+  deriveProgress,
+  progressFields,
+  type IndicatorShape,
+  type ProgressFields,
+  type ReportFact,
+} from "../progress/progress.ts";
 import { itNumber, itPercent } from "../text/italian.ts";
-import { effectiveDeadline } from "../plan/deadline.ts";
 
 /**
  * The plan scored at a date: what the Relazione, the monitoring report and the App Home
@@ -116,7 +121,9 @@ export interface PlanEvaluation {
 /** The first instant after the Rome day `isoDay`: records at or after it came later. */
 export function endOfRomeDay(isoDay: string): Date {
   const next = addDays(isoDay, 1);
-  return new Date(new TZDate(+next.slice(0, 4), +next.slice(5, 7) - 1, +next.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime());
+  return new Date(
+    new TZDate(+next.slice(0, 4), +next.slice(5, 7) - 1, +next.slice(8, 10), 0, 0, 0, TIME_ZONE).getTime(),
+  );
 }
 
 export interface ReportForFold extends ReportFact {
@@ -145,7 +152,14 @@ const NO_REPORTS: EvaluatedState = Object.freeze({
   lastReporterId: null,
 });
 
-const EMPTY_COUNTS = (): SectionCounts => ({ activities: 0, completed: 0, inProgress: 0, notStarted: 0, blocked: 0, overdue: 0 });
+const EMPTY_COUNTS = (): SectionCounts => ({
+  activities: 0,
+  completed: 0,
+  inProgress: 0,
+  notStarted: 0,
+  blocked: 0,
+  overdue: 0,
+});
 
 function addCounts(into: SectionCounts, a: ActivityEval): void {
   into.activities += 1;
@@ -180,8 +194,14 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
   const cutoff = endOfRomeDay(opts.asOf);
   const folded = new Map<string, EvaluatedState>();
   if (rebuild.size) {
-    const shapes = new Map(inForce.activities.map((a) => [a.code, { targetKind: a.target.kind, period: a.target.period }]));
-    for (const code of rebuild) folded.set(code, stateAt(input.reportsBefore.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }));
+    const shapes = new Map(
+      inForce.activities.map((a) => [a.code, { targetKind: a.target.kind, period: a.target.period }]),
+    );
+    for (const code of rebuild)
+      folded.set(
+        code,
+        stateAt(input.reportsBefore.get(code) ?? [], cutoff, shapes.get(code) ?? { targetKind: "text", period: null }),
+      );
   }
 
   const progressByCode = new Map(progress.map((p) => [p.activityCode, p]));
@@ -195,9 +215,7 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
     if (!objective) continue; // its objective is not in force
     const deadline = a.effectiveDeadline;
     const p = progressByCode.get(a.code);
-    const state: EvaluatedState =
-      folded.get(a.code) ??
-      (p ? progressFields<string | null>(p) : NO_REPORTS);
+    const state: EvaluatedState = folded.get(a.code) ?? (p ? progressFields<string | null>(p) : NO_REPORTS);
     const evidence = input.evidence.get(a.code) ?? [];
     const score = scoreActivity(
       {
@@ -283,7 +301,8 @@ export function evaluate(input: EvaluationInput, opts: { asOf: string }): PlanEv
   const scored = areaEvals.filter((a) => a.score.percent != null);
   const overallPercent = scored.length ? scored.reduce((s, a) => s + a.score.percent!, 0) / scored.length : null;
   const overallCounts = EMPTY_COUNTS();
-  for (const s of [...areaEvals, comuneWide]) for (const k of Object.keys(overallCounts) as (keyof SectionCounts)[]) overallCounts[k] += s.counts[k];
+  for (const s of [...areaEvals, comuneWide])
+    for (const k of Object.keys(overallCounts) as (keyof SectionCounts)[]) overallCounts[k] += s.counts[k];
 
   return {
     plan,

@@ -86,7 +86,10 @@ export function buildScorecard(input: ScorecardInput): Scorecard {
   const orgScored = input.areas.map((a) => a.organisationalPoints).filter((p): p is number => p != null);
   const objC = cents(mean(objScored) ?? 0);
   const orgC = cents(mean(orgScored) ?? 0);
-  const behaviours: ScorecardBehaviour[] = input.criteria.map((c) => ({ ...c, points: input.behaviours?.scores[c.number] ?? null }));
+  const behaviours: ScorecardBehaviour[] = input.criteria.map((c) => ({
+    ...c,
+    points: input.behaviours?.scores[c.number] ?? null,
+  }));
   const behC = behaviours.reduce((s, b) => s + cents(b.points ?? 0), 0);
   const behMax = input.criteria.reduce((s, c) => s + c.maxPoints, 0);
   const maxTotal = fromCents(cents(input.objectivesMaxPoints) + cents(input.organisationalMaxPoints) + cents(behMax));
@@ -95,14 +98,28 @@ export function buildScorecard(input: ScorecardInput): Scorecard {
   const explanation: string[] = [];
   const areaList = (key: "objectivesPoints" | "organisationalPoints") =>
     input.areas.map((a) => `${a.code}: ${a[key] == null ? "non valutabile" : itNumber(a[key]!, 2)}`).join("; ");
-  const partText = (what: string, scored: number[], c: number, max: number, key: "objectivesPoints" | "organisationalPoints") =>
+  const partText = (
+    what: string,
+    scored: number[],
+    c: number,
+    max: number,
+    key: "objectivesPoints" | "organisationalPoints",
+  ) =>
     scored.length === 0
       ? `${what}: nessuna area valutabile = 0 punti su ${itNumber(max)}`
       : input.areas.length === 1
         ? `${what}: ${itNumber(fromCents(c), 2)} punti su ${itNumber(max)}`
         : `${what}: media delle aree (${areaList(key)}) = ${itNumber(fromCents(c), 2)} punti su ${itNumber(max)}`;
   explanation.push(partText("Obiettivi dell'area", objScored, objC, input.objectivesMaxPoints, "objectivesPoints"));
-  explanation.push(partText("Performance organizzativa (obiettivi dell'ente)", orgScored, orgC, input.organisationalMaxPoints, "organisationalPoints"));
+  explanation.push(
+    partText(
+      "Performance organizzativa (obiettivi dell'ente)",
+      orgScored,
+      orgC,
+      input.organisationalMaxPoints,
+      "organisationalPoints",
+    ),
+  );
   const missing = behaviours.filter((b) => b.points == null).length;
   explanation.push(
     !input.behaviours
@@ -137,10 +154,21 @@ export function buildScorecard(input: ScorecardInput): Scorecard {
 }
 
 /** The payment-times share for one Responsabile: the objective's achievement times the share of result pay. */
-export function paymentTimesFigure(objective: { code: string; title: string }, percent: number | null, resultPayShare: number): PaymentTimesFigure {
+export function paymentTimesFigure(
+  objective: { code: string; title: string },
+  percent: number | null,
+  resultPayShare: number,
+): PaymentTimesFigure {
   const head = `Tempi di pagamento (DL 13/2023 art. 4-bis): obiettivo ${objective.code} «${objective.title}» legato al ${itPercent(resultPayShare, 0)} della retribuzione di risultato`;
   if (percent == null) {
-    return { objectiveCode: objective.code, title: objective.title, percent: null, resultPayShare, earnedShare: null, explanation: `${head}: non ancora valutabile` };
+    return {
+      objectiveCode: objective.code,
+      title: objective.title,
+      percent: null,
+      resultPayShare,
+      earnedShare: null,
+      explanation: `${head}: non ancora valutabile`,
+    };
   }
   const earned = (percent / 100) * resultPayShare;
   return {
@@ -165,7 +193,8 @@ export function numberCriteria(list: readonly { title: string; maxPoints: number
  */
 export function parseBehaviourScores(raw: unknown, criteria: readonly BehaviourCriterion[]): BehaviourScores {
   const list = criteria.map((c) => `${c.number} (max ${itNumber(c.maxPoints)})`).join(", ");
-  if (raw == null || typeof raw !== "object" || Array.isArray(raw)) throw new UserError({ code: "behaviour_scores_shape", criteria: list });
+  if (raw == null || typeof raw !== "object" || Array.isArray(raw))
+    throw new UserError({ code: "behaviour_scores_shape", criteria: list });
   const byNumber = new Map(criteria.map((c) => [c.number, c]));
   const out: BehaviourScores = {};
   const entries = Object.entries(raw as Record<string, unknown>);
@@ -176,9 +205,15 @@ export function parseBehaviourScores(raw: unknown, criteria: readonly BehaviourC
     if (!c) throw new UserError({ code: "behaviour_criterion_unknown", key, count: criteria.length });
     const which = { number: c.number, title: c.title, max: c.maxPoints };
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new UserError({ code: "behaviour_score_invalid", ...which, found: JSON.stringify(value) ?? String(value), reason: "not_number" });
+      throw new UserError({
+        code: "behaviour_score_invalid",
+        ...which,
+        found: JSON.stringify(value) ?? String(value),
+        reason: "not_number",
+      });
     }
-    if (value < 0) throw new UserError({ code: "behaviour_score_invalid", ...which, found: String(value), reason: "negative" });
+    if (value < 0)
+      throw new UserError({ code: "behaviour_score_invalid", ...which, found: String(value), reason: "negative" });
     if (value > c.maxPoints + 1e-9) throw new UserError({ code: "behaviour_score_over_max", ...which, value });
     if (Math.abs(value * 100 - Math.round(value * 100)) > 1e-6) {
       throw new UserError({ code: "behaviour_score_invalid", ...which, found: String(value), reason: "decimals" });

@@ -74,7 +74,6 @@ export const SCORE_STATE_LABELS: Record<ScoreState, string> = {
   non_scaduta: "non ancora scaduta",
 };
 
-
 /** What people have recorded about an activity (from Progress, or from its reports up to a date). */
 export interface ActivityState {
   status: string | null;
@@ -112,14 +111,24 @@ export interface ScoringContext {
 /** Days late from `deadline` to `day`, as the SMVP counts them, with the unit for the explanation. */
 function lateDays(ctx: ScoringContext, deadline: string, day: string): { n: number; text: (n: number) => string } {
   if (ctx.calendar && ctx.config.rules.deadline.days === "lavorativi") {
-    return { n: ctx.calendar.workingDaysBetween(deadline, day), text: (n) => (n === 1 ? "1 giorno lavorativo" : `${itNumber(n, 0)} giorni lavorativi`) };
+    return {
+      n: ctx.calendar.workingDaysBetween(deadline, day),
+      text: (n) => (n === 1 ? "1 giorno lavorativo" : `${itNumber(n, 0)} giorni lavorativi`),
+    };
   }
   return { n: daysBetween(deadline, day), text: itDays };
 }
 
 const EMPTY_STATE: ActivityState = { status: null, percent: null, count: null, achievedValue: null, completedOn: null };
 
-function score(state: ScoreState, percent: number | null, rule: RuleId, inputs: Score["inputs"], explanation: string, provisional = false): Score {
+function score(
+  state: ScoreState,
+  percent: number | null,
+  rule: RuleId,
+  inputs: Score["inputs"],
+  explanation: string,
+  provisional = false,
+): Score {
   return { state, percent, rule, inputs, explanation, provisional };
 }
 
@@ -137,7 +146,8 @@ export function scoreActivity(a: ActivityScoringInput, ctx: ScoringContext): Sco
   const rules = ctx.config.evidence;
   if (!lacksEvidence(rules, a.targetKind, a.state?.status ?? null, a.evidence)) return base;
   const rule = evidenceRuleFor(rules, a.targetKind)!;
-  if (rule.scoresWithout) return { ...base, explanation: `${base.explanation} (senza evidenza: serve ${actsText(rule.acts)})` };
+  if (rule.scoresWithout)
+    return { ...base, explanation: `${base.explanation} (senza evidenza: serve ${actsText(rule.acts)})` };
   return score(
     "valutata",
     0,
@@ -166,7 +176,9 @@ function scoreMeasured(a: ActivityScoringInput, ctx: ScoringContext): Score {
     case "percentage":
       return scoreRatio(a, state, ctx, "percentage.ratio", state.percent, (n) => itPercent(n, 2));
     case "amount":
-      return scoreRatio(a, state, ctx, "amount.ratio", state.achievedValue, (n) => (isEuro(a) ? itEuro(n) : itNumber(n)));
+      return scoreRatio(a, state, ctx, "amount.ratio", state.achievedValue, (n) =>
+        isEuro(a) ? itEuro(n) : itNumber(n),
+      );
     case "count":
       return scoreCount(a, state, ctx);
     case "boolean":
@@ -203,16 +215,29 @@ function scoreDeadline(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCo
   const head = `Scadenza ${itDate(deadline)}`;
   if (s.status === "completata") {
     if (!s.completedOn) {
-      return score("non_valutabile", null, "deadline.missing_date", inputs, `${head}, segnata completata senza data di completamento: non valutabile.`);
+      return score(
+        "non_valutabile",
+        null,
+        "deadline.missing_date",
+        inputs,
+        `${head}, segnata completata senza data di completamento: non valutabile.`,
+      );
     }
     const counted = lateDays(ctx, deadline, s.completedOn);
     const late = counted.n;
     const lateText = counted.text;
     const done = `${head}, completata il ${itDate(s.completedOn)}`;
-    if (late <= 0) return score("valutata", 100, "deadline.on_time", { ...inputs, giorniRitardo: 0 }, `${done}: nei termini = 100%`);
+    if (late <= 0)
+      return score("valutata", 100, "deadline.on_time", { ...inputs, giorniRitardo: 0 }, `${done}: nei termini = 100%`);
     const rule = ctx.config.rules.deadline;
     if (rule.late === "zero") {
-      return score("valutata", 0, "deadline.late_zero", { ...inputs, giorniRitardo: late }, `${done}: ${lateText(late)} di ritardo -> completata oltre la scadenza = 0%`);
+      return score(
+        "valutata",
+        0,
+        "deadline.late_zero",
+        { ...inputs, giorniRitardo: late },
+        `${done}: ${lateText(late)} di ritardo -> completata oltre la scadenza = 0%`,
+      );
     }
     let from = 1;
     for (const band of rule.bands) {
@@ -229,7 +254,13 @@ function scoreDeadline(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCo
       from = band.maxDaysLate + 1;
     }
     const last = rule.bands[rule.bands.length - 1]!.maxDaysLate;
-    return score("valutata", 0, "deadline.late_bands", { ...inputs, giorniRitardo: late }, `${done}: ${lateText(late)} di ritardo -> oltre ${last} giorni = 0%`);
+    return score(
+      "valutata",
+      0,
+      "deadline.late_bands",
+      { ...inputs, giorniRitardo: late },
+      `${done}: ${lateText(late)} di ritardo -> oltre ${last} giorni = 0%`,
+    );
   }
   if (deadline >= asOf) {
     return score(
@@ -284,13 +315,35 @@ function scoreRatio(
   const head = `Valore atteso ${fmt(target)}`;
   if (achieved == null) {
     if (s.status === "completata") return score("valutata", 100, rule, inputs, `${head}, ${DECLARED} = 100%`);
-    return score("valutata", 0, rule, inputs, `${head}: nessun valore registrato${provisional ? ` al ${itDate(ctx.asOf)}` : ""} = 0%`, provisional);
+    return score(
+      "valutata",
+      0,
+      rule,
+      inputs,
+      `${head}: nessun valore registrato${provisional ? ` al ${itDate(ctx.asOf)}` : ""} = 0%`,
+      provisional,
+    );
   }
-  if (target <= 0) return score("valutata", 100, rule, inputs, `${head}, raggiunto ${fmt(achieved)}: valore atteso nullo, raggiunto = 100%`, provisional);
+  if (target <= 0)
+    return score(
+      "valutata",
+      100,
+      rule,
+      inputs,
+      `${head}, raggiunto ${fmt(achieved)}: valore atteso nullo, raggiunto = 100%`,
+      provisional,
+    );
   const raw = (achieved / target) * 100;
   const capped = Math.max(0, Math.min(100, raw));
   const over = raw > 100 ? `, limitato a 100%` : "";
-  return score("valutata", capped, rule, inputs, `${head}, raggiunto ${fmt(achieved)}: ${itNumber(achieved)}/${itNumber(target)} = ${pct(raw)}${over}`, provisional);
+  return score(
+    "valutata",
+    capped,
+    rule,
+    inputs,
+    `${head}, raggiunto ${fmt(achieved)}: ${itNumber(achieved)}/${itNumber(target)} = ${pct(raw)}${over}`,
+    provisional,
+  );
 }
 
 const PERIOD_NAMES: Record<string, [string, string]> = {
@@ -344,7 +397,7 @@ function computeElapsed(period: string, w: CountWindow, asOf: string): number {
       return monthsCovered(w.from, end);
     case "year": {
       const y = Number(w.from.slice(0, 4));
-      return days / (daysBetween(`${y}-01-01`, `${y + 1}-01-01`));
+      return days / daysBetween(`${y}-01-01`, `${y + 1}-01-01`);
     }
     default:
       return 1;
@@ -375,7 +428,13 @@ function scoreCount(a: ActivityScoringInput, s: ActivityState, ctx: ScoringConte
   const rule = ctx.config.rules.count;
   const ruleId: RuleId = rule.mode === "soglia" ? "count.threshold" : "count.ratio";
   const achieved = s.count;
-  const inputs: Score["inputs"] = { soglia: threshold, periodo: a.period, raggiunto: achieved, stato: s.status, dataValutazione: ctx.asOf };
+  const inputs: Score["inputs"] = {
+    soglia: threshold,
+    periodo: a.period,
+    raggiunto: achieved,
+    stato: s.status,
+    dataValutazione: ctx.asOf,
+  };
   let target = threshold;
   let head = `Valore atteso «${a.targetText}»`;
   let provisional = s.status !== "completata" && ctx.asOf < dueDay(a, ctx);
@@ -393,7 +452,14 @@ function scoreCount(a: ActivityScoringInput, s: ActivityState, ctx: ScoringConte
     const periods = periodsElapsed(a.period, w, ctx.asOf);
     const [one, many] = PERIOD_NAMES[a.period] ?? [a.period, a.period];
     if (periods <= 0) {
-      return score("non_scaduta", null, ruleId, { ...inputs, periodi: 0 }, `${head}: al ${itDate(ctx.asOf)} il periodo di misura (${w.label}) non è ancora iniziato.`, true);
+      return score(
+        "non_scaduta",
+        null,
+        ruleId,
+        { ...inputs, periodi: 0 },
+        `${head}: al ${itDate(ctx.asOf)} il periodo di misura (${w.label}) non è ancora iniziato.`,
+        true,
+      );
     }
     target = threshold * periods;
     provisional = s.status !== "completata" && ctx.asOf < w.to;
@@ -406,7 +472,15 @@ function scoreCount(a: ActivityScoringInput, s: ActivityState, ctx: ScoringConte
     if (s.status === "completata") return score("valutata", 100, ruleId, inputs, `${head}; ${DECLARED} = 100%`);
     return score("valutata", 0, ruleId, inputs, `${head}; nessun valore registrato = 0%`, provisional);
   }
-  if (target <= 0) return score("valutata", 100, ruleId, inputs, `${head}; registrati ${itNumber(achieved)}: soglia nulla, raggiunta = 100%`, provisional);
+  if (target <= 0)
+    return score(
+      "valutata",
+      100,
+      ruleId,
+      inputs,
+      `${head}; registrati ${itNumber(achieved)}: soglia nulla, raggiunta = 100%`,
+      provisional,
+    );
   if (rule.mode === "soglia") {
     const met = achieved >= target;
     return score(
@@ -435,7 +509,14 @@ function scoreBoolean(a: ActivityScoringInput, s: ActivityState, ctx: ScoringCon
   const head = `Valore atteso «${a.targetText}»`;
   if (s.achievedValue != null) {
     const yes = s.achievedValue >= 1;
-    return score("valutata", yes ? 100 : 0, "boolean", inputs, `${head}, registrato «${yes ? "Sì" : "No"}» = ${yes ? "100%" : "0%"}`, provisional && !yes);
+    return score(
+      "valutata",
+      yes ? 100 : 0,
+      "boolean",
+      inputs,
+      `${head}, registrato «${yes ? "Sì" : "No"}» = ${yes ? "100%" : "0%"}`,
+      provisional && !yes,
+    );
   }
   if (s.status === "completata") return score("valutata", 100, "boolean", inputs, `${head}, segnata completata = 100%`);
   return score("valutata", 0, "boolean", inputs, `${head}: nessun riscontro registrato = 0%`, provisional);
@@ -450,11 +531,19 @@ function scoreUpperBound(a: ActivityScoringInput, s: ActivityState, ctx: Scoring
   const inputs = { limite: limit, misurato: measured, stato: s.status };
   const head = `Limite massimo ${itNumber(limit)}${unit}`;
   if (measured == null) {
-    if (s.status === "completata") return score("valutata", 100, "upper_bound.ratio", inputs, `${head}, ${DECLARED} = 100%`);
+    if (s.status === "completata")
+      return score("valutata", 100, "upper_bound.ratio", inputs, `${head}, ${DECLARED} = 100%`);
     return score("valutata", 0, "upper_bound.ratio", inputs, `${head}: nessuna misura registrata = 0%`, provisional);
   }
   if (measured <= limit) {
-    return score("valutata", 100, "upper_bound.ratio", inputs, `${head}, misurato ${itNumber(measured)}${unit}: entro il limite = 100%`, provisional);
+    return score(
+      "valutata",
+      100,
+      "upper_bound.ratio",
+      inputs,
+      `${head}, misurato ${itNumber(measured)}${unit}: entro il limite = 100%`,
+      provisional,
+    );
   }
   const raw = (limit / measured) * 100;
   return score(
@@ -509,12 +598,17 @@ function exclusions(notDue: number, notEvaluable: number, noun: [string, string]
   const end = (n: number) => (masculine ? (n === 1 ? "o" : "i") : n === 1 ? "a" : "e");
   const out: string[] = [];
   if (notDue) out.push(`${notDue} ${noun[notDue === 1 ? 0 : 1]} non ancora scadut${end(notDue)}`);
-  if (notEvaluable) out.push(`${notEvaluable} ${noun[notEvaluable === 1 ? 0 : 1]} non valutabil${notEvaluable === 1 ? "e" : "i"}`);
+  if (notEvaluable)
+    out.push(`${notEvaluable} ${noun[notEvaluable === 1 ? 0 : 1]} non valutabil${notEvaluable === 1 ? "e" : "i"}`);
   return out.length ? `; ${out.join(", ")} esclus${end(notDue + notEvaluable)}` : "";
 }
 
 /** An objective: weighted mean of its activities, or "tutte_raggiunte", as the configuration says. */
-export function scoreObjective(objectiveCode: string, activities: ScoredActivity[], ctx: ScoringContext): AggregateScore {
+export function scoreObjective(
+  objectiveCode: string,
+  activities: ScoredActivity[],
+  ctx: ScoringContext,
+): AggregateScore {
   const method = ctx.config.objective.overrides[objectiveCode] ?? ctx.config.objective.method;
   const evaluated = activities.filter((a) => a.score.state === "valutata");
   const notDue = activities.filter((a) => a.score.state === "non_scaduta").length;
@@ -527,18 +621,35 @@ export function scoreObjective(objectiveCode: string, activities: ScoredActivity
     const missed = evaluated.filter((a) => (a.score.percent ?? 0) < threshold);
     if (missed.length) {
       const list = missed.map((a) => `${a.code} (${pct(a.score.percent ?? 0)})`).join(", ");
-      return { state: "valutata", percent: 0, rule: "objective.all_met", explanation: `Tutte le attività devono essere raggiunte (almeno ${pct(threshold)}): non raggiunte ${list} = 0%`, ...counts };
+      return {
+        state: "valutata",
+        percent: 0,
+        rule: "objective.all_met",
+        explanation: `Tutte le attività devono essere raggiunte (almeno ${pct(threshold)}): non raggiunte ${list} = 0%`,
+        ...counts,
+      };
     }
     if (evaluated.length === 0 || notDue || notEvaluable) {
       return {
-        state: evaluated.length === 0 ? aggregateState(activities.map((a) => a.score)) : notDue && !notEvaluable ? "non_scaduta" : "non_valutabile",
+        state:
+          evaluated.length === 0
+            ? aggregateState(activities.map((a) => a.score))
+            : notDue && !notEvaluable
+              ? "non_scaduta"
+              : "non_valutabile",
         percent: null,
         rule: "objective.all_met",
         explanation: `Tutte le attività devono essere raggiunte: ${evaluated.length} raggiunte su ${activities.length}${excluded}, esito non ancora determinabile`,
         ...counts,
       };
     }
-    return { state: "valutata", percent: 100, rule: "objective.all_met", explanation: `Tutte le ${evaluated.length} attività raggiunte = 100%`, ...counts };
+    return {
+      state: "valutata",
+      percent: 100,
+      rule: "objective.all_met",
+      explanation: `Tutte le ${evaluated.length} attività raggiunte = 100%`,
+      ...counts,
+    };
   }
 
   if (evaluated.length === 0) {
@@ -550,12 +661,17 @@ export function scoreObjective(objectiveCode: string, activities: ScoredActivity
       ...counts,
     };
   }
-  const weights = evaluated.map((a) => ctx.config.activityWeights[a.code] ?? (a.weight != null && a.weight > 0 ? a.weight : 1));
+  const weights = evaluated.map(
+    (a) => ctx.config.activityWeights[a.code] ?? (a.weight != null && a.weight > 0 ? a.weight : 1),
+  );
   const total = weights.reduce((s, w) => s + w, 0);
   const mean = evaluated.reduce((s, a, i) => s + (a.score.percent ?? 0) * weights[i]!, 0) / total;
   const equal = weights.every((w) => w === 1);
   const weightedSum = evaluated.reduce((s, a, i) => s + (a.score.percent ?? 0) * weights[i]!, 0);
-  const terms = () => evaluated.map((a, i) => (equal ? itNumber(a.score.percent ?? 0, 2) : `${itNumber(a.score.percent ?? 0, 2)}x${itNumber(weights[i]!)}`));
+  const terms = () =>
+    evaluated.map((a, i) =>
+      equal ? itNumber(a.score.percent ?? 0, 2) : `${itNumber(a.score.percent ?? 0, 2)}x${itNumber(weights[i]!)}`,
+    );
   const formula = `(${sumText(terms, weightedSum, evaluated.length)})/${equal ? evaluated.length : itNumber(total)}`;
   return {
     state: "valutata",
@@ -572,7 +688,10 @@ export interface PointsScore extends AggregateScore {
 }
 
 /** An area (or the Comune-wide section): mean of its objectives weighted by "Peso", times the maximum points. */
-export function scoreArea(objectives: { code: string; weight: number | null; score: AggregateScore }[], maxPoints: number): PointsScore {
+export function scoreArea(
+  objectives: { code: string; weight: number | null; score: AggregateScore }[],
+  maxPoints: number,
+): PointsScore {
   const evaluated = objectives.filter((o) => o.score.state === "valutata" && o.score.percent != null);
   const notDue = objectives.filter((o) => o.score.state === "non_scaduta").length;
   const notEvaluable = objectives.filter((o) => o.score.state === "non_valutabile").length;
@@ -620,7 +739,10 @@ export interface HeadLine {
 }
 
 /** Points per head: a head of two areas gets both lines and their average. */
-export function scoreHeads(areas: { code: string; name: string; head: string | null; score: PointsScore }[], maxPoints: number): HeadLine[] {
+export function scoreHeads(
+  areas: { code: string; name: string; head: string | null; score: PointsScore }[],
+  maxPoints: number,
+): HeadLine[] {
   const byHead = new Map<string, typeof areas>();
   for (const a of areas) {
     const head = a.head?.trim() || "Responsabile non indicato";
@@ -632,7 +754,8 @@ export function scoreHeads(areas: { code: string; name: string; head: string | n
     const averagePercent = scored.length ? scored.reduce((s, a) => s + a.score.percent!, 0) / scored.length : null;
     let explanation: string;
     if (!scored.length) explanation = "Nessuna area valutabile";
-    else if (list.length === 1) explanation = `Area ${list[0]!.code}: ${itNumber(averagePoints!, 2)} punti su ${itNumber(maxPoints)}`;
+    else if (list.length === 1)
+      explanation = `Area ${list[0]!.code}: ${itNumber(averagePoints!, 2)} punti su ${itNumber(maxPoints)}`;
     else
       explanation = `Media dei punti di ${scored.length} aree: (${sumText(
         () => scored.map((a) => itNumber(a.score.points!, 2)),

@@ -42,12 +42,16 @@ export interface ObjectiveCounts {
 }
 
 /** scoreObjective (domain/scoring.ts) on the sums, without the sentence: the same branches. */
-export function objectiveScoreFromCounts(method: "media_ponderata" | "tutte_raggiunte", c: ObjectiveCounts): { state: ScoreState; percent: number | null } {
+export function objectiveScoreFromCounts(
+  method: "media_ponderata" | "tutte_raggiunte",
+  c: ObjectiveCounts,
+): { state: ScoreState; percent: number | null } {
   const allNotDue: ScoreState = c.activities > 0 && c.notDue === c.activities ? "non_scaduta" : "non_valutabile";
   if (method === "tutte_raggiunte") {
     if (c.missed) return { state: "valutata", percent: 0 };
     if (c.evaluated === 0) return { state: allNotDue, percent: null };
-    if (c.notDue || c.notEvaluable) return { state: c.notDue && !c.notEvaluable ? "non_scaduta" : "non_valutabile", percent: null };
+    if (c.notDue || c.notEvaluable)
+      return { state: c.notDue && !c.notEvaluable ? "non_scaduta" : "non_valutabile", percent: null };
     return { state: "valutata", percent: 100 };
   }
   if (c.evaluated === 0) return { state: allNotDue, percent: null };
@@ -57,7 +61,11 @@ export function objectiveScoreFromCounts(method: "media_ponderata" | "tutte_ragg
 /** The reference: the summary read off a full evaluation. */
 export function summaryOfEvaluation(ev: PlanEvaluation): ScoreSummary {
   const section = (
-    s: { objectives: { activities: unknown[] }[]; score: { state: ScoreState; percent: number | null; points: number | null; maxPoints: number }; counts: { activities: number; completed: number; overdue: number } },
+    s: {
+      objectives: { activities: unknown[] }[];
+      score: { state: ScoreState; percent: number | null; points: number | null; maxPoints: number };
+      counts: { activities: number; completed: number; overdue: number };
+    },
     head: Pick<SectionSummary, "code" | "name" | "head">,
   ): SectionSummary => ({
     ...head,

@@ -1,4 +1,4 @@
-import { addDays, } from "../calendar/days.ts";
+import { addDays } from "../calendar/days.ts";
 import { UserError } from "../../errors.ts";
 import { matchArea, normalizeWords, type AreaMatch } from "../plan/areas.ts";
 import { activityCompletion, scopeCompletion, weightedMean } from "../progress/completion.ts";
@@ -112,7 +112,10 @@ const ALL_WORDS = new Set(["tutte", "tutto", "tutti", "aree"]);
  * Reads `/stato`'s text: nothing (or «tutte») = every area, «ente» = the Comune-wide
  * objectives, anything else names an area. A four-digit year picks another plan year.
  */
-export function parseStatusQuery(text: string): { year?: number; scope: StatusScope | { kind: "query"; text: string } } {
+export function parseStatusQuery(text: string): {
+  year?: number;
+  scope: StatusScope | { kind: "query"; text: string };
+} {
   const words = normalizeWords(text);
   const yearWord = words.find((w) => /^20\d\d$/.test(w));
   const rest = words.filter((w) => w !== yearWord);
@@ -130,8 +133,23 @@ export function statusArea(year: number, areas: AreaInfo[], query: string, exact
   const match = exactCode ? exactArea(areas, query) : matchArea(areas, query);
   const asked = query.length > 60 ? `${query.slice(0, 59)}…` : query;
   const example = areas[0]?.code ?? null;
-  if (match.kind === "none") throw new UserError({ code: "area_unknown", context: "status", query: asked, year, example, list: areaList(areas) });
-  if (match.kind === "many") throw new UserError({ code: "area_ambiguous", context: "status", query: asked, example, list: areaList(match.areas) });
+  if (match.kind === "none")
+    throw new UserError({
+      code: "area_unknown",
+      context: "status",
+      query: asked,
+      year,
+      example,
+      list: areaList(areas),
+    });
+  if (match.kind === "many")
+    throw new UserError({
+      code: "area_ambiguous",
+      context: "status",
+      query: asked,
+      example,
+      list: areaList(match.areas),
+    });
   return match.area;
 }
 
@@ -215,7 +233,11 @@ function classify(deadline: string | null, today: string): DeadlineClass {
 }
 
 /** Moves an open activity from the class of its plan deadline to the class of the one set by hand. */
-export function applyManualDeadlines(counts: { overdue: number; dueSoon: number }, rows: ManualRow[], today: string): void {
+export function applyManualDeadlines(
+  counts: { overdue: number; dueSoon: number },
+  rows: ManualRow[],
+  today: string,
+): void {
   for (const r of rows) {
     if (r.status === "completata") continue;
     const was = classify(r.planDeadline, today);
@@ -225,7 +247,12 @@ export function applyManualDeadlines(counts: { overdue: number; dueSoon: number 
   }
 }
 
-export function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manual: ManualRow[], today: string): AreaSummary {
+export function summarize(
+  area: AreaInfo | null,
+  t: TotalsRow | undefined,
+  manual: ManualRow[],
+  today: string,
+): AreaSummary {
   const counts = { overdue: Number(t?.overdue ?? 0), dueSoon: Number(t?.dueSoon ?? 0) };
   applyManualDeadlines(counts, manual, today);
   return {
@@ -244,4 +271,3 @@ export function summarize(area: AreaInfo | null, t: TotalsRow | undefined, manua
     ...counts,
   };
 }
-

@@ -1,6 +1,13 @@
 import { addDays } from "../calendar/days.ts";
 import { activityCompletion, weightedMean } from "../progress/completion.ts";
-import { DUE_SOON_DAYS, OBJECTIVES_SHOWN, type AreaInfo, type DeadlineRow, type ObjectiveStatus, type TotalsRow } from "./status.ts";
+import {
+  DUE_SOON_DAYS,
+  OBJECTIVES_SHOWN,
+  type AreaInfo,
+  type DeadlineRow,
+  type ObjectiveStatus,
+  type TotalsRow,
+} from "./status.ts";
 
 /**
  * /stato with variations. The aggregate SQL runs over the adopted rows of the objectives
@@ -111,7 +118,11 @@ export function addTotals(a: TotalsRow | undefined, b: TotalsRow | undefined): T
 }
 
 /** The shown list with the varied objectives as in force: recomputed, dropped when not in force here, added when moved here. */
-export function withVaried(shown: ObjectiveStatus[], varied: VariedObjectives | null, here: readonly VariedObjective[]): ObjectiveStatus[] {
+export function withVaried(
+  shown: ObjectiveStatus[],
+  varied: VariedObjectives | null,
+  here: readonly VariedObjective[],
+): ObjectiveStatus[] {
   if (!varied) return shown;
   const inForce = new Map(here.map((o) => [o.code, o]));
   const view = (v: VariedObjective): ObjectiveStatus => ({
@@ -138,7 +149,12 @@ export function withVaried(shown: ObjectiveStatus[], varied: VariedObjectives | 
 }
 
 /** Open varied activities whose deadline in force falls in [from, to), merged with the SQL's and cut to `limit`. */
-export function withVariedDeadlines(rows: DeadlineRow[], here: readonly VariedObjective[], range: { from: string | null; to: string }, limit: number): DeadlineRow[] {
+export function withVariedDeadlines(
+  rows: DeadlineRow[],
+  here: readonly VariedObjective[],
+  range: { from: string | null; to: string },
+  limit: number,
+): DeadlineRow[] {
   const from = range.from ?? "";
   const out = [...rows];
   for (const o of here) {
@@ -147,5 +163,9 @@ export function withVariedDeadlines(rows: DeadlineRow[], here: readonly VariedOb
       out.push({ code: a.code, title: a.title, objectiveCode: o.code, deadline: a.deadline, status: a.status });
     }
   }
-  return out.sort((a, b) => (a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).slice(0, limit);
+  return out
+    .sort((a, b) =>
+      a.deadline < b.deadline ? -1 : a.deadline > b.deadline ? 1 : a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+    )
+    .slice(0, limit);
 }

@@ -67,7 +67,14 @@ function sorted(codes: Iterable<string>): string[] {
   return [...new Set(codes)].sort(compareCodes);
 }
 
-function result(id: CheckId, codes: string[], items: CheckItem[], summaryOk: string, summaryKo: string, ok = codes.length === 0): CheckResult {
+function result(
+  id: CheckId,
+  codes: string[],
+  items: CheckItem[],
+  summaryOk: string,
+  summaryKo: string,
+  ok = codes.length === 0,
+): CheckResult {
   return { id, ok, codes, label: CHECK_LABELS[id], summary: ok ? summaryOk : summaryKo, items };
 }
 
@@ -88,8 +95,14 @@ export function runChecks(input: ValidationInput): CheckResult[] {
     const missing = input.planActivities.filter((a) => a.removedOn !== null && !a.removalAct);
     const removedWithAct = input.planActivities.filter((a) => a.removedOn !== null && a.removalAct);
     const items: CheckItem[] = [
-      ...missing.map((a) => ({ code: a.code, text: `${a.code} ${a.title}: tolta dal piano il ${itDate(a.removedOn!)} senza un atto che lo approvi` })),
-      ...removedWithAct.map((a) => ({ code: a.code, text: `${a.code} ${a.title}: stralciata il ${itDate(a.removedOn!)} con ${a.removalAct}` })),
+      ...missing.map((a) => ({
+        code: a.code,
+        text: `${a.code} ${a.title}: tolta dal piano il ${itDate(a.removedOn!)} senza un atto che lo approvi`,
+      })),
+      ...removedWithAct.map((a) => ({
+        code: a.code,
+        text: `${a.code} ${a.title}: stralciata il ${itDate(a.removedOn!)} con ${a.removalAct}`,
+      })),
     ];
     const codes = sorted(missing.map((a) => a.code));
     checks.push(
@@ -107,7 +120,9 @@ export function runChecks(input: ValidationInput): CheckResult[] {
 
   // 2. Deviations without a cause. Activities nobody reported on are the no_report check's.
   {
-    const found = activities.filter((a) => a.deviation && !a.deviationCause && (liveByCode.get(a.code)?.length ?? 0) > 0);
+    const found = activities.filter(
+      (a) => a.deviation && !a.deviationCause && (liveByCode.get(a.code)?.length ?? 0) > 0,
+    );
     const codes = sorted(found.map((a) => a.code));
     checks.push(
       result(
@@ -168,7 +183,10 @@ export function runChecks(input: ValidationInput): CheckResult[] {
       result(
         "unmeasurable_target",
         codes,
-        found.map((a) => ({ code: a.code, text: `${a.code} ${a.title}: valore atteso «${a.targetText}» non misurabile, senza scadenza a mano né valutazione manuale` })),
+        found.map((a) => ({
+          code: a.code,
+          text: `${a.code} ${a.title}: valore atteso «${a.targetText}» non misurabile, senza scadenza a mano né valutazione manuale`,
+        })),
         "Nessun valore atteso non misurabile è rimasto senza soluzione.",
         `${codes.length} valori attesi non misurabili non risolti: ${codes.join(", ")}.`,
       ),
@@ -187,7 +205,9 @@ export function runChecks(input: ValidationInput): CheckResult[] {
           code: m.code,
           text: `${m.code}: scadenza ${itDate(m.deadline)} impostata da ${person(m.setBy)} il ${itDateTime(m.setAt)}; atto: ${m.act ?? "nessuno"}${m.note ? `; nota: ${m.note}` : ""}`,
         })),
-        input.manualDeadlines.length ? `${input.manualDeadlines.length} scadenze impostate a mano, tutte con un atto.` : "Nessuna scadenza impostata a mano.",
+        input.manualDeadlines.length
+          ? `${input.manualDeadlines.length} scadenze impostate a mano, tutte con un atto.`
+          : "Nessuna scadenza impostata a mano.",
         `${codes.length} scadenze impostate a mano senza un atto: ${codes.join(", ")}.`,
       ),
     );
@@ -205,7 +225,9 @@ export function runChecks(input: ValidationInput): CheckResult[] {
           code: m.code,
           text: `${m.code}: valutata a mano ${itPercent(m.percent, 2)} (${m.reason}) da ${person(m.setBy)}; atto: ${m.act ?? "nessuno"}`,
         })),
-        input.manualEvaluations.length ? `${input.manualEvaluations.length} valutazioni manuali, tutte con un atto.` : "Nessuna valutazione manuale.",
+        input.manualEvaluations.length
+          ? `${input.manualEvaluations.length} valutazioni manuali, tutte con un atto.`
+          : "Nessuna valutazione manuale.",
         `${codes.length} valutazioni manuali senza un atto: ${codes.join(", ")}.`,
       ),
     );
@@ -218,7 +240,10 @@ export function runChecks(input: ValidationInput): CheckResult[] {
     // after the period and backdated is still rules written once the results were known.
     const day = r.createdAt ? romeDay(r.createdAt) : r.validFrom;
     const after = day !== null && day > input.periodEnd;
-    const what = r.version === null ? "configurazione SMVP predefinita" : `configurazione SMVP ${input.year} versione ${r.version}`;
+    const what =
+      r.version === null
+        ? "configurazione SMVP predefinita"
+        : `configurazione SMVP ${input.year} versione ${r.version}`;
     const items: CheckItem[] = [
       {
         code: null,
@@ -276,6 +301,7 @@ export function runChecks(input: ValidationInput): CheckResult[] {
 
 function deviationText(a: ValidationInput["activities"][number]): string {
   if (a.status === "bloccata") return "bloccata";
-  if (a.scoreState === "valutata" && a.percent !== null && a.percent < 100) return `raggiunta al ${itPercent(a.percent, 1)}`;
+  if (a.scoreState === "valutata" && a.percent !== null && a.percent < 100)
+    return `raggiunta al ${itPercent(a.percent, 1)}`;
   return a.deadline ? `scaduta il ${itDate(a.deadline)} e non completata` : "scostamento dal valore atteso";
 }

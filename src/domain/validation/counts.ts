@@ -14,11 +14,21 @@ export function checkPercentCounts(numerator: number, denominator: number): Coun
     return { ok: false, message: `Il numeratore deve essere un numero intero da 0 in su (per esempio 45 in «45/47»).` };
   }
   if (!Number.isInteger(denominator) || denominator < 0 || denominator > MAX_COUNT_VALUE) {
-    return { ok: false, message: `Il denominatore deve essere un numero intero maggiore di zero (per esempio 47 in «45/47»).` };
+    return {
+      ok: false,
+      message: `Il denominatore deve essere un numero intero maggiore di zero (per esempio 47 in «45/47»).`,
+    };
   }
-  if (denominator === 0) return { ok: false, message: "Il denominatore deve essere maggiore di zero: su quante pratiche (o casi) si calcola la percentuale?" };
+  if (denominator === 0)
+    return {
+      ok: false,
+      message: "Il denominatore deve essere maggiore di zero: su quante pratiche (o casi) si calcola la percentuale?",
+    };
   if (numerator > denominator) {
-    return { ok: false, message: `Il numeratore (${numerator}) non può superare il denominatore (${denominator}): per esempio «45/47» = 45 pratiche evase su 47.` };
+    return {
+      ok: false,
+      message: `Il numeratore (${numerator}) non può superare il denominatore (${denominator}): per esempio «45/47» = 45 pratiche evase su 47.`,
+    };
   }
   return { ok: true, percent: percentOf(numerator, denominator) };
 }

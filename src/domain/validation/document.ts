@@ -30,7 +30,8 @@ function checkLines(check: CheckResult): string[] {
   if (check.ok || check.id === "no_report") return [head];
   const items = check.items.filter((i) => i.code === null || check.codes.includes(i.code));
   const shown = items.slice(0, MAX_ITEMS).map((i) => `   · ${i.text}`);
-  if (items.length > MAX_ITEMS) shown.push(`   · … e altre ${items.length - MAX_ITEMS} (elenco completo nella checklist)`);
+  if (items.length > MAX_ITEMS)
+    shown.push(`   · … e altre ${items.length - MAX_ITEMS} (elenco completo nella checklist)`);
   return [head, ...shown];
 }
 
@@ -55,7 +56,8 @@ export function validationDocument(pack: Omit<ValidationPack, "document">, input
   // Percentages reported as a bare figure: a reader cannot tell what they measure.
   const kindByCode = new Map(input.activities.map((a) => [a.code, a.targetKind]));
   const lastPercent = new Map<string, ValidationPack["registro"][number]>();
-  for (const r of pack.registro) if (!r.undone && r.kind === "percent" && kindByCode.get(r.code) === "percentage") lastPercent.set(r.code, r);
+  for (const r of pack.registro)
+    if (!r.undone && r.kind === "percent" && kindByCode.get(r.code) === "percentage") lastPercent.set(r.code, r);
   const bare = [...lastPercent.values()].filter((r) => r.denominator === null);
   const withCounts = [...lastPercent.values()].filter((r) => r.denominator !== null);
 
@@ -64,7 +66,13 @@ export function validationDocument(pack: Omit<ValidationPack, "document">, input
     paragraphs: [
       `Il Nucleo ha verificato che la Relazione sulla performance ${pack.year} riporti tutte le attività del piano adottato, che le modifiche intervenute siano sostenute da un atto e che i risultati siano misurati secondo il Sistema di misurazione e valutazione (SMVP) in vigore per il periodo.`,
     ],
-    bullets: bulletsOf("missing_activity", "scoring_rules_after_period", "manual_deadline", "manual_evaluation", "unmeasurable_target"),
+    bullets: bulletsOf(
+      "missing_activity",
+      "scoring_rules_after_period",
+      "manual_deadline",
+      "manual_evaluation",
+      "unmeasurable_target",
+    ),
   };
   const reliability: DocumentSection = {
     heading: "Attendibilità",
@@ -75,7 +83,10 @@ export function validationDocument(pack: Omit<ValidationPack, "document">, input
     bullets: [
       ...bulletsOf("completed_without_evidence", "late_entry", "undone_report", "no_report"),
       ...sampleBullets.map((b) => `Campione: ${b}`),
-      ...otherFindings.map((f) => `Esito fuori campione: ${f.code}${f.title ? ` ${f.title}` : ""} — ${f.outcome}${f.note ? ` («${f.note}»)` : ""} (${f.recordedByLabel}, ${itDateTime(new Date(f.recordedAt))})`),
+      ...otherFindings.map(
+        (f) =>
+          `Esito fuori campione: ${f.code}${f.title ? ` ${f.title}` : ""} — ${f.outcome}${f.note ? ` («${f.note}»)` : ""} (${f.recordedByLabel}, ${itDateTime(new Date(f.recordedAt))})`,
+      ),
     ],
   };
   const understandability: DocumentSection = {
@@ -102,7 +113,9 @@ export function validationDocument(pack: Omit<ValidationPack, "document">, input
       understandability,
       {
         heading: "Conclusioni",
-        paragraphs: ["[Da completare a cura del Nucleo: validazione, validazione con rilievi, o mancata validazione, con le motivazioni.]"],
+        paragraphs: [
+          "[Da completare a cura del Nucleo: validazione, validazione con rilievi, o mancata validazione, con le motivazioni.]",
+        ],
         bullets: [],
       },
     ],

@@ -54,7 +54,7 @@ export function classifyEvidence(text: string | null | undefined): ActKind | nul
 
 export function evidenceRuleFor(rules: EvidenceRules, targetKind: string): EvidenceRule | null {
   const rule = (rules as Record<string, EvidenceRule | undefined>)[targetKind];
-  return rule && rule.required ? rule : null;
+  return rule?.required ? rule : null;
 }
 
 /** True when at least one of the texts is an act the rule accepts. */
@@ -66,7 +66,12 @@ export function satisfiesRule(rule: EvidenceRule, texts: readonly (string | null
 }
 
 /** A completed activity whose indicator needs evidence and has none the rule accepts. */
-export function lacksEvidence(rules: EvidenceRules, targetKind: string, status: string | null, texts: readonly (string | null | undefined)[]): boolean {
+export function lacksEvidence(
+  rules: EvidenceRules,
+  targetKind: string,
+  status: string | null,
+  texts: readonly (string | null | undefined)[],
+): boolean {
   if (status !== "completata") return false;
   const rule = evidenceRuleFor(rules, targetKind);
   return rule !== null && !satisfiesRule(rule, texts);

@@ -97,7 +97,13 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 /** "Non conforme", "NON CONFORME", "non-conforme", "nc" -> "non conforme"; null for anything else. */
 export function parseOutcome(text: string): Outcome | null {
-  const t = text.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase().replace(/[-_]+/g, " ").replace(/\s+/g, " ").trim();
+  const t = text
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[-_]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (t === "conforme" || t === "c" || t === "si" || t === "ok") return "conforme";
   if (t === "non conforme" || t === "nc" || t === "no" || t === "difforme") return "non conforme";
   if (t === "nota" || t === "osservazione" || t === "con nota") return "nota";

@@ -71,7 +71,13 @@ export interface ValidationPack {
   periodEnd: string;
   generatedAt: string;
   lateEntryDays: number;
-  rules: { version: number | null; createdAt: string | null; createdBy: string | null; validFrom: string | null; act: string | null };
+  rules: {
+    version: number | null;
+    createdAt: string | null;
+    createdBy: string | null;
+    validFrom: string | null;
+    act: string | null;
+  };
   seed: string;
   sampleSize: number;
   /** How many completed activities the sample was drawn from. */
@@ -168,7 +174,13 @@ export function buildValidationPack(input: ValidationInput, opts: SampleOptions)
     periodEnd: input.periodEnd,
     generatedAt: input.generatedAt.toISOString(),
     lateEntryDays: input.lateEntryDays,
-    rules: { version: r.version, createdAt: r.createdAt?.toISOString() ?? null, createdBy: r.createdBy, validFrom: r.validFrom, act: r.act },
+    rules: {
+      version: r.version,
+      createdAt: r.createdAt?.toISOString() ?? null,
+      createdBy: r.createdBy,
+      validFrom: r.validFrom,
+      act: r.act,
+    },
     seed: opts.seed,
     sampleSize: codes.length,
     population: population.length,
@@ -180,10 +192,15 @@ export function buildValidationPack(input: ValidationInput, opts: SampleOptions)
   return { ...pack, document: validationDocument(pack, input) };
 }
 
-export const OUTCOME_LABELS: Record<Outcome, string> = { conforme: "Conforme", "non conforme": "Non conforme", nota: "Nota" };
+export const OUTCOME_LABELS: Record<Outcome, string> = {
+  conforme: "Conforme",
+  "non conforme": "Non conforme",
+  nota: "Nota",
+};
 
 export function registroValueText(r: RegistroRow): string {
-  if (r.numerator !== null && r.denominator !== null) return `${r.numerator}/${r.denominator}${r.value !== null ? ` = ${itNumber(r.value, 1)}%` : ""}`;
+  if (r.numerator !== null && r.denominator !== null)
+    return `${r.numerator}/${r.denominator}${r.value !== null ? ` = ${itNumber(r.value, 1)}%` : ""}`;
   if (r.kind === "percent" && r.value !== null) return `${itNumber(r.value, 2)}%`;
   if (r.value !== null) return itNumber(r.value, 2);
   return r.status ?? "—";

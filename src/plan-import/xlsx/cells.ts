@@ -13,7 +13,11 @@ export function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === "boolean") return value ? "sì" : "no";
   if (value instanceof Date) return isoOfDate(value);
   if (typeof value === "object") {
-    if ("richText" in value && Array.isArray(value.richText)) return value.richText.map((r) => r.text).join("").trim();
+    if ("richText" in value && Array.isArray(value.richText))
+      return value.richText
+        .map((r) => r.text)
+        .join("")
+        .trim();
     if ("result" in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
     if ("text" in value) return cellText((value as { text: ExcelJS.CellValue }).text);
     if ("error" in value) return "";
@@ -38,7 +42,10 @@ export function cellDate(value: ExcelJS.CellValue): string | null {
 
 /** A heading compared loosely: case, accents, spaces and punctuation at the ends do not matter. */
 export function foldHeader(text: string): string {
-  return foldWord(text).replace(/\s+/g, " ").replace(/^[\s.:;*]+|[\s.:;*]+$/g, "").trim();
+  return foldWord(text)
+    .replace(/\s+/g, " ")
+    .replace(/^[\s.:;*]+|[\s.:;*]+$/g, "")
+    .trim();
 }
 
 /** Excel's column letter of a 1-based column number. */

@@ -18,7 +18,8 @@ import {
 /** At most this many problems are listed: past them, the Segretario fixes and retries. */
 const MAX_LISTED = 25;
 
-const TEMPLATE_HINT = "Scarica un modello vuoto con «obiettivi esporta-modello --output modello.xlsx» e leggi il foglio «Istruzioni».";
+const TEMPLATE_HINT =
+  "Scarica un modello vuoto con «obiettivi esporta-modello --output modello.xlsx» e leggi il foglio «Istruzioni».";
 
 /** Loads a workbook, or says in Italian that the file is not one. */
 export async function loadWorkbook(data: Uint8Array, sourceName: string): Promise<ExcelJS.Workbook> {
@@ -46,7 +47,9 @@ export function isPlanTemplate(wb: ExcelJS.Workbook): boolean {
 class Problems {
   readonly list: string[] = [];
   at(sheet: string, row: number, column: { header: string; index: number } | null, text: string): void {
-    const where = column ? `foglio «${sheet}», riga ${row}, colonna «${column.header}» (${columnLetter(column.index)})` : `foglio «${sheet}», riga ${row}`;
+    const where = column
+      ? `foglio «${sheet}», riga ${row}, colonna «${column.header}» (${columnLetter(column.index)})`
+      : `foglio «${sheet}», riga ${row}`;
     this.list.push(`${where}: ${text}`);
   }
   sheet(sheet: string, text: string): void {
@@ -73,17 +76,25 @@ interface Located<K extends string> {
 }
 
 /** The data rows of a sheet whose first row holds the headings of `cols` (any order, synonyms accepted). */
-function rowsOf<K extends string>(ws: ExcelJS.Worksheet, cols: readonly TemplateColumn<K>[], problems: Problems): Located<K>[] {
+function rowsOf<K extends string>(
+  ws: ExcelJS.Worksheet,
+  cols: readonly TemplateColumn<K>[],
+  problems: Problems,
+): Located<K>[] {
   const header = ws.getRow(1);
   const index = new Map<K, number>();
   header.eachCell((cell, colNumber) => {
     const h = foldHeader(cellText(cell.value));
-    const match = cols.find((c) => foldHeader(c.header) === h) ?? cols.find((c) => c.synonyms?.some((s) => foldHeader(s) === h));
+    const match =
+      cols.find((c) => foldHeader(c.header) === h) ?? cols.find((c) => c.synonyms?.some((s) => foldHeader(s) === h));
     if (match && !index.has(match.key)) index.set(match.key, colNumber);
   });
   const missing = cols.filter((c) => c.required && !index.has(c.key));
   if (missing.length) {
-    problems.sheet(ws.name, `nella prima riga mancano le colonne ${missing.map((c) => `«${c.header}»`).join(", ")}. ${TEMPLATE_HINT}`);
+    problems.sheet(
+      ws.name,
+      `nella prima riga mancano le colonne ${missing.map((c) => `«${c.header}»`).join(", ")}. ${TEMPLATE_HINT}`,
+    );
     return [];
   }
   const out: Located<K>[] = [];
@@ -121,7 +132,12 @@ function numberOf(text: string): number | null {
 
 const YES = new Set(["si", "s", "x", "vero", "true", "1", "yes"]);
 const NO = new Set(["", "no", "n", "falso", "false", "0"]);
-const KIND_BY_WORD = new Map<string, TargetKind>(KIND_LABELS.flatMap((k) => [[foldHeader(k.label), k.kind], [k.kind, k.kind]]));
+const KIND_BY_WORD = new Map<string, TargetKind>(
+  KIND_LABELS.flatMap((k) => [
+    [foldHeader(k.label), k.kind],
+    [k.kind, k.kind],
+  ]),
+);
 
 /**
  * Reads the Obiettivi Excel template back into the plan model. Every problem of the file
@@ -154,14 +170,30 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
         yearRow = r;
         const n = Number(value);
         if (Number.isInteger(n) && n >= 2000 && n <= 2100) year = n;
-        else problems.at(meta.name, r, { header: "Valore", index: 2 }, `anno non valido «${value}»: atteso un anno come 2024.`);
+        else
+          problems.at(
+            meta.name,
+            r,
+            { header: "Valore", index: 2 },
+            `anno non valido «${value}»: atteso un anno come 2024.`,
+          );
       } else if (field === foldHeader(PLAN_FIELDS.entity)) {
         entity = value;
         entityRow = r;
-        if (!value) problems.at(meta.name, r, { header: "Valore", index: 2 }, "manca il nome dell'ente, per esempio «Comune di Leggiuno».");
+        if (!value)
+          problems.at(
+            meta.name,
+            r,
+            { header: "Valore", index: 2 },
+            "manca il nome dell'ente, per esempio «Comune di Leggiuno».",
+          );
       }
     });
-    if (!yearRow) problems.sheet(meta.name, `manca la riga «${PLAN_FIELDS.year}» con l'anno del piano (colonna A «${PLAN_FIELDS.year}», colonna B l'anno, per esempio 2024).`);
+    if (!yearRow)
+      problems.sheet(
+        meta.name,
+        `manca la riga «${PLAN_FIELDS.year}» con l'anno del piano (colonna A «${PLAN_FIELDS.year}», colonna B l'anno, per esempio 2024).`,
+      );
     if (!entityRow) {
       problems.sheet(meta.name, `manca la riga «${PLAN_FIELDS.entity}» con il nome dell'ente.`);
     }
@@ -177,7 +209,13 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     return (code: string, row: number, column: { header: string; index: number } | null) => {
       if (!code) return;
       const first = seen.get(code);
-      if (first !== undefined) problems.at(sheet, row, column, `il codice ${what} ${code} compare già alla riga ${first}: ogni codice deve comparire una volta sola.`);
+      if (first !== undefined)
+        problems.at(
+          sheet,
+          row,
+          column,
+          `il codice ${what} ${code} compare già alla riga ${first}: ogni codice deve comparire una volta sola.`,
+        );
       else seen.set(code, row);
     };
   };
@@ -186,7 +224,12 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     if (!text) return null;
     const n = r.percent(key) ?? (typeof r.raw(key) === "number" ? (r.raw(key) as number) : numberOf(text));
     if (n === null || n < 0) {
-      problems.at(sheet, r.row, r.column(key), `peso non valido «${text}»: atteso un numero da 0 in su, per esempio 10 o 12,5.`);
+      problems.at(
+        sheet,
+        r.row,
+        r.column(key),
+        `peso non valido «${text}»: atteso un numero da 0 in su, per esempio 10 o 12,5.`,
+      );
       return null;
     }
     return n;
@@ -213,7 +256,12 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     objectiveOnce(code, r.row, r.column("code"));
     const areaCode = r.get("areaCode") || null;
     if (areaCode !== null && !areaCodes.has(areaCode)) {
-      problems.at(objectiveSheet.name, r.row, r.column("areaCode"), `l'area ${areaCode} non è nel foglio «${areaSheet.name}»: usa uno dei suoi codici (${[...areaCodes].join(", ") || "nessuno"}), o lascia vuoto per un obiettivo di ente.`);
+      problems.at(
+        objectiveSheet.name,
+        r.row,
+        r.column("areaCode"),
+        `l'area ${areaCode} non è nel foglio «${areaSheet.name}»: usa uno dei suoi codici (${[...areaCodes].join(", ") || "nessuno"}), o lascia vuoto per un obiettivo di ente.`,
+      );
     }
     objectives.push({
       code,
@@ -238,7 +286,12 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     activityOnce(code, r.row, r.column("code"));
     const objectiveCode = required(sheet, r, "objectiveCode", "il codice dell'obiettivo");
     if (objectiveCode && !objectiveCodes.has(objectiveCode)) {
-      problems.at(sheet, r.row, r.column("objectiveCode"), `l'obiettivo ${objectiveCode} non è nel foglio «${objectiveSheet.name}».`);
+      problems.at(
+        sheet,
+        r.row,
+        r.column("objectiveCode"),
+        `l'obiettivo ${objectiveCode} non è nel foglio «${objectiveSheet.name}».`,
+      );
     }
     const title = required(sheet, r, "title", "il titolo dell'attività");
     const indicatorIndex = r.get("indicatorIndex") || null;
@@ -250,7 +303,12 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     if (kindText) {
       const kind = KIND_BY_WORD.get(foldHeader(kindText));
       if (!kind) {
-        problems.at(sheet, r.row, r.column("kind"), `tipo di indicatore «${kindText}» sconosciuto: scegli tra ${KIND_LABELS.map((k) => k.label).join(", ")}.`);
+        problems.at(
+          sheet,
+          r.row,
+          r.column("kind"),
+          `tipo di indicatore «${kindText}» sconosciuto: scegli tra ${KIND_LABELS.map((k) => k.label).join(", ")}.`,
+        );
       } else if (kind !== target.kind) {
         target.kind = kind;
       }
@@ -259,7 +317,12 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     if (deadlineText) {
       const iso = cellDate(r.raw("deadline")) ?? parseItalianDate(deadlineText, year);
       if (!iso) {
-        problems.at(sheet, r.row, r.column("deadline"), `data non valida «${deadlineText}»: attesa una data come 31/12/2024 (un testo come «entro i termini di legge» va in «Valore atteso»).`);
+        problems.at(
+          sheet,
+          r.row,
+          r.column("deadline"),
+          `data non valida «${deadlineText}»: attesa una data come 31/12/2024 (un testo come «entro i termini di legge» va in «Valore atteso»).`,
+        );
       } else {
         target.deadline = iso;
         target.needsManualDate = false;
@@ -267,11 +330,21 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     }
     const allText = foldHeader(r.get("involvesAllAreas"));
     if (!YES.has(allText) && !NO.has(allText)) {
-      problems.at(sheet, r.row, r.column("involvesAllAreas"), `valore «${r.get("involvesAllAreas")}» non valido: scrivi «sì» o lascia vuoto.`);
+      problems.at(
+        sheet,
+        r.row,
+        r.column("involvesAllAreas"),
+        `valore «${r.get("involvesAllAreas")}» non valido: scrivi «sì» o lascia vuoto.`,
+      );
     }
-    const involvedAreaCodes = r.get("involvedAreaCodes").split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+    const involvedAreaCodes = r
+      .get("involvedAreaCodes")
+      .split(/[,;]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const c of involvedAreaCodes) {
-      if (!areaCodes.has(c)) problems.at(sheet, r.row, r.column("involvedAreaCodes"), `l'area ${c} non è nel foglio «${areaSheet.name}».`);
+      if (!areaCodes.has(c))
+        problems.at(sheet, r.row, r.column("involvedAreaCodes"), `l'area ${c} non è nel foglio «${areaSheet.name}».`);
     }
     activities.push({
       code,
@@ -291,7 +364,10 @@ export function readTemplateWorkbook(wb: ExcelJS.Workbook, sourceName: string): 
     });
   }
   if (located.length === 0 && !problems.list.some((p) => p.includes(`«${activitySheet.name}»`))) {
-    problems.sheet(activitySheet.name, "non contiene nessuna attività: serve almeno una riga con codice, obiettivo e titolo.");
+    problems.sheet(
+      activitySheet.name,
+      "non contiene nessuna attività: serve almeno una riga con codice, obiettivo e titolo.",
+    );
   }
 
   // Anomalie (facoltativo: lo scrive l'esportazione di un piano letto da un documento)

@@ -22,7 +22,10 @@ import {
  * with drop-down lists, date and number checks. With `plan` it is filled with that plan;
  * without, it is empty, ready to be filled in by hand.
  */
-export async function writePlanTemplate(plan: ParsedPlan | null, options: { manualDeadlines?: Map<string, string> } = {}): Promise<Buffer> {
+export async function writePlanTemplate(
+  plan: ParsedPlan | null,
+  options: { manualDeadlines?: Map<string, string> } = {},
+): Promise<Buffer> {
   const { default: Excel } = await import("exceljs");
   const wb = new Excel.Workbook();
   wb.creator = "Obiettivi";
@@ -34,7 +37,13 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
   styleHeader(meta.addRow(["Campo", "Valore"]));
   meta.addRow([PLAN_FIELDS.year, plan?.year ?? null]);
   meta.addRow([PLAN_FIELDS.entity, plan?.entity ?? null]);
-  validate(meta, "B2", { type: "whole", operator: "between", formulae: [2000, 2100], allowBlank: false, error: "L'anno deve essere un numero intero come 2024." });
+  validate(meta, "B2", {
+    type: "whole",
+    operator: "between",
+    formulae: [2000, 2100],
+    allowBlank: false,
+    error: "L'anno deve essere un numero intero come 2024.",
+  });
 
   const areas = dataSheet(wb, SHEET.areas, AREA_COLUMNS);
   for (const a of plan?.areas ?? []) areas.addRow([a.code, a.name, a.head]);
@@ -46,8 +55,19 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
   const areaList = `'${SHEET.areas}'!$A$2:$A$${TEMPLATE_ROWS + 1}`;
   const objectiveList = `'${SHEET.objectives}'!$A$2:$A$${TEMPLATE_ROWS + 1}`;
   const last = (ws: ExcelJS.Worksheet) => Math.max(TEMPLATE_ROWS, ws.rowCount) + 1;
-  validate(objectives, `B2:B${last(objectives)}`, { type: "list", formulae: [areaList], allowBlank: true, error: "Scegli il codice di un'area del foglio Aree, o lascia vuoto per un obiettivo di ente." });
-  validate(objectives, `F2:F${last(objectives)}`, { type: "decimal", operator: "between", formulae: [0, 1000], allowBlank: true, error: "Il peso è un numero (per esempio 10 o 12,5)." });
+  validate(objectives, `B2:B${last(objectives)}`, {
+    type: "list",
+    formulae: [areaList],
+    allowBlank: true,
+    error: "Scegli il codice di un'area del foglio Aree, o lascia vuoto per un obiettivo di ente.",
+  });
+  validate(objectives, `F2:F${last(objectives)}`, {
+    type: "decimal",
+    operator: "between",
+    formulae: [0, 1000],
+    allowBlank: true,
+    error: "Il peso è un numero (per esempio 10 o 12,5).",
+  });
 
   const activities = dataSheet(wb, SHEET.activities, ACTIVITY_COLUMNS);
   const label = new Map(KIND_LABELS.map((k) => [k.kind, k.label]));
@@ -72,11 +92,38 @@ export async function writePlanTemplate(plan: ParsedPlan | null, options: { manu
   }
   const colOf = (key: string) => letter(ACTIVITY_COLUMNS.findIndex((c) => c.key === key) + 1);
   const range = (key: string) => `${colOf(key)}2:${colOf(key)}${last(activities)}`;
-  validate(activities, range("objectiveCode"), { type: "list", formulae: [objectiveList], allowBlank: false, error: "Scegli il codice di un obiettivo del foglio Obiettivi." });
-  validate(activities, range("kind"), { type: "list", formulae: [`'${SHEET.lists}'!$A$1:$A$${KIND_LABELS.length}`], allowBlank: true, error: `Scegli un tipo dall'elenco: ${KIND_LABELS.map((k) => k.label).join(", ")}.` });
-  validate(activities, range("deadline"), { type: "date", operator: "between", formulae: [new Date(Date.UTC(2000, 0, 1)), new Date(Date.UTC(2100, 11, 31))], allowBlank: true, error: "Scrivi una data come 31/12/2024." });
-  validate(activities, range("weight"), { type: "decimal", operator: "between", formulae: [0, 1000], allowBlank: true, error: "Il peso è un numero (per esempio 25)." });
-  validate(activities, range("involvesAllAreas"), { type: "list", formulae: [`'${SHEET.lists}'!$B$1:$B$2`], allowBlank: true, error: "Scrivi «sì» o «no»." });
+  validate(activities, range("objectiveCode"), {
+    type: "list",
+    formulae: [objectiveList],
+    allowBlank: false,
+    error: "Scegli il codice di un obiettivo del foglio Obiettivi.",
+  });
+  validate(activities, range("kind"), {
+    type: "list",
+    formulae: [`'${SHEET.lists}'!$A$1:$A$${KIND_LABELS.length}`],
+    allowBlank: true,
+    error: `Scegli un tipo dall'elenco: ${KIND_LABELS.map((k) => k.label).join(", ")}.`,
+  });
+  validate(activities, range("deadline"), {
+    type: "date",
+    operator: "between",
+    formulae: [new Date(Date.UTC(2000, 0, 1)), new Date(Date.UTC(2100, 11, 31))],
+    allowBlank: true,
+    error: "Scrivi una data come 31/12/2024.",
+  });
+  validate(activities, range("weight"), {
+    type: "decimal",
+    operator: "between",
+    formulae: [0, 1000],
+    allowBlank: true,
+    error: "Il peso è un numero (per esempio 25).",
+  });
+  validate(activities, range("involvesAllAreas"), {
+    type: "list",
+    formulae: [`'${SHEET.lists}'!$B$1:$B$2`],
+    allowBlank: true,
+    error: "Scrivi «sì» o «no».",
+  });
   for (const key of ["deadline", "manualDeadline"]) activities.getColumn(colOf(key)).numFmt = "dd/mm/yyyy";
 
   const anomalies = dataSheet(wb, SHEET.anomalies, ANOMALY_COLUMNS);
@@ -140,9 +187,17 @@ function dataSheet(wb: ExcelJS.Workbook, name: string, cols: readonly TemplateCo
 }
 
 function validate(ws: ExcelJS.Worksheet, range: string, v: ExcelJS.DataValidation): void {
-  const withMessages: ExcelJS.DataValidation = { showErrorMessage: true, errorStyle: "error", errorTitle: "Valore non valido", ...v };
+  const withMessages: ExcelJS.DataValidation = {
+    showErrorMessage: true,
+    errorStyle: "error",
+    errorTitle: "Valore non valido",
+    ...v,
+  };
   // exceljs keeps validations by address, a range included; its typings leave the collection out.
-  (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(range, withMessages);
+  (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
+    range,
+    withMessages,
+  );
 }
 
 /** An ISO day as a date cell (UTC midnight: Excel dates have no time zone). */

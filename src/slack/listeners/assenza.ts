@@ -21,11 +21,18 @@ export function registerAssenza(app: App, deps: ObiettivoDeps, onChange?: (userI
       onChange?.(userId);
     },
   });
-  listenButton(app, deps, ACTION.absenceCancel, cancelValue, { code: "stale_absence_button" }, {
-    run: (d, { userId, value }) => absenceCommand(d, { userId, text: `annulla ${value.parsed.id}` }),
-    deliver: async (d, { client, target, userId }, outcome) => {
-      await tryPrivateReply(client, target, absenceMessage(outcome), d.log);
-      onChange?.(userId);
+  listenButton(
+    app,
+    deps,
+    ACTION.absenceCancel,
+    cancelValue,
+    { code: "stale_absence_button" },
+    {
+      run: (d, { userId, value }) => absenceCommand(d, { userId, text: `annulla ${value.parsed.id}` }),
+      deliver: async (d, { client, target, userId }, outcome) => {
+        await tryPrivateReply(client, target, absenceMessage(outcome), d.log);
+        onChange?.(userId);
+      },
     },
-  });
+  );
 }

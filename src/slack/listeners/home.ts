@@ -43,8 +43,14 @@ class HomePublisher {
     try {
       const now = this.deps.clock();
       const data = await loadHome(this.deps.db, userId, now, this.cache);
-      const sample = data.kind === "home" && data.actor.role === "nucleo" ? homeSampleBlocks(await currentSample(this.deps.db, { year: data.year, asOf: romeDay(now), now })) : undefined;
-      await this.client.views.publish({ user_id: userId, view: homeView(data, { validation: sample, reminderDays: this.deps.env.REMINDER_DAYS }) });
+      const sample =
+        data.kind === "home" && data.actor.role === "nucleo"
+          ? homeSampleBlocks(await currentSample(this.deps.db, { year: data.year, asOf: romeDay(now), now }))
+          : undefined;
+      await this.client.views.publish({
+        user_id: userId,
+        view: homeView(data, { validation: sample, reminderDays: this.deps.env.REMINDER_DAYS }),
+      });
     } catch (e) {
       this.deps.log.error({ err: e, userId }, "App Home non pubblicata");
     }
@@ -54,7 +60,9 @@ class HomePublisher {
 /** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
 export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus; heavy: HeavyRunner }): void {
   // Scores are computed in the heavy-work thread: a large plan never stalls other commands.
-  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) => deps.heavy.run("home-scores", { asOf, patron: deps.env.PATRONO }, { key: `home-scores:${asOf}` }));
+  const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) =>
+    deps.heavy.run("home-scores", { asOf, patron: deps.env.PATRONO }, { key: `home-scores:${asOf}` }),
+  );
   const publisher = new HomePublisher(app.client, deps, cache);
 
   app.event("app_home_opened", async ({ event }) => {
@@ -74,32 +82,38 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
     [ACTION.exportRelazione, "xlsx"],
     [ACTION.exportRelazioneDocx, "docx"],
   ] as const) {
-  listenAction(app, deps, actionId, {
-    run: (d, { userId, value: body, client }) => {
-      const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
-      // While another job runs the user is told at once, in the DM where the file will arrive.
-      const queued = () =>
-        void openDm(client, userId)
-          .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
-          .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
-      return relazioneExport(d.db, deps.heavy, { userId, year: parsed.success ? parsed.data.year : undefined, format, now: d.clock(), queued });
-    },
-    deliver: async (d, { client, userId }, made) => {
-      if (made.kind === "joined") return; // the first request delivers it
-      try {
-        await client.files.uploadV2({
-          channel_id: await openDm(client, userId),
-          file: made.file,
-          filename: HOME_TEXT.exportFilename(made.year, made.today, made.format),
-          title: HOME_TEXT.exportTitle(made.year, made.today),
-          initial_comment: HOME_TEXT.exportDone(made.year, made.today, made.format),
+    listenAction(app, deps, actionId, {
+      run: (d, { userId, value: body, client }) => {
+        const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
+        // While another job runs the user is told at once, in the DM where the file will arrive.
+        const queued = () =>
+          void openDm(client, userId)
+            .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
+            .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
+        return relazioneExport(d.db, deps.heavy, {
+          userId,
+          year: parsed.success ? parsed.data.year : undefined,
+          format,
+          now: d.clock(),
+          queued,
         });
-      } catch (e) {
-        d.log.error({ err: e, userId }, "Relazione non inviata");
-        throw new UserError({ code: "export_failed" });
-      }
-    },
-  });
+      },
+      deliver: async (d, { client, userId }, made) => {
+        if (made.kind === "joined") return; // the first request delivers it
+        try {
+          await client.files.uploadV2({
+            channel_id: await openDm(client, userId),
+            file: made.file,
+            filename: HOME_TEXT.exportFilename(made.year, made.today, made.format),
+            title: HOME_TEXT.exportTitle(made.year, made.today),
+            initial_comment: HOME_TEXT.exportDone(made.year, made.today, made.format),
+          });
+        } catch (e) {
+          d.log.error({ err: e, userId }, "Relazione non inviata");
+          throw new UserError({ code: "export_failed" });
+        }
+      },
+    });
   }
 }
 

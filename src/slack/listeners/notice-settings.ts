@@ -8,7 +8,13 @@ import { MAX_DAYS_BEFORE, preferenceOf, setPreference } from "../../store/notifi
 import type { ObiettivoDeps } from "../handlers.ts";
 import { listenAction } from "../listen.ts";
 import { ACTION, VIEW } from "../ui/ids.ts";
-import { ABSENCE_FIELDS, absenceModal, preferencesModal, readAbsenceForm, readPreferenceForm } from "../ui/notice-settings.ts";
+import {
+  ABSENCE_FIELDS,
+  absenceModal,
+  preferencesModal,
+  readAbsenceForm,
+  readPreferenceForm,
+} from "../ui/notice-settings.ts";
 
 /** App Home buttons "Segnala un'assenza" and "Preferenze promemoria", and their modals. `refresh` republishes the home. */
 export function registerNoticeSettings(app: App, deps: ObiettivoDeps, refresh: (userId: string) => void): void {
@@ -17,24 +23,36 @@ export function registerNoticeSettings(app: App, deps: ObiettivoDeps, refresh: (
       requireActor(await loadActor(d.db, userId), userId);
       return absenceModal(romeDay(d.clock()));
     },
-    deliver: async (_d, { client, triggerId }, view) => void (await client.views.open({ trigger_id: triggerId ?? "", view })),
+    deliver: async (_d, { client, triggerId }, view) =>
+      void (await client.views.open({ trigger_id: triggerId ?? "", view })),
   });
   listenAction(app, deps, ACTION.remindersPrefsOpen, {
     run: async (d, { userId }) => {
       requireActor(await loadActor(d.db, userId), userId);
       return preferencesModal(await preferenceOf(d.db, userId), d.env.REMINDER_DAYS);
     },
-    deliver: async (_d, { client, triggerId }, view) => void (await client.views.open({ trigger_id: triggerId ?? "", view })),
+    deliver: async (_d, { client, triggerId }, view) =>
+      void (await client.views.open({ trigger_id: triggerId ?? "", view })),
   });
 
   app.view(VIEW.absence, async ({ ack, body, view }) => {
     const form = readAbsenceForm(view.state.values as Parameters<typeof readAbsenceForm>[0]);
     if (!form.from || !form.to) {
-      await ack({ response_action: "errors", errors: { [form.from ? ABSENCE_FIELDS.to.block : ABSENCE_FIELDS.from.block]: "Scegli la data." } });
+      await ack({
+        response_action: "errors",
+        errors: { [form.from ? ABSENCE_FIELDS.to.block : ABSENCE_FIELDS.from.block]: "Scegli la data." },
+      });
       return;
     }
     try {
-      await addAbsence(deps.db, { userId: body.user.id, from: form.from, to: form.to, note: form.note, actor: body.user.id, now: deps.clock() });
+      await addAbsence(deps.db, {
+        userId: body.user.id,
+        from: form.from,
+        to: form.to,
+        note: form.note,
+        actor: body.user.id,
+        now: deps.clock(),
+      });
     } catch (e) {
       if (e instanceof UserError) {
         await ack({ response_action: "errors", errors: { [ABSENCE_FIELDS.to.block]: e.textFor("slack") } });

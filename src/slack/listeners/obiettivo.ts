@@ -9,7 +9,14 @@ export function registerObiettivo(app: App, deps: ObiettivoDeps): void {
   listenCommand(app, deps, "/obiettivo", {
     renderError: errorMessage,
     run: (d, { userId, value: command, triggerId }) =>
-      handleObiettivo(d, { userId, text: command.text ?? "", triggerId, responseUrl: command.response_url, channelId: command.channel_id }),
-    deliver: (d, { client, target, triggerId, retryNum }, outcome) => deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
+      handleObiettivo(d, {
+        userId,
+        text: command.text ?? "",
+        triggerId,
+        responseUrl: command.response_url,
+        channelId: command.channel_id,
+      }),
+    deliver: (d, { client, target, triggerId, retryNum }, outcome) =>
+      deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
   });
 }

@@ -32,11 +32,26 @@ const slackFile = z.object({
  */
 export function registerPlanImportListeners(app: App, deps: AppDeps): void {
   app.event("message", async ({ event, client, context }) => {
-    const e = event as unknown as { channel?: string; channel_type?: string; user?: string; bot_id?: string; subtype?: string; files?: unknown[] };
-    if (e.channel_type !== "im" || !e.user || e.bot_id || !Array.isArray(e.files) || e.files.length === 0 || !e.channel) return;
+    const e = event as unknown as {
+      channel?: string;
+      channel_type?: string;
+      user?: string;
+      bot_id?: string;
+      subtype?: string;
+      files?: unknown[];
+    };
+    if (e.channel_type !== "im" || !e.user || e.bot_id || !Array.isArray(e.files) || e.files.length === 0 || !e.channel)
+      return;
     for (const f of e.files) {
       const parsed = slackFile.safeParse(f);
-      if (parsed.success) await handleFile(client, deps, context.botToken, { userId: e.user, channelId: e.channel, fileId: parsed.data.id }, true);
+      if (parsed.success)
+        await handleFile(
+          client,
+          deps,
+          context.botToken,
+          { userId: e.user, channelId: e.channel, fileId: parsed.data.id },
+          true,
+        );
     }
   });
 
@@ -45,24 +60,41 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
     // Only files shared with the bot in its DM; files in channels are none of its business.
     if (!e.file_id || !e.user_id || !e.channel_id?.startsWith("D")) return;
     // The message event of the same upload answers a refusal: this one stays silent.
-    await handleFile(client, deps, context.botToken, { userId: e.user_id, channelId: e.channel_id, fileId: e.file_id }, false);
+    await handleFile(
+      client,
+      deps,
+      context.botToken,
+      { userId: e.user_id, channelId: e.channel_id, fileId: e.file_id },
+      false,
+    );
   });
 
-  for (const [actionId, confirm] of [[ACTION.planImportConfirm, true], [ACTION.planImportCancel, false]] as const) {
-    listenButton(app, deps, actionId, buttonValue, { code: "plan_import_gone" }, {
-      run: (d, { userId, value }) => decidePlanImport(d.db, { userId, requestId: value.parsed.requestId, confirm, now: d.clock() }),
-      deliver: async (_d, { client, userId, value: { body } }, outcome) => {
-        const message = planDecisionMessage(outcome);
-        const channel = body.container?.channel_id ?? body.channel?.id;
-        const ts = body.container?.message_ts ?? body.message?.ts;
-        // The decision replaces the buttons; someone refused, or a repeated click, only gets an answer.
-        if (channel && ts && outcome.kind !== "refused" && outcome.kind !== "already") {
-          await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
-        } else {
-          await postDm(client, userId, message, channel);
-        }
+  for (const [actionId, confirm] of [
+    [ACTION.planImportConfirm, true],
+    [ACTION.planImportCancel, false],
+  ] as const) {
+    listenButton(
+      app,
+      deps,
+      actionId,
+      buttonValue,
+      { code: "plan_import_gone" },
+      {
+        run: (d, { userId, value }) =>
+          decidePlanImport(d.db, { userId, requestId: value.parsed.requestId, confirm, now: d.clock() }),
+        deliver: async (_d, { client, userId, value: { body } }, outcome) => {
+          const message = planDecisionMessage(outcome);
+          const channel = body.container?.channel_id ?? body.channel?.id;
+          const ts = body.container?.message_ts ?? body.message?.ts;
+          // The decision replaces the buttons; someone refused, or a repeated click, only gets an answer.
+          if (channel && ts && outcome.kind !== "refused" && outcome.kind !== "already") {
+            await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+          } else {
+            await postDm(client, userId, message, channel);
+          }
+        },
       },
-    });
+    );
   }
 
   listenAction(app, deps, ACTION.planImportHelp, {
@@ -112,10 +144,21 @@ async function handleFile(
     case "ignored":
       return;
     case "refused":
-      if (answerRefusal) await postDm(client, req.userId, plainMessage(errorText({ code: "plan_import_refused" }, "slack")), req.channelId);
+      if (answerRefusal)
+        await postDm(
+          client,
+          req.userId,
+          plainMessage(errorText({ code: "plan_import_refused" }, "slack")),
+          req.channelId,
+        );
       return;
     case "unreadable":
-      await postDm(client, req.userId, plainMessage(PLAN_IMPORT_TEXT.unreadable(outcome.fileName, outcome.message)), req.channelId);
+      await postDm(
+        client,
+        req.userId,
+        plainMessage(PLAN_IMPORT_TEXT.unreadable(outcome.fileName, outcome.message)),
+        req.channelId,
+      );
       return;
     case "preview":
       await postDm(client, req.userId, planPreviewMessage(outcome.preview, outcome.requestId), req.channelId);
@@ -128,7 +171,11 @@ async function describe(client: WebClient, fileId: string): Promise<{ file: Rece
     info = await client.files.info({ file: fileId });
   } catch (e) {
     const reason = (e as { data?: { error?: string } }).data?.error;
-    throw new UserError({ code: "slack_file_unavailable", reason: reason === "missing_scope" ? "missing_scope" : "slack_error", detail: reason });
+    throw new UserError({
+      code: "slack_file_unavailable",
+      reason: reason === "missing_scope" ? "missing_scope" : "slack_error",
+      detail: reason,
+    });
   }
   const f = slackFile.safeParse(info.file);
   if (!f.success) throw new UserError({ code: "slack_file_unavailable", reason: "no_file" });

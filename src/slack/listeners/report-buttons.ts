@@ -2,7 +2,13 @@ import type { App, BlockAction } from "@slack/bolt";
 import { z } from "zod";
 import type { AppError } from "../../messages/errors.ts";
 import { deliverOutcome } from "../deliver.ts";
-import { handleChosenActivity, handleCompleteButton, handleUndo, handleUpdateButton, type ObiettivoDeps } from "../handlers.ts";
+import {
+  handleChosenActivity,
+  handleCompleteButton,
+  handleUndo,
+  handleUpdateButton,
+  type ObiettivoDeps,
+} from "../handlers.ts";
 import { listenButton } from "../listen.ts";
 import { ACTION } from "../ui/ids.ts";
 import { errorMessage } from "../ui/report-reply.ts";
@@ -30,20 +36,34 @@ export function registerReportActions(app: App, deps: ObiettivoDeps): void {
     run: (d, { userId, value }) => handleUndo(d, { userId, reportId: value.parsed.reportId }),
     // Replace the reply only on success: a refusal must not erase the reply it was pressed on.
     deliver: (d, { client, target, triggerId, retryNum, value }, { outcome, undone }) =>
-      deliverOutcome(client, outcome, { target, triggerId, retryNum, replaceOriginal: onMessage(value.body) && undone }, d.log),
+      deliverOutcome(
+        client,
+        outcome,
+        { target, triggerId, retryNum, replaceOriginal: onMessage(value.body) && undone },
+        d.log,
+      ),
   });
 
   listenButton(app, deps, ACTION.activityComplete, activityValue, STALE, {
     renderError: errorMessage,
-    run: (d, { userId, value, triggerId }) => handleCompleteButton(d, { userId, year: value.parsed.year, code: value.parsed.code, triggerId }),
-    deliver: (d, { client, target, triggerId, retryNum }, outcome) => deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
+    run: (d, { userId, value, triggerId }) =>
+      handleCompleteButton(d, { userId, year: value.parsed.year, code: value.parsed.code, triggerId }),
+    deliver: (d, { client, target, triggerId, retryNum }, outcome) =>
+      deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
   });
 
   listenButton(app, deps, ACTION.activityUpdate, activityValue, STALE, {
     renderError: errorMessage,
     run: (d, { userId, value, target }) =>
-      handleUpdateButton(d, { userId, year: value.parsed.year, code: value.parsed.code, responseUrl: target.responseUrl, channelId: target.channelId }),
-    deliver: (d, { client, target, triggerId, retryNum }, outcome) => deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
+      handleUpdateButton(d, {
+        userId,
+        year: value.parsed.year,
+        code: value.parsed.code,
+        responseUrl: target.responseUrl,
+        channelId: target.channelId,
+      }),
+    deliver: (d, { client, target, triggerId, retryNum }, outcome) =>
+      deliverOutcome(client, outcome, { target, triggerId, retryNum }, d.log),
   });
 
   listenButton(app, deps, ACTION.chooseActivity, chooseValue, STALE, {
@@ -60,6 +80,11 @@ export function registerReportActions(app: App, deps: ObiettivoDeps): void {
       }),
     // The choice made, its buttons have done their job: the answer takes their place.
     deliver: (d, { client, target, triggerId, retryNum, value }, outcome) =>
-      deliverOutcome(client, outcome, { target, triggerId, retryNum, replaceOriginal: onMessage(value.body) && outcome.kind === "message" }, d.log),
+      deliverOutcome(
+        client,
+        outcome,
+        { target, triggerId, retryNum, replaceOriginal: onMessage(value.body) && outcome.kind === "message" },
+        d.log,
+      ),
   });
 }

@@ -30,7 +30,11 @@ import { reportRecordedMessage } from "../ui/report-reply.ts";
  * the confirmation with "Annulla" follows as a private message.
  */
 
-type ViewAck = (response?: { response_action: "errors"; errors: Record<string, string> } | { response_action: "update"; view: ModalView }) => Promise<void>;
+type ViewAck = (
+  response?:
+    | { response_action: "errors"; errors: Record<string, string> }
+    | { response_action: "update"; view: ModalView },
+) => Promise<void>;
 
 export interface SubmissionInput {
   userId: string;
@@ -65,7 +69,17 @@ export async function handleReportSubmission(deps: ObiettivoDeps, input: Submiss
     // The picker changed but the form below still shows another activity: show the right form first.
     if (code !== meta.code) {
       const picker = await pickerSource(deps.db, w.actor, w.plan);
-      return { kind: "update", view: reportModal({ activity: w.activity, progress: w.progress, today, meta, picker, onBehalf: mayActForOthers(w.actor.role) }) };
+      return {
+        kind: "update",
+        view: reportModal({
+          activity: w.activity,
+          progress: w.progress,
+          today,
+          meta,
+          picker,
+          onBehalf: mayActForOthers(w.actor.role),
+        }),
+      };
     }
 
     const read = readReportSubmission(input.values, w.activity, w.progress, today);
@@ -98,7 +112,14 @@ export async function handlePickerChoice(
   const w = await writableActivity(deps, { userId: input.userId, year: meta.year, code: input.code });
   if (!w) return null;
   const picker = await pickerSource(deps.db, w.actor, w.plan);
-  return reportModal({ activity: w.activity, progress: w.progress, today: romeDay(deps.clock()), meta, picker, onBehalf: mayActForOthers(w.actor.role) });
+  return reportModal({
+    activity: w.activity,
+    progress: w.progress,
+    today: romeDay(deps.clock()),
+    meta,
+    picker,
+    onBehalf: mayActForOthers(w.actor.role),
+  });
 }
 
 /** Options of the external picker (plans too large for a static list): own area first, filtered by the query. */
@@ -137,7 +158,11 @@ export function registerReportModal(app: App, deps: ObiettivoDeps): void {
     const action = body.actions[0];
     const code = action && "selected_option" in action ? action.selected_option?.value : undefined;
     if (!code) return;
-    const view = await handlePickerChoice(deps, { userId: body.user.id, code, privateMetadata: body.view.private_metadata });
+    const view = await handlePickerChoice(deps, {
+      userId: body.user.id,
+      code,
+      privateMetadata: body.view.private_metadata,
+    });
     if (!view) return;
     try {
       await client.views.update({ view_id: body.view.id, hash: body.view.hash, view });
@@ -149,7 +174,11 @@ export function registerReportModal(app: App, deps: ObiettivoDeps): void {
 
   app.options(REPORT_ELEMENT.activity, async ({ ack, body }) => {
     const meta = parseReportModalMeta(body.view?.private_metadata);
-    const optionGroups = await pickerOptions(deps, { userId: body.user.id, query: body.value ?? "", year: meta?.year }).catch((e: unknown) => {
+    const optionGroups = await pickerOptions(deps, {
+      userId: body.user.id,
+      query: body.value ?? "",
+      year: meta?.year,
+    }).catch((e: unknown) => {
       deps.log.error({ err: e }, "elenco attività del modulo non disponibile");
       return [];
     });

@@ -16,7 +16,8 @@ const SHARE_TEXT = {
   notInChannel:
     "Non posso scrivere in questo canale: è privato o non ne faccio parte. Invitami con /invite @Obiettivi e premi di nuovo il pulsante.",
   archived: "Il canale è archiviato: non posso pubblicarvi lo stato.",
-  failed: "Non sono riuscito a pubblicare lo stato nel canale. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.",
+  failed:
+    "Non sono riuscito a pubblicare lo stato nel canale. Riprova tra poco; se il problema continua, avvisa l'amministratore del bot.",
   done: (channelId: string) => `:white_check_mark: Stato condiviso in <#${channelId}>.`,
 } as const;
 
@@ -58,23 +59,43 @@ export function registerStato(app: App, deps: ObiettivoDeps): void {
         return;
       }
       try {
-        await client.chat.postMessage({ channel: channelId, text: outcome.message.text, blocks: outcome.message.blocks });
+        await client.chat.postMessage({
+          channel: channelId,
+          text: outcome.message.text,
+          blocks: outcome.message.blocks,
+        });
       } catch (e) {
         d.log.warn({ err: e, channelId, userId }, "stato non pubblicato nel canale");
         await tryPrivateReply(client, target, statusNotice(postErrorText(e)), d.log);
         return;
       }
-      await tryPrivateReply(client, target, { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] }, d.log);
+      await tryPrivateReply(
+        client,
+        target,
+        { text: "Stato condiviso nel canale.", blocks: [section(SHARE_TEXT.done(channelId))] },
+        d.log,
+      );
     },
   });
 }
 
-async function sendStatoChart(deps: ObiettivoDeps, client: App["client"], userId: string, status: ScopeStatus): Promise<void> {
+async function sendStatoChart(
+  deps: ObiettivoDeps,
+  client: App["client"],
+  userId: string,
+  status: ScopeStatus,
+): Promise<void> {
   try {
     const dm = await client.conversations.open({ users: userId });
     const channel = dm.channel?.id;
     if (!channel) return;
-    await uploadAreaChart(client, deps.log, { channel }, status, `Grafico di /stato ${status.area!.code}: avanzamento per obiettivo al ${itDate(status.today)}.`);
+    await uploadAreaChart(
+      client,
+      deps.log,
+      { channel },
+      status,
+      `Grafico di /stato ${status.area!.code}: avanzamento per obiettivo al ${itDate(status.today)}.`,
+    );
   } catch (e) {
     deps.log.warn({ err: e, userId }, "grafico di /stato non inviato");
   }

@@ -33,7 +33,10 @@ import {
 const STALE = "Questo pulsante non è più valido: riapri la Home o ripeti il comando.";
 const addEvidenceValue = evidenceMetaSchema.pick({ reportId: true });
 
-function parseJson<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, raw: string | undefined): T | null {
+function parseJson<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  raw: string | undefined,
+): T | null {
   try {
     const parsed = schema.safeParse(JSON.parse(raw ?? ""));
     return parsed.success ? parsed.data : null;
@@ -42,7 +45,10 @@ function parseJson<T>(schema: { safeParse(v: unknown): { success: true; data: T 
   }
 }
 
-type ViewValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null } | undefined>>;
+type ViewValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value?: string } | null } | undefined>
+>;
 
 export function registerValidationListeners(app: App, deps: ObiettivoDeps): void {
   const stale = { code: "validation", reason: "stale_button", text: STALE } as const;
@@ -54,7 +60,15 @@ export function registerValidationListeners(app: App, deps: ObiettivoDeps): void
       const container = value.body.container as { channel_id?: string } | undefined;
       await client.views.open({
         trigger_id: triggerId ?? value.body.trigger_id,
-        view: evidenceModal({ reportId: value.parsed.reportId, code: about.code, responseUrl: value.body.response_url, channelId: container?.channel_id }, about),
+        view: evidenceModal(
+          {
+            reportId: value.parsed.reportId,
+            code: about.code,
+            responseUrl: value.body.response_url,
+            channelId: container?.channel_id,
+          },
+          about,
+        ),
       });
     },
   });
@@ -65,12 +79,24 @@ export function registerValidationListeners(app: App, deps: ObiettivoDeps): void
     if (!meta) return void (await ack({ response_action: "errors", errors: { [EVIDENCE_BLOCK.text]: STALE } }));
     const text = values[EVIDENCE_BLOCK.text]?.[EVIDENCE_ELEMENT.text]?.value ?? "";
     try {
-      const saved = await attachEvidence(deps.db, { reportId: meta.reportId, userId: body.user.id, evidence: text, now: deps.clock() }, deps.changes);
+      const saved = await attachEvidence(
+        deps.db,
+        { reportId: meta.reportId, userId: body.user.id, evidence: text, now: deps.clock() },
+        deps.changes,
+      );
       await ack();
-      await tryPrivateReply(client, { userId: body.user.id, responseUrl: meta.responseUrl, channelId: meta.channelId }, plainMessage(VALIDATION_TEXT.evidenceSaved(saved.code, saved.evidence)), deps.log);
+      await tryPrivateReply(
+        client,
+        { userId: body.user.id, responseUrl: meta.responseUrl, channelId: meta.channelId },
+        plainMessage(VALIDATION_TEXT.evidenceSaved(saved.code, saved.evidence)),
+        deps.log,
+      );
     } catch (e) {
       if (!(e instanceof UserError)) deps.log.error({ err: e, userId: body.user.id }, "evidenza non registrata");
-      await ack({ response_action: "errors", errors: { [EVIDENCE_BLOCK.text]: e instanceof UserError ? e.message : GENERIC_ERROR_MESSAGE } });
+      await ack({
+        response_action: "errors",
+        errors: { [EVIDENCE_BLOCK.text]: e instanceof UserError ? e.message : GENERIC_ERROR_MESSAGE },
+      });
     }
   });
 
@@ -78,7 +104,13 @@ export function registerValidationListeners(app: App, deps: ObiettivoDeps): void
     const actor = requireActor(await loadActor(deps.db, userId), userId);
     assertCanRecordFindings(actor);
     const now = deps.clock();
-    await recordFindings(deps.db, { year, findings: [{ code, outcome, note }], actor: actor.slackUserId, origin: "slack_home", now });
+    await recordFindings(deps.db, {
+      year,
+      findings: [{ code, outcome, note }],
+      actor: actor.slackUserId,
+      origin: "slack_home",
+      now,
+    });
     // Refreshes the Nucleo's App Home (the home listener republishes on every change).
     deps.changes?.emit({ userId, planYear: year, activityCode: code, kind: "validation_finding" });
   };
@@ -98,11 +130,21 @@ export function registerValidationListeners(app: App, deps: ObiettivoDeps): void
     run: async (d, { userId, value }) => {
       assertCanRecordFindings(requireActor(await loadActor(d.db, userId), userId));
       const current = (await latestFindings(d.db, value.parsed.year)).find((f) => f.code === value.parsed.code) ?? null;
-      const activity = await d.db.activity.findFirst({ where: { code: value.parsed.code, plan: { year: value.parsed.year } }, select: { title: true } });
-      return { title: activity?.title ?? value.parsed.code, outcome: current?.outcome ?? null, note: current?.note ?? null };
+      const activity = await d.db.activity.findFirst({
+        where: { code: value.parsed.code, plan: { year: value.parsed.year } },
+        select: { title: true },
+      });
+      return {
+        title: activity?.title ?? value.parsed.code,
+        outcome: current?.outcome ?? null,
+        note: current?.note ?? null,
+      };
     },
     deliver: async (_d, { client, triggerId, value }, about) => {
-      await client.views.open({ trigger_id: triggerId ?? value.body.trigger_id, view: findingModal(value.parsed, about) });
+      await client.views.open({
+        trigger_id: triggerId ?? value.body.trigger_id,
+        view: findingModal(value.parsed, about),
+      });
     },
   });
 
@@ -113,17 +155,32 @@ export function registerValidationListeners(app: App, deps: ObiettivoDeps): void
     const raw = values[FINDING_BLOCK.outcome]?.[FINDING_ELEMENT.outcome]?.selected_option?.value ?? "";
     const note = (values[FINDING_BLOCK.note]?.[FINDING_ELEMENT.note]?.value ?? "").trim() || null;
     if (!(OUTCOMES as readonly string[]).includes(raw)) {
-      return void (await ack({ response_action: "errors", errors: { [FINDING_BLOCK.outcome]: "Scegli l'esito: conforme, non conforme o nota." } }));
+      return void (await ack({
+        response_action: "errors",
+        errors: { [FINDING_BLOCK.outcome]: "Scegli l'esito: conforme, non conforme o nota." },
+      }));
     }
     const outcome = raw as Outcome;
-    if (outcome === "nota" && !note) return void (await ack({ response_action: "errors", errors: { [FINDING_BLOCK.note]: "Con l'esito «Nota» scrivi il testo della nota." } }));
+    if (outcome === "nota" && !note)
+      return void (await ack({
+        response_action: "errors",
+        errors: { [FINDING_BLOCK.note]: "Con l'esito «Nota» scrivi il testo della nota." },
+      }));
     try {
       await record(body.user.id, value.year, value.code, outcome, note);
       await ack();
-      await tryPrivateReply(client, { userId: body.user.id }, plainMessage(VALIDATION_TEXT.findingSaved(value.code, outcome)), deps.log);
+      await tryPrivateReply(
+        client,
+        { userId: body.user.id },
+        plainMessage(VALIDATION_TEXT.findingSaved(value.code, outcome)),
+        deps.log,
+      );
     } catch (e) {
       if (!(e instanceof UserError)) deps.log.error({ err: e, userId: body.user.id }, "esito non registrato");
-      await ack({ response_action: "errors", errors: { [FINDING_BLOCK.outcome]: e instanceof UserError ? e.message : GENERIC_ERROR_MESSAGE } });
+      await ack({
+        response_action: "errors",
+        errors: { [FINDING_BLOCK.outcome]: e instanceof UserError ? e.message : GENERIC_ERROR_MESSAGE },
+      });
     }
   });
 }

@@ -32,7 +32,9 @@ export function absenceMessage(o: AbsenceOutcome): SlackMessage {
     case "past":
       return plainMessage(`L'assenza è tutta nel passato (finisce il ${itDate(o.to)}): non serve registrarla.`);
     case "cancelled":
-      return plainMessage(`Assenza n. ${o.absence.id} (${span(o.absence)}) annullata: in quei giorni riceverai di nuovo promemoria e domande.`);
+      return plainMessage(
+        `Assenza n. ${o.absence.id} (${span(o.absence)}) annullata: in quei giorni riceverai di nuovo promemoria e domande.`,
+      );
     case "added": {
       const a = o.absence;
       return {

@@ -11,10 +11,12 @@ export const BEHAVIOUR_TEXT = {
   close: "Annulla",
   pickLabel: "Responsabile",
   pickPlaceholder: "Scegli il Responsabile",
-  intro: (year: number) => `Punteggi dei *comportamenti organizzativi* ${year} (scheda di valutazione). Scegli il Responsabile: i criteri e i massimi sono quelli del SMVP.`,
+  intro: (year: number) =>
+    `Punteggi dei *comportamenti organizzativi* ${year} (scheda di valutazione). Scegli il Responsabile: i criteri e i massimi sono quelli del SMVP.`,
   noHeads: "Il piano non indica i responsabili delle aree: non c'è nessuna scheda da compilare.",
   fieldHint: (max: number) => `Da 0 a ${itNumber(max)} punti. Vuoto = non ancora valutato.`,
-  saved: (who: string, total: number, max: number) => `:white_check_mark: Comportamenti di ${who} salvati: ${itNumber(total, 2)} punti su ${itNumber(max)}.`,
+  saved: (who: string, total: number, max: number) =>
+    `:white_check_mark: Comportamenti di ${who} salvati: ${itNumber(total, 2)} punti su ${itNumber(max)}.`,
   homeHint: "*Schede di valutazione*: inserisci i punteggi dei comportamenti organizzativi di ogni Responsabile.",
   homeButton: "Comportamenti organizzativi",
 } as const;
@@ -40,9 +42,17 @@ export function behaviourModal(form: BehaviourForm): View {
   const blocks: KnownBlock[] = [section(BEHAVIOUR_TEXT.intro(form.year))];
   if (!form.heads.length) {
     blocks.push(section(BEHAVIOUR_TEXT.noHeads));
-    return { type: "modal", callback_id: VIEW.behaviourScores, title: { type: "plain_text", text: BEHAVIOUR_TEXT.title }, close: { type: "plain_text", text: BEHAVIOUR_TEXT.close }, blocks };
+    return {
+      type: "modal",
+      callback_id: VIEW.behaviourScores,
+      title: { type: "plain_text", text: BEHAVIOUR_TEXT.title },
+      close: { type: "plain_text", text: BEHAVIOUR_TEXT.close },
+      blocks,
+    };
   }
-  const options = form.heads.slice(0, 100).map((h) => ({ text: { type: "plain_text" as const, text: clip(h, 75) }, value: clip(h, 150) }));
+  const options = form.heads
+    .slice(0, 100)
+    .map((h) => ({ text: { type: "plain_text" as const, text: clip(h, 75) }, value: clip(h, 150) }));
   const initial = form.responsabile ? options.find((o) => o.value === form.responsabile) : undefined;
   blocks.push({
     type: "input",
@@ -76,7 +86,9 @@ export function behaviourModal(form: BehaviourForm): View {
         },
       });
     }
-    blocks.push(context(escapeMrkdwn(`Totale massimo: ${itNumber(form.criteria.reduce((s, c) => s + c.maxPoints, 0))} punti.`)));
+    blocks.push(
+      context(escapeMrkdwn(`Totale massimo: ${itNumber(form.criteria.reduce((s, c) => s + c.maxPoints, 0))} punti.`)),
+    );
   }
   return {
     type: "modal",
@@ -89,7 +101,10 @@ export function behaviourModal(form: BehaviourForm): View {
   };
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
+type StateValues = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+>;
 
 /** The numbers typed, by criterion number (empty fields left out); text that is no number is kept as is for the message. */
 export function parseBehaviourState(values: StateValues, criteria: { number: number }[]): Record<string, unknown> {

@@ -1,6 +1,15 @@
 import type { KnownBlock, ModalView } from "@slack/types";
 import { shorten } from "../../domain/digest/text.ts";
-import { CORRECTIVE_MAX, DELAY_CAUSES, delayCauseLabel, EXPLANATION_MAX, type DelayActivity, type DelayField, type DelayInput, type ValidDelay } from "../../domain/delays/delays.ts";
+import {
+  CORRECTIVE_MAX,
+  DELAY_CAUSES,
+  delayCauseLabel,
+  EXPLANATION_MAX,
+  type DelayActivity,
+  type DelayField,
+  type DelayInput,
+  type ValidDelay,
+} from "../../domain/delays/delays.ts";
 import { itDate, itDays } from "../../domain/text/italian.ts";
 import { VIEW } from "./ids.ts";
 import { context, escapeMrkdwn, section, type SlackMessage } from "./message.ts";
@@ -23,14 +32,17 @@ export interface DelayModalMetadata {
 
 function deadlineLine(a: DelayActivity): string {
   if (!a.deadline) return "Senza scadenza nel piano.";
-  if (a.daysLate !== null && a.daysLate > 0) return `Scadenza ${itDate(a.deadline)}: *${itDays(a.daysLate)} di ritardo*.`;
+  if (a.daysLate !== null && a.daysLate > 0)
+    return `Scadenza ${itDate(a.deadline)}: *${itDays(a.daysLate)} di ritardo*.`;
   return `Scadenza ${itDate(a.deadline)}.`;
 }
 
 export function delayModal(a: DelayActivity, meta: DelayModalMetadata): ModalView {
   const blocks: KnownBlock[] = [
     section(`Attività *${escapeMrkdwn(a.code)}* «${escapeMrkdwn(shorten(a.title, 200))}»\n${deadlineLine(a)}`),
-    context("La causa, la spiegazione e l'eventuale azione correttiva vengono registrate con il tuo nome e la data, per la Relazione sulla performance."),
+    context(
+      "La causa, la spiegazione e l'eventuale azione correttiva vengono registrate con il tuo nome e la data, per la Relazione sulla performance.",
+    ),
     {
       type: "input",
       block_id: DELAY_FIELDS.cause.block,
@@ -73,7 +85,11 @@ export function delayModal(a: DelayActivity, meta: DelayModalMetadata): ModalVie
       optional: true,
       label: { type: "plain_text", text: "Nuova data prevista di completamento" },
       hint: { type: "plain_text", text: "Oggi o un giorno successivo." },
-      element: { type: "datepicker", action_id: DELAY_FIELDS.newExpectedDate.action, placeholder: { type: "plain_text", text: "Scegli il giorno" } },
+      element: {
+        type: "datepicker",
+        action_id: DELAY_FIELDS.newExpectedDate.action,
+        placeholder: { type: "plain_text", text: "Scegli il giorno" },
+      },
     },
   ];
   return {
@@ -98,7 +114,10 @@ export function delayProblemView(message: string): ModalView {
   };
 }
 
-type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; value?: string | null; selected_date?: string | null }>>;
+type StateValues = Record<
+  string,
+  Record<string, { selected_option?: { value?: string } | null; value?: string | null; selected_date?: string | null }>
+>;
 
 export function parseDelayState(values: StateValues): DelayInput {
   const get = (f: keyof typeof DELAY_FIELDS) => values[DELAY_FIELDS[f].block]?.[DELAY_FIELDS[f].action];
@@ -113,7 +132,8 @@ export function parseDelayState(values: StateValues): DelayInput {
 /** Field errors keyed by block_id, as `ack({ response_action: "errors" })` wants them. */
 export function delayErrorsByBlock(errors: Partial<Record<DelayField, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors) as [DelayField, string][]) out[DELAY_FIELDS[field].block] = message;
+  for (const [field, message] of Object.entries(errors) as [DelayField, string][])
+    out[DELAY_FIELDS[field].block] = message;
   return out;
 }
 
@@ -121,7 +141,12 @@ export function parseDelayMetadata(raw: string): DelayModalMetadata | null {
   try {
     const m = JSON.parse(raw) as Partial<DelayModalMetadata>;
     if (typeof m.year !== "number" || typeof m.code !== "string") return null;
-    return { year: m.year, code: m.code, channel: typeof m.channel === "string" ? m.channel : undefined, ts: typeof m.ts === "string" ? m.ts : undefined };
+    return {
+      year: m.year,
+      code: m.code,
+      channel: typeof m.channel === "string" ? m.channel : undefined,
+      ts: typeof m.ts === "string" ? m.ts : undefined,
+    };
   } catch {
     return null;
   }

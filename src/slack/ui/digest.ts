@@ -37,7 +37,10 @@ export function fitLines(head: string, lines: readonly string[], alreadyLeftOut:
 export function digestMessage(d: AreaDigest): SlackMessage {
   const w = digestWords(d, SLACK_STYLE);
   if (d.quiet) return { text: w.quietLine, blocks: [section(`:white_check_mark: ${escapeMrkdwn(w.quietLine)}`)] };
-  const header: HeaderBlock = { type: "header", text: { type: "plain_text", text: clip(w.title, HEADER_MAX), emoji: true } };
+  const header: HeaderBlock = {
+    type: "header",
+    text: { type: "plain_text", text: clip(w.title, HEADER_MAX), emoji: true },
+  };
   const blocks: KnownBlock[] = [header, context(w.subtitle), section(w.summary)];
   for (const sec of w.sections) {
     blocks.push({ type: "divider" });

@@ -28,12 +28,17 @@ export const HOME_TEXT = {
           : `${role === "responsabile" ? "Responsabile" : "Dipendente"} ${areas.length === 1 ? "dell'area" : "delle aree"} ${areas.join(", ")}.`,
   ownHeader: "Le tue attività aperte",
   ownNone: "Nessuna attività aperta per le tue aree: tutto completato. 👏",
-  ownMore: (shown: number, total: number) => `Sono mostrate le prime ${shown} di ${total} attività aperte, per scadenza. Per le altre usa /obiettivo oppure /stato.`,
+  ownMore: (shown: number, total: number) =>
+    `Sono mostrate le prime ${shown} di ${total} attività aperte, per scadenza. Per le altre usa /obiettivo oppure /stato.`,
   complete: "Segna completata",
   update: "Aggiorna",
   noDeadline: "senza scadenza",
   due: (deadline: string, daysLeft: number) =>
-    daysLeft < 0 ? `scaduta il ${itDate(deadline)} (${itDays(-daysLeft)} fa)` : daysLeft === 0 ? `scade oggi (${itDate(deadline)})` : `scade il ${itDate(deadline)} (tra ${itDays(daysLeft)})`,
+    daysLeft < 0
+      ? `scaduta il ${itDate(deadline)} (${itDays(-daysLeft)} fa)`
+      : daysLeft === 0
+        ? `scade oggi (${itDate(deadline)})`
+        : `scade il ${itDate(deadline)} (tra ${itDays(daysLeft)})`,
   comuneWide: "ente",
   overviewHeader: "Punteggio per area",
   variationsHeader: "Variazioni del piano",
@@ -46,18 +51,23 @@ export const HOME_TEXT = {
     `*${escapeMrkdwn(a.code === "ENTE" ? a.name : `${a.code}. ${a.name}`)}*${a.head ? ` — ${escapeMrkdwn(a.head)}` : ""}\n` +
     `${a.percent == null ? "non ancora valutabile" : `${itPercent(a.percent, 1)} · ${itNumber(a.points ?? 0, 2)} punti su ${itNumber(a.maxPoints)}`}` +
     ` · ${a.overdue === 0 ? "nessuna scaduta" : a.overdue === 1 ? "1 scaduta" : `${a.overdue} scadute`} · ${a.completed}/${a.activities} completate`,
-  overall: (p: number | null) => `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
-  readOnly: "Sola lettura: il Nucleo di Valutazione non registra avanzamenti (registra solo gli esiti della verifica a campione).",
+  overall: (p: number | null) =>
+    `*Comune (media delle aree):* ${p == null ? "non ancora valutabile" : itPercent(p, 1)}`,
+  readOnly:
+    "Sola lettura: il Nucleo di Valutazione non registra avanzamenti (registra solo gli esiti della verifica a campione).",
   exportButton: "Esporta Relazione",
   exportDocxButton: "Esporta in Word",
-  exportHint: "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, o in Word con i capitoli, le schede e i grafici, con i dati di oggi.",
+  exportHint:
+    "Ricevi in un messaggio diretto la Relazione sulla performance in Excel, o in Word con i capitoli, le schede e i grafici, con i dati di oggi.",
   exportDone: (year: number, today: string, format: "xlsx" | "docx" = "xlsx") =>
     format === "docx"
       ? `Ecco la Relazione sulla performance ${year} in Word, con i dati al ${itDate(today)}: i capitoli da completare, le schede di valutazione e i grafici.`
       : `Ecco la Relazione sulla performance ${year}, con i dati al ${itDate(today)}: un foglio di riepilogo, uno per area e uno per gli obiettivi dell'ente.`,
-  exportQueued: "La Relazione è in preparazione: un'altra esportazione è in corso. Te la mando qui appena è pronta, non serve richiederla.",
+  exportQueued:
+    "La Relazione è in preparazione: un'altra esportazione è in corso. Te la mando qui appena è pronta, non serve richiederla.",
   exportTitle: (year: number, today: string) => `Relazione sulla performance ${year} al ${itDate(today)}`,
-  exportFilename: (year: number, today: string, format: "xlsx" | "docx" = "xlsx") => `relazione-performance-${year}-al-${today}.${format}`,
+  exportFilename: (year: number, today: string, format: "xlsx" | "docx" = "xlsx") =>
+    `relazione-performance-${year}-al-${today}.${format}`,
 } as const;
 
 export interface ExportButtonValue {
@@ -70,22 +80,39 @@ function activityBlocks(a: OpenActivity): KnownBlock[] {
   const status = a.status ? statusLabel(a.status) : STATUS_LABELS.non_iniziata;
   const mark = a.daysLeft !== null && a.daysLeft < 0 ? "🔴 " : "";
   const blocks: KnownBlock[] = [
-    section(`${mark}*${escapeMrkdwn(a.code)}* ${escapeMrkdwn(clip(a.title, 150))}\n${due} · ${status} · atteso: ${escapeMrkdwn(clip(a.targetText, 80))}${where}`),
+    section(
+      `${mark}*${escapeMrkdwn(a.code)}* ${escapeMrkdwn(clip(a.title, 150))}\n${due} · ${status} · atteso: ${escapeMrkdwn(clip(a.targetText, 80))}${where}`,
+    ),
   ];
   if (a.canWrite) {
     const value: ActivityButtonValue = { year: a.year, code: a.code };
-    blocks.push(actions([button(HOME_TEXT.complete, ACTION.activityComplete, value, "primary"), button(HOME_TEXT.update, ACTION.activityUpdate, value)], `home_activity_${a.code}`));
+    blocks.push(
+      actions(
+        [
+          button(HOME_TEXT.complete, ACTION.activityComplete, value, "primary"),
+          button(HOME_TEXT.update, ACTION.activityUpdate, value),
+        ],
+        `home_activity_${a.code}`,
+      ),
+    );
   }
   return blocks;
 }
 
 /** Segretario and admin: how to load the plan from Slack (a DM with the instructions and the Excel template). */
 function planImportBlocks(): KnownBlock[] {
-  return [{ type: "divider" }, section(PLAN_IMPORT_TEXT.homeHint), actions([button(PLAN_IMPORT_TEXT.homeButton, ACTION.planImportHelp, {})], "home_plan_import")];
+  return [
+    { type: "divider" },
+    section(PLAN_IMPORT_TEXT.homeHint),
+    actions([button(PLAN_IMPORT_TEXT.homeButton, ACTION.planImportHelp, {})], "home_plan_import"),
+  ];
 }
 
 /** The App Home view for one person (Block Kit, type "home"). */
-export function homeView(data: HomeData, opts: { validation?: readonly KnownBlock[]; reminderDays?: readonly number[] } = {}): HomeView {
+export function homeView(
+  data: HomeData,
+  opts: { validation?: readonly KnownBlock[]; reminderDays?: readonly number[] } = {},
+): HomeView {
   const blocks: KnownBlock[] = [{ type: "header", text: { type: "plain_text", text: HOME_TEXT.title } }];
   if (data.kind === "unknown") {
     blocks.push(section(escapeMrkdwn(HOME_TEXT.unknown(data.userId))));
@@ -96,7 +123,11 @@ export function homeView(data: HomeData, opts: { validation?: readonly KnownBloc
     if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
     return { type: "home", blocks };
   }
-  blocks.push(context(`${escapeMrkdwn(data.entity)} · Piano ${data.year} · ${escapeMrkdwn(HOME_TEXT.roleLine(data.actor.role, data.actor.areaCodes))}`));
+  blocks.push(
+    context(
+      `${escapeMrkdwn(data.entity)} · Piano ${data.year} · ${escapeMrkdwn(HOME_TEXT.roleLine(data.actor.role, data.actor.areaCodes))}`,
+    ),
+  );
 
   if (data.overview) {
     const mine = data.overview.comuneWide === null && data.overview.overallPercent === null;
@@ -118,8 +149,15 @@ export function homeView(data: HomeData, opts: { validation?: readonly KnownBloc
       section(HOME_TEXT.exportHint),
       actions(
         [
-          button(HOME_TEXT.exportButton, ACTION.exportRelazione, { year: data.year } satisfies ExportButtonValue, "primary"),
-          button(HOME_TEXT.exportDocxButton, ACTION.exportRelazioneDocx, { year: data.year } satisfies ExportButtonValue),
+          button(
+            HOME_TEXT.exportButton,
+            ACTION.exportRelazione,
+            { year: data.year } satisfies ExportButtonValue,
+            "primary",
+          ),
+          button(HOME_TEXT.exportDocxButton, ACTION.exportRelazioneDocx, {
+            year: data.year,
+          } satisfies ExportButtonValue),
         ],
         "home_export",
       ),
@@ -127,7 +165,10 @@ export function homeView(data: HomeData, opts: { validation?: readonly KnownBloc
   }
   // Behaviour scores: the SMVP's editors (default Segretario and Nucleo); the listener checks the configuration.
   if (data.actor.role === "segretario" || data.actor.role === "nucleo") {
-    blocks.push(section(BEHAVIOUR_TEXT.homeHint), actions([button(BEHAVIOUR_TEXT.homeButton, ACTION.behaviourScores, { year: data.year })], "home_behaviours"));
+    blocks.push(
+      section(BEHAVIOUR_TEXT.homeHint),
+      actions([button(BEHAVIOUR_TEXT.homeButton, ACTION.behaviourScores, { year: data.year })], "home_behaviours"),
+    );
   }
   if (canImportPlan(data.actor)) blocks.push(...planImportBlocks());
   if (data.actor.role === "nucleo") blocks.push(context(HOME_TEXT.readOnly));
@@ -137,7 +178,8 @@ export function homeView(data: HomeData, opts: { validation?: readonly KnownBloc
     blocks.push({ type: "divider" }, section(`*${HOME_TEXT.ownHeader}* (${data.own.total})`));
     if (!data.own.activities.length) blocks.push(section(HOME_TEXT.ownNone));
     for (const a of data.own.activities) for (const b of activityBlocks(a)) blocks.push(b);
-    if (data.own.total > data.own.activities.length) blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
+    if (data.own.total > data.own.activities.length)
+      blocks.push(context(HOME_TEXT.ownMore(data.own.activities.length, data.own.total)));
   }
   if (data.notices && data.actor.role !== "nucleo") {
     const settings = noticeSettingsBlocks(data.notices.preference, data.notices.absences, opts.reminderDays ?? []);

@@ -21,7 +21,10 @@ export function section(markdown: string): SectionBlock {
 }
 
 export function fieldsSection(fields: string[]): SectionBlock {
-  return { type: "section", fields: fields.slice(0, 10).map((f) => ({ type: "mrkdwn" as const, text: clip(f, 2000) })) };
+  return {
+    type: "section",
+    fields: fields.slice(0, 10).map((f) => ({ type: "mrkdwn" as const, text: clip(f, 2000) })),
+  };
 }
 
 export function context(markdown: string): ContextBlock {

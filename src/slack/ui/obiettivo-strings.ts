@@ -5,7 +5,6 @@ import { STATUS_LABELS, type DerivedProgress, type ProgressStatus } from "../../
 
 /** Every Italian word of /obiettivo, its modal and its buttons, in one place. */
 
-
 export const STATUS_EMOJI: Record<ProgressStatus, string> = {
   non_iniziata: ":white_circle:",
   in_corso: ":large_blue_circle:",
@@ -54,11 +53,14 @@ export const T = {
   errPercent: "Scrivi un numero tra 0 e 100, per esempio 60.",
   errCount: "Scrivi un numero intero da 0 in su, per esempio 5.",
   errNumber: "Scrivi un numero da 0 in su, per esempio 1250,50.",
-  errUrl: "Il link non è valido: scrivi un indirizzo completo, per esempio https://www.comune.it/atto/123, oppure il numero dell'atto.",
+  errUrl:
+    "Il link non è valido: scrivi un indirizzo completo, per esempio https://www.comune.it/atto/123, oppure il numero dell'atto.",
   helpTitle: "*Come si usa /obiettivo*",
-  helpFooter: "Il codice può essere quello stampato nel piano o quello univoco. Ogni risposta è visibile solo a te e ha il pulsante «Annulla» (entro 15 minuti).",
+  helpFooter:
+    "Il codice può essere quello stampato nel piano o quello univoco. Ogni risposta è visibile solo a te e ha il pulsante «Annulla» (entro 15 minuti).",
   pickerModalText: "Modulo di aggiornamento: scegli l'attività dall'elenco (prima quelle della tua area).",
-  modalNotOpened: "Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato».",
+  modalNotOpened:
+    "Il modulo non si è aperto in tempo. Riprova: se il problema continua, usa la forma breve, per esempio «/obiettivo 3.1.2 completato».",
   modalStale: "Il modulo non è più valido: chiudilo e riaprilo con /obiettivo.",
 } as const;
 
@@ -108,7 +110,10 @@ export function describeReport(
   switch (r.kind) {
     case "percent":
       if (v !== null) {
-        const counts = r.numerator != null && r.denominator != null ? ` (${itNumber(r.numerator, 0)} su ${itNumber(r.denominator, 0)}${r.valueSource ? `, fonte: ${r.valueSource}` : ""})` : "";
+        const counts =
+          r.numerator != null && r.denominator != null
+            ? ` (${itNumber(r.numerator, 0)} su ${itNumber(r.denominator, 0)}${r.valueSource ? `, fonte: ${r.valueSource}` : ""})`
+            : "";
         parts.push(`avanzamento ${itPercent(v)}${counts}`);
       }
       break;
@@ -132,9 +137,14 @@ export function describeReport(
   }
   if (r.status && r.status in STATUS_LABELS) {
     const s = r.status as ProgressStatus;
-    parts.push(s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABELS[s]}`);
+    parts.push(
+      s === "completata" ? `segnata come completata il ${itDate(r.occurredOn)}` : `segnata come ${STATUS_LABELS[s]}`,
+    );
   }
-  if (r.note) parts.push(r.kind === "note" ? `nota: ${r.note}` : r.status === "bloccata" ? `motivo: ${r.note}` : `nota: ${r.note}`);
+  if (r.note)
+    parts.push(
+      r.kind === "note" ? `nota: ${r.note}` : r.status === "bloccata" ? `motivo: ${r.note}` : `nota: ${r.note}`,
+    );
   if (r.evidence) parts.push(`evidenza: ${r.evidence}`);
   return parts.length ? parts.join(" · ") : "aggiornamento senza modifiche";
 }
@@ -142,7 +152,10 @@ export function describeReport(
 /** The state of an activity as short labelled lines (for fields and for plain text). */
 export function stateLines(a: ActivityInfo, p: DerivedProgress, today: string): { label: string; value: string }[] {
   const lines: { label: string; value: string }[] = [];
-  const status = p.status === "completata" && p.completedOn ? `${statusText(p.status)} il ${itDate(p.completedOn)}` : statusText(p.status);
+  const status =
+    p.status === "completata" && p.completedOn
+      ? `${statusText(p.status)} il ${itDate(p.completedOn)}`
+      : statusText(p.status);
   lines.push({ label: "Stato", value: status });
   if (p.status === "bloccata" && p.blockedReason) lines.push({ label: "Motivo del blocco", value: p.blockedReason });
   if (p.percent !== null) lines.push({ label: "Avanzamento", value: itPercent(p.percent) });
@@ -175,7 +188,9 @@ function periodLabel(period: string): string {
   if (/^\d{4}-W\d{2}$/.test(period)) return `settimana ${Number(period.slice(6))} del ${period.slice(0, 4)}`;
   if (/^\d{4}-\d{2}-\d{2}$/.test(period)) return itDate(period);
   if (/^\d{4}-\d{2}$/.test(period)) {
-    const month = new Intl.DateTimeFormat("it-IT", { month: "long", timeZone: "UTC" }).format(new Date(`${period}-01T00:00:00Z`));
+    const month = new Intl.DateTimeFormat("it-IT", { month: "long", timeZone: "UTC" }).format(
+      new Date(`${period}-01T00:00:00Z`),
+    );
     return `${month} ${period.slice(0, 4)}`;
   }
   return period;

@@ -36,9 +36,29 @@ export function obiettivoOutcome(r: ObiettivoResult): Outcome {
     case "history":
       return messageOutcome(historyMessage(r.activity, r.progress, r.history, r.today));
     case "form":
-      return { kind: "modal", view: reportModal({ activity: r.activity, progress: r.progress, today: r.today, meta: r.meta, onBehalf: r.onBehalf }), text: modalText(r.activity) };
+      return {
+        kind: "modal",
+        view: reportModal({
+          activity: r.activity,
+          progress: r.progress,
+          today: r.today,
+          meta: r.meta,
+          onBehalf: r.onBehalf,
+        }),
+        text: modalText(r.activity),
+      };
     case "recorded":
-      return messageOutcome(reportRecordedMessage({ activity: r.activity, report: r.report, progress: r.progress, today: r.today, duplicate: r.duplicate, evidenceNeed: r.evidenceNeed, names: r.names }));
+      return messageOutcome(
+        reportRecordedMessage({
+          activity: r.activity,
+          report: r.report,
+          progress: r.progress,
+          today: r.today,
+          duplicate: r.duplicate,
+          evidenceNeed: r.evidenceNeed,
+          names: r.names,
+        }),
+      );
   }
 }
 

@@ -19,7 +19,8 @@ export const PLAN_IMPORT_TEXT = {
   confirm: "Importa",
   cancel: "Annulla",
   confirmTitle: "Importare il piano?",
-  confirmBody: (year: number) => `Il piano ${year} caricato sarà aggiornato con questo documento. L'avanzamento registrato resta.`,
+  confirmBody: (year: number) =>
+    `Il piano ${year} caricato sarà aggiornato con questo documento. L'avanzamento registrato resta.`,
   homeHint:
     "*Caricare il piano:* invia il documento del Piano della Performance (PDF, Word, o il modello Excel compilato) in un messaggio diretto a questo bot. Ti mostro cosa ho capito e lo importo solo quando confermi.",
   homeButton: "Come importare il piano",
@@ -33,9 +34,16 @@ export const PLAN_IMPORT_TEXT = {
   cancelled: (fileName: string) => `Importazione di «${fileName}» annullata: il piano caricato non è cambiato.`,
   already: (decision: string | null, by: string | null, at: Date | null) =>
     `Su questo documento è già stato deciso${by ? ` da <@${by}>` : ""}${at ? ` il ${itDateTime(at)}` : ""}: ${
-      decision === "cancelled" ? "importazione annullata" : decision === "failed" ? "l'importazione non è riuscita" : decision === "importing" ? "importazione in corso" : "piano importato"
+      decision === "cancelled"
+        ? "importazione annullata"
+        : decision === "failed"
+          ? "l'importazione non è riuscita"
+          : decision === "importing"
+            ? "importazione in corso"
+            : "piano importato"
     }. Non ho fatto nulla di nuovo.`,
-  failed: (fileName: string, message: string) => `L'importazione di «${fileName}» non è riuscita e il piano caricato non è cambiato: ${message}`,
+  failed: (fileName: string, message: string) =>
+    `L'importazione di «${fileName}» non è riuscita e il piano caricato non è cambiato: ${message}`,
 };
 
 function list(title: string, items: readonly string[]): string | null {
@@ -47,12 +55,17 @@ function list(title: string, items: readonly string[]): string | null {
 
 function diffLines(title: string, d: SectionDiff): string | null {
   if (!d.added.length && !d.changed.length && !d.removed.length) return null;
-  const codes = (xs: string[]) => escapeMrkdwn(xs.length > SHOWN * 2 ? `${xs.slice(0, SHOWN * 2).join(", ")} … (+${xs.length - SHOWN * 2})` : xs.join(", "));
+  const codes = (xs: string[]) =>
+    escapeMrkdwn(
+      xs.length > SHOWN * 2 ? `${xs.slice(0, SHOWN * 2).join(", ")} … (+${xs.length - SHOWN * 2})` : xs.join(", "),
+    );
   const lines = [`*${title}:* ${d.added.length} nuove, ${d.changed.length} modificate, ${d.removed.length} tolte`];
   if (d.added.length) lines.push(`nuove: ${codes(d.added)}`);
   if (d.removed.length) lines.push(`tolte (archiviate, l'avanzamento resta): ${codes(d.removed)}`);
   for (const c of d.changed.slice(0, SHOWN)) {
-    lines.push(`• ${escapeMrkdwn(c.code)}: ${c.changes.map((f) => `${f.label} «${escapeMrkdwn(clip(f.before, 40))}» → «${escapeMrkdwn(clip(f.after, 40))}»`).join("; ")}`);
+    lines.push(
+      `• ${escapeMrkdwn(c.code)}: ${c.changes.map((f) => `${f.label} «${escapeMrkdwn(clip(f.before, 40))}» → «${escapeMrkdwn(clip(f.after, 40))}»`).join("; ")}`,
+    );
   }
   if (d.changed.length > SHOWN) lines.push(`_… e altre ${d.changed.length - SHOWN} modificate_`);
   return lines.join("\n");
@@ -64,13 +77,21 @@ export function planPreviewMessage(p: PlanPreview, requestId: number): SlackMess
   const headline = `Anteprima del piano ${s.year} — ${s.entity}, da «${s.sourceName}»: ${s.totals.areas} aree, ${s.totals.objectives} obiettivi (${s.ente.objectives} di ente), ${s.totals.activities} attività. Non ho ancora scritto nulla.`;
   const blocks: KnownBlock[] = [section(`*${escapeMrkdwn(headline)}*`)];
   const areaLines = s.areas.map(
-    (a) => `• ${escapeMrkdwn(`${a.code}. ${a.name}`)}${a.head ? ` — ${escapeMrkdwn(a.head)}` : " — _responsabile non indicato_"}: ${a.objectives} obiettivi, ${a.activities} attività`,
+    (a) =>
+      `• ${escapeMrkdwn(`${a.code}. ${a.name}`)}${a.head ? ` — ${escapeMrkdwn(a.head)}` : " — _responsabile non indicato_"}: ${a.objectives} obiettivi, ${a.activities} attività`,
   );
-  if (s.ente.objectives) areaLines.push(`• Obiettivi di ente: ${s.ente.objectives} obiettivi, ${s.ente.activities} attività`);
+  if (s.ente.objectives)
+    areaLines.push(`• Obiettivi di ente: ${s.ente.objectives} obiettivi, ${s.ente.activities} attività`);
   blocks.push(section(`*Per area*\n${areaLines.join("\n")}`));
-  const anomalies = list("Anomalie", s.anomalies.map((a) => `[${escapeMrkdwn(a.code)}] ${escapeMrkdwn(clip(a.message, 200))}`));
+  const anomalies = list(
+    "Anomalie",
+    s.anomalies.map((a) => `[${escapeMrkdwn(a.code)}] ${escapeMrkdwn(clip(a.message, 200))}`),
+  );
   if (anomalies) blocks.push(section(anomalies));
-  const withoutDate = list("Valori attesi senza una data", s.withoutDate.map((w) => `${escapeMrkdwn(w.code)}: «${escapeMrkdwn(clip(w.target, 80))}»`));
+  const withoutDate = list(
+    "Valori attesi senza una data",
+    s.withoutDate.map((w) => `${escapeMrkdwn(w.code)}: «${escapeMrkdwn(clip(w.target, 80))}»`),
+  );
   if (withoutDate) blocks.push(section(withoutDate));
 
   let diffText: string;
@@ -95,8 +116,17 @@ export function planPreviewMessage(p: PlanPreview, requestId: number): SlackMess
     confirm: { type: "plain_text", text: PLAN_IMPORT_TEXT.confirm },
     deny: { type: "plain_text", text: PLAN_IMPORT_TEXT.cancel },
   };
-  if (p.diff) blocks.push(actions([confirm, button(PLAN_IMPORT_TEXT.cancel, ACTION.planImportCancel, value)], `plan_import_${requestId}`));
-  else blocks.push(actions([{ ...confirm, confirm: undefined }, button(PLAN_IMPORT_TEXT.cancel, ACTION.planImportCancel, value)], `plan_import_${requestId}`));
+  if (p.diff)
+    blocks.push(
+      actions([confirm, button(PLAN_IMPORT_TEXT.cancel, ACTION.planImportCancel, value)], `plan_import_${requestId}`),
+    );
+  else
+    blocks.push(
+      actions(
+        [{ ...confirm, confirm: undefined }, button(PLAN_IMPORT_TEXT.cancel, ACTION.planImportCancel, value)],
+        `plan_import_${requestId}`,
+      ),
+    );
   blocks.push(context("Per l'elenco completo, da riga di comando: `npx obiettivi importa <file> --anteprima`."));
   return { text: headline, blocks };
 }
@@ -122,7 +152,11 @@ export function planDecisionMessage(o: DecideOutcome): SlackMessage {
       const text = `Piano ${r.year} — ${r.entity} importato da «${o.fileName}»: ${r.counts.areas} aree, ${r.counts.objectives} obiettivi, ${r.counts.activities} attività (${what}).`;
       const blocks: KnownBlock[] = [section(`✅ ${escapeMrkdwn(text)}`)];
       if (r.manualDates.length) {
-        blocks.push(context(`${r.manualDates.length} valori attesi senza una data: imposta la scadenza con \`npx obiettivi scadenza <codice> <data>\`.`));
+        blocks.push(
+          context(
+            `${r.manualDates.length} valori attesi senza una data: imposta la scadenza con \`npx obiettivi scadenza <codice> <data>\`.`,
+          ),
+        );
       }
       return { text, blocks };
     }

@@ -53,7 +53,8 @@ function behalfLine(i: NoticeItem): string {
 }
 
 function itemText(i: NoticeItem): string {
-  if (i.kind === "reminder") return `Promemoria: l'attività ${i.code} ${when(i.days, i.workingDays)} (${itDate(i.deadline)}).`;
+  if (i.kind === "reminder")
+    return `Promemoria: l'attività ${i.code} ${when(i.days, i.workingDays)} (${itDate(i.deadline)}).`;
   return `L'attività ${i.code} doveva concludersi entro il ${itDate(i.deadline)} e non risulta completata (${itDays(i.days)} di ritardo${working(i.days, i.workingDays)}).`;
 }
 
@@ -96,12 +97,18 @@ function itemBlocks(i: NoticeItem): KnownBlock[] {
 export function noticeBundleMessage(items: readonly NoticeItem[]): SlackMessage {
   if (items.length === 1) {
     const i = items[0]!;
-    const tail = i.kind === "reminder" ? " Se è conclusa segnala il completamento, altrimenti aggiorna lo stato." : " Che cosa è successo?";
+    const tail =
+      i.kind === "reminder"
+        ? " Se è conclusa segnala il completamento, altrimenti aggiorna lo stato."
+        : " Che cosa è successo?";
     return { text: itemText(i) + tail, blocks: itemBlocks(i) };
   }
   const reminders = items.filter((i) => i.kind === "reminder").length;
   const questions = items.length - reminders;
-  const parts = [reminders ? (reminders === 1 ? "1 scadenza in arrivo" : `${reminders} scadenze in arrivo`) : "", questions ? (questions === 1 ? "1 attività in ritardo" : `${questions} attività in ritardo`) : ""].filter(Boolean);
+  const parts = [
+    reminders ? (reminders === 1 ? "1 scadenza in arrivo" : `${reminders} scadenze in arrivo`) : "",
+    questions ? (questions === 1 ? "1 attività in ritardo" : `${questions} attività in ritardo`) : "",
+  ].filter(Boolean);
   const head = `Oggi per te: ${parts.join(" e ")}.`;
   const blocks: KnownBlock[] = [section(`*${head}*`)];
   for (const i of items) blocks.push({ type: "divider" }, ...itemBlocks(i));

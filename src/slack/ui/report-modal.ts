@@ -2,8 +2,22 @@ import type { InputBlock, KnownBlock, ModalView, Option, PlainTextOption } from 
 import { z } from "zod";
 import type { ActivityInfo, PickerOption, PickerSource } from "../../domain/plan/activity.ts";
 import { parseItalianNumber } from "../../domain/plan/targets.ts";
-import { MAX_EVIDENCE, MAX_REPORT_NOTE, PROGRESS_STATUSES, STATUS_LABELS, type DerivedProgress, type ProgressStatus, type ReportKind } from "../../domain/progress/progress.ts";
-import { blockedWithoutReason, dayProblem, evidenceTooLong, noteTooLong, valueProblem } from "../../domain/progress/validate.ts";
+import {
+  MAX_EVIDENCE,
+  MAX_REPORT_NOTE,
+  PROGRESS_STATUSES,
+  STATUS_LABELS,
+  type DerivedProgress,
+  type ProgressStatus,
+  type ReportKind,
+} from "../../domain/progress/progress.ts";
+import {
+  blockedWithoutReason,
+  dayProblem,
+  evidenceTooLong,
+  noteTooLong,
+  valueProblem,
+} from "../../domain/progress/validate.ts";
 import { checkPercentCounts, MAX_SOURCE_LENGTH } from "../../domain/validation/counts.ts";
 import { VIEW } from "./ids.ts";
 import { clip, context, escapeMrkdwn, section } from "./message.ts";
@@ -116,7 +130,9 @@ function pickerBlock(source: PickerSource, selected?: Pick<PickerOption, "code" 
     groups.set(o.group, list);
   }
   const optionGroups = [...groups.entries()].map(([label, options]) => ({ label: plain(clip(label, 75)), options }));
-  const initialOption = initial ? optionGroups.flatMap((g) => g.options).find((o) => o.value === initial.value) : undefined;
+  const initialOption = initial
+    ? optionGroups.flatMap((g) => g.options).find((o) => o.value === initial.value)
+    : undefined;
   return {
     type: "input",
     block_id: REPORT_BLOCK.activity,
@@ -206,7 +222,12 @@ export function reportModal({ activity: a, progress: p, today, meta, picker, onB
       optional: true,
       label: plain(T.noteLabel),
       hint: plain(T.noteHint),
-      element: { type: "plain_text_input", action_id: REPORT_ELEMENT.note, multiline: true, max_length: MAX_REPORT_NOTE },
+      element: {
+        type: "plain_text_input",
+        action_id: REPORT_ELEMENT.note,
+        multiline: true,
+        max_length: MAX_REPORT_NOTE,
+      },
     },
     {
       type: "input",
@@ -227,8 +248,14 @@ export function reportModal({ activity: a, progress: p, today, meta, picker, onB
       block_id: REPORT_BLOCK.behalf,
       optional: true,
       label: plain("Per conto di"),
-      hint: plain("Solo se registri il lavoro di un collega della tua area: resterà scritto «registrato da te per lui/lei»."),
-      element: { type: "users_select", action_id: REPORT_ELEMENT.behalf, placeholder: plain("Scegli un collega (facoltativo)") },
+      hint: plain(
+        "Solo se registri il lavoro di un collega della tua area: resterà scritto «registrato da te per lui/lei».",
+      ),
+      element: {
+        type: "users_select",
+        action_id: REPORT_ELEMENT.behalf,
+        placeholder: plain("Scegli un collega (facoltativo)"),
+      },
     });
   }
   return baseModal(blocks, { ...meta, year: a.year, code: a.code }, true);
@@ -246,7 +273,12 @@ function countBlocks(): InputBlock[] {
   return [
     count(REPORT_BLOCK.numerator, REPORT_ELEMENT.numerator, "Numeratore (quanti)", "es. 45 pratiche evase"),
     {
-      ...count(REPORT_BLOCK.denominator, REPORT_ELEMENT.denominator, "Denominatore (su quanti)", "es. 47 pratiche ricevute"),
+      ...count(
+        REPORT_BLOCK.denominator,
+        REPORT_ELEMENT.denominator,
+        "Denominatore (su quanti)",
+        "es. 47 pratiche ricevute",
+      ),
       hint: plain("Con numeratore e denominatore la percentuale si calcola da sola (45 su 47 = 95,7%)."),
     },
     {
@@ -254,7 +286,12 @@ function countBlocks(): InputBlock[] {
       block_id: REPORT_BLOCK.source,
       optional: true,
       label: plain("Fonte del dato"),
-      element: { type: "plain_text_input", action_id: REPORT_ELEMENT.source, max_length: MAX_SOURCE_LENGTH, placeholder: plain("es. protocollo, gestionale tributi") },
+      element: {
+        type: "plain_text_input",
+        action_id: REPORT_ELEMENT.source,
+        max_length: MAX_SOURCE_LENGTH,
+        placeholder: plain("es. protocollo, gestionale tributi"),
+      },
     },
   ];
 }
@@ -328,7 +365,19 @@ function valueBlock(field: ValueField, a: ActivityInfo, p: DerivedProgress): Inp
 // ---------------------------------------------------------------- reading a submission
 
 /** view.state.values as Slack sends it. */
-export type ViewValues = Record<string, Record<string, { type?: string; value?: string | null; selected_option?: { value?: string } | null; selected_date?: string | null } | undefined>>;
+export type ViewValues = Record<
+  string,
+  Record<
+    string,
+    | {
+        type?: string;
+        value?: string | null;
+        selected_option?: { value?: string } | null;
+        selected_date?: string | null;
+      }
+    | undefined
+  >
+>;
 
 export function selectedActivityCode(values: ViewValues): string | null {
   return values[REPORT_BLOCK.activity]?.[REPORT_ELEMENT.activity]?.selected_option?.value ?? null;
@@ -353,13 +402,20 @@ export type SubmissionResult = { ok: true; report: ReportSubmission } | { ok: fa
  * Validates the form against the activity's indicator; errors are keyed by block_id,
  * as `ack({ response_action: "errors" })` wants them. Only what changed becomes the report.
  */
-export function readReportSubmission(values: ViewValues, a: ActivityInfo, current: DerivedProgress, today: string): SubmissionResult {
+export function readReportSubmission(
+  values: ViewValues,
+  a: ActivityInfo,
+  current: DerivedProgress,
+  today: string,
+): SubmissionResult {
   const errors: Record<string, string> = {};
   const field = valueFieldFor(a.targetKind);
   const get = (block: string, element: string) => values[block]?.[element];
 
   const statusRaw = get(REPORT_BLOCK.status, REPORT_ELEMENT.status)?.selected_option?.value ?? current.status;
-  const status = (PROGRESS_STATUSES as readonly string[]).includes(statusRaw) ? (statusRaw as ProgressStatus) : current.status;
+  const status = (PROGRESS_STATUSES as readonly string[]).includes(statusRaw)
+    ? (statusRaw as ProgressStatus)
+    : current.status;
 
   let value: number | null = null;
   const valueState = get(REPORT_BLOCK.value, REPORT_ELEMENT.value);
@@ -371,8 +427,12 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
     if (raw !== "") {
       const n = parseItalianNumber(raw.startsWith(".") || raw.startsWith(",") ? `0${raw}` : raw);
       // The form sets a total: a whole count, a percentage, or an amount.
-      const problem = n === null ? "not_a_number" : valueProblem(VALUE_KIND[field], n) ?? (field === "count" && !Number.isInteger(n) ? "count_range" : null);
-      if (problem) errors[REPORT_BLOCK.value] = field === "percent" ? T.errPercent : field === "count" ? T.errCount : T.errNumber;
+      const problem =
+        n === null
+          ? "not_a_number"
+          : (valueProblem(VALUE_KIND[field], n) ?? (field === "count" && !Number.isInteger(n) ? "count_range" : null));
+      if (problem)
+        errors[REPORT_BLOCK.value] = field === "percent" ? T.errPercent : field === "count" ? T.errCount : T.errNumber;
       else value = n;
     }
   }
@@ -390,7 +450,8 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
     if (!numRaw) errors[REPORT_BLOCK.numerator] = "Indica anche il numeratore (quanti), per esempio 45.";
     else if (n === null) errors[REPORT_BLOCK.numerator] = "Il numeratore deve essere un numero intero da 0 in su.";
     if (!denRaw) errors[REPORT_BLOCK.denominator] = "Indica anche il denominatore (su quanti), per esempio 47.";
-    else if (d === null) errors[REPORT_BLOCK.denominator] = "Il denominatore deve essere un numero intero maggiore di zero.";
+    else if (d === null)
+      errors[REPORT_BLOCK.denominator] = "Il denominatore deve essere un numero intero maggiore di zero.";
     if (n !== null && d !== null) {
       const checked = checkPercentCounts(n, d);
       if (!checked.ok) errors[d === 0 ? REPORT_BLOCK.denominator : REPORT_BLOCK.numerator] = checked.message;
@@ -402,14 +463,17 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
       }
     }
   }
-  if (valueSource && valueSource.length > MAX_SOURCE_LENGTH) errors[REPORT_BLOCK.source] = `Massimo ${MAX_SOURCE_LENGTH} caratteri.`;
+  if (valueSource && valueSource.length > MAX_SOURCE_LENGTH)
+    errors[REPORT_BLOCK.source] = `Massimo ${MAX_SOURCE_LENGTH} caratteri.`;
 
   const dateRaw = get(REPORT_BLOCK.date, REPORT_ELEMENT.date)?.selected_date ?? null;
   let occurredOn: string | null = null;
   if (status === "completata" && dateRaw) {
     const problem = dayProblem(dateRaw, today);
     if (problem === "bad_date") errors[REPORT_BLOCK.date] = "Data non valida.";
-    else if (problem === "future_date") errors[REPORT_BLOCK.date] = `La data di completamento non può essere nel futuro (oggi è ${today.split("-").reverse().join("/")}).`;
+    else if (problem === "future_date")
+      errors[REPORT_BLOCK.date] =
+        `La data di completamento non può essere nel futuro (oggi è ${today.split("-").reverse().join("/")}).`;
     else occurredOn = dateRaw;
   }
 
@@ -420,15 +484,20 @@ export function readReportSubmission(values: ViewValues, a: ActivityInfo, curren
   const evidence = (get(REPORT_BLOCK.evidence, REPORT_ELEMENT.evidence)?.value ?? "").trim() || null;
   if (evidence) {
     if (evidenceTooLong(evidence)) errors[REPORT_BLOCK.evidence] = `Massimo ${MAX_EVIDENCE} caratteri.`;
-    else if (/^(?:https?|www\.)/i.test(evidence) && !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)) {
+    else if (
+      /^(?:https?|www\.)/i.test(evidence) &&
+      !isHttpUrl(evidence.startsWith("www.") ? `https://${evidence}` : evidence)
+    ) {
       errors[REPORT_BLOCK.evidence] = T.errUrl;
     }
   }
   if (Object.keys(errors).length) return { ok: false, errors };
 
-  const currentValue = field === "percent" ? current.percent : field === "count" ? current.count : current.achievedValue;
+  const currentValue =
+    field === "percent" ? current.percent : field === "count" ? current.count : current.achievedValue;
   const valueChanged = (value !== null && value !== currentValue) || denominator !== null;
-  const statusChanged = status !== current.status || (status === "completata" && occurredOn !== null && occurredOn !== current.completedOn);
+  const statusChanged =
+    status !== current.status || (status === "completata" && occurredOn !== null && occurredOn !== current.completedOn);
   if (!valueChanged && !statusChanged && !note && !evidence) {
     return { ok: false, errors: { [REPORT_BLOCK.status]: T.errNothingChanged } };
   }
@@ -464,8 +533,14 @@ export function pickerOptionGroups(options: readonly PickerOption[]) {
   for (const o of options) {
     const list = groups.get(o.group) ?? [];
     const label = `${o.code} — ${o.title.replace(/\s+/g, " ")}`;
-    list.push({ text: { type: "plain_text", text: label.length > 75 ? `${label.slice(0, 74)}…` : label }, value: o.code });
+    list.push({
+      text: { type: "plain_text", text: label.length > 75 ? `${label.slice(0, 74)}…` : label },
+      value: o.code,
+    });
     groups.set(o.group, list);
   }
-  return [...groups.entries()].map(([label, opts]) => ({ label: { type: "plain_text" as const, text: label.slice(0, 75) }, options: opts }));
+  return [...groups.entries()].map(([label, opts]) => ({
+    label: { type: "plain_text" as const, text: label.slice(0, 75) },
+    options: opts,
+  }));
 }

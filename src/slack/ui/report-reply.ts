@@ -75,7 +75,9 @@ export interface AddEvidenceValue {
 
 export function evidenceNeedText(need: { acts: string; scoresWithout: boolean }): string {
   return `Manca l'evidenza: per questa attività serve ${need.acts}. ${
-    need.scoresWithout ? "Senza, nella Relazione risulta «senza evidenza»." : "Senza, nella Relazione risulta «senza evidenza» e non conta nel punteggio."
+    need.scoresWithout
+      ? "Senza, nella Relazione risulta «senza evidenza»."
+      : "Senza, nella Relazione risulta «senza evidenza» e non conta nel punteggio."
   } Aggiungila con il pulsante «${T.addEvidenceButton}» o dal modulo «/obiettivo <codice>».`;
 }
 
@@ -105,13 +107,24 @@ export function reportRecordedMessage(input: ReportReplyInput): SlackMessage {
       : "Registrato";
   const hint = undoHint(report.createdAt, UNDO_WINDOW_MINUTES);
   const blocks: KnownBlock[] = [
-    section(`${duplicate ? ":information_source:" : ":white_check_mark:"} *${escapeMrkdwn(lead)}* — *${escapeMrkdwn(a.code)}* ${escapeMrkdwn(shortTitle(a.title))}`),
+    section(
+      `${duplicate ? ":information_source:" : ":white_check_mark:"} *${escapeMrkdwn(lead)}* — *${escapeMrkdwn(a.code)}* ${escapeMrkdwn(shortTitle(a.title))}`,
+    ),
     section(`${escapeMrkdwn(capitalize(what))}.`),
     stateFields(a, progress, today),
     ...(evidenceNeed ? [section(`:warning: ${escapeMrkdwn(evidenceNeedText(evidenceNeed))}`)] : []),
     context(`${escapeMrkdwn(whereText(a))} · ${escapeMrkdwn(hint)}`),
     actions([
-      ...(evidenceNeed ? [button(T.addEvidenceButton, ACTION.addEvidence, { reportId: report.id } satisfies AddEvidenceValue, "primary")] : []),
+      ...(evidenceNeed
+        ? [
+            button(
+              T.addEvidenceButton,
+              ACTION.addEvidence,
+              { reportId: report.id } satisfies AddEvidenceValue,
+              "primary",
+            ),
+          ]
+        : []),
       button(T.undoButton, ACTION.reportUndo, { reportId: report.id } satisfies UndoButtonValue),
       updateButton(a),
     ]),
@@ -121,7 +134,13 @@ export function reportRecordedMessage(input: ReportReplyInput): SlackMessage {
 }
 
 /** Replaces the reply once "Annulla" was pressed. */
-export function reportUndoneMessage(input: { activity: ActivityInfo | null; activityCode: string; report: RecordedReport; progress: DerivedProgress; today: string }): SlackMessage {
+export function reportUndoneMessage(input: {
+  activity: ActivityInfo | null;
+  activityCode: string;
+  report: RecordedReport;
+  progress: DerivedProgress;
+  today: string;
+}): SlackMessage {
   const { activity: a, report, progress, today } = input;
   const what = a ? describeReport(report, a) : describeReport(report, { unit: null });
   const head = `:leftwards_arrow_with_hook: *Annullato* l'aggiornamento di *${escapeMrkdwn(input.activityCode)}*: ~${escapeMrkdwn(what)}~`;
@@ -136,17 +155,25 @@ export function reportUndoneMessage(input: { activity: ActivityInfo | null; acti
 }
 
 /** `/obiettivo <code> storia`: reports (undone ones struck through) and delay explanations. */
-export function historyMessage(a: ActivityInfo, progress: DerivedProgress, history: ActivityHistory, today: string): SlackMessage {
+export function historyMessage(
+  a: ActivityInfo,
+  progress: DerivedProgress,
+  history: ActivityHistory,
+  today: string,
+): SlackMessage {
   const lines = history.reports.map((r) => {
     const when = itDateTime(r.createdAt);
     const what = escapeMrkdwn(describeReport(r, a));
-    const who = r.enteredBy && r.enteredBy !== r.userId ? `registrato da <@${r.enteredBy}> per <@${r.userId}>` : `<@${r.userId}>`;
+    const who =
+      r.enteredBy && r.enteredBy !== r.userId ? `registrato da <@${r.enteredBy}> per <@${r.userId}>` : `<@${r.userId}>`;
     return r.undoneAt
       ? `• ~${when} ${who}: ${what}~ _(annullato il ${itDateTime(r.undoneAt)})_`
       : `• ${when} ${who}: ${what}`;
   });
   const delayLines = history.delays.map((d) => {
-    const parts = [`${itDateTime(d.createdAt)} <@${d.userId}>: ritardo per ${DELAY_CAUSE_LABEL[d.cause] ?? d.cause} — ${escapeMrkdwn(d.explanation)}`];
+    const parts = [
+      `${itDateTime(d.createdAt)} <@${d.userId}>: ritardo per ${DELAY_CAUSE_LABEL[d.cause] ?? d.cause} — ${escapeMrkdwn(d.explanation)}`,
+    ];
     if (d.correctiveAction) parts.push(`azione correttiva: ${escapeMrkdwn(d.correctiveAction)}`);
     if (d.newExpectedDate) parts.push(`nuova data prevista: ${d.newExpectedDate.split("-").reverse().join("/")}`);
     return `• ${parts.join(" · ")}`;
@@ -209,18 +236,28 @@ export function chooseActivityMessage(typed: string, activities: ActivityInfo[],
   const intro = `Il codice ${typed} è stampato nel piano per ${activities.length} attività diverse. Quale intendi?`;
   const blocks: KnownBlock[] = [section(`:twisted_rightwards_arrows: ${escapeMrkdwn(intro)}`)];
   activities.forEach((a, i) => {
-    const block: SectionBlock = section(`*${escapeMrkdwn(a.code)}* — ${escapeMrkdwn(shortTitle(a.title))}\n_${escapeMrkdwn(whereText(a))}_`);
+    const block: SectionBlock = section(
+      `*${escapeMrkdwn(a.code)}* — ${escapeMrkdwn(shortTitle(a.title))}\n_${escapeMrkdwn(whereText(a))}_`,
+    );
     if (fits) block.accessory = button(T.chooseButton, ACTION.chooseActivity, values[i]);
     blocks.push(block);
   });
   const retype = `Oppure ripeti il comando con il codice univoco, per esempio «/obiettivo ${activities[0]!.code}${rest ? ` ${rest}` : ""}».`;
   blocks.push(context(escapeMrkdwn(clip(retype, 500))));
-  const text = [intro, ...activities.map((a) => `${a.code}: ${shortTitle(a.title)} (${whereText(a)})`), clip(retype, 500)].join("\n");
+  const text = [
+    intro,
+    ...activities.map((a) => `${a.code}: ${shortTitle(a.title)} (${whereText(a)})`),
+    clip(retype, 500),
+  ].join("\n");
   return { text, blocks };
 }
 
 /** An unknown code: the closest codes, or the activities of the objective it names. */
-export function unknownCodeMessage(resolution: Extract<CodeResolution, { kind: "unknown" }>, year: number, rest: string): SlackMessage {
+export function unknownCodeMessage(
+  resolution: Extract<CodeResolution, { kind: "unknown" }>,
+  year: number,
+  rest: string,
+): SlackMessage {
   const typed = resolution.typed;
   const example = (s: CodeSuggestion) => `«/obiettivo ${s.code}${rest ? ` ${clip(rest, 40)}` : ""}»`;
   let intro: string;
@@ -235,13 +272,20 @@ export function unknownCodeMessage(resolution: Extract<CodeResolution, { kind: "
     intro = `Non trovo l'attività ${typed} nel piano ${year}, né codici simili. Scrivi «/obiettivo» senza codice per scegliere dall'elenco delle tue attività.`;
     list = [];
   }
-  const lines = list.map((s) => `• *${escapeMrkdwn(s.code)}*${s.printedCode !== s.code ? ` (stampato ${escapeMrkdwn(s.printedCode)})` : ""} — ${escapeMrkdwn(shortTitle(s.title, 80))}`);
+  const lines = list.map(
+    (s) =>
+      `• *${escapeMrkdwn(s.code)}*${s.printedCode !== s.code ? ` (stampato ${escapeMrkdwn(s.printedCode)})` : ""} — ${escapeMrkdwn(shortTitle(s.title, 80))}`,
+  );
   const blocks: KnownBlock[] = [section(`:mag: ${escapeMrkdwn(intro)}`)];
   if (lines.length) {
     blocks.push(section(lines.join("\n")));
     blocks.push(context(escapeMrkdwn(`Per esempio: ${example(list[0]!)}`)));
   }
-  const text = [intro, ...list.map((s) => `${s.code} — ${shortTitle(s.title, 80)}`), ...(list.length ? [`Per esempio: ${example(list[0]!)}`] : [])].join("\n");
+  const text = [
+    intro,
+    ...list.map((s) => `${s.code} — ${shortTitle(s.title, 80)}`),
+    ...(list.length ? [`Per esempio: ${example(list[0]!)}`] : []),
+  ].join("\n");
   return { text, blocks };
 }
 

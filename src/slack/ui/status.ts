@@ -1,7 +1,15 @@
 import { statusLabel } from "../../domain/progress/progress.ts";
 import { itDate } from "../../domain/text/italian.ts";
 import type { ActionsBlock, KnownBlock, SectionBlock } from "@slack/types";
-import type { AllAreasStatus, AreaSummary, DeadlineItem, RecentReport, ScopeStatus, StatusResult, StatusScope } from "../../domain/status/status.ts";
+import type {
+  AllAreasStatus,
+  AreaSummary,
+  DeadlineItem,
+  RecentReport,
+  ScopeStatus,
+  StatusResult,
+  StatusScope,
+} from "../../domain/status/status.ts";
 import { romeDay } from "../../domain/calendar/days.ts";
 import { ACTION } from "./ids.ts";
 import { escapeMrkdwn, type SlackMessage } from "./message.ts";
@@ -16,7 +24,6 @@ const MAX_HEADER_TEXT = 150;
 const MAX_FALLBACK_TEXT = 3000;
 
 const BAR_CELLS = 10;
-
 
 /** The value of the "Condividi nel canale" button: which status, of which year. */
 export interface ShareStatusValue {
@@ -135,7 +142,13 @@ function cut(text: string): string {
  * Lines packed into as few sections as Slack allows, at most `maxBlocks`; what does not
  * fit (plus `hidden` lines never given) is counted in a last line.
  */
-function packLines(title: string, lines: string[], maxBlocks: number, more: (n: number) => string, hidden = 0): SectionBlock[] {
+function packLines(
+  title: string,
+  lines: string[],
+  maxBlocks: number,
+  more: (n: number) => string,
+  hidden = 0,
+): SectionBlock[] {
   const blocks: string[] = [];
   let current = title;
   let used = 0;
@@ -212,9 +225,11 @@ export function scopeStatusMessage(s: ScopeStatus, opts: StatusOptions): StatusM
   const tail: KnownBlock[] = [];
   tail.push({ type: "divider" });
   const overdueLines = s.overdue.worst.map(
-    (i) => `• \`${escapeMrkdwn(i.code)}\` ${escapeMrkdwn(clip(i.title, 70))} — ${lateLabel(i)}${statusSuffix(i.status)}`,
+    (i) =>
+      `• \`${escapeMrkdwn(i.code)}\` ${escapeMrkdwn(clip(i.title, 70))} — ${lateLabel(i)}${statusSuffix(i.status)}`,
   );
-  if (s.overdue.count > s.overdue.worst.length) overdueLines.push(`…e altre ${s.overdue.count - s.overdue.worst.length}`);
+  if (s.overdue.count > s.overdue.worst.length)
+    overdueLines.push(`…e altre ${s.overdue.count - s.overdue.worst.length}`);
   tail.push(
     section(
       s.overdue.count === 0
@@ -252,7 +267,13 @@ export function scopeStatusMessage(s: ScopeStatus, opts: StatusOptions): StatusM
   blocks.push(
     ...(objectiveLines.length === 0
       ? [section("*Obiettivi:* nessuno in questo piano")]
-      : packLines(`*Obiettivi (${s.objectiveTotal})*`, objectiveLines, room, (n) => `…e altri ${n} obiettivi`, s.objectiveTotal - s.objectives.length)),
+      : packLines(
+          `*Obiettivi (${s.objectiveTotal})*`,
+          objectiveLines,
+          room,
+          (n) => `…e altri ${n} obiettivi`,
+          s.objectiveTotal - s.objectives.length,
+        )),
   );
   blocks.push(...tail);
 
@@ -273,13 +294,24 @@ function summaryLine(a: AreaSummary): string {
 /** Every area: one compact section each, then the Comune-wide objectives. */
 export function allAreasMessage(s: AllAreasStatus, opts: StatusOptions): StatusMessage {
   const blocks: KnownBlock[] = [
-    { type: "header", text: { type: "plain_text", text: clip(`Stato del piano ${s.year} · ${s.entity}`, MAX_HEADER_TEXT), emoji: true } },
+    {
+      type: "header",
+      text: { type: "plain_text", text: clip(`Stato del piano ${s.year} · ${s.entity}`, MAX_HEADER_TEXT), emoji: true },
+    },
     footer(s, opts),
     { type: "divider" },
   ];
   const rows = [...s.areas, ...(s.ente ? [s.ente] : [])];
   const tail: KnownBlock[] = [
-    { type: "context", elements: [{ type: "mrkdwn", text: `Dettaglio di un'area: \`/stato &lt;area&gt;\` (codice o nome, per esempio \`/stato ${escapeMrkdwn(s.areas[0]?.area?.code ?? "01")}\`) · obiettivi dell'ente: \`/stato ente\`` }] },
+    {
+      type: "context",
+      elements: [
+        {
+          type: "mrkdwn",
+          text: `Dettaglio di un'area: \`/stato &lt;area&gt;\` (codice o nome, per esempio \`/stato ${escapeMrkdwn(s.areas[0]?.area?.code ?? "01")}\`) · obiettivi dell'ente: \`/stato ente\``,
+        },
+      ],
+    },
   ];
   if (opts.shareButton) tail.push(shareButton({ kind: "all" }, s.year));
   const room = MAX_BLOCKS - blocks.length - tail.length;
@@ -288,7 +320,10 @@ export function allAreasMessage(s: AllAreasStatus, opts: StatusOptions): StatusM
   else blocks.push(...packLines("", rows.map(summaryLine), room, (n) => `…e altre ${n} aree`));
   blocks.push(...tail);
 
-  const parts = rows.map((a) => `${a.area ? a.area.code : "ente"} ${percentLabel(a.completion)}${a.overdue ? ` (${a.overdue} in ritardo)` : ""}`);
+  const parts = rows.map(
+    (a) =>
+      `${a.area ? a.area.code : "ente"} ${percentLabel(a.completion)}${a.overdue ? ` (${a.overdue} in ritardo)` : ""}`,
+  );
   return { text: fallback(`Stato del piano ${s.year}, ${s.entity}: ${parts.join(", ")}.`), blocks };
 }
 

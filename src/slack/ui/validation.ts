@@ -17,10 +17,12 @@ export const VALIDATION_TEXT = {
   evidencePlaceholder: "es. Det. n. 245/2024, Delibera G.C. n. 30/2024, Prot. n. 4521, https://…",
   evidenceSaved: (code: string, evidence: string) => `Evidenza aggiunta a ${code}: ${evidence}.`,
   sampleHeader: "Verifica a campione del Nucleo di Valutazione",
-  sampleNone: "Nessun campione estratto. Per estrarlo: npx obiettivi validazione --campione 10 --seme <seme> --formato xlsx --output validazione.xlsx",
+  sampleNone:
+    "Nessun campione estratto. Per estrarlo: npx obiettivi validazione --campione 10 --seme <seme> --formato xlsx --output validazione.xlsx",
   sampleIntro: (p: ValidationPack) =>
     `Campione di ${p.sample.length} attività completate su ${p.population} (seme «${p.seed}», dati al ${itDate(p.asOf)}). Controlla le evidenze e registra l'esito: è l'unica cosa che il Nucleo registra, e resta nel registro delle modifiche.`,
-  sampleMore: (shown: number, total: number) => `Sono mostrate ${shown} attività su ${total}: per le altre usa il file Excel del campione e «npx obiettivi validazione esiti <file>».`,
+  sampleMore: (shown: number, total: number) =>
+    `Sono mostrate ${shown} attività su ${total}: per le altre usa il file Excel del campione e «npx obiettivi validazione esiti <file>».`,
   conforme: "Conforme",
   nonConforme: "Non conforme",
   note: "Nota",
@@ -51,7 +53,10 @@ function plain(text: string) {
   return { type: "plain_text" as const, text: clip(text, 150), emoji: true };
 }
 
-export function evidenceModal(meta: EvidenceMeta, about: { code: string; title: string; acts: string | null }): ModalView {
+export function evidenceModal(
+  meta: EvidenceMeta,
+  about: { code: string; title: string; acts: string | null },
+): ModalView {
   return {
     type: "modal",
     callback_id: VIEW.evidence,
@@ -60,12 +65,19 @@ export function evidenceModal(meta: EvidenceMeta, about: { code: string; title: 
     close: plain(VALIDATION_TEXT.close),
     private_metadata: JSON.stringify(meta),
     blocks: [
-      section(`*${escapeMrkdwn(about.code)}* — ${escapeMrkdwn(clip(about.title, 200))}${about.acts ? `\nServe ${escapeMrkdwn(about.acts)}.` : ""}`),
+      section(
+        `*${escapeMrkdwn(about.code)}* — ${escapeMrkdwn(clip(about.title, 200))}${about.acts ? `\nServe ${escapeMrkdwn(about.acts)}.` : ""}`,
+      ),
       {
         type: "input",
         block_id: EVIDENCE_BLOCK.text,
         label: plain(VALIDATION_TEXT.evidenceLabel),
-        element: { type: "plain_text_input", action_id: EVIDENCE_ELEMENT.text, max_length: MAX_EVIDENCE, placeholder: plain(VALIDATION_TEXT.evidencePlaceholder) },
+        element: {
+          type: "plain_text_input",
+          action_id: EVIDENCE_ELEMENT.text,
+          max_length: MAX_EVIDENCE,
+          placeholder: plain(VALIDATION_TEXT.evidencePlaceholder),
+        },
       },
     ],
   };
@@ -75,7 +87,10 @@ function outcomeOption(o: Outcome): PlainTextOption {
   return { text: plain(OUTCOME_LABELS[o]), value: o };
 }
 
-export function findingModal(value: FindingButtonValue, about: { title: string; outcome: Outcome | null; note: string | null }): ModalView {
+export function findingModal(
+  value: FindingButtonValue,
+  about: { title: string; outcome: Outcome | null; note: string | null },
+): ModalView {
   return {
     type: "modal",
     callback_id: VIEW.finding,
@@ -102,7 +117,13 @@ export function findingModal(value: FindingButtonValue, about: { title: string; 
         optional: true,
         label: plain(VALIDATION_TEXT.findingNoteLabel),
         hint: plain(VALIDATION_TEXT.findingNoteHint),
-        element: { type: "plain_text_input", action_id: FINDING_ELEMENT.note, multiline: true, max_length: 1000, ...(about.note ? { initial_value: about.note } : {}) },
+        element: {
+          type: "plain_text_input",
+          action_id: FINDING_ELEMENT.note,
+          multiline: true,
+          max_length: 1000,
+          ...(about.note ? { initial_value: about.note } : {}),
+        },
       },
     ],
   };
@@ -116,12 +137,18 @@ export function homeSampleBlocks(pack: ValidationPack | null): KnownBlock[] {
   if (!pack) return [...blocks, context(escapeMrkdwn(VALIDATION_TEXT.sampleNone))];
   blocks.push(context(escapeMrkdwn(VALIDATION_TEXT.sampleIntro(pack))));
   for (const s of pack.sample.slice(0, HOME_SAMPLE_SHOWN)) {
-    const ev = s.evidence.length ? `evidenze: ${s.evidence.join("; ")}` : s.withoutEvidence ? "senza evidenza" : "nessuna evidenza";
+    const ev = s.evidence.length
+      ? `evidenze: ${s.evidence.join("; ")}`
+      : s.withoutEvidence
+        ? "senza evidenza"
+        : "nessuna evidenza";
     const verdict = s.outcome
       ? `esito: *${OUTCOME_LABELS[s.outcome]}*${s.note ? ` — «${escapeMrkdwn(clip(s.note, 200))}»` : ""}${s.recordedAt ? ` (${itDateTime(new Date(s.recordedAt))})` : ""}`
       : "esito: _da verificare_";
     blocks.push(
-      section(`*${escapeMrkdwn(s.code)}* ${escapeMrkdwn(clip(s.title, 150))}\ncompletata${s.completedOn ? ` il ${itDate(s.completedOn)}` : ""} · ${escapeMrkdwn(clip(ev, 400))}\n${verdict}`),
+      section(
+        `*${escapeMrkdwn(s.code)}* ${escapeMrkdwn(clip(s.title, 150))}\ncompletata${s.completedOn ? ` il ${itDate(s.completedOn)}` : ""} · ${escapeMrkdwn(clip(ev, 400))}\n${verdict}`,
+      ),
     );
     const value: FindingButtonValue = { year: pack.year, code: s.code };
     blocks.push(
@@ -135,6 +162,7 @@ export function homeSampleBlocks(pack: ValidationPack | null): KnownBlock[] {
       ),
     );
   }
-  if (pack.sample.length > HOME_SAMPLE_SHOWN) blocks.push(context(escapeMrkdwn(VALIDATION_TEXT.sampleMore(HOME_SAMPLE_SHOWN, pack.sample.length))));
+  if (pack.sample.length > HOME_SAMPLE_SHOWN)
+    blocks.push(context(escapeMrkdwn(VALIDATION_TEXT.sampleMore(HOME_SAMPLE_SHOWN, pack.sample.length))));
   return blocks;
 }

@@ -43,7 +43,12 @@ describe("working calendar", () => {
       }
       return n;
     };
-    for (const [from, to] of [["2024-12-20", "2025-01-10"], ["1999-12-30", "2000-01-04"], ["2025-03-01", "2026-02-01"], ["2025-06-23", "2025-06-25"]] as const) {
+    for (const [from, to] of [
+      ["2024-12-20", "2025-01-10"],
+      ["1999-12-30", "2000-01-04"],
+      ["2025-03-01", "2026-02-01"],
+      ["2025-06-23", "2025-06-25"],
+    ] as const) {
       expect(cal.workingDaysBetween(from, to)).toBe(naive(from, to));
       expect(cal.workingDaysBetween(to, from)).toBe(-naive(from, to));
     }
@@ -60,9 +65,18 @@ describe("working calendar", () => {
   });
 
   it("reads /assenza", () => {
-    expect(parseAbsenceText("dal 10/08/2025 al 25/08/2025")).toEqual({ ok: true, command: { kind: "add", from: "2025-08-10", to: "2025-08-25", note: null } });
-    expect(parseAbsenceText("Dal 10/08/2025 al 25/08/2025 ferie estive")).toMatchObject({ ok: true, command: { note: "ferie estive" } });
-    expect(parseAbsenceText("il 14/08/2025")).toMatchObject({ ok: true, command: { kind: "add", from: "2025-08-14", to: "2025-08-14" } });
+    expect(parseAbsenceText("dal 10/08/2025 al 25/08/2025")).toEqual({
+      ok: true,
+      command: { kind: "add", from: "2025-08-10", to: "2025-08-25", note: null },
+    });
+    expect(parseAbsenceText("Dal 10/08/2025 al 25/08/2025 ferie estive")).toMatchObject({
+      ok: true,
+      command: { note: "ferie estive" },
+    });
+    expect(parseAbsenceText("il 14/08/2025")).toMatchObject({
+      ok: true,
+      command: { kind: "add", from: "2025-08-14", to: "2025-08-14" },
+    });
     expect(parseAbsenceText("elenco")).toEqual({ ok: true, command: { kind: "list" } });
     expect(parseAbsenceText("annulla 3")).toEqual({ ok: true, command: { kind: "cancel", id: 3 } });
     expect(parseAbsenceText("annulla")).toMatchObject({ ok: false });

@@ -1,15 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { buildScorecard, numberCriteria, paymentTimesFigure, parseBehaviourScores } from "../../../src/domain/scoring/scorecard.ts";
+import {
+  buildScorecard,
+  numberCriteria,
+  paymentTimesFigure,
+  parseBehaviourScores,
+} from "../../../src/domain/scoring/scorecard.ts";
 
-const criteria = numberCriteria([5, 5, 7, 3, 5, 3, 7, 7, 5, 3].map((maxPoints, i) => ({ title: `Criterio ${i + 1}`, maxPoints })));
+const criteria = numberCriteria(
+  [5, 5, 7, 3, 5, 3, 7, 7, 5, 3].map((maxPoints, i) => ({ title: `Criterio ${i + 1}`, maxPoints })),
+);
 
 describe("scheda di valutazione", () => {
   it("adds the parts in hundredths: objectives + organisational + behaviours = total", () => {
     const s = buildScorecard({
       responsabile: "A",
       areas: [
-        { code: "01", name: "Uno", objectivesPercent: 33.333, objectivesPoints: 13.3333, organisationalPercent: 70.1, organisationalPoints: 7.01 },
-        { code: "02", name: "Due", objectivesPercent: 50, objectivesPoints: 20, organisationalPercent: null, organisationalPoints: null },
+        {
+          code: "01",
+          name: "Uno",
+          objectivesPercent: 33.333,
+          objectivesPoints: 13.3333,
+          organisationalPercent: 70.1,
+          organisationalPoints: 7.01,
+        },
+        {
+          code: "02",
+          name: "Due",
+          objectivesPercent: 50,
+          objectivesPoints: 20,
+          organisationalPercent: null,
+          organisationalPoints: null,
+        },
       ],
       objectivesMaxPoints: 40,
       organisationalMaxPoints: 10,
@@ -27,7 +48,15 @@ describe("scheda di valutazione", () => {
   });
 
   it("counts nothing entered as 0 and says so", () => {
-    const s = buildScorecard({ responsabile: "B", areas: [], objectivesMaxPoints: 40, organisationalMaxPoints: 10, criteria, behaviours: null, paymentTimes: null });
+    const s = buildScorecard({
+      responsabile: "B",
+      areas: [],
+      objectivesMaxPoints: 40,
+      organisationalMaxPoints: 10,
+      criteria,
+      behaviours: null,
+      paymentTimes: null,
+    });
     expect(s.total).toBe(0);
     expect(s.explanation[2]).toContain("non ancora inseriti");
   });

@@ -41,13 +41,23 @@ describe("evidence", () => {
 
 describe("SMVP configuration", () => {
   it("a configuration stored before evidence rules existed reads with the defaults", () => {
-    const old = parseScoringConfig({ maxPoints: 40, rules: { deadline: { late: "zero", bands: [] } }, manualEvaluations: {} });
+    const old = parseScoringConfig({
+      maxPoints: 40,
+      rules: { deadline: { late: "zero", bands: [] } },
+      manualEvaluations: {},
+    });
     expect(old.lateEntryDays).toBe(30);
-    expect(old.evidence.deadline).toEqual({ required: true, acts: ["determina", "delibera", "protocollo", "link"], scoresWithout: true });
+    expect(old.evidence.deadline).toEqual({
+      required: true,
+      acts: ["determina", "delibera", "protocollo", "link"],
+      scoresWithout: true,
+    });
   });
 
   it("rejects unknown act kinds and indicator kinds, in Italian", () => {
-    expect(() => parseScoringConfig({ evidence: { deadline: { acts: ["fattura"] } } })).toThrow(/evidence\.deadline\.acts/);
+    expect(() => parseScoringConfig({ evidence: { deadline: { acts: ["fattura"] } } })).toThrow(
+      /evidence\.deadline\.acts/,
+    );
     expect(() => parseScoringConfig({ evidence: { scadenza: {} } })).toThrow(/evidence/);
     expect(() => parseScoringConfig({ lateEntryDays: -1 })).toThrow(/lateEntryDays/);
   });
@@ -72,7 +82,10 @@ describe("SMVP configuration", () => {
     expect(scoreActivity(a, ctx(lenient))).toMatchObject({ percent: 100, rule: "deadline.on_time" });
     expect(scoreActivity(a, ctx(lenient)).explanation).toContain("senza evidenza");
     expect(scoreActivity(a, ctx(strict))).toMatchObject({ percent: 0, rule: "evidence.missing" });
-    expect(scoreActivity({ ...a, evidence: ["Det. n. 245/2024"] }, ctx(strict))).toMatchObject({ percent: 100, rule: "deadline.on_time" });
+    expect(scoreActivity({ ...a, evidence: ["Det. n. 245/2024"] }, ctx(strict))).toMatchObject({
+      percent: 100,
+      rule: "deadline.on_time",
+    });
   });
 });
 
@@ -81,7 +94,10 @@ describe("counts of a percentage", () => {
     expect(checkPercentCounts(45, 47)).toEqual({ ok: true, percent: 95.7 });
     expect(checkPercentCounts(0, 5)).toEqual({ ok: true, percent: 0 });
     expect(checkPercentCounts(5, 0)).toMatchObject({ ok: false, message: expect.stringContaining("maggiore di zero") });
-    expect(checkPercentCounts(48, 47)).toMatchObject({ ok: false, message: expect.stringContaining("non può superare") });
+    expect(checkPercentCounts(48, 47)).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("non può superare"),
+    });
     expect(checkPercentCounts(4.5, 47)).toMatchObject({ ok: false });
     expect(checkPercentCounts(-1, 47)).toMatchObject({ ok: false });
   });
@@ -139,7 +155,13 @@ describe("the checks", () => {
     evidence: ["Det. n. 1/2024"],
     ...over,
   });
-  const report = (id: number, code: string, occurredOn: string, createdAt: string, over: Partial<RegistroReport> = {}): RegistroReport => ({
+  const report = (
+    id: number,
+    code: string,
+    occurredOn: string,
+    createdAt: string,
+    over: Partial<RegistroReport> = {},
+  ): RegistroReport => ({
     id,
     code,
     kind: "status",
@@ -165,16 +187,35 @@ describe("the checks", () => {
     asOf: "2025-01-31",
     periodEnd: "2024-12-31",
     generatedAt: new Date("2025-01-31T10:00:00Z"),
-    rules: { version: 1, createdAt: new Date("2024-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: null, act: null },
+    rules: {
+      version: 1,
+      createdAt: new Date("2024-01-20T10:00:00Z"),
+      createdBy: "cli:admin",
+      validFrom: null,
+      act: null,
+    },
     lateEntryDays: 30,
     evidenceRules: parseScoringConfig({}).evidence,
     activities: [
       activity("1.1.1"),
       activity("1.1.2", { evidence: [] }),
       activity("1.1.3", { status: "in_corso", completedOn: null, percent: 0, deviation: true }),
-      activity("1.1.4", { status: "in_corso", completedOn: null, percent: 0, deviation: true, deviationCause: "carenza_personale" }),
+      activity("1.1.4", {
+        status: "in_corso",
+        completedOn: null,
+        percent: 0,
+        deviation: true,
+        deviationCause: "carenza_personale",
+      }),
       activity("1.1.5", { status: null, completedOn: null, percent: 0, deviation: true, evidence: [] }),
-      activity("1.1.6", { targetKind: "text", scoreState: "non_valutabile", status: null, completedOn: null, percent: null, evidence: [] }),
+      activity("1.1.6", {
+        targetKind: "text",
+        scoreState: "non_valutabile",
+        status: null,
+        completedOn: null,
+        percent: null,
+        evidence: [],
+      }),
     ],
     planActivities: [
       { code: "1.1.1", title: "a", removedOn: null, removalAct: null },
@@ -186,9 +227,23 @@ describe("the checks", () => {
       report(2, "1.1.2", "2024-10-01", "2025-01-10T10:00:00Z", { enteredBy: "U9" }),
       report(3, "1.1.3", "2024-05-01", "2024-05-01T10:00:00Z", { status: "in_corso" }),
       report(4, "1.1.4", "2024-05-01", "2024-05-01T10:00:00Z", { status: "in_corso" }),
-      report(5, "1.1.6", "2024-05-01", "2024-05-01T10:00:00Z", { kind: "note", status: null, undoneAt: new Date("2024-05-01T10:05:00Z"), undoneBy: "U1" }),
+      report(5, "1.1.6", "2024-05-01", "2024-05-01T10:00:00Z", {
+        kind: "note",
+        status: null,
+        undoneAt: new Date("2024-05-01T10:05:00Z"),
+        undoneBy: "U1",
+      }),
     ],
-    manualDeadlines: [{ code: "1.1.6", deadline: "2024-12-31", setBy: "cli:admin", setAt: new Date("2024-03-01T10:00:00Z"), act: null, note: null }],
+    manualDeadlines: [
+      {
+        code: "1.1.6",
+        deadline: "2024-12-31",
+        setBy: "cli:admin",
+        setAt: new Date("2024-03-01T10:00:00Z"),
+        act: null,
+        note: null,
+      },
+    ],
     manualEvaluations: [],
     findings: [],
     names: { U1: "Mario Rossi" },
@@ -215,20 +270,60 @@ describe("the checks", () => {
   });
 
   it("SMVP rules adopted after the end of the period fail their check", () => {
-    const late = runChecks(input({ rules: { version: 3, createdAt: new Date("2025-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: null, act: null } }));
+    const late = runChecks(
+      input({
+        rules: {
+          version: 3,
+          createdAt: new Date("2025-01-20T10:00:00Z"),
+          createdBy: "cli:admin",
+          validFrom: null,
+          act: null,
+        },
+      }),
+    );
     expect(late.find((c) => c.id === "scoring_rules_after_period")).toMatchObject({ ok: false, codes: [] });
     // Backdated with --dal: still rules fixed once the results were known.
-    const backdated = runChecks(input({ rules: { version: 3, createdAt: new Date("2025-01-20T10:00:00Z"), createdBy: "cli:admin", validFrom: "2024-01-01", act: "Delibera G.C. n. 4/2025" } }));
+    const backdated = runChecks(
+      input({
+        rules: {
+          version: 3,
+          createdAt: new Date("2025-01-20T10:00:00Z"),
+          createdBy: "cli:admin",
+          validFrom: "2024-01-01",
+          act: "Delibera G.C. n. 4/2025",
+        },
+      }),
+    );
     expect(backdated.find((c) => c.id === "scoring_rules_after_period")!.ok).toBe(false);
-    const inTime = runChecks(input({ rules: { version: 2, createdAt: new Date("2024-12-20T10:00:00Z"), createdBy: "cli:admin", validFrom: "2024-01-01", act: "Delibera G.C. n. 4/2024" } }));
+    const inTime = runChecks(
+      input({
+        rules: {
+          version: 2,
+          createdAt: new Date("2024-12-20T10:00:00Z"),
+          createdBy: "cli:admin",
+          validFrom: "2024-01-01",
+          act: "Delibera G.C. n. 4/2024",
+        },
+      }),
+    );
     expect(inTime.find((c) => c.id === "scoring_rules_after_period")!.ok).toBe(true);
   });
 
   it("the register says who typed a report and on whose behalf; the document has the three headings", () => {
     const pack = buildValidationPack(input(), { size: 2, seed: "s" });
-    expect(pack.registro.find((r) => r.id === 2)).toMatchObject({ author: "U9", onBehalfOf: "U1", late: true, claimedDate: "2024-10-01" });
+    expect(pack.registro.find((r) => r.id === 2)).toMatchObject({
+      author: "U9",
+      onBehalfOf: "U1",
+      late: true,
+      claimedDate: "2024-10-01",
+    });
     expect(pack.registro.find((r) => r.id === 1)).toMatchObject({ author: "U1", onBehalfOf: null, late: false });
     expect(pack.sample.map((s) => s.code).sort()).toEqual(["1.1.1", "1.1.2"]);
-    expect(pack.document.sections.map((s) => s.heading)).toEqual(["Conformità", "Attendibilità", "Comprensibilità", "Conclusioni"]);
+    expect(pack.document.sections.map((s) => s.heading)).toEqual([
+      "Conformità",
+      "Attendibilità",
+      "Comprensibilità",
+      "Conclusioni",
+    ]);
   });
 });

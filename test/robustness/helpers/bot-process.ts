@@ -26,7 +26,10 @@ export interface BotProcess {
   readyCpuMs: number;
   /** Every log line so far (the child's stdout and stderr). */
   lines: string[];
-  send(body: string, opts?: { signature?: "bad" | "none"; timestamp?: number }): Promise<{ status: number; text: string }>;
+  send(
+    body: string,
+    opts?: { signature?: "bad" | "none"; timestamp?: number },
+  ): Promise<{ status: number; text: string }>;
   /** SIGTERM to the whole process group we started; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -65,7 +68,13 @@ export async function startBotProcess(opts: {
   timeoutMs?: number;
 }): Promise<BotProcess> {
   const port = await freePort();
-  const [cmd, ...args] = opts.command ?? [process.execPath, "--max-semi-space-size=1", "--import", "tsx", "src/main.ts"];
+  const [cmd, ...args] = opts.command ?? [
+    process.execPath,
+    "--max-semi-space-size=1",
+    "--import",
+    "tsx",
+    "src/main.ts",
+  ];
   const lines: string[] = [];
   const t0 = performance.now();
   const child = spawn(cmd, args, {
@@ -88,7 +97,11 @@ export async function startBotProcess(opts: {
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let readyCpuMs = NaN;
   const readyMs = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`il bot non è pronto dopo ${opts.timeoutMs ?? 30_000} ms:\n${lines.slice(-20).join("\n")}`)), opts.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`il bot non è pronto dopo ${opts.timeoutMs ?? 30_000} ms:\n${lines.slice(-20).join("\n")}`)),
+      opts.timeoutMs ?? 30_000,
+    );
     const onText = (stream: NodeJS.ReadableStream) => {
       let buf = "";
       stream.setEncoding("utf8");
@@ -131,7 +144,11 @@ export async function startBotProcess(opts: {
       const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
       if (o.signature !== "none") {
         headers["x-slack-request-timestamp"] = String(ts);
-        headers["x-slack-signature"] = signSlackBody(body, ts, o.signature === "bad" ? "not-the-secret" : CHILD_SIGNING_SECRET);
+        headers["x-slack-signature"] = signSlackBody(
+          body,
+          ts,
+          o.signature === "bad" ? "not-the-secret" : CHILD_SIGNING_SECRET,
+        );
       }
       const res = await fetch(`${url}/slack/events`, { method: "POST", headers, body });
       return { status: res.status, text: await res.text() };
@@ -171,4 +188,3 @@ export function processMemoryMb(pid: number): { rss: number; peak: number } {
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN);
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
-

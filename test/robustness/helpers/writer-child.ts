@@ -18,9 +18,25 @@ while (!stop) {
   await db.$transaction(async (tx) => {
     const at = new Date();
     const r = await tx.report.create({
-      data: { planYear: 2024, activityCode: `9.${n}`, userId: "UWRITER", kind: "status", status: "in_corso", occurredOn: "2024-10-07", source: "cli", createdAt: at },
+      data: {
+        planYear: 2024,
+        activityCode: `9.${n}`,
+        userId: "UWRITER",
+        kind: "status",
+        status: "in_corso",
+        occurredOn: "2024-10-07",
+        source: "cli",
+        createdAt: at,
+      },
     });
-    await appendAudit(tx, { at, actor: "UWRITER", action: "report", entityType: "report", entityKey: String(r.id), after: { pad: "x".repeat(200) } });
+    await appendAudit(tx, {
+      at,
+      actor: "UWRITER",
+      action: "report",
+      entityType: "report",
+      entityKey: String(r.id),
+      after: { pad: "x".repeat(200) },
+    });
   });
   n++;
   if (n === 20) process.stdout.write("started\n");
