@@ -58,4 +58,3 @@ export async function runVariationNotices(deps: JobDeps): Promise<NoticeResult> 
     deps.log.info({ sent: result.sent.length, failed: result.failed.length }, "avvisi di variazione del piano");
   return result;
 }
-
