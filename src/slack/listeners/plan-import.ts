@@ -1,7 +1,10 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
-import { decidePlanImport, receivePlanFile, type ReceivedFile } from "../../app/plan-import-request.ts";
+import type { ReceivedFile } from "../../app/plan-import-request.ts";
+
+// The plan readers (CSV, Excel, Word, PDF) load with the first document sent, not at start-up.
+const planImport = () => import("../../app/plan-import-request.ts");
 import { canImportPlan } from "../../domain/plan/import-permission.ts";
 import { loadActor } from "../../store/users.ts";
 import { UserError } from "../../errors.ts";
@@ -80,8 +83,13 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
       buttonValue,
       { code: "plan_import_gone" },
       {
-        run: (d, { userId, value }) =>
-          decidePlanImport(d.db, { userId, requestId: value.parsed.requestId, confirm, now: d.clock() }),
+        run: async (d, { userId, value }) =>
+          (await planImport()).decidePlanImport(d.db, {
+            userId,
+            requestId: value.parsed.requestId,
+            confirm,
+            now: d.clock(),
+          }),
         deliver: async (_d, { client, userId, value: { body } }, outcome) => {
           const message = planDecisionMessage(outcome);
           const channel = body.container?.channel_id ?? body.channel?.id;
@@ -125,7 +133,7 @@ async function handleFile(
   req: { userId: string; channelId: string; fileId: string },
   answerRefusal: boolean,
 ): Promise<void> {
-  const outcome = await receivePlanFile(deps.db, {
+  const outcome = await (await planImport()).receivePlanFile(deps.db, {
     ...req,
     now: deps.clock(),
     // The event carries only the id: the name and the private URL come from files.info.
