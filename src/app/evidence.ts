@@ -1,9 +1,9 @@
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { activityByCanonicalCode } from "../store/activities.ts";
 import { currentPlan } from "../store/plan.ts";
 import { appendAudit } from "../store/audit.ts";
 import type { ChangeBus } from "./events.ts";
-import { assertCanWriteActivity, requireActor } from "../domain/permissions.ts";
+import { assertCanWriteActivity, requireActor, type Actor } from "../domain/permissions.ts";
 import { loadActor } from "../store/users.ts";
 import { MAX_EVIDENCE } from "../domain/progress/progress.ts";
 import { loadScoringConfig } from "../store/scoring-config.ts";
@@ -76,39 +76,9 @@ export async function attachEvidence(
       reason: "evidence_too_long",
       text: `L'evidenza è troppo lunga: il massimo è ${MAX_EVIDENCE} caratteri.`,
     });
-  const actor = requireActor(await loadActor(db, input.userId), input.userId);
-  if (actor.role === "nucleo") {
-    throw new UserError({
-      code: "evidence",
-      reason: "forbidden",
-      text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni.",
-    });
-  }
+  const actor = await evidenceWriter(db, input.userId);
   const result = await db.$transaction(async (tx) => {
-    const report = await tx.report.findUnique({ where: { id: input.reportId } });
-    if (!report)
-      throw new UserError({
-        code: "evidence",
-        reason: "report_not_found",
-        text: "Questa segnalazione non esiste più: aggiungi l'evidenza con «/obiettivo <codice>» (modulo).",
-      });
-    if (report.undoneAt)
-      throw new UserError({
-        code: "evidence",
-        reason: "already_undone",
-        text: "Questa segnalazione è stata annullata: l'evidenza va aggiunta a una segnalazione valida.",
-      });
-    const plan = await currentPlan(tx, report.planYear);
-    const activity = await activityByCanonicalCode(tx, plan, report.activityCode);
-    if (!activity)
-      throw new UserError({
-        code: "evidence",
-        reason: "unknown_code",
-        text: `L'attività ${report.activityCode} non è più nel piano ${report.planYear}.`,
-      });
-    assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
-    const { config } = await loadScoringConfig(tx, report.planYear);
-    const rule = evidenceRuleFor(config.evidence, activity.targetKind);
+    const { report, activity, rule } = await reportForEvidence(tx, actor, input.reportId);
     if (rule && !satisfiesRule(rule, [text])) {
       throw new UserError({
         code: "evidence",
@@ -149,7 +119,14 @@ export async function evidenceTarget(
   db: Db,
   input: { reportId: number; userId: string },
 ): Promise<{ code: string; title: string; acts: string | null }> {
-  const actor = requireActor(await loadActor(db, input.userId), input.userId);
+  const actor = await evidenceWriter(db, input.userId);
+  const { activity, rule } = await reportForEvidence(db, actor, input.reportId);
+  return { code: activity.code, title: activity.title, acts: rule ? actsText(rule.acts) : null };
+}
+
+/** Who may attach evidence: any registered user but the Nucleo, which only reads. */
+async function evidenceWriter(db: Db, userId: string): Promise<Actor> {
+  const actor = requireActor(await loadActor(db, userId), userId);
   if (actor.role === "nucleo") {
     throw new UserError({
       code: "evidence",
@@ -157,7 +134,12 @@ export async function evidenceTarget(
       text: "Il Nucleo di Valutazione ha accesso in sola lettura: non può aggiungere evidenze alle segnalazioni.",
     });
   }
-  const report = await db.report.findUnique({ where: { id: input.reportId } });
+  return actor;
+}
+
+/** The report evidence is for, checked: it exists and stands, its activity is in the plan, the actor may write it. */
+async function reportForEvidence(db: Db | Tx, actor: Actor, reportId: number) {
+  const report = await db.report.findUnique({ where: { id: reportId } });
   if (!report)
     throw new UserError({
       code: "evidence",
@@ -180,6 +162,5 @@ export async function evidenceTarget(
     });
   assertCanWriteActivity(actor, { code: activity.code, areaCode: activity.areaCode });
   const { config } = await loadScoringConfig(db, report.planYear);
-  const rule = evidenceRuleFor(config.evidence, activity.targetKind);
-  return { code: activity.code, title: activity.title, acts: rule ? actsText(rule.acts) : null };
+  return { report, activity, rule: evidenceRuleFor(config.evidence, activity.targetKind) };
 }

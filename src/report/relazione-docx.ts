@@ -1,6 +1,6 @@
 import type { Paragraph as DocxParagraph, Table as DocxTable, TableOfContents as DocxToc } from "docx";
 import type { BehaviourCriterion, Scorecard } from "../domain/scoring/scorecard.ts";
-import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
+import { itDate, itDateTime, itLongDate, itNumber, itPercent } from "../domain/text/italian.ts";
 import {
   areaChartTitle,
   barChartSpec,
@@ -81,35 +81,8 @@ const MAX_BARS = 40;
 const FONT = "Calibri";
 const CELL_STYLE = "CellaTabella";
 const CELL_HEADER_STYLE = "IntestazioneTabella";
-const MONTHS_LONG = [
-  "gennaio",
-  "febbraio",
-  "marzo",
-  "aprile",
-  "maggio",
-  "giugno",
-  "luglio",
-  "agosto",
-  "settembre",
-  "ottobre",
-  "novembre",
-  "dicembre",
-];
 
 /** "1 dicembre 2026", in Rome. */
-export function itLongDate(at: Date | string): string {
-  const iso =
-    typeof at === "string"
-      ? at
-      : new Intl.DateTimeFormat("en-CA", {
-          timeZone: "Europe/Rome",
-          year: "numeric",
-          month: "2-digit",
-          day: "2-digit",
-        }).format(at);
-  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
-  return `${d} ${MONTHS_LONG[(m ?? 1) - 1]} ${y}`;
-}
 
 const pctOrDash = (n: number | null) => (n == null ? "non valutabile" : itPercent(n, 2));
 const pointsOrDash = (n: number | null) => (n == null ? "non valutabile" : itNumber(n, 2));

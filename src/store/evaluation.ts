@@ -1,3 +1,4 @@
+import { REPLAY_SELECT } from "./report-replay.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { endOfRomeDay, type EvaluationInput, type ReportForFold } from "../domain/scoring/evaluation.ts";
 import { currentPlan } from "./plan.ts";
@@ -60,18 +61,7 @@ export async function loadEvaluationInput(db: Reader, opts: { year?: number; asO
       chunks.map((chunk) =>
         db.report.findMany({
           where: { planYear: year, activityCode: { in: chunk }, createdAt: { lt: cutoff } },
-          select: {
-            id: true,
-            activityCode: true,
-            kind: true,
-            status: true,
-            value: true,
-            occurredOn: true,
-            note: true,
-            userId: true,
-            createdAt: true,
-            undoneAt: true,
-          },
+          select: REPLAY_SELECT,
           orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         }),
       ),

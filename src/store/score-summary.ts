@@ -1,3 +1,4 @@
+import { REPLAY_SELECT } from "./report-replay.ts";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { endOfRomeDay, stateAt, type EvaluatedState } from "../domain/scoring/evaluation.ts";
@@ -68,18 +69,7 @@ async function foldedStates(
   const [reports, shapes] = await Promise.all([
     db.report.findMany({
       where: { planYear: year, activityCode: { in: codes }, createdAt: { lt: cutoff } },
-      select: {
-        id: true,
-        activityCode: true,
-        kind: true,
-        status: true,
-        value: true,
-        occurredOn: true,
-        note: true,
-        userId: true,
-        createdAt: true,
-        undoneAt: true,
-      },
+      select: REPLAY_SELECT,
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
     db.activity.findMany({

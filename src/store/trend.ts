@@ -1,3 +1,4 @@
+import { REPLAY_SELECT } from "./report-replay.ts";
 import type { Db, Tx } from "../db/client.ts";
 import type { ReportForFold } from "../domain/scoring/evaluation.ts";
 
@@ -9,18 +10,7 @@ export interface TimedReport extends ReportForFold {
 export async function reportsOfYear(db: Db | Tx, planYear: number): Promise<TimedReport[]> {
   return db.report.findMany({
     where: { planYear },
-    select: {
-      id: true,
-      activityCode: true,
-      kind: true,
-      status: true,
-      value: true,
-      occurredOn: true,
-      note: true,
-      userId: true,
-      createdAt: true,
-      undoneAt: true,
-    },
+    select: REPLAY_SELECT,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
 }

@@ -60,3 +60,34 @@ export function itDateTime(at: Date): string {
 export function itDays(n: number): string {
   return n === 1 ? "1 giorno" : `${n} giorni`;
 }
+
+/** The months in Italian, January first: dates written out ("31 dicembre 2024") and read back. */
+export const ITALIAN_MONTHS = [
+  "gennaio",
+  "febbraio",
+  "marzo",
+  "aprile",
+  "maggio",
+  "giugno",
+  "luglio",
+  "agosto",
+  "settembre",
+  "ottobre",
+  "novembre",
+  "dicembre",
+] as const;
+
+/** A day written out, "31 gennaio 2025": an ISO day as it is, an instant on the Rome calendar. */
+export function itLongDate(at: Date | string): string {
+  const iso =
+    typeof at === "string"
+      ? at
+      : new Intl.DateTimeFormat("en-CA", {
+          timeZone: "Europe/Rome",
+          year: "numeric",
+          month: "2-digit",
+          day: "2-digit",
+        }).format(at);
+  const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
+  return `${d} ${ITALIAN_MONTHS[(m ?? 1) - 1]} ${y}`;
+}
