@@ -43,8 +43,9 @@ function auditView(p: Progress | null) {
   };
 }
 
-async function recompute(tx: Tx, planYear: number, activityCode: string, indicator: IndicatorShape, now: Date) {
-  const reports = await tx.report.findMany({
+/** The reports that stand (not undone) of one activity: what deriveProgress rebuilds its state from. */
+function liveReports(tx: Tx, planYear: number, activityCode: string) {
+  return tx.report.findMany({
     where: { planYear, activityCode, undoneAt: null },
     select: {
       id: true,
@@ -57,6 +58,10 @@ async function recompute(tx: Tx, planYear: number, activityCode: string, indicat
       createdAt: true,
     },
   });
+}
+
+async function recompute(tx: Tx, planYear: number, activityCode: string, indicator: IndicatorShape, now: Date) {
+  const reports = await liveReports(tx, planYear, activityCode);
   const derived = deriveProgress(reports, indicator);
   const data = progressData(derived, now);
   const progress = await tx.progress.upsert({
@@ -123,19 +128,7 @@ export async function recordReportIn(tx: Tx, given: ReportInput, now: Date): Pro
     const existing = await tx.report.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
     if (existing) {
       const indicator = await liveIndicator(tx, existing.planYear, existing.activityCode, today);
-      const reports = await tx.report.findMany({
-        where: { planYear: existing.planYear, activityCode: existing.activityCode, undoneAt: null },
-        select: {
-          id: true,
-          kind: true,
-          status: true,
-          value: true,
-          occurredOn: true,
-          note: true,
-          userId: true,
-          createdAt: true,
-        },
-      });
+      const reports = await liveReports(tx, existing.planYear, existing.activityCode);
       const derived = deriveProgress(reports, indicator);
       const progress =
         (await tx.progress.findUnique({
