@@ -1,7 +1,27 @@
 import type { WebClient } from "@slack/web-api";
 import type { ScopeStatus } from "../domain/status/status.ts";
 import type { Logger } from "../logger.ts";
+import { createHash } from "node:crypto";
 import { areaStatusChart } from "../report/charts.ts";
+
+/**
+ * Charts already drawn, by what they show: the same figures asked again (another /stato
+ * of the same area, the digest after it) reuse the PNG instead of drawing it again.
+ */
+const drawn = new Map<string, Awaited<ReturnType<typeof areaStatusChart>>>();
+const DRAWN_KEPT = 32;
+
+async function chartOf(status: ScopeStatus & { area: NonNullable<ScopeStatus["area"]> }) {
+  const key = createHash("sha1")
+    .update(JSON.stringify([status.area, status.objectives, status.objectiveTotal]))
+    .digest("hex");
+  const hit = drawn.get(key);
+  if (hit) return hit;
+  const chart = await areaStatusChart(status.area, status.objectives, status.objectiveTotal);
+  if (drawn.size >= DRAWN_KEPT) drawn.delete(drawn.keys().next().value as string);
+  drawn.set(key, chart);
+  return chart;
+}
 
 /**
  * Uploads an area's chart with files.uploadV2 (files.getUploadURLExternal, the upload,
@@ -18,7 +38,7 @@ export async function uploadAreaChart(
 ): Promise<boolean> {
   if (!status.area || status.objectives.length === 0) return false;
   try {
-    const chart = await areaStatusChart(status.area, status.objectives, status.objectiveTotal);
+    const chart = await chartOf({ ...status, area: status.area });
     const common = {
       file: Buffer.from(chart.png),
       filename: `grafico-area-${status.area.code}-${status.today}.png`,
