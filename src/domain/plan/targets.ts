@@ -4,6 +4,8 @@
  * we never invent a date or a number.
  */
 
+import { ITALIAN_MONTHS } from "../text/italian.ts";
+
 export type TargetKind = "deadline" | "percentage" | "count" | "boolean" | "amount" | "upper_bound" | "text";
 export type Period = "day" | "week" | "month" | "year";
 export type Comparator = ">" | ">=" | "<" | "<=" | "=";
@@ -59,20 +61,7 @@ const MONTHS: Record<string, number> = {
   dic: 12,
 };
 
-const MONTH_NAMES = [
-  "gennaio",
-  "febbraio",
-  "marzo",
-  "aprile",
-  "maggio",
-  "giugno",
-  "luglio",
-  "agosto",
-  "settembre",
-  "ottobre",
-  "novembre",
-  "dicembre",
-];
+const MONTH_NAMES: readonly string[] = ITALIAN_MONTHS;
 
 const MONTH_WORD = `(?:${Object.keys(MONTHS)
   .sort((a, b) => b.length - a.length)

@@ -6,6 +6,7 @@
  * (Area, Settore, Servizio, Centro di responsabilità, U.O.) or from the scheda itself. Pure.
  */
 import { parseItalianDate, parseTarget, type ParsedTarget } from "../../domain/plan/targets.ts";
+import { ITALIAN_MONTHS } from "../../domain/text/italian.ts";
 import {
   type DocCell,
   type DocTable,
@@ -105,20 +106,7 @@ function roleOf(label: string): Role | null {
   return null;
 }
 
-const MONTH_NAMES = [
-  "gennaio",
-  "febbraio",
-  "marzo",
-  "aprile",
-  "maggio",
-  "giugno",
-  "luglio",
-  "agosto",
-  "settembre",
-  "ottobre",
-  "novembre",
-  "dicembre",
-];
+const MONTH_NAMES: readonly string[] = ITALIAN_MONTHS;
 const MONTH_LETTERS = "gfmamglasond";
 
 /** Month number (1-12) of a header cell by name or abbreviation ("gen", "Febbraio", "set."). */
