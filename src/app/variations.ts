@@ -8,6 +8,7 @@ import { parseItalianDate, parseTarget } from "../domain/plan/targets.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "../plan-import/parse-piao.ts";
 import { loadPlanInForce, type PlanInForce } from "../store/plan-definitions.ts";
+import { activityRow } from "../store/plan-writer.ts";
 import { insertVariation, noteVariationWritten } from "../store/variations.ts";
 
 /**
@@ -292,30 +293,10 @@ export async function applyVariation(
       );
       for (const code of diff.newActivities) {
         const a = parsed.activities.find((x) => x.code === code)!;
+        // The same row the plan import writes (phase weight included); the objective by its id.
+        const { objectiveCode, ...row } = activityRow(a);
         await tx.activity.create({
-          data: {
-            planId: p.plan.id,
-            objectiveId: objectiveIds.get(a.objectiveCode)!,
-            code,
-            printedCode: a.printedCode,
-            title: a.title,
-            description: a.description,
-            position: a.position,
-            indicatorName: a.indicatorName,
-            indicatorIndex: a.indicatorIndex,
-            targetText: a.targetText,
-            targetKind: a.target.kind,
-            deadline: a.target.deadline,
-            threshold: a.target.threshold,
-            comparator: a.target.comparator,
-            period: a.target.period,
-            unit: a.target.unit,
-            qualifier: a.target.qualifier,
-            needsManualDate: a.target.needsManualDate,
-            involved: a.involved,
-            involvesAllAreas: a.involvesAllAreas,
-            involvedAreas: a.involvedAreaCodes.join(","),
-          },
+          data: { ...row, planId: p.plan.id, objectiveId: objectiveIds.get(objectiveCode)!, code },
         });
       }
     }

@@ -1,3 +1,4 @@
+import { table } from "./markdown-table.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itDateTime, itNumber, itPercent } from "../domain/text/italian.ts";
 import type { HeadLine } from "../domain/scoring/scoring.ts";
@@ -22,25 +23,6 @@ export function renderRelazioneMarkdown(r: Relazione): string {
 /** push(...lines) overflows the stack on a plan of 100,000 activities. */
 function append(out: string[], lines: readonly string[]): void {
   for (const l of lines) out.push(l);
-}
-
-/** A table cell: no line breaks, pipes escaped. */
-function cell(text: string | null | undefined): string {
-  return (
-    (text ?? "")
-      .replace(/\s*\n\s*/g, " ")
-      .replace(/\|/g, "\\|")
-      .trim() || "—"
-  );
-}
-
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
-    "",
-  ];
 }
 
 export const pctOrDash = (p: number | null, provisional = false) =>

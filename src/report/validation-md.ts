@@ -1,3 +1,4 @@
+import { table } from "./markdown-table.ts";
 import { itDate } from "../domain/text/italian.ts";
 import type { ValidationDocument } from "../domain/validation/document.ts";
 import {
@@ -9,24 +10,6 @@ import {
 } from "../domain/validation/pack.ts";
 
 /** The validation pack as Markdown: the draft document first, then checklist, sample and register as annexes. */
-
-function cell(text: string | null | undefined): string {
-  return (
-    (text ?? "")
-      .replace(/\s*\n\s*/g, " ")
-      .replace(/\|/g, "\\|")
-      .trim() || "—"
-  );
-}
-
-function table(head: string[], rows: string[][]): string[] {
-  return [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(" | ")} |`),
-    "",
-  ];
-}
 
 export function documentMarkdown(d: ValidationDocument): string[] {
   const out = [`# ${d.title}`, "", d.subtitle, ""];
