@@ -10,14 +10,15 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 export const DIST = path.join(ROOT, "dist");
 
 /**
- * Entry points, one file each in dist/. The heavy worker is its own entry because a
- * worker thread starts from a file; shared code goes to dist/chunks (code splitting), so
+ * Entry points, one file each in dist/. The heavy worker and the chart process are their
+ * own entries because a worker thread and a child process start from a file; shared code goes to dist/chunks (code splitting), so
  * what is imported with `await import()` stays out of the start-up path.
  */
 export const ENTRIES = {
   main: "src/main.ts",
   cli: "src/cli/index.ts",
   "heavy-worker": "src/jobs/heavy-worker.ts",
+  "chart-render": "src/report/chart-main.ts",
 };
 
 /** Inputs whose change makes dist/ stale: the sources (the generated Prisma client included). */

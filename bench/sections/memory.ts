@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/db/client.ts";
@@ -67,6 +67,39 @@ export async function preparedDatabase(
 
 const RSS_GOAL_MB = 120;
 
+/** The processes the bot started (the chart process), from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Waits (up to `ms`) until the bot's child processes have ended, sampling their resident
+ * memory meanwhile: the chart process draws after the replies and ends after a quiet moment.
+ */
+async function childrenEnded(pid: number, ms: number): Promise<{ ended: boolean; peakMb: number }> {
+  let peakMb = 0;
+  const end = Date.now() + ms;
+  for (;;) {
+    const kids = childrenOf(pid);
+    for (const k of kids) {
+      try {
+        peakMb = Math.max(peakMb, processMemoryMb(k).peak);
+      } catch {
+        // ended between the listing and the reading
+      }
+    }
+    if (!kids.length) return { ended: true, peakMb };
+    if (Date.now() > end) return { ended: false, peakMb };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The runtime alone (plain node, as `npm start` runs the built bot), doing nothing: the floor. */
 const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
 
@@ -78,6 +111,14 @@ export const BUILT_BOT: [string, ...string[]] = [
   "--enable-source-maps",
   "dist/main.js",
 ];
+
+function safeRss(pid: number): number | undefined {
+  try {
+    return processMemoryMb(pid).rss;
+  } catch {
+    return undefined;
+  }
+}
 
 export const section: BenchSection = {
   name: "memoria",
@@ -130,6 +171,11 @@ export const section: BenchSection = {
         failures += res.filter((r) => r.status !== 200).length;
       }
       await new Promise((r) => setTimeout(r, 1_000)); // let the replies after ack finish
+      const withCharts = processMemoryMb(bot.child.pid!);
+      const tree = withCharts.rss + childrenOf(bot.child.pid!).reduce((sum, k) => sum + (safeRss(k) ?? 0), 0);
+      // The charts of /stato <area> are drawn in a child process after the replies; it ends
+      // after a quiet moment, taking its memory with it. The bot's own figure is read then.
+      const charts = await childrenEnded(bot.child.pid!, 30_000);
       const served = processMemoryMb(bot.child.pid!);
       const rows: BenchRow[] = [
         {
@@ -156,6 +202,21 @@ export const section: BenchSection = {
           ok: served.rss <= RSS_GOAL_MB && failures === 0,
         },
         { id: "memory.rss_peak_100k", section: "memoria", metric: "picco RSS (VmHWM)", value: served.peak, unit: "MB" },
+        {
+          id: "memory.rss_tree_after_commands_100k",
+          section: "memoria",
+          metric: "RSS del bot più il processo dei grafici ancora attivo, 1 s dopo i comandi",
+          value: tree,
+          unit: "MB",
+        },
+        {
+          id: "memory.rss_chart_process_peak",
+          section: "memoria",
+          metric: `picco RSS del processo dei grafici (termina da sé${charts.ended ? "" : ": NON terminato entro 30 s"})`,
+          value: charts.peakMb,
+          unit: "MB",
+          ...(charts.ended ? {} : { ok: false }),
+        },
       ];
       if (failures)
         rows.push({

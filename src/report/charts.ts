@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
+import { drawInChartProcess } from "./chart-process.ts";
 
 /**
  * Charts of the Relazione as PNG: a Vega-Lite spec (pure, below) compiled to Vega, drawn
- * headless to SVG and rasterised by resvg. The three libraries are loaded on first use:
- * the bot never pays for them at start-up.
+ * headless to SVG and rasterised by resvg (chart-draw.ts), in a child process of its own
+ * (chart-process.ts): the bot never loads the three libraries.
  */
 
 export interface BarDatum {
@@ -27,7 +27,7 @@ export interface ChartImage {
   title: string;
 }
 
-const FONT = "DejaVu Sans";
+export const CHART_FONT = "DejaVu Sans";
 const MONTHS = ["gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"];
 const WIDTH = 560;
 const MAX_LABEL = 48;
@@ -36,7 +36,7 @@ const clipLabel = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL
 const pctText = (n: number) => `${new Intl.NumberFormat("it-IT", { maximumFractionDigits: 1 }).format(n)}%`;
 
 const BASE_CONFIG = {
-  font: FONT,
+  font: CHART_FONT,
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 11, labelColor: "#222", titleColor: "#222", gridColor: "#e4e4e4" },
   title: { fontSize: 14, anchor: "start", color: "#111" },
@@ -115,53 +115,14 @@ export function trendChartSpec(title: string, points: TrendPoint[]): Record<stri
   };
 }
 
-const SCALE = 1.5;
-/** The chart font's own files when the system has them: scanning every system font costs more than drawing a chart. */
-const FONT_FILES = [
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-];
-let foundFonts: string[] | undefined;
-function fontFiles(): string[] {
-  foundFonts ??= FONT_FILES.filter((f) => existsSync(f));
-  return foundFonts.length === FONT_FILES.length ? foundFonts : [];
-}
-
-type VegaModules = {
-  vl: typeof import("vega-lite");
-  vega: typeof import("vega");
-  Resvg: typeof import("@resvg/resvg-js").Resvg;
-};
-let modules: Promise<VegaModules> | undefined;
-
-function load(): Promise<VegaModules> {
-  modules ??= Promise.all([import("vega-lite"), import("vega"), import("@resvg/resvg-js")]).then(
-    ([vl, vega, resvg]) => ({ vl, vega, Resvg: resvg.Resvg }),
-  );
-  return modules;
-}
-
-/** Draws a Vega-Lite spec as PNG at twice its size (sharp in Word and in Slack). */
-export async function renderChart(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
-  const { vl, vega, Resvg } = await load();
-  const compiled = vl.compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    const svg = await view.toSVG(SCALE);
-    const files = fontFiles();
-    const font = files.length
-      ? { loadSystemFonts: false, fontFiles: files, defaultFontFamily: FONT }
-      : { loadSystemFonts: true, defaultFontFamily: FONT };
-    const rendered = new Resvg(svg, { font, background: "#ffffff" }).render();
-    return {
-      png: new Uint8Array(rendered.asPng()),
-      width: rendered.width / SCALE,
-      height: rendered.height / SCALE,
-      title,
-    };
-  } finally {
-    view.finalize();
-  }
+/**
+ * Draws a Vega-Lite spec as PNG (sharp in Word and in Slack). The drawing happens in a
+ * short-lived child process (chart-process.ts): Vega and resvg cost about 100 MB of
+ * resident memory and resvg does not give back what a drawing allocates, so neither
+ * the bot nor its heavy-work thread ever loads them.
+ */
+export function renderChart(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
+  return drawInChartProcess(spec, title);
 }
 
 export function areaChartTitle(areaName: string): string {

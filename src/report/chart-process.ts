@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { projectPath } from "../paths.ts";
+import type { ChartImage } from "./charts.ts";
+
+/**
+ * Charts are drawn in a child process of their own, started on the first drawing and
+ * ended after a quiet moment. Vega, Vega-Lite and resvg together take about 100 MB of
+ * resident memory, and resvg does not give back what a drawing allocates (measured: about
+ * 4 MB more after every chart, whatever the garbage collector does): in the bot's process
+ * that memory would stay for good. In a child it leaves when the child ends. The child is
+ * also replaced after DRAWINGS_PER_PROCESS drawings, so a long export cannot make it grow
+ * without bound.
+ *
+ *   const image = await drawInChartProcess(barChartSpec(title, data), title);
+ *
+ * Requests go one per line of JSON on the child's stdin and come back in order on its
+ * stdout; the drawings of a Word Relazione or of a digest share one child.
+ */
+
+export interface ChartRequest {
+  id: number;
+  spec: Record<string, unknown>;
+  title: string;
+}
+
+export type ChartReply =
+  | { id: number; ok: true; png: string; width: number; height: number; title: string }
+  | { id: number; ok: false; message: string };
+
+/** The child ends after this long without a drawing to do. */
+const IDLE_MS = 2_000;
+/** A drawing that takes longer means the child is stuck: it is ended and the drawing fails. */
+const DRAWING_TIMEOUT_MS = 60_000;
+export const DRAWINGS_PER_PROCESS = 10;
+
+interface Pending {
+  resolve(image: ChartImage): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** What starts the child: the built file once built, the TypeScript source under tsx (tests, `npm run dev`). */
+function childCommand(): { cmd: string; args: string[] } {
+  if (import.meta.url.endsWith(".ts"))
+    return {
+      cmd: process.execPath,
+      args: ["--import", "tsx", fileURLToPath(new URL("./chart-main.ts", import.meta.url))],
+    };
+  return { cmd: process.execPath, args: [projectPath("dist/chart-render.js")] };
+}
+
+class ChartChild {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private stderrTail = "";
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+  /** Drawings sent to this child so far. */
+  sent = 0;
+  ended = false;
+
+  constructor(private readonly onEnd: (c: ChartChild) => void) {
+    const { cmd, args } = childCommand();
+    this.child = spawn(cmd, ["--max-old-space-size=512", ...args], {
+      cwd: projectPath("."),
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    const kill = () => this.child.kill("SIGKILL");
+    process.once("exit", kill);
+    this.child.on("exit", (code, signal) => {
+      process.removeListener("exit", kill);
+      this.end(
+        new Error(
+          `il processo dei grafici è terminato (${signal ?? `codice ${code}`})${this.stderrTail ? `: ${this.stderrTail.trim()}` : ""}`,
+        ),
+      );
+    });
+    this.child.on("error", (e) => this.end(e));
+    this.child.stdin?.on("error", () => undefined); // a child gone: its exit handler rejects what waits
+    this.child.stderr?.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString("utf8")).slice(-2_000);
+    });
+    createInterface({ input: this.child.stdout! }).on("line", (line) => this.reply(line));
+  }
+
+  draw(id: number, spec: Record<string, unknown>, title: string): Promise<ChartImage> {
+    clearTimeout(this.idleTimer);
+    this.sent += 1;
+    this.ref(true);
+    return new Promise<ChartImage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`grafico «${title}» non disegnato entro ${DRAWING_TIMEOUT_MS / 1000} s`));
+        this.pending.delete(id);
+        this.child.kill("SIGKILL");
+      }, DRAWING_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      const request: ChartRequest = { id, spec, title };
+      this.child.stdin?.write(`${JSON.stringify(request)}\n`);
+    });
+  }
+
+  /** No more drawings for this child: it finishes what it has and exits. */
+  retire(): void {
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    this.onEnd(this);
+    this.child.stdin?.end();
+  }
+
+  private reply(line: string): void {
+    let reply: ChartReply;
+    try {
+      reply = JSON.parse(line) as ChartReply;
+    } catch {
+      return;
+    }
+    const p = this.pending.get(reply.id);
+    if (!p) return;
+    this.pending.delete(reply.id);
+    clearTimeout(p.timer);
+    if (reply.ok)
+      p.resolve({
+        png: Buffer.from(reply.png, "base64"),
+        width: reply.width,
+        height: reply.height,
+        title: reply.title,
+      });
+    else p.reject(new Error(`grafico non disegnato: ${reply.message}`));
+    if (this.pending.size === 0) this.rest();
+  }
+
+  /** Nothing to draw: the child may not keep the bot (or a CLI run) alive, and ends if nothing comes. */
+  private rest(): void {
+    this.ref(false);
+    if (this.ended) return;
+    this.idleTimer = setTimeout(() => this.retire(), IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  private ref(on: boolean): void {
+    for (const h of [this.child, this.child.stdout, this.child.stderr, this.child.stdin] as (
+      | { ref?(): void; unref?(): void }
+      | null
+      | undefined
+    )[]) {
+      if (on) h?.ref?.();
+      else h?.unref?.();
+    }
+  }
+
+  private end(error: Error): void {
+    if (!this.ended) {
+      this.ended = true;
+      this.onEnd(this);
+    }
+    clearTimeout(this.idleTimer);
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(error);
+    }
+    this.pending.clear();
+  }
+}
+
+let current: ChartChild | undefined;
+let nextId = 1;
+
+/** Draws one chart in the chart process (started if none runs, replaced when it has drawn enough). */
+export function drawInChartProcess(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
+  if (current && current.sent >= DRAWINGS_PER_PROCESS) current.retire();
+  if (!current || current.ended)
+    current = new ChartChild((c) => {
+      if (current === c) current = undefined;
+    });
+  return current.draw(nextId++, spec, title);
+}
+
+/** The chart process taking drawings now, if one runs (tests, diagnostics). */
+export function chartProcessPid(): number | undefined {
+  return current && !current.ended ? current.pid : undefined;
+}
