@@ -1,11 +1,11 @@
-import Holidays from "date-holidays";
 import { addDays, daysBetween } from "./days.ts";
+import { italianHolidays } from "./italian-holidays.ts";
 export { parseIsoDay, parseMonthDay } from "./day-formats.ts";
 
 /**
  * The Comune's working calendar: Monday to Friday, minus the Italian national holidays
- * (public holidays of `date-holidays` for IT: Capodanno, Epifania, Pasquetta, 25 aprile,
- * 1 maggio, 2 giugno, Ferragosto, Ognissanti, Immacolata, Natale, Santo Stefano), the
+ * (italian-holidays.ts: Capodanno, Epifania, Pasquetta, 25 aprile, 1 maggio, 2 giugno,
+ * Ferragosto, San Francesco from 2026, Ognissanti, Immacolata, Natale, Santo Stefano), the
  * patron saint's day and any extra closure. Pure: a function of this data and the day.
  * Days are ISO strings of the Rome calendar (see days.ts romeDay).
  */
@@ -25,19 +25,13 @@ export interface NonWorkingDay {
   name: string;
 }
 
-const holidaysByYear = new Map<number, Map<string, string>>();
-let engine: Holidays | null = null;
+const holidaysByYear = new Map<number, ReadonlyMap<string, string>>();
 
 /** National public holidays of a year (ISO day -> Italian name), computed once per year. */
 export function nationalHolidays(year: number): ReadonlyMap<string, string> {
   let days = holidaysByYear.get(year);
   if (!days) {
-    engine ??= new Holidays("IT", { languages: ["it"], types: ["public"] });
-    days = new Map();
-    for (const h of engine.getHolidays(year)) {
-      if (h.type !== "public") continue;
-      days.set(h.date.slice(0, 10), h.name.replace(/’/g, "'"));
-    }
+    days = italianHolidays(year);
     holidaysByYear.set(year, days);
   }
   return days;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseAbsenceText } from "../../../src/domain/calendar/absence-command.ts";
 import { parseDayInput } from "../../../src/domain/calendar/day-input.ts";
 import { parseIsoDay, parseMonthDay } from "../../../src/domain/calendar/day-formats.ts";
+import { easterSunday, italianHolidays } from "../../../src/domain/calendar/italian-holidays.ts";
 import { WorkingCalendar } from "../../../src/domain/calendar/working-calendar.ts";
 
 describe("working calendar", () => {
@@ -84,5 +85,33 @@ describe("working calendar", () => {
     expect(reversed.ok === false && reversed.message).toContain("viene prima di quella di inizio");
     const bad = parseAbsenceText("dal 32/08/2025 al 10/09/2025");
     expect(bad.ok === false && bad.message).toContain("«32/08/2025» non è una data valida");
+  });
+});
+
+describe("the national holidays", () => {
+  it("are, year by year, the public holidays of the date-holidays data for IT (2001–2099)", async () => {
+    const { default: Holidays } = await import("date-holidays");
+    const library = new Holidays("IT", { languages: ["it"], types: ["public"] });
+    for (let year = 2001; year < 2100; year++) {
+      // One name a day: where two fall together (25 April 2011, 2038: Easter) the later one, as the library lists them.
+      const expected = new Map<string, string>();
+      for (const h of library.getHolidays(year))
+        if (h.type === "public") expected.set(h.date.slice(0, 10), h.name.replace(/’/g, "'"));
+      expect([...italianHolidays(year)], String(year)).toEqual([...expected]);
+    }
+  });
+
+  it("compute Easter by the Gregorian rule, including its earliest and latest dates", () => {
+    expect(easterSunday(2024)).toBe("2024-03-31");
+    expect(easterSunday(2025)).toBe("2025-04-20");
+    expect(easterSunday(2285)).toBe("2285-03-22");
+    expect(easterSunday(2038)).toBe("2038-04-25");
+  });
+
+  it("count 2 June only from 2001 and 4 October only from 2026, when the law made them holidays again", () => {
+    expect(italianHolidays(2000).has("2000-06-02")).toBe(false);
+    expect(italianHolidays(2001).get("2001-06-02")).toBe("Festa della Repubblica");
+    expect(italianHolidays(2025).has("2025-10-04")).toBe(false);
+    expect(italianHolidays(2026).get("2026-10-04")).toBe("Festa nazionale di San Francesco d'Assisi");
   });
 });
