@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../logger.ts";
+import { postJson } from "./post-json.ts";
 import type { SlackMessage } from "./ui/message.ts";
 
 /**
@@ -46,8 +47,8 @@ export interface ReplyOptions {
 }
 
 /**
- * Sends a private reply. A response_url post goes straight over fetch, like Bolt's
- * `respond`, so the same code serves listeners and the global error handler.
+ * Sends a private reply. A response_url post goes straight over HTTP (post-json.ts), like
+ * Bolt's `respond`, so the same code serves listeners and the global error handler.
  */
 export async function sendPrivateReply(
   client: WebClient,
@@ -56,17 +57,13 @@ export async function sendPrivateReply(
   options: ReplyOptions = {},
 ): Promise<void> {
   if (target.responseUrl) {
-    const res = await fetch(target.responseUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        response_type: "ephemeral",
-        replace_original: options.replaceOriginal ?? false,
-        text: message.text,
-        blocks: message.blocks,
-      }),
-    });
-    if (res.ok) return;
+    const status = await postJson(target.responseUrl, {
+      response_type: "ephemeral",
+      replace_original: options.replaceOriginal ?? false,
+      text: message.text,
+      blocks: message.blocks,
+    }).catch(() => 0);
+    if (status >= 200 && status < 300) return;
     // An expired response_url (30 minutes, 5 uses) must not eat the answer: fall through to the DM.
   }
   if (target.channelId && !target.channelId.startsWith("D") && !target.responseUrl) {
