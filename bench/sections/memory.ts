@@ -103,14 +103,17 @@ async function childrenEnded(pid: number, ms: number): Promise<{ ended: boolean;
 /** The runtime alone (plain node, as `npm start` runs the built bot), doing nothing: the floor. */
 const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
 
+/** The node flags of `npm start`, read from package.json: they have one home, the start script. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
+  const words = pkg.scripts.start.split(/\s+/);
+  return words.slice(1, words.indexOf("scripts/start.mjs"));
+}
+
 /** What `npm start` runs once the build is current (scripts/start.mjs imports dist/main.js in-process). */
-export const BUILT_BOT: [string, ...string[]] = [
-  process.execPath,
-  "--max-semi-space-size=1",
-  "--v8-pool-size=1",
-  "--enable-source-maps",
-  "dist/main.js",
-];
+export const BUILT_BOT: [string, ...string[]] = [process.execPath, ...startFlags(), "dist/main.js"];
 
 function safeRss(pid: number): number | undefined {
   try {
