@@ -2,7 +2,7 @@
 // production pays neither tsx's loader nor its compile step. Runs after `prisma generate`
 // on every `npm install` / `npm ci`; `npm start` rebuilds too when a source is newer than
 // the build (a `git pull` without `npm install`). Plain .mjs: it must run before any TS tooling.
-import { existsSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -34,7 +34,10 @@ function newestMtime(p) {
 
 /** True when every entry is built and no input changed after the build. */
 export function buildIsCurrent() {
-  const outputs = Object.keys(ENTRIES).map((n) => path.join(DIST, `${n}.js`));
+  const outputs = [
+    ...Object.keys(ENTRIES).map((n) => path.join(DIST, `${n}.js`)),
+    path.join(ROOT, QUERY_COMPILER_WASM),
+  ];
   if (!outputs.every((f) => existsSync(f))) return false;
   const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
   return INPUTS.every((i) => !existsSync(path.join(ROOT, i)) || newestMtime(path.join(ROOT, i)) <= built);
@@ -53,6 +56,49 @@ export const LAZY_PACKAGES = [
   "@xmldom/xmldom",
 ];
 
+/**
+ * Prisma's query compiler (wasm) ships as a module exporting its bytes as a 2.5 MB base64
+ * string. Imported that way, the bot keeps the module's source and the string on its heap
+ * for good (about 8 MB of resident memory, measured). The build writes the bytes once to
+ * dist/ and the bundled client reads them from there; under tsx (tests, `npm run dev`) the
+ * generated client is used as generated.
+ */
+const QUERY_COMPILER_BASE64 = "@prisma/client/runtime/query_compiler_bg.sqlite.wasm-base64.mjs";
+export const QUERY_COMPILER_WASM = "dist/prisma-query-compiler.wasm";
+const LOAD_FROM_BASE64 =
+  /const \{ wasm \} = await import\("@prisma\/client\/runtime\/query_compiler_bg\.sqlite\.wasm-base64\.mjs"\)\s*return await decodeBase64AsWasm\(wasm\)/;
+
+const queryCompilerFromFile = {
+  name: "prisma-query-compiler-from-file",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!LOAD_FROM_BASE64.test(source))
+        throw new Error(
+          `build: il client Prisma generato non carica più il compilatore da ${QUERY_COMPILER_BASE64}: aggiorna scripts/build.mjs`,
+        );
+      const loader = [
+        `const { readFileSync } = await import("node:fs")`,
+        `    return new WebAssembly.Module(readFileSync(queryCompilerWasmPath(${JSON.stringify(QUERY_COMPILER_WASM)})))`,
+      ].join("\n");
+      return {
+        contents: `import { projectPath as queryCompilerWasmPath } from "../../../paths.ts";\n${source.replace(LOAD_FROM_BASE64, loader)}`,
+        loader: "ts",
+        resolveDir: path.dirname(args.path),
+      };
+    });
+  },
+};
+
+async function writeQueryCompilerWasm() {
+  const { wasm } = await import(QUERY_COMPILER_BASE64);
+  const bytes = Buffer.from(wasm, "base64");
+  if (!WebAssembly.validate(bytes))
+    throw new Error(`build: ${QUERY_COMPILER_BASE64} non contiene un modulo wasm valido`);
+  mkdirSync(DIST, { recursive: true });
+  writeFileSync(path.join(ROOT, QUERY_COMPILER_WASM), bytes);
+}
+
 const OPTIONS = {
   absWorkingDir: ROOT,
   entryPoints: ENTRIES,
@@ -68,6 +114,7 @@ const OPTIONS = {
   packages: "external",
   sourcemap: true,
   legalComments: "none",
+  plugins: [queryCompilerFromFile],
 };
 
 const packageOf = (spec) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]);
@@ -111,6 +158,7 @@ export async function build({ quiet = false } = {}) {
   const esbuild = await import("esbuild");
   const t0 = performance.now();
   rmSync(DIST, { recursive: true, force: true }); // chunk names carry hashes: no leftovers
+  await writeQueryCompilerWasm();
   await esbuild.build({
     ...OPTIONS,
     logLevel: quiet ? "warning" : "info",

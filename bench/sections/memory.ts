@@ -89,7 +89,8 @@ async function childrenEnded(pid: number, ms: number): Promise<{ ended: boolean;
     const kids = childrenOf(pid);
     for (const k of kids) {
       try {
-        peakMb = Math.max(peakMb, processMemoryMb(k).peak);
+        const { peak } = processMemoryMb(k); // NaN once it is a zombie
+        if (Number.isFinite(peak)) peakMb = Math.max(peakMb, peak);
       } catch {
         // ended between the listing and the reading
       }

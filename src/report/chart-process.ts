@@ -56,6 +56,8 @@ class ChartChild {
   private readonly pending = new Map<number, Pending>();
   private idleTimer: NodeJS.Timeout | undefined;
   private stderrTail = "";
+  /** Resolves when the process has ended. */
+  readonly exited: Promise<void>;
   get pid(): number | undefined {
     return this.child.pid;
   }
@@ -72,6 +74,7 @@ class ChartChild {
     });
     const kill = () => this.child.kill("SIGKILL");
     process.once("exit", kill);
+    this.exited = new Promise((resolve) => this.child.once("close", () => resolve()));
     this.child.on("exit", (code, signal) => {
       process.removeListener("exit", kill);
       this.end(
@@ -105,11 +108,12 @@ class ChartChild {
   }
 
   /** No more drawings for this child: it finishes what it has and exits. */
-  retire(): void {
+  retire(): Promise<void> {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.onEnd(this);
     this.child.stdin?.end();
+    return this.exited;
   }
 
   private reply(line: string): void {
@@ -138,7 +142,7 @@ class ChartChild {
   private rest(): void {
     this.ref(false);
     if (this.ended) return;
-    this.idleTimer = setTimeout(() => this.retire(), IDLE_MS);
+    this.idleTimer = setTimeout(() => void this.retire(), IDLE_MS);
     this.idleTimer.unref();
   }
 
@@ -168,15 +172,20 @@ class ChartChild {
 }
 
 let current: ChartChild | undefined;
+/** The child that has drawn its share and is finishing: the next one starts once it has gone (one at a time). */
+let retiring: Promise<void> = Promise.resolve();
 let nextId = 1;
 
 /** Draws one chart in the chart process (started if none runs, replaced when it has drawn enough). */
-export function drawInChartProcess(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
-  if (current && current.sent >= DRAWINGS_PER_PROCESS) current.retire();
-  if (!current || current.ended)
-    current = new ChartChild((c) => {
-      if (current === c) current = undefined;
-    });
+export async function drawInChartProcess(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
+  if (current && current.sent >= DRAWINGS_PER_PROCESS) retiring = current.retire();
+  if (!current || current.ended) {
+    await retiring;
+    if (!current || current.ended)
+      current = new ChartChild((c) => {
+        if (current === c) current = undefined;
+      });
+  }
   return current.draw(nextId++, spec, title);
 }
 

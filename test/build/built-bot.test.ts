@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION } from "../../src/slack/ui/ids.ts";
@@ -52,6 +52,20 @@ describe("built bot (dist/)", () => {
     const res = await fetch(`${bot!.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it("reads Prisma's query compiler from the wasm file the build wrote, not from the 2.5 MB base64 module", async () => {
+    const wasm = readFileSync(path.join(ROOT, "dist", "prisma-query-compiler.wasm"));
+    expect(WebAssembly.validate(wasm)).toBe(true);
+    const built = [
+      ...readdirSync(path.join(ROOT, "dist")).map((f) => path.join("dist", f)),
+      ...readdirSync(path.join(ROOT, "dist", "chunks")).map((f) => path.join("dist", "chunks", f)),
+    ].filter((f) => f.endsWith(".js"));
+    const sources = built.map((f) => readFileSync(path.join(ROOT, f), "utf8"));
+    expect(sources.some((s) => s.includes("prisma-query-compiler.wasm"))).toBe(true);
+    expect(sources.filter((s) => s.includes("wasm-base64"))).toEqual([]);
+    // The bot answered queries already (it said "pronto" after its first ones): the file is what it runs.
+    expect((await fetch(`${bot!.url}/healthz`)).status).toBe(200);
   });
 
   it("exports the Relazione through its worker thread built in dist/", async () => {
