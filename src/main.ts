@@ -7,6 +7,7 @@ import { EnvError, loadDotEnvFile, loadEnv, slackMode, type Env } from "./env.ts
 import { startScheduler, type Scheduler } from "./jobs/scheduler.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { ensurePlanLoaded } from "./plan-import/bootstrap.ts";
+import { collectWhenQuiet } from "./quiet-gc.ts";
 import { createApp, InFlight } from "./slack/app.ts";
 
 /**
@@ -39,6 +40,7 @@ let opened: OpenedDatabase | undefined;
 let app: App | undefined;
 let scheduler: Scheduler | undefined;
 const inFlight = new InFlight();
+inFlight.observe(collectWhenQuiet(globalThis.gc, 2_000));
 let stopping = false;
 
 async function shutdown(signal: string, code = 0): Promise<never> {

@@ -7,9 +7,9 @@ import type { ChartImage } from "./charts.ts";
 /**
  * Charts are drawn in a child process of their own, started on the first drawing and
  * ended after a quiet moment. Vega, Vega-Lite and resvg together take about 100 MB of
- * resident memory, and resvg does not give back what a drawing allocates (measured: about
- * 4 MB more after every chart, whatever the garbage collector does): in the bot's process
- * that memory would stay for good. In a child it leaves when the child ends. The child is
+ * resident memory, and resvg does not give back what a drawing allocates (measured: 6-9 MB
+ * more after every 40-bar chart, even after a full garbage collection): in the bot's
+ * process that memory would stay for good. In a child it leaves when the child ends. The child is
  * also replaced after DRAWINGS_PER_PROCESS drawings, so a long export cannot make it grow
  * without bound.
  *
@@ -33,7 +33,7 @@ export type ChartReply =
 const IDLE_MS = 2_000;
 /** A drawing that takes longer means the child is stuck: it is ended and the drawing fails. */
 const DRAWING_TIMEOUT_MS = 60_000;
-export const DRAWINGS_PER_PROCESS = 10;
+export const DRAWINGS_PER_PROCESS = 6;
 
 interface Pending {
   resolve(image: ChartImage): void;

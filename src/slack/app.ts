@@ -184,18 +184,33 @@ function withTrailingSlash(url: string): string {
 }
 
 /** Work that Bolt runs after the HTTP/socket ack; a graceful stop waits for it to reach zero. */
+export interface InFlightObserver {
+  busy(): void;
+  idle(): void;
+}
+
 export class InFlight {
   private count = 0;
   private waiters: (() => void)[] = [];
+  private readonly observers: InFlightObserver[] = [];
 
   async track<T>(work: Promise<T>): Promise<T> {
     this.count += 1;
+    if (this.count === 1) for (const o of this.observers) o.busy();
     try {
       return await work;
     } finally {
       this.count -= 1;
-      if (this.count === 0) for (const w of this.waiters.splice(0)) w();
+      if (this.count === 0) {
+        for (const w of this.waiters.splice(0)) w();
+        for (const o of this.observers) o.idle();
+      }
     }
+  }
+
+  /** Told when work starts after a quiet spell (busy) and when the last piece ends (idle). */
+  observe(observer: InFlightObserver): void {
+    this.observers.push(observer);
   }
 
   get size(): number {
