@@ -15,8 +15,8 @@ import type { ChartImage } from "./charts.ts";
  *
  *   const image = await drawInChartProcess(barChartSpec(title, data), title);
  *
- * Requests go one per line of JSON on the child's stdin and come back in order on its
- * stdout; the drawings of a Word Relazione or of a digest share one child.
+ * Requests go one per line of JSON on the child's stdin, one at a time, and come back on
+ * its stdout; the drawings of a Word Relazione or of a digest share one child.
  */
 
 export interface ChartRequest {
@@ -38,7 +38,8 @@ export const DRAWINGS_PER_PROCESS = 6;
 interface Pending {
   resolve(image: ChartImage): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** Set when the request is sent to the child. */
+  timer: NodeJS.Timeout | undefined;
 }
 
 /** What starts the child: the built file once built, the TypeScript source under tsx (tests, `npm run dev`). */
@@ -56,6 +57,9 @@ class ChartChild {
   private readonly pending = new Map<number, Pending>();
   private idleTimer: NodeJS.Timeout | undefined;
   private stderrTail = "";
+  /** Requests not yet sent, and the one the child is drawing. */
+  private readonly waiting: ChartRequest[] = [];
+  private drawing: number | undefined;
   /** Resolves when the process has ended. */
   readonly exited: Promise<void>;
   get pid(): number | undefined {
@@ -96,24 +100,42 @@ class ChartChild {
     this.sent += 1;
     this.ref(true);
     return new Promise<ChartImage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`grafico «${title}» non disegnato entro ${DRAWING_TIMEOUT_MS / 1000} s`));
-        this.pending.delete(id);
-        this.child.kill("SIGKILL");
-      }, DRAWING_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer });
-      const request: ChartRequest = { id, spec, title };
-      this.child.stdin?.write(`${JSON.stringify(request)}\n`);
+      this.pending.set(id, { resolve, reject, timer: undefined });
+      this.waiting.push({ id, spec, title });
+      this.sendNext();
     });
   }
 
-  /** No more drawings for this child: it finishes what it has and exits. */
+  /**
+   * One request at a time: asked back to back, the child's resident memory doubled
+   * (measured: ~240 MB against ~130 MB for the same eight charts sent one after the other).
+   */
+  private sendNext(): void {
+    if (this.drawing !== undefined) return;
+    const request = this.waiting.shift();
+    if (!request) return;
+    const p = this.pending.get(request.id);
+    if (!p) return this.sendNext();
+    this.drawing = request.id;
+    p.timer = setTimeout(() => {
+      p.reject(new Error(`grafico «${request.title}» non disegnato entro ${DRAWING_TIMEOUT_MS / 1000} s`));
+      this.pending.delete(request.id);
+      this.child.kill("SIGKILL");
+    }, DRAWING_TIMEOUT_MS);
+    this.child.stdin?.write(`${JSON.stringify(request)}\n`);
+  }
+
+  /** No more drawings for this child: it finishes what it was given and exits. */
   retire(): Promise<void> {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.onEnd(this);
-    this.child.stdin?.end();
+    this.closeWhenDrained();
     return this.exited;
+  }
+
+  private closeWhenDrained(): void {
+    if (this.ended && this.drawing === undefined && this.waiting.length === 0) this.child.stdin?.end();
   }
 
   private reply(line: string): void {
@@ -123,7 +145,10 @@ class ChartChild {
     } catch {
       return;
     }
+    if (this.drawing === reply.id) this.drawing = undefined;
     const p = this.pending.get(reply.id);
+    this.sendNext();
+    this.closeWhenDrained();
     if (!p) return;
     this.pending.delete(reply.id);
     clearTimeout(p.timer);
@@ -168,6 +193,7 @@ class ChartChild {
       p.reject(error);
     }
     this.pending.clear();
+    this.waiting.length = 0;
   }
 }
 
