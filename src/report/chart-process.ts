@@ -112,10 +112,11 @@ class ChartChild {
    */
   private sendNext(): void {
     if (this.drawing !== undefined) return;
-    const request = this.waiting.shift();
+    let request = this.waiting.shift();
+    // A request whose promise has already failed (timeout) is not sent.
+    while (request && !this.pending.has(request.id)) request = this.waiting.shift();
     if (!request) return;
-    const p = this.pending.get(request.id);
-    if (!p) return this.sendNext();
+    const p = this.pending.get(request.id)!;
     this.drawing = request.id;
     p.timer = setTimeout(() => {
       p.reject(new Error(`grafico «${request.title}» non disegnato entro ${DRAWING_TIMEOUT_MS / 1000} s`));
