@@ -36,6 +36,15 @@ export function databaseFileOf(db: Db | Tx): string {
   return file;
 }
 
+/**
+ * SQLite's page cache for the bot's connection, in KiB (negative: a size, not pages).
+ * better-sqlite3 builds SQLite with 16 MB; that cache filled up on a 100,000-activity plan
+ * and stayed resident (14 MB of the bot's memory), while the queries took the same time
+ * with 2 MB, SQLite's own default (measured: 24 ms for the per-area aggregate either way;
+ * the operating system caches the file anyway).
+ */
+const PAGE_CACHE_KIB = -2000;
+
 export async function openDatabase(databaseUrl: string | undefined): Promise<OpenedDatabase> {
   const file = databaseFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
@@ -47,6 +56,7 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Ope
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  await db.$executeRawUnsafe(`PRAGMA cache_size = ${PAGE_CACHE_KIB}`);
   const t3 = performance.now();
   files.set(db, file);
   const ms = (a: number, b: number) => Math.round((b - a) * 10) / 10;
