@@ -1,39 +1,85 @@
+import { randomBytes } from "node:crypto";
 import type { Db } from "../db/client.ts";
 import { romeDay } from "../domain/calendar/days.ts";
 import { canExportRelazione } from "../domain/permissions.ts";
 import { UserError } from "../errors.ts";
+import type { HeavyFile } from "../jobs/heavy-jobs.ts";
 import type { HeavyRunner } from "../jobs/heavy.ts";
 import { loadActor } from "../store/users.ts";
 
 /**
- * "Esporta Relazione" (App Home): the Relazione as XLSX or Word for who may read it whole. The
- * button is only shown to those roles, but a request can be forged: checked here. The file
- * is made in the heavy-work thread; `queued` is called at once when it has to wait its
- * turn, and the same export asked again while it is being made is made once ("joined").
+ * The documents App Home sends in a direct message, for who may read the plan whole (the
+ * Nucleo, the Segretario, the administrator): the Relazione (Excel or Word), the
+ * Responsabili's scorecards and the Nucleo's validation pack (Word or Excel). The buttons
+ * are only shown to those roles, but a request can be forged: checked here. Every file is
+ * made in the heavy-work thread; `queued` is called at once when it has to wait its turn,
+ * and the same document asked again while it is being made is made once ("joined").
  */
-export async function relazioneExport(
+
+export type HomeDocument = "relazione" | "schede" | "validazione";
+export type HomeDocumentFormat = "xlsx" | "docx";
+
+export interface DocumentExportRequest {
+  userId: string;
+  document?: HomeDocument;
+  year?: number;
+  format?: HomeDocumentFormat;
+  now: Date;
+  /** The Comune's patron day (PATRONO): lateness is counted on its calendar in the thread too. */
+  patron?: string;
+  queued(): void;
+}
+
+export type DocumentExport =
+  | {
+      kind: "file";
+      document: HomeDocument;
+      year: number;
+      today: string;
+      format: HomeDocumentFormat;
+      file: Buffer;
+      filename: string;
+      /** The validation pack: the sample's seed, and whether this export drew it. */
+      sample?: { seed: string; drawn: boolean };
+    }
+  | { kind: "joined" };
+
+export async function documentExport(
   db: Db,
   heavy: Pick<HeavyRunner, "run" | "has">,
-  req: { userId: string; year?: number; format?: "xlsx" | "docx"; now: Date; queued(): void },
-): Promise<{ kind: "file"; year: number; today: string; format: "xlsx" | "docx"; file: Buffer } | { kind: "joined" }> {
-  if (!canExportRelazione(await loadActor(db, req.userId))) throw new UserError({ code: "export_refused" });
+  req: DocumentExportRequest,
+): Promise<DocumentExport> {
+  const document = req.document ?? "relazione";
+  if (!canExportRelazione(await loadActor(db, req.userId))) throw new UserError({ code: "export_refused", document });
   const today = romeDay(req.now);
   const format = req.format ?? "xlsx";
-  const key = `relazione:${req.userId}:${format}:${req.year ?? ""}:${today}`;
+  const key = `${document}:${req.userId}:${format}:${req.year ?? ""}:${today}`;
   if (heavy.has(key)) {
     req.queued();
     return { kind: "joined" };
   }
-  const made = await heavy.run(
-    "relazione",
-    { format, year: req.year, asOf: today, now: req.now.toISOString() },
-    { key, onQueued: req.queued },
-  );
+  const common = { format, year: req.year, asOf: today, now: req.now.toISOString() };
+  const options = { key, onQueued: req.queued };
+  let made: HeavyFile;
+  let sample: { seed: string; drawn: boolean } | undefined;
+  if (document === "schede") made = await heavy.run("schede", { ...common, patron: req.patron }, options);
+  else if (document === "validazione") {
+    const pack = await heavy.run(
+      "validazione",
+      { ...common, actor: req.userId, seed: randomBytes(4).toString("hex") },
+      options,
+    );
+    made = pack;
+    sample = { seed: pack.seed, drawn: pack.drawn };
+  } else made = await heavy.run("relazione", { ...common, patron: req.patron }, options);
   return {
     kind: "file",
+    document,
     year: made.year,
     today,
     format,
     file: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength),
+    filename: made.filename,
+    ...(sample ? { sample } : {}),
   };
 }

@@ -32,6 +32,29 @@ export interface RelazioneExportInput {
   now: string;
   monitoring?: boolean;
   dueWithinDays?: number;
+  /** The Comune's patron day (PATRONO, "MM-DD"): lateness is counted on its calendar. */
+  patron?: string;
+}
+
+/** The scorecards of the Responsabili (objectives, organisational, behaviours). */
+export interface ScorecardsExportInput {
+  format: "docx" | "xlsx";
+  year?: number;
+  asOf: string;
+  now: string;
+  patron?: string;
+}
+
+/** The Nucleo's validation pack: with the sample in force, or a new one drawn with `seed`. */
+export interface ValidationExportInput {
+  format: "docx" | "xlsx";
+  year?: number;
+  asOf: string;
+  now: string;
+  /** Who asks: recorded as who drew the sample when a new one is drawn. */
+  actor: string;
+  seed: string;
+  sampleSize?: number;
 }
 
 export interface PlanImportInput {
@@ -44,6 +67,8 @@ export interface PlanImportInput {
 
 export interface HeavyJobs {
   relazione: { input: RelazioneExportInput; output: HeavyFile };
+  schede: { input: ScorecardsExportInput; output: HeavyFile };
+  validazione: { input: ValidationExportInput; output: HeavyFile & { seed: string; drawn: boolean } };
   "home-scores": { input: { asOf: string; year?: number; patron?: string }; output: ScoreSummary };
   "plan-import": { input: PlanImportInput; output: ImportResult };
 }
@@ -72,6 +97,7 @@ export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInp
       now,
       monitoring: input.monitoring ?? false,
       dueWithinDays: input.dueWithinDays ?? 30,
+      patron: input.patron,
     };
     let bytes: Uint8Array;
     if (input.format === "docx") {
@@ -95,6 +121,53 @@ export const HEAVY_JOBS: { [K in HeavyKind]: (ctx: HeavyContext, input: HeavyInp
       filename: `${what}-${r.year}-al-${input.asOf}.${input.format}`,
       mimeType: MIME[input.format],
       year: r.year,
+    };
+  },
+
+  async schede({ db }, input) {
+    const [{ buildScorecards }, { scorecardsInput }] = await Promise.all([
+      import("../app/scorecards.ts"),
+      import("../app/relazione-docx.ts"),
+    ]);
+    const set = await buildScorecards(db, { year: input.year, asOf: input.asOf, patron: input.patron });
+    const bytes =
+      input.format === "xlsx"
+        ? await (await import("../report/scorecards-xlsx.ts")).renderScorecardsXlsx(scorecardsInput(set))
+        : await (await import("../report/relazione-docx.ts")).renderScorecardsDocx(scorecardsInput(set), {
+            generatedAt: new Date(input.now),
+          });
+    return {
+      bytes,
+      filename: `schede-valutazione-${set.year}-al-${input.asOf}.${input.format}`,
+      mimeType: MIME[input.format],
+      year: set.year,
+    };
+  },
+
+  async validazione({ db }, input) {
+    const { currentSample, validationPack, DEFAULT_SAMPLE_SIZE } = await import("../app/validation.ts");
+    const request = { year: input.year, asOf: input.asOf, now: new Date(input.now) };
+    // The sample the Nucleo is checking (App Home) stays the one in the file; a first export draws it.
+    const current = await currentSample(db, request);
+    const pack =
+      current ??
+      (await validationPack(db, {
+        ...request,
+        sampleSize: input.sampleSize ?? DEFAULT_SAMPLE_SIZE,
+        seed: input.seed,
+        actor: input.actor,
+      }));
+    const bytes =
+      input.format === "xlsx"
+        ? await (await import("../report/validation-xlsx.ts")).renderValidationXlsx(pack)
+        : await (await import("../report/validation-docx.ts")).renderValidationDocx(pack);
+    return {
+      bytes,
+      filename: `validazione-${pack.year}-al-${input.asOf}.${input.format}`,
+      mimeType: MIME[input.format],
+      year: pack.year,
+      seed: pack.seed,
+      drawn: current === null,
     };
   },
 

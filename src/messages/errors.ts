@@ -15,7 +15,7 @@ export type AppError =
   | { code: "user_not_registered"; userId: string }
   | { code: "nucleo_read_only"; action: "report" | "history_hint" }
   | { code: "forbidden_area"; activityCode: string; activityArea: string | null; actorAreas: string[] }
-  | { code: "export_refused" }
+  | { code: "export_refused"; document?: "relazione" | "schede" | "validazione" }
   | { code: "bad_user_id"; raw: string }
   | { code: "bad_channel_id"; raw: string }
   | { code: "bad_role"; raw: string | undefined; roles: readonly string[] }
@@ -53,7 +53,7 @@ export type AppError =
   | { code: "invalid_delay"; detail: string }
   // Slack buttons and exports
   | { code: "stale_button"; flow: "delay" | "report" | "share" | "behaviours" }
-  | { code: "export_failed" }
+  | { code: "export_failed"; document?: "relazione" | "schede" | "validazione" }
   // command line and files
   | { code: "bad_date"; raw: string; expected: "plan" | "cli" }
   | { code: "bad_year"; raw: string; option?: string }
@@ -217,6 +217,18 @@ const BROKEN_REASON: Record<DocumentBrokenReason, string> = {
   unopenable: "il file non si apre",
 };
 
+/** The documents App Home exports, as a sentence names them. */
+const DOCUMENT_NAMES = {
+  relazione: "la Relazione sulla performance",
+  schede: "le schede di valutazione dei Responsabili",
+  validazione: "il fascicolo di validazione del Nucleo",
+} as const;
+const DOCUMENT_COMMANDS = {
+  relazione: "npx obiettivi relazione --formato xlsx --output relazione.xlsx",
+  schede: "npx obiettivi relazione --schede --formato docx --output schede.docx",
+  validazione: "npx obiettivi validazione --formato docx --output validazione.docx",
+} as const;
+
 const TEMPLATE_ADVICE =
   "In alternativa compila il modello Excel (lo scrive «npx obiettivi esporta-modello --output modello.xlsx») e importa quello.";
 
@@ -278,7 +290,7 @@ export function errorText(e: AppError, s: Surface): string {
         e.actorAreas.length ? `l'area ${e.actorAreas.join(", ")}` : "nessuna area"
       }. Chiedi al responsabile dell'area o al Segretario.`;
     case "export_refused":
-      return "Solo il Nucleo di Valutazione, il Segretario e l'amministratore possono esportare la Relazione sulla performance.";
+      return `Solo il Nucleo di Valutazione, il Segretario e l'amministratore possono esportare ${DOCUMENT_NAMES[e.document ?? "relazione"]}.`;
     case "bad_user_id":
       return `ID utente Slack non valido: «${e.raw.trim()}». Atteso un ID come U0123ABCD (in Slack: profilo della persona → ⋮ → «Copia ID membro»).`;
     case "bad_channel_id":
@@ -397,7 +409,7 @@ export function errorText(e: AppError, s: Surface): string {
       }
       break;
     case "export_failed":
-      return "Non sono riuscito a inviarti la Relazione: riprova tra poco. Se il problema continua, usa da riga di comando: npx obiettivi relazione --formato xlsx --output relazione.xlsx";
+      return `Non sono riuscito a inviarti ${DOCUMENT_NAMES[e.document ?? "relazione"]}: riprova tra poco. Se il problema continua, usa da riga di comando: ${DOCUMENT_COMMANDS[e.document ?? "relazione"]}`;
     case "bad_date":
       return e.expected === "cli"
         ? `Data non valida per --oggi: «${e.raw}». Atteso il formato AAAA-MM-GG, per esempio 2024-10-07.`

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../../src/clock.ts";
 import { HOW_TO_BE_ADDED } from "../../src/messages/errors.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
-import { HOME_TEXT } from "../../src/slack/ui/home.ts";
+import { DOCUMENT_TEXT, HOME_TEXT } from "../../src/slack/ui/home.ts";
+import { errorText } from "../../src/messages/errors.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../helpers/fake-slack.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { blockActionBody, slashCommandBody, startTestApp, type TestApp } from "../helpers/slack-http.ts";
@@ -165,7 +166,15 @@ describe("App Home", () => {
     expect(text).toContain("*05. Area Servizi Sociali*");
     expect(text).toContain(HOME_TEXT.readOnly);
     const ids = buttons(blocks).map((b) => b.action_id);
-    expect(ids).toEqual([ACTION.exportRelazione, ACTION.exportRelazioneDocx, ACTION.behaviourScores]);
+    expect(ids).toEqual([
+      ACTION.exportRelazione,
+      ACTION.exportRelazioneDocx,
+      ACTION.exportSchedeDocx,
+      ACTION.exportSchedeXlsx,
+      ACTION.exportValidazioneDocx,
+      ACTION.exportValidazioneXlsx,
+      ACTION.behaviourScores,
+    ]);
   });
 
   it("an unknown user is told who can add them", async () => {
@@ -244,6 +253,69 @@ describe("App Home", () => {
     expect(fake.callsTo("files.getUploadURLExternal")).toEqual([]);
     expect(fake.uploads).toEqual([]);
     expect(fake.callsTo("files.completeUploadExternal")).toEqual([]);
+  });
+
+  it("Schede di valutazione (segretario): the scorecards in Word, made in the heavy-work thread, go to a DM", async () => {
+    const res = await t.send(
+      blockActionBody({
+        userId: USERS.segretario.id,
+        actionId: ACTION.exportSchedeDocx,
+        value: { year: 2024 },
+        view: { id: "VHOME0004", type: "home" },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const complete = await fake.waitForCall("files.completeUploadExternal", 1, 30_000);
+    expect(fake.callsTo("files.getUploadURLExternal")[0]!.body.filename).toBe(
+      `schede-valutazione-2024-al-${TODAY}.docx`,
+    );
+    expect(complete.body.initial_comment).toBe(DOCUMENT_TEXT.schedeDone(2024, TODAY));
+    const xml = await (await JSZip.loadAsync(multipartFile(fake.uploads[0]!.raw)))
+      .file("word/document.xml")!
+      .async("string");
+    expect(xml).toContain("Claudia Nodari");
+    expect(xml).toContain("Clarissa Sartori");
+  });
+
+  it("Fascicolo di validazione (nucleo): the first export draws the sample, the next one keeps the sample being checked", async () => {
+    const press = (id: string) =>
+      t.send(
+        blockActionBody({
+          userId: USERS.nucleo.id,
+          actionId: ACTION.exportValidazioneXlsx,
+          value: { year: 2024 },
+          view: { id, type: "home" },
+        }),
+      );
+    expect((await press("VHOME0005")).status).toBe(200);
+    const first = await fake.waitForCall("files.completeUploadExternal", 1, 30_000);
+    expect(fake.callsTo("files.getUploadURLExternal")[0]!.body.filename).toBe(`validazione-2024-al-${TODAY}.xlsx`);
+    const seed = /seme «([0-9a-f]+)»/.exec(String(first.body.initial_comment))?.[1];
+    expect(first.body.initial_comment).toBe(DOCUMENT_TEXT.validazioneDone(2024, TODAY, { seed: seed!, drawn: true }));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(multipartFile(fake.uploads[0]!.raw) as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.length).toBeGreaterThan(1);
+
+    expect((await press("VHOME0006")).status).toBe(200);
+    const second = await fake.waitForCall("files.completeUploadExternal", 2, 30_000);
+    expect(second.body.initial_comment).toBe(DOCUMENT_TEXT.validazioneDone(2024, TODAY, { seed: seed!, drawn: false }));
+  });
+
+  it("the validation pack refused for a dipendente, with what only others may do", async () => {
+    const res = await t.send(
+      blockActionBody({
+        userId: USERS.bianchi.id,
+        actionId: ACTION.exportValidazioneDocx,
+        value: { year: 2024 },
+        view: { id: "VHOME0007", type: "home" },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const dm = await fake.waitForCall("chat.postMessage");
+    expect(String(dm.body.text)).toBe(errorText({ code: "export_refused", document: "validazione" }, "slack"));
+    expect(String(dm.body.text)).toContain("il fascicolo di validazione del Nucleo");
+    await t.idle();
+    expect(fake.uploads).toEqual([]);
   });
 
   it("is published again after a change the user makes", async () => {

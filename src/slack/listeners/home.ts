@@ -1,21 +1,15 @@
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
-import { z } from "zod";
 import type { ChangeBus } from "../../app/events.ts";
 import { EvaluationCache, loadHome } from "../../app/home.ts";
-import { relazioneExport } from "../../app/relazione.ts";
-import { UserError } from "../../errors.ts";
 import type { HeavyRunner } from "../../jobs/heavy.ts";
 import type { AppDeps } from "../deps.ts";
-import { listenAction } from "../listen.ts";
-import { HOME_TEXT, homeView } from "../ui/home.ts";
-import { ACTION } from "../ui/ids.ts";
+import { homeView } from "../ui/home.ts";
 import { homeSampleBlocks } from "../ui/validation.ts";
 import { currentSample } from "../../app/validation.ts";
 import { romeDay } from "../../domain/calendar/days.ts";
+import { registerDocumentExports } from "./documents.ts";
 import { registerNoticeSettings } from "./notice-settings.ts";
-
-const exportValue = z.object({ year: z.number().int() });
 
 /**
  * Publishes homes one at a time per person: when changes arrive in a burst, the last
@@ -57,7 +51,7 @@ class HomePublisher {
   }
 }
 
-/** App Home: app_home_opened, refresh on every change, "Esporta Relazione". */
+/** App Home: app_home_opened, refresh on every change, and its document buttons (documents.ts). */
 export function registerHomeListeners(app: App, deps: AppDeps & { changes: ChangeBus; heavy: HeavyRunner }): void {
   // Scores are computed in the heavy-work thread: a large plan never stalls other commands.
   const cache = new EvaluationCache(deps.clock, undefined, (_db, asOf) =>
@@ -78,55 +72,5 @@ export function registerHomeListeners(app: App, deps: AppDeps & { changes: Chang
 
   registerNoticeSettings(app, deps, (userId) => void publisher.publish(userId));
 
-  for (const [actionId, format] of [
-    [ACTION.exportRelazione, "xlsx"],
-    [ACTION.exportRelazioneDocx, "docx"],
-  ] as const) {
-    listenAction(app, deps, actionId, {
-      run: (d, { userId, value: body, client }) => {
-        const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
-        // While another job runs the user is told at once, in the DM where the file will arrive.
-        const queued = () =>
-          void openDm(client, userId)
-            .then((channel) => client.chat.postMessage({ channel, text: HOME_TEXT.exportQueued }))
-            .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
-        return relazioneExport(d.db, deps.heavy, {
-          userId,
-          year: parsed.success ? parsed.data.year : undefined,
-          format,
-          now: d.clock(),
-          queued,
-        });
-      },
-      deliver: async (d, { client, userId }, made) => {
-        if (made.kind === "joined") return; // the first request delivers it
-        try {
-          await client.files.uploadV2({
-            channel_id: await openDm(client, userId),
-            file: made.file,
-            filename: HOME_TEXT.exportFilename(made.year, made.today, made.format),
-            title: HOME_TEXT.exportTitle(made.year, made.today),
-            initial_comment: HOME_TEXT.exportDone(made.year, made.today, made.format),
-          });
-        } catch (e) {
-          d.log.error({ err: e, userId }, "Relazione non inviata");
-          throw new UserError({ code: "export_failed" });
-        }
-      },
-    });
-  }
-}
-
-async function openDm(client: WebClient, userId: string): Promise<string> {
-  const dm = await client.conversations.open({ users: userId });
-  if (!dm.channel?.id) throw new Error("conversations.open senza canale");
-  return dm.channel.id;
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return null;
-  }
+  registerDocumentExports(app, deps);
 }

@@ -74,6 +74,30 @@ export interface ExportButtonValue {
   year: number;
 }
 
+/** The other documents App Home sends in a DM: the scorecards and the validation pack. */
+export const DOCUMENT_TEXT = {
+  hint: "Le schede di valutazione dei Responsabili e il fascicolo di validazione del Nucleo (checklist, registro dei dati, campione da verificare, bozza del documento), in Word o in Excel, con i dati di oggi.",
+  schedeDocxButton: "Schede di valutazione (Word)",
+  schedeXlsxButton: "Schede (Excel)",
+  validazioneDocxButton: "Fascicolo di validazione (Word)",
+  validazioneXlsxButton: "Fascicolo (Excel)",
+  queued: {
+    relazione: HOME_TEXT.exportQueued,
+    schede:
+      "Le schede di valutazione sono in preparazione: un'altra esportazione è in corso. Te le mando qui appena sono pronte, non serve richiederle.",
+    validazione:
+      "Il fascicolo di validazione è in preparazione: un'altra esportazione è in corso. Te lo mando qui appena è pronto, non serve richiederlo.",
+  },
+  schedeTitle: (year: number, today: string) => `Schede di valutazione ${year} al ${itDate(today)}`,
+  schedeDone: (year: number, today: string) =>
+    `Ecco le schede di valutazione ${year} dei Responsabili, con i dati al ${itDate(today)}: obiettivi individuali, performance organizzativa e comportamenti, con le righe per la firma e la presa visione.`,
+  validazioneTitle: (year: number, today: string) => `Fascicolo di validazione ${year} al ${itDate(today)}`,
+  validazioneDone: (year: number, today: string, sample: { seed: string; drawn: boolean }) =>
+    `Ecco il fascicolo di validazione ${year}, con i dati al ${itDate(today)}: checklist, registro dei dati, ${
+      sample.drawn ? "campione da verificare estratto ora" : "il campione che stai verificando"
+    } (seme «${sample.seed}») e bozza del documento di validazione.`,
+} as const;
+
 function activityBlocks(a: OpenActivity): KnownBlock[] {
   const where = a.areaCode === null ? ` · ${HOME_TEXT.comuneWide}` : "";
   const due = a.deadline && a.daysLeft !== null ? HOME_TEXT.due(a.deadline, a.daysLeft) : HOME_TEXT.noDeadline;
@@ -160,6 +184,18 @@ export function homeView(
           } satisfies ExportButtonValue),
         ],
         "home_export",
+      ),
+      section(DOCUMENT_TEXT.hint),
+      actions(
+        (
+          [
+            [DOCUMENT_TEXT.schedeDocxButton, ACTION.exportSchedeDocx],
+            [DOCUMENT_TEXT.schedeXlsxButton, ACTION.exportSchedeXlsx],
+            [DOCUMENT_TEXT.validazioneDocxButton, ACTION.exportValidazioneDocx],
+            [DOCUMENT_TEXT.validazioneXlsxButton, ACTION.exportValidazioneXlsx],
+          ] as const
+        ).map(([label, id]) => button(label, id, { year: data.year } satisfies ExportButtonValue)),
+        "home_documents",
       ),
     );
   }

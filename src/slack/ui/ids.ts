@@ -20,6 +20,12 @@ export const ACTION = {
   exportRelazione: "export_relazione",
   /** App Home, Nucleo/Segretario: "Esporta in Word" */
   exportRelazioneDocx: "export_relazione_docx",
+  /** App Home, Nucleo/Segretario: the Responsabili's scorecards in Word / Excel; value {year} */
+  exportSchedeDocx: "export_schede_docx",
+  exportSchedeXlsx: "export_schede_xlsx",
+  /** App Home, Nucleo/Segretario: the validation pack in Word / Excel; value {year} */
+  exportValidazioneDocx: "export_validazione_docx",
+  exportValidazioneXlsx: "export_validazione_xlsx",
   /** App Home, Segretario/Nucleo: "Comportamenti organizzativi" opens the scoring modal; value {year} */
   behaviourScores: "behaviour_scores",
   /** In the scoring modal: the Responsabile picked (static_select) */
