@@ -107,9 +107,10 @@ function activityScoreSql(config: ScoringConfig, asOf: string, workingDays: bool
   const completed = Prisma.sql`CASE WHEN status = 'completata' THEN 100.0 ELSE 0.0 END`;
   const calendarLate = Prisma.sql`CAST(round(julianday(substr(completedOn, 1, 10)) - julianday(substr(deadline, 1, 10))) AS INTEGER)`;
   // In working days (SMVP rules.deadline.days = "lavorativi", as lateDays counts them): the days in
-  // (deadline, completedOn] less the closed ones among them (the "closed" table holds them).
+  // (deadline, completedOn] less the closed ones among them, read as the difference of two running
+  // counts of closed days (columns closedByDeadline, closedByCompletion: see closedToSql).
   const late = workingDays
-    ? Prisma.sql`(${calendarLate} - (SELECT COUNT(*) FROM closed c WHERE c.d > substr(deadline, 1, 10) AND c.d <= substr(completedOn, 1, 10)))`
+    ? Prisma.sql`(${calendarLate} - MAX(0, closedByCompletion - closedByDeadline))`
     : calendarLate;
   const lateScore =
     config.rules.deadline.late === "zero"
@@ -181,7 +182,7 @@ export async function summarizeScores(
   const windows = await countPeriods(db, ref.id, ctx);
   const json = (v: unknown) => JSON.stringify(v);
   const workingDays = opts.calendar !== undefined && config.rules.deadline.days === "lavorativi";
-  const closedDays = workingDays ? closedDaysAround(year, opts.calendar!) : [];
+  const closedTo = closedDaysUpTo(year, workingDays ? opts.calendar! : null);
   const manual = json(
     Object.fromEntries(Object.entries(config.manualEvaluations).map(([code, m]) => [code, m.percent])),
   );
@@ -195,7 +196,7 @@ export async function summarizeScores(
   const sql = Prisma.sql`
     WITH
       man(code, pct) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${manual})),
-      closed(d) AS MATERIALIZED (SELECT value FROM json_each(${json(closedDays)})),
+      closedTo(day, n) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${json(closedTo.days)})),
       wts(code, w) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${json(config.activityWeights)})),
       bands(i, maxLate, pct) AS (SELECT key, json_extract(value, '$.maxDaysLate'), CAST(json_extract(value, '$.percent') AS REAL) FROM json_each(${json(config.rules.deadline.bands)})),
       win(period, qualifier, periods) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${json(windows)})),
@@ -229,7 +230,8 @@ export async function summarizeScores(
         WHERE a.planId = ${ref.id} AND a.archivedAt IS NULL),
       -- MATERIALIZED: each activity's score is computed once, not once per aggregate that reads it.
       sc AS MATERIALIZED (
-        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct FROM s),
+        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct
+        FROM ${workingDays ? closedToSql(closedTo) : Prisma.sql`s`}),
       byObjective AS (
         SELECT objectiveId,
                COUNT(*) AS n,
@@ -313,10 +315,40 @@ export async function summarizeScores(
 
 export type { ScoreState };
 
-/** The closed days (weekends, holidays, closures) from the year before the plan's to the year after. */
-function closedDaysAround(year: number, calendar: { isWorkingDay(day: string): boolean }): string[] {
-  const out: string[] = [];
-  for (let d = `${year - 1}-01-01`; d < `${year + 2}-01-01`; d = addDays(d, 1))
-    if (!calendar.isWorkingDay(d)) out.push(d);
-  return out;
+interface ClosedTo {
+  /** Every day from the year before the plan's to the year after, with the closed days (weekends, holidays, closures) up to it. */
+  days: [string, number][];
+  first: string;
+  last: string;
+  total: number;
+}
+
+/**
+ * Running counts of closed days: the closed days in (deadline, completedOn] are
+ * n(completedOn) - n(deadline), two lookups per activity instead of a count over the closed
+ * days. Before the first day none is counted, after the last all of them (as a count over the
+ * closed days of these years would).
+ */
+function closedDaysUpTo(year: number, calendar: { isWorkingDay(day: string): boolean } | null): ClosedTo {
+  const first = `${year - 1}-01-01`;
+  const days: [string, number][] = [];
+  let n = 0;
+  let last = first;
+  if (calendar)
+    for (let d = first; d < `${year + 2}-01-01`; d = addDays(d, 1)) {
+      if (!calendar.isWorkingDay(d)) n++;
+      days.push([d, n]);
+      last = d;
+    }
+  return { days, first, last, total: n };
+}
+
+/** `s` with the running closed-day counts at each activity's deadline and completion day. */
+function closedToSql(c: ClosedTo): Prisma.Sql {
+  const at = (alias: string, day: Prisma.Sql) =>
+    Prisma.sql`COALESCE(${Prisma.raw(alias)}.n, CASE WHEN ${day} < ${c.first} THEN 0 WHEN ${day} > ${c.last} THEN ${c.total} END)`;
+  const deadline = Prisma.sql`substr(s.deadline, 1, 10)`;
+  const completion = Prisma.sql`substr(s.completedOn, 1, 10)`;
+  return Prisma.sql`(SELECT s.*, ${at("cd", deadline)} AS closedByDeadline, ${at("cc", completion)} AS closedByCompletion
+    FROM s LEFT JOIN closedTo cd ON cd.day = ${deadline} LEFT JOIN closedTo cc ON cc.day = ${completion})`;
 }
