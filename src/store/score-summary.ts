@@ -233,8 +233,7 @@ export async function summarizeScores(
         ${weighted ? Prisma.sql`LEFT JOIN wts ON wts.code = a.code` : Prisma.empty}
         ${windows.length ? Prisma.sql`LEFT JOIN win ON a.targetKind = 'count' AND win.period = a.period AND win.qualifier IS a.qualifier` : Prisma.empty}
         WHERE a.planId = ${ref.id} AND a.archivedAt IS NULL),
-      -- MATERIALIZED: each activity's score is computed once, not once per aggregate that reads it.
-      sc AS MATERIALIZED (
+      sc AS (
         SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct
         FROM ${workingDays ? closedToSql(closedTo) : Prisma.sql`s`}),
       byObjective AS (
@@ -248,7 +247,12 @@ export async function summarizeScores(
                SUM(pct >= 0 AND pct < ${config.metThreshold}) AS missed,
                SUM(status = 'completata') AS completed,
                SUM(deadline IS NOT NULL AND deadline < ${opts.asOf} AND status IS NOT 'completata') AS overdue
-        FROM sc GROUP BY objectiveId)
+        -- Each activity's score must be computed once, not once per aggregate that reads it (flattened into the
+        -- GROUP BY, the CASE would run nine times a row): a subquery with a LIMIT is never flattened into an aggregate
+        -- (SQLite's flattening rule 15), so it runs as a co-routine handing over computed rows, in objectiveId order
+        -- (the covering index Activity_scope_idx) so the grouping sorts nothing. Materializing it did the same, but
+        -- wrote and sorted 100,000 rows.
+        FROM (SELECT * FROM sc ORDER BY objectiveId LIMIT -1) GROUP BY objectiveId)
     -- One row holding every objective as JSON: 20,000 rows of 13 columns cost more to hand over
     -- through the driver than to compute.
     SELECT json_group_array(json_array(o.id, o.code, ${exact("o.weight")}, o.areaId,
