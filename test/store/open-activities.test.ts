@@ -1,10 +1,12 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { generatePiaoText } from "../../bench/generate-plan.ts";
-import { importPlanText } from "../../src/plan-import/import-plan.ts";
+import { applyVariation, prepareTargetedVariation } from "../../src/app/variations.ts";
+import { instantOfDay } from "../../src/domain/calendar/days.ts";
+import { importPlanFile, importPlanText } from "../../src/plan-import/import-plan.ts";
 import { openActivitiesOfAreas, type OpenActivityRow } from "../../src/store/activities.ts";
 import { currentPlan } from "../../src/store/plan.ts";
-import { testDatabase } from "../helpers/db.ts";
+import { LEGGIUNO_PLAN, testDatabase } from "../helpers/db.ts";
 
 // The App Home's list of open activities is read in several walks (by the plan's deadline, by the
 // deadlines set by hand, then the undated ones) so that a 20,000-activity area is never sorted whole.
@@ -150,5 +152,34 @@ describe("openActivitiesOfAreas = the plain rule", () => {
         });
       }
     }
+  });
+
+  it("with variations in force: varied objectives read as in force, the others by the walks, counted once", async () => {
+    const t = await testDatabase();
+    disposers.push(t.dispose);
+    await importPlanFile(t.db, LEGGIUNO_PLAN, { actor: "test", now: instantOfDay("2024-01-15") });
+    const plan = await currentPlan(t.db, YEAR);
+    const adopted = reference(t.file, plan.id, ["03"]);
+    expect(adopted.map((r) => r.code)).toEqual(expect.arrayContaining(["3.1.4", "3.3.1"]));
+    for (const [input, from] of [
+      [{ code: "3.1.4", deadline: "31/12/2024" }, "2024-10-01"],
+      [{ remove: "3.3.1" }, "2024-10-01"],
+    ] as const) {
+      const p = await prepareTargetedVariation(t.db, input, {
+        act: "Delibera G.C. n. 80",
+        validFrom: from,
+        reason: "test",
+      });
+      await applyVariation(t.db, p, { actor: "test", now: instantOfDay(from) });
+    }
+    const got = await openActivitiesOfAreas(t.db, plan, ["03"], 1000, "2024-10-07");
+    const want = adopted
+      .filter((r) => r.code !== "3.3.1")
+      .map((r) => (r.code === "3.1.4" ? { ...r, deadline: "2024-12-31" } : r));
+    expect(got.total).toBe(want.length);
+    expect(got.rows.map((r) => r.code).sort()).toEqual(want.map((r) => r.code).sort());
+    expect(got.rows.find((r) => r.code === "3.1.4")?.deadline).toBe("2024-12-31");
+    const deadlines = got.rows.map((r) => r.deadline ?? "9");
+    expect(deadlines).toEqual([...deadlines].sort());
   });
 });
