@@ -6,6 +6,8 @@ import { fixedClock } from "../../src/clock.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { evaluatePlan } from "../../src/app/evaluation.ts";
 import { EvaluationCache, loadHome } from "../../src/app/home.ts";
+import { loadCalendar } from "../../src/store/calendar.ts";
+import { summarizeScores } from "../../src/store/score-summary.ts";
 import { importPlanText } from "../../src/plan-import/import-plan.ts";
 import { buildRelazione } from "../../src/report/relazione.ts";
 import { renderRelazioneCsv } from "../../src/report/relazione-csv.ts";
@@ -120,6 +122,9 @@ async function measure(n: number): Promise<BenchRow[]> {
     const homeCold = await best(HOME_RUNS, () =>
       loadHome(db, "UBENCHSEG", now, new EvaluationCache(fixedClock(TODAY))),
     );
+    // Of which the set-based SQL twin of the scores alone (store/score-summary.ts), as homeScores calls it.
+    const calendar = await loadCalendar(db, undefined);
+    const homeSql = await best(HOME_RUNS, () => summarizeScores(db, { asOf: TODAY, calendar }));
     await loadHome(db, "UBENCHSEG", now, cache);
     const homeWarm = await timed(() => loadHome(db, "UBENCHSEG", now, cache));
     await opened.close();
@@ -207,6 +212,13 @@ async function measure(n: number): Promise<BenchRow[]> {
         section: "relazione",
         metric: `  tempo CPU della stessa, ${label}`,
         value: homeCold.cpuMs,
+        unit: "ms",
+      },
+      {
+        id: `relazione.home_segretario_uncached_sql_${z}_ms`,
+        section: "relazione",
+        metric: `  di cui i punteggi in SQL (summarizeScores, migliore di ${HOME_RUNS}), ${label}`,
+        value: homeSql.ms,
         unit: "ms",
       },
       {
