@@ -269,13 +269,20 @@ describe("App Home", () => {
   it("a burst of reports publishes the home once, when the person pauses, with the last state", async () => {
     await openHome(USERS.bianchi.id);
     const publishes = fake.callsTo("views.publish").length;
-    for (const code of ["3.1.4", "3.1.5"]) {
-      const res = await t.send(
-        slashCommandBody({ text: `${code} completato`, userId: USERS.bianchi.id, responseUrl: fake.responseUrl(code) }),
-      );
-      expect(res.status).toBe(200);
-      await fake.waitForResponse(code);
-    }
+    // Sent together, as a quick succession of reports arrives: both changes land within the pause.
+    const sent = await Promise.all(
+      ["3.1.4", "3.1.5"].map((code) =>
+        t.send(
+          slashCommandBody({
+            text: `${code} completato`,
+            userId: USERS.bianchi.id,
+            responseUrl: fake.responseUrl(code),
+          }),
+        ),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual([200, 200]);
+    await Promise.all(["3.1.4", "3.1.5"].map((code) => fake.waitForResponse(code)));
     const again = viewOf(await fake.waitForCall("views.publish", publishes + 1, 10_000));
     expect(again.text).toContain("*Le tue attività aperte* (30)");
     await new Promise((r) => setTimeout(r, HOME_REFRESH_QUIET_MS + 300));
