@@ -1,7 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import type { Db, Tx } from "../db/client.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { effectiveDeadlineSql } from "./sql.ts";
 import type { ActivityInfo, CodeResolution, CodeSuggestion, PickerOption } from "../domain/plan/activity.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { canWriteActivity, type Actor } from "../domain/permissions.ts";
@@ -21,8 +20,6 @@ type Reader = Db | Tx;
 /** The plan, and optionally the day whose definitions are in force (default: every variation recorded). */
 type PlanHeader = PlanRef & { day?: string };
 const LATEST_DAY = "9999-12-31";
-
-const EFFECTIVE_DEADLINE_SQL = effectiveDeadlineSql("md", "a");
 
 /** What SQLite hands back for an ActivityInfo: integers may be BigInt, the manual deadline apart. */
 type ActivityRow = Omit<ActivityInfo, "id" | "year" | "needsManualDate" | "position"> & {
@@ -340,7 +337,18 @@ export interface OpenActivityRow {
   status: string | null;
 }
 
-/** Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by effective deadline. */
+/**
+ * Open (not completed) activities of the given areas plus the Comune-wide ones involving them, by effective deadline
+ * (none last), then objective and activity position.
+ *
+ * An area holds tens of thousands of activities in a large plan, and this runs after every report (the App Home
+ * of who reported is refreshed), so the page is never sorted from the whole area: it comes from walks that each
+ * meet rows already in order, one per deadline in force (domain/plan/deadline.ts: the one set by hand wins):
+ * activities without a manual deadline by their own (index Activity(planId, deadline)), those with one (few, from
+ * ManualDeadline), and only when these do not fill the page the ones without any deadline. The count reads the
+ * area's activities from a covering index (Activity_scope_idx) and their Progress, nothing else.
+ * test/store/open-activities.test.ts holds the page and the count equal to the plain rule.
+ */
 export async function openActivitiesOfAreas(
   db: Reader,
   plan: { id: number; year: number },
@@ -351,33 +359,65 @@ export async function openActivitiesOfAreas(
   if (!areaCodes.length) return { rows: [], total: 0 };
   // Objectives a variation touches are read apart, as in force today.
   const varied = await variedObjectives(db, plan, today);
-  const skip = varied?.excludeIds.length
-    ? Prisma.sql` AND o.id NOT IN (${Prisma.join(varied.excludeIds)})`
-    : Prisma.empty;
+  const skip = (alias: string) =>
+    varied?.excludeIds.length
+      ? Prisma.sql` AND ${Prisma.raw(alias)}.id NOT IN (${Prisma.join(varied.excludeIds)})`
+      : Prisma.empty;
   // A Comune-wide activity naming no area concerns everyone; "Tutte EQ" every area.
-  const involves = Prisma.join(
+  const involves = Prisma.sql`(a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${Prisma.join(
     areaCodes.map((c) => Prisma.sql`(',' || a.involvedAreas || ',') LIKE ${`%,${c},%`}`),
     " OR ",
-  );
-  const where = Prisma.sql`
-    FROM "Activity" a
+  )})`;
+  const open = Prisma.sql`(p.status IS NULL OR p.status <> 'completata')`;
+  const mine = Prisma.sql`a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL AND ${open}
+      AND ((o.areaId IS NOT NULL AND ar.code IN (${Prisma.join(areaCodes)})) OR (o.areaId IS NULL AND ${involves}))${skip("o")}`;
+  const select = (deadline: Prisma.Sql) => Prisma.sql`
+      SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
+             ${deadline} AS deadline, p.status AS status, o.position AS objectivePosition, a.position AS position`;
+  const joins = Prisma.sql`
     JOIN "Objective" o ON o.id = a.objectiveId
     LEFT JOIN "Area" ar ON ar.id = o.areaId
-    LEFT JOIN "ManualDeadline" md ON md.planYear = ${plan.year} AND md.activityCode = a.code
-    LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code
-    WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND o.archivedAt IS NULL
-      AND (p.status IS NULL OR p.status <> 'completata')
-      AND ((o.areaId IS NOT NULL AND ar.code IN (${Prisma.join(areaCodes)}))
-        OR (o.areaId IS NULL AND (a.involvesAllAreas = 1 OR a.involvedAreas = '' OR ${involves})))${skip}`;
-  const [rows, count] = await Promise.all([
-    db.$queryRaw<OpenActivityRow[]>`
-      SELECT a.code AS code, a.title AS title, a.targetText AS targetText, o.code AS objectiveCode, ar.code AS areaCode,
-             ${EFFECTIVE_DEADLINE_SQL} AS deadline, p.status AS status
-      ${where}
-      ORDER BY ${EFFECTIVE_DEADLINE_SQL} IS NULL, ${EFFECTIVE_DEADLINE_SQL}, o.position, a.position
-      LIMIT ${limit}`,
-    db.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n ${where}`,
+    LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code`;
+  const noManual = Prisma.sql`NOT EXISTS (SELECT 1 FROM "ManualDeadline" md WHERE md.planYear = ${plan.year} AND md.activityCode = a.code)`;
+  type Row = OpenActivityRow & { objectivePosition: number | bigint; position: number | bigint };
+  const [dated, manual, countRows] = await Promise.all([
+    db.$queryRaw<Row[]>`${select(Prisma.sql`a.deadline`)}
+      FROM "Activity" a INDEXED BY "Activity_planId_deadline_idx" ${joins}
+      WHERE a.deadline IS NOT NULL AND ${mine} AND ${noManual}
+      ORDER BY a.deadline, o.position, a.position LIMIT ${limit}`,
+    // CROSS JOIN: SQLite keeps this order, from the few deadlines set by hand to their activities.
+    db.$queryRaw<Row[]>`${select(Prisma.sql`md.deadline`)}
+      FROM "ManualDeadline" md CROSS JOIN "Activity" a ON a.planId = ${plan.id} AND a.code = md.activityCode ${joins}
+      WHERE md.planYear = ${plan.year} AND ${mine}
+      ORDER BY md.deadline, o.position, a.position LIMIT ${limit}`,
+    db.$queryRaw<{ n: bigint | number }[]>`
+      SELECT (SELECT COUNT(*) FROM "Activity" a
+               LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+               WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND ${open} AND a.objectiveId IN (
+                 SELECT o.id FROM "Objective" o JOIN "Area" ar ON ar.id = o.areaId
+                 WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND ar.code IN (${Prisma.join(areaCodes)})${skip("o")}))
+           + (SELECT COUNT(*) FROM "Activity" a
+               LEFT JOIN "Progress" p ON p.planYear = ${plan.year} AND p.activityCode = a.code
+               WHERE a.planId = ${plan.id} AND a.archivedAt IS NULL AND ${open} AND ${involves} AND a.objectiveId IN (
+                 SELECT o.id FROM "Objective" o
+                 WHERE o.planId = ${plan.id} AND o.archivedAt IS NULL AND o.areaId IS NULL${skip("o")})) AS n`,
   ]);
+  const sortKey = (r: Row) => [r.deadline ?? "", Number(r.objectivePosition), Number(r.position)] as const;
+  const byDeadline = (x: Row, y: Row) => {
+    const [dx, ox, px] = sortKey(x);
+    const [dy, oy, py] = sortKey(y);
+    return dx < dy ? -1 : dx > dy ? 1 : ox - oy || px - py;
+  };
+  const first = [...dated, ...manual].sort(byDeadline).slice(0, limit);
+  const undated =
+    first.length < limit
+      ? await db.$queryRaw<Row[]>`${select(Prisma.sql`NULL`)}
+          FROM "Activity" a ${joins}
+          WHERE a.deadline IS NULL AND ${mine} AND ${noManual}
+          ORDER BY o.position, a.position LIMIT ${limit - first.length}`
+      : [];
+  const rows: OpenActivityRow[] = [...first, ...undated].map(({ objectivePosition: _o, position: _p, ...r }) => r);
+  const count = countRows;
   if (!varied) return { rows, total: Number(count[0]?.n ?? 0) };
   const extra: OpenActivityRow[] = [];
   for (const o of varied.objectives) {

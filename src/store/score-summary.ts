@@ -41,16 +41,21 @@ interface ObjectiveRow {
   code: string;
   weight: number | null;
   areaId: number | null;
-  n: number | bigint;
-  evaluated: number | bigint;
-  notDue: number | bigint;
-  notEvaluable: number | bigint;
+  n: number;
+  evaluated: number;
+  notDue: number;
+  notEvaluable: number;
   wsum: number | null;
   wtotal: number | null;
-  missed: number | bigint;
-  completed: number | bigint;
-  overdue: number | bigint;
+  missed: number;
+  completed: number;
+  overdue: number;
 }
+
+/** A real as text that reads back as the same double (json_array would keep 15 digits only). */
+const exact = (column: string) =>
+  Prisma.raw(`CASE WHEN ${column} IS NULL THEN NULL ELSE printf('%!.17g', ${column}) END`);
+const real = (v: string | number | null | undefined) => (v == null ? null : Number(v));
 
 /** States rebuilt from reports for the activities with records after the date (as evaluatePlan does). */
 async function foldedStates(
@@ -107,9 +112,10 @@ function activityScoreSql(config: ScoringConfig, asOf: string, workingDays: bool
   const completed = Prisma.sql`CASE WHEN status = 'completata' THEN 100.0 ELSE 0.0 END`;
   const calendarLate = Prisma.sql`CAST(round(julianday(substr(completedOn, 1, 10)) - julianday(substr(deadline, 1, 10))) AS INTEGER)`;
   // In working days (SMVP rules.deadline.days = "lavorativi", as lateDays counts them): the days in
-  // (deadline, completedOn] less the closed ones among them (the "closed" table holds them).
+  // (deadline, completedOn] less the closed ones among them, read as the difference of two running
+  // counts of closed days (columns closedByDeadline, closedByCompletion: see closedToSql).
   const late = workingDays
-    ? Prisma.sql`(${calendarLate} - (SELECT COUNT(*) FROM closed c WHERE c.d > substr(deadline, 1, 10) AND c.d <= substr(completedOn, 1, 10)))`
+    ? Prisma.sql`(${calendarLate} - MAX(0, closedByCompletion - closedByDeadline))`
     : calendarLate;
   const lateScore =
     config.rules.deadline.late === "zero"
@@ -181,7 +187,7 @@ export async function summarizeScores(
   const windows = await countPeriods(db, ref.id, ctx);
   const json = (v: unknown) => JSON.stringify(v);
   const workingDays = opts.calendar !== undefined && config.rules.deadline.days === "lavorativi";
-  const closedDays = workingDays ? closedDaysAround(year, opts.calendar!) : [];
+  const closedTo = closedDaysUpTo(year, workingDays ? opts.calendar! : null);
   const manual = json(
     Object.fromEntries(Object.entries(config.manualEvaluations).map(([code, m]) => [code, m.percent])),
   );
@@ -195,7 +201,7 @@ export async function summarizeScores(
   const sql = Prisma.sql`
     WITH
       man(code, pct) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${manual})),
-      closed(d) AS MATERIALIZED (SELECT value FROM json_each(${json(closedDays)})),
+      closedTo(day, n) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${json(closedTo.days)})),
       wts(code, w) AS MATERIALIZED (SELECT key, CAST(value AS REAL) FROM json_each(${json(config.activityWeights)})),
       bands(i, maxLate, pct) AS (SELECT key, json_extract(value, '$.maxDaysLate'), CAST(json_extract(value, '$.percent') AS REAL) FROM json_each(${json(config.rules.deadline.bands)})),
       win(period, qualifier, periods) AS MATERIALIZED (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${json(windows)})),
@@ -227,9 +233,9 @@ export async function summarizeScores(
         ${weighted ? Prisma.sql`LEFT JOIN wts ON wts.code = a.code` : Prisma.empty}
         ${windows.length ? Prisma.sql`LEFT JOIN win ON a.targetKind = 'count' AND win.period = a.period AND win.qualifier IS a.qualifier` : Prisma.empty}
         WHERE a.planId = ${ref.id} AND a.archivedAt IS NULL),
-      -- MATERIALIZED: each activity's score is computed once, not once per aggregate that reads it.
-      sc AS MATERIALIZED (
-        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct FROM s),
+      sc AS (
+        SELECT objectiveId, status, deadline, w, ${activityScoreSql(config, opts.asOf, workingDays)} AS pct
+        FROM ${workingDays ? closedToSql(closedTo) : Prisma.sql`s`}),
       byObjective AS (
         SELECT objectiveId,
                COUNT(*) AS n,
@@ -241,26 +247,50 @@ export async function summarizeScores(
                SUM(pct >= 0 AND pct < ${config.metThreshold}) AS missed,
                SUM(status = 'completata') AS completed,
                SUM(deadline IS NOT NULL AND deadline < ${opts.asOf} AND status IS NOT 'completata') AS overdue
-        FROM sc GROUP BY objectiveId)
-    SELECT o.id AS id, o.code AS code, o.weight AS weight, o.areaId AS areaId,
-           COALESCE(b.n, 0) AS n, COALESCE(b.evaluated, 0) AS evaluated, COALESCE(b.notDue, 0) AS notDue,
-           COALESCE(b.notEvaluable, 0) AS notEvaluable, b.wsum AS wsum, b.wtotal AS wtotal, COALESCE(b.missed, 0) AS missed,
-           COALESCE(b.completed, 0) AS completed, COALESCE(b.overdue, 0) AS overdue
+        -- Each activity's score must be computed once, not once per aggregate that reads it (flattened into the
+        -- GROUP BY, the CASE would run nine times a row): a subquery with a LIMIT is never flattened into an aggregate
+        -- (SQLite's flattening rule 15), so it runs as a co-routine handing over computed rows, in objectiveId order
+        -- (the covering index Activity_scope_idx) so the grouping sorts nothing. Materializing it did the same, but
+        -- wrote and sorted 100,000 rows.
+        FROM (SELECT * FROM sc ORDER BY objectiveId LIMIT -1) GROUP BY objectiveId)
+    -- One row holding every objective as JSON: 20,000 rows of 13 columns cost more to hand over
+    -- through the driver than to compute.
+    SELECT json_group_array(json_array(o.id, o.code, ${exact("o.weight")}, o.areaId,
+             COALESCE(b.n, 0), COALESCE(b.evaluated, 0), COALESCE(b.notDue, 0), COALESCE(b.notEvaluable, 0),
+             ${exact("b.wsum")}, ${exact("b.wtotal")}, COALESCE(b.missed, 0), COALESCE(b.completed, 0), COALESCE(b.overdue, 0))
+           ORDER BY o.position) AS objectives
     FROM "Objective" o
     LEFT JOIN byObjective b ON b.objectiveId = o.id
-    WHERE o.planId = ${ref.id} AND o.archivedAt IS NULL
-    ORDER BY o.position`;
-  const rows = await db.$queryRaw<ObjectiveRow[]>(sql);
+    WHERE o.planId = ${ref.id} AND o.archivedAt IS NULL`;
+  const [out] = await db.$queryRaw<{ objectives: string }[]>(sql);
+  type Cell = string | number | null;
+  const rows: ObjectiveRow[] = (JSON.parse(out!.objectives) as Cell[][]).map(
+    ([id, code, weight, areaId, n, evaluated, notDue, notEvaluable, wsum, wtotal, missed, completed, overdue]) => ({
+      id: id as number,
+      code: code as string,
+      weight: real(weight),
+      areaId: areaId as number | null,
+      n: n as number,
+      evaluated: evaluated as number,
+      notDue: notDue as number,
+      notEvaluable: notEvaluable as number,
+      wsum: real(wsum),
+      wtotal: real(wtotal),
+      missed: missed as number,
+      completed: completed as number,
+      overdue: overdue as number,
+    }),
+  );
 
   const objectives = rows.map((r) => {
     const counts: ObjectiveCounts = {
-      activities: Number(r.n),
-      evaluated: Number(r.evaluated),
-      notDue: Number(r.notDue),
-      notEvaluable: Number(r.notEvaluable),
+      activities: r.n,
+      evaluated: r.evaluated,
+      notDue: r.notDue,
+      notEvaluable: r.notEvaluable,
       weightedSum: r.wsum ?? 0,
       weightTotal: r.wtotal ?? 0,
-      missed: Number(r.missed),
+      missed: r.missed,
     };
     const method = config.objective.overrides[r.code] ?? config.objective.method;
     return { row: r, score: objectiveScoreFromCounts(method, counts) };
@@ -275,9 +305,9 @@ export async function summarizeScores(
     let completed = 0;
     let overdue = 0;
     for (const o of objs) {
-      activities += Number(o.row.n);
-      completed += Number(o.row.completed);
-      overdue += Number(o.row.overdue);
+      activities += o.row.n;
+      completed += o.row.completed;
+      overdue += o.row.overdue;
     }
     return {
       objectives: objs.length,
@@ -313,10 +343,40 @@ export async function summarizeScores(
 
 export type { ScoreState };
 
-/** The closed days (weekends, holidays, closures) from the year before the plan's to the year after. */
-function closedDaysAround(year: number, calendar: { isWorkingDay(day: string): boolean }): string[] {
-  const out: string[] = [];
-  for (let d = `${year - 1}-01-01`; d < `${year + 2}-01-01`; d = addDays(d, 1))
-    if (!calendar.isWorkingDay(d)) out.push(d);
-  return out;
+interface ClosedTo {
+  /** Every day from the year before the plan's to the year after, with the closed days (weekends, holidays, closures) up to it. */
+  days: [string, number][];
+  first: string;
+  last: string;
+  total: number;
+}
+
+/**
+ * Running counts of closed days: the closed days in (deadline, completedOn] are
+ * n(completedOn) - n(deadline), two lookups per activity instead of a count over the closed
+ * days. Before the first day none is counted, after the last all of them (as a count over the
+ * closed days of these years would).
+ */
+function closedDaysUpTo(year: number, calendar: { isWorkingDay(day: string): boolean } | null): ClosedTo {
+  const first = `${year - 1}-01-01`;
+  const days: [string, number][] = [];
+  let n = 0;
+  let last = first;
+  if (calendar)
+    for (let d = first; d < `${year + 2}-01-01`; d = addDays(d, 1)) {
+      if (!calendar.isWorkingDay(d)) n++;
+      days.push([d, n]);
+      last = d;
+    }
+  return { days, first, last, total: n };
+}
+
+/** `s` with the running closed-day counts at each activity's deadline and completion day. */
+function closedToSql(c: ClosedTo): Prisma.Sql {
+  const at = (alias: string, day: Prisma.Sql) =>
+    Prisma.sql`COALESCE(${Prisma.raw(alias)}.n, CASE WHEN ${day} < ${c.first} THEN 0 WHEN ${day} > ${c.last} THEN ${c.total} END)`;
+  const deadline = Prisma.sql`substr(s.deadline, 1, 10)`;
+  const completion = Prisma.sql`substr(s.completedOn, 1, 10)`;
+  return Prisma.sql`(SELECT s.*, ${at("cd", deadline)} AS closedByDeadline, ${at("cc", completion)} AS closedByCompletion
+    FROM s LEFT JOIN closedTo cd ON cd.day = ${deadline} LEFT JOIN closedTo cc ON cc.day = ${completion})`;
 }

@@ -6,6 +6,7 @@ import { HOW_TO_BE_ADDED } from "../../src/messages/errors.ts";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { DOCUMENT_TEXT, HOME_TEXT } from "../../src/slack/ui/home.ts";
 import { errorText } from "../../src/messages/errors.ts";
+import { HOME_REFRESH_QUIET_MS } from "../../src/slack/listeners/home.ts";
 import { startFakeSlack, type FakeSlack, type FakeSlackCall } from "../helpers/fake-slack.ts";
 import { testDatabase } from "../helpers/db.ts";
 import { blockActionBody, slashCommandBody, startTestApp, type TestApp } from "../helpers/slack-http.ts";
@@ -335,5 +336,28 @@ describe("App Home", () => {
     expect(seg.text).toContain(
       "*03. Area Tecnico Manutentiva* — Claudia Nodari\n26,5% · 10,59 punti su 40 · 4 scadute · 4/23 completate",
     );
+  });
+
+  it("a burst of reports publishes the home once, when the person pauses, with the last state", async () => {
+    await openHome(USERS.bianchi.id);
+    const publishes = fake.callsTo("views.publish").length;
+    // Sent together, as a quick succession of reports arrives: both changes land within the pause.
+    const sent = await Promise.all(
+      ["3.1.4", "3.1.5"].map((code) =>
+        t.send(
+          slashCommandBody({
+            text: `${code} completato`,
+            userId: USERS.bianchi.id,
+            responseUrl: fake.responseUrl(code),
+          }),
+        ),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual([200, 200]);
+    await Promise.all(["3.1.4", "3.1.5"].map((code) => fake.waitForResponse(code)));
+    const again = viewOf(await fake.waitForCall("views.publish", publishes + 1, 10_000));
+    expect(again.text).toContain("*Le tue attività aperte* (30)");
+    await new Promise((r) => setTimeout(r, HOME_REFRESH_QUIET_MS + 300));
+    expect(fake.callsTo("views.publish")).toHaveLength(publishes + 1);
   });
 });
