@@ -1,3 +1,4 @@
+import { itPercent } from "../domain/text/italian.ts";
 import { drawInChartProcess } from "./chart-process.ts";
 
 /**
@@ -33,7 +34,7 @@ const WIDTH = 560;
 const MAX_LABEL = 48;
 
 const clipLabel = (s: string) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
-const pctText = (n: number) => `${new Intl.NumberFormat("it-IT", { maximumFractionDigits: 1 }).format(n)}%`;
+const pctText = (n: number) => itPercent(n, 1);
 
 const BASE_CONFIG = {
   font: CHART_FONT,

@@ -41,9 +41,12 @@ export function itDate(isoDay: string): string {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : isoDay;
 }
 
+/** Made once: building an Intl formatter costs more than using it (it showed in the profile of every reply). */
+let romeDateTime: Intl.DateTimeFormat | undefined;
+
 /** An instant as dd/mm/yyyy hh:mm in Rome. */
 export function itDateTime(at: Date): string {
-  const parts = new Intl.DateTimeFormat("it-IT", {
+  romeDateTime ??= new Intl.DateTimeFormat("it-IT", {
     timeZone: "Europe/Rome",
     day: "2-digit",
     month: "2-digit",
@@ -51,7 +54,8 @@ export function itDateTime(at: Date): string {
     hour: "2-digit",
     minute: "2-digit",
     hour12: false,
-  }).formatToParts(at);
+  });
+  const parts = romeDateTime.formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${get("day")}/${get("month")}/${get("year")} ${get("hour")}:${get("minute")}`;
 }
@@ -77,17 +81,17 @@ export const ITALIAN_MONTHS = [
   "dicembre",
 ] as const;
 
+let romeIsoDay: Intl.DateTimeFormat | undefined;
+
 /** A day written out, "31 gennaio 2025": an ISO day as it is, an instant on the Rome calendar. */
 export function itLongDate(at: Date | string): string {
-  const iso =
-    typeof at === "string"
-      ? at
-      : new Intl.DateTimeFormat("en-CA", {
-          timeZone: "Europe/Rome",
-          year: "numeric",
-          month: "2-digit",
-          day: "2-digit",
-        }).format(at);
+  romeIsoDay ??= new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Europe/Rome",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+  const iso = typeof at === "string" ? at : romeIsoDay.format(at);
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
   return `${d} ${ITALIAN_MONTHS[(m ?? 1) - 1]} ${y}`;
 }

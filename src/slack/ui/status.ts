@@ -1,5 +1,5 @@
 import { statusLabel } from "../../domain/progress/progress.ts";
-import { itDate } from "../../domain/text/italian.ts";
+import { itDate, itNumber } from "../../domain/text/italian.ts";
 import type { ActionsBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type {
   AllAreasStatus,
@@ -91,10 +91,6 @@ function statusSuffix(status: string | null): string {
   return status && status !== "non_iniziata" ? ` · _${statusLabel(status)}_` : "";
 }
 
-function formatNumber(n: number): string {
-  return new Intl.NumberFormat("it-IT", { maximumFractionDigits: 2 }).format(n);
-}
-
 /** What a report said, in a few words ("completata", "60%", "+1", "nota"). */
 export function describeReport(r: Pick<RecentReport, "kind" | "status" | "value">): string {
   const v = r.value;
@@ -102,17 +98,17 @@ export function describeReport(r: Pick<RecentReport, "kind" | "status" | "value"
     case "status":
       return r.status ? statusLabel(r.status) : "stato aggiornato";
     case "percent":
-      return v === null ? "percentuale" : `${formatNumber(v)}%`;
+      return v === null ? "percentuale" : `${itNumber(v)}%`;
     case "count_add":
-      return v === null ? "conteggio" : `+${formatNumber(v)}`;
+      return v === null ? "conteggio" : `+${itNumber(v)}`;
     case "count_set":
-      return v === null ? "conteggio" : `totale ${formatNumber(v)}`;
+      return v === null ? "conteggio" : `totale ${itNumber(v)}`;
     case "boolean":
       return v === null ? "sì/no" : v >= 1 ? "raggiunto: sì" : "raggiunto: no";
     case "amount":
-      return v === null ? "importo" : `importo ${formatNumber(v)}`;
+      return v === null ? "importo" : `importo ${itNumber(v)}`;
     case "measure":
-      return v === null ? "misura" : `misura ${formatNumber(v)}`;
+      return v === null ? "misura" : `misura ${itNumber(v)}`;
     case "note":
       return "nota";
     default:
@@ -258,7 +254,7 @@ export function scopeStatusMessage(s: ScopeStatus, opts: StatusOptions): StatusM
   if (opts.shareButton) tail.push(shareButton(s.scope, s.year));
 
   const objectiveLines = s.objectives.map((o) => {
-    const weight = o.weight !== null ? ` · peso ${formatNumber(o.weight)}%` : "";
+    const weight = o.weight !== null ? ` · peso ${itNumber(o.weight)}%` : "";
     const count = o.activities === 0 ? "nessuna attività" : `${o.completed}/${o.activities} completate`;
     return `\`${escapeMrkdwn(o.code)}\` ${escapeMrkdwn(clip(o.title, 90))}${weight}\n${progressBar(o.completion)} · ${count}`;
   });
