@@ -1,4 +1,5 @@
 import type { Db, Tx } from "../db/client.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import type { PlanRef } from "../domain/plan/plan.ts";
 import { UserError } from "../errors.ts";
 import { loadPlanInForce } from "./plan-definitions.ts";
@@ -7,11 +8,15 @@ type Reader = Db | Tx;
 
 /** The plan of that year (the most recent one imported when absent), or null when none is (jobs then have nothing to do). */
 export async function planOfYear(db: Reader, year?: number): Promise<PlanRef | null> {
-  return db.plan.findFirst({
-    where: year === undefined ? {} : { year },
-    orderBy: { year: "desc" },
-    select: { id: true, year: true, entity: true, sourceHash: true, importedAt: true },
-  });
+  // Raw SQL: every command asks this first, and the ORM's query compiler costs ~0.3 ms more each time.
+  const rows = await db.$queryRaw<
+    { id: number; year: number; entity: string; sourceHash: string; importedAt: string }[]
+  >`
+    SELECT id, year, entity, sourceHash, importedAt FROM "Plan"
+    ${year === undefined ? Prisma.empty : Prisma.sql`WHERE year = ${year}`}
+    ORDER BY year DESC LIMIT 1`;
+  const row = rows[0];
+  return row ? { ...row, id: Number(row.id), year: Number(row.year), importedAt: new Date(row.importedAt) } : null;
 }
 
 /** The plan in force: the given year, or the most recent one imported. The one way to find it. */
