@@ -126,11 +126,16 @@ class ChartChild {
     this.child.stdin?.write(`${JSON.stringify(request)}\n`);
   }
 
-  /** No more drawings for this child: it finishes what it was given and exits. */
+  /**
+   * No more drawings for this child: it finishes what it was given and exits. Until then it
+   * holds the process open, since the next drawing may be waiting for it to go (a CLI run
+   * with nothing else to do would otherwise end there, its drawing never made).
+   */
   retire(): Promise<void> {
     this.ended = true;
     clearTimeout(this.idleTimer);
     this.onEnd(this);
+    this.ref(true);
     this.closeWhenDrained();
     return this.exited;
   }
@@ -166,8 +171,8 @@ class ChartChild {
 
   /** Nothing to draw: the child may not keep the bot (or a CLI run) alive, and ends if nothing comes. */
   private rest(): void {
+    if (this.ended) return; // retiring: it holds the process open until it has gone
     this.ref(false);
-    if (this.ended) return;
     this.idleTimer = setTimeout(() => void this.retire(), IDLE_MS);
     this.idleTimer.unref();
   }

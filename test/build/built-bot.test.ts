@@ -1,6 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import JSZip from "jszip";
+import { DRAWINGS_PER_PROCESS } from "../../src/report/chart-process.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { HOME_TEXT } from "../../src/slack/ui/home.ts";
@@ -67,6 +70,32 @@ describe("built bot (dist/)", () => {
     // The bot answered queries already (it said "pronto" after its first ones): the file is what it runs.
     expect((await fetch(`${bot!.url}/healthz`)).status).toBe(200);
   });
+
+  it("the built CLI writes the Word Relazione with all its charts, more than one chart process draws, and exits 0", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-cli-docx-"));
+    try {
+      const output = path.join(dir, "relazione.docx");
+      const run = spawnSync(
+        process.execPath,
+        ["dist/cli.js", "relazione", "--formato", "docx", "--output", output, "--oggi", "2025-01-15"],
+        {
+          cwd: ROOT,
+          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: database.url },
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      );
+      expect(run.stderr).toContain("scritta in");
+      expect(run.status).toBe(0);
+      const zip = await JSZip.loadAsync(readFileSync(output));
+      const images = Object.keys(zip.files).filter((f) => f.startsWith("word/media/"));
+      // More charts than one chart process draws (DRAWINGS_PER_PROCESS): the run waits for the
+      // first process to go and starts another, instead of ending with the document unmade.
+      expect(images.length).toBeGreaterThan(DRAWINGS_PER_PROCESS);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("exports the Relazione through its worker thread built in dist/", async () => {
     const body = blockActionBody({
