@@ -1,5 +1,5 @@
 import pino from "pino";
-import { LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import type { LogLevel, Logger as BoltLogger } from "@slack/bolt";
 
 /** Values that must never reach a log line, whatever the level. */
 const SECRET_PATTERNS = [/xox[abposr]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g];
@@ -30,11 +30,12 @@ export function createLogger(
   );
 }
 
-const BOLT_LEVELS: Record<LogLevel, pino.Level> = {
-  [LogLevel.DEBUG]: "debug",
-  [LogLevel.INFO]: "info",
-  [LogLevel.WARN]: "warn",
-  [LogLevel.ERROR]: "error",
+/** Bolt's levels (its LogLevel enum's values) to pino's; only the type is imported, so Bolt's index never loads. */
+const BOLT_LEVELS: Record<`${LogLevel}`, pino.Level> = {
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  error: "error",
 };
 
 /** Bolt's logger interface on top of pino, so Bolt's own lines are JSON and scrubbed too. */
@@ -51,7 +52,7 @@ export function boltLogger(log: Logger): BoltLogger {
     warn: (...m: unknown[]) => child().warn(fmt(m)),
     error: (...m: unknown[]) => child().error(fmt(m)),
     setLevel: () => {},
-    getLevel: () => (Object.entries(BOLT_LEVELS).find(([, v]) => v === log.level)?.[0] as LogLevel) ?? LogLevel.INFO,
+    getLevel: () => (Object.entries(BOLT_LEVELS).find(([, v]) => v === log.level)?.[0] ?? "info") as LogLevel,
     setName: (n: string) => {
       name = n;
     },

@@ -1,5 +1,17 @@
 import type { ServerResponse } from "node:http";
-import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from "@slack/bolt";
+import { createRequire } from "node:module";
+import type { App as BoltApp, CustomRoute, Receiver } from "@slack/bolt";
+
+// Bolt's App and the two receivers we use, each from its own module: Bolt's index also loads
+// the Express and AWS Lambda receivers, about 4 MB of resident memory the bot never uses.
+// Through require, so the CommonJS default export is the same under node and under tsx.
+const require = createRequire(import.meta.url);
+const { default: App } = require("@slack/bolt/dist/App.js") as typeof import("@slack/bolt/dist/App.js");
+const { default: HTTPReceiver } =
+  require("@slack/bolt/dist/receivers/HTTPReceiver.js") as typeof import("@slack/bolt/dist/receivers/HTTPReceiver.js");
+const { default: SocketModeReceiver } =
+  require("@slack/bolt/dist/receivers/SocketModeReceiver.js") as typeof import("@slack/bolt/dist/receivers/SocketModeReceiver.js");
+type App = BoltApp;
 import type { WebClientOptions } from "@slack/web-api";
 import { checkDatabase, databaseFileOf, type Db } from "../db/client.ts";
 import type { ChangeBus } from "../app/events.ts";

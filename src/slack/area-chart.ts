@@ -9,7 +9,7 @@ import { areaStatusChart } from "../report/charts.ts";
  * of the same area, the digest after it) reuse the PNG instead of drawing it again.
  */
 const drawn = new Map<string, Awaited<ReturnType<typeof areaStatusChart>>>();
-const DRAWN_KEPT = 32;
+const DRAWN_KEPT = 8;
 
 async function chartOf(status: ScopeStatus & { area: NonNullable<ScopeStatus["area"]> }) {
   const key = createHash("sha1")
