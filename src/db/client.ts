@@ -1,8 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import Database from "better-sqlite3";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrate } from "./migrate.ts";
+import { reusePreparedStatements } from "./statement-cache.ts";
 import { databaseFilePath } from "./url.ts";
 
 export type Db = PrismaClient;
@@ -51,7 +53,16 @@ export async function openDatabase(databaseUrl: string | undefined): Promise<Ope
   const t0 = performance.now();
   migrate(file);
   const t1 = performance.now();
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 }) });
+  const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 });
+  const connect = adapter.connect.bind(adapter);
+  adapter.connect = async () => {
+    const connection = await connect();
+    // The adapter's own better-sqlite3 connection (an internal field): where it is as expected, its statements are reused.
+    const client = (connection as unknown as { client?: unknown }).client;
+    if (client instanceof Database) reusePreparedStatements(client);
+    return connection;
+  };
+  const db = new PrismaClient({ adapter });
   const t2 = performance.now();
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
