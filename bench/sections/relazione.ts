@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { fixedClock } from "../../src/clock.ts";
-import { openDatabase } from "../../src/db/client.ts";
+import { BULK_READ_PAGE_CACHE_KIB, openDatabase } from "../../src/db/client.ts";
 import { evaluatePlan } from "../../src/app/evaluation.ts";
 import { EvaluationCache, loadHome } from "../../src/app/home.ts";
 import { loadCalendar } from "../../src/store/calendar.ts";
@@ -94,7 +94,8 @@ async function measure(n: number): Promise<BenchRow[]> {
   const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-relazione-"));
   const file = path.join(dir, "b.db");
   try {
-    const opened = await openDatabase(`file:${file}`);
+    // As the heavy-work thread opens it, where the exports run.
+    const opened = await openDatabase(`file:${file}`, { pageCacheKiB: BULK_READ_PAGE_CACHE_KIB });
     const imported = await importPlanText(opened.db, generatePiaoText(n, YEAR), "bench.txt", {
       actor: "bench",
       now: new Date("2024-01-10T10:00:00Z"),

@@ -1,7 +1,7 @@
 import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "../db/client.ts";
+import { BULK_READ_PAGE_CACHE_KIB, openDatabase } from "../db/client.ts";
 import { UserError } from "../errors.ts";
 import { HEAVY_JOBS, type HeavyKind } from "./heavy-jobs.ts";
 import type { HeavyReply, HeavyRequest } from "./heavy.ts";
@@ -30,7 +30,7 @@ yieldToTheBot();
 const port = parentPort;
 if (!port) throw new Error("heavy-worker: va avviato come worker thread (jobs/heavy.ts)");
 const { databaseUrl } = workerData as { databaseUrl: string };
-const opened = await openDatabase(databaseUrl);
+const opened = await openDatabase(databaseUrl, { pageCacheKiB: BULK_READ_PAGE_CACHE_KIB });
 
 function transferables(output: unknown): ArrayBuffer[] {
   const bytes = (output as { bytes?: unknown } | null)?.bytes;
