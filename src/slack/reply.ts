@@ -92,3 +92,10 @@ export async function tryPrivateReply(
     log.error({ err: e, userId: target.userId }, "risposta a Slack non consegnata");
   }
 }
+
+/** The person's conversation with the bot (its channel ID), where files and private notices go. */
+export async function openDirectMessage(client: WebClient, userId: string): Promise<string> {
+  const dm = await client.conversations.open({ users: userId });
+  if (!dm.channel?.id) throw new Error("conversations.open senza canale");
+  return dm.channel.id;
+}

@@ -6,6 +6,7 @@ import { parseBehaviourScores } from "../../domain/scoring/scorecard.ts";
 import { UserError } from "../../errors.ts";
 import type { ObiettivoDeps } from "../handlers.ts";
 import { listenAction, listenButton } from "../listen.ts";
+import { openDirectMessage } from "../reply.ts";
 import {
   BEHAVIOUR_TEXT,
   behaviourModal,
@@ -86,12 +87,10 @@ export function registerBehaviourListeners(app: App, deps: ObiettivoDeps): void 
       });
       await ack();
       try {
-        const dm = await client.conversations.open({ users: userId });
-        if (dm.channel?.id)
-          await client.chat.postMessage({
-            channel: dm.channel.id,
-            text: BEHAVIOUR_TEXT.saved(saved.responsabile, saved.total, saved.maxTotal),
-          });
+        await client.chat.postMessage({
+          channel: await openDirectMessage(client, userId),
+          text: BEHAVIOUR_TEXT.saved(saved.responsabile, saved.total, saved.maxTotal),
+        });
       } catch (e) {
         deps.log.warn({ err: e, userId }, "conferma dei comportamenti non inviata");
       }

@@ -1,11 +1,11 @@
 import type { App } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { documentExport, type HomeDocument, type HomeDocumentFormat } from "../../app/relazione.ts";
 import { UserError } from "../../errors.ts";
 import type { HeavyRunner } from "../../jobs/heavy.ts";
 import type { AppDeps } from "../deps.ts";
-import { listenAction } from "../listen.ts";
+import { listenAction, parseJsonValue } from "../listen.ts";
+import { openDirectMessage } from "../reply.ts";
 import { DOCUMENT_TEXT, HOME_TEXT } from "../ui/home.ts";
 import { ACTION } from "../ui/ids.ts";
 
@@ -29,16 +29,16 @@ export function registerDocumentExports(app: App, deps: AppDeps & { heavy: Heavy
   for (const [actionId, document, format] of BUTTONS) {
     listenAction(app, deps, actionId, {
       run: (d, { userId, value: body, client }) => {
-        const parsed = exportValue.safeParse(safeJson(body.actions[0]?.value));
+        const parsed = parseJsonValue(exportValue, body.actions[0]?.value);
         // While another job runs the user is told at once, in the DM where the file will arrive.
         const queued = () =>
-          void openDm(client, userId)
+          void openDirectMessage(client, userId)
             .then((channel) => client.chat.postMessage({ channel, text: DOCUMENT_TEXT.queued[document] }))
             .catch((e: unknown) => d.log.warn({ err: e, userId }, "avviso «in preparazione» non inviato"));
         return documentExport(d.db, deps.heavy, {
           userId,
           document,
-          year: parsed.success ? parsed.data.year : undefined,
+          year: parsed?.year,
           format,
           now: d.clock(),
           patron: d.env.PATRONO,
@@ -64,7 +64,7 @@ export function registerDocumentExports(app: App, deps: AppDeps & { heavy: Heavy
                 };
         try {
           await client.files.uploadV2({
-            channel_id: await openDm(client, userId),
+            channel_id: await openDirectMessage(client, userId),
             file: made.file,
             filename: made.filename,
             title,
@@ -76,19 +76,5 @@ export function registerDocumentExports(app: App, deps: AppDeps & { heavy: Heavy
         }
       },
     });
-  }
-}
-
-async function openDm(client: WebClient, userId: string): Promise<string> {
-  const dm = await client.conversations.open({ users: userId });
-  if (!dm.channel?.id) throw new Error("conversations.open senza canale");
-  return dm.channel.id;
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return null;
   }
 }

@@ -11,6 +11,7 @@ import { UserError } from "../../errors.ts";
 import { errorText } from "../../messages/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { listenAction, listenButton } from "../listen.ts";
+import { openDirectMessage } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
 import { plainMessage, type SlackMessage } from "../ui/message.ts";
 import { PLAN_IMPORT_TEXT, planDecisionMessage, planPreviewMessage } from "../ui/plan-import.ts";
@@ -112,11 +113,8 @@ export function registerPlanImportListeners(app: App, deps: AppDeps): void {
       return writePlanTemplate(null);
     },
     deliver: async (_d, { client, userId }, template) => {
-      const dm = await client.conversations.open({ users: userId });
-      const channel = dm.channel?.id;
-      if (!channel) throw new Error("conversations.open senza canale");
       await client.files.uploadV2({
-        channel_id: channel,
+        channel_id: await openDirectMessage(client, userId),
         file: template,
         filename: PLAN_IMPORT_TEXT.templateFilename,
         title: PLAN_IMPORT_TEXT.templateTitle,

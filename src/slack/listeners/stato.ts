@@ -4,7 +4,7 @@ import { itDate } from "../../domain/text/italian.ts";
 import { uploadAreaChart } from "../area-chart.ts";
 import { buildSharedStatus, statoOutcome, type ObiettivoDeps } from "../handlers.ts";
 import { listenAction, listenCommand } from "../listen.ts";
-import { sendPrivateReply, tryPrivateReply } from "../reply.ts";
+import { openDirectMessage, sendPrivateReply, tryPrivateReply } from "../reply.ts";
 import { ACTION } from "../ui/ids.ts";
 import { section } from "../ui/message.ts";
 import { statusNotice } from "../ui/status.ts";
@@ -86,9 +86,7 @@ async function sendStatoChart(
   status: ScopeStatus,
 ): Promise<void> {
   try {
-    const dm = await client.conversations.open({ users: userId });
-    const channel = dm.channel?.id;
-    if (!channel) return;
+    const channel = await openDirectMessage(client, userId);
     await uploadAreaChart(
       client,
       deps.log,
