@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HeavyRunner } from "../../src/jobs/heavy.ts";
 import { buildRelazione } from "../../src/report/relazione.ts";
@@ -13,6 +14,20 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+/** Linux's scheduling policy of each thread of this process (field 41 of /proc/self/task/<tid>/stat; 5 is SCHED_IDLE). */
+function threadPolicies(): number[] {
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+const SCHED_IDLE = 5;
+const canSetIdlePolicy = existsSync("/proc/thread-self") && spawnSync("chrt", ["--help"]).status === 0;
 
 async function setup() {
   const t = await testDatabase();
@@ -67,5 +82,14 @@ describe("HeavyRunner", () => {
     expect(heavy.threadAlive).toBe(true);
     // Quiet for idleMs: the thread (and its heap) goes away.
     await vi.waitFor(() => expect(heavy.threadAlive).toBe(false), { timeout: 20_000, interval: 50 });
+  });
+
+  it.runIf(canSetIdlePolicy)("runs its jobs as SCHED_IDLE on Linux: the export only takes the CPU the bot's thread leaves", async () => {
+    const { heavy } = await setup();
+    const before = threadPolicies().filter((p) => p === SCHED_IDLE).length;
+    const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
+    await heavy.run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" }).catch(() => {});
+    expect(heavy.threadAlive).toBe(true);
+    expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(before + 1);
   });
 });
