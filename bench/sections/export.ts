@@ -5,7 +5,7 @@ import { blockActionBody, newTriggerId, signSlackBody, slashCommandBody } from "
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { percentile } from "../slack-http-bench.ts";
 import { sizeId, type BenchRow, type BenchSection } from "../types.ts";
-import { BENCH_SIGNING_SECRET, BUILT_BOT, preparedDatabase, startBotProcess } from "./memory.ts";
+import { BENCH_SIGNING_SECRET, BUILT_BOT, BUILT_BOT_ENV, preparedDatabase, startBotProcess } from "./memory.ts";
 
 /**
  * `/obiettivo` while the bot makes the XLSX Relazione of a 100,000-activity plan, then the Word
@@ -45,7 +45,13 @@ async function measureExport(size: number, format: "xlsx" | "docx"): Promise<Ben
   const what = format === "xlsx" ? "l'esportazione XLSX" : "la Relazione in Word";
   const fake = await startFakeSlack();
   const prepared = await preparedDatabase(size);
-  const bot = await startBotProcess({ databaseUrl: prepared.url, fake, command: BUILT_BOT, timeoutMs: 180_000 });
+  const bot = await startBotProcess({
+    databaseUrl: prepared.url,
+    fake,
+    command: BUILT_BOT,
+    env: BUILT_BOT_ENV,
+    timeoutMs: 180_000,
+  });
   try {
     const user = prepared.users.find((u) => u.area === "03")!;
     const codes = Array.from({ length: 500 }, (_, i) => `3.${1 + Math.floor(i / 5)}.${1 + (i % 5)}`);

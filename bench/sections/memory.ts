@@ -106,17 +106,26 @@ async function childrenEnded(pid: number, ms: number): Promise<{ ended: boolean;
 /** The runtime alone (plain node, as `npm start` runs the built bot), doing nothing: the floor. */
 const IDLE_RUNTIME = `import "node:http"; console.log(JSON.stringify({ msg: "pronto" })); setInterval(() => {}, 60_000);`;
 
-/** The node flags of `npm start`, read from package.json: they have one home, the start script. */
-export function startFlags(): string[] {
+/**
+ * What `npm start` runs, read from package.json's start script (they have one home there): the
+ * variables it sets (`NAME=value` before `node`) and node's flags.
+ */
+export function startScript(): { env: Record<string, string>; flags: string[] } {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
     scripts: { start: string };
   };
   const words = pkg.scripts.start.split(/\s+/);
-  return words.slice(1, words.indexOf("scripts/start.mjs"));
+  const node = words.indexOf("node");
+  const env = Object.fromEntries(
+    words.slice(0, node).map((w) => [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)] as const),
+  );
+  return { env, flags: words.slice(node + 1, words.indexOf("scripts/start.mjs")) };
 }
 
-/** What `npm start` runs once the build is current (scripts/start.mjs imports dist/main.js in-process). */
-export const BUILT_BOT: [string, ...string[]] = [process.execPath, ...startFlags(), "dist/main.js"];
+/** What `npm start` runs once the build is current (scripts/start.mjs imports dist/main.js in-process)... */
+export const BUILT_BOT: [string, ...string[]] = [process.execPath, ...startScript().flags, "dist/main.js"];
+/** ...with the environment it sets: every section starts the built bot with both. */
+export const BUILT_BOT_ENV: Record<string, string> = startScript().env;
 
 function safeRss(pid: number): number | undefined {
   try {
@@ -144,7 +153,13 @@ export const section: BenchSection = {
       const runtime = processMemoryMb(floor.child.pid!);
       await floor.stop();
 
-      bot = await startBotProcess({ databaseUrl: prepared.url, fake, command: BUILT_BOT, timeoutMs: 120_000 });
+      bot = await startBotProcess({
+        databaseUrl: prepared.url,
+        fake,
+        command: BUILT_BOT,
+        env: BUILT_BOT_ENV,
+        timeoutMs: 120_000,
+      });
       await new Promise((r) => setTimeout(r, 1_000));
       const idle = processMemoryMb(bot.child.pid!);
       // Serve: the whole-plan and per-area status, and reports across every area.

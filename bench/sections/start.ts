@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { build } from "../../scripts/build.mjs";
 import type { BenchRow, BenchSection } from "../types.ts";
 import { ROOT, startBotProcess } from "../../test/robustness/helpers/bot-process.ts";
-import { BUILT_BOT } from "./memory.ts";
+import { BUILT_BOT, BUILT_BOT_ENV } from "./memory.ts";
 
 const START_GOAL_MS = 1_200;
 const CPU_GOAL_MS = 800;
@@ -54,8 +54,8 @@ export const section: BenchSection = {
       await opened.close();
 
       await build({ quiet: true });
-      const timeStart = async (command: [string, ...string[]]) => {
-        const bot = await startBotProcess({ databaseUrl: url, fake, command, timeoutMs: 60_000 });
+      const timeStart = async (command: [string, ...string[]], env?: Record<string, string>) => {
+        const bot = await startBotProcess({ databaseUrl: url, fake, command, env, timeoutMs: 60_000 });
         const ready = bot.lines.map((l) => safeJson(l)).find((j) => j?.msg === "pronto");
         const stopT0 = performance.now();
         const code = await bot.stop();
@@ -72,7 +72,7 @@ export const section: BenchSection = {
       const client: number[] = [];
       const firstQuery: number[] = [];
       for (let i = 0; i < RUNS; i++) {
-        const r = await timeStart(BUILT_BOT);
+        const r = await timeStart(BUILT_BOT, BUILT_BOT_ENV);
         node.push(r.ready);
         cpu.push(r.cpu);
         stops.push(r.stopMs);
