@@ -30,18 +30,19 @@ export interface DocumentExportRequest {
   queued(): void;
 }
 
+interface MadeDocument {
+  kind: "file";
+  year: number;
+  today: string;
+  format: HomeDocumentFormat;
+  file: Buffer;
+  filename: string;
+}
+
 export type DocumentExport =
-  | {
-      kind: "file";
-      document: HomeDocument;
-      year: number;
-      today: string;
-      format: HomeDocumentFormat;
-      file: Buffer;
-      filename: string;
-      /** The validation pack: the sample's seed, and whether this export drew it. */
-      sample?: { seed: string; drawn: boolean };
-    }
+  | (MadeDocument & { document: "relazione" | "schede" })
+  /** The validation pack also says the sample's seed, and whether this export drew it. */
+  | (MadeDocument & { document: "validazione"; sample: { seed: string; drawn: boolean } })
   | { kind: "joined" };
 
 export async function documentExport(
@@ -60,26 +61,22 @@ export async function documentExport(
   }
   const common = { format, year: req.year, asOf: today, now: req.now.toISOString() };
   const options = { key, onQueued: req.queued };
-  let made: HeavyFile;
-  let sample: { seed: string; drawn: boolean } | undefined;
-  if (document === "schede") made = await heavy.run("schede", { ...common, patron: req.patron }, options);
-  else if (document === "validazione") {
-    const pack = await heavy.run(
-      "validazione",
-      { ...common, actor: req.userId, seed: randomBytes(4).toString("hex") },
-      options,
-    );
-    made = pack;
-    sample = { seed: pack.seed, drawn: pack.drawn };
-  } else made = await heavy.run("relazione", { ...common, patron: req.patron }, options);
-  return {
+  const fileOf = (made: HeavyFile): MadeDocument => ({
     kind: "file",
-    document,
     year: made.year,
     today,
     format,
     file: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength),
     filename: made.filename,
-    ...(sample ? { sample } : {}),
-  };
+  });
+  if (document === "validazione") {
+    const pack = await heavy.run(
+      "validazione",
+      { ...common, actor: req.userId, seed: randomBytes(4).toString("hex") },
+      options,
+    );
+    return { ...fileOf(pack), document, sample: { seed: pack.seed, drawn: pack.drawn } };
+  }
+  const made = await heavy.run(document, { ...common, patron: req.patron }, options);
+  return { ...fileOf(made), document };
 }

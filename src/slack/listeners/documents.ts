@@ -56,7 +56,7 @@ export function registerDocumentExports(app: App, deps: AppDeps & { heavy: Heavy
             : made.document === "validazione"
               ? {
                   title: DOCUMENT_TEXT.validazioneTitle(made.year, made.today),
-                  comment: DOCUMENT_TEXT.validazioneDone(made.year, made.today, made.sample!),
+                  comment: DOCUMENT_TEXT.validazioneDone(made.year, made.today, made.sample),
                 }
               : {
                   title: HOME_TEXT.exportTitle(made.year, made.today),
