@@ -60,6 +60,12 @@ export const envSchema = z.object({
     .min(1, "deve essere almeno 1")
     .max(52, "deve essere al massimo 52")
     .default(3),
+  /** Drawings before the chart process is replaced by a fresh one (report/chart-process.ts). */
+  CHART_DRAWINGS_PER_PROCESS: z.coerce
+    .number("deve essere un numero di grafici, per esempio 40")
+    .int("deve essere un numero intero di grafici")
+    .min(1, "deve essere almeno 1")
+    .default(40),
   /** Plan loaded on an empty database, so that a newcomer can try the bot at once. */
   DEMO_PLAN: optionalText,
 });

@@ -10,6 +10,24 @@ import type { ChartReply, ChartRequest } from "./chart-process.ts";
 
 const write = (reply: ChartReply) => process.stdout.write(`${JSON.stringify(reply)}\n`);
 
+/**
+ * resvg's images keep their pixels (about 2 MB for a chart of ours) in native memory that V8 does
+ * not count, freed only when a collection finds the image unreachable and the event loop then
+ * turns. Left to V8, which sees a small heap, the process grew ~2 MB per drawing (measured: 40
+ * drawings, 140 -> 186 MB); with a young-generation collection after each drawing and a full one
+ * every FULL_GC_EVERY it stays at ~130 MB, for ~3 ms a drawing (started with --expose-gc).
+ */
+const FULL_GC_EVERY = 6;
+const collect = (globalThis as { gc?: (options?: { type: "minor" | "major" }) => void }).gc;
+let drawnSinceFull = 0;
+function releaseDrawingMemory(): void {
+  if (!collect) return;
+  drawnSinceFull += 1;
+  if (drawnSinceFull < FULL_GC_EVERY) return collect({ type: "minor" });
+  drawnSinceFull = 0;
+  collect();
+}
+
 async function handle(line: string): Promise<void> {
   let request: ChartRequest;
   try {
@@ -30,6 +48,9 @@ async function handle(line: string): Promise<void> {
   } catch (e) {
     write({ id: request.id, ok: false, message: e instanceof Error ? e.message : String(e) });
   }
+  releaseDrawingMemory();
+  // A turn of the event loop: the images' native memory is freed there.
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 let queue = Promise.resolve();

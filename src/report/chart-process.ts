@@ -1,17 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { envSchema } from "../env.ts";
 import { projectPath } from "../paths.ts";
 import type { ChartImage } from "./charts.ts";
 
 /**
  * Charts are drawn in a child process of their own, started on the first drawing and
  * ended after a quiet moment. Vega, Vega-Lite and resvg together take about 100 MB of
- * resident memory, and resvg does not give back what a drawing allocates (measured: 6-9 MB
- * more after every 40-bar chart, even after a full garbage collection): in the bot's
- * process that memory would stay for good. In a child it leaves when the child ends. The child is
- * also replaced after DRAWINGS_PER_PROCESS drawings, so a long export cannot make it grow
- * without bound.
+ * resident memory, which in the bot's process would stay for good; in a child it leaves when
+ * the child ends. The child collects the native memory of each drawing (chart-main.ts), and is
+ * replaced after CHART_DRAWINGS_PER_PROCESS drawings (40 by default) all the same, so a leak
+ * in Vega or resvg cannot make it grow without bound.
  *
  *   const image = await drawInChartProcess(barChartSpec(title, data), title);
  *
@@ -33,7 +33,13 @@ export type ChartReply =
 const IDLE_MS = 2_000;
 /** A drawing that takes longer means the child is stuck: it is ended and the drawing fails. */
 const DRAWING_TIMEOUT_MS = 60_000;
-export const DRAWINGS_PER_PROCESS = 6;
+
+/** How many drawings a child makes before it is replaced (CHART_DRAWINGS_PER_PROCESS, validated at start-up by env.ts). */
+export function drawingsPerProcess(env: NodeJS.ProcessEnv = process.env): number {
+  const field = envSchema.shape.CHART_DRAWINGS_PER_PROCESS;
+  const parsed = field.safeParse(env.CHART_DRAWINGS_PER_PROCESS);
+  return parsed.success ? parsed.data : field.parse(undefined);
+}
 
 interface Pending {
   resolve(image: ChartImage): void;
@@ -71,9 +77,14 @@ class ChartChild {
 
   constructor(private readonly onEnd: (c: ChartChild) => void) {
     const { cmd, args } = childCommand();
-    this.child = spawn(cmd, ["--max-old-space-size=512", ...args], {
+    this.child = spawn(cmd, ["--max-old-space-size=512", "--expose-gc", ...args], {
       cwd: projectPath("."),
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      // GLIBC_TUNABLES as `npm start` sets it (decision 0017): large blocks go back to the system when freed.
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        ...(process.env.GLIBC_TUNABLES ? { GLIBC_TUNABLES: process.env.GLIBC_TUNABLES } : {}),
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     const kill = () => this.child.kill("SIGKILL");
@@ -210,7 +221,7 @@ let nextId = 1;
 
 /** Draws one chart in the chart process (started if none runs, replaced when it has drawn enough). */
 export async function drawInChartProcess(spec: Record<string, unknown>, title: string): Promise<ChartImage> {
-  if (current && current.sent >= DRAWINGS_PER_PROCESS) retiring = current.retire();
+  if (current && current.sent >= drawingsPerProcess()) retiring = current.retire();
   if (!current || current.ended) {
     await retiring;
     if (!current || current.ended)

@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import JSZip from "jszip";
-import { DRAWINGS_PER_PROCESS } from "../../src/report/chart-process.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION } from "../../src/slack/ui/ids.ts";
 import { HOME_TEXT } from "../../src/slack/ui/home.ts";
@@ -80,7 +79,12 @@ describe("built bot (dist/)", () => {
         ["dist/cli.js", "relazione", "--formato", "docx", "--output", output, "--oggi", "2025-01-15"],
         {
           cwd: ROOT,
-          env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", DATABASE_URL: database.url },
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "",
+            DATABASE_URL: database.url,
+            CHART_DRAWINGS_PER_PROCESS: "3",
+          },
           encoding: "utf8",
           timeout: 120_000,
         },
@@ -89,9 +93,9 @@ describe("built bot (dist/)", () => {
       expect(run.status).toBe(0);
       const zip = await JSZip.loadAsync(readFileSync(output));
       const images = Object.keys(zip.files).filter((f) => f.startsWith("word/media/"));
-      // More charts than one chart process draws (DRAWINGS_PER_PROCESS): the run waits for the
+      // More charts than one chart process draws (CHART_DRAWINGS_PER_PROCESS): the run waits for the
       // first process to go and starts another, instead of ending with the document unmade.
-      expect(images.length).toBeGreaterThan(DRAWINGS_PER_PROCESS);
+      expect(images.length).toBeGreaterThan(3);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

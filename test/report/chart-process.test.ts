@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { chartProcessPid, DRAWINGS_PER_PROCESS } from "../../src/report/chart-process.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { chartProcessPid, drawingsPerProcess } from "../../src/report/chart-process.ts";
 import { barChartSpec, renderChart } from "../../src/report/charts.ts";
 
 /** Charts are drawn in a child process, so Vega and resvg (and what resvg never frees) stay out of the bot. */
@@ -11,6 +11,10 @@ const spec = (n: number) =>
     { label: "1.1 Obiettivo", percent: 40 + n },
     { label: "1.2 Altro obiettivo", percent: null },
   ]);
+
+afterEach(() => {
+  delete process.env.CHART_DRAWINGS_PER_PROCESS;
+});
 
 const alive = (pid: number) => {
   try {
@@ -55,12 +59,13 @@ describe("the chart process", () => {
     expect([...image.png.slice(0, 4)]).toEqual(PNG);
   }, 20_000);
 
-  it(`is replaced by a fresh process after ${DRAWINGS_PER_PROCESS} drawings, so it cannot grow without bound`, async () => {
+  it("is replaced by a fresh process after CHART_DRAWINGS_PER_PROCESS drawings, so it cannot grow without bound", async () => {
+    expect(drawingsPerProcess({})).toBe(40);
+    expect(drawingsPerProcess({ CHART_DRAWINGS_PER_PROCESS: "zero" })).toBe(40);
+    process.env.CHART_DRAWINGS_PER_PROCESS = "4";
     const first = await renderChart(spec(0), "primo").then(() => chartProcessPid());
-    const all = await Promise.all(
-      Array.from({ length: DRAWINGS_PER_PROCESS }, (_, n) => renderChart(spec(n % 50), `Area ${n}`)),
-    );
-    expect(all).toHaveLength(DRAWINGS_PER_PROCESS);
+    const all = await Promise.all(Array.from({ length: 4 }, (_, n) => renderChart(spec(n % 50), `Area ${n}`)));
+    expect(all).toHaveLength(4);
     const later = chartProcessPid();
     expect(later).toBeDefined();
     expect(later).not.toBe(first);
