@@ -84,12 +84,17 @@ describe("HeavyRunner", () => {
     await vi.waitFor(() => expect(heavy.threadAlive).toBe(false), { timeout: 20_000, interval: 50 });
   });
 
-  it.runIf(canSetIdlePolicy)("runs its jobs as SCHED_IDLE on Linux: the export only takes the CPU the bot's thread leaves", async () => {
-    const { heavy } = await setup();
-    const before = threadPolicies().filter((p) => p === SCHED_IDLE).length;
-    const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
-    await heavy.run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" }).catch(() => {});
-    expect(heavy.threadAlive).toBe(true);
-    expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(before + 1);
-  });
+  it.runIf(canSetIdlePolicy)(
+    "runs its jobs as SCHED_IDLE on Linux: the export only takes the CPU the bot's thread leaves",
+    async () => {
+      const { heavy } = await setup();
+      const before = threadPolicies().filter((p) => p === SCHED_IDLE).length;
+      const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
+      await heavy
+        .run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" })
+        .catch(() => {});
+      expect(heavy.threadAlive).toBe(true);
+      expect(threadPolicies().filter((p) => p === SCHED_IDLE).length).toBe(before + 1);
+    },
+  );
 });
