@@ -18,7 +18,7 @@ import {
   wideRows,
 } from "../store/digest.ts";
 import { currentPlan } from "../store/plan.ts";
-import { withVariedDeadlines, withVariedWide } from "../domain/digest/varied.ts";
+import { variedPaceRows, withVariedDeadlines, withVariedWide } from "../domain/digest/varied.ts";
 import { variedTotals } from "../domain/status/varied.ts";
 import { variedObjectives } from "../store/varied-objectives.ts";
 
@@ -43,7 +43,9 @@ export async function buildDigests(db: Reader, opts: DigestOptions): Promise<Dig
   const skip = varied?.excludeIds ?? [];
   const inForce = varied?.objectives ?? [];
   const deadlines = withVariedDeadlines(await deadlineRows(db, plan, today, shown, skip), inForce, today, shown);
-  const paceRanked = await paceRows(db, plan, clock, shown);
+  // The varied objectives' count targets in force are judged by the pace rule and counted in JS,
+  // with the (rare) SQL rows a count was set by hand on.
+  const paceRanked = [...(await paceRows(db, plan, clock, shown, skip)), ...variedPaceRows(inForce, clock)];
   const toReplay = paceRanked.filter((r) => Number(r.replay) === 1);
   const reports = await countReportsOf(
     db,

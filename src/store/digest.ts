@@ -84,9 +84,18 @@ export async function deadlineRows(
  * counts them. Paces bound to a season ("nella stagione estiva") are not checked: the
  * plan does not say when the season is. Returns, per area, the first `shown` (furthest
  * behind first) and how many there are; the rows flagged `replay` are recounted by the
- * domain (mergePace) from countReportsOf.
+ * domain (mergePace) from countReportsOf. The SQL twin of the domain's pace rule
+ * (pacedRow, isBehind): test/domain/digest-pace-twin.test.ts holds them equal. The
+ * objectives in `skip` (touched by a variation) are left out: the caller judges their
+ * activities in force with pacedRow.
  */
-export async function paceRows(db: Reader, plan: PlanRef, clock: PaceClock, shown: number): Promise<PaceRow[]> {
+export async function paceRows(
+  db: Reader,
+  plan: PlanRef,
+  clock: PaceClock,
+  shown: number,
+  skip: readonly number[] = [],
+): Promise<PaceRow[]> {
   if (!clock.active) return [];
   const u = clock.yearUnits;
   // Past the plan year there is no week or month under way: NULL matches no report.
@@ -121,7 +130,7 @@ export async function paceRows(db: Reader, plan: PlanRef, clock: PaceClock, show
       WHERE +a.planId = ${plan.id} AND a.archivedAt IS NULL AND a.targetKind = 'count'
         AND a.period IN ('day', 'week', 'month', 'year') AND a.threshold > 0
         AND (a.qualifier IS NULL OR a.qualifier = '')
-        AND COALESCE(p.status, '') <> 'completata'
+        AND COALESCE(p.status, '') <> 'completata'${notIn(skip)}
     ), counted AS (
       SELECT pa.*, COALESCE(agg.addYear, 0) AS yearCount,
              CASE pa.period WHEN 'week' THEN COALESCE(agg.addWeek, 0) WHEN 'month' THEN COALESCE(agg.addMonth, 0) ELSE 0 END AS periodCount,

@@ -224,6 +224,7 @@ export async function variedObjectives(
         targetKind: d.target.kind,
         threshold: d.target.threshold,
         period: d.target.period,
+        qualifier: d.target.qualifier,
         deadline: effectiveDeadline(
           { deadline: d.deadline, deadlineVaried: d.inForce.varied.includes("deadline") },
           a.manualDeadline,

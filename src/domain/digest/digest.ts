@@ -178,6 +178,57 @@ export function expectedCount(threshold: number, units: number): number {
   return Math.floor(threshold * units + 1e-9);
 }
 
+/** A target as in force on the day, with what the pace rule reads of it. */
+export interface PaceTarget {
+  areaCode: string;
+  code: string;
+  title: string;
+  objectiveCode: string;
+  targetText: string;
+  targetKind: string;
+  threshold: number | null;
+  period: string | null;
+  qualifier: string | null;
+  position: number;
+  /** The activity's progress status (null: no report yet). */
+  status: string | null;
+}
+
+const PACE_PERIODS: readonly string[] = ["day", "week", "month", "year"] satisfies PacePeriod[];
+
+/**
+ * The pace rule: a count target with a period ("> 2 al mese"), no season, a threshold above
+ * zero, not completed, asks for expectedCount(threshold, units gone by) whole units in the
+ * year so far and in the week or month under way; it is behind when either count is short
+ * (isBehind). Returns null for a target the rule does not check. The row's counts are left
+ * at 0 and it is flagged `replay`: mergePace judges it on replayedCounts. paceRows in
+ * store/digest.ts is this rule's SQL twin, for the rows no variation touches
+ * (test/domain/digest-pace-twin.test.ts holds the two equal).
+ */
+export function pacedRow(t: PaceTarget, clock: PaceClock): PaceRow | null {
+  if (!clock.active || t.targetKind !== "count" || t.status === "completata") return null;
+  if (t.qualifier || t.threshold === null || !(t.threshold > 0)) return null;
+  if (t.period === null || !PACE_PERIODS.includes(t.period)) return null;
+  const period = t.period as PacePeriod;
+  const current = period === "week" ? clock.current.week : period === "month" ? clock.current.month : null;
+  return {
+    areaCode: t.areaCode,
+    code: t.code,
+    title: t.title,
+    objectiveCode: t.objectiveCode,
+    targetText: t.targetText,
+    threshold: t.threshold,
+    period,
+    position: t.position,
+    periodCount: 0,
+    yearCount: 0,
+    periodExpected: current ? expectedCount(t.threshold, current.units) : null,
+    yearExpected: expectedCount(t.threshold, clock.yearUnits[period]),
+    replay: 1,
+    total: 0,
+  };
+}
+
 export interface AreaRow {
   id: number;
   code: string;
@@ -215,7 +266,7 @@ export interface PaceRow {
   yearCount: number | bigint | null;
   periodExpected: bigint | number | null;
   yearExpected: bigint | number;
-  /** 1: a count was set by hand on this activity; its counts are replayed in JS. */
+  /** 1: counted in JS by replayedCounts (a count was set by hand on it, or its target is judged by pacedRow). */
   replay: bigint | number;
   total: bigint | number;
 }

@@ -1,6 +1,13 @@
 import { addDays } from "../calendar/days.ts";
 import type { VariedObjective } from "../status/varied.ts";
-import { DIGEST_DUE_SOON_DAYS, type DeadlineRow, type WideRow } from "./digest.ts";
+import {
+  DIGEST_DUE_SOON_DAYS,
+  pacedRow,
+  type DeadlineRow,
+  type PaceClock,
+  type PaceRow,
+  type WideRow,
+} from "./digest.ts";
 
 /**
  * The digest with variations: its set-based SQL leaves out the objectives a variation
@@ -81,4 +88,21 @@ export function withVariedWide(rows: WideRow[], varied: readonly VariedObjective
   if (!extra.length) return rows;
   const k = (r: WideRow) => (r.deadline === null ? "9" : `0${r.deadline}`);
   return [...rows, ...extra].sort((x, y) => (k(x) < k(y) ? -1 : k(x) > k(y) ? 1 : 0));
+}
+
+/**
+ * The varied objectives' activities the pace rule checks, by their targets in force: rows
+ * to count in JS (replayedCounts) and merge with the SQL's (mergePace). A target varied to
+ * another kind, or removed, is no longer checked; one added with a count target is.
+ */
+export function variedPaceRows(varied: readonly VariedObjective[], clock: PaceClock): PaceRow[] {
+  const out: PaceRow[] = [];
+  for (const o of varied) {
+    if (o.areaCode === null) continue;
+    for (const a of o.activities) {
+      const row = pacedRow({ ...a, areaCode: o.areaCode }, clock);
+      if (row) out.push(row);
+    }
+  }
+  return out;
 }

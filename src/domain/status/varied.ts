@@ -24,6 +24,8 @@ export interface VariedActivity {
   targetKind: string;
   threshold: number | null;
   period: string | null;
+  /** "nella stagione estiva": a pace bound to a season (not checked by the digest). */
+  qualifier: string | null;
   /** In force: a variation's, else set by hand, else the document's. */
   deadline: string | null;
   status: string | null;
