@@ -18,7 +18,8 @@ import { importProgress } from "../app/progress-import.ts";
 import { readProgressFile } from "../plan-import/progress-sheet.ts";
 import { importParsedPlan, readPlanFile, type ImportResult } from "../plan-import/import-plan.ts";
 import { previewText } from "./plan-preview.ts";
-import { loadStoredPlan } from "../store/stored-plan.ts";
+import { loadPlanInForceAsDocument } from "../store/stored-plan.ts";
+import { AS_ADOPTED } from "../domain/plan/in-force.ts";
 import { exportPlanCsv } from "../plan-import/plan-csv.ts";
 import { parseYear, writeOutput, type RegisterCommands } from "./context.ts";
 
@@ -118,27 +119,46 @@ export const register: RegisterCommands = (program, ctx) => {
 
   program
     .command("esporta-piano")
-    .description("esporta il piano: CSV per Excel (UTF-8 con BOM, separatore «;») o il modello Excel compilato (xlsx)")
+    .description(
+      "esporta il piano in vigore oggi (con le variazioni approvate), reimportabile con «importa»: CSV per Excel (UTF-8 con BOM, separatore «;») o il modello Excel compilato (xlsx)",
+    )
     .option("--csv", "formato CSV (come --formato csv)")
     .option("--formato <formato>", "csv | xlsx (il modello Excel, reimportabile con «importa»)")
     .option("--output <file>", "file da scrivere (predefinito: standard output)")
     .option("--anno <anno>", "anno del piano (predefinito: il più recente)", parseYear)
-    .action(async (opts: { csv?: boolean; formato?: string; output?: string; anno?: number }) => {
-      const format = exportFormat(opts);
-      if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
-        throw new UserError({ code: "xlsx_to_tty" });
-      }
-      const { db } = await ctx.openDb();
-      let content: string | Buffer;
-      if (format === "xlsx") {
-        const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
-        const stored = await loadStoredPlan(db, opts.anno);
-        content = await writePlanTemplate(stored.plan, { manualDeadlines: stored.manualDeadlines });
-      } else {
-        content = await exportPlanCsv(db, opts.anno);
-      }
-      writeOutput(ctx, opts.output, content, (file) => `Piano esportato in ${file}`);
-    });
+    .option("--al <data>", "il piano in vigore in quella data, AAAA-MM-GG (predefinito: oggi)")
+    .option("--adottato", "il piano come adottato, prima di ogni variazione (non con --al)")
+    .action(
+      async (opts: {
+        csv?: boolean;
+        formato?: string;
+        output?: string;
+        anno?: number;
+        al?: string;
+        adottato?: boolean;
+      }) => {
+        const format = exportFormat(opts);
+        if (opts.adottato && opts.al !== undefined) throw new UserError({ code: "adopted_and_day" });
+        const day = opts.adottato
+          ? AS_ADOPTED
+          : opts.al === undefined
+            ? romeDay(ctx.clock()())
+            : isoDay(opts.al.trim(), "--al");
+        if (format === "xlsx" && !opts.output && process.stdout.isTTY) {
+          throw new UserError({ code: "xlsx_to_tty" });
+        }
+        const { db } = await ctx.openDb();
+        const stored = await loadPlanInForceAsDocument(db, opts.anno, day);
+        let content: string | Buffer;
+        if (format === "xlsx") {
+          const { writePlanTemplate } = await import("../plan-import/xlsx/write-template.ts");
+          content = await writePlanTemplate(stored.plan, { manualDeadlines: stored.manualDeadlines });
+        } else {
+          content = exportPlanCsv(stored);
+        }
+        writeOutput(ctx, opts.output, content, (file) => `Piano esportato in ${file}`);
+      },
+    );
 
   program
     .command("scadenza")

@@ -64,6 +64,7 @@ export type AppError =
   | { code: "missing_channel"; area: string }
   | { code: "missing_area" }
   | { code: "area_and_all" }
+  | { code: "adopted_and_day" }
   | { code: "file_unreadable"; file: string; reason: string | null }
   | { code: "bad_scoring_config"; detail: string }
   // backups
@@ -467,6 +468,8 @@ export function errorText(e: AppError, s: Surface): string {
       return "Indica l'area con --area <codice> (per esempio --area 03) oppure --tutte per tutte le aree.";
     case "area_and_all":
       return "Usa --area <codice> oppure --tutte, non entrambi.";
+    case "adopted_and_day":
+      return "Usa --adottato (il piano come adottato, prima di ogni variazione) oppure --al <AAAA-MM-GG> (il piano in vigore in quella data), non entrambi.";
     case "file_unreadable":
       return e.reason === null ? `File non trovato: ${e.file}` : `Impossibile leggere il file ${e.file} (${e.reason}).`;
     case "db_missing":

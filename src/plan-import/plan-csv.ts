@@ -1,8 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import type { Db } from "../db/client.ts";
-import { parseTarget } from "../domain/plan/targets.ts";
-import { livePlanTree } from "../store/plan.ts";
+import { parseItalianDate, parseTarget } from "../domain/plan/targets.ts";
+import type { StoredPlan } from "../store/stored-plan.ts";
 import { UserError } from "../errors.ts";
 import type { ParsedPlan } from "./parse-piao.ts";
 
@@ -30,6 +29,7 @@ const COLUMNS = [
   "indicatore",
   "indice",
   "valore_atteso",
+  "scadenza",
   "personale_coinvolto",
   "tutte_eq",
   "aree_coinvolte",
@@ -40,6 +40,8 @@ const COLUMNS = [
 ] as const;
 type Column = (typeof COLUMNS)[number];
 type Row = Partial<Record<Column, string>>;
+/** Columns a CSV written before them lacks («scadenza_manuale» is informative, never read). */
+const OPTIONAL: ReadonlySet<Column> = new Set(["scadenza", "scadenza_manuale"]);
 
 const ROW_KINDS = { area: "area", objective: "obiettivo", activity: "attivita", anomaly: "anomalia" } as const;
 
@@ -49,8 +51,13 @@ export function looksLikePlanCsv(text: string): boolean {
 
 const num = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n).replace(".", ","));
 
-export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
-  const { plan, manual } = await livePlanTree(db, year);
+/**
+ * The plan (as in force on a day, or as adopted: the caller chooses, see loadPlanInForceAsDocument)
+ * as CSV. An activity row carries its weight in «peso», and in «scadenza» the deadline when
+ * it is not the one «valore_atteso» gives (a variation moved it): re-reading the text alone
+ * would lose it.
+ */
+export function exportPlanCsv({ plan, manualDeadlines }: StoredPlan): string {
   const common = { anno: String(plan.year), ente: plan.entity };
   const rows: Row[] = [];
   for (const a of plan.areas) {
@@ -63,12 +70,13 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
       posizione: String(a.position),
     });
   }
-  const objectiveById = new Map(plan.objectives.map((o) => [o.id, o]));
+  const areaByCode = new Map(plan.areas.map((a) => [a.code, a]));
+  const objectiveByCode = new Map(plan.objectives.map((o) => [o.code, o]));
   // The columns that place a row under its area and objective (repeated, so Excel can filter).
   const placeOf = (o: (typeof plan.objectives)[number]): Row => ({
     ...common,
-    codice_area: o.area?.code ?? "",
-    area: o.area?.name ?? "",
+    codice_area: o.areaCode ?? "",
+    area: (o.areaCode !== null && areaByCode.get(o.areaCode)?.name) || "",
     codice_obiettivo: o.code,
     titolo_obiettivo: o.title,
   });
@@ -83,11 +91,17 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
     });
   }
   for (const a of plan.activities) {
-    const o = objectiveById.get(a.objectiveId);
-    if (!o) continue; // its objective is archived: so is the activity, for the reader
+    const o = objectiveByCode.get(a.objectiveCode);
+    if (!o) continue; // its objective is not in the plan: neither is the activity, for the reader
+    const fromText = parseTarget(a.targetText, {
+      indice: a.indicatorIndex ?? undefined,
+      indicator: a.indicatorName,
+      year: plan.year,
+    }).deadline;
     rows.push({
       tipo: ROW_KINDS.activity,
       ...placeOf(o),
+      peso: num(a.weight),
       codice_attivita: a.code,
       codice_stampato: a.printedCode,
       titolo_attivita: a.title,
@@ -95,11 +109,12 @@ export async function exportPlanCsv(db: Db, year?: number): Promise<string> {
       indicatore: a.indicatorName,
       indice: a.indicatorIndex ?? "",
       valore_atteso: a.targetText,
+      scadenza: a.target.deadline && a.target.deadline !== fromText ? a.target.deadline : "",
       personale_coinvolto: a.involved ?? "",
       tutte_eq: a.involvesAllAreas ? "si" : "",
-      aree_coinvolte: a.involvedAreas,
+      aree_coinvolte: a.involvedAreaCodes.join(","),
       posizione: String(a.position),
-      scadenza_manuale: manual.get(a.code) ?? "",
+      scadenza_manuale: manualDeadlines.get(a.code) ?? "",
     });
   }
   for (const an of plan.anomalies) {
@@ -133,7 +148,7 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
       detail: `Il CSV del piano non è leggibile (${(e as Error).message.split("\n")[0]}). Atteso il formato scritto da «obiettivi esporta-piano --csv»: separatore «;», prima riga con i nomi delle colonne.`,
     });
   }
-  const missing = COLUMNS.filter((c) => c !== "scadenza_manuale" && records.length > 0 && !(c in records[0]!));
+  const missing = COLUMNS.filter((c) => !OPTIONAL.has(c) && records.length > 0 && !(c in records[0]!));
   if (records.length === 0 || missing.length) {
     throw new UserError({
       code: "csv_invalid",
@@ -169,6 +184,15 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
       });
     return n;
   };
+  const weightOf = (v: string | undefined, line: number) => {
+    const weight = v ? Number(v.replace(",", ".")) : null;
+    if (weight !== null && !Number.isFinite(weight))
+      throw new UserError({
+        code: "csv_invalid",
+        detail: `Riga ${line}: «peso» deve essere un numero, trovato «${v}».`,
+      });
+    return weight;
+  };
   records.forEach((r, i) => {
     const line = i + 2;
     switch (r.tipo) {
@@ -181,12 +205,7 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
         });
         break;
       case ROW_KINDS.objective: {
-        const weight = r.peso ? Number(r.peso.replace(",", ".")) : null;
-        if (weight !== null && !Number.isFinite(weight))
-          throw new UserError({
-            code: "csv_invalid",
-            detail: `Riga ${line}: «peso» deve essere un numero, trovato «${r.peso}».`,
-          });
+        const weight = weightOf(r.peso, line);
         plan.objectives.push({
           code: r.codice_obiettivo ?? "",
           areaCode: r.codice_area || null,
@@ -198,7 +217,22 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
         });
         break;
       }
-      case ROW_KINDS.activity:
+      case ROW_KINDS.activity: {
+        const target = parseTarget(r.valore_atteso ?? "", {
+          indice: r.indice || undefined,
+          indicator: r.indicatore,
+          year,
+        });
+        if (r.scadenza) {
+          const iso = parseItalianDate(r.scadenza, year);
+          if (!iso)
+            throw new UserError({
+              code: "csv_invalid",
+              detail: `Riga ${line}: «scadenza» deve essere una data come 2024-12-31 o 31/12/2024, trovato «${r.scadenza}».`,
+            });
+          target.deadline = iso;
+          target.needsManualDate = false;
+        }
         plan.activities.push({
           code: r.codice_attivita ?? "",
           printedCode: r.codice_stampato ?? "",
@@ -212,10 +246,11 @@ export function parsePlanCsv(text: string, sourceName: string): ParsedPlan {
           involvesAllAreas: r.tutte_eq === "si",
           involvedAreaCodes: r.aree_coinvolte ? r.aree_coinvolte.split(",") : [],
           position: intOf(r.posizione, line),
-          target: parseTarget(r.valore_atteso ?? "", { indice: r.indice || undefined, indicator: r.indicatore, year }),
-          weight: null,
+          target,
+          weight: weightOf(r.peso, line),
         });
         break;
+      }
       case ROW_KINDS.anomaly:
         plan.anomalies.push({ kind: r.tipo_anomalia ?? "", code: r.codice_attivita ?? "", message: r.messaggio ?? "" });
         break;

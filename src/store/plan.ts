@@ -153,21 +153,3 @@ export async function planOverview(db: Reader, plan: PlanRef) {
     example: example ? { code: example.code, areaName: example.objective.area?.name ?? null } : null,
   };
 }
-
-/** The live plan with its areas, objectives, activities and anomalies (the CSV export), and its deadlines set by hand. */
-export async function livePlanTree(db: Reader, year?: number) {
-  const ref = await currentPlan(db, year);
-  const plan = await db.plan.findUniqueOrThrow({
-    where: { id: ref.id },
-    include: {
-      areas: { where: { archivedAt: null }, orderBy: { position: "asc" } },
-      objectives: { where: { archivedAt: null }, orderBy: { position: "asc" }, include: { area: true } },
-      activities: { where: { archivedAt: null }, orderBy: { position: "asc" } },
-      anomalies: { orderBy: { id: "asc" } },
-    },
-  });
-  const manual = new Map(
-    (await db.manualDeadline.findMany({ where: { planYear: plan.year } })).map((m) => [m.activityCode, m.deadline]),
-  );
-  return { plan, manual };
-}

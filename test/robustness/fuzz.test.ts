@@ -10,6 +10,8 @@ import { GENERIC_ERROR_MESSAGE, UserError } from "../../src/errors.ts";
 import { createLogger } from "../../src/logger.ts";
 import { importParsedPlan, importPlanFile, parsePlanSource } from "../../src/plan-import/import-plan.ts";
 import { exportPlanCsv } from "../../src/plan-import/plan-csv.ts";
+import { AS_ADOPTED } from "../../src/domain/plan/in-force.ts";
+import { loadPlanInForceAsDocument } from "../../src/store/stored-plan.ts";
 import { handleStato } from "../../src/slack/handlers.ts";
 import type { AppDeps } from "../../src/slack/deps.ts";
 import { DELAY_FIELDS } from "../../src/slack/ui/delay-modal.ts";
@@ -323,12 +325,12 @@ describe("fuzzing every text the app parses", () => {
   });
 
   it("CSV export of the plan, mutated 300 times: a plan or an Italian UserError, and the import holds", async () => {
-    const csv = await exportPlanCsv(database.db);
+    const csv = exportPlanCsv(await loadPlanInForceAsDocument(database.db, undefined, AS_ADOPTED));
     await checkDocuments(csv, "piano.csv", 300, 3);
   });
 
   it("a CSV that lists the same activity twice is refused in Italian before anything is written", async () => {
-    const csv = await exportPlanCsv(database.db);
+    const csv = exportPlanCsv(await loadPlanInForceAsDocument(database.db, undefined, AS_ADOPTED));
     const records = parseCsv(csv, { columns: true, delimiter: ";", bom: true }) as Record<string, string>[];
     const activity = records.find((r) => r.tipo === "attivita")!;
     const doubled = stringifyCsv([...records, { ...activity, titolo_attivita: "La stessa attività, di nuovo" }], {

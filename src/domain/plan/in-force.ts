@@ -85,6 +85,12 @@ export interface InForceMeta {
   varied: ChangeField[];
 }
 
+/**
+ * A day before any variation can take effect: the plan in force on it is the plan as adopted
+ * (no change applied, the rows a variation added not there yet). The same rule, no second one.
+ */
+export const AS_ADOPTED = "0000-01-01";
+
 const keyOf = (t: EntityType, code: string) => `${t}:${code}`;
 
 /**
