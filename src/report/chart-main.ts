@@ -23,7 +23,10 @@ let drawnSinceFull = 0;
 function releaseDrawingMemory(): void {
   if (!collect) return;
   drawnSinceFull += 1;
-  if (drawnSinceFull < FULL_GC_EVERY) return collect({ type: "minor" });
+  if (drawnSinceFull < FULL_GC_EVERY) {
+    collect({ type: "minor" });
+    return;
+  }
   drawnSinceFull = 0;
   collect();
 }
