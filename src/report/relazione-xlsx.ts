@@ -1,7 +1,3 @@
-// Loaded on first use: exceljs is ~25% of start-up and ~14 MB, and only exports need it.
-import { PassThrough } from "node:stream";
-import { finished } from "node:stream/promises";
-import type ExcelJS from "exceljs";
 import { romeDay } from "../domain/calendar/days.ts";
 import { itDate, itNumber } from "../domain/text/italian.ts";
 import {
@@ -11,15 +7,16 @@ import {
   type RelazioneObjective,
   type RelazioneSection,
 } from "./relazione.ts";
+import { XlsxWriter, type XlsxSheet, type XlsxStyle } from "./xlsx-writer.ts";
 
 /**
- * The Relazione as a workbook (exceljs): a "Riepilogo" sheet, one sheet per area and one
- * for the Comune-wide objectives. Percentages are real numbers (fractions shown as %),
- * dates real dates, so the Nucleo can sort, filter and recompute.
+ * The Relazione as a workbook: a "Riepilogo" sheet, one sheet per area and one for the
+ * Comune-wide objectives. Percentages are real numbers (fractions shown as %), dates real
+ * dates, so the Nucleo can sort, filter and recompute.
  *
- * Written with exceljs's streaming writer: each row goes to the zip (native zlib) as it is
- * added, instead of a whole workbook in memory serialised at the end; cells share one style
- * object per column and row kind, which the writer recognises without hashing each cell.
+ * Written row by row into the zip by xlsx-writer.ts (at 100,000 activities exceljs's cell and
+ * style objects made the sheet the slower half of the export); each style is made once per
+ * column and kind of row.
  */
 
 export const SUMMARY_SHEET = "Riepilogo";
@@ -55,9 +52,10 @@ interface Col {
   kind?: "percent" | "date" | "number" | "text";
 }
 
-const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FF1F4E79" } };
-const OBJECTIVE_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFDDEBF7" } };
-const TOTAL_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFF2F2F2" } };
+const HEADER_FILL = "FF1F4E79";
+const OBJECTIVE_FILL = "FFDDEBF7";
+const TOTAL_FILL = "FFF2F2F2";
+const WHITE = "FFFFFFFF";
 
 type CellValue = string | number | Date | null;
 
@@ -69,10 +67,10 @@ const dateCell = (iso: string | null | undefined): Date | null =>
 
 type RowKind = "plain" | "objective" | "total" | "header";
 
-/** One style object per column and kind of row, shared by every cell that has it. */
+/** One style per column and kind of row, shared by every cell that has it. */
 interface Sheet {
-  ws: ExcelJS.Worksheet;
-  styles: Record<RowKind, Partial<ExcelJS.Style>[]>;
+  ws: XlsxSheet;
+  styles: Record<RowKind, number[]>;
 }
 
 const NUM_FMT: Record<NonNullable<Col["kind"]>, string | undefined> = {
@@ -81,61 +79,54 @@ const NUM_FMT: Record<NonNullable<Col["kind"]>, string | undefined> = {
   number: "#,##0.##",
   text: undefined,
 };
-const TOP_WRAP: Partial<ExcelJS.Alignment> = { vertical: "top", wrapText: true };
 
-function stylesOf(cols: Col[]): Sheet["styles"] {
-  const make = (extra: Partial<ExcelJS.Style>) =>
+function stylesOf(wb: XlsxWriter, cols: Col[]): Sheet["styles"] {
+  const make = (extra: XlsxStyle) =>
     cols.map((c) => {
       const numFmt = c.kind ? NUM_FMT[c.kind] : undefined;
-      return { ...(numFmt ? { numFmt } : {}), alignment: TOP_WRAP, ...extra };
+      return wb.style({ ...(numFmt ? { numFmt } : {}), vertical: "top", wrap: true, ...extra });
     });
   return {
     plain: make({}),
-    objective: make({ fill: OBJECTIVE_FILL, font: { bold: true } }),
-    total: make({ fill: TOTAL_FILL, font: { bold: true } }),
-    header: make({ fill: HEADER_FILL, font: { bold: true, color: { argb: "FFFFFFFF" } } }),
+    objective: make({ fill: OBJECTIVE_FILL, bold: true }),
+    total: make({ fill: TOTAL_FILL, bold: true }),
+    header: make({ fill: HEADER_FILL, bold: true, color: WHITE }),
   };
 }
 
-function addSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, cols: Col[]): Sheet {
-  const ws = wb.addWorksheet(name, {
-    views: [{ state: "frozen", ySplit: HEADER_ROW, xSplit: 0, topLeftCell: `A${HEADER_ROW + 1}` }],
+/** A sheet with its title (row 1), result line (row 2) and column headers (HEADER_ROW), frozen and filtered. */
+function addSheet(wb: XlsxWriter, name: string, title: string, subtitle: string, cols: Col[]): Sheet {
+  const ws = wb.sheet(name, {
+    widths: cols.map((c) => c.width),
+    columnStyles: cols.map((c) => {
+      const numFmt = c.kind ? NUM_FMT[c.kind] : undefined;
+      return numFmt ? wb.style({ numFmt }) : undefined;
+    }),
+    frozenRows: HEADER_ROW,
+    filterRow: HEADER_ROW,
   });
-  cols.forEach((c, i) => {
-    const col = ws.getColumn(i + 1);
-    col.width = c.width;
-    const numFmt = c.kind ? NUM_FMT[c.kind] : undefined;
-    if (numFmt) col.numFmt = numFmt;
+  ws.row([title], [wb.style({ bold: true, size: 14 })]);
+  ws.row([subtitle], [wb.style({ italic: true })]);
+  const header = wb.style({
+    bold: true,
+    color: WHITE,
+    fill: HEADER_FILL,
+    vertical: "middle",
+    wrap: true,
+    bottomBorder: true,
   });
-  ws.getCell(1, 1).value = title;
-  ws.getCell(1, 1).font = { bold: true, size: 14 };
-  ws.getCell(2, 1).value = subtitle;
-  ws.getCell(2, 1).font = { italic: true };
-  const header = ws.getRow(HEADER_ROW);
-  cols.forEach((c, i) => {
-    const cell = header.getCell(i + 1);
-    cell.value = c.header;
-    cell.font = { bold: true, color: { argb: "FFFFFFFF" } };
-    cell.fill = HEADER_FILL;
-    cell.alignment = { vertical: "middle", wrapText: true };
-    cell.border = { bottom: { style: "thin" } };
-  });
-  header.height = 30;
-  ws.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW, column: cols.length } };
-  return { ws, styles: stylesOf(cols) };
+  ws.row(
+    cols.map((c) => c.header),
+    header,
+    30,
+  );
+  return { ws, styles: stylesOf(wb, cols) };
 }
 
-/** Adds a row and writes it out (and every row above it): nothing stays in memory. */
+/** Writes the next row: plain rows style only their values; the coloured ones fill the empty cells too. */
 function addRow(sheet: Sheet, values: CellValue[], kind: RowKind = "plain"): void {
-  const row = sheet.ws.addRow(values.map((v) => (v === null ? undefined : v)));
   const styles = sheet.styles[kind];
-  // Plain rows style only their values; the coloured ones fill the empty cells too.
-  values.forEach((v, i) => {
-    if (v === null && kind === "plain") return;
-    const style = styles[i];
-    if (style) row.getCell(i + 1).style = style;
-  });
-  row.commit();
+  sheet.ws.row(values, kind === "plain" ? values.map((v, i) => (v === null ? undefined : styles[i])) : styles);
 }
 
 const ACTIVITY_COLS: Col[] = [
@@ -191,7 +182,7 @@ function activityValues(o: RelazioneObjective, a: RelazioneActivity, lateEntryDa
   ];
 }
 
-function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s: RelazioneSection): void {
+function sectionSheet(wb: XlsxWriter, taken: Set<string>, r: Relazione, s: RelazioneSection): void {
   const wanted = s.kind === "ente" ? COMUNE_WIDE_SHEET : `${s.code} ${s.name.replace(/^Area\s+/i, "")}`;
   const title =
     s.kind === "ente"
@@ -218,7 +209,7 @@ function sectionSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione, s:
     addRow(ws, values, "objective");
     for (const a of o.activities) addRow(ws, activityValues(o, a, r.lateEntryDays));
   }
-  ws.ws.commit();
+  ws.ws.end();
 }
 
 const SUMMARY_COLS: Col[] = [
@@ -234,7 +225,7 @@ const SUMMARY_COLS: Col[] = [
   { header: "Spiegazione", width: 80 },
 ];
 
-function summarySheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
+function summarySheet(wb: XlsxWriter, taken: Set<string>, r: Relazione): void {
   const ws = addSheet(
     wb,
     sheetName(SUMMARY_SHEET, taken),
@@ -273,7 +264,7 @@ function summarySheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): v
     ],
     "total",
   );
-  ws.ws.addRow([]).commit();
+  ws.ws.row([]);
   addRow(
     ws,
     ["Punti per responsabile", "Area", null, null, null, null, "% raggiunta", "Punti", "Punti massimi", "Spiegazione"],
@@ -300,10 +291,10 @@ function summarySheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): v
         "total",
       );
   }
-  ws.ws.commit();
+  ws.ws.end();
 }
 
-function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
+function monitoringSheets(wb: XlsxWriter, taken: Set<string>, r: Relazione): void {
   const m = r.monitoring!;
   const all = [...r.sections, ...(r.comuneWide.objectives.length ? [r.comuneWide] : [])];
   const sub = `Stato al ${itDate(r.asOf)} · percentuali provvisorie · «in scadenza» = entro ${m.dueWithinDays} giorni`;
@@ -339,7 +330,7 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
       s.explanation,
     ]);
   }
-  summary.ws.commit();
+  summary.ws.end();
   const objectives = addSheet(wb, sheetName(OBJECTIVES_SHEET, taken), `Obiettivi al ${itDate(r.asOf)}`, sub, [
     { header: "Area", width: 10 },
     { header: "Obiettivo", width: 10 },
@@ -358,7 +349,7 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
         frac(o.percent),
         o.explanation,
       ]);
-  objectives.ws.commit();
+  objectives.ws.end();
   const risk = addSheet(
     wb,
     sheetName(AT_RISK_SHEET, taken),
@@ -387,20 +378,15 @@ function monitoringSheets(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione
       x.proposals.join("\n"),
     ]);
   }
-  risk.ws.commit();
+  risk.ws.end();
 }
 
 export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
-  const { default: Excel } = await import("exceljs");
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const done = finished(out);
-  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  wb.creator = "Obiettivi";
-  wb.created = r.generatedAt;
-  wb.modified = r.generatedAt;
-  wb.title = `${r.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance"} ${r.year} — ${r.entity}`;
+  const wb = new XlsxWriter({
+    creator: "Obiettivi",
+    created: r.generatedAt,
+    title: `${r.kind === "monitoraggio" ? "Monitoraggio intermedio" : "Relazione sulla performance"} ${r.year} — ${r.entity}`,
+  });
   const taken = new Set<string>();
   if (r.kind === "monitoraggio") {
     monitoringSheets(wb, taken, r);
@@ -410,13 +396,11 @@ export async function renderRelazioneXlsx(r: Relazione): Promise<Buffer> {
     if (r.comuneWide.objectives.length) sectionSheet(wb, taken, r, r.comuneWide);
   }
   if (r.variations.length) variationsSheet(wb, taken, r);
-  await wb.commit();
-  await done;
-  return Buffer.concat(chunks);
+  return wb.finish();
 }
 
 /** "Variazioni intervenute": one row per field varied by the data date; removals as «stralciata». */
-function variationsSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione): void {
+function variationsSheet(wb: XlsxWriter, taken: Set<string>, r: Relazione): void {
   const ws = addSheet(
     wb,
     sheetName("Variazioni intervenute", taken),
@@ -434,5 +418,5 @@ function variationsSheet(wb: ExcelJS.Workbook, taken: Set<string>, r: Relazione)
   );
   for (const v of r.variations)
     addRow(ws, [v.code, v.fieldLabel, v.fromText, v.toText, v.act, dateCell(v.validFrom), v.reason]);
-  ws.ws.commit();
+  ws.ws.end();
 }
