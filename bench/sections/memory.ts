@@ -1,4 +1,13 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/db/client.ts";
@@ -21,18 +30,29 @@ export const BENCH_SIGNING_SECRET = CHILD_SIGNING_SECRET;
 
 const USERS = ["01", "02", "03", "04", "05"].map((area) => ({ id: `UBENCH${area}`, area }));
 
-/** One database per plan size per bench run: sections get copies, so each starts clean. */
+/**
+ * One database per plan size per bench run: sections get copies, so each starts clean. Each
+ * section runs in a process of its own (bench/run.ts); the templates live in the run's folder
+ * (BENCH_TEMPLATE_DIR), made by the first section that needs them.
+ */
 const templates = new Map<number, Promise<{ file: string; year: number }>>();
 let templateDir: string | undefined;
 
+function templateFolder(): string {
+  if (templateDir) return templateDir;
+  const shared = process.env.BENCH_TEMPLATE_DIR;
+  if (shared) return (templateDir = shared);
+  const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-templates-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return (templateDir = dir);
+}
+
 async function buildTemplate(activities: number): Promise<{ file: string; year: number }> {
-  if (!templateDir) {
-    const dir = mkdtempSync(path.join(tmpdir(), "obiettivi-bench-templates-"));
-    templateDir = dir;
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  }
-  const file = path.join(templateDir, `plan-${activities}.db`);
-  const opened = await openDatabase(`file:${file}`);
+  const file = path.join(templateFolder(), `plan-${activities}.db`);
+  const yearFile = `${file}.year`;
+  if (existsSync(file) && existsSync(yearFile)) return { file, year: Number(readFileSync(yearFile, "utf8")) };
+  const making = `${file}.${process.pid}.tmp`;
+  const opened = await openDatabase(`file:${making}`);
   const now = new Date();
   const r = await importPlanText(opened.db, generatePiaoText(activities), "bench.txt", { actor: "bench", now });
   await opened.db.$transaction(async (tx) => {
@@ -44,6 +64,8 @@ async function buildTemplate(activities: number): Promise<{ file: string; year: 
     await tx.user.create({ data: { slackUserId: "UBENCHSEG", role: "segretario", createdAt: now } });
   });
   await opened.close(); // checkpoints: the main file holds everything, ready to copy
+  renameSync(making, file);
+  writeFileSync(yearFile, String(r.year));
   return { file, year: r.year };
 }
 
