@@ -8,9 +8,8 @@ import type { BenchRow, BenchSection } from "./types.ts";
 // Every file in bench/sections exports `section: BenchSection`; run them in name order
 // (or only those named on the command line: `npm run bench -- import digest`). Each section
 // runs in a Node process of its own: what one section leaves on the heap (the bench process
-// grew past 2 GB over a full run) must not slow the next one's figures (the 100,000-activity
-// XLSX measured 9.9 s after the others, 7.6-7.8 s alone). The 100k plan databases are made
-// once per run and shared (BENCH_TEMPLATE_DIR, bench/sections/memory.ts).
+// grew past 2 GB over a full run) must not weigh on the next one's figures. The 100k plan
+// databases are made once per run and shared (BENCH_TEMPLATE_DIR, bench/sections/memory.ts).
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const self = fileURLToPath(import.meta.url);
 const only = process.argv.slice(2);
