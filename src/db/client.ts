@@ -55,12 +55,12 @@ export const BULK_READ_PAGE_CACHE_KIB = -16000;
 
 export async function openDatabase(
   databaseUrl: string | undefined,
-  opts: { pageCacheKiB?: number } = {},
+  opts: { pageCacheKiB?: number; migrate?: boolean } = {},
 ): Promise<OpenedDatabase> {
   const file = databaseFilePath(databaseUrl);
   mkdirSync(path.dirname(file), { recursive: true });
   const t0 = performance.now();
-  migrate(file);
+  if (opts.migrate !== false) migrate(file);
   const t1 = performance.now();
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 });
   const connect = adapter.connect.bind(adapter);

@@ -31,10 +31,21 @@ export function migrate(sqlitePath: string, dir = MIGRATIONS_DIR): string[] {
           .map((d) => d.name)
           .sort()
       : [];
+    // Read without a lock first: a database that lacks nothing takes no write lock at all
+    // (BEGIN IMMEDIATE on every migration had each start wait for, and block, any writer).
+    const done = new Set(
+      (
+        db
+          .prepare(
+            `SELECT migration_name AS name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+          )
+          .all() as { name: string }[]
+      ).map((r) => r.name),
+    );
     const applied: string[] = [];
-    for (const name of names) {
+    for (const name of names.filter((n) => !done.has(n))) {
       const sql = readFileSync(`${dir}/${name}/migration.sql`, "utf8");
-      const done = db.transaction(() => {
+      const apply = db.transaction(() => {
         const row = db
           .prepare(
             `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
@@ -48,7 +59,7 @@ export function migrate(sqlitePath: string, dir = MIGRATIONS_DIR): string[] {
         ).run(randomUUID(), createHash("sha256").update(sql).digest("hex"), now, name, now);
         return true;
       });
-      if (done.immediate()) applied.push(name);
+      if (apply.immediate()) applied.push(name);
     }
     return applied;
   } finally {

@@ -21,9 +21,10 @@ import type { HeavyReply, HeavyRequest } from "./heavy.ts";
  * the bot's thread wakes; a SCHED_IDLE thread gives it up at once (1.2-1.3x). Node has no call
  * for the policy, so util-linux's `chrt` sets it (on every Linux distribution); without it the
  * thread falls back to nice 10, and on another OS it runs at normal priority. Processes this
- * thread starts (the chart process) inherit the policy.
+ * thread starts (the chart process) inherit the policy. A thread for jobs that write (`idle`
+ * false, jobs/heavy.ts) stays at nice 10: SCHED_IDLE must never hold SQLite's write lock.
  */
-function yieldToTheBot(): void {
+function yieldToTheBot(idle: boolean): void {
   let tid: number;
   try {
     tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
@@ -31,8 +32,8 @@ function yieldToTheBot(): void {
     return; // not Linux: normal priority
   }
   if (!Number.isInteger(tid) || tid <= 0) return;
-  const idle = spawnSync("chrt", ["--idle", "--pid", "0", String(tid)], { stdio: "ignore", timeout: 5_000 });
-  if (idle.status === 0) return;
+  const made = idle && spawnSync("chrt", ["--idle", "--pid", "0", String(tid)], { stdio: "ignore", timeout: 5_000 });
+  if (made && made.status === 0) return;
   try {
     setPriority(tid, 10);
   } catch {
@@ -40,11 +41,12 @@ function yieldToTheBot(): void {
   }
 }
 
-yieldToTheBot();
+const { databaseUrl, idle } = workerData as { databaseUrl: string; idle: boolean };
+yieldToTheBot(idle);
 const port = parentPort;
 if (!port) throw new Error("heavy-worker: va avviato come worker thread (jobs/heavy.ts)");
-const { databaseUrl } = workerData as { databaseUrl: string };
-const opened = await openDatabase(databaseUrl, { pageCacheKiB: BULK_READ_PAGE_CACHE_KIB });
+// The bot migrated the database before starting this thread: no write lock taken here.
+const opened = await openDatabase(databaseUrl, { pageCacheKiB: BULK_READ_PAGE_CACHE_KIB, migrate: false });
 
 function transferables(output: unknown): ArrayBuffer[] {
   const bytes = (output as { bytes?: unknown } | null)?.bytes;

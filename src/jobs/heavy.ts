@@ -36,10 +36,19 @@ interface Job {
   promise: Promise<unknown>;
   resolve(v: unknown): void;
   reject(e: unknown): void;
+  /** The thread it was sent to: only that thread's end fails it. */
+  sentTo?: Worker;
 }
 
 /** Kinds that jump the queue: a person is looking at an empty App Home while they run. */
 const URGENT: ReadonlySet<HeavyKind> = new Set(["home-scores"]);
+/**
+ * Jobs that write to the database run in a thread at nice 10, not SCHED_IDLE (heavy-worker.ts):
+ * a SCHED_IDLE thread holding SQLite's write lock on a busy server can wait for the CPU for
+ * seconds, and every command's write waits behind it (priority inversion). The thread is
+ * replaced when the next job needs the other priority.
+ */
+const WRITES: ReadonlySet<HeavyKind> = new Set(["plan-import", "validazione"]);
 
 export interface HeavyRunnerOptions {
   databaseUrl: string;
@@ -50,6 +59,8 @@ export interface HeavyRunnerOptions {
 
 export class HeavyRunner {
   private worker: Worker | undefined;
+  /** The running thread's priority: SCHED_IDLE (reads only) or nice 10 (jobs that write). */
+  private workerIdle = true;
   private running: Job | undefined;
   private readonly queue: Job[] = [];
   private nextId = 1;
@@ -142,8 +153,18 @@ export class HeavyRunner {
     }
     clearTimeout(this.idleTimer);
     this.running = job;
-    const worker = this.ensureWorker();
+    const idle = !WRITES.has(job.kind);
+    if (this.worker && this.workerIdle !== idle) {
+      void this.stopWorker().then(() => this.send(job, idle));
+      return;
+    }
+    this.send(job, idle);
+  }
+
+  private send(job: Job, idle: boolean): void {
+    const worker = this.ensureWorker(idle);
     const request: HeavyRequest = { id: job.id, kind: job.kind, input: job.input };
+    job.sentTo = worker;
     try {
       worker.postMessage(request);
     } catch (e) {
@@ -157,9 +178,10 @@ export class HeavyRunner {
     this.pump();
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(idle: boolean): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(this.opts.databaseUrl);
+    const worker = startWorker(this.opts.databaseUrl, idle);
+    this.workerIdle = idle;
     worker.unref(); // the bot's server keeps the process alive, not this thread
     worker.on("message", (reply: HeavyReply) => {
       const job = this.running;
@@ -172,7 +194,7 @@ export class HeavyRunner {
     worker.on("exit", (code) => {
       if (this.worker === worker) this.worker = undefined;
       const job = this.running;
-      if (job)
+      if (job?.sentTo === worker)
         this.finish(job, () =>
           job.reject(new Error(`il thread dei lavori pesanti è terminato (codice ${code}) durante «${job.kind}»`)),
         );
@@ -212,8 +234,8 @@ function errorOf(e: { user: AppError | null; message: string; stack?: string }):
  * tests, `npm run dev`) from src through tsx, registered inside the thread: Node 20 does
  * not pass `--import tsx` on to a worker's entry.
  */
-function startWorker(databaseUrl: string): Worker {
-  const workerData = { databaseUrl };
+function startWorker(databaseUrl: string, idle: boolean): Worker {
+  const workerData = { databaseUrl, idle };
   if (import.meta.url.endsWith(".ts")) {
     const entry = new URL("./heavy-worker.ts", import.meta.url).href;
     const tsx = import.meta.resolve("tsx/esm/api");

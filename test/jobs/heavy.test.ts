@@ -15,17 +15,19 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Linux's scheduling policy of each thread of this process (field 41 of /proc/self/task/<tid>/stat; 5 is SCHED_IDLE). */
-function threadPolicies(): number[] {
+/** Linux's scheduling policy and nice value of each thread of this process (fields 41 and 19 of /proc/self/task/<tid>/stat). */
+function threadPriorities(): { policy: number; nice: number }[] {
   return readdirSync("/proc/self/task").flatMap((tid) => {
     try {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
-      return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[38])];
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return [{ policy: Number(fields[38]), nice: Number(fields[16]) }];
     } catch {
       return []; // the thread ended meanwhile
     }
   });
 }
+const threadPolicies = () => threadPriorities().map((t) => t.policy);
 const SCHED_IDLE = 5;
 const canSetIdlePolicy = existsSync("/proc/thread-self") && spawnSync("chrt", ["--help"]).status === 0;
 
@@ -85,18 +87,35 @@ describe("HeavyRunner", () => {
   });
 
   it.runIf(canSetIdlePolicy)(
-    "runs its jobs as SCHED_IDLE on Linux: the export only takes the CPU the bot's thread leaves",
+    "runs read-only jobs as SCHED_IDLE on Linux, and jobs that write at nice 10 in a thread of their own",
     async () => {
       const idleThreads = () => threadPolicies().filter((p) => p === SCHED_IDLE).length;
+      const niceThreads = () => threadPriorities().filter((t) => t.policy === 0 && t.nice === 10).length;
       // The thread of an earlier test's runner may still be ending: none is left before this one starts.
-      await vi.waitFor(() => expect(idleThreads()).toBe(0), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(() => expect(idleThreads() + niceThreads()).toBe(0), { timeout: 20_000, interval: 50 });
       const { heavy } = await setup();
-      const bytes = new Uint8Array(Buffer.from("questo non è un piano\n", "utf8"));
+      // An export reads only: SCHED_IDLE, the CPU nobody else wants.
       await heavy
-        .run("plan-import", { bytes, sourceName: "x.txt", actor: "UADMIN", now: "2024-01-10T10:00:00.000Z" })
+        .run("relazione", { format: "csv", asOf: "2024-10-07", now: "2024-10-07T10:00:00.000Z" })
         .catch(() => {});
       expect(heavy.threadAlive).toBe(true);
       expect(idleThreads()).toBe(1);
+      // A plan import writes: a SCHED_IDLE thread must never hold SQLite's write lock.
+      const bytes = new Uint8Array(readFileSync(LEGGIUNO_PLAN));
+      const imported = await heavy.run("plan-import", {
+        bytes,
+        sourceName: "leggiuno.txt",
+        actor: "UADMIN",
+        now: "2024-01-10T10:00:00.000Z",
+      });
+      expect(imported.year).toBe(2024);
+      expect(idleThreads()).toBe(0);
+      expect(niceThreads()).toBe(1);
+      // And back, for the next read.
+      const file = await heavy.run("relazione", { format: "csv", asOf: "2024-10-07", now: "2024-10-07T10:00:00.000Z" });
+      expect(file.filename).toMatch(/\.csv$/);
+      await vi.waitFor(() => expect(idleThreads()).toBe(1), { timeout: 5_000, interval: 20 });
+      expect(niceThreads()).toBe(0);
     },
   );
 });
