@@ -155,7 +155,9 @@ export class HeavyRunner {
     this.running = job;
     const idle = !WRITES.has(job.kind);
     if (this.worker && this.workerIdle !== idle) {
-      void this.stopWorker().then(() => this.send(job, idle));
+      void this.stopWorker().then(() =>
+        this.closed ? this.finish(job, () => job.reject(new Error("arresto in corso"))) : this.send(job, idle),
+      );
       return;
     }
     this.send(job, idle);
